@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Build settings:
+// - The C libraries come from the system (Debian: libxxhash-dev, zlib1g-dev, libzstd-dev);
+//   no C source is vendored.
+// - `CXXHash` compiles xxHash's XXH3 inline (XXH_INLINE_ALL) so the per-token hash is inlined
+//   into the tokenizer loop; `link "xxhash"` stays for the non-inline symbols.
+let package = Package(
+  name: "Contam",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "Contam", targets: ["Contam"]),
+    .executable(name: "contam", targets: ["ContamCLI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CXXHash", pkgConfig: "libxxhash",
+      providers: [.apt(["libxxhash-dev"]), .brew(["xxhash"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    .systemLibrary(
+      name: "CZstd", pkgConfig: "libzstd",
+      providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+    .target(
+      name: "Contam",
+      dependencies: ["CXXHash", "CZlib", "CZstd"],
+      swiftSettings: [.swiftLanguageMode(.v6)]),
+    .executableTarget(
+      name: "ContamCLI",
+      dependencies: [
+        "Contam",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: [.swiftLanguageMode(.v6)]),
+    .testTarget(
+      name: "ContamTests",
+      dependencies: ["Contam"],
+      swiftSettings: [.swiftLanguageMode(.v6)]),
+    .testTarget(
+      name: "ContamCLITests",
+      dependencies: ["Contam"],
+      swiftSettings: [.swiftLanguageMode(.v6)]),
+  ]
+)

@@ -1,0 +1,100 @@
+import Foundation
+import Synchronization
+
+/// Counts of a corpus: documents, tokens, bytes and skipped input, per shard and in total.
+///
+/// This is `contam stats`: one streaming pass through the reader and the tokenizer, the same
+/// path a scan takes before it probes the index, so its throughput is the scan's ceiling.
+public struct CorpusStatistics: Codable, Sendable, Equatable {
+  /// The figures of one shard.
+  public struct ShardFigures: Codable, Sendable, Equatable {
+    public var path: String
+    public var codec: Codec
+    public var compressedBytes: Int
+    public var decompressedBytes: Int
+    public var lines: Int
+    public var documents: Int
+    /// Bytes of document text (after JSON decoding).
+    public var textBytes: Int
+    public var tokens: Int
+    /// Invalid UTF-8 bytes met in document text.
+    public var invalidUTF8Bytes: Int
+    /// Problems by kind, keyed by ``ContamError/Code`` raw value.
+    public var problems: [String: Int]
+    public var seconds: Double
+  }
+
+  /// Per shard, in the order of the shard list.
+  public var shards: [ShardFigures]
+  /// All shards added up (`path` is "total", `codec` none, `seconds` the wall time).
+  public var total: ShardFigures
+  /// Worker threads used.
+  public var jobs: Int
+  /// The normalization the token counts follow.
+  public var normalization: String
+
+  /// Streams every shard once and counts.
+  /// - Parameters:
+  ///   - paths: shard files, in the order to report them.
+  ///   - options: reading options (format, line limit, error policy).
+  ///   - jobs: worker threads; the figures (except timings) are the same for any value.
+  ///   - onProblem: called for every problem, from worker threads.
+  ///   - progress: called from worker threads with decompressed bytes done so far.
+  /// - Throws: under ``ErrorPolicy/stop``, the first problem met.
+  public static func compute(
+    paths: [String], options: ShardReaderOptions, jobs: Int,
+    onProblem: @escaping @Sendable (ContamError) -> Void = { _ in },
+    progress: (@Sendable (_ bytesDone: Int, _ shardsDone: Int) -> Void)? = nil
+  ) throws -> CorpusStatistics {
+    let started = DispatchTime.now().uptimeNanoseconds
+    let bytesDone = Atomic<Int>(0)
+    let shardsDone = Atomic<Int>(0)
+    let results = ShardPool.run(
+      count: paths.count, jobs: jobs,
+      makeWorker: { (ShardReader(options: options), Tokenizer()) },
+      work: { worker, index in
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let tokenizer = worker.1
+        var counter = TokenCounter()
+        var invalid = 0
+        var textBytes = 0
+        var sinceReport = 0
+        let counts = try worker.0.read(path: paths[index]) { document in
+          let c = tokenizer.tokenize(document.text, into: &counter)
+          invalid &+= c.invalidBytes
+          textBytes &+= document.text.count
+          sinceReport &+= document.text.count
+          if sinceReport > 4 << 20, let progress {
+            progress(bytesDone.add(sinceReport, ordering: .relaxed).newValue, shardsDone.load(ordering: .relaxed))
+            sinceReport = 0
+          }
+        } onProblem: { onProblem($0) }
+        let done = shardsDone.add(1, ordering: .relaxed).newValue
+        let bytes = bytesDone.add(sinceReport, ordering: .relaxed).newValue
+        progress?(bytes, done)
+        return ShardFigures(
+          path: paths[index], codec: counts.codec, compressedBytes: counts.compressedBytes,
+          decompressedBytes: counts.decompressedBytes, lines: counts.lines, documents: counts.documents,
+          textBytes: textBytes, tokens: counter.count, invalidUTF8Bytes: invalid,
+          problems: Dictionary(uniqueKeysWithValues: counts.problems.map { ($0.key.rawValue, $0.value) }),
+          seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+      })
+    var shards: [ShardFigures] = []
+    for result in results { shards.append(try result.get()) }
+    var total = ShardFigures(
+      path: "total", codec: .none, compressedBytes: 0, decompressedBytes: 0, lines: 0, documents: 0,
+      textBytes: 0, tokens: 0, invalidUTF8Bytes: 0, problems: [:], seconds: 0)
+    for s in shards {
+      total.compressedBytes += s.compressedBytes
+      total.decompressedBytes += s.decompressedBytes
+      total.lines += s.lines
+      total.documents += s.documents
+      total.textBytes += s.textBytes
+      total.tokens += s.tokens
+      total.invalidUTF8Bytes += s.invalidUTF8Bytes
+      for (k, v) in s.problems { total.problems[k, default: 0] += v }
+    }
+    total.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    return CorpusStatistics(shards: shards, total: total, jobs: jobs, normalization: Normalizer.version)
+  }
+}

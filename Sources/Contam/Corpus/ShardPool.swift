@@ -1,0 +1,38 @@
+import Dispatch
+import Synchronization
+
+/// Runs work over shards on a pool of threads, one shard at a time per worker, and returns
+/// the results in shard order, so the outcome never depends on the number of threads.
+public enum ShardPool {
+  /// Calls `work(worker, index)` for every index in `0..<count` on `jobs` threads.
+  /// - Parameters:
+  ///   - makeWorker: builds one worker's private state (readers, tokenizers, buffers).
+  ///   - work: processes one shard with that state.
+  /// - Returns: one result per index, in index order.
+  public static func run<Worker, Output: Sendable>(
+    count: Int, jobs: Int, makeWorker: @Sendable () -> Worker,
+    work: @Sendable (inout Worker, Int) throws -> Output
+  ) -> [Result<Output, any Error>] {
+    let slots = _Slots<Result<Output, any Error>>(count: count)
+    let next = Atomic<Int>(0)
+    let threads = max(1, min(jobs, count))
+    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+      var worker = makeWorker()
+      while true {
+        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if index >= count { break }
+        slots.set(index, Result { try work(&worker, index) })
+      }
+    }
+    return slots.values()
+  }
+}
+
+/// Result slots written by distinct threads at distinct indices.
+final class _Slots<Value>: @unchecked Sendable {
+  private var storage: [Value?]
+  private let lock = Mutex(())
+  init(count: Int) { storage = Array(repeating: nil, count: count) }
+  func set(_ index: Int, _ value: Value) { lock.withLock { _ in storage[index] = value } }
+  func values() -> [Value] { lock.withLock { _ in storage.map { $0! } } }
+}

@@ -1,0 +1,87 @@
+/// Hashes every run of `n` consecutive token hashes in O(1) per run.
+///
+/// The hash of the window `t[i] ..< t[i+n]` is the polynomial
+/// `t[i]·Bⁿ⁻¹ + t[i+1]·Bⁿ⁻² + … + t[i+n-1]` modulo 2⁶⁴ (B odd), passed through a 64-bit
+/// finalizer that also mixes in `n`, so equal windows give equal keys and keys of different
+/// `n` never coincide by construction. Rolling one step is `H·B + t_new − t_old·Bⁿ`: the
+/// result equals ``hash(_:)`` of the same window computed from scratch.
+///
+/// ```swift
+/// let hasher = NGramHasher(n: 13)
+/// hasher.forEachHash(of: tokenHashes) { position, key in table.probe(key) }
+/// ```
+public struct NGramHasher: Sendable, Hashable {
+  /// The polynomial base: odd, so multiplication by it is a bijection on 64-bit words.
+  public static let base: UInt64 = 0x9E37_79B9_7F4A_7C15
+  /// The largest supported n.
+  public static let maximumN = 64
+
+  /// The number of tokens in an n-gram.
+  public let n: Int
+  @usableFromInline let basePowerN: UInt64
+
+  /// Creates a hasher for n-grams of `n` tokens.
+  /// - Precondition: `1 <= n <= 64`.
+  public init(n: Int) {
+    precondition(n >= 1 && n <= Self.maximumN, "n must be in 1...64, got \(n)")
+    self.n = n
+    var power: UInt64 = 1
+    for _ in 0..<n { power = power &* Self.base }
+    self.basePowerN = power
+  }
+
+  /// The final mix (the MurmurHash3 64-bit finalizer over the polynomial and `n`); never 0,
+  /// so 0 can mark an empty slot in hash tables.
+  @inlinable @inline(__always)
+  public func finalize(_ polynomial: UInt64) -> UInt64 {
+    var h = polynomial ^ (UInt64(truncatingIfNeeded: n) &* 0xC2B2_AE3D_27D4_EB4F)
+    h ^= h >> 33
+    h = h &* 0xFF51_AFD7_ED55_8CCD
+    h ^= h >> 33
+    h = h &* 0xC4CE_B9FE_1A85_EC53
+    h ^= h >> 33
+    return h == 0 ? 1 : h
+  }
+
+  /// The key of one window of exactly `n` token hashes, computed without rolling.
+  public func hash(_ window: UnsafeBufferPointer<UInt64>) -> UInt64 {
+    precondition(window.count == n, "window has \(window.count) tokens, expected \(n)")
+    var h: UInt64 = 0
+    for t in window { h = h &* Self.base &+ t }
+    return finalize(h)
+  }
+
+  /// The key of one window of exactly `n` token hashes.
+  public func hash(_ window: [UInt64]) -> UInt64 {
+    window.withUnsafeBufferPointer { hash($0) }
+  }
+
+  /// Calls `body(position, key)` for every window of `n` consecutive hashes, in order;
+  /// `position` is the index of the window's first token. Does nothing when there are fewer
+  /// than `n` hashes.
+  @inlinable
+  public func forEachHash(
+    of tokens: UnsafeBufferPointer<UInt64>, _ body: (Int, UInt64) throws -> Void
+  ) rethrows {
+    let count = tokens.count
+    guard count >= n, let p = tokens.baseAddress else { return }
+    var h: UInt64 = 0
+    for i in 0..<n { h = h &* Self.base &+ p[i] }
+    try body(0, finalize(h))
+    var i = n
+    while i < count {
+      // Safe: wrapping arithmetic is the definition of the polynomial modulo 2^64.
+      h = h &* Self.base &+ p[i] &- p[i &- n] &* basePowerN
+      try body(i &- n &+ 1, finalize(h))
+      i &+= 1
+    }
+  }
+
+  /// Every window's key, in order (convenience for tests and small inputs).
+  public func hashes(of tokens: [UInt64]) -> [UInt64] {
+    var out: [UInt64] = []
+    out.reserveCapacity(max(0, tokens.count - n + 1))
+    tokens.withUnsafeBufferPointer { buffer in forEachHash(of: buffer) { _, key in out.append(key) } }
+    return out
+  }
+}

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The raw bytes of a file, read with `read(2)`. Owns its descriptor.
+final class FileSource: ByteSource {
+  let path: String
+  private let fd: Int32
+  private(set) var compressedBytesRead = 0
+  /// Bytes already taken from the file before it was handed on (codec sniffing).
+  private var pending: [UInt8] = []
+
+  /// Opens `path` for reading.
+  /// - Throws: ``ContamError/Code/unreadableFile`` naming the OS reason.
+  init(path: String) throws(ContamError) {
+    self.path = path
+    var info = stat()
+    if stat(path, &info) != 0 {
+      throw ContamError(.unreadableFile, path: path, String(cString: strerror(errno)))
+    }
+    if (info.st_mode & S_IFMT) == S_IFDIR {
+      throw ContamError(.unreadableFile, path: path, "is a directory")
+    }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { throw ContamError(.unreadableFile, path: path, String(cString: strerror(errno))) }
+    self.fd = fd
+  }
+
+  deinit { close(fd) }
+
+  /// Reads up to `count` bytes from the start of the file and keeps them to be read again.
+  func peek(_ count: Int) throws(ContamError) -> [UInt8] {
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 8)
+    defer { scratch.deallocate() }
+    let got = try readFully(scratch)
+    pending = Array(scratch[0..<got])
+    return pending
+  }
+
+  private func readFully(_ buffer: UnsafeMutableRawBufferPointer) throws(ContamError) -> Int {
+    var total = 0
+    while total < buffer.count {
+      let n = Glibc.read(fd, buffer.baseAddress! + total, buffer.count - total)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw ContamError(.unreadableFile, path: path, offset: compressedBytesRead, String(cString: strerror(errno)))
+      }
+      if n == 0 { break }
+      total += n
+      compressedBytesRead += n
+    }
+    return total
+  }
+
+  func read(into buffer: UnsafeMutableRawBufferPointer) throws(ContamError) -> Int {
+    guard buffer.count > 0 else { return 0 }
+    if !pending.isEmpty {
+      let n = min(pending.count, buffer.count)
+      pending.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+      pending.removeFirst(n)
+      return n
+    }
+    while true {
+      let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw ContamError(.unreadableFile, path: path, offset: compressedBytesRead, String(cString: strerror(errno)))
+      }
+      compressedBytesRead += n
+      return n
+    }
+  }
+}

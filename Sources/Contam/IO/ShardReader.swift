@@ -1,0 +1,331 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Options for reading shards.
+public struct ShardReaderOptions: Sendable, Hashable {
+  /// How lines become documents.
+  public var format: RecordFormat
+  /// Lines (and whole-file documents) longer than this are reported and skipped, never loaded
+  /// whole: the reader's memory stays below about this plus 1 MiB.
+  public var maxLineBytes: Int
+  /// Skip and count bad input, or stop at the first problem that loses input.
+  public var policy: ErrorPolicy
+
+  public static let defaultMaxLineBytes = 64 << 20
+
+  public init(format: RecordFormat = .defaultJSONL, maxLineBytes: Int = defaultMaxLineBytes, policy: ErrorPolicy = .skip) {
+    self.format = format
+    self.maxLineBytes = max(1024, min(maxLineBytes, Int(UInt32.max) - 1))
+    self.policy = policy
+  }
+}
+
+/// What reading one shard found, besides its documents.
+public struct ShardReadCounts: Hashable, Sendable, Codable {
+  public var codec: Codec = .none
+  /// Bytes of the file.
+  public var compressedBytes = 0
+  /// Bytes after decompression.
+  public var decompressedBytes = 0
+  /// Lines seen (a final line without newline counts).
+  public var lines = 0
+  /// Documents handed on.
+  public var documents = 0
+  /// Problems by kind (lines skipped, stream faults).
+  public var problems: [ContamError.Code: Int] = [:]
+
+  public init() {}
+
+  /// Adds another shard's counts (codec is left as is).
+  public mutating func add(_ other: ShardReadCounts) {
+    compressedBytes += other.compressedBytes
+    decompressedBytes += other.decompressedBytes
+    lines += other.lines
+    documents += other.documents
+    for (code, count) in other.problems { problems[code, default: 0] += count }
+  }
+}
+
+/// Streams the documents of shards: opens the file, picks the codec from its magic bytes,
+/// decompresses (gzip members / zstd frames, all of them), cuts lines, decodes records.
+///
+/// Memory is one line buffer (grown up to ``ShardReaderOptions/maxLineBytes``) and one buffer
+/// for decoded JSON strings, reused from shard to shard: one reader per worker thread.
+///
+/// ```swift
+/// let reader = ShardReader(options: ShardReaderOptions(format: .defaultJSONL))
+/// let counts = try reader.read(path: "shard.jsonl.gz") { document in
+///   print(document.line, document.text.count)
+/// } onProblem: { print($0) }
+/// ```
+public final class ShardReader {
+  public let options: ShardReaderOptions
+  private var buffer: UnsafeMutableRawPointer
+  private var capacity: Int
+  private var scratch: UnsafeMutablePointer<UInt8>
+  private var scratchCapacity: Int
+  private var idScratch: [UInt8] = []
+  private var textExtractor: JSONFieldExtractor?
+  private var idExtractor: JSONFieldExtractor?
+  /// The counts of the shard being read.
+  private var counts = ShardReadCounts()
+
+  /// Bytes asked of the decompressor per call.
+  static let chunk = 1 << 20
+
+  public init(options: ShardReaderOptions = ShardReaderOptions()) {
+    self.options = options
+    capacity = 4 << 20
+    buffer = .allocate(byteCount: capacity, alignment: 64)
+    scratchCapacity = 1 << 16
+    scratch = .allocate(capacity: scratchCapacity)
+    if case .jsonl(let text, let id) = options.format {
+      textExtractor = JSONFieldExtractor(path: text)
+      idExtractor = id.map { JSONFieldExtractor(path: $0) }
+    }
+  }
+
+  deinit {
+    buffer.deallocate()
+    scratch.deallocate()
+  }
+
+  /// Reads one shard.
+  /// - Parameters:
+  ///   - path: the file.
+  ///   - onDocument: called for each document, in order.
+  ///   - onProblem: called for each problem, in order (it is also counted).
+  /// - Returns: the shard's counts.
+  /// - Throws: under ``ErrorPolicy/stop``, the first problem that loses input; errors thrown
+  ///   by `onDocument` are passed on.
+  public func read(
+    path: String, _ onDocument: (Document) throws -> Void, onProblem: (ContamError) -> Void
+  ) throws -> ShardReadCounts {
+    counts = ShardReadCounts()
+    func report(_ error: ContamError) throws {
+      counts.problems[error.code, default: 0] += 1
+      onProblem(error)
+      if options.policy == .stop && error.code.losesInput { throw error }
+    }
+    let file: FileSource
+    do {
+      file = try FileSource(path: path)
+    } catch {
+      try report(error)
+      return counts
+    }
+    let source: ByteSource
+    do {
+      let head = try file.peek(4)
+      if head.isEmpty {
+        try report(ContamError(.emptyFile, path: path, "file is empty"))
+        return counts
+      }
+      counts.codec = Codec.detect(head)
+      switch counts.codec {
+      case .gzip: source = try GzipDecompressor(source: file)
+      case .zstd: source = try ZstdDecompressor(source: file)
+      case .none: source = file
+      }
+    } catch let error as ContamError {
+      try report(error)
+      return counts
+    }
+    defer { counts.compressedBytes = file.compressedBytesRead }
+    return try readLines(path: path, source: source, report: report, onDocument: onDocument)
+  }
+
+  private func readLines(
+    path: String, source: ByteSource, report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void
+  ) throws -> ShardReadCounts {
+
+    var have = 0  // bytes in buffer
+    var streamOffset = 0  // stream offset of buffer[0]
+    var lineNumber = 0
+    var skipping = false  // inside an over-long line
+    var skippedLineStart = 0
+    var ended = false
+    var faulted = false
+    let wholeFile = options.format == .wholeFile
+
+    while !ended {
+      if have == capacity {
+        if capacity < options.maxLineBytes + 1 {
+          grow(to: min(capacity * 2, options.maxLineBytes + 1), keeping: have)
+        } else {
+          // The line (or whole file) is longer than allowed: drop what we have and skip to
+          // the next newline.
+          if !skipping {
+            skipping = true
+            skippedLineStart = streamOffset
+          }
+          streamOffset += have
+          have = 0
+        }
+      }
+      let want = min(Self.chunk, capacity - have)
+      var got = 0
+      do {
+        got = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + have, count: want))
+      } catch {
+        // A stream fault ends the shard; trailing garbage leaves what came before intact.
+        ended = true
+        faulted = error.code != .trailingGarbage
+        try report(error)
+      }
+      if got == 0 { ended = true }
+      counts.decompressedBytes += got
+      if wholeFile && !ended {
+        have += got
+        continue
+      }
+      let scanFrom = have
+      have += got
+      var lineStart = 0
+      if !wholeFile {
+        var p = scanFrom
+        while p < have {
+          guard let hit = memchr(buffer + p, 0x0A, have - p) else { break }
+          let nl = UnsafeMutableRawPointer(hit) - buffer
+          lineNumber += 1
+          if skipping {
+            skipping = false
+            try report(
+              ContamError(
+                .lineTooLong, path: path, line: lineNumber, offset: skippedLineStart,
+                "line is longer than \(options.maxLineBytes) bytes; skipped"))
+          } else {
+            try handleLine(
+              start: lineStart, end: nl, number: lineNumber, offset: streamOffset + lineStart, path: path,
+              report: report, onDocument: onDocument)
+          }
+          lineStart = nl + 1
+          p = nl + 1
+        }
+      }
+      if ended {
+        // What is left is a last line without a newline (or the whole file).
+        let rest = have - lineStart
+        if skipping {
+          lineNumber += 1
+          try report(
+            ContamError(
+              .lineTooLong, path: path, line: lineNumber, offset: skippedLineStart,
+              "\(wholeFile ? "document" : "line") is longer than \(options.maxLineBytes) bytes; skipped"))
+        } else if rest > 0 {
+          lineNumber += 1
+          if faulted {
+            try report(
+              ContamError(
+                .incompleteLine, path: path, line: lineNumber, offset: streamOffset + lineStart,
+                "last line is cut short by the stream error; dropped"))
+          } else {
+            try handleLine(
+              start: lineStart, end: have, number: lineNumber, offset: streamOffset + lineStart, path: path,
+              report: report, onDocument: onDocument)
+          }
+        }
+        break
+      }
+      // Keep the partial line at the front.
+      let rest = have - lineStart
+      if lineStart > 0 {
+        if rest > 0 { memmove(buffer, buffer + lineStart, rest) }
+        streamOffset += lineStart
+        have = rest
+      }
+    }
+    counts.lines = lineNumber
+    return counts
+  }
+
+  private func grow(to newCapacity: Int, keeping count: Int) {
+    let bigger = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 64)
+    bigger.copyMemory(from: buffer, byteCount: count)
+    buffer.deallocate()
+    buffer = bigger
+    capacity = newCapacity
+  }
+
+  private func ensureScratch(_ count: Int) {
+    if count <= scratchCapacity { return }
+    scratch.deallocate()
+    scratchCapacity = max(count, scratchCapacity * 2)
+    scratch = .allocate(capacity: scratchCapacity)
+  }
+
+  private func handleLine(
+    start: Int, end rawEnd: Int, number: Int, offset: Int, path: String,
+    report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void
+  ) throws {
+    var begin = start
+    var end = rawEnd
+    if end > begin && buffer.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D { end -= 1 }
+    // A UTF-8 byte order mark at the very start of the stream.
+    if offset == 0 && end - begin >= 3 && buffer.load(fromByteOffset: begin, as: UInt8.self) == 0xEF
+      && buffer.load(fromByteOffset: begin + 1, as: UInt8.self) == 0xBB
+      && buffer.load(fromByteOffset: begin + 2, as: UInt8.self) == 0xBF
+    {
+      begin += 3
+    }
+    let line = UnsafeRawBufferPointer(start: buffer + begin, count: end - begin)
+    switch options.format {
+    case .lines, .wholeFile:
+      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 == 0x0C }) { return }
+      counts.documents += 1
+      try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: line))
+    case .jsonl(let textField, let idField):
+      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+        try report(ContamError(.emptyLine, path: path, line: number, offset: offset, "blank line"))
+        return
+      }
+      switch textExtractor!.extract(line) {
+      case .notJSON(let column, let reason):
+        try report(
+          ContamError(.notJSON, path: path, line: number, offset: offset, "not a JSON object: \(reason) at column \(column + 1)"))
+      case .missing:
+        try report(ContamError(.missingField, path: path, line: number, offset: offset, "no field '\(textField)'"))
+      case .found(.string(let s, let e, let escaped)):
+        var text = UnsafeRawBufferPointer(rebasing: line[s..<e])
+        if escaped {
+          ensureScratch(e - s)
+          var bad = 0
+          let written = JSONString.unescape(text, into: scratch, bad: &bad)
+          text = UnsafeRawBufferPointer(start: scratch, count: written)
+        }
+        if idField != nil, case .found(let value) = idExtractor!.extract(line) {
+          switch value {
+          case .string(let s, let e, let escaped):
+            idScratch.removeAll(keepingCapacity: true)
+            if escaped {
+              JSONString.unescape(UnsafeRawBufferPointer(rebasing: line[s..<e]), into: &idScratch)
+            } else {
+              idScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[s..<e]))
+            }
+          case .number(let s, let e):
+            idScratch.removeAll(keepingCapacity: true)
+            idScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[s..<e]))
+          case .other:
+            idScratch.removeAll(keepingCapacity: true)
+          }
+          if !idScratch.isEmpty {
+            try idScratch.withUnsafeBytes { ids in
+              counts.documents += 1
+              try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: ids, text: text))
+            }
+            return
+          }
+        }
+        counts.documents += 1
+        try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: text))
+      case .found(.number):
+        try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(textField)' is a number, not a string"))
+      case .found(.other(let kind)):
+        try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(textField)' is \(kind == "array" || kind == "object" ? "an" : "a") \(kind), not a string"))
+      }
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/// Decoding of JSON string bodies.
+public enum JSONString {
+  /// The byte written for a lone UTF-16 surrogate (`\ud800` with no partner) or a bad escape:
+  /// 0xFF is never valid UTF-8, so the tokenizer counts it as an invalid byte and a separator.
+  public static let invalidMarker: UInt8 = 0xFF
+
+  /// Decodes the body of a JSON string (the bytes between its quotes) into UTF-8, appending
+  /// to `output`: `\n \t \r \b \f \" \\ \/`, and `\uXXXX` including surrogate pairs.
+  /// - Returns: the number of bad escapes and lone surrogates met (each written as
+  ///   ``invalidMarker``).
+  @discardableResult
+  public static func unescape(_ body: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Int {
+    let start = output.count
+    output.reserveCapacity(start + body.count)
+    // A decoded body is never longer than the escaped one.
+    output.append(contentsOf: repeatElement(0, count: body.count))
+    var bad = 0
+    let written = output.withUnsafeMutableBufferPointer { out in
+      unescape(body, into: out.baseAddress! + start, bad: &bad)
+    }
+    output.removeLast(body.count - written)
+    return bad
+  }
+
+  /// Decodes `body` into `out`, which must have room for `body.count` bytes.
+  /// - Returns: the number of bytes written.
+  static func unescape(_ body: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>, bad: inout Int) -> Int {
+    guard let base = body.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+    let n = body.count
+    var i = 0
+    var o = 0
+    while i < n {
+      // Copy the run up to the next backslash in one move.
+      let stop: Int
+      if let hit = memchr(base + i, 0x5C, n - i) { stop = UnsafeRawPointer(hit) - UnsafeRawPointer(base) } else { stop = n }
+      if stop > i {
+        (out + o).update(from: base + i, count: stop - i)
+        o += stop - i
+        i = stop
+      }
+      if i >= n { break }
+      // base[i] is a backslash.
+      guard i + 1 < n else {
+        bad += 1
+        out[o] = invalidMarker
+        o += 1
+        i += 1
+        break
+      }
+      let e = base[i + 1]
+      switch e {
+      case UInt8(ascii: "n"): o = _put(0x0A, out, o); i += 2
+      case UInt8(ascii: "t"): o = _put(0x09, out, o); i += 2
+      case UInt8(ascii: "r"): o = _put(0x0D, out, o); i += 2
+      case UInt8(ascii: "b"): o = _put(0x08, out, o); i += 2
+      case UInt8(ascii: "f"): o = _put(0x0C, out, o); i += 2
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): o = _put(UInt32(e), out, o); i += 2
+      case UInt8(ascii: "u"):
+        guard let unit = _hex4(base, i + 2, n) else {
+          bad += 1
+          out[o] = invalidMarker
+          o += 1
+          i += 2
+          continue
+        }
+        if unit >= 0xD800 && unit < 0xDC00, i + 12 <= n, base[i + 6] == 0x5C, base[i + 7] == UInt8(ascii: "u"),
+          let low = _hex4(base, i + 8, n), low >= 0xDC00 && low < 0xE000
+        {
+          o = _put(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), out, o)
+          i += 12
+        } else if unit >= 0xD800 && unit < 0xE000 {
+          bad += 1
+          out[o] = invalidMarker
+          o += 1
+          i += 6
+        } else {
+          o = _put(unit, out, o)
+          i += 6
+        }
+      default:
+        bad += 1
+        out[o] = invalidMarker
+        o += 1
+        i += 2
+      }
+    }
+    return o
+  }
+
+  @inline(__always)
+  static func _hex4(_ base: UnsafePointer<UInt8>, _ at: Int, _ n: Int) -> UInt32? {
+    guard at + 4 <= n else { return nil }
+    var v: UInt32 = 0
+    for k in 0..<4 {
+      let c = base[at + k]
+      let d: UInt32
+      switch c {
+      case 0x30...0x39: d = UInt32(c - 0x30)
+      case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+      case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+      default: return nil
+      }
+      v = v << 4 | d
+    }
+    return v
+  }
+
+  /// Writes scalar `v` as UTF-8 at `out[o...]`; returns the new write position.
+  @inline(__always)
+  static func _put(_ v: UInt32, _ out: UnsafeMutablePointer<UInt8>, _ o: Int) -> Int {
+    switch v {
+    case 0..<0x80:
+      out[o] = UInt8(v)
+      return o + 1
+    case 0x80..<0x800:
+      out[o] = UInt8(0xC0 | v >> 6)
+      out[o + 1] = UInt8(0x80 | v & 0x3F)
+      return o + 2
+    case 0x800..<0x10000:
+      out[o] = UInt8(0xE0 | v >> 12)
+      out[o + 1] = UInt8(0x80 | (v >> 6) & 0x3F)
+      out[o + 2] = UInt8(0x80 | v & 0x3F)
+      return o + 3
+    default:
+      out[o] = UInt8(0xF0 | v >> 18)
+      out[o + 1] = UInt8(0x80 | (v >> 12) & 0x3F)
+      out[o + 2] = UInt8(0x80 | (v >> 6) & 0x3F)
+      out[o + 3] = UInt8(0x80 | v & 0x3F)
+      return o + 4
+    }
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif

@@ -1,0 +1,24 @@
+/// How the decompressed bytes of a shard are cut into documents.
+public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
+  /// One JSON object per line; the document text is the string at `textField`, its id the
+  /// string or number at `idField`.
+  case jsonl(textField: FieldPath, idField: FieldPath?)
+  /// Plain text, one document per non-blank line.
+  case lines
+  /// Plain text, the whole file one document (up to the line limit).
+  case wholeFile
+
+  /// JSONL with the text in `text` and no id.
+  public static var defaultJSONL: RecordFormat {
+    // Safe: "text" is a valid path.
+    .jsonl(textField: try! FieldPath("text"), idField: nil)
+  }
+
+  public var description: String {
+    switch self {
+    case .jsonl(let text, let id): return "jsonl(text: \(text)\(id.map { ", id: \($0)" } ?? ""))"
+    case .lines: return "lines"
+    case .wholeFile: return "whole-file"
+    }
+  }
+}

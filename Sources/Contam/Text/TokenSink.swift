@@ -1,0 +1,54 @@
+/// Receives the tokens of a text, in order, from ``Tokenizer``.
+///
+/// Conformers are specialized into the tokenizer loop, so a sink that only counts costs
+/// nothing beyond the count.
+public protocol TokenSink {
+  /// One token.
+  /// - Parameters:
+  ///   - hash: XXH3-64 of the token's normalized bytes (see ``Normalizer``).
+  ///   - start: byte offset of the token's first source byte in the tokenized text.
+  ///   - end: byte offset just past its last source byte.
+  mutating func consume(hash: UInt64, start: Int, end: Int)
+}
+
+/// A token with its hash and its byte range in the source text.
+public struct Token: Hashable, Sendable {
+  /// XXH3-64 of the normalized bytes.
+  public var hash: UInt64
+  /// Byte offset of the first source byte.
+  public var start: Int
+  /// Byte offset just past the last source byte.
+  public var end: Int
+
+  public init(hash: UInt64, start: Int, end: Int) {
+    self.hash = hash
+    self.start = start
+    self.end = end
+  }
+}
+
+/// A sink that keeps every token (for items, tests and small texts).
+public struct TokenCollector: TokenSink {
+  public var tokens: [Token] = []
+  public init() {}
+  public mutating func consume(hash: UInt64, start: Int, end: Int) {
+    tokens.append(Token(hash: hash, start: start, end: end))
+  }
+}
+
+/// A sink that only counts.
+public struct TokenCounter: TokenSink {
+  public var count = 0
+  public init() {}
+  @inlinable @inline(__always)
+  public mutating func consume(hash: UInt64, start: Int, end: Int) { count &+= 1 }
+}
+
+/// What one call to ``Tokenizer/tokenize(_:into:)`` saw besides its tokens.
+public struct TokenizeCounts: Hashable, Sendable {
+  /// Tokens produced.
+  public var tokens = 0
+  /// Bytes that were not part of valid UTF-8 (each acted as a separator).
+  public var invalidBytes = 0
+  public init() {}
+}

@@ -1,0 +1,203 @@
+/// Splits UTF-8 text into normalized, hashed tokens, each with its byte range in the source.
+///
+/// The same tokenizer serves corpus documents and benchmark items, so both sides are compared
+/// under one normalization (``Normalizer``). The loop walks raw bytes: ASCII goes through a
+/// 128-entry table, other scalars through the normalizer's fold table; no `String` is made per
+/// token and nothing is allocated per call. One tokenizer per thread (it owns its word buffer).
+///
+/// ```swift
+/// let tokenizer = Tokenizer()
+/// var collector = TokenCollector()
+/// "Café ＡＢＣ &amp; co.".utf8.withContiguousStorageIfAvailable {
+///   _ = tokenizer.tokenize(UnsafeRawBufferPointer($0), into: &collector)
+/// }
+/// // collector.tokens: "cafe", "abc", "co" with their byte ranges
+/// ```
+public final class Tokenizer {
+  /// Bytes of a word hashed at once; a longer word is hashed in chunks of this size.
+  public static let wordChunk = 256
+
+  @usableFromInline let normalizer: Normalizer
+  @usableFromInline let wordBuffer: UnsafeMutablePointer<UInt8>
+
+  public init(normalizer: Normalizer = .shared) {
+    self.normalizer = normalizer
+    self.wordBuffer = .allocate(capacity: Self.wordChunk + 64)
+  }
+
+  deinit { wordBuffer.deallocate() }
+
+  /// Tokenizes `text`, handing each token to `sink` in order.
+  /// - Returns: the number of tokens and of invalid UTF-8 bytes.
+  @inlinable
+  public func tokenize<Sink: TokenSink>(_ text: UnsafeRawBufferPointer, into sink: inout Sink)
+    -> TokenizeCounts
+  {
+    var counts = TokenizeCounts()
+    guard let raw = text.baseAddress, text.count > 0 else { return counts }
+    let base = raw.assumingMemoryBound(to: UInt8.self)
+    let n = text.count
+    let ascii = normalizer.ascii
+    var word = _Word(buffer: wordBuffer)
+    var i = 0
+    while i < n {
+      let b = base[i]
+      if b < 0x80 {
+        let c = ascii[Int(b)]
+        if c != 0 && c != 0xFF {
+          word.append(c, at: i)
+          i &+= 1
+          word.end = i
+          continue
+        }
+        if c == 0xFF, let (value, length) = HTMLEntity.decode(base + i, available: n &- i) {
+          word.scalar(value, start: i, end: i &+ length, normalizer: normalizer, into: &sink, counts: &counts)
+          i &+= length
+          continue
+        }
+        word.finish(into: &sink, counts: &counts)
+        i &+= 1
+        continue
+      }
+      let (value, length) = _UTF8.decode(base + i, available: n &- i)
+      if length == 0 {
+        counts.invalidBytes &+= 1
+        word.finish(into: &sink, counts: &counts)
+        i &+= 1
+        continue
+      }
+      word.scalar(value, start: i, end: i &+ length, normalizer: normalizer, into: &sink, counts: &counts)
+      i &+= length
+    }
+    word.finish(into: &sink, counts: &counts)
+    return counts
+  }
+
+  /// Tokenizes a string (convenience for tests and benchmark items).
+  public func tokens(of text: String) -> [Token] {
+    var collector = TokenCollector()
+    var copy = text
+    copy.withUTF8 { _ = tokenize(UnsafeRawBufferPointer($0), into: &collector) }
+    return collector.tokens
+  }
+
+  /// Tokenizes bytes (convenience for tests and benchmark items).
+  public func tokens(of bytes: [UInt8]) -> [Token] {
+    var collector = TokenCollector()
+    bytes.withUnsafeBytes { _ = tokenize($0, into: &collector) }
+    return collector.tokens
+  }
+}
+
+/// The word being built: its normalized bytes so far and its source range.
+@usableFromInline
+struct _Word {
+  @usableFromInline let buffer: UnsafeMutablePointer<UInt8>
+  @usableFromInline var length = 0
+  @usableFromInline var carry: UInt64 = 0
+  @usableFromInline var chunked = false
+  /// Source offset of the first byte, or -1 when no word is open.
+  @usableFromInline var start = -1
+  @usableFromInline var end = 0
+
+  @usableFromInline init(buffer: UnsafeMutablePointer<UInt8>) { self.buffer = buffer }
+
+  @inlinable @inline(__always)
+  mutating func append(_ byte: UInt8, at offset: Int) {
+    if start < 0 { start = offset }
+    buffer[length] = byte
+    length &+= 1
+    if length == Tokenizer.wordChunk {
+      carry = XXH3.hash64(UnsafeRawPointer(buffer), count: length, seed: carry ^ 0x5bd1_e995)
+      chunked = true
+      length = 0
+    }
+  }
+
+  @inlinable @inline(__always)
+  mutating func finish<Sink: TokenSink>(into sink: inout Sink, counts: inout TokenizeCounts) {
+    guard start >= 0 else { return }
+    let hash =
+      chunked
+      ? XXH3.hash64(UnsafeRawPointer(buffer), count: length, seed: carry)
+      : XXH3.hash64(UnsafeRawPointer(buffer), count: length)
+    sink.consume(hash: hash, start: start, end: end)
+    counts.tokens &+= 1
+    start = -1
+    length = 0
+    chunked = false
+    carry = 0
+  }
+
+  /// A non-ASCII scalar (or a decoded entity) occupying source bytes `start..<end`.
+  @inlinable
+  mutating func scalar<Sink: TokenSink>(
+    _ value: UInt32, start sourceStart: Int, end sourceEnd: Int, normalizer: Normalizer,
+    into sink: inout Sink, counts: inout TokenizeCounts
+  ) {
+    if value < 0x80 {
+      let c = normalizer.ascii[Int(value)]
+      if c != 0 && c != 0xFF {
+        append(c, at: sourceStart)
+        end = sourceEnd
+      } else {
+        finish(into: &sink, counts: &counts)
+      }
+      return
+    }
+    if value < 0x10000 {
+      let (kind, folded, count) = normalizer.lookup(value)
+      apply(kind: kind, folded: folded, count: count, start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
+      return
+    }
+    _scalarAboveBMP(value, start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
+  }
+
+  @usableFromInline
+  mutating func _scalarAboveBMP<Sink: TokenSink>(
+    _ value: UInt32, start sourceStart: Int, end sourceEnd: Int,
+    into sink: inout Sink, counts: inout TokenizeCounts
+  ) {
+    guard let scalar = Unicode.Scalar(value) else {
+      finish(into: &sink, counts: &counts)
+      return
+    }
+    let (kind, bytes) = Normalizer.fold(scalar)
+    bytes.withUnsafeBufferPointer { folded in
+      apply(
+        kind: UInt32(kind.rawValue), folded: folded.baseAddress ?? UnsafePointer(buffer), count: folded.count,
+        start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
+    }
+  }
+
+  @inlinable @inline(__always)
+  mutating func apply<Sink: TokenSink>(
+    kind: UInt32, folded: UnsafePointer<UInt8>, count: Int, start sourceStart: Int, end sourceEnd: Int,
+    into sink: inout Sink, counts: inout TokenizeCounts
+  ) {
+    switch kind {
+    case 1:  // word
+      if count == 0 {
+        // Marks and format characters: ignored, but a word they sit in reaches past them.
+        if start >= 0 { end = sourceEnd }
+        return
+      }
+      for k in 0..<count {
+        let c = folded[k]
+        if c == 0x20 {
+          finish(into: &sink, counts: &counts)
+        } else {
+          append(c, at: sourceStart)
+          end = sourceEnd
+        }
+      }
+    case 2:  // single
+      finish(into: &sink, counts: &counts)
+      let hash = XXH3.hash64(UnsafeRawPointer(folded), count: count)
+      sink.consume(hash: hash, start: sourceStart, end: sourceEnd)
+      counts.tokens &+= 1
+    default:
+      finish(into: &sink, counts: &counts)
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Contam
+
+@main
+struct ContamCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "contam",
+    abstract: "Find benchmark test items inside language-model training data.",
+    discussion: """
+      Contam streams training shards (gzip, zstd or plain; JSONL or text) once and reports \
+      what it found with evidence.
+
+      Exit status: 0 success; 1 contamination found (scan); 3 input was skipped and --strict \
+      was given; 4 the run could not complete (no shards, unwritable output); 64 bad usage.
+
+      Text normalization (\(Normalizer.version)): \(Normalizer.summary).
+      """,
+    version: ContamVersion.string,
+    subcommands: [Stats.self]
+  )
+}
+
+/// Exit codes shared by every subcommand.
+enum ContamExit {
+  static let contaminated: Int32 = 1
+  static let skippedUnderStrict: Int32 = 3
+  static let failed: Int32 = 4
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Contam
+
+/// Where the corpus is and how to read it: shared by `stats` and `scan`.
+struct CorpusOptions: ParsableArguments {
+  @Option(
+    name: .customLong("text-field"),
+    help: ArgumentHelp(
+      "The JSON field holding the document text; a dotted path reaches into nested objects.",
+      discussion: "Example: --text-field meta.raw_content", valueName: "path"))
+  var textField = "text"
+
+  @Option(
+    name: .customLong("id-field"),
+    help: ArgumentHelp(
+      "The JSON field holding a document id (string or number), reported with evidence.",
+      discussion: "Example: --id-field id", valueName: "path"))
+  var idField: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "How shards are cut into documents: jsonl (one JSON object per line), lines (plain text, one document per line) or file (plain text, one document per file).",
+      valueName: "format"))
+  var format: InputFormat = .jsonl
+
+  @Option(
+    name: .customLong("max-line-bytes"),
+    help: ArgumentHelp(
+      "Lines (and whole-file documents) longer than this many bytes are reported and skipped without being loaded.",
+      valueName: "bytes"))
+  var maxLineBytes = ShardReaderOptions.defaultMaxLineBytes
+
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp("Shards read in parallel; results are the same for any value.", valueName: "n"))
+  var jobs = ProcessInfoCores.count
+
+  @Flag(
+    help: "Stop at the first input problem that loses data (corrupt shard, bad line) and exit with status 3; by default problems are reported, counted and skipped.")
+  var strict = false
+
+  @Option(
+    name: .customLong("max-messages"),
+    help: ArgumentHelp("Problem messages printed per shard and kind before they are only counted.", valueName: "n"))
+  var maxMessages = 5
+
+  enum InputFormat: String, ExpressibleByArgument, CaseIterable {
+    case jsonl, lines, file
+  }
+
+  func validate() throws {
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
+    guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024.") }
+    do {
+      _ = try FieldPath(textField)
+      if let idField { _ = try FieldPath(idField) }
+    } catch let error as ContamError {
+      throw ValidationError(error.message)
+    }
+  }
+
+  func readerOptions() throws -> ShardReaderOptions {
+    let recordFormat: RecordFormat
+    switch format {
+    case .jsonl: recordFormat = .jsonl(textField: try FieldPath(textField), idField: try idField.map { try FieldPath($0) })
+    case .lines: recordFormat = .lines
+    case .file: recordFormat = .wholeFile
+    }
+    return ShardReaderOptions(format: recordFormat, maxLineBytes: maxLineBytes, policy: strict ? .stop : .skip)
+  }
+}
+
+enum ProcessInfoCores {
+  static var count: Int {
+    #if canImport(Glibc)
+      return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    #else
+      return 2
+    #endif
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#endif
