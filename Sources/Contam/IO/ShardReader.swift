@@ -134,8 +134,9 @@ public final class ShardReader {
       try report(error)
       return counts
     }
-    defer { counts.compressedBytes = file.compressedBytesRead }
-    return try readLines(path: path, source: source, report: report, onDocument: onDocument)
+    var result = try readLines(path: path, source: source, report: report, onDocument: onDocument)
+    result.compressedBytes = file.compressedBytesRead
+    return result
   }
 
   private func readLines(
@@ -191,12 +192,12 @@ public final class ShardReader {
           guard let hit = memchr(buffer + p, 0x0A, have - p) else { break }
           let nl = UnsafeMutableRawPointer(hit) - buffer
           lineNumber += 1
-          if skipping {
-            skipping = false
+          if skipping || nl - lineStart > options.maxLineBytes {
             try report(
               ContamError(
-                .lineTooLong, path: path, line: lineNumber, offset: skippedLineStart,
+                .lineTooLong, path: path, line: lineNumber, offset: skipping ? skippedLineStart : streamOffset + lineStart,
                 "line is longer than \(options.maxLineBytes) bytes; skipped"))
+            skipping = false
           } else {
             try handleLine(
               start: lineStart, end: nl, number: lineNumber, offset: streamOffset + lineStart, path: path,
@@ -209,11 +210,11 @@ public final class ShardReader {
       if ended {
         // What is left is a last line without a newline (or the whole file).
         let rest = have - lineStart
-        if skipping {
+        if skipping || rest > options.maxLineBytes {
           lineNumber += 1
           try report(
             ContamError(
-              .lineTooLong, path: path, line: lineNumber, offset: skippedLineStart,
+              .lineTooLong, path: path, line: lineNumber, offset: skipping ? skippedLineStart : streamOffset + lineStart,
               "\(wholeFile ? "document" : "line") is longer than \(options.maxLineBytes) bytes; skipped"))
         } else if rest > 0 {
           lineNumber += 1
@@ -263,9 +264,13 @@ public final class ShardReader {
   ) throws {
     var begin = start
     var end = rawEnd
-    if end > begin && buffer.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D { end -= 1 }
-    // A UTF-8 byte order mark at the very start of the stream.
-    if offset == 0 && end - begin >= 3 && buffer.load(fromByteOffset: begin, as: UInt8.self) == 0xEF
+    let isJSONL = options.format != .lines && options.format != .wholeFile
+    if options.format != .wholeFile && end > begin && buffer.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D {
+      end -= 1
+    }
+    // A UTF-8 byte order mark at the very start of a JSONL stream (in plain text the
+    // normalizer ignores it, and offsets stay those of the file).
+    if isJSONL && offset == 0 && end - begin >= 3 && buffer.load(fromByteOffset: begin, as: UInt8.self) == 0xEF
       && buffer.load(fromByteOffset: begin + 1, as: UInt8.self) == 0xBB
       && buffer.load(fromByteOffset: begin + 2, as: UInt8.self) == 0xBF
     {

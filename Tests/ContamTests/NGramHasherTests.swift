@@ -1,0 +1,34 @@
+import Contam
+import Testing
+
+@Suite("Rolling n-gram hash")
+struct NGramHasherTests {
+  /// Token hashes of real prose (Pride and Prejudice).
+  static func realTokenHashes() throws -> [UInt64] {
+    Tokenizer().tokens(of: try TestData.gutenberg(bytes: 20_000)).map(\.hash)
+  }
+
+  @Test(arguments: [1, 2, 3, 5, 8, 13, 20, 32, 50, 63, 64])
+  func rollingEqualsFromScratch(n: Int) throws {
+    let tokens = try Self.realTokenHashes()
+    #expect(tokens.count > 1000)
+    let hasher = NGramHasher(n: n)
+    let rolled = hasher.hashes(of: tokens)
+    #expect(rolled.count == tokens.count - n + 1)
+    for (i, key) in rolled.enumerated() {
+      #expect(key == hasher.hash(Array(tokens[i..<i + n])), "window \(i)")
+      if key != hasher.hash(Array(tokens[i..<i + n])) { break }
+    }
+  }
+
+  @Test func equalWindowsEqualKeysAndOrderMatters() {
+    let hasher = NGramHasher(n: 3)
+    #expect(hasher.hash([1, 2, 3]) == hasher.hashes(of: [9, 1, 2, 3])[1])
+    #expect(hasher.hash([1, 2, 3]) != hasher.hash([3, 2, 1]))
+    #expect(NGramHasher(n: 2).hash([1, 2]) != NGramHasher(n: 3).hash([0, 1, 2]), "n is mixed into the key")
+  }
+
+  @Test func tooFewTokensGiveNoWindow() {
+    #expect(NGramHasher(n: 13).hashes(of: Array(repeating: 7, count: 12)).isEmpty)
+  }
+}

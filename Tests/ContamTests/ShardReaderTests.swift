@@ -1,0 +1,205 @@
+import Contam
+import Foundation
+import Testing
+
+@Suite("Shard readers on files written by gzip, pigz and zstd")
+struct ShardReaderTests {
+  static let idOptions = ShardReaderOptions(format: .jsonl(textField: try! FieldPath("text"), idField: try! FieldPath("id")))
+
+  @Test(arguments: [
+    ("plain", "cat", [String]()), ("gzip", "gzip", ["-c"]), ("gzip -9", "gzip", ["-9", "-c"]),
+    ("pigz", "pigz", ["-c", "-b", "128"]), ("zstd", "zstd", ["-c", "-q"]), ("zstd -19", "zstd", ["-19", "-c", "-q"]),
+  ])
+  func everyCodecGivesTheSameDocuments(label: String, tool: String, args: [String]) throws {
+    try #require(Tool.exists(tool), "install \(tool)")
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (jsonl, texts) = try ShardFixture.paragraphsJSONL(count: 300)
+    let path = try fixture.compress("shard.bin", jsonl, tool: tool, args)
+    let result = try readAll(path, options: Self.idOptions)
+    #expect(result.problems.isEmpty, "\(result.problems)")
+    #expect(result.documents.map(\.text) == texts)
+    #expect(result.documents.map(\.line) == Array(1...texts.count))
+    #expect(result.documents.map(\.id) == (1...texts.count).map { String($0) })
+    #expect(result.counts.decompressedBytes == jsonl.count)
+    #expect(result.counts.compressedBytes == (try Data(contentsOf: URL(fileURLWithPath: path))).count)
+    #expect(result.counts.codec == (tool == "cat" ? .none : tool == "zstd" ? .zstd : .gzip))
+  }
+
+  @Test func concatenatedGzipMembersAreAllRead() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (jsonl, texts) = try ShardFixture.paragraphsJSONL(count: 200)
+    let half = jsonl.firstRange(of: Data("\n".utf8), in: jsonl.count / 2..<jsonl.count)!.upperBound
+    // `cat a.gz b.gz c.gz`, one member written by pigz.
+    let a = try Tool.run("gzip", ["-c"], input: jsonl.prefix(half))
+    let b = try Tool.run("pigz", ["-c"], input: jsonl.suffix(from: half))
+    let empty = try Tool.run("gzip", ["-c"], input: Data())
+    let path = try fixture.write("multi.jsonl.gz", a + empty + b)
+    let result = try readAll(path)
+    #expect(result.problems.isEmpty)
+    #expect(result.documents.map(\.text) == texts)
+  }
+
+  @Test func concatenatedZstdFramesAreAllRead() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (jsonl, texts) = try ShardFixture.paragraphsJSONL(count: 200)
+    let half = jsonl.firstRange(of: Data("\n".utf8), in: jsonl.count / 3..<jsonl.count)!.upperBound
+    let a = try Tool.run("zstd", ["-c", "-q"], input: jsonl.prefix(half))
+    let b = try Tool.run("zstd", ["-c", "-q", "--no-check"], input: jsonl.suffix(from: half))
+    let path = try fixture.write("multi.jsonl.zst", a + b)
+    let result = try readAll(path)
+    #expect(result.problems.isEmpty)
+    #expect(result.documents.map(\.text) == texts)
+  }
+
+  @Test(arguments: ["gzip", "zstd"], [0.1, 0.5, 0.9, 0.999])
+  func truncatedStreamsAreReportedAndKeepWhatCameBefore(tool: String, fraction: Double) throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (jsonl, texts) = try ShardFixture.paragraphsJSONL(count: 400)
+    let whole = try Tool.run(tool, ["-c", "-q"], input: jsonl)
+    let path = try fixture.write("cut", whole.prefix(Int(Double(whole.count) * fraction)))
+    let result = try readAll(path)
+    let fault = try #require(result.problems.first { $0.code == .truncatedData })
+    #expect(fault.path == path)
+    #expect(result.counts.problems[.truncatedData] == 1)
+    // Every document read is a true prefix of the real ones, never a cut-off one.
+    #expect(result.documents.count < texts.count)
+    #expect(result.documents.map(\.text) == Array(texts.prefix(result.documents.count)))
+  }
+
+  @Test(arguments: ["gzip", "zstd"])
+  func aFlippedByteIsCorruptData(tool: String) throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (jsonl, texts) = try ShardFixture.paragraphsJSONL(count: 400)
+    var bytes = try Tool.run(tool, ["-c", "-q"], input: jsonl)
+    bytes[bytes.count / 2] ^= 0x55
+    let path = try fixture.write("flipped", bytes)
+    let result = try readAll(path)
+    #expect(result.counts.problems[.corruptData] == 1, "\(result.problems)")
+    #expect(result.problems.first?.description.contains(path) == true)
+    #expect(result.documents.count < texts.count)
+  }
+
+  @Test func trailingGarbageAfterGzipIsReportedButDataIsKept() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (jsonl, texts) = try ShardFixture.paragraphsJSONL(count: 50)
+    let path = try fixture.write("garbage.gz", try Tool.run("gzip", ["-c"], input: jsonl) + Data("GARBAGE!\n".utf8))
+    let result = try readAll(path)
+    #expect(result.problems.map(\.code) == [.trailingGarbage])
+    #expect(result.documents.map(\.text) == texts)
+  }
+
+  @Test func overlongLinesAreSkippedAndLineNumbersStayRight() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let long = "{\"text\": \"" + String(repeating: "word ", count: 50_000) + "\"}\n"
+    let input = "{\"text\": \"first\"}\n" + long + "{\"text\": \"third\"}\n" + long
+    let path = try fixture.compress("long.gz", Data(input.utf8), tool: "gzip", ["-c"])
+    let result = try readAll(path, options: ShardReaderOptions(maxLineBytes: 64 * 1024))
+    #expect(result.documents.map(\.line) == [1, 3])
+    #expect(result.documents.map(\.text) == ["first", "third"], "the long lines must not be read")
+    #expect(result.problems.map(\.code) == [.lineTooLong, .lineTooLong])
+    #expect(result.problems.map(\.line) == [2, 4])
+  }
+
+  @Test func jsonEscapesAreDecoded() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let line = #"{"text": "a\nb\tc \"q\" back\\slash \/ \u00e9\u4e2d \ud83d\ude00 \b\f\r end"}"#
+    let path = try fixture.write("esc.jsonl", Data((line + "\n").utf8))
+    let result = try readAll(path)
+    #expect(result.documents.map(\.text) == ["a\nb\tc \"q\" back\\slash / é中 😀 \u{8}\u{C}\r end"])
+  }
+
+  @Test func badRecordsAreCountedByReasonWithTheirLines() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let lines = [
+      #"{"text": "ok one"}"#, "not json at all", "", #"{"text": 42}"#, #"{"text": null}"#, #"{"text": ["a"]}"#,
+      #"{"other": "x"}"#, #"{"text": "unterminated}"#, #"{"text": "ok two"} trailing"#, #"["text"]"#,
+      #"{"text": "dup", "text": "last wins"}"#,
+    ]
+    let path = try fixture.write("bad.jsonl", Data(lines.joined(separator: "\n").utf8))
+    let result = try readAll(path)
+    #expect(result.documents.map(\.text) == ["ok one", "last wins"])
+    #expect(result.documents.map(\.line) == [1, 11])
+    #expect(result.counts.problems == [.notJSON: 4, .emptyLine: 1, .fieldNotString: 3, .missingField: 1])
+    #expect(result.problems.map(\.line) == [2, 3, 4, 5, 6, 7, 8, 9, 10])
+    #expect(result.problems.allSatisfy { $0.path == path })
+    #expect(result.counts.lines == 11)
+  }
+
+  @Test func crlfLineEndsAndAByteOrderMarkAreHandled() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let input = "\u{FEFF}{\"text\": \"first\"}\r\n{\"text\": \"second\"}\r\n"
+    let path = try fixture.write("crlf.jsonl", Data(input.utf8))
+    let result = try readAll(path)
+    #expect(result.problems.isEmpty)
+    #expect(result.documents.map(\.text) == ["first", "second"])
+  }
+
+  @Test func nestedTextFieldAndNumericIds() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let input = """
+      {"id": 7, "meta": {"lang": "en", "raw_content": "nested text"}, "text": "top"}
+      {"meta": {"raw_content": {"deeper": 1}}, "id": "x"}
+      {"meta": [{"raw_content": "in an array: not the path"}]}
+      """
+    let path = try fixture.write("nested.jsonl", Data(input.utf8))
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("meta.raw_content"), idField: try FieldPath("id")))
+    let result = try readAll(path, options: options)
+    #expect(result.documents.map(\.text) == ["nested text"])
+    #expect(result.documents.map(\.id) == ["7"])
+    #expect(result.counts.problems == [.fieldNotString: 1, .missingField: 1])
+  }
+
+  @Test func unreadableInputsAreNamed() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let empty = try fixture.write("empty.jsonl.gz", Data())
+    let dangling = fixture.url("dangling").path
+    try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: fixture.url("nowhere").path)
+    let newlines = try fixture.write("newlines.jsonl", Data(String(repeating: "\n", count: 5).utf8))
+    #expect(try readAll(empty).problems.map(\.code) == [.emptyFile])
+    #expect(try readAll(fixture.directory.path).problems.map(\.code) == [.unreadableFile])
+    #expect(try readAll(dangling).problems.map(\.code) == [.unreadableFile])
+    #expect(try readAll(fixture.url("missing").path).problems.first?.message.contains("No such file") == true)
+    let blank = try readAll(newlines)
+    #expect(blank.counts.problems == [.emptyLine: 5])
+    #expect(blank.documents.isEmpty)
+  }
+
+  @Test func plainTextLinesAndWholeFiles() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let novel = try TestData.gutenberg(bytes: 50_000)
+    let path = try fixture.compress("novel.txt.gz", Data(novel.utf8), tool: "gzip", ["-c"])
+    let whole = try readAll(path, options: ShardReaderOptions(format: .wholeFile))
+    #expect(whole.documents.count == 1)
+    #expect(whole.documents.first?.text == novel)
+    let lines = try readAll(path, options: ShardReaderOptions(format: .lines))
+    // Split on the byte 0x0A (a Swift Character would keep "\r\n" together).
+    let expected = Array(novel.utf8).split(separator: 0x0A, omittingEmptySubsequences: false).enumerated().filter {
+      !String(decoding: $0.element, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+    }
+    #expect(lines.documents.map(\.line) == expected.map { $0.offset + 1 })
+    #expect(lines.documents.first.map { $0.text + "\r" } == expected.first.map { String(decoding: $0.element, as: UTF8.self) })
+    #expect(lines.problems.isEmpty)
+  }
+
+  @Test func theStopPolicyThrowsTheFirstProblem() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try fixture.write("bad.jsonl", Data("{\"text\": \"a\"}\nbroken\n{\"text\": \"b\"}\n".utf8))
+    #expect(throws: ContamError.self) {
+      try readAll(path, options: ShardReaderOptions(policy: .stop))
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import Contam
+import Foundation
+
+/// Builds shards from real text in a temporary directory, compressed by the real tools.
+struct ShardFixture {
+  let directory: URL
+
+  init() throws { directory = try TestData.temporaryDirectory() }
+
+  func cleanup() { try? FileManager.default.removeItem(at: directory) }
+
+  func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
+
+  @discardableResult
+  func write(_ name: String, _ data: Data) throws -> String {
+    try data.write(to: url(name))
+    return url(name).path
+  }
+
+  /// `tool args < input > name`.
+  @discardableResult
+  func compress(_ name: String, _ input: Data, tool: String, _ args: [String]) throws -> String {
+    try write(name, try Tool.run(tool, args, input: input))
+  }
+
+  /// JSONL of real paragraphs from a Gutenberg novel: `{"id": n, "text": paragraph}` per line.
+  static func paragraphsJSONL(count: Int, novel: String = "1342-0.txt.gz") throws -> (jsonl: Data, texts: [String]) {
+    let text = try TestData.gutenberg(novel, bytes: 400_000)
+    let paragraphs = text.components(separatedBy: "\r\n\r\n").map {
+      $0.trimmingCharacters(in: .whitespacesAndNewlines)
+    }.filter { $0.count > 40 }
+    let chosen = Array(paragraphs.prefix(count))
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var out = Data()
+    for (i, p) in chosen.enumerated() {
+      struct Record: Encodable { var id: Int; var text: String }
+      out += try encoder.encode(Record(id: i + 1, text: p))
+      out += Data("\n".utf8)
+    }
+    return (out, chosen)
+  }
+}
+
+/// Everything one read of a shard produced.
+struct ReadResult {
+  var documents: [(line: Int, id: String?, text: String)] = []
+  var problems: [ContamError] = []
+  var counts = ShardReadCounts()
+}
+
+func readAll(_ path: String, options: ShardReaderOptions = ShardReaderOptions()) throws -> ReadResult {
+  var result = ReadResult()
+  result.counts = try ShardReader(options: options).read(path: path) { doc in
+    result.documents.append((doc.line, doc.id, doc.textString))
+  } onProblem: { result.problems.append($0) }
+  return result
+}

@@ -1,0 +1,104 @@
+import Contam
+import Foundation
+import Testing
+
+@Suite("Tokenizer and normalizer")
+struct TokenizerTests {
+  let tokenizer = Tokenizer()
+
+  func hashes(_ text: String) -> [UInt64] { tokenizer.tokens(of: text).map(\.hash) }
+  func words(_ words: String...) -> [UInt64] { words.map { XXH3.hash64($0) } }
+
+  @Test func asciiIsLowerCasedAndSplitOnPunctuation() {
+    #expect(hashes("Hello, World! It's 42.") == words("hello", "world", "it", "s", "42"))
+  }
+
+  @Test(arguments: [
+    ("café", "cafe"), ("CAFÉ", "cafe"), ("cafe\u{301}", "cafe"), ("Ｃａｆｅ", "cafe"), ("ﬁne", "fine"),
+    ("Straße", "strasse"), ("x²", "x2"), ("Ǆemal", "dzemal"), ("naïve", "naive"), ("Ångström", "angstrom"),
+  ])
+  func foldsToTheSameWord(input: String, expected: String) {
+    #expect(hashes(input) == words(expected))
+  }
+
+  @Test func htmlEntitiesAreDecoded() {
+    #expect(hashes("Tom &amp; Jerry&#39;s caf&eacute;&nbsp;bar") == hashes("Tom & Jerry's café bar"))
+    #expect(hashes("&#x43;&#97;t") == words("cat"))
+    #expect(hashes("&bogus; &amp") == words("bogus", "amp"), "unknown or unterminated references are text")
+  }
+
+  @Test func curlyQuotesAndDashesEqualAscii() {
+    #expect(hashes("“Don’t” — she said – ‘no’…") == hashes("\"Don't\" - she said - 'no'..."))
+  }
+
+  @Test func whitespaceAndLineBreaksNeverMatter() throws {
+    let prose = try TestData.gutenberg(bytes: 5_000)
+    let rewrapped = prose.split(whereSeparator: \.isWhitespace).joined(separator: "\n  \t")
+    #expect(hashes(prose) == hashes(rewrapped))
+  }
+
+  @Test func invisibleFormatCharactersAreIgnored() {
+    #expect(hashes("con\u{AD}tam\u{200B}ination \u{FEFF}test") == words("contamination", "test"))
+  }
+
+  @Test func cjkIdeographsKanaAndHangulAreOneTokenEach() {
+    #expect(hashes("中文测试") == words("中", "文", "测", "试"))
+    #expect(hashes("日本語のテスト") == words("日", "本", "語", "の", "テ", "ス", "ト"))
+    #expect(hashes("한국어") == words("한", "국", "어"))
+    #expect(hashes("ｶﾀｶﾅ") == words("カ", "タ", "カ", "ナ"), "half-width katakana folds to full width")
+    #expect(hashes("GPT-4在中国") == words("gpt", "4", "在", "中", "国"))
+  }
+
+  @Test func chineseItemIsFoundInChineseText() {
+    let item = hashes("小明有三个苹果。")
+    let page = hashes("今天老师说：小明有三个苹果，小红有五个。")
+    let found = (0...(page.count - item.count)).contains { Array(page[$0..<$0 + item.count]) == item }
+    #expect(found)
+  }
+
+  @Test func byteRangesPointAtTheSourceBytes() {
+    let text = "Ｃafé — “naïve” &amp; 中文 x"
+    let bytes = Array(text.utf8)
+    let sources = tokenizer.tokens(of: text).map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }
+    #expect(sources == ["Ｃafé", "naïve", "中", "文", "x"])
+  }
+
+  @Test func invalidUTF8SeparatesAndIsCounted() {
+    var bytes = Array("good".utf8) + [0xFF] + Array("word".utf8) + [0xE2, 0x82] + Array("end".utf8)
+    bytes += [0xED, 0xA0, 0x80]  // an encoded surrogate: invalid in UTF-8
+    bytes += [0xC0, 0xAF]  // an overlong '/'
+    var collector = TokenCollector()
+    let counts = bytes.withUnsafeBytes { tokenizer.tokenize($0, into: &collector) }
+    #expect(collector.tokens.map(\.hash) == words("good", "word", "end"))
+    #expect(counts.invalidBytes == 1 + 2 + 3 + 2)
+    #expect(counts.tokens == 3)
+  }
+
+  @Test func veryLongWordsHashInChunksDeterministically() {
+    let long = String(repeating: "ab", count: 400)
+    #expect(hashes(long) == hashes(long.uppercased()))
+    #expect(hashes(long) != hashes(long + "c"))
+    #expect(hashes(long).count == 1)
+  }
+
+  @Test func realNovelsInManyLanguagesTokenize() throws {
+    // Real multilingual prose: the Gutenberg manifest lists every novel; take each novel's start.
+    let dir = TestData.shared.appendingPathComponent("text/gutenberg")
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".txt.gz") }.sorted()
+    #expect(names.count > 10)
+    for name in names.prefix(12) {
+      let text = try TestData.gutenberg(name, bytes: 30_000)
+      var counter = TokenCounter()
+      var copy = text
+      let counts = copy.withUTF8 { tokenizer.tokenize(UnsafeRawBufferPointer($0), into: &counter) }
+      #expect(counts.tokens > 1000, "\(name)")
+    }
+  }
+
+  @Test func normalizationIsVersioned() {
+    #expect(Normalizer.version == "contam-text/1")
+    #expect(Normalizer.fold("é").bytes == Array("e".utf8))
+    #expect(Normalizer.fold("中").kind == .single)
+    #expect(Normalizer.fold("—").kind == .separator)
+  }
+}
