@@ -37,13 +37,18 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]),
+    .target(
+      name: "_ContamTestSupport",
+      dependencies: ["Contam"],
+      path: "Tests/_ContamTestSupport",
+      swiftSettings: [.swiftLanguageMode(.v6)]),
     .testTarget(
       name: "ContamTests",
-      dependencies: ["Contam"],
+      dependencies: ["Contam", "_ContamTestSupport"],
       swiftSettings: [.swiftLanguageMode(.v6)]),
     .testTarget(
       name: "ContamCLITests",
-      dependencies: ["Contam"],
+      dependencies: ["Contam", "_ContamTestSupport", "ContamCLI"],
       swiftSettings: [.swiftLanguageMode(.v6)]),
   ]
 )

@@ -1,6 +1,7 @@
 import Contam
 import Foundation
 import Testing
+import _ContamTestSupport
 
 @Suite("JSON field extraction")
 struct JSONFieldExtractorTests {

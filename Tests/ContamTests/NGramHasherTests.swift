@@ -1,5 +1,6 @@
 import Contam
 import Testing
+import _ContamTestSupport
 
 @Suite("Rolling n-gram hash")
 struct NGramHasherTests {

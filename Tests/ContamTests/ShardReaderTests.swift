@@ -1,6 +1,7 @@
 import Contam
 import Foundation
 import Testing
+import _ContamTestSupport
 
 @Suite("Shard readers on files written by gzip, pigz and zstd")
 struct ShardReaderTests {

@@ -1,6 +1,7 @@
 import Contam
 import Foundation
 import Testing
+import _ContamTestSupport
 
 @Suite("XXH3-64 against the real xxhsum -H3")
 struct XXH3Tests {

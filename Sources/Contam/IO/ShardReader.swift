@@ -72,6 +72,8 @@ public final class ShardReader {
   private var idExtractor: JSONFieldExtractor?
   /// The counts of the shard being read.
   private var counts = ShardReadCounts()
+  /// The format of the shard being read (``RecordFormat/auto(textField:idField:)`` resolved).
+  private var format = RecordFormat.lines
 
   /// Bytes asked of the decompressor per call.
   static let chunk = 1 << 20
@@ -82,9 +84,12 @@ public final class ShardReader {
     buffer = .allocate(byteCount: capacity, alignment: 64)
     scratchCapacity = 1 << 16
     scratch = .allocate(capacity: scratchCapacity)
-    if case .jsonl(let text, let id) = options.format {
+    switch options.format {
+    case .jsonl(let text, let id), .auto(let text, let id):
       textExtractor = JSONFieldExtractor(path: text)
       idExtractor = id.map { JSONFieldExtractor(path: $0) }
+    case .lines, .wholeFile:
+      break
     }
   }
 
@@ -105,6 +110,7 @@ public final class ShardReader {
     path: String, _ onDocument: (Document) throws -> Void, onProblem: (ContamError) -> Void
   ) throws -> ShardReadCounts {
     counts = ShardReadCounts()
+    format = options.format
     func report(_ error: ContamError) throws {
       counts.problems[error.code, default: 0] += 1
       onProblem(error)
@@ -150,7 +156,7 @@ public final class ShardReader {
     var skippedLineStart = 0
     var ended = false
     var faulted = false
-    let wholeFile = options.format == .wholeFile
+    let wholeFile = format == .wholeFile
 
     while !ended {
       if have == capacity {
@@ -264,8 +270,15 @@ public final class ShardReader {
   ) throws {
     var begin = start
     var end = rawEnd
-    let isJSONL = options.format != .lines && options.format != .wholeFile
-    if options.format != .wholeFile && end > begin && buffer.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D {
+    if case .auto(let textField, let idField) = format {
+      // The first non-blank line decides (a BOM and spaces before it are skipped).
+      let line = UnsafeRawBufferPointer(start: buffer + begin, count: end - begin)
+      guard let first = line.firstIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) })
+      else { return }
+      format = line[first] == UInt8(ascii: "{") ? .jsonl(textField: textField, idField: idField) : .lines
+    }
+    let isJSONL = format != .lines && format != .wholeFile
+    if format != .wholeFile && end > begin && buffer.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D {
       end -= 1
     }
     // A UTF-8 byte order mark at the very start of a JSONL stream (in plain text the
@@ -277,8 +290,8 @@ public final class ShardReader {
       begin += 3
     }
     let line = UnsafeRawBufferPointer(start: buffer + begin, count: end - begin)
-    switch options.format {
-    case .lines, .wholeFile:
+    switch format {
+    case .lines, .wholeFile, .auto:
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 == 0x0C }) { return }
       counts.documents += 1
       try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: line))

@@ -7,6 +7,9 @@ public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
   case lines
   /// Plain text, the whole file one document (up to the line limit).
   case wholeFile
+  /// Decided per shard from its first non-blank line: JSONL (with these fields) if it starts
+  /// with `{`, else plain text one document per line.
+  case auto(textField: FieldPath, idField: FieldPath?)
 
   /// JSONL with the text in `text` and no id.
   public static var defaultJSONL: RecordFormat {
@@ -19,6 +22,7 @@ public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
     case .jsonl(let text, let id): return "jsonl(text: \(text)\(id.map { ", id: \($0)" } ?? ""))"
     case .lines: return "lines"
     case .wholeFile: return "whole-file"
+    case .auto(let text, let id): return "auto(text: \(text)\(id.map { ", id: \($0)" } ?? ""))"
     }
   }
 }

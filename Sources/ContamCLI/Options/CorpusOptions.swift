@@ -19,9 +19,9 @@ struct CorpusOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "How shards are cut into documents: jsonl (one JSON object per line), lines (plain text, one document per line) or file (plain text, one document per file).",
+      "How shards are cut into documents: auto (per shard: jsonl if its first line starts with '{', else lines), jsonl (one JSON object per line), lines (plain text, one document per line) or file (plain text, one document per file).",
       valueName: "format"))
-  var format: InputFormat = .jsonl
+  var format: InputFormat = .auto
 
   @Option(
     name: .customLong("max-line-bytes"),
@@ -45,7 +45,7 @@ struct CorpusOptions: ParsableArguments {
   var maxMessages = 5
 
   enum InputFormat: String, ExpressibleByArgument, CaseIterable {
-    case jsonl, lines, file
+    case auto, jsonl, lines, file
   }
 
   func validate() throws {
@@ -63,6 +63,7 @@ struct CorpusOptions: ParsableArguments {
     let recordFormat: RecordFormat
     switch format {
     case .jsonl: recordFormat = .jsonl(textField: try FieldPath(textField), idField: try idField.map { try FieldPath($0) })
+    case .auto: recordFormat = .auto(textField: try FieldPath(textField), idField: try idField.map { try FieldPath($0) })
     case .lines: recordFormat = .lines
     case .file: recordFormat = .wholeFile
     }

@@ -2,29 +2,29 @@ import Contam
 import Foundation
 
 /// Builds shards from real text in a temporary directory, compressed by the real tools.
-struct ShardFixture {
-  let directory: URL
+public struct ShardFixture {
+  public let directory: URL
 
-  init() throws { directory = try TestData.temporaryDirectory() }
+  public init() throws { directory = try TestData.temporaryDirectory() }
 
-  func cleanup() { try? FileManager.default.removeItem(at: directory) }
+  public func cleanup() { try? FileManager.default.removeItem(at: directory) }
 
-  func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
+  public func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
   @discardableResult
-  func write(_ name: String, _ data: Data) throws -> String {
+  public func write(_ name: String, _ data: Data) throws -> String {
     try data.write(to: url(name))
     return url(name).path
   }
 
   /// `tool args < input > name`.
   @discardableResult
-  func compress(_ name: String, _ input: Data, tool: String, _ args: [String]) throws -> String {
+  public func compress(_ name: String, _ input: Data, tool: String, _ args: [String]) throws -> String {
     try write(name, try Tool.run(tool, args, input: input))
   }
 
   /// JSONL of real paragraphs from a Gutenberg novel: `{"id": n, "text": paragraph}` per line.
-  static func paragraphsJSONL(count: Int, novel: String = "1342-0.txt.gz") throws -> (jsonl: Data, texts: [String]) {
+  public static func paragraphsJSONL(count: Int, novel: String = "1342-0.txt.gz") throws -> (jsonl: Data, texts: [String]) {
     let text = try TestData.gutenberg(novel, bytes: 400_000)
     let paragraphs = text.components(separatedBy: "\r\n\r\n").map {
       $0.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -43,13 +43,13 @@ struct ShardFixture {
 }
 
 /// Everything one read of a shard produced.
-struct ReadResult {
-  var documents: [(line: Int, id: String?, text: String)] = []
-  var problems: [ContamError] = []
-  var counts = ShardReadCounts()
+public struct ReadResult {
+  public var documents: [(line: Int, id: String?, text: String)] = []
+  public var problems: [ContamError] = []
+  public var counts = ShardReadCounts()
 }
 
-func readAll(_ path: String, options: ShardReaderOptions = ShardReaderOptions()) throws -> ReadResult {
+public func readAll(_ path: String, options: ShardReaderOptions = ShardReaderOptions()) throws -> ReadResult {
   var result = ReadResult()
   result.counts = try ShardReader(options: options).read(path: path) { doc in
     result.documents.append((doc.line, doc.id, doc.textString))

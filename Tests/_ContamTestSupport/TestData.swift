@@ -1,0 +1,106 @@
+import Foundation
+
+/// Paths to the real test data in `../shared/data` and helpers that run real tools.
+public enum TestData {
+  /// The package root (this file is Tests/_ContamTestSupport/TestData.swift).
+  public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  /// `../shared/data` beside the checkout.
+  public static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+
+  public static func path(_ relative: String) -> String { shared.appendingPathComponent(relative).path }
+
+  /// Decompressed bytes of a gzip file under shared data, via the real `gzip -dc`.
+  public static func gunzip(_ relative: String) throws -> Data {
+    try Tool.run("gzip", ["-dc", path(relative)])
+  }
+
+  /// The first `count` bytes of a Gutenberg novel (real English prose).
+  public static func gutenberg(_ name: String = "1342-0.txt.gz", bytes count: Int = 200_000) throws -> String {
+    let data = try gunzip("text/gutenberg/\(name)")
+    return String(decoding: data.prefix(count), as: UTF8.self)
+  }
+
+  /// A fresh temporary directory, removed by the caller with `cleanup`.
+  /// The `contam` executable built beside the test bundle.
+  public static var contamExecutable: String {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("contam")
+    if FileManager.default.isExecutableFile(atPath: beside.path) { return beside.path }
+    return packageRoot.appendingPathComponent(".build/debug/contam").path
+  }
+
+  public static func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("contam-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+}
+
+/// Runs command-line tools (gzip, pigz, zstd, xxhsum) the way a user would.
+public enum Tool {
+  public struct Failure: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  /// Whether `name` is on PATH.
+  public static func exists(_ name: String) -> Bool {
+    (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains {
+      FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
+    }
+  }
+
+  /// What a finished process printed and returned.
+  public struct Outcome {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+  }
+
+  /// Runs an executable at `path` and returns its exit status and output, whatever the status.
+  public static func execute(_ path: String, _ args: [String]) throws -> Outcome {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = args
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    nonisolated(unsafe) var errData = Data()
+    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while reader.isExecuting || !reader.isFinished { usleep(1000) }
+    return Outcome(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// Runs `tool args`, feeding `input` on stdin; returns stdout, throws on a non-zero exit.
+  @discardableResult
+  public static func run(_ tool: String, _ args: [String], input: Data? = nil) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [tool] + args
+    let out = Pipe()
+    let inPipe = Pipe()
+    process.standardOutput = out
+    process.standardInput = inPipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let writer = Thread {
+      if let input { inPipe.fileHandleForWriting.write(input) }
+      try? inPipe.fileHandleForWriting.close()
+    }
+    writer.start()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw Failure(description: "\(tool) \(args.joined(separator: " ")) exited \(process.terminationStatus)")
+    }
+    return data
+  }
+}
