@@ -1,0 +1,48 @@
+import Benchmark
+import Contam
+import Foundation
+
+/// Real English prose: the first 1 MB of Pride and Prejudice from ../shared/data, decompressed
+/// once by the shard reader (so the benchmark also reads it the way a scan does).
+nonisolated(unsafe) let prose: [UInt8] = {
+  let here = URL(fileURLWithPath: #filePath)
+  let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  let path = root.deletingLastPathComponent().appendingPathComponent("shared/data/text/gutenberg/1342-0.txt.gz").path
+  var text: [UInt8] = []
+  let reader = ShardReader(options: ShardReaderOptions(format: .wholeFile))
+  _ = try? reader.read(path: path) { document in text = Array(document.text.prefix(1_000_000)) } onProblem: { _ in }
+  return text
+}()
+
+let benchmarks: @Sendable () -> Void = {
+  Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(2))
+
+  Benchmark("XXH3 over 1.25 KiB") { benchmark in
+    let block = Array(prose.prefix(1280))
+    for _ in benchmark.scaledIterations {
+      block.withUnsafeBytes { blackHole(XXH3.hash64($0)) }
+    }
+  }
+
+  Benchmark(
+    "Tokenize 1 MB of prose",
+    configuration: .init(thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])])
+  ) { benchmark in
+    let tokenizer = Tokenizer()
+    var counter = TokenCounter()
+    for _ in benchmark.scaledIterations {
+      prose.withUnsafeBytes { blackHole(tokenizer.tokenize($0, into: &counter)) }
+    }
+  }
+
+  Benchmark("Rolling 13-gram keys of 1 MB of prose") { benchmark in
+    let hashes = Tokenizer().tokens(of: prose).map(\.hash)
+    let hasher = NGramHasher(n: 13)
+    for _ in benchmark.scaledIterations {
+      var x: UInt64 = 0
+      hashes.withUnsafeBufferPointer { hasher.forEachHash(of: $0) { _, key in x ^= key } }
+      blackHole(x)
+    }
+  }
+}
