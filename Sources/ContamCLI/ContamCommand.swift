@@ -16,7 +16,7 @@ struct ContamCommand: ParsableCommand {
       Text normalization (\(Normalizer.version)): \(Normalizer.summary).
       """,
     version: ContamVersion.string,
-    subcommands: [Stats.self]
+    subcommands: [Scan.self, Stats.self]
   )
 }
 

@@ -22,6 +22,25 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
     /// Problems by kind, keyed by ``ContamError/Code`` raw value.
     public var problems: [String: Int]
     public var seconds: Double
+
+    /// Zero figures for `path`.
+    public static func empty(_ path: String) -> ShardFigures {
+      ShardFigures(
+        path: path, codec: .none, compressedBytes: 0, decompressedBytes: 0, lines: 0, documents: 0, textBytes: 0,
+        tokens: 0, invalidUTF8Bytes: 0, problems: [:], seconds: 0)
+    }
+
+    /// Adds another shard's figures (path, codec and seconds are left as they are).
+    public mutating func add(_ s: ShardFigures) {
+      compressedBytes += s.compressedBytes
+      decompressedBytes += s.decompressedBytes
+      lines += s.lines
+      documents += s.documents
+      textBytes += s.textBytes
+      tokens += s.tokens
+      invalidUTF8Bytes += s.invalidUTF8Bytes
+      for (k, v) in s.problems { problems[k, default: 0] += v }
+    }
   }
 
   /// Per shard, in the order of the shard list.
@@ -81,19 +100,8 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
       })
     var shards: [ShardFigures] = []
     for result in results { shards.append(try result.get()) }
-    var total = ShardFigures(
-      path: "total", codec: .none, compressedBytes: 0, decompressedBytes: 0, lines: 0, documents: 0,
-      textBytes: 0, tokens: 0, invalidUTF8Bytes: 0, problems: [:], seconds: 0)
-    for s in shards {
-      total.compressedBytes += s.compressedBytes
-      total.decompressedBytes += s.decompressedBytes
-      total.lines += s.lines
-      total.documents += s.documents
-      total.textBytes += s.textBytes
-      total.tokens += s.tokens
-      total.invalidUTF8Bytes += s.invalidUTF8Bytes
-      for (k, v) in s.problems { total.problems[k, default: 0] += v }
-    }
+    var total = ShardFigures.empty("total")
+    for s in shards { total.add(s) }
     total.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     return CorpusStatistics(shards: shards, total: total, jobs: jobs, normalization: Normalizer.version)
   }

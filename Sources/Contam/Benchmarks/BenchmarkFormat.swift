@@ -1,0 +1,71 @@
+/// How a benchmark file is laid out and which of its fields make up an item.
+///
+/// A part draws its text from one or more fields (joined by newlines); a dotted field reaches
+/// into nested objects, and a field that is an array of objects or strings gives all its
+/// elements (`question.choices.text` in ARC). In CSV, fields are header names, or column
+/// numbers from 0 when the file has no header.
+public struct BenchmarkFormat: Sendable, Hashable {
+  public enum Layout: String, Sendable, Hashable, CaseIterable {
+    /// One JSON object per line.
+    case jsonl
+    /// A JSON array of objects, or an object whose values are objects.
+    case json
+    /// CSV with a header row.
+    case csv
+    /// CSV without a header (fields are column numbers).
+    case csvNoHeader = "csv-noheader"
+    /// Plain text, one item per line (field name: `text`).
+    case lines
+  }
+
+  public var layout: Layout
+  /// Part name → fields whose text makes it up.
+  public var parts: [(name: String, fields: [String])]
+  /// The id field, if the records have one.
+  public var idField: String?
+
+  public init(layout: Layout, parts: [(name: String, fields: [String])], idField: String? = nil) {
+    self.layout = layout
+    self.parts = parts
+    self.idField = idField
+  }
+
+  public static func == (a: BenchmarkFormat, b: BenchmarkFormat) -> Bool {
+    a.layout == b.layout && a.idField == b.idField && a.parts.map(\.name) == b.parts.map(\.name)
+      && a.parts.map(\.fields) == b.parts.map(\.fields)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(layout)
+    hasher.combine(idField)
+    for part in parts {
+      hasher.combine(part.name)
+      hasher.combine(part.fields)
+    }
+  }
+
+  /// The formats of the benchmarks in `../shared/data/benchmarks`, by preset name.
+  public static let presets: [String: BenchmarkFormat] = [
+    "gsm8k": .init(layout: .jsonl, parts: [("question", ["question"]), ("answer", ["answer"])]),
+    "math": .init(layout: .jsonl, parts: [("question", ["problem"]), ("answer", ["solution"])], idField: "unique_id"),
+    "math-perturb": .init(layout: .jsonl, parts: [("question", ["problem"]), ("answer", ["answer"])], idField: "problem_id"),
+    "humaneval": .init(
+      layout: .jsonl, parts: [("question", ["prompt"]), ("answer", ["canonical_solution"])], idField: "task_id"),
+    "mmlu": .init(
+      layout: .csvNoHeader, parts: [("question", ["0"]), ("choices", ["1", "2", "3", "4"])]),
+    "arc": .init(
+      layout: .jsonl, parts: [("question", ["question.stem"]), ("choices", ["question.choices.text"])], idField: "id"),
+    "truthfulqa": .init(
+      layout: .csv, parts: [("question", ["Question"]), ("answer", ["Best Answer"])]),
+    "winogrande": .init(
+      layout: .jsonl, parts: [("question", ["sentence"]), ("choices", ["option1", "option2"])], idField: "qID"),
+    "piqa": .init(layout: .jsonl, parts: [("question", ["goal"]), ("choices", ["sol1", "sol2"])]),
+    "sciq": .init(
+      layout: .json,
+      parts: [
+        ("question", ["question"]), ("choices", ["distractor1", "distractor2", "distractor3", "correct_answer"]),
+        ("support", ["support"]),
+      ]),
+    "lambada": .init(layout: .lines, parts: [("question", ["text"])]),
+  ]
+}

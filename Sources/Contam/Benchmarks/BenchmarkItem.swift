@@ -1,0 +1,26 @@
+/// One test item of a benchmark: its id and its text parts (question, choices, answer, code…).
+public struct BenchmarkItem: Sendable, Hashable, Codable {
+  /// A named piece of the item's text.
+  public struct Part: Sendable, Hashable, Codable {
+    /// `question`, `choices`, `answer`, … as the field mapping names it.
+    public var name: String
+    public var text: String
+    public init(name: String, text: String) {
+      self.name = name
+      self.text = text
+    }
+  }
+
+  /// The benchmark's name as given on the command line (`gsm8k`, `mmlu`, …).
+  public var benchmark: String
+  /// The record's id field, or `<file stem>/<record number>` (MMLU: `<subject>/<row>`).
+  public var id: String
+  /// The parts in the order they are matched (an item's token sequence is their concatenation).
+  public var parts: [Part]
+
+  public init(benchmark: String, id: String, parts: [Part]) {
+    self.benchmark = benchmark
+    self.id = id
+    self.parts = parts
+  }
+}

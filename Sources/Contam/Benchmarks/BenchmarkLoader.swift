@@ -1,0 +1,135 @@
+import Foundation
+
+/// Loads benchmark items from files (JSONL, JSON, CSV, plain lines; gzip or zstd compressed or
+/// not) through a ``BenchmarkFormat``.
+public enum BenchmarkLoader {
+  /// Loads the items of one benchmark.
+  /// - Parameters:
+  ///   - name: the benchmark's name in results.
+  ///   - path: a file, or a directory whose files (sorted) are all loaded (MMLU: one per subject).
+  ///   - format: the layout and field mapping.
+  /// - Returns: the items, in file and record order.
+  /// - Throws: ``ContamError/Code/invalidBenchmark`` naming the file when it cannot be read or
+  ///   yields no item; records without text in any part are skipped.
+  public static func load(name: String, path: String, format: BenchmarkFormat) throws -> [BenchmarkItem] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': no such file or directory")
+    }
+    let files = isDirectory.boolValue ? ShardList.expand([path]) : [path]
+    var items: [BenchmarkItem] = []
+    for file in files {
+      let loaded = try loadFile(name: name, path: file, format: format)
+      items += loaded
+    }
+    if items.isEmpty {
+      throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': no usable item (check the fields: \(format.parts.flatMap(\.fields).joined(separator: ", ")))")
+    }
+    var seen = Set<String>()
+    for item in items where !seen.insert(item.id).inserted {
+      throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': duplicate item id '\(item.id)'")
+    }
+    return items
+  }
+
+  static func readText(_ path: String) throws -> String {
+    var text: String? = nil
+    var problem: ContamError? = nil
+    let reader = ShardReader(options: ShardReaderOptions(format: .wholeFile, maxLineBytes: 1 << 30))
+    _ = try reader.read(path: path) { text = $0.textString } onProblem: { if $0.code.losesInput { problem = $0 } }
+    if let problem { throw ContamError(.invalidBenchmark, path: path, problem.message) }
+    return text ?? ""
+  }
+
+  static func stem(_ path: String) -> String {
+    var name = URL(fileURLWithPath: path).lastPathComponent
+    for suffix in [".gz", ".zst", ".jsonl", ".json", ".csv", ".txt"] where name.hasSuffix(suffix) {
+      name.removeLast(suffix.count)
+    }
+    if name.hasSuffix("_test") { name.removeLast(5) }
+    return name
+  }
+
+  static func loadFile(name: String, path: String, format: BenchmarkFormat) throws -> [BenchmarkItem] {
+    let text = try readText(path)
+    let stem = stem(path)
+    var records: [(Int, (String) -> [String])] = []
+    switch format.layout {
+    case .jsonl:
+      for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { continue }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) else {
+          throw ContamError(.invalidBenchmark, path: path, line: i + 1, "benchmark '\(name)': line is not JSON")
+        }
+        records.append((i + 1, { fieldValues(object, path: $0) }))
+      }
+    case .json:
+      guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
+        throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': file is not JSON")
+      }
+      let list: [Any]
+      if let array = object as? [Any] {
+        list = array
+      } else if let dictionary = object as? [String: Any] {
+        list = dictionary.keys.sorted().map { dictionary[$0]! }
+      } else {
+        list = []
+      }
+      for (i, record) in list.enumerated() { records.append((i + 1, { fieldValues(record, path: $0) })) }
+    case .csv, .csvNoHeader:
+      let rows = CSVParser.parse(text)
+      let header = format.layout == .csv ? rows.first ?? [] : []
+      for (i, row) in rows.enumerated().dropFirst(format.layout == .csv ? 1 : 0) {
+        records.append(
+          (i + (format.layout == .csv ? 0 : 1),
+            { field in
+              let column = format.layout == .csv ? header.firstIndex(of: field) : Int(field)
+              guard let column, column < row.count else { return [] }
+              return [row[column]]
+            }))
+      }
+    case .lines:
+      for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+      where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+        let value = String(line)
+        records.append((i + 1, { $0 == "text" ? [value] : [] }))
+      }
+    }
+    var items: [BenchmarkItem] = []
+    for (number, value) in records {
+      var parts: [BenchmarkItem.Part] = []
+      for part in format.parts {
+        let texts = part.fields.flatMap(value).filter { !$0.isEmpty }
+        if !texts.isEmpty { parts.append(.init(name: part.name, text: texts.joined(separator: "\n"))) }
+      }
+      if parts.isEmpty { continue }
+      let id = format.idField.flatMap { value($0).first } ?? "\(stem)/\(number)"
+      items.append(BenchmarkItem(benchmark: name, id: id, parts: parts))
+    }
+    return items
+  }
+
+  /// The texts at a dotted path; arrays along the way give all their elements.
+  static func fieldValues(_ object: Any, path: String) -> [String] {
+    var current: [Any] = [object]
+    for key in path.split(separator: ".") {
+      var next: [Any] = []
+      for value in current {
+        if let dictionary = value as? [String: Any], let child = dictionary[String(key)] {
+          if let array = child as? [Any] { next += array } else { next.append(child) }
+        } else if let array = value as? [Any] {
+          for element in array {
+            if let dictionary = element as? [String: Any], let child = dictionary[String(key)] { next.append(child) }
+          }
+        }
+      }
+      current = next
+    }
+    return current.compactMap { value in
+      if let string = value as? String { return string }
+      if let number = value as? NSNumber { return number.stringValue }
+      return nil
+    }
+  }
+}

@@ -1,0 +1,194 @@
+/// The n-grams of every benchmark item, in one open-addressing table keyed by 64-bit hash,
+/// with a bit-array prefilter in front so that a miss (nearly every corpus position) costs
+/// about one cache access.
+///
+/// Items shorter than `n` tokens but at least `minimumTokens` long are indexed by their first
+/// `minimumTokens` tokens and confirmed on their whole token sequence. N-grams found in more
+/// than `maximumItemsPerNGram` distinct items are template phrases: they are dropped and listed
+/// in ``droppedNGrams``, so boilerplate cannot make items look contaminated.
+public final class ItemIndex: @unchecked Sendable {
+  /// Where an n-gram occurs: item number and token position.
+  public struct Posting: Hashable, Sendable {
+    public var item: UInt32
+    public var position: UInt32
+  }
+
+  /// An n-gram dropped as boilerplate.
+  public struct DroppedNGram: Hashable, Sendable, Codable {
+    /// The n-gram's words as they appear in the first item that has it.
+    public var text: String
+    /// How many distinct items contain it.
+    public var items: Int
+  }
+
+  public let items: [BenchmarkItem]
+  public let n: Int
+  public let minimumTokens: Int
+  public let maximumItemsPerNGram: Int
+  /// Per item: its token hashes and byte ranges in the concatenated parts text.
+  public let itemTokens: [[Token]]
+  /// Per item: the token range of each part.
+  public let partRanges: [[Range<Int>]]
+  public private(set) var droppedNGrams: [DroppedNGram] = []
+  /// Distinct n-gram keys in the table.
+  public private(set) var keyCount = 0
+
+  let hasher: NGramHasher
+  let shortHasher: NGramHasher
+  let table: _HashTable
+  let shortTable: _HashTable
+  public var hasShortItems: Bool { shortTable.count > 0 }
+
+  /// The text an item is tokenized from: its parts joined by newlines.
+  public static func text(of item: BenchmarkItem) -> String { item.parts.map(\.text).joined(separator: "\n") }
+
+  public init(items: [BenchmarkItem], n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10) {
+    self.items = items
+    self.n = n
+    self.minimumTokens = min(minimumTokens, n)
+    self.maximumItemsPerNGram = maximumItemsPerNGram
+    hasher = NGramHasher(n: n)
+    shortHasher = NGramHasher(n: self.minimumTokens)
+    let tokenizer = Tokenizer()
+    var tokens: [[Token]] = []
+    var ranges: [[Range<Int>]] = []
+    for item in items {
+      var all: [Token] = []
+      var partRanges: [Range<Int>] = []
+      var offset = 0
+      for part in item.parts {
+        let start = all.count
+        all += tokenizer.tokens(of: part.text).map { Token(hash: $0.hash, start: $0.start + offset, end: $0.end + offset) }
+        partRanges.append(start..<all.count)
+        offset += part.text.utf8.count + 1
+      }
+      tokens.append(all)
+      ranges.append(partRanges)
+    }
+    itemTokens = tokens
+    partRanges = ranges
+
+    // All (key, posting) pairs, then grouped by key.
+    let n = self.n
+    let minimumTokens = self.minimumTokens
+    let hasher = self.hasher
+    let shortHasher = self.shortHasher
+    var entries: [(key: UInt64, posting: Posting)] = []
+    var shortEntries: [(key: UInt64, posting: Posting)] = []
+    for (i, item) in tokens.enumerated() {
+      let hashes = item.map(\.hash)
+      if hashes.count >= n {
+        hashes.withUnsafeBufferPointer { buffer in
+          hasher.forEachHash(of: buffer) { position, key in
+            entries.append((key, Posting(item: UInt32(i), position: UInt32(position))))
+          }
+        }
+      } else if hashes.count >= minimumTokens {
+        shortEntries.append((shortHasher.hash(Array(hashes.prefix(minimumTokens))), Posting(item: UInt32(i), position: 0)))
+      }
+    }
+    var dropped: [DroppedNGram] = []
+    func group(_ entries: inout [(key: UInt64, posting: Posting)], dropping: Bool) -> _HashTable {
+      entries.sort { ($0.key, $0.posting.item, $0.posting.position) < ($1.key, $1.posting.item, $1.posting.position) }
+      var kept: [(UInt64, [Posting])] = []
+      var i = 0
+      while i < entries.count {
+        var j = i
+        var distinct = 0
+        var lastItem = UInt32.max
+        while j < entries.count && entries[j].key == entries[i].key {
+          if entries[j].posting.item != lastItem {
+            distinct += 1
+            lastItem = entries[j].posting.item
+          }
+          j += 1
+        }
+        if dropping && distinct > maximumItemsPerNGram {
+          let first = entries[i].posting
+          let toks = tokens[Int(first.item)]
+          let text = ItemIndex.text(of: items[Int(first.item)])
+          let bytes = Array(text.utf8)[toks[Int(first.position)].start..<toks[Int(first.position) + n - 1].end]
+          dropped.append(DroppedNGram(text: String(decoding: bytes, as: UTF8.self), items: distinct))
+        } else {
+          kept.append((entries[i].key, entries[i..<j].map(\.posting)))
+        }
+        i = j
+      }
+      return _HashTable(kept)
+    }
+    table = group(&entries, dropping: true)
+    shortTable = group(&shortEntries, dropping: false)
+    keyCount = table.count
+    droppedNGrams = dropped.sorted { ($0.items, $1.text) > ($1.items, $0.text) }
+  }
+}
+
+/// Open addressing over 64-bit keys (0 = empty), load factor at most 1/2, with a 1-bit-per-slot
+/// prefilter four times larger than the key count, probed first.
+final class _HashTable: @unchecked Sendable {
+  let count: Int
+  let mask: Int
+  let keys: UnsafeMutablePointer<UInt64>
+  /// Per slot: first posting index and count.
+  let starts: UnsafeMutablePointer<UInt32>
+  let counts: UnsafeMutablePointer<UInt32>
+  let postings: UnsafeMutablePointer<ItemIndex.Posting>
+  let filter: UnsafeMutablePointer<UInt64>
+  let filterMask: Int
+
+  init(_ entries: [(UInt64, [ItemIndex.Posting])]) {
+    count = entries.count
+    var slots = 16
+    while slots < 2 * max(1, count) { slots <<= 1 }
+    mask = slots - 1
+    keys = .allocate(capacity: slots)
+    keys.initialize(repeating: 0, count: slots)
+    starts = .allocate(capacity: slots)
+    starts.initialize(repeating: 0, count: slots)
+    counts = .allocate(capacity: slots)
+    counts.initialize(repeating: 0, count: slots)
+    let total = entries.reduce(0) { $0 + $1.1.count }
+    postings = .allocate(capacity: max(1, total))
+    var filterBits = 64
+    while filterBits < 8 * max(1, count) { filterBits <<= 1 }
+    filterMask = filterBits - 1
+    filter = .allocate(capacity: filterBits / 64)
+    filter.initialize(repeating: 0, count: filterBits / 64)
+    var next = 0
+    for (key, list) in entries {
+      var slot = Int(truncatingIfNeeded: key) & mask
+      while keys[slot] != 0 { slot = (slot + 1) & mask }
+      keys[slot] = key
+      starts[slot] = UInt32(next)
+      counts[slot] = UInt32(list.count)
+      for p in list {
+        postings[next] = p
+        next += 1
+      }
+      let bit = Int(truncatingIfNeeded: key >> 40) & filterMask
+      filter[bit >> 6] |= 1 << UInt64(bit & 63)
+    }
+  }
+
+  deinit {
+    keys.deallocate()
+    starts.deallocate()
+    counts.deallocate()
+    postings.deallocate()
+    filter.deallocate()
+  }
+
+  /// The postings of `key`, or an empty buffer.
+  @inline(__always)
+  func lookup(_ key: UInt64) -> UnsafeBufferPointer<ItemIndex.Posting> {
+    let bit = Int(truncatingIfNeeded: key >> 40) & filterMask
+    if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
+    var slot = Int(truncatingIfNeeded: key) & mask
+    while true {
+      let k = keys[slot]
+      if k == key { return UnsafeBufferPointer(start: postings + Int(starts[slot]), count: Int(counts[slot])) }
+      if k == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
+      slot = (slot + 1) & mask
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/// The verdict on one item.
+public enum Verdict: String, Sendable, Codable, CaseIterable, Comparable {
+  case contaminated, partial, clean
+  /// Fewer tokens than the minimum: no judgement is possible.
+  case tooShort = "too_short"
+
+  public static func < (a: Verdict, b: Verdict) -> Bool {
+    let order: [Verdict] = [.contaminated, .partial, .clean, .tooShort]
+    return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+  }
+}
+
+/// Where an item was found: one document and the matched region of its text.
+public struct Evidence: Sendable, Codable, Hashable {
+  public var shard: String
+  /// 1-based line of the document in the decompressed shard.
+  public var line: Int
+  public var documentID: String?
+  /// Byte range `[start, end)` of the matched region in the document text (after JSON decoding).
+  public var byteStart: Int
+  public var byteEnd: Int
+  /// The document's text in that range (cut at 1,000 bytes).
+  public var snippet: String
+  /// Item tokens covered by n-grams of this document, as a fraction of the item's tokens.
+  public var coverage: Double
+  /// The longest run of consecutive item tokens matched in this document.
+  public var longestRun: Int
+  /// Item tokens matched in this document.
+  public var matchedTokens: Int
+}
+
+/// Coverage of one part of an item (question, choices, answer…).
+public struct PartScore: Sendable, Codable, Hashable {
+  public var part: String
+  public var tokens: Int
+  public var coverage: Double
+}
+
+/// The result for one item.
+public struct ItemResult: Sendable, Codable, Hashable {
+  public var benchmark: String
+  public var id: String
+  public var verdict: Verdict
+  public var tokens: Int
+  /// Fraction of the item's tokens inside n-grams found anywhere in the corpus.
+  public var coverage: Double
+  public var longestRun: Int
+  public var parts: [PartScore]
+  /// Documents that contributed, best first (at most ``ScanConfiguration/evidencePerItem``).
+  public var evidence: [Evidence]
+  /// Documents with any match.
+  public var documents: Int
+}
+
+/// What a scan was asked to do: every parameter that can change a result.
+public struct ScanConfiguration: Sendable, Codable, Hashable {
+  /// Tokens per n-gram.
+  public var n = 13
+  /// Items with fewer tokens are `too_short`; items with at least this many but fewer than `n`
+  /// are matched on their whole token sequence.
+  public var minimumTokens = 8
+  /// N-grams in more items than this are dropped as boilerplate.
+  public var maximumItemsPerNGram = 10
+  /// Coverage at or above which an item is `contaminated` (Llama 2's "dirty" bucket starts at 0.8).
+  public var contaminatedThreshold = 0.8
+  /// Coverage at or above which an item is `partial` (Llama 2's "not clean" starts at 0.2).
+  public var partialThreshold = 0.2
+  /// Evidence documents kept per item.
+  public var evidencePerItem = 3
+  public var normalization = Normalizer.version
+  public init() {}
+}
+
+/// Counts per benchmark and verdict.
+public struct BenchmarkSummary: Sendable, Codable, Hashable {
+  public var benchmark: String
+  public var items: Int
+  public var contaminated: Int
+  public var partial: Int
+  public var clean: Int
+  public var tooShort: Int
+  public init(benchmark: String, items: Int, contaminated: Int, partial: Int, clean: Int, tooShort: Int) {
+    self.benchmark = benchmark
+    self.items = items
+    self.contaminated = contaminated
+    self.partial = partial
+    self.clean = clean
+    self.tooShort = tooShort
+  }
+}
+
+/// The whole result of a scan (format 1 of the overlap certificate).
+public struct ScanResult: Sendable, Codable, Equatable {
+  public var format = "contam-scan/1"
+  public var tool = "contam \(ContamVersion.string)"
+  public var parameters: ScanConfiguration
+  public var benchmarks: [BenchmarkInput]
+  public var shards: [CorpusStatistics.ShardFigures]
+  public var corpus: CorpusStatistics.ShardFigures
+  public var droppedNGrams: [ItemIndex.DroppedNGram]
+  public var summary: [BenchmarkSummary]
+  public var items: [ItemResult]
+
+  /// A benchmark as given: its name, where it came from, and how many items it had.
+  public struct BenchmarkInput: Sendable, Codable, Hashable {
+    public var name: String
+    public var path: String
+    public var items: Int
+    public init(name: String, path: String, items: Int) {
+      self.name = name
+      self.path = path
+      self.items = items
+    }
+  }
+
+  public init(
+    parameters: ScanConfiguration, benchmarks: [BenchmarkInput], shards: [CorpusStatistics.ShardFigures],
+    corpus: CorpusStatistics.ShardFigures, droppedNGrams: [ItemIndex.DroppedNGram], summary: [BenchmarkSummary],
+    items: [ItemResult]
+  ) {
+    self.parameters = parameters
+    self.benchmarks = benchmarks
+    self.shards = shards
+    self.corpus = corpus
+    self.droppedNGrams = droppedNGrams
+    self.summary = summary
+    self.items = items
+  }
+}

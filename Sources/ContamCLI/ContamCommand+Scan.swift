@@ -1,0 +1,187 @@
+import ArgumentParser
+import Contam
+import Foundation
+
+extension ContamCommand {
+  struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Check every benchmark item against the corpus in one pass; report verdicts with evidence.",
+      discussion: """
+        Indexes every n-gram of every item of the given benchmarks, streams the shards once, and \
+        gives each item a verdict: contaminated (coverage >= --contaminated), partial \
+        (>= --partial), clean, or too_short (fewer than --min-tokens tokens). Coverage is the \
+        fraction of the item's tokens inside n-grams found in the corpus. N-grams shared by more \
+        than --max-items-per-ngram items are dropped as boilerplate and listed in the result.
+
+        Presets (--benchmark NAME=PATH): \(BenchmarkFormat.presets.keys.sorted().joined(separator: ", ")). \
+        Any other name needs --fields.
+
+        Exit status: 0 no item reached --fail-on; 1 some did; 3 input skipped under --strict; \
+        4 the run could not complete.
+
+        Examples:
+          contam scan --benchmark gsm8k=corpora-samples/benchmarks/gsm8k-sample.jsonl corpora-samples/shards
+          contam scan --benchmark mmlu=data/mmlu/test --benchmark gsm8k=test.jsonl --out result.json 'shards/*.zst'
+          contam scan --benchmark mine=items.jsonl --fields question=problem,answer=solution --item-id-field uid shards/
+        """)
+
+    @Option(
+      name: .customLong("benchmark"),
+      help: ArgumentHelp("A benchmark as NAME=PATH (a file or a directory of files); repeat for several.", valueName: "name=path"))
+    var benchmarks: [String] = []
+
+    @Option(
+      help: ArgumentHelp(
+        "Field mapping for benchmarks that are not presets: PART=FIELD[+FIELD...],... (dotted fields reach into objects).",
+        valueName: "mapping"))
+    var fields: String?
+
+    @Option(name: .customLong("item-id-field"), help: ArgumentHelp("The id field of non-preset benchmarks.", valueName: "field"))
+    var itemIDField: String?
+
+    @Option(help: ArgumentHelp("Tokens per n-gram.", valueName: "n"))
+    var ngram = 13
+
+    @Option(name: .customLong("min-tokens"), help: ArgumentHelp("Items with fewer tokens are too_short; shorter than --ngram but at least this long are matched whole.", valueName: "n"))
+    var minTokens = 8
+
+    @Option(name: .customLong("max-items-per-ngram"), help: ArgumentHelp("N-grams found in more items than this are dropped as boilerplate.", valueName: "n"))
+    var maxItemsPerNGram = 10
+
+    @Option(help: ArgumentHelp("Coverage at or above which an item is contaminated.", valueName: "fraction"))
+    var contaminated = 0.8
+
+    @Option(help: ArgumentHelp("Coverage at or above which an item is partial.", valueName: "fraction"))
+    var partial = 0.2
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit with status 1 when an item has this verdict or worse: contaminated, partial or never.", valueName: "verdict"))
+    var failOn = "contaminated"
+
+    @Option(help: ArgumentHelp("Write the JSON result here (written whole, then renamed into place).", valueName: "file"))
+    var out: String?
+
+    @Argument(help: ArgumentHelp("Shard files, directories or quoted glob patterns.", valueName: "shard"))
+    var shards: [String]
+
+    @OptionGroup var corpus: CorpusOptions
+
+    func validate() throws {
+      guard !benchmarks.isEmpty else { throw ValidationError("Give at least one --benchmark NAME=PATH.") }
+      guard (1...64).contains(ngram) else { throw ValidationError("--ngram must be in 1...64.") }
+      guard minTokens >= 1 else { throw ValidationError("--min-tokens must be at least 1.") }
+      guard ["contaminated", "partial", "never"].contains(failOn) else { throw ValidationError("--fail-on takes contaminated, partial or never.") }
+      guard partial <= contaminated else { throw ValidationError("--partial must not exceed --contaminated.") }
+    }
+
+    func format(for name: String, path: String) throws -> BenchmarkFormat {
+      if let preset = BenchmarkFormat.presets[name] { return preset }
+      guard let fields else {
+        throw ValidationError("'\(name)' is not a preset (\(BenchmarkFormat.presets.keys.sorted().joined(separator: ", "))); give --fields.")
+      }
+      let parts: [(name: String, fields: [String])] = try fields.split(separator: ",").map { spec in
+        let pair = spec.split(separator: "=", maxSplits: 1)
+        guard pair.count == 2 else { throw ValidationError("--fields: '\(spec)' is not PART=FIELD.") }
+        return (String(pair[0]), pair[1].split(separator: "+").map(String.init))
+      }
+      let layout: BenchmarkFormat.Layout =
+        path.hasSuffix(".csv") ? .csv : path.hasSuffix(".json") ? .json : path.hasSuffix(".txt") ? .lines : .jsonl
+      return BenchmarkFormat(layout: layout, parts: parts, idField: itemIDField)
+    }
+
+    func run() throws {
+      let terminal = Terminal.shared
+      var items: [BenchmarkItem] = []
+      var inputs: [ScanResult.BenchmarkInput] = []
+      for spec in benchmarks {
+        let pair = spec.split(separator: "=", maxSplits: 1).map(String.init)
+        guard pair.count == 2 else { throw ValidationError("--benchmark takes NAME=PATH, got '\(spec)'.") }
+        do {
+          let loaded = try BenchmarkLoader.load(name: pair[0], path: pair[1], format: try format(for: pair[0], path: pair[1]))
+          items += loaded
+          inputs.append(ScanResult.BenchmarkInput(name: pair[0], path: pair[1], items: loaded.count))
+        } catch let error as ContamError {
+          terminal.line("contam: \(error)")
+          throw ExitCode(ContamExit.failed)
+        }
+      }
+      let paths = ShardList.expand(shards)
+      guard !paths.isEmpty else {
+        terminal.line("contam: no shard files found in \(shards.joined(separator: " "))")
+        throw ExitCode(ContamExit.failed)
+      }
+      var configuration = ScanConfiguration()
+      configuration.n = ngram
+      configuration.minimumTokens = minTokens
+      configuration.maximumItemsPerNGram = maxItemsPerNGram
+      configuration.contaminatedThreshold = contaminated
+      configuration.partialThreshold = partial
+      let index = ItemIndex(items: items, n: ngram, minimumTokens: minTokens, maximumItemsPerNGram: maxItemsPerNGram)
+      terminal.line("contam: \(items.count) items, \(index.keyCount) distinct \(ngram)-grams indexed, \(index.droppedNGrams.count) dropped as boilerplate; scanning \(paths.count) shards")
+      let scanner = Scanner(index: index, configuration: configuration, readerOptions: try corpus.readerOptions())
+      let limit = corpus.maxMessages
+      let count = paths.count
+      let scanned: (items: [ItemResult], shards: [CorpusStatistics.ShardFigures])
+      do {
+        scanned = try scanner.scan(
+          paths: paths, jobs: corpus.jobs, onProblem: { terminal.problem($0, limit: limit) },
+          progress: { done in terminal.progress("scan: \(done)/\(count) shards") })
+      } catch let error as ContamError {
+        terminal.endProgress()
+        terminal.line("contam: stopped (--strict): \(error)")
+        throw ExitCode(ContamExit.skippedUnderStrict)
+      }
+      terminal.endProgress()
+      var total = CorpusStatistics.ShardFigures.empty("total")
+      for s in scanned.shards { total.add(s) }
+      let summary = inputs.map { input in
+        let mine = scanned.items.filter { $0.benchmark == input.name }
+        return BenchmarkSummary(
+          benchmark: input.name, items: mine.count, contaminated: mine.filter { $0.verdict == .contaminated }.count,
+          partial: mine.filter { $0.verdict == .partial }.count, clean: mine.filter { $0.verdict == .clean }.count,
+          tooShort: mine.filter { $0.verdict == .tooShort }.count)
+      }
+      var shardsOut = scanned.shards
+      for k in shardsOut.indices { shardsOut[k].seconds = 0 }
+      let result = ScanResult(
+        parameters: configuration, benchmarks: inputs, shards: shardsOut, corpus: { var t = total; t.seconds = 0; return t }(),
+        droppedNGrams: index.droppedNGrams, summary: summary, items: scanned.items)
+      if let out {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(result)
+        let temporary = out + ".tmp-\(getpid())"
+        do {
+          try data.write(to: URL(fileURLWithPath: temporary))
+          if rename(temporary, out) != 0 { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+          unlink(temporary)
+          terminal.line("contam: \(ContamError(.outputFailed, path: out, "cannot write the result: \(error.localizedDescription)"))")
+          throw ExitCode(ContamExit.failed)
+        }
+      }
+      var table = TextTable(["benchmark", "items", "contaminated", "partial", "clean", "too short"])
+      for s in summary {
+        table.add([s.benchmark, Format.count(s.items), Format.count(s.contaminated), Format.count(s.partial), Format.count(s.clean), Format.count(s.tooShort)])
+      }
+      var text = table.render()
+      let flagged = scanned.items.filter { $0.verdict == .contaminated || $0.verdict == .partial }
+      if !flagged.isEmpty {
+        text += "\n\nflagged items (best evidence):\n"
+        for item in flagged.prefix(20) {
+          let where_ = item.evidence.first.map { "\($0.shard):\($0.line)" } ?? "-"
+          text += "  \(item.benchmark)/\(item.id)  \(item.verdict.rawValue)  coverage \(Format.fixed(item.coverage, 2))  run \(item.longestRun)  \(where_)\n"
+        }
+        if flagged.count > 20 { text += "  … and \(flagged.count - 20) more (see --out)\n" }
+      }
+      text += "\n\(Format.count(total.documents)) documents, \(Format.count(total.tokens)) tokens, \(paths.count) shards"
+      if !total.problems.isEmpty {
+        text += "; skipped: " + total.problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+      }
+      printOut(text)
+      let lost = total.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }
+      if corpus.strict && !lost.isEmpty { throw ExitCode(ContamExit.skippedUnderStrict) }
+      let failing: Set<Verdict> = failOn == "never" ? [] : failOn == "partial" ? [.contaminated, .partial] : [.contaminated]
+      if scanned.items.contains(where: { failing.contains($0.verdict) }) { throw ExitCode(ContamExit.contaminated) }
+    }
+  }
+}
