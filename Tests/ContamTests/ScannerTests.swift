@@ -1,0 +1,90 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+@Suite("Scanner on GSM8K items planted in real prose")
+struct ScannerTests {
+  static func gsm8k(_ count: Int) throws -> [BenchmarkItem] {
+    Array(try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!).prefix(count))
+  }
+
+  /// Writes documents of Gutenberg paragraphs, with `plants[line]` inserted in the middle of that document.
+  static func shard(_ fixture: ShardFixture, _ name: String, plants: [Int: String], documents: Int = 60) throws -> String {
+    let (_, texts) = try ShardFixture.paragraphsJSONL(count: documents, novel: "1342-0.txt.gz")
+    var lines: [String] = []
+    for (i, text) in texts.enumerated() {
+      var doc = text
+      if let plant = plants[i + 1] { doc = String(text.prefix(120)) + " " + plant + " " + String(text.dropFirst(120)) }
+      let data = try JSONSerialization.data(withJSONObject: ["id": "doc-\(i + 1)", "text": doc], options: [.sortedKeys])
+      lines.append(String(decoding: data, as: UTF8.self))
+    }
+    return try fixture.compress(name, Data((lines.joined(separator: "\n") + "\n").utf8), tool: "gzip", ["-c"])
+  }
+
+  func scan(_ items: [BenchmarkItem], _ paths: [String], jobs: Int = 1) throws -> [ItemResult] {
+    let index = ItemIndex(items: items)
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    return try Scanner(index: index, configuration: ScanConfiguration(), readerOptions: options).scan(paths: paths, jobs: jobs).items
+  }
+
+  @Test func exactAndRewrittenCopiesAreFoundWithEvidenceAtTheRightBytes() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = try Self.gsm8k(12)
+    let full = { (i: Int) in ItemIndex.text(of: items[i]) }
+    let q1 = items[1].parts[0].text
+    let rewritten = q1.uppercased().replacingOccurrences(of: " ", with: "\n  ").replacingOccurrences(of: ",", with: " ;")
+    let curly = full(2).replacingOccurrences(of: "'", with: "’").replacingOccurrences(of: "&", with: "&amp;")
+    let path = try Self.shard(fixture, "a.jsonl.gz", plants: [5: full(0), 20: rewritten, 33: curly, 40: String(full(3).prefix(full(3).count / 2))])
+    let results = try scan(items, [path])
+    #expect(results[0].verdict == .contaminated)
+    #expect(results[0].coverage == 1.0)
+    #expect(results[1].parts.first { $0.part == "question" }?.coverage == 1.0, "question-only copy, case/space/punct changed")
+    #expect(results[1].parts.first { $0.part == "answer" }?.coverage ?? 1 < 0.2)
+    #expect(results[2].verdict == .contaminated, "curly quotes and entities")
+    #expect(results[3].verdict == .partial, "half an item")
+    for k in 4..<12 { #expect(results[k].verdict == .clean, "item \(k) was not planted") }
+    // The evidence points at the planted bytes of the document.
+    let evidence = try #require(results[0].evidence.first)
+    #expect(evidence.line == 5)
+    #expect(evidence.documentID == "doc-5")
+    let docs = try readAll(path).documents
+    let text = Array(docs[4].text.utf8)
+    let snippet = String(decoding: text[evidence.byteStart..<evidence.byteEnd], as: UTF8.self)
+    #expect(snippet == full(0).trimmingCharacters(in: .whitespacesAndNewlines) || full(0).hasPrefix(snippet))
+    #expect(evidence.snippet == snippet)
+  }
+
+  @Test func shortItemsAndBoilerplate() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let short = BenchmarkItem(benchmark: "t", id: "short", parts: [.init(name: "question", text: "Who wrote the novel Pride and Prejudice in 1813?")])
+    let tiny = BenchmarkItem(benchmark: "t", id: "tiny", parts: [.init(name: "question", text: "True, True")])
+    // Twelve items sharing one template sentence: the template must not flag them.
+    let template = "Which of the following statements best describes the main idea of the passage below"
+    let templated = (0..<12).map { BenchmarkItem(benchmark: "t", id: "tpl-\($0)", parts: [.init(name: "question", text: "\(template)? Option \($0) concerns topic number \($0 * 7).")]) }
+    let path = try Self.shard(fixture, "b.jsonl.gz", plants: [3: "who wrote the NOVEL “Pride and Prejudice”, in 1813?", 9: template + "."])
+    let index = ItemIndex(items: [short, tiny] + templated)
+    #expect(index.droppedNGrams.count >= 1)
+    let results = try scan([short, tiny] + templated, [path])
+    #expect(results[0].verdict == .contaminated, "an item shorter than 13 tokens is matched whole")
+    #expect(results[1].verdict == .tooShort)
+    for r in results.dropFirst(2) { #expect(r.verdict == .clean, "\(r.id): template wording only") }
+  }
+
+  @Test func resultsAreTheSameForAnyJobCountAndShardOrder() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = try Self.gsm8k(30)
+    var paths: [String] = []
+    for s in 0..<4 {
+      paths.append(try Self.shard(fixture, "s\(s).jsonl.gz", plants: [2 + s: ItemIndex.text(of: items[s]), 10: ItemIndex.text(of: items[20])]))
+    }
+    let one = try scan(items, paths, jobs: 1)
+    let two = try scan(items, paths.reversed(), jobs: 2)
+    #expect(one == two)
+    #expect(one[20].documents == 4)
+    #expect(one.filter { $0.verdict == .contaminated }.count == 5)
+  }
+}
