@@ -27,7 +27,7 @@ let benchmarks: @Sendable () -> Void = {
 
   Benchmark(
     "Tokenize 1 MB of prose",
-    configuration: .init(thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])])
+    configuration: .init(thresholds: [.mallocCountTotal: .init(absolute: [.p90: 2])])  // the Tokenizer made per run; none per token
   ) { benchmark in
     let tokenizer = Tokenizer()
     var counter = TokenCounter()
