@@ -120,10 +120,10 @@ extension ContamCommand {
       let scanner = Scanner(index: index, configuration: configuration, readerOptions: try corpus.readerOptions())
       let limit = corpus.maxMessages
       let count = paths.count
-      let scanned: (items: [ItemResult], shards: [CorpusStatistics.ShardFigures])
+      let result: ScanResult
       do {
-        scanned = try scanner.scan(
-          paths: paths, jobs: corpus.jobs, onProblem: { terminal.problem($0, limit: limit) },
+        result = try scanner.run(
+          benchmarks: inputs, paths: paths, jobs: corpus.jobs, onProblem: { terminal.problem($0, limit: limit) },
           progress: { done in terminal.progress("scan: \(done)/\(count) shards") })
       } catch let error as ContamError {
         terminal.endProgress()
@@ -131,20 +131,7 @@ extension ContamCommand {
         throw ExitCode(ContamExit.skippedUnderStrict)
       }
       terminal.endProgress()
-      var total = CorpusStatistics.ShardFigures.empty("total")
-      for s in scanned.shards { total.add(s) }
-      let summary = inputs.map { input in
-        let mine = scanned.items.filter { $0.benchmark == input.name }
-        return BenchmarkSummary(
-          benchmark: input.name, items: mine.count, contaminated: mine.filter { $0.verdict == .contaminated }.count,
-          partial: mine.filter { $0.verdict == .partial }.count, clean: mine.filter { $0.verdict == .clean }.count,
-          tooShort: mine.filter { $0.verdict == .tooShort }.count)
-      }
-      var shardsOut = scanned.shards
-      for k in shardsOut.indices { shardsOut[k].seconds = 0 }
-      let result = ScanResult(
-        parameters: configuration, benchmarks: inputs, shards: shardsOut, corpus: { var t = total; t.seconds = 0; return t }(),
-        droppedNGrams: index.droppedNGrams, summary: summary, items: scanned.items)
+      let total = result.corpus
       if let out {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -160,11 +147,11 @@ extension ContamCommand {
         }
       }
       var table = TextTable(["benchmark", "items", "contaminated", "partial", "clean", "too short"])
-      for s in summary {
+      for s in result.summary {
         table.add([s.benchmark, Format.count(s.items), Format.count(s.contaminated), Format.count(s.partial), Format.count(s.clean), Format.count(s.tooShort)])
       }
       var text = table.render()
-      let flagged = scanned.items.filter { $0.verdict == .contaminated || $0.verdict == .partial }
+      let flagged = result.items.filter { $0.verdict == .contaminated || $0.verdict == .partial }
       if !flagged.isEmpty {
         text += "\n\nflagged items (best evidence):\n"
         for item in flagged.prefix(20) {
@@ -181,7 +168,7 @@ extension ContamCommand {
       let lost = total.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }
       if corpus.strict && !lost.isEmpty { throw ExitCode(ContamExit.skippedUnderStrict) }
       let failing: Set<Verdict> = failOn == "never" ? [] : failOn == "partial" ? [.contaminated, .partial] : [.contaminated]
-      if scanned.items.contains(where: { failing.contains($0.verdict) }) { throw ExitCode(ContamExit.contaminated) }
+      if result.items.contains(where: { failing.contains($0.verdict) }) { throw ExitCode(ContamExit.contaminated) }
     }
   }
 }

@@ -23,6 +23,35 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
     public var problems: [String: Int]
     public var seconds: Double
 
+    /// The figures of one read shard.
+    public init(
+      path: String, counts: ShardReadCounts, textBytes: Int, tokens: Int, invalidUTF8Bytes: Int, seconds: Double
+    ) {
+      self.init(
+        path: path, codec: counts.codec, compressedBytes: counts.compressedBytes,
+        decompressedBytes: counts.decompressedBytes, lines: counts.lines, documents: counts.documents,
+        textBytes: textBytes, tokens: tokens, invalidUTF8Bytes: invalidUTF8Bytes,
+        problems: Dictionary(uniqueKeysWithValues: counts.problems.map { ($0.key.rawValue, $0.value) }),
+        seconds: seconds)
+    }
+
+    public init(
+      path: String, codec: Codec, compressedBytes: Int, decompressedBytes: Int, lines: Int, documents: Int,
+      textBytes: Int, tokens: Int, invalidUTF8Bytes: Int, problems: [String: Int], seconds: Double
+    ) {
+      self.path = path
+      self.codec = codec
+      self.compressedBytes = compressedBytes
+      self.decompressedBytes = decompressedBytes
+      self.lines = lines
+      self.documents = documents
+      self.textBytes = textBytes
+      self.tokens = tokens
+      self.invalidUTF8Bytes = invalidUTF8Bytes
+      self.problems = problems
+      self.seconds = seconds
+    }
+
     /// Zero figures for `path`.
     public static func empty(_ path: String) -> ShardFigures {
       ShardFigures(
@@ -92,10 +121,7 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
         let bytes = bytesDone.add(sinceReport, ordering: .relaxed).newValue
         progress?(bytes, done)
         return ShardFigures(
-          path: paths[index], codec: counts.codec, compressedBytes: counts.compressedBytes,
-          decompressedBytes: counts.decompressedBytes, lines: counts.lines, documents: counts.documents,
-          textBytes: textBytes, tokens: counter.count, invalidUTF8Bytes: invalid,
-          problems: Dictionary(uniqueKeysWithValues: counts.problems.map { ($0.key.rawValue, $0.value) }),
+          path: paths[index], counts: counts, textBytes: textBytes, tokens: counter.count, invalidUTF8Bytes: invalid,
           seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
       })
     var shards: [ShardFigures] = []

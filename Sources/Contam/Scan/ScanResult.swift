@@ -19,7 +19,7 @@ public struct Evidence: Sendable, Codable, Hashable {
   /// Byte range `[start, end)` of the matched region in the document text (after JSON decoding).
   public var byteStart: Int
   public var byteEnd: Int
-  /// The document's text in that range (cut at 1,000 bytes).
+  /// The document's text in that range (cut at ``maximumSnippetBytes``).
   public var snippet: String
   /// Item tokens covered by n-grams of this document, as a fraction of the item's tokens.
   public var coverage: Double
@@ -27,6 +27,15 @@ public struct Evidence: Sendable, Codable, Hashable {
   public var longestRun: Int
   /// Item tokens matched in this document.
   public var matchedTokens: Int
+
+  /// The longest snippet kept.
+  public static let maximumSnippetBytes = 1000
+
+  /// The order of evidence: more matched tokens first, then shard path, then line. A total
+  /// order, so merged evidence does not depend on which worker found it.
+  public func ranksBefore(_ other: Evidence) -> Bool {
+    (matchedTokens, other.shard, other.line) > (other.matchedTokens, shard, line)
+  }
 }
 
 /// Coverage of one part of an item (question, choices, answer…).
@@ -69,6 +78,14 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   public var evidencePerItem = 3
   public var normalization = Normalizer.version
   public init() {}
+
+  /// The verdict for an item of `tokens` tokens with this coverage.
+  public func verdict(tokens: Int, coverage: Double) -> Verdict {
+    if tokens < minimumTokens { return .tooShort }
+    if coverage >= contaminatedThreshold { return .contaminated }
+    if coverage >= partialThreshold { return .partial }
+    return .clean
+  }
 }
 
 /// Counts per benchmark and verdict.
@@ -79,6 +96,17 @@ public struct BenchmarkSummary: Sendable, Codable, Hashable {
   public var partial: Int
   public var clean: Int
   public var tooShort: Int
+  /// Counts per benchmark, in the order the benchmarks were given.
+  public static func summarize(_ items: [ItemResult], benchmarks: [ScanResult.BenchmarkInput]) -> [BenchmarkSummary] {
+    benchmarks.map { input in
+      let mine = items.filter { $0.benchmark == input.name }
+      func count(_ v: Verdict) -> Int { mine.filter { $0.verdict == v }.count }
+      return BenchmarkSummary(
+        benchmark: input.name, items: mine.count, contaminated: count(.contaminated), partial: count(.partial),
+        clean: count(.clean), tooShort: count(.tooShort))
+    }
+  }
+
   public init(benchmark: String, items: Int, contaminated: Int, partial: Int, clean: Int, tooShort: Int) {
     self.benchmark = benchmark
     self.items = items

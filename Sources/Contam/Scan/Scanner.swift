@@ -1,11 +1,18 @@
-import Foundation
+import Dispatch
+import Synchronization
 
 /// Streams shards once, probes the item index at every token position, and turns the hits
 /// into per-item coverage, verdicts and evidence.
 ///
 /// Each worker keeps its own coverage bitsets and evidence; they are merged in shard order with
-/// a total order on evidence (matched tokens, then shard, then line), so the result is the
-/// same for any number of threads and any order of the shard list.
+/// a total order on evidence (``Evidence/ranksBefore(_:)``), so the result is the same for any
+/// number of threads and any order of the shard list.
+///
+/// ```swift
+/// let items = try BenchmarkLoader.load(name: "gsm8k", path: "test.jsonl", format: BenchmarkFormat.presets["gsm8k"]!)
+/// let scanner = Scanner(index: ItemIndex(items: items), configuration: ScanConfiguration(), readerOptions: ShardReaderOptions())
+/// let result = try scanner.run(benchmarks: [.init(name: "gsm8k", path: "test.jsonl", items: items.count)], paths: shards, jobs: 2)
+/// ```
 public struct Scanner: Sendable {
   public let index: ItemIndex
   public let configuration: ScanConfiguration
@@ -17,7 +24,30 @@ public struct Scanner: Sendable {
     self.readerOptions = readerOptions
   }
 
-  /// Scans `paths` on `jobs` threads.
+  /// Scans `paths` on `jobs` threads and assembles the whole result: parameters, inputs,
+  /// per-shard figures (timings left out, so equal inputs give equal results), dropped
+  /// n-grams, per-benchmark summary and per-item results.
+  /// - Throws: under ``ErrorPolicy/stop``, the first input problem.
+  public func run(
+    benchmarks: [ScanResult.BenchmarkInput], paths: [String], jobs: Int,
+    onProblem: @escaping @Sendable (ContamError) -> Void = { _ in },
+    progress: (@Sendable (_ shardsDone: Int) -> Void)? = nil
+  ) throws -> ScanResult {
+    let scanned = try scan(paths: paths, jobs: jobs, onProblem: onProblem, progress: progress)
+    var shards = scanned.shards
+    var total = CorpusStatistics.ShardFigures.empty("total")
+    for k in shards.indices {
+      shards[k].seconds = 0
+      total.add(shards[k])
+    }
+    return ScanResult(
+      parameters: configuration, benchmarks: benchmarks, shards: shards, corpus: total,
+      droppedNGrams: index.droppedNGrams, summary: BenchmarkSummary.summarize(scanned.items, benchmarks: benchmarks),
+      items: scanned.items)
+  }
+
+  /// Scans `paths` on `jobs` threads: per-item results in index order, per-shard figures in
+  /// sorted path order.
   /// - Throws: under ``ErrorPolicy/stop``, the first input problem.
   public func scan(
     paths: [String], jobs: Int, onProblem: @escaping @Sendable (ContamError) -> Void = { _ in },
@@ -27,66 +57,85 @@ public struct Scanner: Sendable {
     let index = self.index
     let configuration = self.configuration
     let options = readerOptions
-    let done = _Counter()
+    let done = Atomic<Int>(0)
     let results = ShardPool.run(
       count: sorted.count, jobs: jobs,
       makeWorker: { _ScanWorker(index: index, configuration: configuration, options: options) },
       work: { worker, i in
-        let partial = try worker.scan(path: sorted[i], shardIndex: i, onProblem: onProblem)
-        progress?(done.increment())
+        let partial = try worker.scan(path: sorted[i], onProblem: onProblem)
+        progress?(done.add(1, ordering: .relaxed).newValue)
         return partial
       })
-    var coverage = [[UInt64]](repeating: [], count: index.items.count)
-    var evidence = [[Evidence]](repeating: [], count: index.items.count)
-    var documents = [Int](repeating: 0, count: index.items.count)
+    let itemCount = index.items.count
+    var coverage = [[UInt64]](repeating: [], count: itemCount)
+    var evidence = [[Evidence]](repeating: [], count: itemCount)
+    var documents = [Int](repeating: 0, count: itemCount)
     var shards: [CorpusStatistics.ShardFigures] = []
     for result in results {
       let partial = try result.get()
       shards.append(partial.figures)
-      for (item, bits) in partial.coverage {
-        if coverage[item].isEmpty { coverage[item] = bits } else { for w in 0..<bits.count { coverage[item][w] |= bits[w] } }
-      }
+      for (item, bits) in partial.coverage { _Bits.union(&coverage[item], bits) }
       for (item, list) in partial.evidence { evidence[item] += list }
       for (item, count) in partial.documents { documents[item] += count }
     }
     var items: [ItemResult] = []
+    items.reserveCapacity(itemCount)
     for (i, item) in index.items.enumerated() {
       let tokenCount = index.itemTokens[i].count
       let bits = coverage[i]
-      func covered(_ range: Range<Int>) -> Int {
-        bits.isEmpty ? 0 : range.reduce(0) { $0 + (bits[$1 >> 6] >> UInt64($1 & 63) & 1 == 1 ? 1 : 0) }
-      }
-      let all = covered(0..<tokenCount)
-      let cov = tokenCount == 0 ? 0 : Double(all) / Double(tokenCount)
-      var run = 0
-      var best = 0
-      for t in 0..<tokenCount {
-        if !bits.isEmpty && bits[t >> 6] >> UInt64(t & 63) & 1 == 1 { run += 1; best = max(best, run) } else { run = 0 }
-      }
-      let verdict: Verdict =
-        tokenCount < configuration.minimumTokens ? .tooShort
-        : cov >= configuration.contaminatedThreshold ? .contaminated
-        : cov >= configuration.partialThreshold ? .partial : .clean
+      let covered = _Bits.count(bits, in: 0..<tokenCount)
+      let fraction = tokenCount == 0 ? 0 : Double(covered) / Double(tokenCount)
       let parts = zip(item.parts, index.partRanges[i]).map { part, range in
-        PartScore(part: part.name, tokens: range.count, coverage: range.isEmpty ? 0 : Double(covered(range)) / Double(range.count))
+        PartScore(
+          part: part.name, tokens: range.count,
+          coverage: range.isEmpty ? 0 : Double(_Bits.count(bits, in: range)) / Double(range.count))
       }
-      let ranked = evidence[i].sorted { a, b in
-        (a.matchedTokens, b.shard, b.line) > (b.matchedTokens, a.shard, a.line)
-      }
+      let ranked = evidence[i].sorted { $0.ranksBefore($1) }
       items.append(
         ItemResult(
-          benchmark: item.benchmark, id: item.id, verdict: verdict, tokens: tokenCount, coverage: cov, longestRun: best,
-          parts: parts, evidence: verdict == .clean && cov == 0 ? [] : Array(ranked.prefix(configuration.evidencePerItem)),
-          documents: documents[i]))
+          benchmark: item.benchmark, id: item.id, verdict: configuration.verdict(tokens: tokenCount, coverage: fraction),
+          tokens: tokenCount, coverage: fraction, longestRun: _Bits.longestRun(bits, count: tokenCount), parts: parts,
+          evidence: Array(ranked.prefix(configuration.evidencePerItem)), documents: documents[i]))
     }
     return (items, shards)
   }
 }
 
-final class _Counter: @unchecked Sendable {
-  private var value = 0
-  private let lock = NSLock()
-  func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+/// Bitsets over an item's token positions, one bit per token, as `[UInt64]` (empty = none set).
+enum _Bits {
+  static func isSet(_ bits: [UInt64], _ t: Int) -> Bool {
+    t >> 6 < bits.count && bits[t >> 6] >> UInt64(t & 63) & 1 == 1
+  }
+
+  static func count(_ bits: [UInt64], in range: Range<Int>) -> Int {
+    range.reduce(0) { $0 + (isSet(bits, $1) ? 1 : 0) }
+  }
+
+  static func longestRun(_ bits: [UInt64], count: Int) -> Int {
+    var run = 0
+    var best = 0
+    for t in 0..<count {
+      if isSet(bits, t) {
+        run += 1
+        best = max(best, run)
+      } else {
+        run = 0
+      }
+    }
+    return best
+  }
+
+  static func set(_ bits: inout [UInt64], _ range: Range<Int>) {
+    for t in range { bits[t >> 6] |= 1 << UInt64(t & 63) }
+  }
+
+  static func union(_ bits: inout [UInt64], _ other: [UInt64]) {
+    if bits.isEmpty {
+      bits = other
+    } else {
+      for w in 0..<other.count { bits[w] |= other[w] }
+    }
+  }
 }
 
 /// One shard's contribution.
@@ -130,12 +179,9 @@ struct _ScanWorker {
     self.reader = ShardReader(options: options)
   }
 
-  mutating func scan(path: String, shardIndex: Int, onProblem: (ContamError) -> Void) throws -> _ShardPartial {
+  mutating func scan(path: String, onProblem: (ContamError) -> Void) throws -> _ShardPartial {
     let t0 = DispatchTime.now().uptimeNanoseconds
-    var partial = _ShardPartial(
-      figures: .init(
-        path: path, codec: .none, compressedBytes: 0, decompressedBytes: 0, lines: 0, documents: 0, textBytes: 0,
-        tokens: 0, invalidUTF8Bytes: 0, problems: [:], seconds: 0))
+    var partial = _ShardPartial(figures: .empty(path))
     var tokenTotal = 0
     var invalid = 0
     var textBytes = 0
@@ -147,16 +193,9 @@ struct _ScanWorker {
       textBytes += document.text.count
       probe(document: document, into: &partial)
     } onProblem: { onProblem($0) }
-    partial.figures.codec = counts.codec
-    partial.figures.compressedBytes = counts.compressedBytes
-    partial.figures.decompressedBytes = counts.decompressedBytes
-    partial.figures.lines = counts.lines
-    partial.figures.documents = counts.documents
-    partial.figures.tokens = tokenTotal
-    partial.figures.invalidUTF8Bytes = invalid
-    partial.figures.textBytes = textBytes
-    partial.figures.problems = Dictionary(uniqueKeysWithValues: counts.problems.map { ($0.key.rawValue, $0.value) })
-    partial.figures.seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    partial.figures = .init(
+      path: path, counts: counts, textBytes: textBytes, tokens: tokenTotal, invalidUTF8Bytes: invalid,
+      seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
     return partial
   }
 
@@ -165,8 +204,7 @@ struct _ScanWorker {
     let table = index.table
     tokens.hashes.withUnsafeBufferPointer { hashes in
       index.hasher.forEachHash(of: hashes) { position, key in
-        let postings = table.lookup(key)
-        for p in postings { hits.append((Int(p.item), Int(p.position), position, index.n)) }
+        for p in table.lookup(key) { hits.append((Int(p.item), Int(p.position), position, index.n)) }
       }
       if index.hasShortItems {
         let short = index.shortTable
@@ -175,12 +213,9 @@ struct _ScanWorker {
             let item = Int(p.item)
             let want = index.itemTokens[item]
             guard position + want.count <= hashes.count else { continue }
-            var same = true
-            for k in 0..<want.count where hashes[position + k] != want[k].hash {
-              same = false
-              break
+            if (0..<want.count).allSatisfy({ hashes[position + $0] == want[$0].hash }) {
+              hits.append((item, 0, position, want.count))
             }
-            if same { hits.append((item, 0, position, want.count)) }
           }
         }
       }
@@ -197,33 +232,25 @@ struct _ScanWorker {
       var j = i
       while j < hits.count && hits[j].item == item {
         let h = hits[j]
-        for t in h.itemPosition..<(h.itemPosition + h.length) { marks[t >> 6] |= 1 << UInt64(t & 63) }
+        _Bits.set(&marks, h.itemPosition..<(h.itemPosition + h.length))
         byteStart = min(byteStart, Int(tokens.starts[h.documentPosition]))
         byteEnd = max(byteEnd, Int(tokens.ends[h.documentPosition + h.length - 1]))
         j += 1
       }
-      var matched = 0
-      var run = 0
-      var best = 0
-      for t in 0..<length {
-        if marks[t >> 6] >> UInt64(t & 63) & 1 == 1 { matched += 1; run += 1; best = max(best, run) } else { run = 0 }
-      }
-      if var bits = partial.coverage[item] {
-        for w in 0..<bits.count { bits[w] |= marks[w] }
-        partial.coverage[item] = bits
-      } else {
-        partial.coverage[item] = marks
-      }
+      let matched = _Bits.count(marks, in: 0..<length)
+      _Bits.union(&partial.coverage[item, default: []], marks)
       partial.documents[item, default: 0] += 1
-      let snippetEnd = min(byteEnd, byteStart + 1000)
+      let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
       let snippet = String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self)
       let evidence = Evidence(
         shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
-        snippet: snippet, coverage: Double(matched) / Double(length), longestRun: best, matchedTokens: matched)
+        snippet: snippet, coverage: Double(matched) / Double(length), longestRun: _Bits.longestRun(marks, count: length),
+        matchedTokens: matched)
+      // Keep a shard's best few: the same total order as the final ranking.
       var list = partial.evidence[item, default: []]
       list.append(evidence)
       if list.count > configuration.evidencePerItem * 2 {
-        list.sort { a, b in (a.matchedTokens, b.shard, b.line) > (b.matchedTokens, a.shard, a.line) }
+        list.sort { $0.ranksBefore($1) }
         list.removeLast(list.count - configuration.evidencePerItem)
       }
       partial.evidence[item] = list
