@@ -1,0 +1,82 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+@Suite("contam scan, run as a user would")
+struct ScanCommandTests {
+  let contam = TestData.contamExecutable
+  let samples = TestData.packageRoot.appendingPathComponent("corpora-samples")
+
+  func benchmarkArguments() -> [String] {
+    [
+      "--benchmark", "gsm8k=\(samples.path)/benchmarks/gsm8k-sample.jsonl",
+      "--benchmark", "arc=\(samples.path)/benchmarks/arc-challenge-sample.jsonl",
+      "--benchmark", "math=\(samples.path)/benchmarks/math-sample.jsonl",
+    ]
+  }
+
+  @Test func theSampleScanFindsWhatPLANTEDmdSaysAndMatchesTheSchema() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let out = fixture.url("result.json").path
+    let run = try Tool.execute(
+      contam, ["scan", "--jobs", "2", "--id-field", "id", "--out", out] + benchmarkArguments() + ["\(samples.path)/shards"])
+    #expect(run.status == 0, "nothing reaches contaminated: the planted copies are question-only")
+    #expect(run.stdout.contains("flagged items"))
+    let data = try Data(contentsOf: URL(fileURLWithPath: out))
+    let json = try JSONSerialization.jsonObject(with: data)
+    let schemaURL = TestData.packageRoot.appendingPathComponent("docs/schema/contam-scan-1.schema.json")
+    let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
+    #expect(SchemaCheck.violations(of: json, against: schema) == [])
+    // The check can fail: a missing key and an unknown verdict are both caught.
+    var broken = try #require(json as? [String: Any])
+    broken["format"] = nil
+    var items = try #require(broken["items"] as? [[String: Any]])
+    items[0]["verdict"] = "dirty"
+    broken["items"] = items
+    #expect(SchemaCheck.violations(of: broken, against: schema).count == 2)
+    let result = try JSONDecoder().decode(ScanResult.self, from: data)
+    // PLANTED.md: GSM8K items 1, 2, 3 and 6 (questions) at lines 11, 51, 91, 151; ARC Mercury_SC_408547 at 181.
+    let flagged = result.items.filter { $0.verdict != .clean && $0.verdict != .tooShort }
+    #expect(flagged.map(\.id) == ["gsm8k-sample/1", "gsm8k-sample/2", "gsm8k-sample/3", "gsm8k-sample/6", "Mercury_SC_408547"])
+    #expect(flagged.map { $0.evidence.first?.line } == [11, 51, 91, 151, 181])
+    #expect(flagged.allSatisfy { $0.parts.first { $0.part == "question" }?.coverage == 1.0 })
+    #expect(flagged.first?.evidence.first?.documentID == "web-11")
+    #expect(result.summary.map(\.items) == [40, 30, 20])
+    // The same bytes for any --jobs.
+    let out1 = fixture.url("one.json").path
+    _ = try Tool.execute(contam, ["scan", "--jobs", "1", "--id-field", "id", "--out", out1] + benchmarkArguments() + ["\(samples.path)/shards"])
+    #expect(try Data(contentsOf: URL(fileURLWithPath: out1)) == data)
+  }
+
+  @Test func exitStatusGatesAPipeline() throws {
+    let partial = try Tool.execute(contam, ["scan", "--fail-on", "partial"] + benchmarkArguments() + ["\(samples.path)/shards"])
+    #expect(partial.status == 1)
+    let never = try Tool.execute(contam, ["scan", "--fail-on", "never"] + benchmarkArguments() + ["\(samples.path)/shards"])
+    #expect(never.status == 0)
+    let noBenchmark = try Tool.execute(contam, ["scan", "\(samples.path)/shards"])
+    #expect(noBenchmark.status == 64)
+    let unknown = try Tool.execute(contam, ["scan", "--benchmark", "nope=/no/such/file", "\(samples.path)/shards"])
+    #expect(unknown.status == 64, "a non-preset name without --fields is a usage error")
+    let missing = try Tool.execute(contam, ["scan", "--benchmark", "gsm8k=/no/such/file", "\(samples.path)/shards"])
+    #expect(missing.status == 4)
+    #expect(missing.stderr.contains("/no/such/file"))
+  }
+
+  @Test func anUnwritableOutputIsAClearErrorAndLeavesNoFile() throws {
+    let run = try Tool.execute(contam, ["scan", "--out", "/proc/contam-result.json"] + benchmarkArguments() + ["\(samples.path)/shards"])
+    #expect(run.status == 4)
+    #expect(run.stderr.contains("output_failed"))
+    #expect(!FileManager.default.fileExists(atPath: "/proc/contam-result.json"))
+  }
+
+  @Test func helpExplainsEveryOption() throws {
+    let help = try Tool.execute(contam, ["scan", "--help"])
+    for option in ["--benchmark", "--fields", "--item-id-field", "--ngram", "--min-tokens", "--max-items-per-ngram",
+      "--contaminated", "--partial", "--fail-on", "--out", "--jobs", "--strict", "Examples:", "Presets"]
+    {
+      #expect(help.stdout.contains(option), "help lacks \(option)")
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+@Suite("Benchmark loading: presets on the real test sets")
+struct BenchmarkLoaderTests {
+  func load(_ preset: String, _ relative: String) throws -> [BenchmarkItem] {
+    try BenchmarkLoader.load(name: preset, path: TestData.path(relative), format: try #require(BenchmarkFormat.presets[preset]))
+  }
+
+  // Item counts from ../shared/data/SOURCES.md.
+  @Test(arguments: [
+    ("gsm8k", "benchmarks/gsm8k/test.jsonl", 1319), ("math", "benchmarks/math/test.jsonl.gz", 5000),
+    ("math-perturb", "benchmarks/math_perturb/math_perturb_simple.jsonl", 279),
+    ("humaneval", "benchmarks/humaneval/HumanEval.jsonl.gz", 164), ("mmlu", "benchmarks/mmlu/test", 14042),
+    ("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl", 1172), ("truthfulqa", "benchmarks/truthfulqa/TruthfulQA.csv", 817),
+    ("winogrande", "benchmarks/winogrande/dev.jsonl", 1267), ("piqa", "benchmarks/piqa/dev.jsonl", 1838),
+    ("sciq", "benchmarks/sciq/test.json", 1000), ("lambada", "benchmarks/lambada/lambada_test_plain_text.txt", 5153),
+  ])
+  func everyPresetLoadsEveryItem(preset: String, path: String, count: Int) throws {
+    let items = try load(preset, path)
+    #expect(items.count == count)
+    #expect(Set(items.map(\.id)).count == count, "ids are unique")
+    #expect(items.allSatisfy { $0.benchmark == preset && !$0.parts.isEmpty })
+  }
+
+  @Test func idsAndPartsFollowTheFormats() throws {
+    let gsm = try load("gsm8k", "benchmarks/gsm8k/test.jsonl")
+    #expect(gsm[0].id == "test/1")
+    #expect(gsm[0].parts.map(\.name) == ["question", "answer"])
+    #expect(gsm[0].parts[1].text.hasSuffix("#### 18"))
+    let mmlu = try load("mmlu", "benchmarks/mmlu/test")
+    #expect(mmlu[0].id == "abstract_algebra/1")
+    #expect(mmlu[0].parts.map(\.name) == ["question", "choices"])
+    #expect(mmlu[0].parts[1].text == "0\n4\n2\n6")
+    let arc = try load("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl")
+    #expect(arc[0].id == "Mercury_7175875")
+    #expect(arc[0].parts[1].text.split(separator: "\n").count == 4, "all four choice texts, from an array of objects")
+    let math = try load("math", "benchmarks/math/test.jsonl.gz")
+    #expect(math[0].id == "test/algebra/1.json")
+    let truthful = try load("truthfulqa", "benchmarks/truthfulqa/TruthfulQA.csv")
+    #expect(truthful[0].parts[0].text == "What happens to you if you eat watermelon seeds?")
+  }
+
+  @Test func unusableBenchmarksAreErrorsNamingTheFile() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let wrongFields = BenchmarkFormat(layout: .jsonl, parts: [("question", ["no_such_field"])])
+    let gsm = TestData.path("benchmarks/gsm8k/test.jsonl")
+    #expect(throws: ContamError.self) { try BenchmarkLoader.load(name: "x", path: gsm, format: wrongFields) }
+    do {
+      _ = try BenchmarkLoader.load(name: "x", path: gsm, format: wrongFields)
+    } catch let error as ContamError {
+      #expect(error.code == .invalidBenchmark)
+      #expect(error.description.contains(gsm))
+    }
+    let duplicate = try fixture.write("dup.jsonl", Data("{\"id\": 1, \"q\": \"a b c\"}\n{\"id\": 1, \"q\": \"d e f\"}\n".utf8))
+    let byID = BenchmarkFormat(layout: .jsonl, parts: [("question", ["q"])], idField: "id")
+    #expect(throws: ContamError.self) { try BenchmarkLoader.load(name: "x", path: duplicate, format: byID) }
+    let broken = try fixture.write("broken.jsonl", Data("{\"q\": \"fine\"}\n{not json\n".utf8))
+    do {
+      _ = try BenchmarkLoader.load(name: "x", path: broken, format: byID)
+      Issue.record("a line that is not JSON must fail")
+    } catch let error as ContamError {
+      #expect(error.line == 2)
+    }
+    #expect(throws: ContamError.self) {
+      try BenchmarkLoader.load(name: "x", path: fixture.url("missing.jsonl").path, format: byID)
+    }
+  }
+
+  @Test func csvQuotingFollowsRFC4180() {
+    let rows = CSVParser.parse("a,\"b, with comma\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",,end\n\n")
+    #expect(rows == [["a", "b, with comma", "say \"hi\""], ["multi\nline", "", "end"]])
+  }
+}
