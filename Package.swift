@@ -26,9 +26,11 @@ let package = Package(
     .systemLibrary(
       name: "CZstd", pkgConfig: "libzstd",
       providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+    // Header-only: the prefetch intrinsic for the index probe.
+    .systemLibrary(name: "CContamSupport"),
     .target(
       name: "Contam",
-      dependencies: ["CXXHash", "CZlib", "CZstd"],
+      dependencies: ["CXXHash", "CZlib", "CZstd", "CContamSupport"],
       swiftSettings: [.swiftLanguageMode(.v6)]),
     .executableTarget(
       name: "ContamCLI",

@@ -115,8 +115,11 @@ extension ContamCommand {
       configuration.maximumItemsPerNGram = maxItemsPerNGram
       configuration.contaminatedThreshold = contaminated
       configuration.partialThreshold = partial
+      let loaded = Date()
       let index = ItemIndex(items: items, n: ngram, minimumTokens: minTokens, maximumItemsPerNGram: maxItemsPerNGram)
-      terminal.line("contam: \(items.count) items, \(index.keyCount) distinct \(ngram)-grams indexed, \(index.droppedNGrams.count) dropped as boilerplate; scanning \(paths.count) shards")
+      let indexed = Date()
+      terminal.line(
+        "contam: \(Format.count(items.count)) items, \(Format.count(index.keyCount)) distinct \(ngram)-grams indexed in \(Format.fixed(indexed.timeIntervalSince(loaded), 2)) s, \(index.droppedNGrams.count) dropped as boilerplate; scanning \(paths.count) shards")
       let scanner = Scanner(index: index, configuration: configuration, readerOptions: try corpus.readerOptions())
       let limit = corpus.maxMessages
       let count = paths.count
@@ -132,6 +135,9 @@ extension ContamCommand {
       }
       terminal.endProgress()
       let total = result.corpus
+      let scanSeconds = Date().timeIntervalSince(indexed)
+      terminal.line(
+        "contam: scanned \(Format.megabytes(total.decompressedBytes)) MB in \(Format.fixed(scanSeconds, 2)) s (\(Format.fixed(Double(total.decompressedBytes) / 1e6 / max(scanSeconds, 1e-6), 1)) MB/s decompressed, \(corpus.jobs) jobs)")
       if let out {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

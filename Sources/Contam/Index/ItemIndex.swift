@@ -88,9 +88,11 @@ public final class ItemIndex: @unchecked Sendable {
       }
     }
     var dropped: [DroppedNGram] = []
+    /// Sorts the entries by key and builds the table of the keys found in at most
+    /// `maximumItemsPerNGram` distinct items (all keys when `dropping` is false).
     func group(_ entries: inout [(key: UInt64, posting: Posting)], dropping: Bool) -> _HashTable {
       entries.sort { ($0.key, $0.posting.item, $0.posting.position) < ($1.key, $1.posting.item, $1.posting.position) }
-      var kept: [(UInt64, [Posting])] = []
+      var kept: [Range<Int>] = []
       var i = 0
       while i < entries.count {
         var j = i
@@ -110,11 +112,11 @@ public final class ItemIndex: @unchecked Sendable {
           let bytes = Array(text.utf8)[toks[Int(first.position)].start..<toks[Int(first.position) + n - 1].end]
           dropped.append(DroppedNGram(text: String(decoding: bytes, as: UTF8.self), items: distinct))
         } else {
-          kept.append((entries[i].key, entries[i..<j].map(\.posting)))
+          kept.append(i..<j)
         }
         i = j
       }
-      return _HashTable(kept)
+      return _HashTable(entries: entries, groups: kept)
     }
     table = group(&entries, dropping: true)
     shortTable = group(&shortEntries, dropping: false)
@@ -123,31 +125,35 @@ public final class ItemIndex: @unchecked Sendable {
   }
 }
 
-/// Open addressing over 64-bit keys (0 = empty), load factor at most 1/2, with a 1-bit-per-slot
-/// prefilter four times larger than the key count, probed first.
+/// Open addressing over 64-bit keys (0 = empty), load factor at most 1/2, one 16-byte slot per
+/// key (the key and where its postings are), so a probe touches one cache line. In front of
+/// it, a one-hash bit array with at least 8 bits per key (about 12% false positives) decides
+/// most misses from a structure a few MB large.
 final class _HashTable: @unchecked Sendable {
+  struct Slot {
+    var key: UInt64
+    var start: UInt32
+    var count: UInt32
+  }
+
   let count: Int
   let mask: Int
-  let keys: UnsafeMutablePointer<UInt64>
-  /// Per slot: first posting index and count.
-  let starts: UnsafeMutablePointer<UInt32>
-  let counts: UnsafeMutablePointer<UInt32>
+  let slots: UnsafeMutablePointer<Slot>
   let postings: UnsafeMutablePointer<ItemIndex.Posting>
   let filter: UnsafeMutablePointer<UInt64>
   let filterMask: Int
 
-  init(_ entries: [(UInt64, [ItemIndex.Posting])]) {
-    count = entries.count
-    var slots = 16
-    while slots < 2 * max(1, count) { slots <<= 1 }
-    mask = slots - 1
-    keys = .allocate(capacity: slots)
-    keys.initialize(repeating: 0, count: slots)
-    starts = .allocate(capacity: slots)
-    starts.initialize(repeating: 0, count: slots)
-    counts = .allocate(capacity: slots)
-    counts.initialize(repeating: 0, count: slots)
-    let total = entries.reduce(0) { $0 + $1.1.count }
+  /// - Parameters:
+  ///   - entries: (key, posting) sorted by key.
+  ///   - groups: the ranges of `entries` to keep, one per distinct key.
+  init(entries: [(key: UInt64, posting: ItemIndex.Posting)], groups: [Range<Int>]) {
+    count = groups.count
+    var slotCount = 16
+    while slotCount < 2 * max(1, count) { slotCount <<= 1 }
+    mask = slotCount - 1
+    slots = .allocate(capacity: slotCount)
+    slots.initialize(repeating: Slot(key: 0, start: 0, count: 0), count: slotCount)
+    let total = groups.reduce(0) { $0 + $1.count }
     postings = .allocate(capacity: max(1, total))
     var filterBits = 64
     while filterBits < 8 * max(1, count) { filterBits <<= 1 }
@@ -155,14 +161,13 @@ final class _HashTable: @unchecked Sendable {
     filter = .allocate(capacity: filterBits / 64)
     filter.initialize(repeating: 0, count: filterBits / 64)
     var next = 0
-    for (key, list) in entries {
+    for group in groups {
+      let key = entries[group.lowerBound].key
       var slot = Int(truncatingIfNeeded: key) & mask
-      while keys[slot] != 0 { slot = (slot + 1) & mask }
-      keys[slot] = key
-      starts[slot] = UInt32(next)
-      counts[slot] = UInt32(list.count)
-      for p in list {
-        postings[next] = p
+      while slots[slot].key != 0 { slot = (slot + 1) & mask }
+      slots[slot] = Slot(key: key, start: UInt32(next), count: UInt32(group.count))
+      for k in group {
+        postings[next] = entries[k].posting
         next += 1
       }
       let bit = Int(truncatingIfNeeded: key >> 40) & filterMask
@@ -171,23 +176,37 @@ final class _HashTable: @unchecked Sendable {
   }
 
   deinit {
-    keys.deallocate()
-    starts.deallocate()
-    counts.deallocate()
+    slots.deallocate()
     postings.deallocate()
     filter.deallocate()
+  }
+
+  /// The filter word that `key` is tested against (to prefetch).
+  @inline(__always)
+  func filterWord(_ key: UInt64) -> UnsafeMutablePointer<UInt64> {
+    filter + ((Int(truncatingIfNeeded: key >> 40) & filterMask) >> 6)
+  }
+
+  /// The first slot probed for `key` (to prefetch).
+  @inline(__always)
+  func firstSlot(_ key: UInt64) -> UnsafeMutablePointer<Slot> { slots + (Int(truncatingIfNeeded: key) & mask) }
+
+  /// False only if `key` is certainly absent.
+  @inline(__always)
+  func mayContain(_ key: UInt64) -> Bool {
+    let bit = Int(truncatingIfNeeded: key >> 40) & filterMask
+    return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
   }
 
   /// The postings of `key`, or an empty buffer.
   @inline(__always)
   func lookup(_ key: UInt64) -> UnsafeBufferPointer<ItemIndex.Posting> {
-    let bit = Int(truncatingIfNeeded: key >> 40) & filterMask
-    if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
+    if !mayContain(key) { return UnsafeBufferPointer(start: nil, count: 0) }
     var slot = Int(truncatingIfNeeded: key) & mask
     while true {
-      let k = keys[slot]
-      if k == key { return UnsafeBufferPointer(start: postings + Int(starts[slot]), count: Int(counts[slot])) }
-      if k == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
+      let s = slots[slot]
+      if s.key == key { return UnsafeBufferPointer(start: postings + Int(s.start), count: Int(s.count)) }
+      if s.key == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
       slot = (slot + 1) & mask
     }
   }

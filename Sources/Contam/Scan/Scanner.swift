@@ -1,3 +1,4 @@
+import CContamSupport
 import Dispatch
 import Synchronization
 
@@ -146,21 +147,59 @@ struct _ShardPartial: Sendable {
   var documents: [Int: Int] = [:]
 }
 
-/// A token sink that keeps the document's tokens in reusable buffers.
+/// A document's tokens in raw buffers that grow and are reused from document to document:
+/// hashes, source ranges, and room for the n-gram keys. A struct so that the tokenizer's
+/// appends need no exclusivity checks; ``_TokenStorage`` owns the memory.
 struct _TokenBuffer: TokenSink {
-  var hashes: [UInt64] = []
-  var starts: [Int32] = []
-  var ends: [Int32] = []
+  var hashes: UnsafeMutablePointer<UInt64>
+  var starts: UnsafeMutablePointer<Int32>
+  var ends: UnsafeMutablePointer<Int32>
+  var keys: UnsafeMutablePointer<UInt64>
+  var count = 0
+  var capacity: Int
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    hashes = .allocate(capacity: capacity)
+    starts = .allocate(capacity: capacity)
+    ends = .allocate(capacity: capacity)
+    keys = .allocate(capacity: capacity)
+  }
+
+  @inline(__always)
   mutating func consume(hash: UInt64, start: Int, end: Int) {
-    hashes.append(hash)
-    starts.append(Int32(truncatingIfNeeded: start))
-    ends.append(Int32(truncatingIfNeeded: end))
+    if count == capacity { grow() }
+    hashes[count] = hash
+    starts[count] = Int32(truncatingIfNeeded: start)
+    ends[count] = Int32(truncatingIfNeeded: end)
+    count &+= 1
   }
-  mutating func reset() {
-    hashes.removeAll(keepingCapacity: true)
-    starts.removeAll(keepingCapacity: true)
-    ends.removeAll(keepingCapacity: true)
+
+  mutating func grow() {
+    let bigger = _TokenBuffer(capacity: capacity * 2)
+    bigger.hashes.update(from: hashes, count: count)
+    bigger.starts.update(from: starts, count: count)
+    bigger.ends.update(from: ends, count: count)
+    deallocate()
+    hashes = bigger.hashes
+    starts = bigger.starts
+    ends = bigger.ends
+    keys = bigger.keys
+    capacity = bigger.capacity
   }
+
+  func deallocate() {
+    hashes.deallocate()
+    starts.deallocate()
+    ends.deallocate()
+    keys.deallocate()
+  }
+}
+
+/// Owns a worker's ``_TokenBuffer`` memory.
+final class _TokenStorage {
+  var buffer = _TokenBuffer(capacity: 1 << 16)
+  deinit { buffer.deallocate() }
 }
 
 /// A worker's private state: reader, tokenizer, buffers.
@@ -169,7 +208,9 @@ struct _ScanWorker {
   let configuration: ScanConfiguration
   let reader: ShardReader
   let tokenizer = Tokenizer()
-  var tokens = _TokenBuffer()
+  let storage = _TokenStorage()
+  /// Window positions whose key passed the prefilter, in the current batch.
+  var candidates = [Int](repeating: 0, count: _ScanWorker.batch)
   /// Hits of the current document: item, item position, document position, length.
   var hits: [(item: Int, itemPosition: Int, documentPosition: Int, length: Int)] = []
 
@@ -186,8 +227,10 @@ struct _ScanWorker {
     var invalid = 0
     var textBytes = 0
     let counts = try reader.read(path: path) { document in
-      tokens.reset()
+      var tokens = storage.buffer
+      tokens.count = 0
       let c = tokenizer.tokenize(document.text, into: &tokens)
+      storage.buffer = tokens
       tokenTotal += c.tokens
       invalid += c.invalidBytes
       textBytes += document.text.count
@@ -199,27 +242,66 @@ struct _ScanWorker {
     return partial
   }
 
+  /// Keys probed per batch: their filter words are prefetched together, then the slots of
+  /// those that pass the filter, so the cache misses overlap instead of queueing.
+  static let batch = 32
+
+  /// Calls `body(windowPosition, postings)` for every window whose key is in `table`.
+  @inline(__always)
+  mutating func probe(
+    _ table: _HashTable, hasher: NGramHasher, tokens: _TokenBuffer,
+    _ body: (Int, UnsafeBufferPointer<ItemIndex.Posting>) -> Void
+  ) {
+    let windows = tokens.count - hasher.n + 1
+    guard windows > 0 else { return }
+    let keys = tokens.keys
+    hasher.forEachHash(of: UnsafeBufferPointer(start: tokens.hashes, count: tokens.count)) { position, key in
+      keys[position] = key
+    }
+    candidates.withUnsafeMutableBufferPointer { candidates in
+      var i = 0
+      while i < windows {
+        let end = min(i + Self.batch, windows)
+        for k in i..<end { CContamSupport_prefetch(table.filterWord(keys[k])) }
+        var found = 0
+        for k in i..<end where table.mayContain(keys[k]) {
+          candidates[found] = k
+          found += 1
+          CContamSupport_prefetch(table.firstSlot(keys[k]))
+        }
+        for c in 0..<found {
+          let k = candidates[c]
+          let postings = table.lookup(keys[k])
+          if postings.count > 0 { body(k, postings) }
+        }
+        i = end
+      }
+    }
+  }
+
   mutating func probe(document: Document, into partial: inout _ShardPartial) {
     hits.removeAll(keepingCapacity: true)
-    let table = index.table
-    tokens.hashes.withUnsafeBufferPointer { hashes in
-      index.hasher.forEachHash(of: hashes) { position, key in
-        for p in table.lookup(key) { hits.append((Int(p.item), Int(p.position), position, index.n)) }
-      }
-      if index.hasShortItems {
-        let short = index.shortTable
-        index.shortHasher.forEachHash(of: hashes) { position, key in
-          for p in short.lookup(key) {
-            let item = Int(p.item)
-            let want = index.itemTokens[item]
-            guard position + want.count <= hashes.count else { continue }
-            if (0..<want.count).allSatisfy({ hashes[position + $0] == want[$0].hash }) {
-              hits.append((item, 0, position, want.count))
-            }
+    let tokens = storage.buffer
+    let n = index.n
+    var found = hits
+    hits = []
+    probe(index.table, hasher: index.hasher, tokens: tokens) { position, postings in
+      for p in postings { found.append((Int(p.item), Int(p.position), position, n)) }
+    }
+    if index.hasShortItems {
+      let itemTokens = index.itemTokens
+      probe(index.shortTable, hasher: index.shortHasher, tokens: tokens) { position, postings in
+        for p in postings {
+          let item = Int(p.item)
+          let want = itemTokens[item]
+          guard position + want.count <= tokens.count else { continue }
+          if (0..<want.count).allSatisfy({ tokens.hashes[position + $0] == want[$0].hash }) {
+            found.append((item, 0, position, want.count))
           }
         }
       }
     }
+    hits = found
     if hits.isEmpty { return }
     hits.sort { ($0.item, $0.documentPosition) < ($1.item, $1.documentPosition) }
     var i = 0
