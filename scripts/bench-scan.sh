@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Scan throughput and recall against references measured in the same run on the same shards.
+#   scripts/bench-scan.sh CORPUS_DIR [RUNS]
+# CORPUS_DIR comes from ../shared/bench/make_corpus.py (shards/*.jsonl.{gz,zst}, bench.jsonl,
+# labels.jsonl). Prints, as medians of RUNS runs (default 3):
+#   - the C reference `scan -t 2` (full 13-gram probe of a 1M-entry table; zlib for gzip), and
+#     contam scan --jobs 2 with the shared benchmarks GSM8K+MATH+MMLU+HumanEval+ARC-C indexed
+#     (about 22,000 items): MB/s of the scan phase (contam reports it apart from the index build)
+#     and wall time, with ratios;
+#   - recall of contam scan on the generator's injected items (bench.jsonl as the benchmark,
+#     labels.jsonl as the truth) and the C reference's on the same;
+#   - peak RSS of contam scan (index + buffers).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+corpus=${1:?usage: bench-scan.sh CORPUS_DIR [RUNS]}
+runs=${2:-3}
+data=${CONTAM_SHARED_DATA:-$here/../shared/data}/benchmarks
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+(cd "$here" && swift build -c release --product contam >/dev/null)
+contam="$here/.build/release/contam"
+scan=""
+if gcc -O3 -march=native -o "$work/scan" "$here/../shared/bench/limits/scan.c" -lz -lisal -ldeflate -lzstd -lpthread 2>/dev/null; then
+  scan="$work/scan"
+fi
+benchmarks=(--benchmark "gsm8k=$data/gsm8k/test.jsonl" --benchmark "math=$data/math/test.jsonl.gz"
+  --benchmark "mmlu=$data/mmlu/test" --benchmark "humaneval=$data/humaneval/HumanEval.jsonl.gz"
+  --benchmark "arc=$data/arc/ARC-Challenge-Test.jsonl")
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+for codec in gz zst; do
+  shards=("$corpus"/shards/*.jsonl.$codec)
+  c_rates=() c_walls=() k_rates=() k_walls=()
+  for _ in $(seq "$runs"); do
+    if [[ -n "$scan" ]]; then
+      z=(); [[ $codec == gz ]] && z=(-z zlib)
+      t0=$(date +%s.%N)
+      rate=$("$scan" -b "$corpus/bench.jsonl" -t 2 "${z[@]}" "${shards[@]}" 2>&1 | grep -o 'MBps=[0-9.]*' | cut -d= -f2)
+      c_walls+=("$(echo "$(date +%s.%N) - $t0" | bc -l)"); c_rates+=("$rate")
+    fi
+    t0=$(date +%s.%N)
+    rate=$("$contam" scan --jobs 2 --fail-on never "${benchmarks[@]}" "${shards[@]}" 2>&1 >/dev/null |
+      grep -o '([0-9.]* MB/s' | tr -d '(' | cut -d' ' -f1)
+    k_walls+=("$(echo "$(date +%s.%N) - $t0" | bc -l)"); k_rates+=("$rate")
+  done
+  k=$(printf '%s\n' "${k_rates[@]}" | median); kw=$(printf '%s\n' "${k_walls[@]}" | median)
+  printf '%-4s contam scan --jobs 2: scan phase %7.1f MB/s, wall %6.2f s\n' "$codec" "$k" "$kw"
+  if [[ -n "$scan" ]]; then
+    c=$(printf '%s\n' "${c_rates[@]}" | median); cw=$(printf '%s\n' "${c_walls[@]}" | median)
+    printf '%-4s C scan -t 2:          scan phase %7.1f MB/s, wall %6.2f s\n' "$codec" "$c" "$cw"
+    printf '%-4s ratio contam / C: scan phase %.2f, wall %.2f\n' "$codec" "$(echo "$k / $c" | bc -l)" "$(echo "$cw / $kw" | bc -l)"
+  fi
+done
+
+echo
+# Recall on the injected items: the generator's benchmark, with its fields.
+"$contam" scan --jobs 2 --fail-on never --benchmark "bench=$corpus/bench.jsonl" --fields question=question,answer=answer \
+  --item-id-field id --out "$work/result.json" "$corpus"/shards/*.jsonl.gz >/dev/null 2>&1
+python3 - "$work/result.json" "$corpus/labels.jsonl" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))
+labels = [json.loads(l) for l in open(sys.argv[2])]
+flagged = {i["id"] for i in result["items"] if i["verdict"] in ("contaminated", "partial")}
+any_match = {i["id"] for i in result["items"] if i["coverage"] > 0}
+injected = {l["item_id"] for l in labels}
+by_mode = {}
+for l in labels:
+    m = by_mode.setdefault(l["mode"], [0, 0]); m[1] += 1; m[0] += l["item_id"] in any_match
+print(f"contam recall (any matched n-gram): {len(injected & any_match)}/{len(injected)}; "
+      f"flagged partial or contaminated: {len(injected & flagged)}/{len(injected)}; "
+      f"flagged but not injected: {len(flagged - injected)} of {len(result['items'])} items")
+print("  by mode: " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(by_mode.items())))
+PY
+if [[ -n "$scan" ]]; then
+  "$scan" -b "$corpus/bench.jsonl" -t 2 -o "$work/c.txt" "$corpus"/shards/*.jsonl.gz 2>/dev/null
+  python3 - "$work/c.txt" "$corpus/labels.jsonl" <<'PY'
+import json, sys
+found = set(open(sys.argv[1]).read().split())
+injected = {json.loads(l)["item_id"] for l in open(sys.argv[2])}
+print(f"C reference recall: {len(injected & found)}/{len(injected)}")
+PY
+fi
+/usr/bin/time -o "$work/rss" -f '%M' "$contam" scan --jobs 2 --fail-on never "${benchmarks[@]}" "$corpus"/shards/*.jsonl.zst >/dev/null 2>&1
+rss=$(tail -1 "$work/rss")
+echo "peak RSS of contam scan (22k items indexed): $rss KiB"
