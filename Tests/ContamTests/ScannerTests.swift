@@ -87,4 +87,40 @@ struct ScannerTests {
     #expect(one[20].documents == 4)
     #expect(one.filter { $0.verdict == .contaminated }.count == 5)
   }
+
+  @Test func aVerbatimItemWithTemplateWordingIsStillContaminated() throws {
+    // MMLU moral scenarios: 895 items share a long preamble, whose n-grams are dropped. A copy
+    // of one whole item must still reach full coverage of its informative tokens.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let mmlu = try BenchmarkLoader.load(name: "mmlu", path: TestData.path("benchmarks/mmlu/test"), format: BenchmarkFormat.presets["mmlu"]!)
+    let target = try #require(mmlu.firstIndex { $0.id == "moral_scenarios/1" })
+    let path = try Self.shard(fixture, "m.jsonl.gz", plants: [7: ItemIndex.text(of: mmlu[target])])
+    let index = ItemIndex(items: mmlu)
+    #expect(index.droppedNGrams.first?.items ?? 0 >= 800, "the preamble is dropped as boilerplate")
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: nil))
+    let results = try Scanner(index: index, configuration: ScanConfiguration(), readerOptions: options).scan(paths: [path], jobs: 2).items
+    #expect(results[target].verdict == .contaminated)
+    #expect(results[target].coverage == 1.0)
+    #expect(results[target].boilerplateTokens > 10)
+    // Only moral-scenario items (which reuse scenario sentences) may share anything with the page.
+    #expect(results.filter { $0.coverage > 0 }.allSatisfy { $0.id.hasPrefix("moral_scenarios/") })
+  }
+
+  @Test func shortPhrasesOfManyItemsFlagNothing() throws {
+    // A page made of 10-token fragments (shorter than n = 13) of 40 GSM8K questions.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = try Self.gsm8k(40)
+    // Cut at the end of the 10th token (ten words by whitespace can be 13 tokens: "$19.50").
+    let tokenizer = Tokenizer()
+    let fragments = items.map { item in
+      let question = item.parts[0].text
+      let end = tokenizer.tokens(of: question)[9].end
+      return String(decoding: Array(question.utf8)[..<end], as: UTF8.self)
+    }
+    let path = try Self.shard(fixture, "f.jsonl.gz", plants: [3: fragments.joined(separator: ". ")])
+    let results = try scan(items, [path])
+    #expect(results.allSatisfy { $0.verdict == .clean || $0.verdict == .tooShort }, "\(results.filter { $0.verdict != .clean }.map(\.id))")
+  }
 }

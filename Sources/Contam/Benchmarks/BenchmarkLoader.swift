@@ -56,10 +56,9 @@ public enum BenchmarkLoader {
     var records: [(Int, (String) -> [String])] = []
     switch format.layout {
     case .jsonl:
-      for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { continue }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) else {
+      for (i, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
+      where !isBlank(line) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) else {
           throw ContamError(.invalidBenchmark, path: path, line: i + 1, "benchmark '\(name)': line is not JSON")
         }
         records.append((i + 1, { fieldValues(object, path: $0) }))
@@ -90,9 +89,9 @@ public enum BenchmarkLoader {
             }))
       }
     case .lines:
-      for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-      where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-        let value = String(line)
+      for (i, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
+      where !isBlank(line) {
+        let value = String(decoding: line, as: UTF8.self)
         records.append((i + 1, { $0 == "text" ? [value] : [] }))
       }
     }
@@ -108,6 +107,10 @@ public enum BenchmarkLoader {
       items.append(BenchmarkItem(benchmark: name, id: id, parts: parts))
     }
     return items
+  }
+
+  static func isBlank(_ line: Substring.UTF8View) -> Bool {
+    line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
   }
 
   /// The texts at a dotted path; arrays along the way give all their elements.

@@ -29,6 +29,13 @@ public final class ItemIndex: @unchecked Sendable {
   public let itemTokens: [[Token]]
   /// Per item: the token range of each part.
   public let partRanges: [[Range<Int>]]
+  /// Per item: which tokens lie in at least one kept n-gram (one bit per token). The others
+  /// occur only inside boilerplate n-grams: no corpus match can cover them, so coverage is
+  /// measured over the informative tokens alone, and a verbatim copy of an item that contains
+  /// template wording still reaches full coverage.
+  let informative: [[UInt64]]
+  /// Per item: the number of informative tokens.
+  public let informativeTokens: [Int]
   public private(set) var droppedNGrams: [DroppedNGram] = []
   /// Distinct n-gram keys in the table.
   public private(set) var keyCount = 0
@@ -38,6 +45,9 @@ public final class ItemIndex: @unchecked Sendable {
   let table: _HashTable
   let shortTable: _HashTable
   public var hasShortItems: Bool { shortTable.count > 0 }
+
+  /// The number of an item's tokens that occur only inside boilerplate n-grams.
+  public func boilerplateTokens(ofItem item: Int) -> Int { itemTokens[item].count - informativeTokens[item] }
 
   /// The text an item is tokenized from: its parts joined by newlines.
   public static func text(of item: BenchmarkItem) -> String { item.parts.map(\.text).joined(separator: "\n") }
@@ -88,10 +98,12 @@ public final class ItemIndex: @unchecked Sendable {
       }
     }
     var dropped: [DroppedNGram] = []
+    var droppedKeys = Set<UInt64>()
     /// Sorts the entries by key and builds the table of the keys found in at most
     /// `maximumItemsPerNGram` distinct items (all keys when `dropping` is false).
     func group(_ entries: inout [(key: UInt64, posting: Posting)], dropping: Bool) -> _HashTable {
-      entries.sort { ($0.key, $0.posting.item, $0.posting.position) < ($1.key, $1.posting.item, $1.posting.position) }
+      // Stable, and entries are made in (item, position) order: postings stay in that order.
+      entries.sort { $0.key < $1.key }
       var kept: [Range<Int>] = []
       var i = 0
       while i < entries.count {
@@ -106,6 +118,7 @@ public final class ItemIndex: @unchecked Sendable {
           j += 1
         }
         if dropping && distinct > maximumItemsPerNGram {
+          droppedKeys.insert(entries[i].key)
           let first = entries[i].posting
           let toks = tokens[Int(first.item)]
           let text = ItemIndex.text(of: items[Int(first.item)])
@@ -118,7 +131,27 @@ public final class ItemIndex: @unchecked Sendable {
       }
       return _HashTable(entries: entries, groups: kept)
     }
-    table = group(&entries, dropping: true)
+    let mainTable = group(&entries, dropping: true)
+    // Informative tokens: those inside a kept n-gram; all tokens of short items.
+    var informative: [[UInt64]] = []
+    informative.reserveCapacity(tokens.count)
+    for item in tokens {
+      var bits = [UInt64](repeating: 0, count: (item.count + 63) / 64)
+      if item.count < n {
+        _Bits.set(&bits, 0..<item.count)
+      } else {
+        let hashes = item.map(\.hash)
+        hashes.withUnsafeBufferPointer { buffer in
+          hasher.forEachHash(of: buffer) { position, key in
+            if !droppedKeys.contains(key) { _Bits.set(&bits, position..<position + n) }
+          }
+        }
+      }
+      informative.append(bits)
+    }
+    self.informative = informative
+    informativeTokens = informative.enumerated().map { _Bits.count($0.element, in: 0..<tokens[$0.offset].count) }
+    table = mainTable
     shortTable = group(&shortEntries, dropping: false)
     keyCount = table.count
     droppedNGrams = dropped.sorted { ($0.items, $1.text) > ($1.items, $0.text) }

@@ -21,7 +21,7 @@ public struct Evidence: Sendable, Codable, Hashable {
   public var byteEnd: Int
   /// The document's text in that range (cut at ``maximumSnippetBytes``).
   public var snippet: String
-  /// Item tokens covered by n-grams of this document, as a fraction of the item's tokens.
+  /// Item tokens covered by n-grams of this document, as a fraction of the item's informative tokens.
   public var coverage: Double
   /// The longest run of consecutive item tokens matched in this document.
   public var longestRun: Int
@@ -42,6 +42,9 @@ public struct Evidence: Sendable, Codable, Hashable {
 public struct PartScore: Sendable, Codable, Hashable {
   public var part: String
   public var tokens: Int
+  /// Tokens of this part that occur only in boilerplate n-grams (not judged).
+  public var boilerplateTokens: Int
+  /// Covered tokens / the part's informative tokens.
   public var coverage: Double
 }
 
@@ -51,7 +54,11 @@ public struct ItemResult: Sendable, Codable, Hashable {
   public var id: String
   public var verdict: Verdict
   public var tokens: Int
-  /// Fraction of the item's tokens inside n-grams found anywhere in the corpus.
+  /// Tokens that occur only inside n-grams dropped as boilerplate: no match can cover them,
+  /// so they are left out of `coverage` (and of the too-short test).
+  public var boilerplateTokens: Int
+  /// Fraction of the item's informative tokens (`tokens - boilerplateTokens`) inside n-grams
+  /// found anywhere in the corpus.
   public var coverage: Double
   public var longestRun: Int
   public var parts: [PartScore]
@@ -65,8 +72,8 @@ public struct ItemResult: Sendable, Codable, Hashable {
 public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// Tokens per n-gram.
   public var n = 13
-  /// Items with fewer tokens are `too_short`; items with at least this many but fewer than `n`
-  /// are matched on their whole token sequence.
+  /// Items with fewer informative tokens are `too_short`; items with at least this many but
+  /// fewer than `n` tokens are matched on their whole token sequence.
   public var minimumTokens = 8
   /// N-grams in more items than this are dropped as boilerplate.
   public var maximumItemsPerNGram = 10
@@ -79,7 +86,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   public var normalization = Normalizer.version
   public init() {}
 
-  /// The verdict for an item of `tokens` tokens with this coverage.
+  /// The verdict for an item of `tokens` informative tokens with this coverage.
   public func verdict(tokens: Int, coverage: Double) -> Verdict {
     if tokens < minimumTokens { return .tooShort }
     if coverage >= contaminatedThreshold { return .contaminated }

@@ -83,19 +83,23 @@ public struct Scanner: Sendable {
     items.reserveCapacity(itemCount)
     for (i, item) in index.items.enumerated() {
       let tokenCount = index.itemTokens[i].count
+      let informative = index.informative[i]
+      let judged = index.informativeTokens[i]
       let bits = coverage[i]
+      // Covered tokens all lie in kept n-grams, so they are all informative.
       let covered = _Bits.count(bits, in: 0..<tokenCount)
-      let fraction = tokenCount == 0 ? 0 : Double(covered) / Double(tokenCount)
+      let fraction = judged == 0 ? 0 : Double(covered) / Double(judged)
       let parts = zip(item.parts, index.partRanges[i]).map { part, range in
-        PartScore(
-          part: part.name, tokens: range.count,
-          coverage: range.isEmpty ? 0 : Double(_Bits.count(bits, in: range)) / Double(range.count))
+        let judgedInPart = _Bits.count(informative, in: range)
+        return PartScore(
+          part: part.name, tokens: range.count, boilerplateTokens: range.count - judgedInPart,
+          coverage: judgedInPart == 0 ? 0 : Double(_Bits.count(bits, in: range)) / Double(judgedInPart))
       }
       let ranked = evidence[i].sorted { $0.ranksBefore($1) }
       items.append(
         ItemResult(
-          benchmark: item.benchmark, id: item.id, verdict: configuration.verdict(tokens: tokenCount, coverage: fraction),
-          tokens: tokenCount, coverage: fraction, longestRun: _Bits.longestRun(bits, count: tokenCount), parts: parts,
+          benchmark: item.benchmark, id: item.id, verdict: configuration.verdict(tokens: judged, coverage: fraction),
+          tokens: tokenCount, boilerplateTokens: tokenCount - judged, coverage: fraction, longestRun: _Bits.longestRun(bits, count: tokenCount), parts: parts,
           evidence: Array(ranked.prefix(configuration.evidencePerItem)), documents: documents[i]))
     }
     return (items, shards)
@@ -326,7 +330,7 @@ struct _ScanWorker {
       let snippet = String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self)
       let evidence = Evidence(
         shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
-        snippet: snippet, coverage: Double(matched) / Double(length), longestRun: _Bits.longestRun(marks, count: length),
+        snippet: snippet, coverage: Double(matched) / Double(max(1, index.informativeTokens[item])), longestRun: _Bits.longestRun(marks, count: length),
         matchedTokens: matched)
       // Keep a shard's best few: the same total order as the final ranking.
       var list = partial.evidence[item, default: []]
