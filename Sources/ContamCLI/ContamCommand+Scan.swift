@@ -54,6 +54,29 @@ extension ContamCommand {
     @Option(help: ArgumentHelp("Coverage at or above which an item is partial.", valueName: "fraction"))
     var partial = 0.2
 
+    @Flag(name: .customLong("no-exact"), help: "Skip the exact n-gram probe (near duplicates only).")
+    var noExact = false
+
+    @Flag(name: .customLong("no-near"), help: "Skip near-duplicate search (exact n-grams only; faster).")
+    var noNear = false
+
+    @Option(help: ArgumentHelp("Tokens per shingle for near-duplicate search.", valueName: "k"))
+    var shingle = 3
+
+    @Option(help: ArgumentHelp("LSH bands; signatures have bands × rows MinHash values.", valueName: "n"))
+    var bands = 32
+
+    @Option(help: ArgumentHelp("Rows per LSH band. The candidate threshold is about (1/bands)^(1/rows).", valueName: "n"))
+    var rows = 2
+
+    @Option(
+      name: .customLong("near-containment"),
+      help: ArgumentHelp("A near duplicate needs at least this fraction of the item's shingles in one document window.", valueName: "fraction"))
+    var nearContainment = 0.5
+
+    @Option(help: ArgumentHelp("MinHash scheme: one-permutation (fast, densified) or classic (k hash functions).", valueName: "scheme"))
+    var minhash = "one-permutation"
+
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit with status 1 when an item has this verdict or worse: contaminated, partial or never.", valueName: "verdict"))
     var failOn = "contaminated"
 
@@ -71,6 +94,11 @@ extension ContamCommand {
       guard minTokens >= 1 else { throw ValidationError("--min-tokens must be at least 1.") }
       guard ["contaminated", "partial", "never"].contains(failOn) else { throw ValidationError("--fail-on takes contaminated, partial or never.") }
       guard partial <= contaminated else { throw ValidationError("--partial must not exceed --contaminated.") }
+      guard !(noExact && noNear) else { throw ValidationError("--no-exact and --no-near leave nothing to do.") }
+      guard MinHasher.Scheme(rawValue: minhash) != nil else { throw ValidationError("--minhash takes one-permutation or classic.") }
+      guard (1...16).contains(shingle), bands >= 1, rows >= 1, bands * rows <= 1024 else {
+        throw ValidationError("--shingle must be in 1...16 and bands × rows at most 1024.")
+      }
     }
 
     func format(for name: String, path: String) throws -> BenchmarkFormat {
@@ -115,6 +143,18 @@ extension ContamCommand {
       configuration.maximumItemsPerNGram = maxItemsPerNGram
       configuration.contaminatedThreshold = contaminated
       configuration.partialThreshold = partial
+      configuration.exact = !noExact
+      if noNear {
+        configuration.near = nil
+      } else {
+        var near = NearDuplicateConfiguration()
+        near.k = shingle
+        near.bands = bands
+        near.rows = rows
+        near.containmentThreshold = nearContainment
+        near.scheme = MinHasher.Scheme(rawValue: minhash)!
+        configuration.near = near
+      }
       let loaded = Date()
       let index = ItemIndex(items: items, n: ngram, minimumTokens: minTokens, maximumItemsPerNGram: maxItemsPerNGram)
       let indexed = Date()
@@ -152,17 +192,26 @@ extension ContamCommand {
           throw ExitCode(ContamExit.failed)
         }
       }
-      var table = TextTable(["benchmark", "items", "contaminated", "partial", "clean", "too short"])
+      var table = TextTable(["benchmark", "items", "contaminated", "partial", "clean", "too short", "near dup", "…other answer"])
       for s in result.summary {
-        table.add([s.benchmark, Format.count(s.items), Format.count(s.contaminated), Format.count(s.partial), Format.count(s.clean), Format.count(s.tooShort)])
+        table.add([
+          s.benchmark, Format.count(s.items), Format.count(s.contaminated), Format.count(s.partial), Format.count(s.clean),
+          Format.count(s.tooShort), configuration.near == nil ? "-" : Format.count(s.nearDuplicates),
+          configuration.near == nil ? "-" : Format.count(s.nearDifferentAnswer),
+        ])
       }
       var text = table.render()
-      let flagged = result.items.filter { $0.verdict == .contaminated || $0.verdict == .partial }
+      let flagged = result.items.filter { $0.verdict == .contaminated || $0.verdict == .partial || $0.nearDuplicate != nil }
       if !flagged.isEmpty {
         text += "\n\nflagged items (best evidence):\n"
         for item in flagged.prefix(20) {
-          let where_ = item.evidence.first.map { "\($0.shard):\($0.line)" } ?? "-"
-          text += "  \(item.benchmark)/\(item.id)  \(item.verdict.rawValue)  coverage \(Format.fixed(item.coverage, 2))  run \(item.longestRun)  \(where_)\n"
+          var line = "  \(item.benchmark)/\(item.id)  \(item.verdict.rawValue)  coverage \(Format.fixed(item.coverage, 2))"
+          if let e = item.evidence.first { line += "  \(e.shard):\(e.line)" }
+          if let near = item.nearDuplicate, let e = near.evidence.first {
+            line += "  near dup \(Format.fixed(near.containment, 2)) \(e.shard):\(e.line)"
+            if let answer = e.answer { line += " answer \(answer.agreement.rawValue)" }
+          }
+          text += line + "\n"
         }
         if flagged.count > 20 { text += "  … and \(flagged.count - 20) more (see --out)\n" }
       }

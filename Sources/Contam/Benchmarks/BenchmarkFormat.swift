@@ -23,21 +23,27 @@ public struct BenchmarkFormat: Sendable, Hashable {
   public var parts: [(name: String, fields: [String])]
   /// The id field, if the records have one.
   public var idField: String?
+  /// Where the item's final answer is, if it has one.
+  public var answer: AnswerRule?
 
-  public init(layout: Layout, parts: [(name: String, fields: [String])], idField: String? = nil) {
+  public init(
+    layout: Layout, parts: [(name: String, fields: [String])], idField: String? = nil, answer: AnswerRule? = nil
+  ) {
     self.layout = layout
     self.parts = parts
     self.idField = idField
+    self.answer = answer
   }
 
   public static func == (a: BenchmarkFormat, b: BenchmarkFormat) -> Bool {
-    a.layout == b.layout && a.idField == b.idField && a.parts.map(\.name) == b.parts.map(\.name)
+    a.layout == b.layout && a.idField == b.idField && a.answer == b.answer && a.parts.map(\.name) == b.parts.map(\.name)
       && a.parts.map(\.fields) == b.parts.map(\.fields)
   }
 
   public func hash(into hasher: inout Hasher) {
     hasher.combine(layout)
     hasher.combine(idField)
+    hasher.combine(answer)
     for part in parts {
       hasher.combine(part.name)
       hasher.combine(part.fields)
@@ -46,26 +52,35 @@ public struct BenchmarkFormat: Sendable, Hashable {
 
   /// The formats of the benchmarks in `../shared/data/benchmarks`, by preset name.
   public static let presets: [String: BenchmarkFormat] = [
-    "gsm8k": .init(layout: .jsonl, parts: [("question", ["question"]), ("answer", ["answer"])]),
-    "math": .init(layout: .jsonl, parts: [("question", ["problem"]), ("answer", ["solution"])], idField: "unique_id"),
-    "math-perturb": .init(layout: .jsonl, parts: [("question", ["problem"]), ("answer", ["answer"])], idField: "problem_id"),
+    "gsm8k": .init(
+      layout: .jsonl, parts: [("question", ["question"]), ("answer", ["answer"])],
+      answer: .afterMarker(field: "answer", marker: "####")),
+    "math": .init(
+      layout: .jsonl, parts: [("question", ["problem"]), ("answer", ["solution"])], idField: "unique_id",
+      answer: .lastBoxed(field: "solution")),
+    "math-perturb": .init(
+      layout: .jsonl, parts: [("question", ["problem"]), ("answer", ["answer"])], idField: "problem_id",
+      answer: .field("answer")),
     "humaneval": .init(
       layout: .jsonl, parts: [("question", ["prompt"]), ("answer", ["canonical_solution"])], idField: "task_id"),
     "mmlu": .init(
-      layout: .csvNoHeader, parts: [("question", ["0"]), ("choices", ["1", "2", "3", "4"])]),
+      layout: .csvNoHeader, parts: [("question", ["0"]), ("choices", ["1", "2", "3", "4"])],
+      answer: .choice(key: "5", choices: ["1", "2", "3", "4"], labels: nil)),
     "arc": .init(
-      layout: .jsonl, parts: [("question", ["question.stem"]), ("choices", ["question.choices.text"])], idField: "id"),
+      layout: .jsonl, parts: [("question", ["question.stem"]), ("choices", ["question.choices.text"])], idField: "id",
+      answer: .choice(key: "answerKey", choices: ["question.choices.text"], labels: "question.choices.label")),
     "truthfulqa": .init(
       layout: .csv, parts: [("question", ["Question"]), ("answer", ["Best Answer"])]),
     "winogrande": .init(
-      layout: .jsonl, parts: [("question", ["sentence"]), ("choices", ["option1", "option2"])], idField: "qID"),
+      layout: .jsonl, parts: [("question", ["sentence"]), ("choices", ["option1", "option2"])], idField: "qID",
+      answer: .choice(key: "answer", choices: ["option1", "option2"], labels: nil)),
     "piqa": .init(layout: .jsonl, parts: [("question", ["goal"]), ("choices", ["sol1", "sol2"])]),
     "sciq": .init(
       layout: .json,
       parts: [
         ("question", ["question"]), ("choices", ["distractor1", "distractor2", "distractor3", "correct_answer"]),
         ("support", ["support"]),
-      ]),
+      ], answer: .field("correct_answer")),
     "lambada": .init(layout: .lines, parts: [("question", ["text"])]),
   ]
 }

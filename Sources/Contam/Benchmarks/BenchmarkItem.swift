@@ -17,10 +17,13 @@ public struct BenchmarkItem: Sendable, Hashable, Codable {
   public var id: String
   /// The parts in the order they are matched (an item's token sequence is their concatenation).
   public var parts: [Part]
+  /// The final answer, where the format has one (checked against matched documents).
+  public var answer: ItemAnswer?
 
-  public init(benchmark: String, id: String, parts: [Part]) {
+  public init(benchmark: String, id: String, parts: [Part], answer: ItemAnswer? = nil) {
     self.benchmark = benchmark
     self.id = id
     self.parts = parts
+    self.answer = answer
   }
 }

@@ -104,13 +104,36 @@ public enum BenchmarkLoader {
       }
       if parts.isEmpty { continue }
       let id = format.idField.flatMap { value($0).first } ?? "\(stem)/\(number)"
-      items.append(BenchmarkItem(benchmark: name, id: id, parts: parts))
+      items.append(BenchmarkItem(benchmark: name, id: id, parts: parts, answer: format.answer.flatMap { answer($0, value) }))
     }
     return items
   }
 
   static func isBlank(_ line: Substring.UTF8View) -> Bool {
     line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+  }
+
+  /// An item's answer by `rule`, or nil when the record does not have it.
+  static func answer(_ rule: AnswerRule, _ value: (String) -> [String]) -> ItemAnswer? {
+    switch rule {
+    case .field(let field):
+      return value(field).first.map { ItemAnswer(value: $0) }
+    case .afterMarker(let field, let marker):
+      guard let text = value(field).first, let range = text.range(of: marker, options: .backwards) else { return nil }
+      let rest = text[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+      return rest.isEmpty ? nil : ItemAnswer(value: rest)
+    case .lastBoxed(let field):
+      return value(field).first.flatMap { AnswerExtractor.lastBoxed(in: $0) }.map { ItemAnswer(value: $0) }
+    case .choice(let key, let choiceFields, let labelField):
+      guard let raw = value(key).first?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+      let texts = choiceFields.flatMap(value)
+      let labels = labelField.map(value) ?? texts.indices.map { String(UnicodeScalar(UInt8(65 + $0))) }
+      // A number key ("1", "2") counts options from 1; a letter names one.
+      let index = Int(raw).map { $0 - 1 } ?? labels.firstIndex(of: raw)
+      guard let index, index >= 0, index < texts.count, index < labels.count else { return nil }
+      let letter = Int(raw) != nil ? String(UnicodeScalar(UInt8(65 + index))) : raw
+      return ItemAnswer(value: texts[index], choice: letter)
+    }
   }
 
   /// The texts at a dotted path; arrays along the way give all their elements.

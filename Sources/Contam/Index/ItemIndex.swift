@@ -36,6 +36,8 @@ public final class ItemIndex: @unchecked Sendable {
   let informative: [[UInt64]]
   /// Per item: the number of informative tokens.
   public let informativeTokens: [Int]
+  /// Per item: its final answer, if it has one.
+  public let answers: [ItemAnswer?]
   public private(set) var droppedNGrams: [DroppedNGram] = []
   /// Distinct n-gram keys in the table.
   public private(set) var keyCount = 0
@@ -54,6 +56,7 @@ public final class ItemIndex: @unchecked Sendable {
 
   public init(items: [BenchmarkItem], n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10) {
     self.items = items
+    self.answers = items.map(\.answer)
     self.n = n
     self.minimumTokens = min(minimumTokens, n)
     self.maximumItemsPerNGram = maximumItemsPerNGram

@@ -5,9 +5,8 @@
 /// of equal positions estimates Jaccard similarity):
 /// - ``Scheme/onePermutation`` (default): one hash per shingle. The high bits choose one of `m`
 ///   buckets, the low 32 bits compete for its minimum (Li, Owen & Zhang 2012). Empty buckets
-///   are filled by *optimal densification* (Shrivastava 2017): bucket `i` copies the value of
-///   the first non-empty bucket along a pseudo-random probe sequence seeded by `i`, which keeps
-///   the estimator unbiased for small sets. Cost: O(|set| + m).
+///   are filled by rotation densification (Shrivastava & Li 2014): the nearest non-empty bucket
+///   to the right, mixed with the distance. Cost: O(|set| + m).
 /// - ``Scheme/classic``: `m` independent hash functions, the minimum of each over the set
 ///   (Broder 1997). Cost: O(|set| · m). Kept to compare accuracy and speed.
 public struct MinHasher: Sendable, Hashable {
@@ -44,6 +43,17 @@ public struct MinHasher: Sendable, Hashable {
   /// - Returns: false if `keys` is empty (no signature).
   @discardableResult
   public func signature(of keys: UnsafeBufferPointer<UInt64>, into signature: UnsafeMutablePointer<UInt32>) -> Bool {
+    let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: m)
+    defer { scratch.deallocate() }
+    return self.signature(of: keys, into: signature, scratch: scratch)
+  }
+
+  /// As ``signature(of:into:)``, with caller-owned scratch space of `m` values (no allocation).
+  @discardableResult
+  public func signature(
+    of keys: UnsafeBufferPointer<UInt64>, into signature: UnsafeMutablePointer<UInt32>,
+    scratch: UnsafeMutablePointer<UInt32>
+  ) -> Bool {
     guard !keys.isEmpty else { return false }
     signature.update(repeating: Self.empty, count: m)
     switch scheme {
@@ -55,7 +65,7 @@ public struct MinHasher: Sendable, Hashable {
         let value = UInt32(truncatingIfNeeded: key)
         if value < signature[bucket] { signature[bucket] = value }
       }
-      densify(signature)
+      densify(signature, scratch: scratch)
     case .classic:
       for j in 0..<m {
         let seed = Self.mix(UInt64(j) &+ 0x9E37_79B9_7F4A_7C15)
@@ -70,27 +80,30 @@ public struct MinHasher: Sendable, Hashable {
     return true
   }
 
-  /// Fills the empty buckets of a one-permutation signature (optimal densification).
-  func densify(_ signature: UnsafeMutablePointer<UInt32>) {
-    var filled = 0
-    for i in 0..<m where signature[i] != Self.empty { filled += 1 }
-    if filled == m || filled == 0 { return }
-    // Values of the originally non-empty buckets only.
-    let original = UnsafeMutablePointer<UInt32>.allocate(capacity: m)
-    defer { original.deallocate() }
-    original.update(from: signature, count: m)
-    let buckets = UInt64(m)
-    for i in 0..<m where original[i] == Self.empty {
-      var attempt: UInt64 = 1
-      while true {
-        let j = Int((Self.mix(UInt64(i) << 32 | attempt) >> 32 &* buckets) >> 32)
-        if original[j] != Self.empty {
-          signature[i] = original[j]
-          break
-        }
-        attempt += 1
+  /// Fills the empty buckets of a one-permutation signature by rotation: an empty bucket
+  /// takes the value of the next non-empty bucket to its right (circularly), mixed with the
+  /// distance so that copies differ (Shrivastava & Li 2014). One backward pass, O(m), whatever
+  /// the number of empty buckets: windows of a few dozen shingles leave most of them empty.
+  func densify(_ signature: UnsafeMutablePointer<UInt32>, scratch: UnsafeMutablePointer<UInt32>) {
+    // The last non-empty bucket, as the right neighbour of the wrap-around.
+    var last = m - 1
+    while last >= 0 && signature[last] == Self.empty { last -= 1 }
+    if last < 0 || last == m - 1 && !(0..<m).contains(where: { signature[$0] == Self.empty }) { return }
+    var nextValue = signature[last]
+    var distance = m - last
+    var i = m - 1
+    // Walk right to left, carrying the nearest non-empty value seen to the right.
+    while i >= 0 {
+      if signature[i] != Self.empty {
+        nextValue = signature[i]
+        distance = 0
+      } else {
+        signature[i] = UInt32(truncatingIfNeeded: Self.mix(UInt64(nextValue) &+ UInt64(distance) &* 0x9E37_79B9) >> 32)
       }
+      distance += 1
+      i -= 1
     }
+    _ = scratch
   }
 
   /// The signature of a shingle-key array (convenience).

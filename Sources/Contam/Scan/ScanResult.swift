@@ -27,6 +27,8 @@ public struct Evidence: Sendable, Codable, Hashable {
   public var longestRun: Int
   /// Item tokens matched in this document.
   public var matchedTokens: Int
+  /// Whether the document states the item's answer after the match, where the item has one.
+  public var answer: AnswerCheck?
 
   /// The longest snippet kept.
   public static let maximumSnippetBytes = 1000
@@ -66,6 +68,8 @@ public struct ItemResult: Sendable, Codable, Hashable {
   public var evidence: [Evidence]
   /// Documents with any match.
   public var documents: Int
+  /// The near-duplicate finding, when near-duplicate search is on and found one.
+  public var nearDuplicate: NearDuplicateResult?
 }
 
 /// What a scan was asked to do: every parameter that can change a result.
@@ -84,6 +88,10 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// Evidence documents kept per item.
   public var evidencePerItem = 3
   public var normalization = Normalizer.version
+  /// Whether the exact n-gram probe runs.
+  public var exact = true
+  /// Near-duplicate search (MinHash LSH over windows), or nil when off.
+  public var near: NearDuplicateConfiguration? = NearDuplicateConfiguration()
   public init() {}
 
   /// The verdict for an item of `tokens` informative tokens with this coverage.
@@ -103,18 +111,29 @@ public struct BenchmarkSummary: Sendable, Codable, Hashable {
   public var partial: Int
   public var clean: Int
   public var tooShort: Int
+  /// Items with a near-duplicate finding.
+  public var nearDuplicates: Int
+  /// Items whose best near-duplicate document states a different answer (perturbed copies).
+  public var nearDifferentAnswer: Int
   /// Counts per benchmark, in the order the benchmarks were given.
   public static func summarize(_ items: [ItemResult], benchmarks: [ScanResult.BenchmarkInput]) -> [BenchmarkSummary] {
     benchmarks.map { input in
       let mine = items.filter { $0.benchmark == input.name }
       func count(_ v: Verdict) -> Int { mine.filter { $0.verdict == v }.count }
+      let near = mine.compactMap(\.nearDuplicate)
       return BenchmarkSummary(
         benchmark: input.name, items: mine.count, contaminated: count(.contaminated), partial: count(.partial),
-        clean: count(.clean), tooShort: count(.tooShort))
+        clean: count(.clean), tooShort: count(.tooShort), nearDuplicates: near.count,
+        nearDifferentAnswer: near.filter { $0.evidence.first?.answer?.agreement == .different }.count)
     }
   }
 
-  public init(benchmark: String, items: Int, contaminated: Int, partial: Int, clean: Int, tooShort: Int) {
+  public init(
+    benchmark: String, items: Int, contaminated: Int, partial: Int, clean: Int, tooShort: Int, nearDuplicates: Int,
+    nearDifferentAnswer: Int
+  ) {
+    self.nearDuplicates = nearDuplicates
+    self.nearDifferentAnswer = nearDifferentAnswer
     self.benchmark = benchmark
     self.items = items
     self.contaminated = contaminated

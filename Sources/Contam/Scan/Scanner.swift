@@ -16,13 +16,20 @@ import Synchronization
 /// ```
 public struct Scanner: Sendable {
   public let index: ItemIndex
+  /// The near-duplicate index, built when ``ScanConfiguration/near`` is set.
+  public let nearIndex: NearDuplicateIndex?
   public let configuration: ScanConfiguration
   public let readerOptions: ShardReaderOptions
 
+  /// - Parameters:
+  ///   - index: the items and their n-grams.
+  ///   - configuration: thresholds; `near` set turns the near-duplicate pass on (it runs in the
+  ///     same streaming pass), `exact` false turns the n-gram probe off.
   public init(index: ItemIndex, configuration: ScanConfiguration, readerOptions: ShardReaderOptions) {
     self.index = index
     self.configuration = configuration
     self.readerOptions = readerOptions
+    nearIndex = configuration.near.map { NearDuplicateIndex(itemTokens: index.itemTokens, configuration: $0) }
   }
 
   /// Scans `paths` on `jobs` threads and assembles the whole result: parameters, inputs,
@@ -58,10 +65,11 @@ public struct Scanner: Sendable {
     let index = self.index
     let configuration = self.configuration
     let options = readerOptions
+    let near = nearIndex
     let done = Atomic<Int>(0)
     let results = ShardPool.run(
       count: sorted.count, jobs: jobs,
-      makeWorker: { _ScanWorker(index: index, configuration: configuration, options: options) },
+      makeWorker: { _ScanWorker(index: index, near: near, configuration: configuration, options: options) },
       work: { worker, i in
         let partial = try worker.scan(path: sorted[i], onProblem: onProblem)
         progress?(done.add(1, ordering: .relaxed).newValue)
@@ -71,6 +79,8 @@ public struct Scanner: Sendable {
     var coverage = [[UInt64]](repeating: [], count: itemCount)
     var evidence = [[Evidence]](repeating: [], count: itemCount)
     var documents = [Int](repeating: 0, count: itemCount)
+    var nearEvidence = [[NearDuplicateEvidence]](repeating: [], count: itemCount)
+    var nearDocuments = [Int](repeating: 0, count: itemCount)
     var shards: [CorpusStatistics.ShardFigures] = []
     for result in results {
       let partial = try result.get()
@@ -78,6 +88,8 @@ public struct Scanner: Sendable {
       for (item, bits) in partial.coverage { _Bits.union(&coverage[item], bits) }
       for (item, list) in partial.evidence { evidence[item] += list }
       for (item, count) in partial.documents { documents[item] += count }
+      for (item, list) in partial.near { nearEvidence[item] += list }
+      for (item, count) in partial.nearDocuments { nearDocuments[item] += count }
     }
     var items: [ItemResult] = []
     items.reserveCapacity(itemCount)
@@ -100,7 +112,13 @@ public struct Scanner: Sendable {
         ItemResult(
           benchmark: item.benchmark, id: item.id, verdict: configuration.verdict(tokens: judged, coverage: fraction),
           tokens: tokenCount, boilerplateTokens: tokenCount - judged, coverage: fraction, longestRun: _Bits.longestRun(bits, count: tokenCount), parts: parts,
-          evidence: Array(ranked.prefix(configuration.evidencePerItem)), documents: documents[i]))
+          evidence: Array(ranked.prefix(configuration.evidencePerItem)), documents: documents[i],
+          nearDuplicate: nearEvidence[i].isEmpty
+            ? nil
+            : NearDuplicateResult(
+              shingles: near?.shingles[i].count ?? 0, containment: nearEvidence[i].map(\.containment).max() ?? 0,
+              documents: nearDocuments[i],
+              evidence: Array(nearEvidence[i].sorted { $0.ranksBefore($1) }.prefix(configuration.evidencePerItem)))))
     }
     return (items, shards)
   }
@@ -149,6 +167,8 @@ struct _ShardPartial: Sendable {
   var coverage: [Int: [UInt64]] = [:]
   var evidence: [Int: [Evidence]] = [:]
   var documents: [Int: Int] = [:]
+  var near: [Int: [NearDuplicateEvidence]] = [:]
+  var nearDocuments: [Int: Int] = [:]
 }
 
 /// A document's tokens in raw buffers that grow and are reused from document to document:
@@ -209,6 +229,8 @@ final class _TokenStorage {
 /// A worker's private state: reader, tokenizer, buffers.
 struct _ScanWorker {
   let index: ItemIndex
+  let near: NearDuplicateIndex?
+  let nearScratch: _NearScratch?
   let configuration: ScanConfiguration
   let reader: ShardReader
   let tokenizer = Tokenizer()
@@ -218,8 +240,10 @@ struct _ScanWorker {
   /// Hits of the current document: item, item position, document position, length.
   var hits: [(item: Int, itemPosition: Int, documentPosition: Int, length: Int)] = []
 
-  init(index: ItemIndex, configuration: ScanConfiguration, options: ShardReaderOptions) {
+  init(index: ItemIndex, near: NearDuplicateIndex?, configuration: ScanConfiguration, options: ShardReaderOptions) {
     self.index = index
+    self.near = near
+    self.nearScratch = near.map { _NearScratch(m: $0.configuration.m) }
     self.configuration = configuration
     self.reader = ShardReader(options: options)
   }
@@ -238,7 +262,8 @@ struct _ScanWorker {
       tokenTotal += c.tokens
       invalid += c.invalidBytes
       textBytes += document.text.count
-      probe(document: document, into: &partial)
+      if configuration.exact { probe(document: document, into: &partial) }
+      if let near, let nearScratch { findNearDuplicates(document: document, near: near, scratch: nearScratch, into: &partial) }
     } onProblem: { onProblem($0) }
     partial.figures = .init(
       path: path, counts: counts, textBytes: textBytes, tokens: tokenTotal, invalidUTF8Bytes: invalid,
@@ -331,7 +356,8 @@ struct _ScanWorker {
       let evidence = Evidence(
         shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
         snippet: snippet, coverage: Double(matched) / Double(max(1, index.informativeTokens[item])), longestRun: _Bits.longestRun(marks, count: length),
-        matchedTokens: matched)
+        matchedTokens: matched,
+        answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart) })
       // Keep a shard's best few: the same total order as the final ranking.
       var list = partial.evidence[item, default: []]
       list.append(evidence)

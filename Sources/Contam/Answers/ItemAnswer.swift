@@ -1,0 +1,61 @@
+/// An item's final answer: a value (`18`, `\frac{1}{2}`), or a choice (its letter and text).
+public struct ItemAnswer: Sendable, Codable, Hashable {
+  /// The value, or the text of the correct option.
+  public var value: String
+  /// The letter of the correct option, for multiple-choice items.
+  public var choice: String?
+
+  public init(value: String, choice: String? = nil) {
+    self.value = value
+    self.choice = choice
+  }
+}
+
+/// How a benchmark format finds an item's answer among its fields.
+public enum AnswerRule: Sendable, Hashable {
+  /// The field's value as it is (MATH-Perturb `answer`, SciQ `correct_answer`).
+  case field(String)
+  /// The text after `marker` in the field (GSM8K: `#### 18`).
+  case afterMarker(field: String, marker: String)
+  /// The content of the last `\boxed{…}` in the field (MATH solutions).
+  case lastBoxed(field: String)
+  /// A letter (or 1-based number) in `key` naming one of `choices`; `labels` lists the
+  /// options' letters when the record has them, else A, B, C… by position.
+  case choice(key: String, choices: [String], labels: String?)
+}
+
+extension AnswerExtractor {
+  /// The content of the last `\boxed{…}` (or `\fbox{…}`) in `text`, braces balanced.
+  public static func lastBoxed(in text: String) -> String? {
+    let bytes = Array(text.utf8)
+    var result: String? = nil
+    var i = 0
+    while i < bytes.count {
+      if let content = boxed(bytes, at: i) {
+        result = String(decoding: content.bytes, as: UTF8.self)
+        i = content.end
+      } else {
+        i += 1
+      }
+    }
+    return result
+  }
+
+  /// The balanced-brace content of a `\boxed{` or `\fbox{` starting at `i`.
+  static func boxed(_ bytes: [UInt8], at i: Int) -> (bytes: ArraySlice<UInt8>, end: Int)? {
+    for opener in [Array("\\boxed{".utf8), Array("\\fbox{".utf8)] {
+      guard i + opener.count <= bytes.count, Array(bytes[i..<i + opener.count]) == opener else { continue }
+      var depth = 1
+      var j = i + opener.count
+      while j < bytes.count {
+        if bytes[j] == UInt8(ascii: "{") { depth += 1 }
+        if bytes[j] == UInt8(ascii: "}") {
+          depth -= 1
+          if depth == 0 { return (bytes[(i + opener.count)..<j], j + 1) }
+        }
+        j += 1
+      }
+    }
+    return nil
+  }
+}
