@@ -63,11 +63,14 @@ extension ContamCommand {
     @Option(help: ArgumentHelp("Tokens per shingle for near-duplicate search.", valueName: "k"))
     var shingle = 3
 
-    @Option(help: ArgumentHelp("LSH bands; signatures have bands × rows MinHash values.", valueName: "n"))
-    var bands = 32
+    @Option(
+      name: .customLong("signature-size"),
+      help: ArgumentHelp("MinHash signature size m (at most 64): each item is sampled by up to m of its shingles, one LSH band each.", valueName: "m"))
+    var signatureSize = 32
 
-    @Option(help: ArgumentHelp("Rows per LSH band. The candidate threshold is about (1/bands)^(1/rows).", valueName: "n"))
-    var rows = 2
+    @Option(
+      help: ArgumentHelp("Fraction of an item's signature that must occur within one span of a document to make it a candidate.", valueName: "fraction"))
+    var vote = 0.3
 
     @Option(
       name: .customLong("near-containment"),
@@ -96,8 +99,8 @@ extension ContamCommand {
       guard partial <= contaminated else { throw ValidationError("--partial must not exceed --contaminated.") }
       guard !(noExact && noNear) else { throw ValidationError("--no-exact and --no-near leave nothing to do.") }
       guard MinHasher.Scheme(rawValue: minhash) != nil else { throw ValidationError("--minhash takes one-permutation or classic.") }
-      guard (1...16).contains(shingle), bands >= 1, rows >= 1, bands * rows <= 1024 else {
-        throw ValidationError("--shingle must be in 1...16 and bands × rows at most 1024.")
+      guard (1...16).contains(shingle), (1...64).contains(signatureSize), vote > 0, vote <= 1 else {
+        throw ValidationError("--shingle must be in 1...16, --signature-size in 1...64 and --vote in (0, 1].")
       }
     }
 
@@ -149,18 +152,21 @@ extension ContamCommand {
       } else {
         var near = NearDuplicateConfiguration()
         near.k = shingle
-        near.bands = bands
-        near.rows = rows
+        near.signatureSize = signatureSize
+        near.voteFraction = vote
         near.containmentThreshold = nearContainment
         near.scheme = MinHasher.Scheme(rawValue: minhash)!
         configuration.near = near
       }
       let loaded = Date()
       let index = ItemIndex(items: items, n: ngram, minimumTokens: minTokens, maximumItemsPerNGram: maxItemsPerNGram)
-      let indexed = Date()
-      terminal.line(
-        "contam: \(Format.count(items.count)) items, \(Format.count(index.keyCount)) distinct \(ngram)-grams indexed in \(Format.fixed(indexed.timeIntervalSince(loaded), 2)) s, \(index.droppedNGrams.count) dropped as boilerplate; scanning \(paths.count) shards")
       let scanner = Scanner(index: index, configuration: configuration, readerOptions: try corpus.readerOptions())
+      let indexed = Date()
+      var built = "\(Format.count(items.count)) items, \(Format.count(index.keyCount)) distinct \(ngram)-grams (\(index.droppedNGrams.count) dropped as boilerplate)"
+      if let near = scanner.nearIndex {
+        built += ", \(Format.count(near.searchedItems)) items sampled for near duplicates (\(Format.count(near.droppedShingles)) boilerplate shingles)"
+      }
+      terminal.line("contam: \(built), indexed in \(Format.fixed(indexed.timeIntervalSince(loaded), 2)) s; scanning \(paths.count) shards")
       let limit = corpus.maxMessages
       let count = paths.count
       let result: ScanResult

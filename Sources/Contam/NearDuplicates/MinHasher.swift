@@ -106,6 +106,45 @@ public struct MinHasher: Sendable, Hashable {
     _ = scratch
   }
 
+  /// The shingles that hold the signature's minima: for one-permutation hashing the minimum of
+  /// each non-empty bucket, for the classic scheme the argmin of each hash function (deduplicated).
+  /// Either way a uniform random sample of the distinct keys, of at most `m` of them: the
+  /// fraction of it present in a text estimates how much of the set the text contains.
+  public func sample(of keys: [UInt64]) -> [UInt64] {
+    guard !keys.isEmpty else { return [] }
+    var chosen: [UInt64] = []
+    switch scheme {
+    case .onePermutation:
+      var low = [UInt32](repeating: Self.empty, count: m)
+      var holder = [UInt64?](repeating: nil, count: m)
+      let buckets = UInt64(m)
+      for key in keys {
+        let bucket = Int(((key >> 32) &* buckets) >> 32)
+        let value = UInt32(truncatingIfNeeded: key)
+        if holder[bucket] == nil || value < low[bucket] || (value == low[bucket] && key < holder[bucket]!) {
+          low[bucket] = value
+          holder[bucket] = key
+        }
+      }
+      chosen = holder.compactMap { $0 }
+    case .classic:
+      for j in 0..<m {
+        let seed = Self.mix(UInt64(j) &+ 0x9E37_79B9_7F4A_7C15)
+        var best = keys[0]
+        var bestValue = UInt64.max
+        for key in keys {
+          let value = Self.mix(key ^ seed)
+          if value < bestValue || (value == bestValue && key < best) {
+            bestValue = value
+            best = key
+          }
+        }
+        chosen.append(best)
+      }
+    }
+    return Array(Set(chosen)).sorted()
+  }
+
   /// The signature of a shingle-key array (convenience).
   public func signature(of keys: [UInt64]) -> [UInt32]? {
     var out = [UInt32](repeating: 0, count: m)

@@ -1,91 +1,124 @@
-/// How near duplicates are searched: shingles, signatures, LSH banding, windows, threshold.
+/// How near duplicates are searched: shingles, MinHash samples, the banded index, the vote,
+/// and the containment a finding needs.
 public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// Tokens per shingle.
   public var k = 3
-  /// LSH bands and rows per band; signatures have `bands × rows` values. The S-curve's midpoint,
-  /// the similarity at which a pair becomes a candidate with probability about 1/2, is
-  /// (1/bands)^(1/rows): 0.18 for 32 × 2. It is low on purpose: a window holding a copy of an
-  /// item is up to twice the item's size, which halves Jaccard similarity, and every candidate
-  /// is confirmed exactly anyway.
-  public var bands = 32
-  public var rows = 2
+  /// MinHash signature size m: each item is represented by up to m of its shingles (the
+  /// signature's minima), each one band of one row in the LSH index.
+  public var signatureSize = 32
   public var scheme = MinHasher.Scheme.onePermutation
-  /// A candidate becomes a finding when at least this fraction of the item's shingles is in
-  /// the corpus unit (containment, confirmed exactly on the shingle sets). 0.5 finds 95% of
-  /// MATH-P-Simple pairs with 0.6% false positives (scripts/eval-math-perturb.sh).
+  /// An item becomes a candidate where at least this fraction of its sample (at least 2
+  /// shingles) occurs within a span of at most twice its length. With m = 32 the vote is 10
+  /// of 32: a true containment of 0.5 passes with probability 0.99, one of 0.1 with 0.001.
+  public var voteFraction = 0.3
+  /// A candidate becomes a finding when at least this fraction of the item's informative
+  /// shingles is in the span (containment, confirmed exactly on the real tokens). 0.5 finds
+  /// 95%+ of MATH-P-Simple pairs (scripts/eval-math-perturb.sh).
   public var containmentThreshold = 0.5
-  /// Items with fewer shingles are not searched for near duplicates.
+  /// Items with fewer informative shingles are not searched for near duplicates.
   public var minimumShingles = 8
-  /// Windows of a scale W start every W / strideDivisor shingles.
-  public var strideDivisor = 4
 
   public init() {}
-
-  /// Signature length.
-  public var m: Int { bands * rows }
-  /// The similarity at which the LSH candidate probability is about 1/2.
-  public var lshThreshold: Double { pow(1.0 / Double(bands), 1.0 / Double(rows)) }
 }
 
-/// The items' shingle sets and MinHash signatures, banded into one LSH table.
+/// The items' informative shingle sets and MinHash samples, in one LSH table.
 ///
-/// An item of S shingles belongs to the scale W, the smallest power of two ≥ max(16, S). A corpus
-/// document is cut, for each scale in use, into windows of W shingles starting every
-/// W / ``NearDuplicateConfiguration/strideDivisor`` shingles (a document no longer than W is
-/// one unit), so an item copied anywhere in a long page lies at least three-quarters inside some
-/// window whose size is within a factor of two of the item's. Band keys mix in the scale: a
-/// window only meets items of its own size class.
+/// Each item is searched as a whole and, when it has several parts, part by part: a target is
+/// the whole item or one of its parts (the question of a GSM8K item without its worked
+/// solution is the usual shape of a leak), so a copy of the question alone is measured against
+/// the question, not diluted by the answer.
+///
+/// LSH, stated: bands = the signature size m, rows = 1 (each band is one signature shingle),
+/// and a pair becomes a candidate when at least ⌈voteFraction · m⌉ bands agree within one span
+/// of the document (a vote over bands instead of "any band"). For containment c of the item in
+/// the span, the candidate probability is P[Binomial(m, c) ≥ votes].
+///
+/// Shingles found in more than `maximumItemsPerShingle` items ("of the following", "what is
+/// the") are boilerplate: they are left out of samples and of containment, as the exact index
+/// drops shared n-grams.
 public final class NearDuplicateIndex: @unchecked Sendable {
   public let configuration: NearDuplicateConfiguration
   public let hasher: MinHasher
   let shingler: NGramHasher
-  /// Per item: sorted distinct shingle keys (empty when the item is not searched).
+  /// Per target: its item, and its part's name (nil for the whole item).
+  let targetItem: [Int]
+  let targetPart: [String?]
+  /// Per target: sorted distinct informative shingle keys.
   let shingles: [[UInt64]]
-  /// Per item: its scale, or 0 when not searched.
-  let scale: [Int]
-  /// Scales in use, ascending.
-  public let scales: [Int]
+  /// Per target: the number of sample shingles, and the votes a candidate needs.
+  let sampleSize: [Int]
+  let votes: [Int]
+  /// Per target: its token count (bounds the span of a candidate).
+  let length: [Int]
+  /// Sample shingle → (target, slot within its sample).
   let table: _HashTable
-  /// Item signatures, `m` values each (zeros for items not searched).
-  let signatures: [UInt32]
+  /// Per item: informative shingles of the whole item (0 if not searched whole).
+  let wholeShingles: [Int]
+  /// Shingles dropped as boilerplate.
+  public let droppedShingles: Int
 
-  public init(itemTokens: [[Token]], configuration: NearDuplicateConfiguration) {
+  public init(index: ItemIndex, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
+    precondition(configuration.signatureSize <= 64, "the vote counts slots in a 64-bit mask")
     self.configuration = configuration
-    let hasher = MinHasher(m: configuration.m, scheme: configuration.scheme)
+    let hasher = MinHasher(m: configuration.signatureSize, scheme: configuration.scheme)
     let shingler = NGramHasher(n: configuration.k)
     self.hasher = hasher
     self.shingler = shingler
+    func distinctShingles(_ tokens: ArraySlice<Token>) -> [UInt64] {
+      tokens.count >= configuration.k ? Array(Set(shingler.hashes(of: tokens.map(\.hash)))).sorted() : []
+    }
+    // Targets: every item whole, and each part of an item that has several.
+    var candidates: [(item: Int, part: String?, tokens: Int, shingles: [UInt64])] = []
+    for (i, tokens) in index.itemTokens.enumerated() {
+      candidates.append((i, nil, tokens.count, distinctShingles(tokens[...])))
+      let ranges = index.partRanges[i]
+      if ranges.count > 1 {
+        for (part, range) in zip(index.items[i].parts, ranges) {
+          candidates.append((i, part.name, range.count, distinctShingles(tokens[range])))
+        }
+      }
+    }
+    // Items per shingle (whole items only), by sorting their distinct shingles together.
+    var every = candidates.filter { $0.part == nil }.flatMap(\.shingles)
+    every.sort()
+    var boilerplate = Set<UInt64>()
+    var run = 0
+    while run < every.count {
+      var end = run
+      while end < every.count && every[end] == every[run] { end += 1 }
+      if end - run > maximumItemsPerShingle { boilerplate.insert(every[run]) }
+      run = end
+    }
+    droppedShingles = boilerplate.count
+    var targetItem: [Int] = []
+    var targetPart: [String?] = []
     var shingles: [[UInt64]] = []
-    var scale: [Int] = []
+    var sampleSize: [Int] = []
+    var votes: [Int] = []
+    var length: [Int] = []
     var entries: [(key: UInt64, posting: ItemIndex.Posting)] = []
-    var signatures = [UInt32](repeating: 0, count: itemTokens.count * configuration.m)
-    let signature = UnsafeMutablePointer<UInt32>.allocate(capacity: configuration.m)
-    let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: configuration.m)
-    defer {
-      signature.deallocate()
-      scratch.deallocate()
+    for candidate in candidates {
+      let informative = boilerplate.isEmpty ? candidate.shingles : candidate.shingles.filter { !boilerplate.contains($0) }
+      guard informative.count >= configuration.minimumShingles else { continue }
+      let sample = hasher.sample(of: informative)
+      let target = targetItem.count
+      targetItem.append(candidate.item)
+      targetPart.append(candidate.part)
+      shingles.append(informative)
+      sampleSize.append(sample.count)
+      votes.append(max(2, Int((configuration.voteFraction * Double(sample.count)).rounded(.up))))
+      length.append(candidate.tokens)
+      for (slot, key) in sample.enumerated() { entries.append((key, .init(item: UInt32(target), position: UInt32(slot)))) }
     }
-    for (i, tokens) in itemTokens.enumerated() {
-      let keys = tokens.count >= configuration.k ? shingler.hashes(of: tokens.map(\.hash)) : []
-      let distinct = Array(Set(keys)).sorted()
-      guard distinct.count >= configuration.minimumShingles else {
-        shingles.append([])
-        scale.append(0)
-        continue
-      }
-      let w = Self.scale(forShingles: distinct.count)
-      shingles.append(distinct)
-      scale.append(w)
-      distinct.withUnsafeBufferPointer { _ = hasher.signature(of: $0, into: signature, scratch: scratch) }
-      for v in 0..<configuration.m { signatures[i * configuration.m + v] = signature[v] }
-      for band in 0..<configuration.bands {
-        entries.append((Self.bandKey(signature, band: band, rows: configuration.rows, scale: w), .init(item: UInt32(i), position: UInt32(band))))
-      }
-    }
+    var whole = [Int](repeating: 0, count: index.items.count)
+    for t in targetItem.indices where targetPart[t] == nil { whole[targetItem[t]] = shingles[t].count }
+    wholeShingles = whole
+    self.targetItem = targetItem
+    self.targetPart = targetPart
     self.shingles = shingles
-    self.scale = scale
-    self.signatures = signatures
-    scales = Array(Set(scale.filter { $0 > 0 })).sorted()
+    self.sampleSize = sampleSize
+    self.votes = votes
+    self.length = length
     entries.sort { $0.key < $1.key }
     var groups: [Range<Int>] = []
     var i = 0
@@ -98,21 +131,11 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     table = _HashTable(entries: entries, groups: groups)
   }
 
-  /// Items searched for near duplicates.
-  public var searchedItems: Int { scale.filter { $0 > 0 }.count }
+  /// Items searched for near duplicates (as a whole or by part).
+  public var searchedItems: Int { Set(targetItem).count }
 
-  static func scale(forShingles count: Int) -> Int {
-    var w = 16
-    while w < count { w <<= 1 }
-    return w
-  }
-
-  @inline(__always)
-  static func bandKey(_ signature: UnsafePointer<UInt32>, band: Int, rows: Int, scale: Int) -> UInt64 {
-    var h = UInt64(band) << 40 ^ UInt64(scale) &* 0x9E37_79B9_7F4A_7C15
-    for r in 0..<rows { h = MinHasher.mix(h ^ UInt64(signature[band * rows + r]) &+ UInt64(r)) }
-    return h == 0 ? 1 : h
-  }
+  /// The whole-item informative shingle count of `item` (0 when the item as a whole is not searched).
+  func itemShingles(_ item: Int) -> Int { wholeShingles[item] }
 
   /// |item ∩ unit| for sorted distinct `item` and sorted `unit` (duplicates allowed).
   static func intersectionCount(_ item: [UInt64], _ unit: UnsafeBufferPointer<UInt64>) -> Int {
@@ -134,9 +157,3 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     return count
   }
 }
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif

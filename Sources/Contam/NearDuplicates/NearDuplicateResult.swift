@@ -1,4 +1,4 @@
-/// Where a near copy of an item was found: one corpus unit (a document or a window of one).
+/// Where a near copy of an item was found: a span of one document, sized from the item.
 public struct NearDuplicateEvidence: Sendable, Codable, Hashable {
   public var shard: String
   public var line: Int
@@ -9,31 +9,37 @@ public struct NearDuplicateEvidence: Sendable, Codable, Hashable {
   public var byteEnd: Int
   /// The document text in that range (cut at ``Evidence/maximumSnippetBytes``).
   public var snippet: String
-  /// Fraction of the item's distinct shingles present in the unit (exact, on the real tokens).
+  /// The part that was matched (`question`, …), or nil when the item was matched as a whole.
+  public var part: String?
+  /// Fraction of the matched target's (item's or part's) distinct informative shingles present in the span (exact, on the
+  /// real tokens; the span is widened by half the item's length on each side).
   public var containment: Double
-  /// The MinHash estimate of Jaccard similarity between item and unit that made it a candidate.
-  public var estimatedJaccard: Double
-  /// Item shingles present in the unit.
+  /// The MinHash estimate that made it a candidate: the fraction of the item's signature
+  /// shingles found in the span.
+  public var estimatedContainment: Double
+  /// Item shingles present in the span.
   public var matchedShingles: Int
   /// Whether the document carries the item's answer, where the item has one.
   public var answer: AnswerCheck?
 
-  /// Higher containment first, then shard path, then line: a total order.
+  /// Higher containment first, then the whole item before a part, then shard path, line and
+  /// part name: a total order.
   public func ranksBefore(_ other: NearDuplicateEvidence) -> Bool {
-    (containment, other.shard, other.line) > (other.containment, shard, line)
+    (containment, part == nil ? 1 : 0, other.shard, other.line, other.part ?? "")
+      > (other.containment, other.part == nil ? 1 : 0, shard, line, part ?? "")
   }
 }
 
 /// The near-duplicate finding for one item: present only when at least one corpus unit
-/// contains the item's shingles at or above ``NearDuplicateConfiguration/containmentThreshold``.
+/// span contains the item's shingles at or above ``NearDuplicateConfiguration/containmentThreshold``.
 /// It sits beside the exact verdict: a perturbed copy (numbers changed, words swapped) can be
 /// exactly `clean` or `partial` and still a near duplicate.
 public struct NearDuplicateResult: Sendable, Codable, Hashable {
-  /// The item's distinct shingles.
+  /// The item's distinct informative shingles (0 when only its parts are searched).
   public var shingles: Int
   /// The best containment over the corpus.
   public var containment: Double
-  /// Units at or above the threshold.
+  /// Documents with a span at or above the threshold.
   public var documents: Int
   /// Best first (at most ``ScanConfiguration/evidencePerItem``).
   public var evidence: [NearDuplicateEvidence]

@@ -1,41 +1,29 @@
 /// A worker's buffers for the near-duplicate pass, reused from document to document.
 final class _NearScratch {
-  var shingles: UnsafeMutablePointer<UInt64>
   var sorted: UnsafeMutablePointer<UInt64>
   var capacity = 1 << 16
-  let signature: UnsafeMutablePointer<UInt32>
-  let densify: UnsafeMutablePointer<UInt32>
-  /// Items already confirmed or rejected for the current unit.
-  var seen: [Int] = []
+  /// Sample hits of the current document: target, slot, shingle position.
+  var hits: [(item: Int, slot: Int, position: Int)] = []
+  /// The best finding per item in the current document.
+  var best: [Int: NearDuplicateEvidence] = [:]
 
-  init(m: Int) {
-    shingles = .allocate(capacity: capacity)
-    sorted = .allocate(capacity: capacity)
-    signature = .allocate(capacity: m)
-    densify = .allocate(capacity: m)
-  }
+  init() { sorted = .allocate(capacity: capacity) }
 
   func reserve(_ count: Int) {
     guard count > capacity else { return }
-    shingles.deallocate()
     sorted.deallocate()
     while capacity < count { capacity *= 2 }
-    shingles = .allocate(capacity: capacity)
     sorted = .allocate(capacity: capacity)
   }
 
-  deinit {
-    shingles.deallocate()
-    sorted.deallocate()
-    signature.deallocate()
-    densify.deallocate()
-  }
+  deinit { sorted.deallocate() }
 }
 
 extension _ScanWorker {
-  /// The near-duplicate pass over one document: shingles, then for each scale in use the units
-  /// (the whole document when it is no longer than the scale, else overlapping windows), each
-  /// unit's signature probed band by band, each candidate confirmed on the exact shingle sets.
+  /// The near-duplicate pass over one document: every shingle probed once against the sample
+  /// table; per item, the span (at most twice the item's length) holding the most distinct
+  /// sample slots; if it has the votes, the item's containment in the span, widened by half the
+  /// item's length on each side, is computed exactly.
   mutating func findNearDuplicates(
     document: Document, near: NearDuplicateIndex, scratch: _NearScratch, into partial: inout _ShardPartial
   ) {
@@ -43,31 +31,49 @@ extension _ScanWorker {
     let k = near.configuration.k
     guard tokens.count >= k else { return }
     let count = tokens.count - k + 1
-    scratch.reserve(count)
-    let shingles = scratch.shingles
-    near.shingler.forEachHash(of: UnsafeBufferPointer(start: tokens.hashes, count: tokens.count)) { p, key in
-      shingles[p] = key
+    var hits = scratch.hits
+    scratch.hits = []
+    hits.removeAll(keepingCapacity: true)
+    probe(near.table, hasher: near.shingler, tokens: tokens) { position, postings in
+      for p in postings { hits.append((Int(p.item), Int(p.position), position)) }
     }
-    // Best finding per item in this document.
-    var best: [Int: NearDuplicateEvidence] = [:]
-    var wholeSigned = false
-    for w in near.scales {
-      let stride = max(1, w / near.configuration.strideDivisor)
-      var start = 0
-      while true {
-        let end = min(start + w, count)
-        let unit = UnsafeBufferPointer(start: shingles + start, count: end - start)
-        let whole = start == 0 && end == count
-        if !(whole && wholeSigned) {
-          near.hasher.signature(of: unit, into: scratch.signature, scratch: scratch.densify)
-          wholeSigned = whole
+    defer { scratch.hits = hits }
+    if hits.isEmpty { return }
+    scratch.best.removeAll(keepingCapacity: true)
+    // The shingle keys are in tokens.keys now (probe wrote them).
+    let shingles = tokens.keys
+    hits.sort { ($0.item, $0.position) < ($1.item, $1.position) }
+    var i = 0
+    while i < hits.count {
+      let item = hits[i].item
+      var j = i
+      while j < hits.count && hits[j].item == item { j += 1 }
+      defer { i = j }
+      guard j - i >= near.votes[item] else { continue }
+      // The best span: most distinct slots among hits within 2 × length shingles.
+      let span = 2 * near.length[item]  // `item` is a target here
+      var bestVotes = 0
+      var bestStart = 0
+      var bestEnd = 0
+      var left = i
+      for right in i..<j {
+        while hits[right].position - hits[left].position > span { left += 1 }
+        var mask: UInt64 = 0
+        for h in left...right { mask |= 1 << UInt64(hits[h].slot) }
+        let votes = mask.nonzeroBitCount
+        if votes > bestVotes {
+          bestVotes = votes
+          bestStart = hits[left].position
+          bestEnd = hits[right].position
         }
-        probeUnit(unit, offset: start, scale: w, near: near, scratch: scratch, document: document, best: &best)
-        if end == count { break }
-        start += stride
       }
+      guard bestVotes >= near.votes[item] else { continue }
+      confirm(
+        target: item, votes: bestVotes, spanStart: bestStart, spanEnd: bestEnd, shingleCount: count,
+        shingles: shingles, near: near, scratch: scratch, document: document)
     }
-    for (item, evidence) in best {
+    // One finding per item and document: the best of its targets.
+    for (item, evidence) in scratch.best {
       partial.nearDocuments[item, default: 0] += 1
       var list = partial.near[item, default: []]
       list.append(evidence)
@@ -79,52 +85,42 @@ extension _ScanWorker {
     }
   }
 
-  private func probeUnit(
-    _ unit: UnsafeBufferPointer<UInt64>, offset: Int, scale: Int, near: NearDuplicateIndex, scratch: _NearScratch,
-    document: Document, best: inout [Int: NearDuplicateEvidence]
+  private func confirm(
+    target: Int, votes: Int, spanStart: Int, spanEnd: Int, shingleCount: Int, shingles: UnsafeMutablePointer<UInt64>,
+    near: NearDuplicateIndex, scratch: _NearScratch, document: Document
   ) {
-    let rows = near.configuration.rows
-    let m = near.configuration.m
-    scratch.seen.removeAll(keepingCapacity: true)
-    var sortedReady = false
-    for band in 0..<near.configuration.bands {
-      let key = NearDuplicateIndex.bandKey(scratch.signature, band: band, rows: rows, scale: scale)
-      for posting in near.table.lookup(key) {
-        let item = Int(posting.item)
-        guard near.scale[item] == scale, !scratch.seen.contains(item) else { continue }
-        scratch.seen.append(item)
-        if !sortedReady {
-          scratch.sorted.update(from: unit.baseAddress!, count: unit.count)
-          var sortable = UnsafeMutableBufferPointer(start: scratch.sorted, count: unit.count)
-          sortable.sort()
-          sortedReady = true
-        }
-        let itemShingles = near.shingles[item]
-        let shared = NearDuplicateIndex.intersectionCount(itemShingles, UnsafeBufferPointer(start: scratch.sorted, count: unit.count))
-        let containment = Double(shared) / Double(itemShingles.count)
-        guard containment >= near.configuration.containmentThreshold else { continue }
-        if let previous = best[item], previous.containment >= containment { continue }
-        // The span: first to last unit shingle that the item has.
-        var first = -1
-        var last = -1
-        for p in 0..<unit.count where _contains(itemShingles, unit[p]) {
-          if first < 0 { first = p }
-          last = p
-        }
-        let tokens = storage.buffer
-        let byteStart = Int(tokens.starts[offset + first])
-        let byteEnd = Int(tokens.ends[offset + last + near.configuration.k - 1])
-        var equal = 0
-        for v in 0..<m where near.signatures[item * m + v] == scratch.signature[v] { equal += 1 }
-        let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
-        best[item] = NearDuplicateEvidence(
-          shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart,
-          byteEnd: byteEnd,
-          snippet: String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self),
-          containment: containment, estimatedJaccard: Double(equal) / Double(m), matchedShingles: shared,
-          answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart) })
-      }
+    let item = near.targetItem[target]
+    let itemShingles = near.shingles[target]
+    let margin = near.length[target] / 2 + near.configuration.k
+    let lower = max(0, spanStart - margin)
+    let upper = min(shingleCount, spanEnd + 1 + margin)
+    let unitCount = upper - lower
+    scratch.reserve(unitCount)
+    scratch.sorted.update(from: shingles + lower, count: unitCount)
+    var sortable = UnsafeMutableBufferPointer(start: scratch.sorted, count: unitCount)
+    sortable.sort()
+    let shared = NearDuplicateIndex.intersectionCount(itemShingles, UnsafeBufferPointer(sortable))
+    let containment = Double(shared) / Double(itemShingles.count)
+    guard containment >= near.configuration.containmentThreshold else { return }
+    // The evidence span: first to last shingle of the unit that the item has.
+    var first = -1
+    var last = -1
+    for p in lower..<upper where _contains(itemShingles, shingles[p]) {
+      if first < 0 { first = p }
+      last = p
     }
+    let tokens = storage.buffer
+    let byteStart = Int(tokens.starts[first])
+    let byteEnd = Int(tokens.ends[last + near.configuration.k - 1])
+    let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
+    let evidence = NearDuplicateEvidence(
+      shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
+      snippet: String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self),
+      part: near.targetPart[target], containment: containment,
+      estimatedContainment: Double(votes) / Double(near.sampleSize[target]), matchedShingles: shared,
+      answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart) })
+    if let previous = scratch.best[item], !evidence.ranksBefore(previous) { return }
+    scratch.best[item] = evidence
   }
 }
 

@@ -29,7 +29,9 @@ public struct Scanner: Sendable {
     self.index = index
     self.configuration = configuration
     self.readerOptions = readerOptions
-    nearIndex = configuration.near.map { NearDuplicateIndex(itemTokens: index.itemTokens, configuration: $0) }
+    nearIndex = configuration.near.map {
+      NearDuplicateIndex(index: index, configuration: $0, maximumItemsPerShingle: configuration.maximumItemsPerNGram)
+    }
   }
 
   /// Scans `paths` on `jobs` threads and assembles the whole result: parameters, inputs,
@@ -116,7 +118,7 @@ public struct Scanner: Sendable {
           nearDuplicate: nearEvidence[i].isEmpty
             ? nil
             : NearDuplicateResult(
-              shingles: near?.shingles[i].count ?? 0, containment: nearEvidence[i].map(\.containment).max() ?? 0,
+              shingles: near?.itemShingles(i) ?? 0, containment: nearEvidence[i].map(\.containment).max() ?? 0,
               documents: nearDocuments[i],
               evidence: Array(nearEvidence[i].sorted { $0.ranksBefore($1) }.prefix(configuration.evidencePerItem)))))
     }
@@ -243,7 +245,7 @@ struct _ScanWorker {
   init(index: ItemIndex, near: NearDuplicateIndex?, configuration: ScanConfiguration, options: ShardReaderOptions) {
     self.index = index
     self.near = near
-    self.nearScratch = near.map { _NearScratch(m: $0.configuration.m) }
+    self.nearScratch = near.map { _ in _NearScratch() }
     self.configuration = configuration
     self.reader = ShardReader(options: options)
   }
