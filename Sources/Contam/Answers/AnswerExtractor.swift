@@ -3,7 +3,7 @@ import Foundation
 /// Finds the answer a document states after a match, and compares it with the item's.
 ///
 /// The first of these after the match start (within ``searchBytes``) is the document's answer:
-/// `\boxed{…}`, `#### value` (GSM8K style), `answer is value` / `Answer: value`. For
+/// `\boxed{…}`, `#### value` (GSM8K style: the next word), `answer is value` / `Answer: value`. For
 /// multiple-choice items only an option letter counts (`Answer: B`, `answer is (B)`). Values
 /// compare after ``normalize(_:)``, and numerically when both read as numbers.
 public enum AnswerExtractor {
@@ -33,8 +33,9 @@ public enum AnswerExtractor {
       candidates.append((i, String(decoding: content.bytes, as: UTF8.self)))
     }
     if let range = text.range(of: "####") {
-      let rest = text[range.upperBound...].prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces)
-      if !rest.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), rest)) }
+      // GSM8K style: the value is the next word (the text may go on on the same line).
+      let rest = text[range.upperBound...].drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }
+      if !rest.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), String(rest))) }
     }
     if let range = text.range(of: #"(?i)\banswer\s*(is|:)\s*"#, options: .regularExpression) {
       let rest = text[range.upperBound...].prefix { $0 != "\n" }

@@ -102,12 +102,27 @@ extension _ScanWorker {
     let shared = NearDuplicateIndex.intersectionCount(itemShingles, UnsafeBufferPointer(sortable))
     let containment = Double(shared) / Double(itemShingles.count)
     guard containment >= near.configuration.containmentThreshold else { return }
-    // The evidence span: first to last shingle of the unit that the item has.
+    // The evidence span: the densest run of matched shingles (gaps of at most `maximumGap`),
+    // so stray common shingles in the margins do not stretch it.
+    let maximumGap = 8
     var first = -1
     var last = -1
+    var bestRun = 0
+    var runStart = -1
+    var runEnd = -1
+    var runCount = 0
     for p in lower..<upper where _contains(itemShingles, shingles[p]) {
-      if first < 0 { first = p }
-      last = p
+      if runStart < 0 || p - runEnd > maximumGap {
+        runStart = p
+        runCount = 0
+      }
+      runEnd = p
+      runCount += 1
+      if runCount > bestRun {
+        bestRun = runCount
+        first = runStart
+        last = runEnd
+      }
     }
     let tokens = storage.buffer
     let byteStart = Int(tokens.starts[first])

@@ -1,0 +1,133 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+@Suite("Near duplicates on real perturbed items")
+struct NearDuplicateTests {
+  /// Every MATH problem, test and train, as a JSONL shard: text = problem + solution, id = unique_id.
+  static func mathCorpus(_ fixture: ShardFixture) throws -> String {
+    var out = Data()
+    for split in ["test", "train"] {
+      let text = String(decoding: try TestData.gunzip("benchmarks/math/\(split).jsonl.gz"), as: UTF8.self)
+      for line in text.split(separator: "\n") {
+        let r = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let doc: [String: Any] = [
+          "id": (r["unique_id"] as? String ?? "").replacingOccurrences(of: ".json", with: ""),
+          "text": "\(r["problem"] ?? "")\n\n\(r["solution"] ?? "")",
+        ]
+        out += try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys]) + Data("\n".utf8)
+      }
+    }
+    return try fixture.write("math.jsonl", out)
+  }
+
+  func scan(_ items: [BenchmarkItem], _ paths: [String], near: NearDuplicateConfiguration? = NearDuplicateConfiguration(), exact: Bool = true)
+    throws -> [ItemResult]
+  {
+    var configuration = ScanConfiguration()
+    configuration.near = near
+    configuration.exact = exact
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    return try Scanner(index: ItemIndex(items: items), configuration: configuration, readerOptions: options)
+      .scan(paths: paths, jobs: 2).items
+  }
+
+  @Test func mathPerturbSimpleIsFoundInTheMathOriginals() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let corpus = try Self.mathCorpus(fixture)
+    let items = try BenchmarkLoader.load(
+      name: "math-perturb", path: TestData.path("benchmarks/math_perturb/math_perturb_simple.jsonl"),
+      format: BenchmarkFormat.presets["math-perturb"]!)
+    let results = try scan(items, [corpus])
+    // Truth: ../shared/data/benchmarks/math_perturb/pairs_with_math_originals.jsonl.
+    var truth: [String: String] = [:]
+    let pairs = try String(contentsOfFile: TestData.path("benchmarks/math_perturb/pairs_with_math_originals.jsonl"), encoding: .utf8)
+    for line in pairs.split(separator: "\n") {
+      let r = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+      if r["matched"] as? Bool == true, let id = r["problem_id"] as? Int, let original = r["original_unique_id"] as? String {
+        truth[String(id)] = original.replacingOccurrences(of: ".json", with: "")
+      }
+    }
+    #expect(truth.count == 276)
+    var found = 0
+    var different = 0
+    var reported = Set<String>()
+    for item in results {
+      let documents = item.nearDuplicate?.evidence.compactMap(\.documentID) ?? []
+      reported.formUnion(documents)
+      guard let original = truth[item.id], documents.contains(original) else { continue }
+      found += 1
+      if item.nearDuplicate?.evidence.first(where: { $0.documentID == original })?.answer?.agreement == .different { different += 1 }
+    }
+    let falsePositives = reported.subtracting(truth.values).count
+    #expect(Double(found) / 276 >= 0.95, "recall \(found)/276")
+    #expect(Double(falsePositives) / Double(12_500 - Set(truth.values).count) <= 0.01, "false positives \(falsePositives)")
+    // MATH-Perturb changes the answer: the found originals state a different one.
+    #expect(Double(different) / Double(found) >= 0.95, "different answers \(different)/\(found)")
+  }
+
+  @Test func gsm8kQuestionsWithNumbersChangedAreFoundInLongNovels() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = Array(
+      try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+        .prefix(60))
+    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 700_000)
+    // Every number in the question changed (n → n + 3); 30 planted, each in its own ~20 kB page.
+    func perturbed(_ text: String) -> String {
+      var out = ""
+      var digits = ""
+      for c in text + " " {
+        if c.isASCII && c.isNumber { digits.append(c); continue }
+        if !digits.isEmpty { out += String(Int(digits)! + 3); digits = "" }
+        out.append(c)
+      }
+      return String(out.dropLast())
+    }
+    var lines: [String] = []
+    let chunk = novel.count / 30
+    for k in 0..<30 {
+      let page = String(novel.dropFirst(k * chunk).prefix(chunk))
+      let question = perturbed(items[k].parts[0].text)
+      // Half the pages also state an answer: the item's own for k % 4 == 0, another for k % 4 == 2.
+      let answer = k % 4 == 0 ? " #### \(items[k].answer!.value)" : k % 4 == 2 ? " #### 987654" : ""
+      let text = String(page.prefix(chunk / 2)) + " " + question + answer + " " + String(page.dropFirst(chunk / 2))
+      let data = try JSONSerialization.data(withJSONObject: ["id": "page-\(k)", "text": text], options: [.sortedKeys])
+      lines.append(String(decoding: data, as: UTF8.self))
+    }
+    let path = try fixture.write("pages.jsonl", Data(lines.joined(separator: "\n").utf8))
+    let results = try scan(items, [path])
+    for k in 0..<30 {
+      let near = try #require(results[k].nearDuplicate, "item \(k) not found")
+      let best = try #require(near.evidence.first)
+      #expect(best.documentID == "page-\(k)")
+      #expect(best.part == "question")
+      #expect(results[k].verdict != .contaminated, "numbers changed: no exact copy of the whole item")
+      let expected: AnswerCheck.Agreement = k % 4 == 0 ? .same : k % 4 == 2 ? .different : .none
+      #expect(best.answer?.agreement == expected, "item \(k)")
+      // The evidence span lies inside the planted question and covers most of it.
+      let planted = perturbed(items[k].parts[0].text)
+      #expect(planted.contains(best.snippet))
+      #expect(best.snippet.count * 2 > planted.count)
+    }
+    for k in 30..<60 { #expect(results[k].nearDuplicate == nil, "item \(k) was not planted") }
+  }
+
+  @Test func eitherPassCanBeTurnedOff() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = Array(
+      try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+        .prefix(5))
+    let text = "Some text. " + ItemIndex.text(of: items[0]) + " More text."
+    let path = try fixture.write("one.jsonl", try JSONSerialization.data(withJSONObject: ["id": "d", "text": text]))
+    let both = try scan(items, [path])
+    #expect(both[0].verdict == .contaminated && both[0].nearDuplicate != nil)
+    let exactOnly = try scan(items, [path], near: nil)
+    #expect(exactOnly[0].verdict == .contaminated && exactOnly[0].nearDuplicate == nil)
+    let nearOnly = try scan(items, [path], exact: false)
+    #expect(nearOnly[0].evidence.isEmpty && nearOnly[0].coverage == 0 && nearOnly[0].nearDuplicate != nil)
+  }
+}
