@@ -4,7 +4,8 @@
 # CORPUS_DIR comes from ../shared/bench/make_corpus.py (shards/*.jsonl.{gz,zst}, bench.jsonl,
 # labels.jsonl). Prints, as medians of RUNS runs (default 3):
 #   - the C reference `scan -t 2` (full 13-gram probe of a 1M-entry table; zlib for gzip), and
-#     contam scan --jobs 2 with the shared benchmarks GSM8K+MATH+MMLU+HumanEval+ARC-C indexed
+#     contam scan --jobs 2 --no-near (the same job: exact n-grams only)
+#     with the shared benchmarks GSM8K+MATH+MMLU+HumanEval+ARC-C indexed
 #     (about 22,000 items): MB/s of the scan phase (contam reports it apart from the index build)
 #     and wall time, with ratios;
 #   - recall of contam scan on the generator's injected items (bench.jsonl as the benchmark,
@@ -39,18 +40,37 @@ for codec in gz zst; do
       c_walls+=("$(echo "$(date +%s.%N) - $t0" | bc -l)"); c_rates+=("$rate")
     fi
     t0=$(date +%s.%N)
-    rate=$("$contam" scan --jobs 2 --fail-on never "${benchmarks[@]}" "${shards[@]}" 2>&1 >/dev/null |
+    rate=$("$contam" scan --jobs 2 --fail-on never --no-near "${benchmarks[@]}" "${shards[@]}" 2>&1 >/dev/null |
       grep -o '([0-9.]* MB/s' | tr -d '(' | cut -d' ' -f1)
     k_walls+=("$(echo "$(date +%s.%N) - $t0" | bc -l)"); k_rates+=("$rate")
   done
   k=$(printf '%s\n' "${k_rates[@]}" | median); kw=$(printf '%s\n' "${k_walls[@]}" | median)
-  printf '%-4s contam scan --jobs 2: scan phase %7.1f MB/s, wall %6.2f s\n' "$codec" "$k" "$kw"
+  printf '%-4s contam scan --jobs 2 --no-near: scan phase %7.1f MB/s, wall %6.2f s\n' "$codec" "$k" "$kw"
   if [[ -n "$scan" ]]; then
     c=$(printf '%s\n' "${c_rates[@]}" | median); cw=$(printf '%s\n' "${c_walls[@]}" | median)
     printf '%-4s C scan -t 2:          scan phase %7.1f MB/s, wall %6.2f s\n' "$codec" "$c" "$cw"
     printf '%-4s ratio contam / C: scan phase %.2f, wall %.2f\n' "$codec" "$(echo "$k / $c" | bc -l)" "$(echo "$cw / $kw" | bc -l)"
   fi
 done
+
+echo
+# The near-duplicate pass's cost: the same scan with and without it (zstd shards).
+zshards=("$corpus"/shards/*.jsonl.zst)
+exact_walls=() both_walls=() exact_scan=() both_scan=()
+for _ in $(seq "$runs"); do
+  for mode in exact both; do
+    flag=(); [[ $mode == exact ]] && flag=(--no-near)
+    t0=$(date +%s.%N)
+    rate=$("$contam" scan --jobs 2 --fail-on never "${flag[@]}" "${benchmarks[@]}" "${zshards[@]}" 2>&1 >/dev/null |
+      grep -o 'in [0-9.]* s (' | cut -d' ' -f2)
+    wall=$(echo "$(date +%s.%N) - $t0" | bc -l)
+    if [[ $mode == exact ]]; then exact_walls+=("$wall"); exact_scan+=("$rate"); else both_walls+=("$wall"); both_scan+=("$rate"); fi
+  done
+done
+ew=$(printf '%s\n' "${exact_walls[@]}" | median); bw=$(printf '%s\n' "${both_walls[@]}" | median)
+es=$(printf '%s\n' "${exact_scan[@]}" | median); bs=$(printf '%s\n' "${both_scan[@]}" | median)
+printf 'near-duplicate pass adds %.0f%% to the scan phase (%.2f -> %.2f s) and %.0f%% to wall time (%.2f -> %.2f s)\n' \
+  "$(echo "($bs / $es - 1) * 100" | bc -l)" "$es" "$bs" "$(echo "($bw / $ew - 1) * 100" | bc -l)" "$ew" "$bw"
 
 echo
 # Recall on the injected items: the generator's benchmark, with its fields.
@@ -61,6 +81,7 @@ import json, sys
 result = json.load(open(sys.argv[1]))
 labels = [json.loads(l) for l in open(sys.argv[2])]
 flagged = {i["id"] for i in result["items"] if i["verdict"] in ("contaminated", "partial")}
+near = {i["id"] for i in result["items"] if i.get("nearDuplicate")}
 any_match = {i["id"] for i in result["items"] if i["coverage"] > 0}
 injected = {l["item_id"] for l in labels}
 by_mode = {}
@@ -70,6 +91,10 @@ print(f"contam recall (any matched n-gram): {len(injected & any_match)}/{len(inj
       f"flagged partial or contaminated: {len(injected & flagged)}/{len(injected)}; "
       f"flagged but not injected: {len(flagged - injected)} of {len(result['items'])} items")
 print("  by mode: " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(by_mode.items())))
+standalone = {l["item_id"] for l in labels if l.get("expect_minhash")}
+print(f"near duplicates: {len(near & injected)}/{len(injected)} injected items "
+      f"(of the {len(standalone)} the generator expects MinHash to find: {len(near & standalone)}); "
+      f"not injected: {len(near - injected)} of {len(result['items']) - len(injected)}")
 PY
 if [[ -n "$scan" ]]; then
   "$scan" -b "$corpus/bench.jsonl" -t 2 -o "$work/c.txt" "$corpus"/shards/*.jsonl.gz 2>/dev/null

@@ -45,4 +45,23 @@ let benchmarks: @Sendable () -> Void = {
       blackHole(x)
     }
   }
+
+  // MinHash of one item-sized shingle set (the first 150 tokens of prose: 148 shingles),
+  // the two schemes at the same signature size.
+  for scheme in MinHasher.Scheme.allCases {
+    Benchmark("MinHash \(scheme.rawValue), m = 32, 148 shingles") { benchmark in
+      let hashes = Tokenizer().tokens(of: Array(prose.prefix(1_000))).map(\.hash).prefix(150)
+      let keys = NGramHasher(n: 3).hashes(of: Array(hashes))
+      let hasher = MinHasher(m: 32, scheme: scheme)
+      let signature = UnsafeMutablePointer<UInt32>.allocate(capacity: 32)
+      let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: 32)
+      defer {
+        signature.deallocate()
+        scratch.deallocate()
+      }
+      for _ in benchmark.scaledIterations {
+        keys.withUnsafeBufferPointer { blackHole(hasher.signature(of: $0, into: signature, scratch: scratch)) }
+      }
+    }
+  }
 }

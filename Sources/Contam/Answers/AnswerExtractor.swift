@@ -88,7 +88,7 @@ public enum AnswerExtractor {
   static func firstIndex(of needle: String, in bytes: [UInt8]) -> Int? {
     let n = Array(needle.utf8)
     guard bytes.count >= n.count else { return nil }
-    for i in 0...(bytes.count - n.count) where bytes[i] == n[0] && Array(bytes[i..<i + n.count]) == n { return i }
+    for i in 0...(bytes.count - n.count) where bytes[i] == n[0] && bytes[i..<i + n.count].elementsEqual(n) { return i }
     return nil
   }
 }

@@ -41,10 +41,13 @@ extension AnswerExtractor {
     return result
   }
 
+  static let openers = [Array("\\boxed{".utf8), Array("\\fbox{".utf8)]
+
   /// The balanced-brace content of a `\boxed{` or `\fbox{` starting at `i`.
   static func boxed(_ bytes: [UInt8], at i: Int) -> (bytes: ArraySlice<UInt8>, end: Int)? {
-    for opener in [Array("\\boxed{".utf8), Array("\\fbox{".utf8)] {
-      guard i + opener.count <= bytes.count, Array(bytes[i..<i + opener.count]) == opener else { continue }
+    guard bytes[i] == UInt8(ascii: "\\") else { return nil }
+    for opener in openers {
+      guard i + opener.count <= bytes.count, bytes[i..<i + opener.count].elementsEqual(opener) else { continue }
       var depth = 1
       var j = i + opener.count
       while j < bytes.count {

@@ -65,7 +65,16 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     self.hasher = hasher
     self.shingler = shingler
     func distinctShingles(_ tokens: ArraySlice<Token>) -> [UInt64] {
-      tokens.count >= configuration.k ? Array(Set(shingler.hashes(of: tokens.map(\.hash)))).sorted() : []
+      guard tokens.count >= configuration.k else { return [] }
+      var keys = shingler.hashes(of: tokens.map(\.hash))
+      keys.sort()
+      var unique = 0
+      for i in keys.indices where i == 0 || keys[i] != keys[unique - 1] {
+        keys[unique] = keys[i]
+        unique += 1
+      }
+      keys.removeLast(keys.count - unique)
+      return keys
     }
     // Targets: every item whole, and each part of an item that has several.
     var candidates: [(item: Int, part: String?, tokens: Int, shingles: [UInt64])] = []
