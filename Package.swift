@@ -14,7 +14,9 @@ let package = Package(
     .executable(name: "contam", targets: ["ContamCLI"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // SHA-256 of inputs and certificates, Ed25519 signatures.
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(
@@ -30,13 +32,16 @@ let package = Package(
     .systemLibrary(name: "CContamSupport"),
     .target(
       name: "Contam",
-      dependencies: ["CXXHash", "CZlib", "CZstd", "CContamSupport"],
+      dependencies: [
+        "CXXHash", "CZlib", "CZstd", "CContamSupport", .product(name: "Crypto", package: "swift-crypto"),
+      ],
       swiftSettings: [.swiftLanguageMode(.v6)]),
     .executableTarget(
       name: "ContamCLI",
       dependencies: [
         "Contam",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]),
     .target(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Contam
+import Crypto
 import Foundation
 
 extension ContamCommand {
@@ -83,8 +84,17 @@ extension ContamCommand {
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit with status 1 when an item has this verdict or worse: contaminated, partial or never.", valueName: "verdict"))
     var failOn = "contaminated"
 
-    @Option(help: ArgumentHelp("Write the JSON result here (written whole, then renamed into place).", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the overlap certificate (JSON) here: written to a temporary file, then renamed into place.", valueName: "file"))
     var out: String?
+
+    @Option(
+      help: ArgumentHelp(
+        "Scan share i of N of the sorted shard list (positions ≡ i−1 mod N) and write a partial certificate for `contam merge`.",
+        valueName: "i/N"))
+    var partition: String?
+
+    @Option(help: ArgumentHelp("Sign the certificate with this Ed25519 key (from `contam keygen`).", valueName: "key-file"))
+    var sign: String?
 
     @Argument(help: ArgumentHelp("Shard files, directories or quoted glob patterns.", valueName: "shard"))
     var shards: [String]
@@ -98,10 +108,19 @@ extension ContamCommand {
       guard ["contaminated", "partial", "never"].contains(failOn) else { throw ValidationError("--fail-on takes contaminated, partial or never.") }
       guard partial <= contaminated else { throw ValidationError("--partial must not exceed --contaminated.") }
       guard !(noExact && noNear) else { throw ValidationError("--no-exact and --no-near leave nothing to do.") }
+      if let partition { _ = try Self.parsePartition(partition) }
       guard MinHasher.Scheme(rawValue: minhash) != nil else { throw ValidationError("--minhash takes one-permutation or classic.") }
       guard (1...16).contains(shingle), (1...64).contains(signatureSize), vote > 0, vote <= 1 else {
         throw ValidationError("--shingle must be in 1...16, --signature-size in 1...64 and --vote in (0, 1].")
       }
+    }
+
+    static func parsePartition(_ text: String) throws -> ScanResult.Partition {
+      let parts = text.split(separator: "/")
+      guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
+        throw ValidationError("--partition takes i/N with 1 <= i <= N, got '\(text)'.")
+      }
+      return ScanResult.Partition(index: i, count: n)
     }
 
     func format(for name: String, path: String) throws -> BenchmarkFormat {
@@ -127,9 +146,12 @@ extension ContamCommand {
         let pair = spec.split(separator: "=", maxSplits: 1).map(String.init)
         guard pair.count == 2 else { throw ValidationError("--benchmark takes NAME=PATH, got '\(spec)'.") }
         do {
-          let loaded = try BenchmarkLoader.load(name: pair[0], path: pair[1], format: try format(for: pair[0], path: pair[1]))
-          items += loaded
-          inputs.append(ScanResult.BenchmarkInput(name: pair[0], path: pair[1], items: loaded.count))
+          let benchmarkFormat = try format(for: pair[0], path: pair[1])
+          let loaded = try BenchmarkLoader.loadWithFiles(name: pair[0], path: pair[1], format: benchmarkFormat)
+          items += loaded.items
+          inputs.append(
+            ScanResult.BenchmarkInput(
+              name: pair[0], path: pair[1], items: loaded.items.count, format: benchmarkFormat, files: loaded.files))
         } catch let error as ContamError {
           terminal.line("contam: \(error)")
           throw ExitCode(ContamExit.failed)
@@ -147,6 +169,17 @@ extension ContamCommand {
       configuration.contaminatedThreshold = contaminated
       configuration.partialThreshold = partial
       configuration.exact = !noExact
+      configuration.reader.format = corpus.format.rawValue
+      configuration.reader.textField = corpus.textField
+      configuration.reader.idField = corpus.idField
+      configuration.reader.maxLineBytes = corpus.maxLineBytes
+      let signingKey: Curve25519.Signing.PrivateKey?
+      do {
+        signingKey = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
+      } catch {
+        terminal.line("contam: cannot read the signing key \(sign ?? ""): \(error)")
+        throw ExitCode(ContamExit.failed)
+      }
       if noNear {
         configuration.near = nil
       } else {
@@ -172,7 +205,8 @@ extension ContamCommand {
       let result: ScanResult
       do {
         result = try scanner.run(
-          benchmarks: inputs, paths: paths, jobs: corpus.jobs, onProblem: { terminal.problem($0, limit: limit) },
+          benchmarks: inputs, paths: paths, jobs: corpus.jobs, partition: try partition.map(Self.parsePartition),
+          onProblem: { terminal.problem($0, limit: limit) },
           progress: { done in terminal.progress("scan: \(done)/\(count) shards") })
       } catch let error as ContamError {
         terminal.endProgress()
@@ -185,16 +219,11 @@ extension ContamCommand {
       terminal.line(
         "contam: scanned \(Format.megabytes(total.decompressedBytes)) MB in \(Format.fixed(scanSeconds, 2)) s (\(Format.fixed(Double(total.decompressedBytes) / 1e6 / max(scanSeconds, 1e-6), 1)) MB/s decompressed, \(corpus.jobs) jobs)")
       if let out {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(result)
-        let temporary = out + ".tmp-\(getpid())"
+        let sealed = try Certificate.seal(result, signingKey: signingKey)
         do {
-          try data.write(to: URL(fileURLWithPath: temporary))
-          if rename(temporary, out) != 0 { throw CocoaError(.fileWriteUnknown) }
-        } catch {
-          unlink(temporary)
-          terminal.line("contam: \(ContamError(.outputFailed, path: out, "cannot write the result: \(error.localizedDescription)"))")
+          try AtomicFile.write(try Certificate.encode(sealed), to: out)
+        } catch let error as ContamError {
+          terminal.line("contam: \(error)")
           throw ExitCode(ContamExit.failed)
         }
       }

@@ -16,7 +16,7 @@ struct ContamCommand: ParsableCommand {
       Text normalization (\(Normalizer.version)): \(Normalizer.summary).
       """,
     version: ContamVersion.string,
-    subcommands: [Scan.self, Stats.self]
+    subcommands: [Scan.self, Verify.self, Merge.self, Report.self, Stats.self, Keygen.self]
   )
 }
 

@@ -12,7 +12,7 @@ public struct ItemAnswer: Sendable, Codable, Hashable {
 }
 
 /// How a benchmark format finds an item's answer among its fields.
-public enum AnswerRule: Sendable, Hashable {
+public enum AnswerRule: Sendable, Hashable, Codable {
   /// The field's value as it is (MATH-Perturb `answer`, SciQ `correct_answer`).
   case field(String)
   /// The text after `marker` in the field (GSM8K: `#### 18`).

@@ -4,8 +4,8 @@
 /// into nested objects, and a field that is an array of objects or strings gives all its
 /// elements (`question.choices.text` in ARC). In CSV, fields are header names, or column
 /// numbers from 0 when the file has no header.
-public struct BenchmarkFormat: Sendable, Hashable {
-  public enum Layout: String, Sendable, Hashable, CaseIterable {
+public struct BenchmarkFormat: Sendable, Hashable, Codable {
+  public enum Layout: String, Sendable, Hashable, CaseIterable, Codable {
     /// One JSON object per line.
     case jsonl
     /// A JSON array of objects, or an object whose values are objects.
@@ -33,6 +33,29 @@ public struct BenchmarkFormat: Sendable, Hashable {
     self.parts = parts
     self.idField = idField
     self.answer = answer
+  }
+
+  private struct PartFields: Codable {
+    var name: String
+    var fields: [String]
+  }
+
+  private enum CodingKeys: String, CodingKey { case layout, parts, idField, answer }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    layout = try c.decode(Layout.self, forKey: .layout)
+    parts = try c.decode([PartFields].self, forKey: .parts).map { ($0.name, $0.fields) }
+    idField = try c.decodeIfPresent(String.self, forKey: .idField)
+    answer = try c.decodeIfPresent(AnswerRule.self, forKey: .answer)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(layout, forKey: .layout)
+    try c.encode(parts.map { PartFields(name: $0.name, fields: $0.fields) }, forKey: .parts)
+    try c.encodeIfPresent(idField, forKey: .idField)
+    try c.encodeIfPresent(answer, forKey: .answer)
   }
 
   public static func == (a: BenchmarkFormat, b: BenchmarkFormat) -> Bool {

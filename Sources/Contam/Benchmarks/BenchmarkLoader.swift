@@ -12,15 +12,24 @@ public enum BenchmarkLoader {
   /// - Throws: ``ContamError/Code/invalidBenchmark`` naming the file when it cannot be read or
   ///   yields no item; records without text in any part are skipped.
   public static func load(name: String, path: String, format: BenchmarkFormat) throws -> [BenchmarkItem] {
+    try loadWithFiles(name: name, path: path, format: format).items
+  }
+
+  /// Loads a benchmark and reports each file read with its size and SHA-256.
+  public static func loadWithFiles(name: String, path: String, format: BenchmarkFormat) throws
+    -> (items: [BenchmarkItem], files: [InputFile])
+  {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': no such file or directory")
     }
     let files = isDirectory.boolValue ? ShardList.expand([path]) : [path]
     var items: [BenchmarkItem] = []
+    var inputs: [InputFile] = []
     for file in files {
-      let loaded = try loadFile(name: name, path: file, format: format)
+      let (loaded, input) = try loadFile(name: name, path: file, format: format)
       items += loaded
+      inputs.append(input)
     }
     if items.isEmpty {
       throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': no usable item (check the fields: \(format.parts.flatMap(\.fields).joined(separator: ", ")))")
@@ -29,16 +38,16 @@ public enum BenchmarkLoader {
     for item in items where !seen.insert(item.id).inserted {
       throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': duplicate item id '\(item.id)'")
     }
-    return items
+    return (items, inputs)
   }
 
-  static func readText(_ path: String) throws -> String {
+  static func readText(_ path: String) throws -> (text: String, file: InputFile) {
     var text: String? = nil
     var problem: ContamError? = nil
     let reader = ShardReader(options: ShardReaderOptions(format: .wholeFile, maxLineBytes: 1 << 30))
-    _ = try reader.read(path: path) { text = $0.textString } onProblem: { if $0.code.losesInput { problem = $0 } }
+    let counts = try reader.read(path: path) { text = $0.textString } onProblem: { if $0.code.losesInput { problem = $0 } }
     if let problem { throw ContamError(.invalidBenchmark, path: path, problem.message) }
-    return text ?? ""
+    return (text ?? "", InputFile(path: path, bytes: counts.compressedBytes, sha256: counts.sha256 ?? ""))
   }
 
   static func stem(_ path: String) -> String {
@@ -50,8 +59,8 @@ public enum BenchmarkLoader {
     return name
   }
 
-  static func loadFile(name: String, path: String, format: BenchmarkFormat) throws -> [BenchmarkItem] {
-    let text = try readText(path)
+  static func loadFile(name: String, path: String, format: BenchmarkFormat) throws -> ([BenchmarkItem], InputFile) {
+    let (text, input) = try readText(path)
     let stem = stem(path)
     var records: [(Int, (String) -> [String])] = []
     switch format.layout {
@@ -106,7 +115,7 @@ public enum BenchmarkLoader {
       let id = format.idField.flatMap { value($0).first } ?? "\(stem)/\(number)"
       items.append(BenchmarkItem(benchmark: name, id: id, parts: parts, answer: format.answer.flatMap { answer($0, value) }))
     }
-    return items
+    return (items, input)
   }
 
   static func isBlank(_ line: Substring.UTF8View) -> Bool {

@@ -10,6 +10,8 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
   public struct ShardFigures: Codable, Sendable, Equatable {
     public var path: String
     public var codec: Codec
+    /// SHA-256 of the file (lowercase hex); absent when the file could not be read.
+    public var sha256: String?
     public var compressedBytes: Int
     public var decompressedBytes: Int
     public var lines: Int
@@ -33,6 +35,7 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
         textBytes: textBytes, tokens: tokens, invalidUTF8Bytes: invalidUTF8Bytes,
         problems: Dictionary(uniqueKeysWithValues: counts.problems.map { ($0.key.rawValue, $0.value) }),
         seconds: seconds)
+      sha256 = counts.sha256
     }
 
     public init(

@@ -1,14 +1,18 @@
+import Crypto
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
 
-/// The raw bytes of a file, read with `read(2)`. Owns its descriptor.
+/// The raw bytes of a file, read with `read(2)`. Owns its descriptor. Every byte read from the
+/// file goes through SHA-256 once, so a shard's digest costs no second read.
 final class FileSource: ByteSource {
   let path: String
   private let fd: Int32
   private(set) var compressedBytesRead = 0
+  private var digest = SHA256()
   /// Bytes already taken from the file before it was handed on (codec sniffing).
   private var pending: [UInt8] = []
 
@@ -48,6 +52,7 @@ final class FileSource: ByteSource {
         throw ContamError(.unreadableFile, path: path, offset: compressedBytesRead, String(cString: strerror(errno)))
       }
       if n == 0 { break }
+      digest.update(bufferPointer: UnsafeRawBufferPointer(start: buffer.baseAddress! + total, count: n))
       total += n
       compressedBytesRead += n
     }
@@ -68,8 +73,22 @@ final class FileSource: ByteSource {
         if errno == EINTR { continue }
         throw ContamError(.unreadableFile, path: path, offset: compressedBytesRead, String(cString: strerror(errno)))
       }
+      digest.update(bufferPointer: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: n))
       compressedBytesRead += n
       return n
     }
+  }
+
+  /// Reads whatever the decoder left unread (after a fault, or bytes past the end of the last
+  /// frame) and returns the SHA-256 of the whole file as lowercase hex, with its size.
+  func finish() throws(ContamError) -> (sha256: String, bytes: Int) {
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
+    defer { scratch.deallocate() }
+    while try readFully(scratch) > 0 {}
+    let hex = digest.finalize().map { byte in
+      let s = String(byte, radix: 16)
+      return byte < 16 ? "0" + s : s
+    }.joined()
+    return (hex, compressedBytesRead)
   }
 }

@@ -28,6 +28,8 @@ public struct ShardReadCounts: Hashable, Sendable, Codable {
   public var codec: Codec = .none
   /// Bytes of the file.
   public var compressedBytes = 0
+  /// SHA-256 of the whole file (lowercase hex), computed while reading; nil when unreadable.
+  public var sha256: String?
   /// Bytes after decompression.
   public var decompressedBytes = 0
   /// Lines seen (a final line without newline counts).
@@ -128,6 +130,7 @@ public final class ShardReader {
       let head = try file.peek(4)
       if head.isEmpty {
         try report(ContamError(.emptyFile, path: path, "file is empty"))
+        counts.sha256 = try? file.finish().sha256
         return counts
       }
       counts.codec = Codec.detect(head)
@@ -141,7 +144,14 @@ public final class ShardReader {
       return counts
     }
     var result = try readLines(path: path, source: source, report: report, onDocument: onDocument)
-    result.compressedBytes = file.compressedBytesRead
+    do {
+      let whole = try file.finish()
+      result.sha256 = whole.sha256
+      result.compressedBytes = whole.bytes
+    } catch {
+      try report(error)
+      result.compressedBytes = file.compressedBytesRead
+    }
     return result
   }
 

@@ -62,6 +62,9 @@ public struct ItemResult: Sendable, Codable, Hashable {
   /// Fraction of the item's informative tokens (`tokens - boilerplateTokens`) inside n-grams
   /// found anywhere in the corpus.
   public var coverage: Double
+  /// Which item tokens were covered, as hex bytes (bit t is bit t % 8 of byte t / 8); absent
+  /// when none was. Lets partial certificates merge into exactly the coverage of one run.
+  public var coveredTokens: String?
   public var longestRun: Int
   public var parts: [PartScore]
   /// Documents that contributed, best first (at most ``ScanConfiguration/evidencePerItem``).
@@ -90,8 +93,10 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   public var normalization = Normalizer.version
   /// Whether the exact n-gram probe runs.
   public var exact = true
-  /// Near-duplicate search (MinHash LSH over windows), or nil when off.
+  /// Near-duplicate search, or nil when off.
   public var near: NearDuplicateConfiguration? = NearDuplicateConfiguration()
+  /// How the shards were read.
+  public var reader = ReaderParameters()
   public init() {}
 
   /// The verdict for an item of `tokens` informative tokens with this coverage.
@@ -100,6 +105,32 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     if coverage >= contaminatedThreshold { return .contaminated }
     if coverage >= partialThreshold { return .partial }
     return .clean
+  }
+}
+
+/// How shards are read, as recorded in certificates (so `verify` reads them the same way).
+public struct ReaderParameters: Sendable, Codable, Hashable {
+  /// `auto`, `jsonl`, `lines` or `file`.
+  public var format = "auto"
+  public var textField = "text"
+  public var idField: String?
+  public var maxLineBytes = ShardReaderOptions.defaultMaxLineBytes
+
+  public init() {}
+
+  /// The reader options these parameters describe.
+  public func options(policy: ErrorPolicy = .skip) throws -> ShardReaderOptions {
+    let text = try FieldPath(textField)
+    let id = try idField.map { try FieldPath($0) }
+    let recordFormat: RecordFormat
+    switch format {
+    case "jsonl": recordFormat = .jsonl(textField: text, idField: id)
+    case "lines": recordFormat = .lines
+    case "file": recordFormat = .wholeFile
+    case "auto": recordFormat = .auto(textField: text, idField: id)
+    default: throw ContamError(.invalidArgument, "unknown input format '\(format)'")
+    }
+    return ShardReaderOptions(format: recordFormat, maxLineBytes: maxLineBytes, policy: policy)
   }
 }
 
@@ -145,8 +176,15 @@ public struct BenchmarkSummary: Sendable, Codable, Hashable {
 
 /// The whole result of a scan (format 1 of the overlap certificate).
 public struct ScanResult: Sendable, Codable, Equatable {
-  public var format = "contam-scan/1"
+  public static let currentFormat = "contam-certificate/1"
+  public var format = ScanResult.currentFormat
   public var tool = "contam \(ContamVersion.string)"
+  /// This certificate covers part `index` (1-based) of `count` of the shard list, or all of it.
+  public var partition: Partition?
+  /// SHA-256 (lowercase hex) of the canonical JSON of everything else (see ``Certificate``).
+  public var digest: String?
+  /// An Ed25519 signature over the digest, when the run was signed.
+  public var signature: CertificateSignature?
   public var parameters: ScanConfiguration
   public var benchmarks: [BenchmarkInput]
   public var shards: [CorpusStatistics.ShardFigures]
@@ -155,15 +193,30 @@ public struct ScanResult: Sendable, Codable, Equatable {
   public var summary: [BenchmarkSummary]
   public var items: [ItemResult]
 
-  /// A benchmark as given: its name, where it came from, and how many items it had.
+  /// A benchmark as given: its name, where it came from, how it was read, the files with
+  /// their digests, and how many items it had.
   public struct BenchmarkInput: Sendable, Codable, Hashable {
     public var name: String
     public var path: String
     public var items: Int
-    public init(name: String, path: String, items: Int) {
+    public var format: BenchmarkFormat?
+    public var files: [InputFile]
+    public init(name: String, path: String, items: Int, format: BenchmarkFormat? = nil, files: [InputFile] = []) {
       self.name = name
       self.path = path
       self.items = items
+      self.format = format
+      self.files = files
+    }
+  }
+
+  /// One share of a partitioned run: shards whose position in the sorted list is ≡ index − 1 (mod count).
+  public struct Partition: Sendable, Codable, Hashable {
+    public var index: Int
+    public var count: Int
+    public init(index: Int, count: Int) {
+      self.index = index
+      self.count = count
     }
   }
 

@@ -39,21 +39,31 @@ public struct Scanner: Sendable {
   /// n-grams, per-benchmark summary and per-item results.
   /// - Throws: under ``ErrorPolicy/stop``, the first input problem.
   public func run(
-    benchmarks: [ScanResult.BenchmarkInput], paths: [String], jobs: Int,
+    benchmarks: [ScanResult.BenchmarkInput], paths: [String], jobs: Int, partition: ScanResult.Partition? = nil,
     onProblem: @escaping @Sendable (ContamError) -> Void = { _ in },
     progress: (@Sendable (_ shardsDone: Int) -> Void)? = nil
   ) throws -> ScanResult {
-    let scanned = try scan(paths: paths, jobs: jobs, onProblem: onProblem, progress: progress)
+    let share = partition.map { Scanner.select(paths, partition: $0) } ?? paths
+    let scanned = try scan(paths: share, jobs: jobs, onProblem: onProblem, progress: progress)
     var shards = scanned.shards
     var total = CorpusStatistics.ShardFigures.empty("total")
     for k in shards.indices {
       shards[k].seconds = 0
       total.add(shards[k])
     }
-    return ScanResult(
+    var result = ScanResult(
       parameters: configuration, benchmarks: benchmarks, shards: shards, corpus: total,
       droppedNGrams: index.droppedNGrams, summary: BenchmarkSummary.summarize(scanned.items, benchmarks: benchmarks),
       items: scanned.items)
+    result.partition = partition
+    return result
+  }
+
+  /// The share of `paths` that partition `index` of `count` scans: the sorted list's entries at
+  /// positions ≡ index − 1 (mod count). Stable: every machine computes the same split from the
+  /// same list, whatever order it was given in.
+  public static func select(_ paths: [String], partition: ScanResult.Partition) -> [String] {
+    paths.sorted().enumerated().filter { $0.offset % partition.count == partition.index - 1 }.map(\.element)
   }
 
   /// Scans `paths` on `jobs` threads: per-item results in index order, per-shard figures in
@@ -113,7 +123,8 @@ public struct Scanner: Sendable {
       items.append(
         ItemResult(
           benchmark: item.benchmark, id: item.id, verdict: configuration.verdict(tokens: judged, coverage: fraction),
-          tokens: tokenCount, boilerplateTokens: tokenCount - judged, coverage: fraction, longestRun: _Bits.longestRun(bits, count: tokenCount), parts: parts,
+          tokens: tokenCount, boilerplateTokens: tokenCount - judged, coverage: fraction,
+          coveredTokens: covered == 0 ? nil : _Bits.hex(bits, count: tokenCount), longestRun: _Bits.longestRun(bits, count: tokenCount), parts: parts,
           evidence: Array(ranked.prefix(configuration.evidencePerItem)), documents: documents[i],
           nearDuplicate: nearEvidence[i].isEmpty
             ? nil
@@ -152,6 +163,28 @@ enum _Bits {
 
   static func set(_ bits: inout [UInt64], _ range: Range<Int>) {
     for t in range { bits[t >> 6] |= 1 << UInt64(t & 63) }
+  }
+
+  /// Bit t is bit t % 8 of byte t / 8, bytes as lowercase hex.
+  static func hex(_ bits: [UInt64], count: Int) -> String {
+    var out = ""
+    for byte in 0..<(count + 7) / 8 {
+      let value = UInt8(truncatingIfNeeded: bits[byte >> 3] >> UInt64((byte & 7) * 8))
+      out += value < 16 ? "0" + String(value, radix: 16) : String(value, radix: 16)
+    }
+    return out
+  }
+
+  /// The bitset of `count` bits written by ``hex(_:count:)``; nil if malformed.
+  static func fromHex(_ text: String, count: Int) -> [UInt64]? {
+    let chars = Array(text.utf8)
+    guard chars.count == 2 * ((count + 7) / 8) else { return nil }
+    var bits = [UInt64](repeating: 0, count: (count + 63) / 64)
+    for byte in 0..<chars.count / 2 {
+      guard let value = UInt8(String(decoding: chars[2 * byte..<2 * byte + 2], as: UTF8.self), radix: 16) else { return nil }
+      bits[byte >> 3] |= UInt64(value) << UInt64((byte & 7) * 8)
+    }
+    return bits
   }
 
   static func union(_ bits: inout [UInt64], _ other: [UInt64]) {

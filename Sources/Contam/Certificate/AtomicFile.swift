@@ -1,0 +1,51 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Writes files so that a reader, or a crash, never sees half of one: the bytes go to a
+/// temporary file beside the target, are flushed to disk, and the file is renamed into place.
+public enum AtomicFile {
+  /// Writes `data` to `path` atomically.
+  /// - Throws: ``ContamError/Code/outputFailed`` naming the path and the OS reason (disk full,
+  ///   no permission, missing directory); the temporary file is removed and `path` is untouched.
+  public static func write(_ data: Data, to path: String) throws(ContamError) {
+    let directory = (path as NSString).deletingLastPathComponent
+    let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw failure(path, errno) }
+    var written = 0
+    let status: Int32 = data.withUnsafeBytes { bytes in
+      while written < bytes.count {
+        let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+        if n < 0 {
+          if errno == EINTR { continue }
+          return errno
+        }
+        written += n
+      }
+      return fsync(fd) == 0 ? 0 : errno
+    }
+    if close(fd) != 0 && status == 0 {
+      let code = errno
+      unlink(temporary)
+      throw failure(path, code)
+    }
+    guard status == 0 else {
+      unlink(temporary)
+      throw failure(path, status)
+    }
+    guard rename(temporary, path) == 0 else {
+      let code = errno
+      unlink(temporary)
+      throw failure(path, code)
+    }
+  }
+
+  static func failure(_ path: String, _ code: Int32) -> ContamError {
+    ContamError(.outputFailed, path: path, "cannot write: \(String(cString: strerror(code)))")
+  }
+}
