@@ -1,0 +1,150 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+@Suite("Certificates: sign, verify, merge, report, as a user would")
+struct CertificateCommandTests {
+  let contam = TestData.contamExecutable
+  let samples = TestData.packageRoot.appendingPathComponent("corpora-samples")
+
+  var benchmarks: [String] {
+    [
+      "--benchmark", "gsm8k=\(samples.path)/benchmarks/gsm8k-sample.jsonl",
+      "--benchmark", "arc=\(samples.path)/benchmarks/arc-challenge-sample.jsonl",
+    ]
+  }
+
+  /// Copies the sample shards into `fixture` (so tests can modify them).
+  func shards(_ fixture: ShardFixture) throws -> String {
+    let dir = fixture.url("shards")
+    try FileManager.default.copyItem(at: samples.appendingPathComponent("shards"), to: dir)
+    return dir.path
+  }
+
+  func scan(_ args: [String]) throws -> Tool.Outcome {
+    try Tool.execute(contam, ["scan", "--fail-on", "never", "--id-field", "id"] + args)
+  }
+
+  @Test func aSignedCertificateVerifiesAndEveryTamperingIsNamed() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let corpus = try shards(fixture)
+    let key = fixture.url("k.key").path
+    #expect(try Tool.execute(contam, ["keygen", "--out", key]).status == 0)
+    let cert = fixture.url("cert.json").path
+    #expect(try scan(["--sign", key, "--out", cert] + benchmarks + [corpus]).status == 0)
+    let ok = try Tool.execute(contam, ["verify", "--public-key", key + ".pub", "--full", cert])
+    #expect(ok.status == 0, "\(ok.stdout)")
+    #expect(ok.stdout.contains("PASS"))
+    #expect(ok.stdout.contains("5/5 evidence locations confirmed"))
+
+    // A flipped verdict and an edited score: digest and signature fail.
+    let text = try String(contentsOfFile: cert, encoding: .utf8)
+    for (name, edited) in [
+      ("flipped", text.replacingOccurrences(of: "\"verdict\" : \"partial\"", with: "\"verdict\" : \"clean\"")),
+      ("score", text.replacingOccurrences(of: "\"longestRun\" : 53", with: "\"longestRun\" : 54")),
+    ] {
+      #expect(edited != text, "\(name): the edit applies")
+      let path = fixture.url("\(name).json").path
+      try edited.write(toFile: path, atomically: true, encoding: .utf8)
+      let run = try Tool.execute(contam, ["verify", path])
+      #expect(run.status == 1)
+      #expect(run.stdout.contains("FAIL digest"))
+      #expect(run.stdout.contains("FAIL signature"))
+    }
+
+    // Another key: the signature is valid but not by the expected signer.
+    let other = fixture.url("other.key").path
+    _ = try Tool.execute(contam, ["keygen", "--out", other])
+    let wrongKey = try Tool.execute(contam, ["verify", "--public-key", other + ".pub", cert])
+    #expect(wrongKey.status == 1 && wrongKey.stdout.contains("not by the expected key"))
+
+    // A modified shard (one byte appended) and a missing one are named; evidence in them is not confirmed.
+    let web = corpus + "/web.jsonl.gz"
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: web))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data([0]))
+    try handle.close()
+    try FileManager.default.removeItem(atPath: corpus + "/code.jsonl.zst")
+    let changed = try Tool.execute(contam, ["verify", cert])
+    #expect(changed.status == 1)
+    #expect(changed.stdout.contains("FAIL shard: \(web): changed"))
+    #expect(changed.stdout.contains("code.jsonl.zst: missing"))
+    #expect(changed.stdout.contains("0/5 evidence locations confirmed"))
+  }
+
+  @Test func verifyFindsMovedShardsUnderCorpusRoots() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let corpus = try shards(fixture)
+    let cert = fixture.url("cert.json").path
+    _ = try scan(["--out", cert] + benchmarks + [corpus])
+    let moved = fixture.url("moved").path
+    try FileManager.default.moveItem(atPath: corpus, toPath: moved)
+    #expect(try Tool.execute(contam, ["verify", cert]).status == 1)
+    let found = try Tool.execute(contam, ["verify", "--corpus", moved, "--full", cert])
+    #expect(found.status == 0, "\(found.stdout)")
+  }
+
+  @Test func fourPartitionsInSeparateProcessesMergeIntoTheSingleRun() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    // Eight shards: the samples and five more made from Gutenberg paragraphs.
+    let corpus = try shards(fixture)
+    for k in 0..<5 {
+      let (jsonl, _) = try ShardFixture.paragraphsJSONL(count: 40 + 10 * k, novel: ["1342-0.txt.gz", "122-0.txt.gz", "1310-0.txt.gz", "141.txt.gz", "155-0.txt.gz"][k])
+      try fixture.compress("shards/extra-\(k).jsonl.gz", jsonl, tool: "gzip", ["-c"])
+    }
+    let single = fixture.url("single.json").path
+    #expect(try scan(["--out", single] + benchmarks + [corpus]).status == 0)
+    // The four partitions run as four concurrent processes.
+    let outcomes = try (1...4).map { i in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: contam)
+      process.arguments = ["scan", "--fail-on", "never", "--id-field", "id", "--jobs", "1", "--partition", "\(i)/4",
+        "--out", fixture.url("part-\(i).json").path] + benchmarks + [corpus]
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      return process
+    }.map { process -> Int32 in
+      process.waitUntilExit()
+      return process.terminationStatus
+    }
+    #expect(outcomes == [0, 0, 0, 0])
+    let parts = (1...4).map { fixture.url("part-\($0).json").path }
+    let partials = try parts.map { try Certificate.decode(Data(contentsOf: URL(fileURLWithPath: $0))) }
+    #expect(partials.map { $0.shards.count } == [2, 2, 2, 2])
+    let merged = fixture.url("merged.json").path
+    #expect(try Tool.execute(contam, ["merge"] + parts + ["--out", merged]).status == 0)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: merged)) == Data(contentsOf: URL(fileURLWithPath: single)), "byte-identical")
+    // Refused: a missing partition, a duplicated one, different parameters.
+    let missing = try Tool.execute(contam, ["merge"] + parts.dropLast() + ["--out", fixture.url("x.json").path])
+    #expect(missing.status == 4 && missing.stderr.contains("partition 4/4 missing"))
+    let duplicate = try Tool.execute(contam, ["merge"] + parts + [parts[0], "--out", fixture.url("x.json").path])
+    #expect(duplicate.status == 4 && duplicate.stderr.contains("given twice"))
+    let otherParameters = fixture.url("other.json").path
+    _ = try scan(["--ngram", "12", "--partition", "4/4", "--out", otherParameters] + benchmarks + [corpus])
+    let mismatch = try Tool.execute(contam, ["merge"] + parts.dropLast() + [otherParameters, "--out", fixture.url("x.json").path])
+    #expect(mismatch.status == 4 && mismatch.stderr.contains("parameters differ"))
+    #expect(!FileManager.default.fileExists(atPath: fixture.url("x.json").path))
+  }
+
+  @Test func reportsInMarkdownAndHTML() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let cert = fixture.url("cert.json").path
+    _ = try scan(["--out", cert] + benchmarks + ["\(samples.path)/shards"])
+    let markdown = try Tool.execute(contam, ["report", cert])
+    #expect(markdown.status == 0)
+    #expect(markdown.stdout.contains("| gsm8k | 40 |"))
+    #expect(markdown.stdout.contains("### gsm8k/gsm8k-sample/1: partial"))
+    #expect(markdown.stdout.contains("**Janet**"), "matched words are highlighted")
+    let html = fixture.url("report.html").path
+    #expect(try Tool.execute(contam, ["report", cert, "--format", "html", "--out", html]).status == 0)
+    let page = try String(contentsOfFile: html, encoding: .utf8)
+    #expect(page.contains("<svg") && page.contains("<mark>Janet</mark>"))
+    #expect(!page.contains("src=\"http") && !page.contains("href=\"http"), "no external assets")
+  }
+}
