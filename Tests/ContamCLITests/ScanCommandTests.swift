@@ -26,7 +26,7 @@ struct ScanCommandTests {
     #expect(run.stdout.contains("flagged items"))
     let data = try Data(contentsOf: URL(fileURLWithPath: out))
     let json = try JSONSerialization.jsonObject(with: data)
-    let schemaURL = TestData.packageRoot.appendingPathComponent("docs/schema/contam-scan-1.schema.json")
+    let schemaURL = TestData.packageRoot.appendingPathComponent("docs/schema/contam-certificate-1.schema.json")
     let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
     #expect(SchemaCheck.violations(of: json, against: schema) == [])
     // The check can fail: a missing key and an unknown verdict are both caught.
