@@ -96,6 +96,13 @@ extension ContamCommand {
     @Option(help: ArgumentHelp("Sign the certificate with this Ed25519 key (from `contam keygen`).", valueName: "key-file"))
     var sign: String?
 
+    @Option(
+      name: .customLong("work-dir"),
+      help: ArgumentHelp(
+        "Keep each finished shard's result here; a run killed at any moment and started again with the same arguments redoes only the unfinished shards.",
+        valueName: "dir"))
+    var workDir: String?
+
     @Argument(help: ArgumentHelp("Shard files, directories or quoted glob patterns.", valueName: "shard"))
     var shards: [String]
 
@@ -204,10 +211,13 @@ extension ContamCommand {
       let count = paths.count
       let result: ScanResult
       do {
+        let reused = ResumeCounter()
         result = try scanner.run(
           benchmarks: inputs, paths: paths, jobs: corpus.jobs, partition: try partition.map(Self.parsePartition),
-          onProblem: { terminal.problem($0, limit: limit) },
-          progress: { done in terminal.progress("scan: \(done)/\(count) shards") })
+          workDirectory: workDir, onProblem: { terminal.problem($0, limit: limit) },
+          progress: { done in terminal.progress("scan: \(done)/\(count) shards") },
+          resumed: { _ in reused.add() })
+        if reused.count > 0 { terminal.line("contam: resumed \(reused.count) shards from \(workDir ?? "")") }
       } catch let error as ContamError {
         terminal.endProgress()
         terminal.line("contam: stopped (--strict): \(error)")
@@ -261,4 +271,12 @@ extension ContamCommand {
       if result.items.contains(where: { failing.contains($0.verdict) }) { throw ExitCode(ContamExit.contaminated) }
     }
   }
+}
+
+/// Counts shards taken from the work directory (called from worker threads).
+final class ResumeCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0
+  var count: Int { lock.withLock { value } }
+  func add() { lock.withLock { value += 1 } }
 }

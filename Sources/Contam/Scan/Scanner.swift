@@ -1,5 +1,7 @@
 import CContamSupport
+import Crypto
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Streams shards once, probes the item index at every token position, and turns the hits
@@ -40,11 +42,14 @@ public struct Scanner: Sendable {
   /// - Throws: under ``ErrorPolicy/stop``, the first input problem.
   public func run(
     benchmarks: [ScanResult.BenchmarkInput], paths: [String], jobs: Int, partition: ScanResult.Partition? = nil,
+    workDirectory: String? = nil,
     onProblem: @escaping @Sendable (ContamError) -> Void = { _ in },
-    progress: (@Sendable (_ shardsDone: Int) -> Void)? = nil
+    progress: (@Sendable (_ shardsDone: Int) -> Void)? = nil,
+    resumed: (@Sendable (_ shard: String) -> Void)? = nil
   ) throws -> ScanResult {
     let share = partition.map { Scanner.select(paths, partition: $0) } ?? paths
-    let scanned = try scan(paths: share, jobs: jobs, onProblem: onProblem, progress: progress)
+    let scanned = try scan(
+      paths: share, jobs: jobs, workDirectory: workDirectory, onProblem: onProblem, progress: progress, resumed: resumed)
     var shards = scanned.shards
     var total = CorpusStatistics.ShardFigures.empty("total")
     for k in shards.indices {
@@ -59,6 +64,20 @@ public struct Scanner: Sendable {
     return result
   }
 
+  /// SHA-256 of everything that decides a shard's result besides the shard: the parameters and
+  /// the items (ids, texts, answers).
+  func fingerprint() throws -> String {
+    struct Identity: Encodable {
+      var version: String
+      var parameters: ScanConfiguration
+      var items: [BenchmarkItem]
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let data = try encoder.encode(Identity(version: ContamVersion.string, parameters: configuration, items: index.items))
+    return Certificate.hex(Data(SHA256.hash(data: data)))
+  }
+
   /// The share of `paths` that partition `index` of `count` scans: the sorted list's entries at
   /// positions ≡ index − 1 (mod count). Stable: every machine computes the same split from the
   /// same list, whatever order it was given in.
@@ -69,11 +88,19 @@ public struct Scanner: Sendable {
   /// Scans `paths` on `jobs` threads: per-item results in index order, per-shard figures in
   /// sorted path order.
   /// - Throws: under ``ErrorPolicy/stop``, the first input problem.
+  /// - Parameters:
+  ///   - workDirectory: where each finished shard's result is kept (written atomically); a
+  ///     shard already there, from a run with the same parameters and items and the file
+  ///     unchanged in size and modification time, is not scanned again.
+  ///   - resumed: called with each shard taken from the work directory.
   public func scan(
-    paths: [String], jobs: Int, onProblem: @escaping @Sendable (ContamError) -> Void = { _ in },
-    progress: (@Sendable (_ shardsDone: Int) -> Void)? = nil
+    paths: [String], jobs: Int, workDirectory: String? = nil,
+    onProblem: @escaping @Sendable (ContamError) -> Void = { _ in },
+    progress: (@Sendable (_ shardsDone: Int) -> Void)? = nil,
+    resumed: (@Sendable (_ shard: String) -> Void)? = nil
   ) throws -> (items: [ItemResult], shards: [CorpusStatistics.ShardFigures]) {
     let sorted = paths.sorted()
+    let store = try workDirectory.map { try _ResumeStore(directory: $0, fingerprint: fingerprint()) }
     let index = self.index
     let configuration = self.configuration
     let options = readerOptions
@@ -83,7 +110,13 @@ public struct Scanner: Sendable {
       count: sorted.count, jobs: jobs,
       makeWorker: { _ScanWorker(index: index, near: near, configuration: configuration, options: options) },
       work: { worker, i in
+        if let store, let stored = store.load(shard: sorted[i]) {
+          resumed?(sorted[i])
+          progress?(done.add(1, ordering: .relaxed).newValue)
+          return stored
+        }
         let partial = try worker.scan(path: sorted[i], onProblem: onProblem)
+        try store?.save(partial, shard: sorted[i])
         progress?(done.add(1, ordering: .relaxed).newValue)
         return partial
       })
@@ -196,8 +229,8 @@ enum _Bits {
   }
 }
 
-/// One shard's contribution.
-struct _ShardPartial: Sendable {
+/// One shard's contribution (stored as JSON in a work directory to resume a run).
+struct _ShardPartial: Sendable, Codable {
   var figures: CorpusStatistics.ShardFigures
   var coverage: [Int: [UInt64]] = [:]
   var evidence: [Int: [Evidence]] = [:]
