@@ -1,0 +1,27 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// The README's and the DocC overview's example, run on real files: what another package sees.
+@Suite("The library API as another package uses it")
+struct LibraryAPITests {
+  @Test func theReadmeExampleFindsThePlantedItems() throws {
+    let samples = TestData.packageRoot.appendingPathComponent("corpora-samples").path
+    let path = samples + "/benchmarks/gsm8k-sample.jsonl"
+    // --- as in README.md ---
+    let items = try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!)
+    let index = ItemIndex(items: items)
+    let scanner = Scanner(index: index, configuration: ScanConfiguration(), readerOptions: ShardReaderOptions())
+    let result = try scanner.run(
+      benchmarks: [.init(name: "gsm8k", path: path, items: items.count)],
+      paths: ShardList.expand([samples + "/shards"]), jobs: 2)
+    let certificate = try Certificate.seal(result)
+    // ---
+    let flagged = certificate.items.filter { $0.verdict != .clean }.map(\.id)
+    #expect(flagged == ["gsm8k-sample/1", "gsm8k-sample/2", "gsm8k-sample/3", "gsm8k-sample/6"])
+    #expect(try Certificate.checkIntegrity(certificate).digestMatches)
+    let reread = try Certificate.decode(try Certificate.encode(certificate))
+    #expect(reread == certificate, "a certificate survives its file form")
+  }
+}
