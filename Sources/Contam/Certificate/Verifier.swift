@@ -25,6 +25,14 @@ public struct VerificationCheck: Sendable, Codable, Hashable {
 /// 4. With `full`, the whole scan is run again with the certificate's parameters on the files
 ///    found, and every item result must be equal, clean ones included.
 public enum Verifier {
+  /// Runs the checks above.
+  /// - Parameters:
+  ///   - certificate: the certificate to check.
+  ///   - corpusRoots: directories to look for moved files in.
+  ///   - expectedSigner: the base64 public key that must have signed it, if any.
+  ///   - full: also re-run the whole scan.
+  ///   - jobs: threads for the full re-scan.
+  /// - Returns: every check made, passed or not.
   public static func verify(
     _ certificate: ScanResult, corpusRoots: [String] = [], expectedSigner: String? = nil, full: Bool = false, jobs: Int = 2
   ) throws -> [VerificationCheck] {

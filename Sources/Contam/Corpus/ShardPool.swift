@@ -6,6 +6,8 @@ import Synchronization
 public enum ShardPool {
   /// Calls `work(worker, index)` for every index in `0..<count` on `jobs` threads.
   /// - Parameters:
+  ///   - count: the number of shards.
+  ///   - jobs: threads (at most `count` are started).
   ///   - makeWorker: builds one worker's private state (readers, tokenizers, buffers).
   ///   - work: processes one shard with that state.
   /// - Returns: one result per index, in index order.

@@ -4,7 +4,7 @@
 /// `t[i]·Bⁿ⁻¹ + t[i+1]·Bⁿ⁻² + … + t[i+n-1]` modulo 2⁶⁴ (B odd), passed through a 64-bit
 /// finalizer that also mixes in `n`, so equal windows give equal keys and keys of different
 /// `n` never coincide by construction. Rolling one step is `H·B + t_new − t_old·Bⁿ`: the
-/// result equals ``hash(_:)`` of the same window computed from scratch.
+/// result equals `hash(_:)` of the same window computed from scratch.
 ///
 /// ```swift
 /// let hasher = NGramHasher(n: 13)

@@ -45,7 +45,10 @@ public enum ReportRenderer {
   }
 
   /// The report as text.
-  /// - Parameter items: the benchmark items (to highlight matched words); nil highlights the whole snippet.
+  /// - Parameters:
+  ///   - certificate: the certificate to render.
+  ///   - format: Markdown or HTML.
+  ///   - items: the benchmark items (to highlight matched words); nil highlights the whole snippet.
   public static func render(_ certificate: ScanResult, format: Format, items: [BenchmarkItem]? = nil) -> String {
     var tokensByID: [String: Set<UInt64>] = [:]
     if let items {

@@ -27,6 +27,7 @@ public struct Scanner: Sendable {
   ///   - index: the items and their n-grams.
   ///   - configuration: thresholds; `near` set turns the near-duplicate pass on (it runs in the
   ///     same streaming pass), `exact` false turns the n-gram probe off.
+  ///   - readerOptions: how shards are read (format, fields, line limit, error policy).
   public init(index: ItemIndex, configuration: ScanConfiguration, readerOptions: ShardReaderOptions) {
     self.index = index
     self.configuration = configuration
@@ -39,6 +40,16 @@ public struct Scanner: Sendable {
   /// Scans `paths` on `jobs` threads and assembles the whole result: parameters, inputs,
   /// per-shard figures (timings left out, so equal inputs give equal results), dropped
   /// n-grams, per-benchmark summary and per-item results.
+  /// - Parameters:
+  ///   - benchmarks: the benchmarks as loaded (recorded in the certificate).
+  ///   - paths: the shard list (all of it, also for a partition).
+  ///   - jobs: worker threads; results are the same for any value.
+  ///   - partition: scan only this share of `paths`.
+  ///   - workDirectory: keep finished shards here to resume after a kill.
+  ///   - onProblem: called for every input problem, from worker threads.
+  ///   - progress: called with the number of shards done.
+  ///   - resumed: called for each shard taken from the work directory.
+  /// - Returns: the unsealed certificate (see ``Certificate/seal(_:signingKey:)``).
   /// - Throws: under ``ErrorPolicy/stop``, the first input problem.
   public func run(
     benchmarks: [ScanResult.BenchmarkInput], paths: [String], jobs: Int, partition: ScanResult.Partition? = nil,
@@ -81,12 +92,20 @@ public struct Scanner: Sendable {
   /// The share of `paths` that partition `index` of `count` scans: the sorted list's entries at
   /// positions ≡ index − 1 (mod count). Stable: every machine computes the same split from the
   /// same list, whatever order it was given in.
+  /// - Parameters:
+  ///   - paths: the whole shard list.
+  ///   - partition: which share.
   public static func select(_ paths: [String], partition: ScanResult.Partition) -> [String] {
     paths.sorted().enumerated().filter { $0.offset % partition.count == partition.index - 1 }.map(\.element)
   }
 
   /// Scans `paths` on `jobs` threads: per-item results in index order, per-shard figures in
   /// sorted path order.
+  /// - Parameters:
+  ///   - paths: the shards to scan.
+  ///   - jobs: worker threads; results are the same for any value.
+  ///   - onProblem: called for every input problem, from worker threads.
+  ///   - progress: called with the number of shards done.
   /// - Throws: under ``ErrorPolicy/stop``, the first input problem.
   /// - Parameters:
   ///   - workDirectory: where each finished shard's result is kept (written atomically); a
