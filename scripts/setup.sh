@@ -4,7 +4,7 @@
 #   scripts/setup.sh --test   also the tools the tests compare against: xxhash gzip pigz zstd
 set -euo pipefail
 packages=(libxxhash-dev zlib1g-dev libzstd-dev pkg-config)
-if [[ "${1:-}" == "--test" ]]; then packages+=(xxhash gzip pigz zstd); fi
+if [[ "${1:-}" == "--test" ]]; then packages+=(xxhash gzip pigz zstd time); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

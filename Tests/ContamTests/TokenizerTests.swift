@@ -102,4 +102,11 @@ struct TokenizerTests {
     #expect(Normalizer.fold("中").kind == .single)
     #expect(Normalizer.fold("—").kind == .separator)
   }
+
+  @Test func aCharacterThatFoldsToSeveralWordsGivesTokensSharingItsBytes() {
+    // Found by the tokenizer fuzzer: `¾` is `3⁄4` after NFKD.
+    let tokens = tokenizer.tokens(of: "o¾ x")
+    #expect(tokens.map(\.hash) == words("o3", "4", "x"))
+    #expect(tokens.map { [$0.start, $0.end] } == [[0, 3], [1, 3], [4, 5]])
+  }
 }

@@ -30,6 +30,9 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     case fieldNotString = "field_not_string"
     /// A benchmark file or option that cannot be used.
     case invalidBenchmark = "invalid_benchmark"
+    /// The shard changed (size, modification time or inode) while it was being read: what was
+    /// read may mix two versions, and the recorded digest is of the bytes read.
+    case shardChanged = "shard_changed"
     /// An output file could not be written.
     case outputFailed = "output_failed"
     /// A bad argument or option value.

@@ -13,6 +13,8 @@ final class FileSource: ByteSource {
   private let fd: Int32
   private(set) var compressedBytesRead = 0
   private var digest = SHA256()
+  /// Size, modification time (ns) and inode when opened.
+  private let opened: (size: Int, modified: Int, inode: UInt)
   /// Bytes already taken from the file before it was handed on (codec sniffing).
   private var pending: [UInt8] = []
 
@@ -30,9 +32,29 @@ final class FileSource: ByteSource {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 { throw ContamError(.unreadableFile, path: path, String(cString: strerror(errno))) }
     self.fd = fd
+    var status = stat()
+    fstat(fd, &status)
+    opened = Self.identity(status)
   }
 
   deinit { close(fd) }
+
+  static func identity(_ s: stat) -> (size: Int, modified: Int, inode: UInt) {
+    (Int(s.st_size), Int(s.st_mtim.tv_sec) * 1_000_000_000 + Int(s.st_mtim.tv_nsec), UInt(s.st_ino))
+  }
+
+  /// Whether the file at `path` is no longer the one opened, or was modified since: compares
+  /// size and modification time of the open file, and the inode now at the path.
+  func changedSinceOpened() -> String? {
+    var now = stat()
+    fstat(fd, &now)
+    let current = Self.identity(now)
+    if current.size != opened.size { return "size \(opened.size) → \(current.size) bytes" }
+    if current.modified != opened.modified { return "modified while being read" }
+    var atPath = stat()
+    if stat(path, &atPath) == 0, UInt(atPath.st_ino) != opened.inode { return "replaced while being read" }
+    return nil
+  }
 
   /// Reads up to `count` bytes from the start of the file and keeps them to be read again.
   func peek(_ count: Int) throws(ContamError) -> [UInt8] {

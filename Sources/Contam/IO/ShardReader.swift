@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -113,6 +114,10 @@ public final class ShardReader {
   ) throws -> ShardReadCounts {
     counts = ShardReadCounts()
     format = options.format
+    if case .auto(let textField, let idField) = format, Self.namedAsJSON(path) {
+      // The name says JSON: a corrupt first line must not turn the shard into plain text.
+      format = .jsonl(textField: textField, idField: idField)
+    }
     func report(_ error: ContamError) throws {
       counts.problems[error.code, default: 0] += 1
       onProblem(error)
@@ -152,6 +157,11 @@ public final class ShardReader {
       try report(error)
       result.compressedBytes = file.compressedBytesRead
     }
+    if let change = file.changedSinceOpened() {
+      try report(ContamError(.shardChanged, path: path, "the shard changed while it was read (\(change)); its results and digest are not reliable"))
+    }
+    // Problems reported after the lines were read (a failed final read, a changed shard) too.
+    result.problems = counts.problems
     return result
   }
 
@@ -256,7 +266,19 @@ public final class ShardReader {
       }
     }
     counts.lines = lineNumber
+    if case .auto = format, lineNumber > 0 {
+      // Never decided: the shard holds nothing but blank lines.
+      try report(ContamError(.emptyFile, path: path, "only blank lines (\(lineNumber)), no content"))
+    }
     return counts
+  }
+
+  /// Whether the file's name (after a `.gz`, `.zst` or `.zstd` suffix) ends in `.jsonl`,
+  /// `.ndjson` or `.json`.
+  static func namedAsJSON(_ path: String) -> Bool {
+    var name = (path as NSString).lastPathComponent.lowercased()
+    for suffix in [".gz", ".zst", ".zstd"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+    return name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") || name.hasSuffix(".json")
   }
 
   private func grow(to newCapacity: Int, keeping count: Int) {

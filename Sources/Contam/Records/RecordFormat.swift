@@ -7,8 +7,10 @@ public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
   case lines
   /// Plain text, the whole file one document (up to the line limit).
   case wholeFile
-  /// Decided per shard from its first non-blank line: JSONL (with these fields) if it starts
-  /// with `{`, else plain text one document per line.
+  /// Decided per shard: JSONL (with these fields) if the file name ends in `.jsonl`, `.ndjson`
+  /// or `.json` (before `.gz`/`.zst`), or else if its first non-blank line starts with `{`;
+  /// otherwise plain text, one document per line. (The name decides first so that a JSONL shard
+  /// whose first line is damaged is not read as text.)
   case auto(textField: FieldPath, idField: FieldPath?)
 
   /// JSONL with the text in `text` and no id.

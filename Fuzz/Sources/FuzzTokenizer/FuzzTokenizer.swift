@@ -1,0 +1,28 @@
+import Contam
+
+nonisolated(unsafe) let tokenizer = Tokenizer()
+
+/// The tokenizer on arbitrary bytes: no crash; token ranges are inside the text, non-empty and
+/// in order (starts and ends never go back; tokens overlap only where one source character
+/// folds to several words, as `¾` → `3 4`); the same bytes always give the same tokens.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTokenizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  let text = UnsafeRawBufferPointer(start: data, count: size)
+  var first = TokenCollector()
+  let counts = tokenizer.tokenize(text, into: &first)
+  precondition(counts.tokens == first.tokens.count)
+  var previous = (start: 0, end: 0)
+  for token in first.tokens {
+    precondition(token.start < token.end && token.end <= size, "bad token range")
+    precondition(token.start >= previous.start && token.end >= previous.end, "tokens out of order")
+    if token.start < previous.end {
+      // Overlap: only inside one character that folded to several words.
+      precondition(token.end == previous.end, "overlapping tokens that do not share one source character")
+    }
+    previous = (token.start, token.end)
+  }
+  var second = TokenCollector()
+  _ = tokenizer.tokenize(text, into: &second)
+  precondition(first.tokens == second.tokens, "not deterministic")
+  return 0
+}

@@ -1,0 +1,151 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// Every kind of bad input, through the CLI: the message names the file (and line) and the
+/// problem, the count is in `stats --json` and in the certificate, and the exit status is 0 by
+/// default and 3 under --strict when input was lost.
+@Suite("Bad input matrix")
+struct BadInputMatrixTests {
+  let contam = TestData.contamExecutable
+
+  struct Case: CustomStringConvertible, Sendable {
+    var name: String
+    /// Builds the bad shard in the directory; returns its file name.
+    var make: @Sendable (ShardFixture) throws -> String
+    /// The problem kind expected, with its count (nil: no problem).
+    var code: String?
+    var count: Int
+    /// The line named in the message, if the problem is in a line.
+    var line: Int?
+    var description: String { name }
+  }
+
+  static let gsmQuestion = "Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four."
+
+  static func records(_ n: Int) throws -> Data { try ShardFixture.paragraphsJSONL(count: n).jsonl }
+
+  static let cases: [Case] = [
+    Case(name: "gzip truncated at 30%", make: { f in
+      let whole = try Tool.run("gzip", ["-c"], input: try records(300))
+      return try (f.write("cut30.gz", whole.prefix(whole.count * 3 / 10)) as NSString).lastPathComponent
+    }, code: "truncated_data", count: 1),
+    Case(name: "gzip truncated at 97%", make: { f in
+      let whole = try Tool.run("gzip", ["-c"], input: try records(300))
+      return try (f.write("cut97.gz", whole.prefix(whole.count * 97 / 100)) as NSString).lastPathComponent
+    }, code: "truncated_data", count: 1),
+    Case(name: "zstd truncated", make: { f in
+      let whole = try Tool.run("zstd", ["-c", "-q"], input: try records(300))
+      return try (f.write("cut.zst", whole.prefix(whole.count / 2)) as NSString).lastPathComponent
+    }, code: "truncated_data", count: 1),
+    Case(name: "gzip with a flipped byte", make: { f in
+      var bytes = try Tool.run("gzip", ["-c"], input: try records(300))
+      bytes[bytes.count / 2] ^= 0x40
+      return try (f.write("flip.gz", bytes) as NSString).lastPathComponent
+    }, code: "corrupt_data", count: 1),
+    Case(name: "zstd with a flipped byte", make: { f in
+      var bytes = try Tool.run("zstd", ["-c", "-q"], input: try records(300))
+      bytes[bytes.count / 2] ^= 0x40
+      return try (f.write("flip.zst", bytes) as NSString).lastPathComponent
+    }, code: "corrupt_data", count: 1),
+    Case(name: "gzip with trailing garbage", make: { f in
+      let bytes = try Tool.run("gzip", ["-c"], input: try records(20)) + Data("not gzip at all".utf8)
+      return try (f.write("garbage.gz", bytes) as NSString).lastPathComponent
+    }, code: "trailing_garbage", count: 1),
+    Case(name: "zero-byte file", make: { f in try (f.write("empty.jsonl", Data()) as NSString).lastPathComponent },
+      code: "empty_file", count: 1),
+    Case(name: "only newlines", make: { f in try (f.write("newlines.jsonl", Data(repeating: 0x0A, count: 4)) as NSString).lastPathComponent },
+      code: "empty_line", count: 4, line: 1),
+    Case(name: "a line that is not JSON", make: { f in
+      try (f.write("notjson.jsonl", Data("{\"text\": \"ok\"}\nthis is not json\n".utf8)) as NSString).lastPathComponent
+    }, code: "not_json", count: 1, line: 2),
+    Case(name: "JSON nested 10,000 deep and unclosed", make: { f in
+      let deep = "{\"text\": \"ok\", \"a\": " + String(repeating: "[", count: 10_000) + "\n"
+      return try (f.write("deep.jsonl", Data(deep.utf8)) as NSString).lastPathComponent
+    }, code: "not_json", count: 1, line: 1),
+    Case(name: "text is a number, null, an array", make: { f in
+      try (f.write("types.jsonl", Data("{\"text\": 1}\n{\"text\": null}\n{\"text\": [\"a\"]}\n".utf8)) as NSString).lastPathComponent
+    }, code: "field_not_string", count: 3, line: 1),
+    Case(name: "text missing", make: { f in
+      try (f.write("missing.jsonl", Data("{\"body\": \"x\"}\n".utf8)) as NSString).lastPathComponent
+    }, code: "missing_field", count: 1, line: 1),
+    Case(name: "duplicate keys, BOM, CRLF, invalid UTF-8, lone surrogate: read, not skipped", make: { f in
+      var bytes = Data("\u{FEFF}{\"text\": \"first\", \"text\": \"second\"}\r\n".utf8)
+      bytes += Data("{\"text\": \"bad ".utf8) + Data([0xFF, 0xC3]) + Data(" bytes \\ud800 end\"}\r\n".utf8)
+      return try (f.write("odd.jsonl", bytes) as NSString).lastPathComponent
+    }, code: nil, count: 0),
+    Case(name: "a dangling symlink", make: { f in
+      try FileManager.default.createSymbolicLink(atPath: f.url("dangling.jsonl").path, withDestinationPath: f.url("nowhere").path)
+      return "dangling.jsonl"
+    }, code: "unreadable_file", count: 1),
+  ]
+
+  @Test(arguments: cases)
+  func eachCaseIsNamedCountedAndGated(_ c: Case) throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let name = try c.make(fixture)
+    let path = fixture.url(name).path
+    let stats = try Tool.execute(contam, ["stats", "--json", path])
+    #expect(stats.status == 0, "default policy: count and go on")
+    let figures = try JSONDecoder().decode(CorpusStatistics.self, from: Data(stats.stdout.utf8))
+    if let code = c.code {
+      #expect(figures.total.problems[code] == c.count, "\(figures.total.problems)")
+      let named = c.line.map { "\(path):\($0): \(code)" } ?? "\(path): \(code)"
+      #expect(stats.stderr.contains(named), "stderr: \(stats.stderr)")
+      let loses = ContamError.Code(rawValue: code)!.losesInput
+      let strict = try Tool.execute(contam, ["stats", "--strict", path])
+      #expect(strict.status == (loses ? 3 : 0))
+      // Counted in the certificate too.
+      let cert = fixture.url("cert.json").path
+      let scan = try Tool.execute(
+        contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path])
+      #expect(scan.status == 0)
+      let certificate = try Certificate.decode(Data(contentsOf: URL(fileURLWithPath: cert)))
+      #expect(certificate.corpus.problems[code] == c.count)
+    } else {
+      #expect(figures.total.problems.isEmpty, "\(figures.total.problems)")
+      #expect(figures.total.documents == 2)
+      #expect(figures.total.invalidUTF8Bytes == 3, "0xFF, a cut-off 0xC3 and the lone surrogate")
+    }
+  }
+
+  @Test func a300MBLineIsSkippedWithoutBeingLoaded() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = fixture.url("huge.jsonl").path
+    FileManager.default.createFile(atPath: path, contents: Data("{\"text\": \"first\"}\n{\"text\": \"".utf8))
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    try handle.seekToEnd()
+    let block = Data(repeating: UInt8(ascii: "a"), count: 1 << 20)
+    for _ in 0..<300 { try handle.write(contentsOf: block) }
+    try handle.write(contentsOf: Data("\"}\n{\"text\": \"last\"}\n".utf8))
+    try handle.close()
+    let run = try Tool.execute("/usr/bin/time", ["-f", "maxrss=%M", contam, "stats", "--json", path])
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("\(path):2: line_too_long"))
+    let figures = try JSONDecoder().decode(CorpusStatistics.self, from: Data(run.stdout.utf8))
+    #expect(figures.total.documents == 2 && figures.total.problems == ["line_too_long": 1])
+    let rss = Int(run.stderr.components(separatedBy: "maxrss=").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+    #expect(rss > 0 && rss < 200_000, "peak RSS \(rss) KiB: the line must not be loaded whole (limit 64 MiB)")
+    #expect(try Tool.execute(contam, ["stats", "--strict", path]).status == 3)
+  }
+
+  @Test func badLinesAroundAPlantedItemDoNotChangeItsVerdict() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let planted = try JSONSerialization.data(withJSONObject: ["text": "Intro. " + ItemIndex.text(of: items[0])])
+    let lines = [Data("not json\n".utf8), Data("{\"text\": 5}\n".utf8), planted + Data("\n".utf8), Data([0xFF, 0xFE, 0x0A]), Data("{\"text\": \"x\"".utf8)]
+    let path = try fixture.write("mixed.jsonl", lines.reduce(Data(), +))
+    let cert = fixture.url("cert.json").path
+    let run = try Tool.execute(contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path])
+    #expect(run.status == 1, "the planted item is contaminated: exit 1")
+    let certificate = try Certificate.decode(Data(contentsOf: URL(fileURLWithPath: cert)))
+    #expect(certificate.items[0].verdict == .contaminated)
+    #expect(certificate.items[0].evidence.first?.line == 3)
+    #expect(certificate.corpus.problems == ["not_json": 3, "field_not_string": 1])
+    #expect(certificate.items.dropFirst().allSatisfy { $0.verdict != .contaminated })
+  }
+}

@@ -1,0 +1,65 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+@Suite("Faults: a shard changing while read, a full disk")
+struct FaultTests {
+  @Test func aShardThatGrowsWhileReadIsReported() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (jsonl, _) = try ShardFixture.paragraphsJSONL(count: 50)
+    let path = try fixture.write("growing.jsonl", jsonl)
+    var appended = false
+    var problems: [ContamError] = []
+    let counts = try ShardReader().read(path: path) { _ in
+      if !appended {
+        // Another process appends to the shard while it is being read.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"text\": \"late\"}\n".utf8))
+        try handle.close()
+        appended = true
+      }
+    } onProblem: { problems.append($0) }
+    #expect(problems.map(\.code).contains(.shardChanged))
+    #expect(counts.problems[.shardChanged] == 1)
+    #expect(problems.first { $0.code == .shardChanged }?.path == path)
+    // Unchanged, the same file reads clean.
+    let again = try readAll(path)
+    #expect(again.problems.isEmpty)
+  }
+
+  @Test func aFullDiskIsAClearErrorAndLeavesNoFile() throws {
+    let mountPoint = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: mountPoint) }
+    // A 64 KiB tmpfs: needs root (as on the build machines and CI).
+    let mounted = try Tool.execute("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint.path])
+    try #require(mounted.status == 0, "cannot mount a tmpfs here: \(mounted.stderr)")
+    defer { _ = try? Tool.execute("/bin/umount", [mountPoint.path]) }
+    let target = mountPoint.appendingPathComponent("certificate.json").path
+    #expect(throws: ContamError.self) { try AtomicFile.write(Data(count: 1 << 20), to: target) }
+    do {
+      try AtomicFile.write(Data(count: 1 << 20), to: target)
+    } catch {
+      #expect(error.code == .outputFailed)
+      #expect(error.description.contains("No space left on device"))
+      #expect(error.description.contains(target))
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path).isEmpty, "no half-written or temporary file")
+    // The CLI says so and exits 4, on a disk with about 2 KiB left.
+    let filler = mountPoint.appendingPathComponent("filler").path
+    FileManager.default.createFile(atPath: filler, contents: Data(count: 62 * 1024))
+    let samples = TestData.packageRoot.appendingPathComponent("corpora-samples").path
+    let run = try Tool.execute(
+      TestData.contamExecutable,
+      ["scan", "--benchmark", "gsm8k=\(samples)/benchmarks/gsm8k-sample.jsonl", "--out", target, "\(samples)/shards"])
+    #expect(run.status == 4)
+    #expect(run.stderr.contains("output_failed") && run.stderr.contains("No space left on device"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path) == ["filler"])
+  }
+}

@@ -1,0 +1,34 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// Inputs that made a fuzz target fail (scripts/fuzz.sh), kept so the bug stays fixed. Each
+/// input is run through the same checks as its target.
+@Suite("Fuzz regressions")
+struct FuzzRegressionTests {
+  static func inputs(_ target: String) throws -> [URL] {
+    let dir = TestData.packageRoot.appendingPathComponent("Tests/ContamTests/Fuzz/\(target)")
+    return try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil).sorted { $0.path < $1.path }
+  }
+
+  @Test func tokenizerInputs() throws {
+    let files = try Self.inputs("FuzzTokenizer")
+    #expect(!files.isEmpty)
+    let tokenizer = Tokenizer()
+    for file in files {
+      let data = [UInt8](try Data(contentsOf: file))
+      let tokens = tokenizer.tokens(of: data)
+      // The fuzz target's invariants: in bounds, non-empty, in order; overlap only where one
+      // character folds to several words (this input has `¾` → `3 4` after a letter).
+      var previous = (start: 0, end: 0)
+      for token in tokens {
+        #expect(token.start < token.end && token.end <= data.count)
+        #expect(token.start >= previous.start && token.end >= previous.end)
+        if token.start < previous.end { #expect(token.end == previous.end, "\(file.lastPathComponent)") }
+        previous = (token.start, token.end)
+      }
+      #expect(tokens == tokenizer.tokens(of: data), "deterministic")
+    }
+  }
+}
