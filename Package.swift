@@ -28,12 +28,16 @@ let package = Package(
     .systemLibrary(
       name: "CZstd", pkgConfig: "libzstd",
       providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+    // ISA-L's igzip: gzip inflate 2.4x faster than zlib (zlib stays selectable: --inflate zlib).
+    .systemLibrary(
+      name: "CIsal", pkgConfig: "libisal",
+      providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]),
     // Header-only: the prefetch intrinsic for the index probe.
     .systemLibrary(name: "CContamSupport"),
     .target(
       name: "Contam",
       dependencies: [
-        "CXXHash", "CZlib", "CZstd", "CContamSupport", .product(name: "Crypto", package: "swift-crypto"),
+        "CXXHash", "CZlib", "CZstd", "CIsal", "CContamSupport", .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]),
     .executableTarget(
