@@ -32,12 +32,16 @@ let package = Package(
     .systemLibrary(
       name: "CIsal", pkgConfig: "libisal",
       providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]),
+    // The system libcrypto for streaming SHA-256 of input files (uses SHA extensions).
+    .systemLibrary(
+      name: "COpenSSL", pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
     // Header-only: the prefetch intrinsic for the index probe.
     .systemLibrary(name: "CContamSupport"),
     .target(
       name: "Contam",
       dependencies: [
-        "CXXHash", "CZlib", "CZstd", "CIsal", "CContamSupport", .product(name: "Crypto", package: "swift-crypto"),
+        "CXXHash", "CZlib", "CZstd", "CIsal", "COpenSSL", "CContamSupport", .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]),
     .executableTarget(

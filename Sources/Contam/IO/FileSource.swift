@@ -1,5 +1,3 @@
-import Crypto
-
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -12,7 +10,7 @@ final class FileSource: ByteSource {
   let path: String
   private let fd: Int32
   private(set) var compressedBytesRead = 0
-  private var digest = SHA256()
+  private let digest = SHA256Stream()
   /// Size, modification time (ns) and inode when opened.
   private let opened: (size: Int, modified: Int, inode: UInt)
   /// Bytes already taken from the file before it was handed on (codec sniffing).
@@ -74,7 +72,7 @@ final class FileSource: ByteSource {
         throw ContamError(.unreadableFile, path: path, offset: compressedBytesRead, String(cString: strerror(errno)))
       }
       if n == 0 { break }
-      digest.update(bufferPointer: UnsafeRawBufferPointer(start: buffer.baseAddress! + total, count: n))
+      digest.update(UnsafeRawBufferPointer(start: buffer.baseAddress! + total, count: n))
       total += n
       compressedBytesRead += n
     }
@@ -95,7 +93,7 @@ final class FileSource: ByteSource {
         if errno == EINTR { continue }
         throw ContamError(.unreadableFile, path: path, offset: compressedBytesRead, String(cString: strerror(errno)))
       }
-      digest.update(bufferPointer: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: n))
+      digest.update(UnsafeRawBufferPointer(start: buffer.baseAddress!, count: n))
       compressedBytesRead += n
       return n
     }
@@ -107,10 +105,6 @@ final class FileSource: ByteSource {
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
     defer { scratch.deallocate() }
     while try readFully(scratch) > 0 {}
-    let hex = digest.finalize().map { byte in
-      let s = String(byte, radix: 16)
-      return byte < 16 ? "0" + s : s
-    }.joined()
-    return (hex, compressedBytesRead)
+    return (digest.finalizeHex(), compressedBytesRead)
   }
 }

@@ -58,22 +58,22 @@ public struct JSONFieldExtractor {
       }
     }
     /// Moves `i` past a string whose opening quote is at `i`; returns the body and escape flag.
+    /// Jumps from quote to quote with memchr (text fields are long); a quote preceded by an
+    /// odd number of backslashes is escaped.
     @inline(__always) func skipString() -> (Int, Int, Bool)? {
       let start = i + 1
       var p = start
-      var escaped = false
       while p < n {
-        let c = base[p]
-        if c == UInt8(ascii: "\"") {
-          i = p + 1
-          return (start, p, escaped)
+        guard let hit = memchr(base + p, 0x22, n - p) else { return nil }
+        let q = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+        var backslashes = 0
+        while q - backslashes - 1 >= start && base[q - backslashes - 1] == 0x5C { backslashes += 1 }
+        if backslashes % 2 == 0 {
+          i = q + 1
+          let escaped = memchr(base + start, 0x5C, q - start) != nil
+          return (start, q, escaped)
         }
-        if c == UInt8(ascii: "\\") {
-          escaped = true
-          p += 2
-          continue
-        }
-        p += 1
+        p = q + 1
       }
       return nil
     }

@@ -8,7 +8,8 @@ public protocol TokenSink {
   ///   - hash: XXH3-64 of the token's normalized bytes (see ``Normalizer``).
   ///   - start: byte offset of the token's first source byte in the tokenized text.
   ///   - end: byte offset just past its last source byte. Tokens come in source order; two
-  ///     tokens share bytes only where one character folds to several words (`½` → `1 2`).
+  ///     tokens share bytes only where one character folds to several words (`o½x` gives
+  ///     `o1` and `2x`, both covering the bytes of `½`).
   mutating func consume(hash: UInt64, start: Int, end: Int)
 }
 

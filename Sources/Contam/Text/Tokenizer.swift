@@ -45,9 +45,30 @@ public final class Tokenizer {
       if b < 0x80 {
         let c = ascii[Int(b)]
         if c != 0 && c != 0xFF {
-          word.append(c, at: i)
-          i &+= 1
-          word.end = i
+          // A run of ASCII word bytes, consumed in one tight loop (most text is this).
+          if word.start < 0 { word.start = i }
+          var length = word.length
+          let buffer = word.buffer
+          var next = c
+          var j = i
+          while true {
+            buffer[length] = next
+            length &+= 1
+            j &+= 1
+            if length == Tokenizer.wordChunk {
+              word.length = length
+              word.flushChunk()
+              length = 0
+            }
+            guard j < n else { break }
+            let d = base[j]
+            guard d < 0x80 else { break }
+            next = ascii[Int(d)]
+            guard next != 0 && next != 0xFF else { break }
+          }
+          word.length = length
+          word.end = j
+          i = j
           continue
         }
         if c == 0xFF, let (value, length) = HTMLEntity.decode(base + i, available: n &- i) {
@@ -107,11 +128,15 @@ struct _Word {
     if start < 0 { start = offset }
     buffer[length] = byte
     length &+= 1
-    if length == Tokenizer.wordChunk {
-      carry = XXH3.hash64(UnsafeRawPointer(buffer), count: length, seed: carry ^ 0x5bd1_e995)
-      chunked = true
-      length = 0
-    }
+    if length == Tokenizer.wordChunk { flushChunk() }
+  }
+
+  /// Folds a full 256-byte chunk into the running hash of a long word.
+  @inlinable
+  mutating func flushChunk() {
+    carry = XXH3.hash64(UnsafeRawPointer(buffer), count: length, seed: carry ^ 0x5bd1_e995)
+    chunked = true
+    length = 0
   }
 
   @inlinable @inline(__always)

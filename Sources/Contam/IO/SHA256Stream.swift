@@ -1,0 +1,26 @@
+import COpenSSL
+
+/// Streaming SHA-256 through the system libcrypto (which uses the CPU's SHA extensions): the
+/// digest of every input file costs about 1 CPU-second per 1.7 GB.
+final class SHA256Stream {
+  private let context: OpaquePointer
+
+  init() {
+    guard let context = COpenSSL_sha256_new() else { fatalError("libcrypto cannot make a SHA-256 context") }
+    self.context = context
+  }
+
+  deinit { COpenSSL_sha256_free(context) }
+
+  func update(_ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    _ = COpenSSL_sha256_update(context, base, bytes.count)
+  }
+
+  /// The digest as lowercase hex; the stream cannot be used after.
+  func finalizeHex() -> String {
+    var out = [UInt8](repeating: 0, count: 32)
+    _ = out.withUnsafeMutableBufferPointer { COpenSSL_sha256_final(context, $0.baseAddress) }
+    return out.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+  }
+}
