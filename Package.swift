@@ -60,6 +60,8 @@ let package = Package(
     .testTarget(
       name: "ContamTests",
       dependencies: ["Contam", "_ContamTestSupport"],
+      // Fuzz regression inputs, read by path in FuzzRegressionTests.
+      exclude: ["Fuzz"],
       swiftSettings: [.swiftLanguageMode(.v6)]),
     .testTarget(
       name: "ContamCLITests",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Contam against the tools people use today, on the same generated corpus and benchmark.
 #   bench/peers/run-peers.sh [CORPUS_DIR] [RUNS=3] [WORKERS=2]
+#   TOOLS="contam-exact dolma" bench/peers/run-peers.sh ...   (a subset)
 # Without CORPUS_DIR, a 40 MB corpus is generated with ../shared/bench/make_corpus.py (100 injected
 # items, labels.jsonl says where). Peers are installed from PyPI into bench/peers/.venv and
 # .venv-dolma (git-ignored; first run only) and run through the peer drivers in
@@ -20,13 +21,14 @@ runs=${2:-3}
 workers=${3:-2}
 venv=$here/.venv
 dolma=$here/.venv-dolma
+tools=${TOOLS:-contam-exact contam-minhash contam-both dolma lm-eval-janitor datatrove datasketch rensa}
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 if [[ ! -x $venv/bin/python ]]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q datatrove==0.10.1 orjson nltk 'xxhash<4' datasketch==2.0.0 rensa==0.5.0 zstandard numpy wordfreq
   "$venv/bin/pip" install -q --no-deps lm-eval==0.4.13
 fi
-if [[ ! -x $dolma/bin/dolma ]]; then
+if [[ " $tools " == *" dolma "* && ! -x $dolma/bin/dolma ]]; then
   python3 -m venv "$dolma"
   "$dolma/bin/pip" install -q dolma==1.2.1
 fi
@@ -73,7 +75,7 @@ declare -A cmd=(
   [rensa]="$venv/bin/python $shared/peers/rensa_minhash.py $corpus --codec gz --workers $workers"
 )
 printf '%-16s %10s %9s %10s  %s\n' tool "median s" "MB/s" "peak MiB" "recall on injected items"
-for tool in contam-exact contam-minhash contam-both dolma lm-eval-janitor datatrove datasketch rensa; do
+for tool in $tools; do
   export PATH="$dolma/bin:$PATH"
   hyperfine --style none --runs "$runs" --export-json "$work/$tool.json" "${cmd[$tool]}" >/dev/null 2>&1 || {
     printf '%-16s failed to run\n' "$tool"; continue; }
