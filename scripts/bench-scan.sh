@@ -3,7 +3,7 @@
 #   scripts/bench-scan.sh CORPUS_DIR [RUNS]
 # CORPUS_DIR comes from ../shared/bench/make_corpus.py (shards/*.jsonl.{gz,zst}, bench.jsonl,
 # labels.jsonl). Prints, as medians of RUNS runs (default 3):
-#   - the C reference `scan -t 2` (full 13-gram probe of a 1M-entry table; zlib for gzip), and
+#   - the C reference `scan -t 2` (full 13-gram probe of a 1M-entry table; ISA-L for gzip), and
 #     contam scan --jobs 2 --no-near (the same job: exact n-grams only)
 #     with the shared benchmarks GSM8K+MATH+MMLU+HumanEval+ARC-C indexed
 #     (about 22,000 items): MB/s of the scan phase (contam reports it apart from the index build)
@@ -34,7 +34,7 @@ for codec in gz zst; do
   c_rates=() c_walls=() k_rates=() k_walls=()
   for _ in $(seq "$runs"); do
     if [[ -n "$scan" ]]; then
-      z=(); [[ $codec == gz ]] && z=(-z zlib)
+      z=()  # ISA-L for gzip on both sides (contam's default); --inflate zlib vs -z zlib compares zlib
       t0=$(date +%s.%N)
       rate=$("$scan" -b "$corpus/bench.jsonl" -t 2 "${z[@]}" "${shards[@]}" 2>&1 | grep -o 'MBps=[0-9.]*' | cut -d= -f2)
       c_walls+=("$(echo "$(date +%s.%N) - $t0" | bc -l)"); c_rates+=("$rate")

@@ -30,8 +30,11 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 if [[ " $tools " == *" dolma "* && ! -x $dolma/bin/dolma ]]; then
   python3 -m venv "$dolma"
-  "$dolma/bin/pip" install -q dolma==1.2.1
+  # s3fs 2023.6.0 (a dolma pin) needs the botocore of boto3 1.26; unpinned, pip backtracks for many minutes.
+  "$dolma/bin/pip" install -q dolma==1.2.1 "boto3==1.26.161" "numpy<2"
 fi
+# The dolma driver runs dolma from the bench folder's own .venv-dolma.
+[[ -e $shared/.venv-dolma ]] || ln -s "$dolma" "$shared/.venv-dolma"
 if [[ -z $corpus ]]; then
   corpus=$here/data/c40m
   [[ -f $corpus/manifest.json ]] || "$venv/bin/python" "$shared/make_corpus.py" --name c40m --out "$corpus" --total-mb 40 --shards 4 --jobs 2
