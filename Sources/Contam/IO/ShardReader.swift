@@ -154,8 +154,7 @@ public final class ShardReader {
       }
       counts.codec = Codec.detect(head)
       switch counts.codec {
-      case .gzip:
-        source = options.inflater == .isal ? IsalGzipDecompressor(source: file) : try GzipDecompressor(source: file)
+      case .gzip: source = try GzipDecompressor(source: file, inflater: options.inflater)
       case .zstd: source = try ZstdDecompressor(source: file)
       case .none: source = file
       }

@@ -75,13 +75,7 @@ extension _ScanWorker {
     // One finding per item and document: the best of its targets.
     for (item, evidence) in scratch.best {
       partial.nearDocuments[item, default: 0] += 1
-      var list = partial.near[item, default: []]
-      list.append(evidence)
-      if list.count > configuration.evidencePerItem * 2 {
-        list.sort { $0.ranksBefore($1) }
-        list.removeLast(list.count - configuration.evidencePerItem)
-      }
-      partial.near[item] = list
+      _keepBest(&partial.near[item, default: []], evidence, limit: configuration.evidencePerItem)
     }
   }
 

@@ -248,6 +248,25 @@ enum _Bits {
   }
 }
 
+/// Evidence kinds ranked by a total order (so the kept best few never depend on thread timing).
+protocol _Ranked {
+  func ranksBefore(_ other: Self) -> Bool
+}
+
+extension Evidence: _Ranked {}
+extension NearDuplicateEvidence: _Ranked {}
+
+/// Adds `new` to a shard's evidence list, keeping it short: past twice `limit` entries, only
+/// the best `limit` by the total order stay. The best `limit` of a set do not depend on the
+/// order things were added, so the result is the same for any thread count.
+func _keepBest<E: _Ranked>(_ list: inout [E], _ new: E, limit: Int) {
+  list.append(new)
+  if list.count > limit * 2 {
+    list.sort { $0.ranksBefore($1) }
+    list.removeLast(list.count - limit)
+  }
+}
+
 /// One shard's contribution (stored as JSON in a work directory to resume a run).
 struct _ShardPartial: Sendable, Codable {
   var figures: CorpusStatistics.ShardFigures
@@ -445,14 +464,7 @@ struct _ScanWorker {
         snippet: snippet, coverage: Double(matched) / Double(max(1, index.informativeTokens[item])), longestRun: _Bits.longestRun(marks, count: length),
         matchedTokens: matched,
         answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart) })
-      // Keep a shard's best few: the same total order as the final ranking.
-      var list = partial.evidence[item, default: []]
-      list.append(evidence)
-      if list.count > configuration.evidencePerItem * 2 {
-        list.sort { $0.ranksBefore($1) }
-        list.removeLast(list.count - configuration.evidencePerItem)
-      }
-      partial.evidence[item] = list
+      _keepBest(&partial.evidence[item, default: []], evidence, limit: configuration.evidencePerItem)
       i = j
     }
   }
