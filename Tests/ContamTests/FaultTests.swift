@@ -53,7 +53,7 @@ struct FaultTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path).isEmpty, "no half-written or temporary file")
     // The CLI says so and exits 4, on a disk with about 2 KiB left.
     let filler = mountPoint.appendingPathComponent("filler").path
-    FileManager.default.createFile(atPath: filler, contents: Data(count: 62 * 1024))
+    #expect(FileManager.default.createFile(atPath: filler, contents: Data(count: 62 * 1024)))
     let samples = TestData.packageRoot.appendingPathComponent("corpora-samples").path
     let run = try Tool.execute(
       TestData.contamExecutable,
