@@ -4,7 +4,7 @@
 # CORPUS_DIR holds shards/*.jsonl.gz and shards/*.jsonl.zst, e.g. made by
 #   python3 ../shared/bench/make_corpus.py --name c300m --out /tmp/c300m --total-mb 300 --shards 8
 # Prints the median wall time of RUNS runs (default 3) and MB/s of uncompressed JSONL for:
-# zcat, zstd -dc, the C reference scan at the tokenize stage (scan -m 2 -z zlib, built from
+# zcat, zstd -dc, the C reference scan at the tokenize stage (scan -m 2, ISA-L and zlib, built from
 # ../shared/bench/limits/scan.c if gcc and the libraries are there), and contam stats --jobs 1/2.
 # Then peak memory of contam stats for one shard and for a shard 8 times larger (concatenated
 # gzip members), which should be about equal.
@@ -45,22 +45,25 @@ measure() { # label, command...
 echo "corpus: $corpus, $(( bytes / 1000000 )) MB uncompressed JSONL, ${#gz[@]} shards; median of $runs runs"
 measure "zcat (gzip)" zcat "${gz[@]}"
 measure "zstd -dc" zstd -dcq "${zst[@]}"
+[[ -n "$scan" ]] && measure "C scan -m 2 -t 1 (gzip, ISA-L)" "$scan" -b "$work/bench.jsonl" -t 1 -m 2 "${gz[@]}"
 [[ -n "$scan" ]] && measure "C scan -m 2 -z zlib -t 1 (gzip)" "$scan" -b "$work/bench.jsonl" -t 1 -m 2 -z zlib "${gz[@]}"
 [[ -n "$scan" ]] && measure "C scan -m 2 -t 1 (zstd)" "$scan" -b "$work/bench.jsonl" -t 1 -m 2 "${zst[@]}"
-measure "contam stats --jobs 1 (gzip)" "$contam" stats --jobs 1 "${gz[@]}"
-measure "contam stats --jobs 2 (gzip)" "$contam" stats --jobs 2 "${gz[@]}"
+measure "contam stats --jobs 1 (gzip, ISA-L)" "$contam" stats --jobs 1 "${gz[@]}"
+measure "contam stats --jobs 1 --inflate zlib" "$contam" stats --jobs 1 --inflate zlib "${gz[@]}"
+measure "contam stats --jobs 2 (gzip, ISA-L)" "$contam" stats --jobs 2 "${gz[@]}"
 measure "contam stats --jobs 1 (zstd)" "$contam" stats --jobs 1 "${zst[@]}"
 measure "contam stats --jobs 2 (zstd)" "$contam" stats --jobs 2 "${zst[@]}"
 
 t() { cat "$work/$(echo "$1" | tr -c 'a-zA-Z0-9' _)"; }
 echo
 if [[ -n "$scan" ]]; then
-  printf 'contam --jobs 1 / C scan -m 2, gzip zlib: %.2f\n' "$(echo "$(t 'C scan -m 2 -z zlib -t 1 (gzip)') / $(t 'contam stats --jobs 1 (gzip)')" | bc -l)"
+  printf 'contam --jobs 1 / C scan -m 2, gzip ISA-L: %.2f\n' "$(echo "$(t 'C scan -m 2 -t 1 (gzip, ISA-L)') / $(t 'contam stats --jobs 1 (gzip, ISA-L)')" | bc -l)"
+  printf 'contam --jobs 1 / C scan -m 2, gzip zlib:  %.2f\n' "$(echo "$(t 'C scan -m 2 -z zlib -t 1 (gzip)') / $(t 'contam stats --jobs 1 --inflate zlib')" | bc -l)"
   printf 'contam --jobs 1 / C scan -m 2, zstd:      %.2f\n' "$(echo "$(t 'C scan -m 2 -t 1 (zstd)') / $(t 'contam stats --jobs 1 (zstd)')" | bc -l)"
 fi
-printf 'contam --jobs 2 / --jobs 1, gzip:         %.2f\n' "$(echo "$(t 'contam stats --jobs 1 (gzip)') / $(t 'contam stats --jobs 2 (gzip)')" | bc -l)"
+printf 'contam --jobs 2 / --jobs 1, gzip:         %.2f\n' "$(echo "$(t 'contam stats --jobs 1 (gzip, ISA-L)') / $(t 'contam stats --jobs 2 (gzip, ISA-L)')" | bc -l)"
 printf 'contam --jobs 2 / --jobs 1, zstd:         %.2f\n' "$(echo "$(t 'contam stats --jobs 1 (zstd)') / $(t 'contam stats --jobs 2 (zstd)')" | bc -l)"
-printf 'contam --jobs 1 / zcat:                   %.2f\n' "$(echo "$(t 'zcat (gzip)') / $(t 'contam stats --jobs 1 (gzip)')" | bc -l)"
+printf 'contam --jobs 1 / zcat:                   %.2f\n' "$(echo "$(t 'zcat (gzip)') / $(t 'contam stats --jobs 1 (gzip, ISA-L)')" | bc -l)"
 
 echo
 one="${gz[0]}"
