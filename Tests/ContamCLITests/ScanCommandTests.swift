@@ -43,6 +43,8 @@ struct ScanCommandTests {
     #expect(flagged.map { $0.evidence.first?.line } == [11, 51, 91, 151, 181])
     #expect(flagged.allSatisfy { $0.parts.first { $0.part == "question" }?.coverage == 1.0 })
     #expect(flagged.first?.evidence.first?.documentID == "web-11")
+    // The ARC copy states its answer as the option's text: it agrees.
+    #expect(flagged.last?.evidence.first?.answer?.agreement == .same)
     #expect(result.summary.map(\.items) == [40, 30, 20])
     // The same bytes for any --jobs.
     let out1 = fixture.url("one.json").path

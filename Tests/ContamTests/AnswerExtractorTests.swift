@@ -47,6 +47,10 @@ struct AnswerExtractorTests {
     #expect(check(b, "Q ... A. 0 B. 4 C. 2 D. 6\nAnswer: B").agreement == .same)
     #expect(check(b, "The correct answer is (C).").agreement == .different)
     #expect(check(b, "No letter given.").agreement == .none)
+    // The option's text instead of its letter (as in corpora-samples/PLANTED.md's ARC copy).
+    let light = ItemAnswer(value: "Light energy is converted to chemical energy.", choice: "B")
+    #expect(check(light, "Which step signals the beginning? Answer: light energy is converted to chemical energy. More.").agreement == .same)
+    #expect(check(light, "Which step signals the beginning? Answer: Chemical energy is absorbed through the roots.").agreement == .different)
   }
 
   @Test func normalization() {

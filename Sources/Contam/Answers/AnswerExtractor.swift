@@ -4,7 +4,8 @@ import Foundation
 ///
 /// The first of these after the match start (within ``searchBytes``) is the document's answer:
 /// `\boxed{…}`, `#### value` (GSM8K style: the next word), `answer is value` / `Answer: value`. For
-/// multiple-choice items only an option letter counts (`Answer: B`, `answer is (B)`). Values
+/// multiple-choice items an option letter (`Answer: B`, `answer is (B)`), or else the text after
+/// "Answer:", which agrees when it begins with the correct option's text. Values
 /// compare after ``normalize(_:)``, and numerically when both read as numbers.
 public enum AnswerExtractor {
   /// How far past the match start the answer is looked for.
@@ -15,9 +16,14 @@ public enum AnswerExtractor {
     let end = min(text.count, start + searchBytes)
     let region = String(decoding: UnsafeRawBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
     if let letter = expected.choice {
-      let found = statedChoice(in: region)
-      return AnswerCheck(
-        agreement: found == nil ? .none : found == letter ? .same : .different, expected: letter, found: found)
+      if let found = statedChoice(in: region) {
+        return AnswerCheck(agreement: found == letter ? .same : .different, expected: letter, found: found)
+      }
+      // No letter: the option's text after "answer is" / "Answer:" counts too.
+      guard let stated = statedLine(in: region) else { return AnswerCheck(agreement: .none, expected: letter, found: nil) }
+      let option = comparable(expected.value)
+      let said = comparable(stated)
+      return AnswerCheck(agreement: !option.isEmpty && said.hasPrefix(option) ? .same : .different, expected: letter, found: stated)
     }
     let want = normalize(expected.value)
     guard let stated = statedValue(in: region) else { return AnswerCheck(agreement: .none, expected: want, found: nil) }
@@ -55,6 +61,18 @@ public enum AnswerExtractor {
       return nil
     }
     return String(letter).uppercased()
+  }
+
+  /// The rest of the line after the first "answer is" / "answer:".
+  static func statedLine(in text: String) -> String? {
+    guard let range = text.range(of: #"(?i)\banswer\s*(is|:)\s*"#, options: .regularExpression) else { return nil }
+    let rest = text[range.upperBound...].prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces)
+    return rest.isEmpty ? nil : rest
+  }
+
+  /// Lower-cased letters and digits only, for comparing option texts.
+  static func comparable(_ text: String) -> String {
+    String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
   }
 
   /// The comparable form of an answer: no spaces, dollars, `\left`/`\right`, `\!`, `\,`,
