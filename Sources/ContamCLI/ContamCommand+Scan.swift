@@ -79,10 +79,10 @@ extension ContamCommand {
     var nearContainment = 0.5
 
     @Option(help: ArgumentHelp("MinHash scheme: one-permutation (fast, densified) or classic (k hash functions).", valueName: "scheme"))
-    var minhash = "one-permutation"
+    var minhash: MinHasher.Scheme = .onePermutation
 
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit with status 1 when an item has this verdict or worse: contaminated, partial or never.", valueName: "verdict"))
-    var failOn = "contaminated"
+    var failOn: FailOn = .contaminated
 
     @Option(help: ArgumentHelp("Write the overlap certificate (JSON) here: written to a temporary file, then renamed into place.", valueName: "file"))
     var out: String?
@@ -112,22 +112,25 @@ extension ContamCommand {
       guard !benchmarks.isEmpty else { throw ValidationError("Give at least one --benchmark NAME=PATH.") }
       guard (1...64).contains(ngram) else { throw ValidationError("--ngram must be in 1...64.") }
       guard minTokens >= 1 else { throw ValidationError("--min-tokens must be at least 1.") }
-      guard ["contaminated", "partial", "never"].contains(failOn) else { throw ValidationError("--fail-on takes contaminated, partial or never.") }
+      guard maxItemsPerNGram >= 1 else { throw ValidationError("--max-items-per-ngram must be at least 1.") }
+      guard (0...1).contains(contaminated), (0...1).contains(partial) else {
+        throw ValidationError("--contaminated and --partial are fractions in 0...1.")
+      }
+      guard nearContainment > 0, nearContainment <= 1 else { throw ValidationError("--near-containment must be in (0, 1].") }
       guard partial <= contaminated else { throw ValidationError("--partial must not exceed --contaminated.") }
       guard !(noExact && noNear) else { throw ValidationError("--no-exact and --no-near leave nothing to do.") }
       if let partition { _ = try Self.parsePartition(partition) }
-      guard MinHasher.Scheme(rawValue: minhash) != nil else { throw ValidationError("--minhash takes one-permutation or classic.") }
       guard (1...16).contains(shingle), (1...64).contains(signatureSize), vote > 0, vote <= 1 else {
         throw ValidationError("--shingle must be in 1...16, --signature-size in 1...64 and --vote in (0, 1].")
       }
     }
 
-    static func parsePartition(_ text: String) throws -> ScanResult.Partition {
+    static func parsePartition(_ text: String) throws -> Certificate.Partition {
       let parts = text.split(separator: "/")
       guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
         throw ValidationError("--partition takes i/N with 1 <= i <= N, got '\(text)'.")
       }
-      return ScanResult.Partition(index: i, count: n)
+      return Certificate.Partition(index: i, count: n)
     }
 
     func format(for name: String, path: String) throws -> BenchmarkFormat {
@@ -148,7 +151,7 @@ extension ContamCommand {
     func run() throws {
       let terminal = Terminal.shared
       var items: [BenchmarkItem] = []
-      var inputs: [ScanResult.BenchmarkInput] = []
+      var inputs: [Certificate.BenchmarkInput] = []
       for spec in benchmarks {
         let pair = spec.split(separator: "=", maxSplits: 1).map(String.init)
         guard pair.count == 2 else { throw ValidationError("--benchmark takes NAME=PATH, got '\(spec)'.") }
@@ -157,7 +160,7 @@ extension ContamCommand {
           let loaded = try BenchmarkLoader.loadWithFiles(name: pair[0], path: pair[1], format: benchmarkFormat)
           items += loaded.items
           inputs.append(
-            ScanResult.BenchmarkInput(
+            Certificate.BenchmarkInput(
               name: pair[0], path: pair[1], items: loaded.items.count, format: benchmarkFormat, files: loaded.files))
         } catch let error as ContamError {
           terminal.line("contam: \(error)")
@@ -176,10 +179,7 @@ extension ContamCommand {
       configuration.contaminatedThreshold = contaminated
       configuration.partialThreshold = partial
       configuration.exact = !noExact
-      configuration.reader.format = corpus.format.rawValue
-      configuration.reader.textField = corpus.textField
-      configuration.reader.idField = corpus.idField
-      configuration.reader.maxLineBytes = corpus.maxLineBytes
+      configuration.reader = corpus.readerParameters
       let signingKey: Curve25519.Signing.PrivateKey?
       do {
         signingKey = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
@@ -195,12 +195,18 @@ extension ContamCommand {
         near.signatureSize = signatureSize
         near.voteFraction = vote
         near.containmentThreshold = nearContainment
-        near.scheme = MinHasher.Scheme(rawValue: minhash)!
+        near.scheme = minhash
         configuration.near = near
       }
       let loaded = Date()
-      let index = ItemIndex(items: items, n: ngram, minimumTokens: minTokens, maximumItemsPerNGram: maxItemsPerNGram)
-      let scanner = Scanner(index: index, configuration: configuration, readerOptions: try corpus.readerOptions())
+      let scanner: Contam.Scanner
+      do {
+        scanner = try Contam.Scanner(items: items, configuration: configuration, readerOptions: try corpus.readerOptions())
+      } catch let error as ContamError {
+        terminal.line("contam: \(error)")
+        throw ExitCode.validationFailure
+      }
+      let index = scanner.index
       let indexed = Date()
       var built = "\(Format.count(items.count)) items, \(Format.count(index.keyCount)) distinct \(ngram)-grams (\(index.droppedNGrams.count) dropped as boilerplate)"
       if let near = scanner.nearIndex {
@@ -209,7 +215,7 @@ extension ContamCommand {
       terminal.line("contam: \(built), indexed in \(Format.fixed(indexed.timeIntervalSince(loaded), 2)) s; scanning \(paths.count) shards")
       let limit = corpus.maxMessages
       let count = paths.count
-      let result: ScanResult
+      let result: Certificate
       do {
         let reused = ResumeCounter()
         result = try scanner.run(
@@ -229,9 +235,9 @@ extension ContamCommand {
       terminal.line(
         "contam: scanned \(Format.megabytes(total.decompressedBytes)) MB in \(Format.fixed(scanSeconds, 2)) s (\(Format.fixed(Double(total.decompressedBytes) / 1e6 / max(scanSeconds, 1e-6), 1)) MB/s decompressed, \(corpus.jobs) jobs)")
       if let out {
-        let sealed = try Certificate.seal(result, signingKey: signingKey)
+        let sealed = try result.sealed(signingKey: signingKey)
         do {
-          try AtomicFile.write(try Certificate.encode(sealed), to: out)
+          try AtomicFile.write(try sealed.encoded(), to: out)
         } catch let error as ContamError {
           terminal.line("contam: \(error)")
           throw ExitCode(ContamExit.failed)
@@ -267,7 +273,7 @@ extension ContamCommand {
       printOut(text)
       let lost = total.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }
       if corpus.strict && !lost.isEmpty { throw ExitCode(ContamExit.skippedUnderStrict) }
-      let failing: Set<Verdict> = failOn == "never" ? [] : failOn == "partial" ? [.contaminated, .partial] : [.contaminated]
+      let failing = failOn.failingVerdicts
       if result.items.contains(where: { failing.contains($0.verdict) }) { throw ExitCode(ContamExit.contaminated) }
     }
   }
@@ -280,3 +286,18 @@ final class ResumeCounter: @unchecked Sendable {
   var count: Int { lock.withLock { value } }
   func add() { lock.withLock { value += 1 } }
 }
+
+/// `--fail-on`: the verdicts that make `scan` exit with status 1.
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+  case contaminated, partial, never
+
+  var failingVerdicts: Set<Verdict> {
+    switch self {
+    case .contaminated: return [.contaminated]
+    case .partial: return [.contaminated, .partial]
+    case .never: return []
+    }
+  }
+}
+
+extension MinHasher.Scheme: ExpressibleByArgument {}

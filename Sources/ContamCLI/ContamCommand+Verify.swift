@@ -42,10 +42,10 @@ extension ContamCommand {
 
     func run() throws {
       let terminal = Terminal.shared
-      let cert: ScanResult
+      let cert: Certificate
       let expected: String?
       do {
-        cert = try Certificate.decode(try Data(contentsOf: URL(fileURLWithPath: certificate)))
+        cert = try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: certificate)))
         expected = try publicKey.map { try String(contentsOfFile: $0, encoding: .utf8) }
       } catch {
         terminal.line("contam: cannot read \(certificate): \(error)")
@@ -100,10 +100,10 @@ extension ContamCommand {
     func run() throws {
       let terminal = Terminal.shared
       do {
-        let certificates = try parts.map { try Certificate.decode(try Data(contentsOf: URL(fileURLWithPath: $0))) }
-        let merged = try CertificateMerger.merge(certificates)
+        let certificates = try parts.map { try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let merged = try Certificate.merge(certificates)
         let key = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
-        try AtomicFile.write(try Certificate.encode(try Certificate.seal(merged, signingKey: key)), to: out)
+        try AtomicFile.write(try merged.sealed(signingKey: key).encoded(), to: out)
         printOut("merged \(parts.count) partial certificates into \(out)")
       } catch let error as ContamError {
         terminal.line("contam: cannot merge: \(error.message)")
@@ -146,9 +146,9 @@ extension ContamCommand {
 
     func run() throws {
       let terminal = Terminal.shared
-      let cert: ScanResult
+      let cert: Certificate
       do {
-        cert = try Certificate.decode(try Data(contentsOf: URL(fileURLWithPath: certificate)))
+        cert = try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: certificate)))
       } catch {
         terminal.line("contam: cannot read \(certificate): \(error)")
         throw ExitCode(ContamExit.failed)

@@ -102,7 +102,7 @@ struct BadInputMatrixTests {
       let scan = try Tool.execute(
         contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path])
       #expect(scan.status == 0)
-      let certificate = try Certificate.decode(Data(contentsOf: URL(fileURLWithPath: cert)))
+      let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
       #expect(certificate.corpus.problems[code] == c.count)
     } else {
       #expect(figures.total.problems.isEmpty, "\(figures.total.problems)")
@@ -142,7 +142,7 @@ struct BadInputMatrixTests {
     let cert = fixture.url("cert.json").path
     let run = try Tool.execute(contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path])
     #expect(run.status == 1, "the planted item is contaminated: exit 1")
-    let certificate = try Certificate.decode(Data(contentsOf: URL(fileURLWithPath: cert)))
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
     #expect(certificate.items[0].verdict == .contaminated)
     #expect(certificate.items[0].evidence.first?.line == 3)
     #expect(certificate.corpus.problems == ["not_json": 3, "field_not_string": 1])

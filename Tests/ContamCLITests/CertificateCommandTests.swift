@@ -114,7 +114,7 @@ struct CertificateCommandTests {
     }
     #expect(outcomes == [0, 0, 0, 0])
     let parts = (1...4).map { fixture.url("part-\($0).json").path }
-    let partials = try parts.map { try Certificate.decode(Data(contentsOf: URL(fileURLWithPath: $0))) }
+    let partials = try parts.map { try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: $0))) }
     #expect(partials.map { $0.shards.count } == [2, 2, 2, 2])
     let merged = fixture.url("merged.json").path
     #expect(try Tool.execute(contam, ["merge"] + parts + ["--out", merged]).status == 0)

@@ -36,7 +36,7 @@ struct ScanCommandTests {
     items[0]["verdict"] = "dirty"
     broken["items"] = items
     #expect(SchemaCheck.violations(of: broken, against: schema).count == 2)
-    let result = try JSONDecoder().decode(ScanResult.self, from: data)
+    let result = try JSONDecoder().decode(Certificate.self, from: data)
     // PLANTED.md: GSM8K items 1, 2, 3 and 6 (questions) at lines 11, 51, 91, 151; ARC Mercury_SC_408547 at 181.
     let flagged = result.items.filter { $0.verdict != .clean && $0.verdict != .tooShort }
     #expect(flagged.map(\.id) == ["gsm8k-sample/1", "gsm8k-sample/2", "gsm8k-sample/3", "gsm8k-sample/6", "Mercury_SC_408547"])

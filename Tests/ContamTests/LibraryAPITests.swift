@@ -11,17 +11,16 @@ struct LibraryAPITests {
     let path = samples + "/benchmarks/gsm8k-sample.jsonl"
     // --- as in README.md ---
     let items = try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!)
-    let index = ItemIndex(items: items)
-    let scanner = Scanner(index: index, configuration: ScanConfiguration(), readerOptions: ShardReaderOptions())
+    let scanner = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: ShardReaderOptions())
     let result = try scanner.run(
       benchmarks: [.init(name: "gsm8k", path: path, items: items.count)],
       paths: ShardList.expand([samples + "/shards"]), jobs: 2)
-    let certificate = try Certificate.seal(result)
+    let certificate = try result.sealed()
     // ---
     let flagged = certificate.items.filter { $0.verdict != .clean }.map(\.id)
     #expect(flagged == ["gsm8k-sample/1", "gsm8k-sample/2", "gsm8k-sample/3", "gsm8k-sample/6"])
-    #expect(try Certificate.checkIntegrity(certificate).digestMatches)
-    let reread = try Certificate.decode(try Certificate.encode(certificate))
+    #expect(try certificate.checkIntegrity().digestMatches)
+    let reread = try Certificate(decoding: try certificate.encoded())
     #expect(reread == certificate, "a certificate survives its file form")
   }
 }

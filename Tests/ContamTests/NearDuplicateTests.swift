@@ -29,7 +29,7 @@ struct NearDuplicateTests {
     configuration.near = near
     configuration.exact = exact
     let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
-    return try Scanner(index: ItemIndex(items: items), configuration: configuration, readerOptions: options)
+    return try Scanner(items: items, configuration: configuration, readerOptions: options)
       .scan(paths: paths, jobs: 2).items
   }
 

@@ -23,9 +23,8 @@ struct ScannerTests {
   }
 
   func scan(_ items: [BenchmarkItem], _ paths: [String], jobs: Int = 1) throws -> [ItemResult] {
-    let index = ItemIndex(items: items)
     let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
-    return try Scanner(index: index, configuration: ScanConfiguration(), readerOptions: options).scan(paths: paths, jobs: jobs).items
+    return try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: options).scan(paths: paths, jobs: jobs).items
   }
 
   @Test func exactAndRewrittenCopiesAreFoundWithEvidenceAtTheRightBytes() throws {
@@ -96,10 +95,10 @@ struct ScannerTests {
     let mmlu = try BenchmarkLoader.load(name: "mmlu", path: TestData.path("benchmarks/mmlu/test"), format: BenchmarkFormat.presets["mmlu"]!)
     let target = try #require(mmlu.firstIndex { $0.id == "moral_scenarios/1" })
     let path = try Self.shard(fixture, "m.jsonl.gz", plants: [7: ItemIndex.text(of: mmlu[target])])
-    let index = ItemIndex(items: mmlu)
-    #expect(index.droppedNGrams.first?.items ?? 0 >= 800, "the preamble is dropped as boilerplate")
     let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: nil))
-    let results = try Scanner(index: index, configuration: ScanConfiguration(), readerOptions: options).scan(paths: [path], jobs: 2).items
+    let scanner = try Scanner(items: mmlu, configuration: ScanConfiguration(), readerOptions: options)
+    #expect(scanner.index.droppedNGrams.first?.items ?? 0 >= 800, "the preamble is dropped as boilerplate")
+    let results = try scanner.scan(paths: [path], jobs: 2).items
     #expect(results[target].verdict == .contaminated)
     #expect(results[target].coverage == 1.0)
     #expect(results[target].boilerplateTokens > 10)

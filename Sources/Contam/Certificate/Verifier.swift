@@ -34,10 +34,10 @@ public enum Verifier {
   ///   - jobs: threads for the full re-scan.
   /// - Returns: every check made, passed or not.
   public static func verify(
-    _ certificate: ScanResult, corpusRoots: [String] = [], expectedSigner: String? = nil, full: Bool = false, jobs: Int = 2
+    _ certificate: Certificate, corpusRoots: [String] = [], expectedSigner: String? = nil, full: Bool = false, jobs: Int = 2
   ) throws -> [VerificationCheck] {
     var checks: [VerificationCheck] = []
-    let integrity = try Certificate.checkIntegrity(certificate)
+    let integrity = try certificate.checkIntegrity()
     checks.append(
       .init(
         kind: .digest, subject: certificate.digest ?? "(none)", passed: integrity.digestMatches,
@@ -82,9 +82,7 @@ public enum Verifier {
       return checks
     }
     let p = certificate.parameters
-    let index = ItemIndex(items: items, n: p.n, minimumTokens: p.minimumTokens, maximumItemsPerNGram: p.maximumItemsPerNGram)
-    let scanner = Scanner(index: index, configuration: p, readerOptions: reader)
-    var worker = _ScanWorker(index: index, near: scanner.nearIndex, configuration: p, options: reader)
+    let scanner = try Scanner(items: items, configuration: p, readerOptions: reader)
     for (i, item) in certificate.items.enumerated() {
       let locations = Set(item.evidence.map { EvidenceKey(shard: $0.shard, line: $0.line) }
         + (item.nearDuplicate?.evidence ?? []).map { EvidenceKey(shard: $0.shard, line: $0.line) })
@@ -94,7 +92,7 @@ public enum Verifier {
           checks.append(.init(kind: .evidence, subject: subject, passed: false, message: "shard missing or changed; evidence not re-read"))
           continue
         }
-        guard let partial = try worker.rescan(path: path, shardName: location.shard, line: location.line, reader: reader) else {
+        guard let partial = try scanner.findings(inDocumentAt: location.line, path: path, reportedAs: location.shard) else {
           checks.append(.init(kind: .evidence, subject: subject, passed: false, message: "no document at that line"))
           continue
         }
@@ -170,7 +168,7 @@ public enum Verifier {
     guard let data = FileManager.default.contents(atPath: found) else {
       return (.init(kind: kind, subject: path, passed: false, message: "unreadable at \(found)"), found)
     }
-    let hex = Certificate.hex(Data(SHA256.hash(data: data)))
+    let hex = _Hex.encode(Data(SHA256.hash(data: data)))
     if sha256 == nil {
       return (.init(kind: kind, subject: path, passed: false, message: "no digest recorded (it was unreadable when scanned)"), found)
     }
@@ -181,33 +179,5 @@ public enum Verifier {
         message: same ? "same SHA-256 (\(found))" : "changed: SHA-256 \(hex) (\(data.count) bytes), recorded \(sha256!) (\(bytes) bytes)"),
       found
     )
-  }
-}
-
-extension _ScanWorker {
-  /// Re-runs the scanner's matching on the single document at `line` of `path`, reporting
-  /// evidence under `shardName`. nil when the shard has no document at that line.
-  mutating func rescan(path: String, shardName: String, line: Int, reader options: ShardReaderOptions) throws -> _ShardPartial? {
-    struct Found: Error {}
-    let lineReader = ShardReader(options: options)
-    var partial = _ShardPartial(figures: .empty(shardName))
-    var hit = false
-    do {
-      _ = try lineReader.read(path: path) { document in
-        guard document.line == line else { return }
-        var tokens = storage.buffer
-        tokens.count = 0
-        _ = tokenizer.tokenize(document.text, into: &tokens)
-        storage.buffer = tokens
-        let renamed = Document(
-          shardPath: shardName, line: document.line, lineOffset: document.lineOffset, idBytes: document.idBytes,
-          text: document.text)
-        if configuration.exact { probe(document: renamed, into: &partial) }
-        if let near, let nearScratch { findNearDuplicates(document: renamed, near: near, scratch: nearScratch, into: &partial) }
-        hit = true
-        throw Found()
-      } onProblem: { _ in }
-    } catch is Found {}
-    return hit ? partial : nil
   }
 }

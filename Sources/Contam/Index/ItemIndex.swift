@@ -21,10 +21,28 @@ public final class ItemIndex: @unchecked Sendable {
     public var items: Int
   }
 
+  /// The index's parameters: what a scan records of them comes from here (see
+  /// ``ScanConfiguration/indexParameters``).
+  public struct Parameters: Sendable, Hashable {
+    /// Tokens per n-gram.
+    public var n = 13
+    /// Items shorter than `n` but at least this long are matched on their whole token sequence.
+    public var minimumTokens = 8
+    /// N-grams in more items than this are dropped as boilerplate.
+    public var maximumItemsPerNGram = 10
+    public init(n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10) {
+      self.n = n
+      self.minimumTokens = minimumTokens
+      self.maximumItemsPerNGram = maximumItemsPerNGram
+    }
+  }
+
   public let items: [BenchmarkItem]
-  public let n: Int
+  public let parameters: Parameters
+  public var n: Int { parameters.n }
+  /// `parameters.minimumTokens`, at most `n`.
   public let minimumTokens: Int
-  public let maximumItemsPerNGram: Int
+  public var maximumItemsPerNGram: Int { parameters.maximumItemsPerNGram }
   /// Per item: its token hashes and byte ranges in the concatenated parts text.
   public let itemTokens: [[Token]]
   /// Per item: the token range of each part.
@@ -54,13 +72,19 @@ public final class ItemIndex: @unchecked Sendable {
   /// The text an item is tokenized from: its parts joined by newlines.
   public static func text(of item: BenchmarkItem) -> String { item.parts.map(\.text).joined(separator: "\n") }
 
-  public init(items: [BenchmarkItem], n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10) {
+  /// Tokenizes every item and indexes its n-grams.
+  /// - Parameters:
+  ///   - items: the benchmark items, in the order results are reported.
+  ///   - parameters: n, the short-item minimum and the boilerplate limit.
+  /// - Complexity: O(T log T) for T item tokens (the n-grams are sorted once).
+  public init(items: [BenchmarkItem], parameters: Parameters = Parameters()) {
+    precondition(parameters.n >= 1 && parameters.minimumTokens >= 1 && parameters.maximumItemsPerNGram >= 1)
     self.items = items
     self.answers = items.map(\.answer)
-    self.n = n
-    self.minimumTokens = min(minimumTokens, n)
-    self.maximumItemsPerNGram = maximumItemsPerNGram
-    hasher = NGramHasher(n: n)
+    self.parameters = parameters
+    self.minimumTokens = min(parameters.minimumTokens, parameters.n)
+    let maximumItemsPerNGram = parameters.maximumItemsPerNGram
+    hasher = NGramHasher(n: parameters.n)
     shortHasher = NGramHasher(n: self.minimumTokens)
     let tokenizer = Tokenizer()
     var tokens: [[Token]] = []
@@ -82,7 +106,7 @@ public final class ItemIndex: @unchecked Sendable {
     partRanges = ranges
 
     // All (key, posting) pairs, then grouped by key.
-    let n = self.n
+    let n = parameters.n
     let minimumTokens = self.minimumTokens
     let hasher = self.hasher
     let shortHasher = self.shortHasher
@@ -245,5 +269,16 @@ final class _HashTable: @unchecked Sendable {
       if s.key == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
       slot = (slot + 1) & mask
     }
+  }
+}
+
+extension ItemIndex {
+  /// What scoring needs of item `item`: its parts' token counts and informative tokens.
+  func shape(ofItem item: Int) -> ItemScorer.Shape {
+    ItemScorer.Shape(
+      benchmark: items[item].benchmark, id: items[item].id,
+      parts: zip(items[item].parts, partRanges[item]).map { part, range in
+        (part.name, range.count, _Bits.count(informative[item], in: range))
+      })
   }
 }

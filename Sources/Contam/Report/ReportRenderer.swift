@@ -12,12 +12,12 @@ public enum ReportRenderer {
   }
 
   /// Items with a finding, in certificate order.
-  static func flagged(_ certificate: ScanResult) -> [ItemResult] {
+  static func flagged(_ certificate: Certificate) -> [ItemResult] {
     certificate.items.filter { $0.verdict == .contaminated || $0.verdict == .partial || $0.nearDuplicate != nil }
   }
 
   /// Counts of items by coverage bucket: [0, 0.1), [0.1, 0.2), … [0.9, 1.0].
-  public static func histogram(_ certificate: ScanResult) -> [Int] {
+  public static func histogram(_ certificate: Certificate) -> [Int] {
     var buckets = [Int](repeating: 0, count: 10)
     for item in certificate.items where item.verdict != .tooShort {
       buckets[min(9, Int(item.coverage * 10))] += 1
@@ -49,7 +49,7 @@ public enum ReportRenderer {
   ///   - certificate: the certificate to render.
   ///   - format: Markdown or HTML.
   ///   - items: the benchmark items (to highlight matched words); nil highlights the whole snippet.
-  public static func render(_ certificate: ScanResult, format: Format, items: [BenchmarkItem]? = nil) -> String {
+  public static func render(_ certificate: Certificate, format: Format, items: [BenchmarkItem]? = nil) -> String {
     var tokensByID: [String: Set<UInt64>] = [:]
     if let items {
       let tokenizer = Tokenizer()
@@ -61,7 +61,7 @@ public enum ReportRenderer {
     }
   }
 
-  static func markdown(_ c: ScanResult, tokensByID: [String: Set<UInt64>]?) -> String {
+  static func markdown(_ c: Certificate, tokensByID: [String: Set<UInt64>]?) -> String {
     var out = "# Contam overlap report\n\n"
     out += "Certificate `\(c.digest ?? "unsealed")`, \(c.tool), \(c.format)"
     if let s = c.signature { out += ", signed by `\(s.publicKey)`" }
@@ -125,7 +125,7 @@ public enum ReportRenderer {
     return svg
   }
 
-  static func html(_ c: ScanResult, tokensByID: [String: Set<UInt64>]?) -> String {
+  static func html(_ c: Certificate, tokensByID: [String: Set<UInt64>]?) -> String {
     var out = """
       <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Contam overlap report</title><style>
       body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;color:#222}

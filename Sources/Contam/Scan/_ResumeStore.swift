@@ -29,7 +29,7 @@ struct _ResumeStore: Sendable {
   }
 
   func file(for shard: String) -> String {
-    let name = Certificate.hex(Data(SHA256.hash(data: Data((fingerprint + "\n" + shard).utf8))))
+    let name = _Hex.encode(Data(SHA256.hash(data: Data((fingerprint + "\n" + shard).utf8))))
     return directory + "/shard-" + name + ".json"
   }
 

@@ -2,7 +2,7 @@
 ///
 /// Conformers are specialized into the tokenizer loop, so a sink that only counts costs
 /// nothing beyond the count.
-public protocol TokenSink {
+public protocol TokenSink: ~Copyable {
   /// One token.
   /// - Parameters:
   ///   - hash: XXH3-64 of the token's normalized bytes (see ``Normalizer``).

@@ -30,7 +30,7 @@ public final class Tokenizer {
   /// Tokenizes `text`, handing each token to `sink` in order.
   /// - Returns: the number of tokens and of invalid UTF-8 bytes.
   @inlinable
-  public func tokenize<Sink: TokenSink>(_ text: UnsafeRawBufferPointer, into sink: inout Sink)
+  public func tokenize<Sink: TokenSink & ~Copyable>(_ text: UnsafeRawBufferPointer, into sink: inout Sink)
     -> TokenizeCounts
   {
     var counts = TokenizeCounts()
@@ -140,7 +140,7 @@ struct _Word {
   }
 
   @inlinable @inline(__always)
-  mutating func finish<Sink: TokenSink>(into sink: inout Sink, counts: inout TokenizeCounts) {
+  mutating func finish<Sink: TokenSink & ~Copyable>(into sink: inout Sink, counts: inout TokenizeCounts) {
     guard start >= 0 else { return }
     let hash =
       chunked
@@ -156,7 +156,7 @@ struct _Word {
 
   /// A non-ASCII scalar (or a decoded entity) occupying source bytes `start..<end`.
   @inlinable
-  mutating func scalar<Sink: TokenSink>(
+  mutating func scalar<Sink: TokenSink & ~Copyable>(
     _ value: UInt32, start sourceStart: Int, end sourceEnd: Int, normalizer: Normalizer,
     into sink: inout Sink, counts: inout TokenizeCounts
   ) {
@@ -179,7 +179,7 @@ struct _Word {
   }
 
   @usableFromInline
-  mutating func _scalarAboveBMP<Sink: TokenSink>(
+  mutating func _scalarAboveBMP<Sink: TokenSink & ~Copyable>(
     _ value: UInt32, start sourceStart: Int, end sourceEnd: Int,
     into sink: inout Sink, counts: inout TokenizeCounts
   ) {
@@ -196,7 +196,7 @@ struct _Word {
   }
 
   @inlinable @inline(__always)
-  mutating func apply<Sink: TokenSink>(
+  mutating func apply<Sink: TokenSink & ~Copyable>(
     kind: UInt32, folded: UnsafePointer<UInt8>, count: Int, start sourceStart: Int, end sourceEnd: Int,
     into sink: inout Sink, counts: inout TokenizeCounts
   ) {

@@ -21,7 +21,7 @@ struct CorpusOptions: ParsableArguments {
     help: ArgumentHelp(
       "How shards are cut into documents: auto (per shard: jsonl if the name ends in .jsonl/.ndjson/.json, before .gz/.zst, or the first line starts with '{'; else lines), jsonl (one JSON object per line), lines (plain text, one document per line) or file (plain text, one document per file).",
       valueName: "format"))
-  var format: InputFormat = .auto
+  var format: ReaderParameters.Format = .auto
 
   @Option(
     name: .customLong("max-line-bytes"),
@@ -47,10 +47,6 @@ struct CorpusOptions: ParsableArguments {
     help: ArgumentHelp("Problem messages printed per shard and kind before they are only counted.", valueName: "n"))
   var maxMessages = 5
 
-  enum InputFormat: String, ExpressibleByArgument, CaseIterable {
-    case auto, jsonl, lines, file
-  }
-
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
     guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024.") }
@@ -62,15 +58,18 @@ struct CorpusOptions: ParsableArguments {
     }
   }
 
+  /// The reader parameters these options describe (recorded in certificates).
+  var readerParameters: ReaderParameters {
+    var parameters = ReaderParameters()
+    parameters.format = format
+    parameters.textField = textField
+    parameters.idField = idField
+    parameters.maxLineBytes = maxLineBytes
+    return parameters
+  }
+
   func readerOptions() throws -> ShardReaderOptions {
-    let recordFormat: RecordFormat
-    switch format {
-    case .jsonl: recordFormat = .jsonl(textField: try FieldPath(textField), idField: try idField.map { try FieldPath($0) })
-    case .auto: recordFormat = .auto(textField: try FieldPath(textField), idField: try idField.map { try FieldPath($0) })
-    case .lines: recordFormat = .lines
-    case .file: recordFormat = .wholeFile
-    }
-    return ShardReaderOptions(format: recordFormat, maxLineBytes: maxLineBytes, policy: strict ? .stop : .skip, inflater: inflate)
+    try readerParameters.options(policy: strict ? .stop : .skip, inflater: inflate)
   }
 }
 
@@ -89,3 +88,4 @@ enum ProcessInfoCores {
 #endif
 
 extension ShardReaderOptions.Inflater: ExpressibleByArgument {}
+extension ReaderParameters.Format: ExpressibleByArgument {}

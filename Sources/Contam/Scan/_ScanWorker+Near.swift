@@ -27,7 +27,7 @@ extension _ScanWorker {
   mutating func findNearDuplicates(
     document: Document, near: NearDuplicateIndex, scratch: _NearScratch, into partial: inout _ShardPartial
   ) {
-    let tokens = storage.buffer
+    let tokens = storage.buffer.view
     let k = near.configuration.k
     guard tokens.count >= k else { return }
     let count = tokens.count - k + 1
@@ -118,7 +118,7 @@ extension _ScanWorker {
         last = runEnd
       }
     }
-    let tokens = storage.buffer
+    let tokens = storage.buffer.view
     let byteStart = Int(tokens.starts[first])
     let byteEnd = Int(tokens.ends[last + near.configuration.k - 1])
     let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)

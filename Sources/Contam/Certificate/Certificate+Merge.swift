@@ -1,14 +1,15 @@
-/// Joins the partial certificates of a partitioned run (`contam scan --partition i/N`) into the
-/// certificate a single run over all shards would have written.
-public enum CertificateMerger {
-  /// Merges `parts`.
+/// Joining the partial certificates of a partitioned run (`contam scan --partition i/N`) into
+/// the certificate a single run over all shards would have written.
+extension Certificate {
+  /// Merges `parts` into one certificate (unsealed).
+  /// - Parameter parts: one partial certificate per partition.
   /// - Throws: ``ContamError/Code/invalidArgument`` when a part's digest does not match its
   ///   content, when parts differ in format, tool, parameters or benchmarks (compared with
   ///   their file digests), or when partitions are missing, duplicated or of different counts.
-  public static func merge(_ parts: [ScanResult]) throws -> ScanResult {
+  public static func merge(_ parts: [Certificate]) throws -> Certificate {
     guard let first = parts.first else { throw ContamError(.invalidArgument, "no partial certificates to merge") }
     for (k, part) in parts.enumerated() {
-      guard try Certificate.checkIntegrity(part).digestMatches else {
+      guard try part.checkIntegrity().digestMatches else {
         throw ContamError(.invalidArgument, "part \(k + 1): its digest does not match its content")
       }
       guard part.format == first.format, part.tool == first.tool else {
@@ -51,41 +52,26 @@ public enum CertificateMerger {
     return merged
   }
 
+  /// One item's result from its versions in the parts: the union of their covered tokens,
+  /// all their evidence, scored again by ``ItemScorer``.
   static func mergeItem(_ versions: [ItemResult], parameters: ScanConfiguration) throws -> ItemResult {
-    var item = versions[0]
-    var bits = [UInt64](repeating: 0, count: (item.tokens + 63) / 64)
+    let shape = ItemScorer.Shape(versions[0])
+    var bits = [UInt64](repeating: 0, count: (shape.tokens + 63) / 64)
+    var found = ItemScorer.Found()
     for version in versions {
+      found.evidence += version.evidence
+      found.documents += version.documents
+      if let near = version.nearDuplicate {
+        found.near += near.evidence
+        found.nearDocuments += near.documents
+        found.nearShingles = near.shingles
+      }
       guard let hex = version.coveredTokens else { continue }
-      guard let other = _Bits.fromHex(hex, count: item.tokens) else {
-        throw ContamError(.invalidArgument, "item \(item.benchmark)/\(item.id): malformed coveredTokens")
+      guard let other = _Bits.fromHex(hex, count: shape.tokens) else {
+        throw ContamError(.invalidArgument, "item \(shape.benchmark)/\(shape.id): malformed coveredTokens")
       }
       _Bits.union(&bits, other)
     }
-    let covered = _Bits.count(bits, in: 0..<item.tokens)
-    let judged = item.tokens - item.boilerplateTokens
-    item.coverage = judged == 0 ? 0 : Double(covered) / Double(judged)
-    item.coveredTokens = covered == 0 ? nil : _Bits.hex(bits, count: item.tokens)
-    item.longestRun = _Bits.longestRun(bits, count: item.tokens)
-    item.verdict = parameters.verdict(tokens: judged, coverage: item.coverage)
-    var start = 0
-    for k in item.parts.indices {
-      let part = item.parts[k]
-      let partJudged = part.tokens - part.boilerplateTokens
-      let partCovered = _Bits.count(bits, in: start..<start + part.tokens)
-      item.parts[k].coverage = partJudged == 0 ? 0 : Double(partCovered) / Double(partJudged)
-      start += part.tokens
-    }
-    item.documents = versions.reduce(0) { $0 + $1.documents }
-    item.evidence = Array(versions.flatMap(\.evidence).sorted { $0.ranksBefore($1) }.prefix(parameters.evidencePerItem))
-    let near = versions.compactMap(\.nearDuplicate)
-    if near.isEmpty {
-      item.nearDuplicate = nil
-    } else {
-      item.nearDuplicate = NearDuplicateResult(
-        shingles: near[0].shingles, containment: near.map(\.containment).max() ?? 0,
-        documents: near.reduce(0) { $0 + $1.documents },
-        evidence: Array(near.flatMap(\.evidence).sorted { $0.ranksBefore($1) }.prefix(parameters.evidencePerItem)))
-    }
-    return item
+    return ItemScorer.score(shape, covered: bits, found: found, parameters: parameters)
   }
 }

@@ -19,6 +19,19 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   public var minimumShingles = 8
 
   public init() {}
+
+  /// Checks every parameter's range.
+  /// - Throws: ``ContamError/Code/invalidArgument`` naming the first parameter out of range.
+  public func validate() throws {
+    func check(_ ok: Bool, _ what: String) throws {
+      if !ok { throw ContamError(.invalidArgument, "parameter near.\(what)") }
+    }
+    try check((1...16).contains(k), "k = \(k) is not in 1...16")
+    try check((1...64).contains(signatureSize), "signatureSize = \(signatureSize) is not in 1...64")
+    try check(voteFraction > 0 && voteFraction <= 1, "voteFraction = \(voteFraction) is not in (0, 1]")
+    try check(containmentThreshold > 0 && containmentThreshold <= 1, "containmentThreshold = \(containmentThreshold) is not in (0, 1]")
+    try check(minimumShingles >= 1, "minimumShingles = \(minimumShingles) is below 1")
+  }
 }
 
 /// The items' informative shingle sets and MinHash samples, in one LSH table.

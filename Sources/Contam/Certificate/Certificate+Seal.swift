@@ -1,0 +1,102 @@
+import Crypto
+import Foundation
+
+/// An Ed25519 signature over a certificate's digest.
+public struct CertificateSignature: Sendable, Codable, Hashable {
+  public var algorithm = "ed25519"
+  /// The signer's public key, base64 of its 32 raw bytes.
+  public var publicKey: String
+  /// The signature over the 32 digest bytes, base64.
+  public var value: String
+}
+
+/// Canonical form, digest and signature.
+///
+/// The canonical form is the JSON encoding of the certificate with `digest` and `signature`
+/// removed, keys sorted, no whitespace, slashes unescaped, numbers in Swift's shortest
+/// round-trip form: the same run always gives the same bytes, and decoding then re-encoding
+/// gives them back. The digest is the SHA-256 of those bytes; the signature signs the digest.
+extension Certificate {
+  /// The canonical bytes of this certificate (without its digest and signature).
+  public func canonicalBody() throws -> Data {
+    var body = self
+    body.digest = nil
+    body.signature = nil
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(body)
+  }
+
+  /// The SHA-256 of the canonical body, lowercase hex.
+  public func computeDigest() throws -> String {
+    _Hex.encode(Data(SHA256.hash(data: try canonicalBody())))
+  }
+
+  /// This certificate with its digest set and, with a key, its signature.
+  /// - Parameter signingKey: the key to sign the digest with, if any.
+  public func sealed(signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> Certificate {
+    var sealed = self
+    sealed.signature = nil
+    let digest = try sealed.computeDigest()
+    sealed.digest = digest
+    if let signingKey {
+      let value = try signingKey.signature(for: Data(_Hex.decode(digest)))
+      sealed.signature = CertificateSignature(
+        publicKey: signingKey.publicKey.rawRepresentation.base64EncodedString(), value: value.base64EncodedString())
+    }
+    return sealed
+  }
+
+  /// The file form: keys sorted, indented for people, a final newline.
+  public func encoded() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+    return try encoder.encode(self) + Data("\n".utf8)
+  }
+
+  /// Reads a certificate file's bytes.
+  /// - Throws: `DecodingError` when the bytes are not a certificate.
+  public init(decoding data: Data) throws {
+    self = try JSONDecoder().decode(Certificate.self, from: data)
+  }
+
+  /// What checking a certificate's own integrity found.
+  public struct Integrity: Sendable, Hashable {
+    /// The stored digest equals the digest of the content.
+    public var digestMatches: Bool
+    /// nil when unsigned; else whether the signature verifies with its public key.
+    public var signatureValid: Bool?
+    /// The signer's public key (base64), when signed.
+    public var signer: String?
+  }
+
+  /// Recomputes the digest and checks the signature.
+  public func checkIntegrity() throws -> Integrity {
+    let digest = try computeDigest()
+    let matches = self.digest == digest
+    guard let signature else { return Integrity(digestMatches: matches, signatureValid: nil, signer: nil) }
+    var valid = false
+    if signature.algorithm == "ed25519", let keyData = Data(base64Encoded: signature.publicKey),
+      let value = Data(base64Encoded: signature.value), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyData)
+    {
+      valid = key.isValidSignature(value, for: Data(_Hex.decode(digest)))
+    }
+    return Integrity(digestMatches: matches, signatureValid: valid, signer: signature.publicKey)
+  }
+
+  /// A new signing key: the private key's raw bytes and the public key's, base64.
+  public static func generateKey() -> (privateKey: String, publicKey: String) {
+    let key = Curve25519.Signing.PrivateKey()
+    return (key.rawRepresentation.base64EncodedString(), key.publicKey.rawRepresentation.base64EncodedString())
+  }
+
+  /// Reads a private key written by ``generateKey()`` (base64 text).
+  /// - Parameter text: the key file's text.
+  /// - Throws: ``ContamError/Code/invalidArgument`` when it is not a base64 Ed25519 key.
+  public static func signingKey(fromBase64 text: String) throws -> Curve25519.Signing.PrivateKey {
+    guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+      throw ContamError(.invalidArgument, "the signing key is not base64")
+    }
+    return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+  }
+}

@@ -1,0 +1,58 @@
+extension _ScanWorker {
+  /// The exact pass over one document: every n-gram window probed; per item, the covered
+  /// item tokens and one piece of evidence (the matched region, its scores and answer).
+  mutating func probeExact(document: Document, into partial: inout _ShardPartial) {
+    hits.removeAll(keepingCapacity: true)
+    let tokens = storage.buffer.view
+    let n = index.n
+    var found = hits
+    hits = []
+    probe(index.table, hasher: index.hasher, tokens: tokens) { position, postings in
+      for p in postings { found.append((Int(p.item), Int(p.position), position, n)) }
+    }
+    if index.hasShortItems {
+      let itemTokens = index.itemTokens
+      probe(index.shortTable, hasher: index.shortHasher, tokens: tokens) { position, postings in
+        for p in postings {
+          let item = Int(p.item)
+          let want = itemTokens[item]
+          guard position + want.count <= tokens.count else { continue }
+          if (0..<want.count).allSatisfy({ tokens.hashes[position + $0] == want[$0].hash }) {
+            found.append((item, 0, position, want.count))
+          }
+        }
+      }
+    }
+    hits = found
+    if hits.isEmpty { return }
+    hits.sort { ($0.item, $0.documentPosition) < ($1.item, $1.documentPosition) }
+    var i = 0
+    while i < hits.count {
+      let item = hits[i].item
+      let length = index.itemTokens[item].count
+      var marks = [UInt64](repeating: 0, count: (length + 63) / 64)
+      var byteStart = Int.max
+      var byteEnd = 0
+      var j = i
+      while j < hits.count && hits[j].item == item {
+        let h = hits[j]
+        _Bits.set(&marks, h.itemPosition..<(h.itemPosition + h.length))
+        byteStart = min(byteStart, Int(tokens.starts[h.documentPosition]))
+        byteEnd = max(byteEnd, Int(tokens.ends[h.documentPosition + h.length - 1]))
+        j += 1
+      }
+      let matched = _Bits.count(marks, in: 0..<length)
+      _Bits.union(&partial.coverage[item, default: []], marks)
+      partial.documents[item, default: 0] += 1
+      let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
+      let snippet = String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self)
+      let evidence = Evidence(
+        shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
+        snippet: snippet, coverage: Double(matched) / Double(max(1, index.informativeTokens[item])), longestRun: _Bits.longestRun(marks, count: length),
+        matchedTokens: matched,
+        answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart) })
+      _keepBest(&partial.evidence[item, default: []], evidence, limit: configuration.evidencePerItem)
+      i = j
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import CContamSupport
+import Dispatch
+
+/// A worker's private state: reader, tokenizer, buffers.
+struct _ScanWorker {
+  let index: ItemIndex
+  let near: NearDuplicateIndex?
+  let nearScratch: _NearScratch?
+  let configuration: ScanConfiguration
+  let reader: ShardReader
+  let tokenizer = Tokenizer()
+  let storage = _TokenStorage()
+  /// Window positions whose key passed the prefilter, in the current batch.
+  var candidates = [Int](repeating: 0, count: _ScanWorker.batch)
+  /// Hits of the current document: item, item position, document position, length.
+  var hits: [(item: Int, itemPosition: Int, documentPosition: Int, length: Int)] = []
+
+  init(index: ItemIndex, near: NearDuplicateIndex?, configuration: ScanConfiguration, options: ShardReaderOptions) {
+    self.index = index
+    self.near = near
+    self.nearScratch = near.map { _ in _NearScratch() }
+    self.configuration = configuration
+    self.reader = ShardReader(options: options)
+  }
+
+  /// Scans one shard: every document through ``process(_:into:)``, with the shard's figures.
+  mutating func scan(path: String, onProblem: (ContamError) -> Void) throws -> _ShardPartial {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    var partial = _ShardPartial(figures: .empty(path))
+    var tokenTotal = 0
+    var invalid = 0
+    var textBytes = 0
+    let counts = try reader.read(path: path) { document in
+      let c = process(document, into: &partial)
+      tokenTotal += c.tokens
+      invalid += c.invalidBytes
+      textBytes += document.text.count
+    } onProblem: { onProblem($0) }
+    partial.figures = .init(
+      path: path, counts: counts, textBytes: textBytes, tokens: tokenTotal, invalidUTF8Bytes: invalid,
+      seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    return partial
+  }
+
+  /// The per-document step, the same for a scan and for re-reading one evidence location:
+  /// tokenize, probe the exact index, search near duplicates.
+  @discardableResult
+  mutating func process(_ document: Document, into partial: inout _ShardPartial) -> TokenizeCounts {
+    storage.buffer.removeAll()
+    let counts = tokenizer.tokenize(document.text, into: &storage.buffer)
+    if configuration.exact { probeExact(document: document, into: &partial) }
+    if let near, let nearScratch { findNearDuplicates(document: document, near: near, scratch: nearScratch, into: &partial) }
+    return counts
+  }
+
+  /// Re-runs ``process(_:into:)`` on the single document at `line` of `path`, reporting its
+  /// evidence under `shardName`. nil when the shard has no document at that line.
+  mutating func rescan(path: String, shardName: String, line: Int) throws -> _ShardPartial? {
+    struct Found: Error {}
+    var partial = _ShardPartial(figures: .empty(shardName))
+    var hit = false
+    do {
+      _ = try reader.read(path: path) { document in
+        guard document.line == line else { return }
+        let renamed = Document(
+          shardPath: shardName, line: document.line, lineOffset: document.lineOffset, idBytes: document.idBytes,
+          text: document.text)
+        process(renamed, into: &partial)
+        hit = true
+        throw Found()
+      } onProblem: { _ in }
+    } catch is Found {}
+    return hit ? partial : nil
+  }
+
+  /// Keys probed per batch: their filter words are prefetched together, then the slots of
+  /// those that pass the filter, so the cache misses overlap instead of queueing.
+  static let batch = 32
+
+  /// Calls `body(windowPosition, postings)` for every window whose key is in `table`.
+  @inline(__always)
+  mutating func probe(
+    _ table: _HashTable, hasher: NGramHasher, tokens: _TokenView,
+    _ body: (Int, UnsafeBufferPointer<ItemIndex.Posting>) -> Void
+  ) {
+    let windows = tokens.count - hasher.n + 1
+    guard windows > 0 else { return }
+    let keys = tokens.keys
+    hasher.forEachHash(of: UnsafeBufferPointer(start: tokens.hashes, count: tokens.count)) { position, key in
+      keys[position] = key
+    }
+    candidates.withUnsafeMutableBufferPointer { candidates in
+      var i = 0
+      while i < windows {
+        let end = min(i + Self.batch, windows)
+        for k in i..<end { CContamSupport_prefetch(table.filterWord(keys[k])) }
+        var found = 0
+        for k in i..<end where table.mayContain(keys[k]) {
+          candidates[found] = k
+          found += 1
+          CContamSupport_prefetch(table.firstSlot(keys[k]))
+        }
+        for c in 0..<found {
+          let k = candidates[c]
+          let postings = table.lookup(keys[k])
+          if postings.count > 0 { body(k, postings) }
+        }
+        i = end
+      }
+    }
+  }
+}

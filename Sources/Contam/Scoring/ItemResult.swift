@@ -1,0 +1,24 @@
+/// The result for one item.
+public struct ItemResult: Sendable, Codable, Hashable {
+  public var benchmark: String
+  public var id: String
+  public var verdict: Verdict
+  public var tokens: Int
+  /// Tokens that occur only inside n-grams dropped as boilerplate: no match can cover them,
+  /// so they are left out of `coverage` (and of the too-short test).
+  public var boilerplateTokens: Int
+  /// Fraction of the item's informative tokens (`tokens - boilerplateTokens`) inside n-grams
+  /// found anywhere in the corpus.
+  public var coverage: Double
+  /// Which item tokens were covered, as hex bytes (bit t is bit t % 8 of byte t / 8); absent
+  /// when none was. Lets partial certificates merge into exactly the coverage of one run.
+  public var coveredTokens: String?
+  public var longestRun: Int
+  public var parts: [PartScore]
+  /// Documents that contributed, best first (at most ``ScanConfiguration/evidencePerItem``).
+  public var evidence: [Evidence]
+  /// Documents with any match.
+  public var documents: Int
+  /// The near-duplicate finding, when near-duplicate search is on and found one.
+  public var nearDuplicate: NearDuplicateResult?
+}

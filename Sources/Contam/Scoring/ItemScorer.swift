@@ -1,0 +1,79 @@
+/// The one place that turns what was found for an item into its scores and verdict: the scan,
+/// the merge of partial certificates and `verify` all score through ``score(_:covered:found:parameters:)``.
+enum ItemScorer {
+  /// What scoring needs to know of an item besides what was found: its name, token counts
+  /// and the informative (non-boilerplate) tokens of each part. The scan takes it from the
+  /// index; a merge takes it from a certificate's item.
+  struct Shape {
+    var benchmark: String
+    var id: String
+    var parts: [(name: String, tokens: Int, informative: Int)]
+
+    var tokens: Int { parts.reduce(0) { $0 + $1.tokens } }
+    var informative: Int { parts.reduce(0) { $0 + $1.informative } }
+
+    /// The shape recorded in a certificate's item.
+    init(_ item: ItemResult) {
+      benchmark = item.benchmark
+      id = item.id
+      parts = item.parts.map { ($0.part, $0.tokens, $0.tokens - $0.boilerplateTokens) }
+    }
+
+    init(benchmark: String, id: String, parts: [(name: String, tokens: Int, informative: Int)]) {
+      self.benchmark = benchmark
+      self.id = id
+      self.parts = parts
+    }
+  }
+
+  /// Everything found for one item, over all shards (or all parts of a partitioned run).
+  struct Found {
+    /// Evidence from every shard, in any order.
+    var evidence: [Evidence] = []
+    /// Documents with any exact match.
+    var documents = 0
+    /// Near-duplicate evidence from every shard, in any order.
+    var near: [NearDuplicateEvidence] = []
+    /// Documents with a near-duplicate span.
+    var nearDocuments = 0
+    /// The item's distinct informative shingles (reported with a near finding).
+    var nearShingles = 0
+  }
+
+  /// The item's result: coverage over its informative tokens, per part, the longest run, the
+  /// verdict from ``ScanConfiguration/verdict(tokens:coverage:)``, and the best evidence.
+  /// - Parameters:
+  ///   - shape: the item's parts and token counts.
+  ///   - covered: one bit per item token covered by a corpus n-gram (may be empty).
+  ///   - found: evidence and counts.
+  ///   - parameters: thresholds and how much evidence to keep.
+  static func score(_ shape: Shape, covered: [UInt64], found: Found, parameters: ScanConfiguration) -> ItemResult {
+    let tokens = shape.tokens
+    let judged = shape.informative
+    // Covered tokens all lie in kept n-grams, so they are all informative.
+    let coveredCount = _Bits.count(covered, in: 0..<tokens)
+    let coverage = judged == 0 ? 0 : Double(coveredCount) / Double(judged)
+    var parts: [PartScore] = []
+    var start = 0
+    for part in shape.parts {
+      let inPart = _Bits.count(covered, in: start..<start + part.tokens)
+      parts.append(
+        PartScore(
+          part: part.name, tokens: part.tokens, boilerplateTokens: part.tokens - part.informative,
+          coverage: part.informative == 0 ? 0 : Double(inPart) / Double(part.informative)))
+      start += part.tokens
+    }
+    let keep = parameters.evidencePerItem
+    return ItemResult(
+      benchmark: shape.benchmark, id: shape.id, verdict: parameters.verdict(tokens: judged, coverage: coverage),
+      tokens: tokens, boilerplateTokens: tokens - judged, coverage: coverage,
+      coveredTokens: coveredCount == 0 ? nil : _Bits.hex(covered, count: tokens),
+      longestRun: _Bits.longestRun(covered, count: tokens), parts: parts,
+      evidence: Array(found.evidence.sorted { $0.ranksBefore($1) }.prefix(keep)), documents: found.documents,
+      nearDuplicate: found.near.isEmpty
+        ? nil
+        : NearDuplicateResult(
+          shingles: found.nearShingles, containment: found.near.map(\.containment).max() ?? 0,
+          documents: found.nearDocuments, evidence: Array(found.near.sorted { $0.ranksBefore($1) }.prefix(keep))))
+  }
+}
