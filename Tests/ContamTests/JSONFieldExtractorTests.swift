@@ -1,4 +1,4 @@
-import Contam
+@_spi(Testing) import Contam
 import Foundation
 import Testing
 import _ContamTestSupport

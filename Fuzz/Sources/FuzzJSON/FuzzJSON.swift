@@ -1,4 +1,4 @@
-import Contam
+@_spi(Testing) import Contam
 
 /// The JSON field extractor and string decoder on arbitrary bytes: no crash, and a found
 /// string's range lies inside the line and decodes to no more bytes than it has.

@@ -165,19 +165,32 @@ public enum Verifier {
     guard let found = locate(path, roots: roots) else {
       return (.init(kind: kind, subject: path, passed: false, message: "missing"), nil)
     }
-    guard let data = FileManager.default.contents(atPath: found) else {
-      return (.init(kind: kind, subject: path, passed: false, message: "unreadable at \(found)"), found)
-    }
-    let hex = _Hex.encode(Data(SHA256.hash(data: data)))
-    if sha256 == nil {
+    guard let recorded = sha256 else {
       return (.init(kind: kind, subject: path, passed: false, message: "no digest recorded (it was unreadable when scanned)"), found)
     }
-    let same = hex == sha256 && data.count == bytes
+    guard let (hex, size) = try? streamedDigest(of: found) else {
+      return (.init(kind: kind, subject: path, passed: false, message: "unreadable at \(found)"), found)
+    }
+    let same = hex == recorded && size == bytes
     return (
       .init(
         kind: kind, subject: path, passed: same,
-        message: same ? "same SHA-256 (\(found))" : "changed: SHA-256 \(hex) (\(data.count) bytes), recorded \(sha256!) (\(bytes) bytes)"),
+        message: same ? "same SHA-256 (\(found))" : "changed: SHA-256 \(hex) (\(size) bytes), recorded \(recorded) (\(bytes) bytes)"),
       found
     )
   }
+
+  /// SHA-256 (hex) and size of the file at `path`, read in 1 MiB pieces (never whole).
+  static func streamedDigest(of path: String) throws -> (String, Int) {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw ContamError(.unreadableFile, path: path, "cannot open") }
+    defer { try? handle.close() }
+    let hash = SHA256Stream()
+    var size = 0
+    while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty {
+      size += piece.count
+      piece.withUnsafeBytes { hash.update($0) }
+    }
+    return (hash.finalizeHex(), size)
+  }
 }
+

@@ -3,7 +3,7 @@ import Synchronization
 
 /// Runs work over shards on a pool of threads, one shard at a time per worker, and returns
 /// the results in shard order, so the outcome never depends on the number of threads.
-public enum ShardPool {
+package enum ShardPool {
   /// Calls `work(worker, index)` for every index in `0..<count` on `jobs` threads.
   /// - Parameters:
   ///   - count: the number of shards.
@@ -11,7 +11,7 @@ public enum ShardPool {
   ///   - makeWorker: builds one worker's private state (readers, tokenizers, buffers).
   ///   - work: processes one shard with that state.
   /// - Returns: one result per index, in index order.
-  public static func run<Worker, Output: Sendable>(
+  package static func run<Worker, Output: Sendable>(
     count: Int, jobs: Int, makeWorker: @Sendable () -> Worker,
     work: @Sendable (inout Worker, Int) throws -> Output
   ) -> [Result<Output, any Error>] {

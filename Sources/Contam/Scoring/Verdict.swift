@@ -5,7 +5,16 @@ public enum Verdict: String, Sendable, Codable, CaseIterable, Comparable {
   case tooShort = "too_short"
 
   public static func < (a: Verdict, b: Verdict) -> Bool {
-    let order: [Verdict] = [.contaminated, .partial, .clean, .tooShort]
-    return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+    a.rank < b.rank
+  }
+
+  /// Worst first: contaminated, partial, clean, too short.
+  private var rank: Int {
+    switch self {
+    case .contaminated: return 0
+    case .partial: return 1
+    case .clean: return 2
+    case .tooShort: return 3
+    }
   }
 }

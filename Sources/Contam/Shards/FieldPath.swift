@@ -15,6 +15,15 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Codable {
     self.keyBytes = keys.map { Array($0.utf8) }
   }
 
+  /// A path of keys already known to be non-empty.
+  private init(validKeys keys: [String]) {
+    self.keys = keys
+    self.keyBytes = keys.map { Array($0.utf8) }
+  }
+
+  /// The field `text`, where most corpora keep a document's text.
+  public static let text = FieldPath(validKeys: ["text"])
+
   public var description: String { keys.joined(separator: ".") }
 
   public init(from decoder: any Decoder) throws {

@@ -8,7 +8,7 @@
 ///
 /// Leniency, stated: control characters inside strings are accepted (real dumps carry raw
 /// tabs), and escapes are only checked in the strings that are decoded.
-public struct JSONFieldExtractor {
+@_spi(Testing) public struct JSONFieldExtractor {
   /// What the path holds.
   public enum Value: Equatable {
     /// A string: the body between the quotes, `[start, end)`, and whether it has escapes.

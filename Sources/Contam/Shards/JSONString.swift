@@ -1,5 +1,5 @@
 /// Decoding of JSON string bodies.
-public enum JSONString {
+@_spi(Testing) public enum JSONString {
   /// The byte written for a lone UTF-16 surrogate (`\ud800` with no partner) or a bad escape:
   /// 0xFF is never valid UTF-8, so the tokenizer counts it as an invalid byte and a separator.
   public static let invalidMarker: UInt8 = 0xFF

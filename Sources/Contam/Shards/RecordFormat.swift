@@ -14,10 +14,7 @@ public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
   case auto(textField: FieldPath, idField: FieldPath?)
 
   /// JSONL with the text in `text` and no id.
-  public static var defaultJSONL: RecordFormat {
-    // Safe: "text" is a valid path.
-    .jsonl(textField: try! FieldPath("text"), idField: nil)
-  }
+  public static var defaultJSONL: RecordFormat { .jsonl(textField: .text, idField: nil) }
 
   public var description: String {
     switch self {

@@ -346,7 +346,8 @@ public final class ShardReader {
         try report(ContamError(.emptyLine, path: path, line: number, offset: offset, "blank line"))
         return
       }
-      switch textExtractor!.extract(line) {
+      if textExtractor == nil { textExtractor = JSONFieldExtractor(path: textField) }
+      switch textExtractor?.extract(line) ?? .missing {
       case .notJSON(let column, let reason):
         try report(
           ContamError(.notJSON, path: path, line: number, offset: offset, "not a JSON object: \(reason) at column \(column + 1)"))

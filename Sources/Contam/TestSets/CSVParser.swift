@@ -1,6 +1,6 @@
 /// RFC 4180 CSV: comma-separated fields, double-quoted fields may hold commas, newlines and
 /// doubled quotes. Returns rows of fields; a blank line gives no row.
-public enum CSVParser {
+@_spi(Testing) public enum CSVParser {
   public static func parse(_ text: String) -> [[String]] {
     var rows: [[String]] = []
     var row: [String] = []

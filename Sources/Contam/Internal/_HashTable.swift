@@ -1,0 +1,86 @@
+/// Open addressing over 64-bit keys (0 = empty), load factor at most 1/2, one 16-byte slot per
+/// key (the key and where its postings are), so a probe touches one cache line. In front of
+/// it, a one-hash bit array with at least 8 bits per key (about 12% false positives) decides
+/// most misses from a structure a few MB large.
+final class _HashTable: @unchecked Sendable {
+  struct Slot {
+    var key: UInt64
+    var start: UInt32
+    var count: UInt32
+  }
+
+  let count: Int
+  let mask: Int
+  let slots: UnsafeMutablePointer<Slot>
+  let postings: UnsafeMutablePointer<ItemIndex.Posting>
+  let filter: UnsafeMutablePointer<UInt64>
+  let filterMask: Int
+
+  /// - Parameters:
+  ///   - entries: (key, posting) sorted by key.
+  ///   - groups: the ranges of `entries` to keep, one per distinct key.
+  init(entries: [(key: UInt64, posting: ItemIndex.Posting)], groups: [Range<Int>]) {
+    count = groups.count
+    var slotCount = 16
+    while slotCount < 2 * max(1, count) { slotCount <<= 1 }
+    mask = slotCount - 1
+    slots = .allocate(capacity: slotCount)
+    slots.initialize(repeating: Slot(key: 0, start: 0, count: 0), count: slotCount)
+    let total = groups.reduce(0) { $0 + $1.count }
+    postings = .allocate(capacity: max(1, total))
+    var filterBits = 64
+    while filterBits < 8 * max(1, count) { filterBits <<= 1 }
+    filterMask = filterBits - 1
+    filter = .allocate(capacity: filterBits / 64)
+    filter.initialize(repeating: 0, count: filterBits / 64)
+    var next = 0
+    for group in groups {
+      let key = entries[group.lowerBound].key
+      var slot = Int(truncatingIfNeeded: key) & mask
+      while slots[slot].key != 0 { slot = (slot + 1) & mask }
+      slots[slot] = Slot(key: key, start: UInt32(next), count: UInt32(group.count))
+      for k in group {
+        postings[next] = entries[k].posting
+        next += 1
+      }
+      let bit = Int(truncatingIfNeeded: key >> 40) & filterMask
+      filter[bit >> 6] |= 1 << UInt64(bit & 63)
+    }
+  }
+
+  deinit {
+    slots.deallocate()
+    postings.deallocate()
+    filter.deallocate()
+  }
+
+  /// The filter word that `key` is tested against (to prefetch).
+  @inline(__always)
+  func filterWord(_ key: UInt64) -> UnsafeMutablePointer<UInt64> {
+    filter + ((Int(truncatingIfNeeded: key >> 40) & filterMask) >> 6)
+  }
+
+  /// The first slot probed for `key` (to prefetch).
+  @inline(__always)
+  func firstSlot(_ key: UInt64) -> UnsafeMutablePointer<Slot> { slots + (Int(truncatingIfNeeded: key) & mask) }
+
+  /// False only if `key` is certainly absent.
+  @inline(__always)
+  func mayContain(_ key: UInt64) -> Bool {
+    let bit = Int(truncatingIfNeeded: key >> 40) & filterMask
+    return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+  }
+
+  /// The postings of `key`, or an empty buffer.
+  @inline(__always)
+  func lookup(_ key: UInt64) -> UnsafeBufferPointer<ItemIndex.Posting> {
+    if !mayContain(key) { return UnsafeBufferPointer(start: nil, count: 0) }
+    var slot = Int(truncatingIfNeeded: key) & mask
+    while true {
+      let s = slots[slot]
+      if s.key == key { return UnsafeBufferPointer(start: postings + Int(s.start), count: Int(s.count)) }
+      if s.key == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
+      slot = (slot + 1) & mask
+    }
+  }
+}

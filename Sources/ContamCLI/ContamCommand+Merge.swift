@@ -1,0 +1,45 @@
+import ArgumentParser
+import Contam
+import Foundation
+
+extension ContamCommand {
+  struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Join the partial certificates of a partitioned run into one.",
+      discussion: """
+        Each part comes from `contam scan --partition i/N` with the same benchmarks and \
+        parameters. The merged certificate equals the one a single run over all shards writes. \
+        Parts with different parameters, benchmarks or tool versions, and missing or duplicate \
+        partitions, are refused.
+
+        Example:
+          contam merge part-1.json part-2.json part-3.json part-4.json --out result.json
+        """)
+
+    @Argument(help: ArgumentHelp("The partial certificates.", valueName: "part"))
+    var parts: [String]
+
+    @Option(help: ArgumentHelp("Where to write the merged certificate (atomically).", valueName: "file"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Sign the merged certificate with this Ed25519 key.", valueName: "key-file"))
+    var sign: String?
+
+    func run() throws {
+      let terminal = Terminal.shared
+      do {
+        let certificates = try parts.map { try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let merged = try Certificate.merge(certificates)
+        let key = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
+        try AtomicFile.write(try merged.sealed(signingKey: key).encoded(), to: out)
+        printOut("merged \(parts.count) partial certificates into \(out)")
+      } catch let error as ContamError {
+        terminal.line("contam: cannot merge: \(error.message)")
+        throw ExitCode(ContamExit.failed)
+      } catch {
+        terminal.line("contam: cannot merge: \(error)")
+        throw ExitCode(ContamExit.failed)
+      }
+    }
+  }
+}

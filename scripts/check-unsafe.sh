@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Where raw memory may be touched in Sources/Contam. Exit 1 (naming the file) when a file
+# outside Internal/ uses Unsafe*Pointer or allocates without being listed below with its reason.
+# The list is a ratchet: it may shrink, and a new entry needs a reason a reviewer accepts.
+set -euo pipefail
+cd "$(dirname "$0")/../Sources/Contam"
+
+# Files that own raw memory (allocate/deallocate), each in one owner type with a deinit.
+owners=(
+  Index/MinHasher.swift             # MinHasher's scratch for densification
+  Shards/FileSource.swift           # FileSource's read buffer
+  Shards/GzipDecompressor.swift     # the member loop's input buffer
+  Shards/ShardReader.swift          # ShardReader's line buffer and unescape scratch
+  Shards/ZstdDecompressor.swift     # the zstd input buffer
+  Shards/_IsalInflateEngine.swift   # ISA-L's inflate state (C needs a stable address)
+  Shards/_ZlibInflateEngine.swift   # zlib's z_stream (C needs a stable address)
+  Text/Normalizer.swift             # the fold tables
+  Text/Tokenizer.swift              # the word buffer
+)
+# Files that read through pointers they are handed (views only; they own nothing).
+readers=(
+  "${owners[@]}"
+  Index/ItemIndex.swift Index/NearDuplicateIndex.swift
+  Scan/_ScanWorker.swift Scan/_ScanWorker+Exact.swift Scan/_ScanWorker+Near.swift
+  Shards/ByteSource.swift Shards/Codec.swift Shards/Document.swift Shards/JSONFieldExtractor.swift
+  Shards/JSONString.swift Shards/SHA256Stream.swift
+  TestSets/Answers/AnswerExtractor.swift
+  Text/HTMLEntity.swift Text/NGramHasher.swift Text/XXH3.swift Text/_UTF8.swift
+)
+status=0
+listed() { local f=$1; shift; for x in "$@"; do [[ "$x" == "$f" ]] && return 0; done; return 1; }
+while IFS= read -r f; do
+  f=${f#./}
+  [[ "$f" == Internal/* ]] && continue
+  if grep -qE '\.allocate\(|deallocate\(\)' "$f" && ! listed "$f" "${owners[@]}"; then
+    echo "check-unsafe: $f allocates raw memory; move the owner to Internal/ or list it with a reason" >&2
+    status=1
+  fi
+  if grep -qE 'Unsafe(Mutable)?(Raw)?(Buffer)?Pointer' "$f" && ! listed "$f" "${readers[@]}"; then
+    echo "check-unsafe: $f uses raw pointers; go through an Internal/ type or list it with a reason" >&2
+    status=1
+  fi
+done < <(find . -name '*.swift' | sort)
+if ((status == 0)); then
+  echo "check-unsafe: raw memory owned in Internal/ and ${#owners[@]} listed owners; pointers read in ${#readers[@]} listed files"
+fi
+exit $status
