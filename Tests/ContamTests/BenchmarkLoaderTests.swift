@@ -5,12 +5,30 @@ import _ContamTestSupport
 
 @Suite("Benchmark loading: presets on the real test sets")
 struct BenchmarkLoaderTests {
-  func load(_ preset: String, _ relative: String) throws -> [BenchmarkItem] {
-    try BenchmarkLoader.load(name: preset, path: TestData.path(relative), format: try #require(BenchmarkFormat.presets[preset]))
+  func load(_ preset: String, _ relative: String, shared: Bool = false) throws -> [BenchmarkItem] {
+    try BenchmarkLoader.load(
+      name: preset, path: shared ? TestData.sharedPath(relative) : TestData.path(relative),
+      format: try #require(BenchmarkFormat.presets[preset]))
+  }
+
+  // Item counts of the committed slices (Tests/Fixtures/SOURCES.md).
+  @Test(arguments: [
+    ("gsm8k", "benchmarks/gsm8k/test.jsonl", 1319), ("math", "benchmarks/math/test.jsonl.gz", 1000),
+    ("math-perturb", "benchmarks/math_perturb/math_perturb_simple.jsonl", 279),
+    ("humaneval", "benchmarks/humaneval/HumanEval.jsonl.gz", 164), ("mmlu", "benchmarks/mmlu/test", 100 + 895 + 201),
+    ("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl", 300), ("truthfulqa", "benchmarks/truthfulqa/TruthfulQA.csv", 150),
+    ("winogrande", "benchmarks/winogrande/dev.jsonl", 200), ("piqa", "benchmarks/piqa/dev.jsonl", 200),
+    ("sciq", "benchmarks/sciq/test.json", 100), ("lambada", "benchmarks/lambada/lambada_test_plain_text.txt", 300),
+  ])
+  func everyPresetLoadsEveryItemOfTheFixtures(preset: String, path: String, count: Int) throws {
+    let items = try load(preset, path)
+    #expect(items.count == count)
+    #expect(Set(items.map(\.id)).count == count, "ids are unique")
+    #expect(items.allSatisfy { $0.benchmark == preset && !$0.parts.isEmpty })
   }
 
   // Item counts from ../shared/data/SOURCES.md.
-  @Test(arguments: [
+  @Test(.extended, arguments: [
     ("gsm8k", "benchmarks/gsm8k/test.jsonl", 1319), ("math", "benchmarks/math/test.jsonl.gz", 5000),
     ("math-perturb", "benchmarks/math_perturb/math_perturb_simple.jsonl", 279),
     ("humaneval", "benchmarks/humaneval/HumanEval.jsonl.gz", 164), ("mmlu", "benchmarks/mmlu/test", 14042),
@@ -18,8 +36,8 @@ struct BenchmarkLoaderTests {
     ("winogrande", "benchmarks/winogrande/dev.jsonl", 1267), ("piqa", "benchmarks/piqa/dev.jsonl", 1838),
     ("sciq", "benchmarks/sciq/test.json", 1000), ("lambada", "benchmarks/lambada/lambada_test_plain_text.txt", 5153),
   ])
-  func everyPresetLoadsEveryItem(preset: String, path: String, count: Int) throws {
-    let items = try load(preset, path)
+  func everyPresetLoadsEveryItemOfTheFullData(preset: String, path: String, count: Int) throws {
+    let items = try load(preset, path, shared: true)
     #expect(items.count == count)
     #expect(Set(items.map(\.id)).count == count, "ids are unique")
     #expect(items.allSatisfy { $0.benchmark == preset && !$0.parts.isEmpty })

@@ -9,7 +9,7 @@ struct NearDuplicateTests {
   static func mathCorpus(_ fixture: ShardFixture) throws -> String {
     var out = Data()
     for split in ["test", "train"] {
-      let text = String(decoding: try TestData.gunzip("benchmarks/math/\(split).jsonl.gz"), as: UTF8.self)
+      let text = String(decoding: try TestData.gunzip("benchmarks/math/\(split).jsonl.gz", shared: true), as: UTF8.self)
       for line in text.split(separator: "\n") {
         let r = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         let doc: [String: Any] = [
@@ -33,17 +33,17 @@ struct NearDuplicateTests {
       .scan(paths: paths, jobs: 2).items
   }
 
-  @Test func mathPerturbSimpleIsFoundInTheMathOriginals() throws {
+  @Test(.extended) func mathPerturbSimpleIsFoundInTheMathOriginals() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
     let corpus = try Self.mathCorpus(fixture)
     let items = try BenchmarkLoader.load(
-      name: "math-perturb", path: TestData.path("benchmarks/math_perturb/math_perturb_simple.jsonl"),
+      name: "math-perturb", path: TestData.sharedPath("benchmarks/math_perturb/math_perturb_simple.jsonl"),
       format: BenchmarkFormat.presets["math-perturb"]!)
     let results = try scan(items, [corpus])
     // Truth: ../shared/data/benchmarks/math_perturb/pairs_with_math_originals.jsonl.
     var truth: [String: String] = [:]
-    let pairs = try String(contentsOfFile: TestData.path("benchmarks/math_perturb/pairs_with_math_originals.jsonl"), encoding: .utf8)
+    let pairs = try String(contentsOfFile: TestData.sharedPath("benchmarks/math_perturb/pairs_with_math_originals.jsonl"), encoding: .utf8)
     for line in pairs.split(separator: "\n") {
       let r = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
       if r["matched"] as? Bool == true, let id = r["problem_id"] as? Int, let original = r["original_unique_id"] as? String {

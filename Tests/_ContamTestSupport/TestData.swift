@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Paths to the real test data in `../shared/data` and helpers that run real tools.
 public enum TestData {
@@ -6,17 +7,29 @@ public enum TestData {
   public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 
-  /// `../shared/data` beside the checkout.
+  /// `Tests/Fixtures/data`: small real slices of `../shared/data` committed with the repo
+  /// (`scripts/make-fixtures.sh`, sources and licenses in `Tests/Fixtures/SOURCES.md`). The
+  /// default suite reads only these, so it passes in a bare clone.
+  public static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures/data")
+
+  /// `../shared/data` beside the checkout: the full data, read only by the extended suite.
   public static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
 
-  public static func path(_ relative: String) -> String { shared.appendingPathComponent(relative).path }
+  /// Whether the full data is there (the extended suite runs only then).
+  public static let hasSharedData = FileManager.default.fileExists(atPath: shared.appendingPathComponent("SOURCES.md").path)
 
-  /// Decompressed bytes of a gzip file under shared data, via the real `gzip -dc`.
-  public static func gunzip(_ relative: String) throws -> Data {
-    try Tool.run("gzip", ["-dc", path(relative)])
+  /// A file of the committed fixtures.
+  public static func path(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
+
+  /// A file of the full shared data (extended suite only: mark the test `.extended`).
+  public static func sharedPath(_ relative: String) -> String { shared.appendingPathComponent(relative).path }
+
+  /// Decompressed bytes of a gzip file under the fixtures (or, with `shared`, the full data), via the real `gzip -dc`.
+  public static func gunzip(_ relative: String, shared: Bool = false) throws -> Data {
+    try Tool.run("gzip", ["-dc", shared ? sharedPath(relative) : path(relative)])
   }
 
-  /// The first `count` bytes of a Gutenberg novel (real English prose).
+  /// The first `count` bytes of a Gutenberg novel (real English prose) from the fixtures.
   public static func gutenberg(_ name: String = "1342-0.txt.gz", bytes count: Int = 200_000) throws -> String {
     let data = try gunzip("text/gutenberg/\(name)")
     return String(decoding: data.prefix(count), as: UTF8.self)
@@ -34,6 +47,14 @@ public enum TestData {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("contam-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+  }
+}
+
+extension Trait where Self == ConditionTrait {
+  /// The extended suite: tests on the full `../shared/data`. Reported as skipped, with this
+  /// reason, where the data is not there (a bare clone).
+  public static var extended: Self {
+    .enabled(if: TestData.hasSharedData, "extended suite: needs ../shared/data beside the checkout (not found, so skipped)")
   }
 }
 
