@@ -9,11 +9,14 @@ extension ContamCommand {
       discussion: """
         Each part comes from `contam scan --partition i/N` with the same benchmarks and \
         parameters. The merged certificate equals the one a single run over all shards writes. \
-        Parts with different parameters, benchmarks or tool versions, and missing or duplicate \
-        partitions, are refused.
+        Parts with different parameters, benchmarks or tool versions, missing or duplicate \
+        partitions, parts from runs over different shard lists or that do not cover their \
+        share of it exactly, edited parts, and (with --sign, --public-key or --trusted-keys) \
+        parts not signed by a pinned key, are refused.
 
         Example:
           contam merge part-1.json part-2.json part-3.json part-4.json --out result.json
+          contam merge --public-key lab.key.pub --sign lab.key part-*.json --out result.json
         """)
 
     @Argument(help: ArgumentHelp("The partial certificates.", valueName: "part"))
@@ -22,14 +25,28 @@ extension ContamCommand {
     @Option(help: ArgumentHelp("Where to write the merged certificate (atomically).", valueName: "file"))
     var out: String
 
-    @Option(help: ArgumentHelp("Sign the merged certificate with this Ed25519 key.", valueName: "key-file"))
+    @Option(
+      help: ArgumentHelp(
+        "Sign the merged certificate with this Ed25519 key. Every part must then be signed by a pinned key (--public-key, --trusted-keys), so a signature never vouches for an edited part.",
+        valueName: "key-file"))
     var sign: String?
+
+    @Option(
+      name: .customLong("public-key"),
+      help: ArgumentHelp("Pin a signer of the parts (a .pub file from `contam keygen`); repeatable. Every part must be signed by a pinned key.", valueName: "file"))
+    var publicKeys: [String] = []
+
+    @Option(
+      name: .customLong("trusted-keys"),
+      help: ArgumentHelp("Pin the parts' signers from a file of public keys, one base64 key per line.", valueName: "file"))
+    var trustedKeys: String?
 
     func run() throws {
       let terminal = Terminal.shared
       do {
         let certificates = try parts.map { try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: $0))) }
-        let merged = try Certificate.merge(certificates)
+        let pinned = try TrustedKeys.read(publicKeys: publicKeys, trustedKeysFile: trustedKeys)
+        let merged = try Certificate.merge(certificates, trustedSigners: pinned, requireSignedParts: sign != nil)
         let key = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
         try AtomicFile.write(try merged.sealed(signingKey: key).encoded(), to: out)
         printOut("merged \(parts.count) partial certificates into \(out)")

@@ -167,11 +167,7 @@ extension ContamCommand {
           throw ExitCode(ContamExit.failed)
         }
       }
-      let paths = ShardList.expand(shards)
-      guard !paths.isEmpty else {
-        terminal.line("contam: no shard files found in \(shards.joined(separator: " "))")
-        throw ExitCode(ContamExit.failed)
-      }
+      let paths = try CorpusOptions.resolve(shards)
       var configuration = ScanConfiguration()
       configuration.n = ngram
       configuration.minimumTokens = minTokens
@@ -231,6 +227,11 @@ extension ContamCommand {
       }
       terminal.endProgress()
       let total = result.corpus
+      if total.documents == 0 && !result.shards.isEmpty {
+        terminal.line(
+          "contam: no document was read from \(result.shards.count) shards (see the problems above): nothing was checked, so no certificate is written and nothing is called clean")
+        throw ExitCode(ContamExit.failed)
+      }
       let scanSeconds = Date().timeIntervalSince(indexed)
       terminal.line(
         "contam: scanned \(Format.megabytes(total.decompressedBytes)) MB in \(Format.fixed(scanSeconds, 2)) s (\(Format.fixed(Double(total.decompressedBytes) / 1e6 / max(scanSeconds, 1e-6), 1)) MB/s decompressed, \(corpus.jobs) jobs)")

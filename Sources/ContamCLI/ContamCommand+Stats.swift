@@ -27,11 +27,7 @@ extension ContamCommand {
     var json = false
 
     func run() throws {
-      let paths = ShardList.expand(shards)
-      guard !paths.isEmpty else {
-        Terminal.shared.line("contam: no shard files found in \(shards.joined(separator: " "))")
-        throw ExitCode(ContamExit.failed)
-      }
+      let paths = try CorpusOptions.resolve(shards)
       let options = try corpus.readerOptions()
       let terminal = Terminal.shared
       let limit = corpus.maxMessages

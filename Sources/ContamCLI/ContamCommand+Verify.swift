@@ -7,9 +7,12 @@ extension ContamCommand {
     static let configuration = CommandConfiguration(
       abstract: "Check an overlap certificate: its digest and signature, its input files, its evidence.",
       discussion: """
-        Checks that the digest matches the content and that the signature (if any) verifies; \
-        re-hashes every shard and benchmark file it can find and names those that changed or \
-        are missing; re-reads every evidence location and confirms the text and the scores. \
+        Checks that the digest matches the content and that the certificate agrees with itself \
+        (every verdict and score follows from its measures and thresholds, the summary from \
+        the items); that it is signed by a pinned key (--public-key, --trusted-keys: a \
+        signature by a key that is not pinned proves nothing and fails); re-hashes every shard and benchmark file it can find and names those that changed or \
+        are missing, looking for them only under the --corpus directories (the current directory \
+        by default; a recorded path that leads elsewhere is never read); re-reads every evidence location and confirms the text and the scores. \
         With --full it runs the whole scan again and confirms every verdict, the clean ones \
         included.
 
@@ -28,8 +31,15 @@ extension ContamCommand {
       help: ArgumentHelp("A directory to look for shards and benchmark files in when they are not at their recorded paths; repeatable.", valueName: "dir"))
     var corpusRoots: [String] = []
 
-    @Option(name: .customLong("public-key"), help: ArgumentHelp("Require the certificate to be signed by this key (a .pub file from `contam keygen`).", valueName: "file"))
-    var publicKey: String?
+    @Option(
+      name: .customLong("public-key"),
+      help: ArgumentHelp("Pin a signer: the certificate must be signed by this key (a .pub file from `contam keygen`); repeatable.", valueName: "file"))
+    var publicKeys: [String] = []
+
+    @Option(
+      name: .customLong("trusted-keys"),
+      help: ArgumentHelp("Pin signers from a file of public keys, one base64 key per line ('#' starts a comment).", valueName: "file"))
+    var trustedKeys: String?
 
     @Flag(help: "Also run the whole scan again and compare every item's result.")
     var full = false
@@ -43,17 +53,17 @@ extension ContamCommand {
     func run() throws {
       let terminal = Terminal.shared
       let cert: Certificate
-      let expected: String?
+      let expected: [String]
       do {
         cert = try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: certificate)))
-        expected = try publicKey.map { try String(contentsOfFile: $0, encoding: .utf8) }
+        expected = try TrustedKeys.read(publicKeys: publicKeys, trustedKeysFile: trustedKeys)
       } catch {
         terminal.line("contam: cannot read \(certificate): \(error)")
         throw ExitCode(ContamExit.failed)
       }
       let checks: [VerificationCheck]
       do {
-        checks = try Verifier.verify(cert, corpusRoots: corpusRoots, expectedSigner: expected, full: full, jobs: jobs)
+        checks = try Verifier.verify(cert, corpusRoots: corpusRoots, trustedSigners: expected, full: full, jobs: jobs)
       } catch {
         terminal.line("contam: verification could not run: \(error)")
         throw ExitCode(ContamExit.failed)
@@ -73,5 +83,19 @@ extension ContamCommand {
       }
       if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
+  }
+}
+
+/// Pinned signer keys from `--public-key` files and a `--trusted-keys` list.
+enum TrustedKeys {
+  static func read(publicKeys: [String], trustedKeysFile: String?) throws -> [String] {
+    var keys = try publicKeys.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+    if let trustedKeysFile {
+      for line in try String(contentsOfFile: trustedKeysFile, encoding: .utf8).split(whereSeparator: \.isNewline) {
+        let key = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingCharacters(in: .whitespaces)
+        if !key.isEmpty { keys.append(key) }
+      }
+    }
+    return keys
   }
 }

@@ -97,13 +97,22 @@ struct BadInputMatrixTests {
       let loses = ContamError.Code(rawValue: code)!.losesInput
       let strict = try Tool.execute(contam, ["stats", "--strict", path])
       #expect(strict.status == (loses ? 3 : 0))
-      // Counted in the certificate too.
+      // Counted in the certificate too (beside a good shard: a run that reads nothing writes none).
+      let good = try fixture.write("good.jsonl", Data("{\"text\": \"an ordinary document of real words\"}\n".utf8))
       let cert = fixture.url("cert.json").path
       let scan = try Tool.execute(
-        contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path])
+        contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path, good])
       #expect(scan.status == 0)
       let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
       #expect(certificate.corpus.problems[code] == c.count)
+      // The bad shard alone: nothing was read, so no certificate and exit 4.
+      let alone = fixture.url("alone.json").path
+      let nothing = try Tool.execute(
+        contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", alone, path])
+      if certificate.shards.first(where: { $0.path == path })?.documents == 0 {
+        #expect(nothing.status == 4 && nothing.stderr.contains("no document was read"), "\(nothing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: alone))
+      }
     } else {
       #expect(figures.total.problems.isEmpty, "\(figures.total.problems)")
       #expect(figures.total.documents == 2)

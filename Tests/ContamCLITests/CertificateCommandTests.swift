@@ -22,6 +22,9 @@ struct CertificateCommandTests {
     return dir.path
   }
 
+  /// `--corpus` roots for verify and report: the fixture's directory and the samples.
+  func roots(_ fixture: ShardFixture) -> [String] { ["--corpus", fixture.directory.path, "--corpus", samples.path] }
+
   func scan(_ args: [String]) throws -> Tool.Outcome {
     try Tool.execute(contam, ["scan", "--fail-on", "never", "--id-field", "id"] + args)
   }
@@ -34,10 +37,19 @@ struct CertificateCommandTests {
     #expect(try Tool.execute(contam, ["keygen", "--out", key]).status == 0)
     let cert = fixture.url("cert.json").path
     #expect(try scan(["--sign", key, "--out", cert] + benchmarks + [corpus]).status == 0)
-    let ok = try Tool.execute(contam, ["verify", "--public-key", key + ".pub", "--full", cert])
+    let ok = try Tool.execute(contam, ["verify", "--public-key", key + ".pub", "--full", cert] + roots(fixture))
     #expect(ok.status == 0, "\(ok.stdout)")
     #expect(ok.stdout.contains("PASS"))
     #expect(ok.stdout.contains("5/5 evidence locations confirmed"))
+    #expect(ok.stdout.contains("ok   signature") && ok.stdout.contains("pinned key"))
+
+    // Without a pinned key the signature proves nothing (anyone can re-sign an edit): it fails.
+    let unpinned = try Tool.execute(contam, ["verify", cert] + roots(fixture))
+    #expect(unpinned.status == 1 && unpinned.stdout.contains("FAIL signature") && unpinned.stdout.contains("unpinned"), "\(unpinned.stdout)")
+    // A trusted-keys file pins it as well.
+    let trusted = fixture.url("trusted.txt").path
+    try ("# the lab's signing keys\n" + String(contentsOfFile: key + ".pub", encoding: .utf8)).write(toFile: trusted, atomically: true, encoding: .utf8)
+    #expect(try Tool.execute(contam, ["verify", "--trusted-keys", trusted, cert] + roots(fixture)).status == 0)
 
     // A flipped verdict and an edited score: digest and signature fail.
     let text = try String(contentsOfFile: cert, encoding: .utf8)
@@ -57,8 +69,8 @@ struct CertificateCommandTests {
     // Another key: the signature is valid but not by the expected signer.
     let other = fixture.url("other.key").path
     _ = try Tool.execute(contam, ["keygen", "--out", other])
-    let wrongKey = try Tool.execute(contam, ["verify", "--public-key", other + ".pub", cert])
-    #expect(wrongKey.status == 1 && wrongKey.stdout.contains("not by the expected key"))
+    let wrongKey = try Tool.execute(contam, ["verify", "--public-key", other + ".pub", cert] + roots(fixture))
+    #expect(wrongKey.status == 1 && wrongKey.stdout.contains("not a pinned key"))
 
     // A modified shard (one byte appended) and a missing one are named; evidence in them is not confirmed.
     let web = corpus + "/web.jsonl.gz"
@@ -67,7 +79,7 @@ struct CertificateCommandTests {
     try handle.write(contentsOf: Data([0]))
     try handle.close()
     try FileManager.default.removeItem(atPath: corpus + "/code.jsonl.zst")
-    let changed = try Tool.execute(contam, ["verify", cert])
+    let changed = try Tool.execute(contam, ["verify", cert] + roots(fixture))
     #expect(changed.status == 1)
     #expect(changed.stdout.contains("FAIL shard: \(web): changed"))
     #expect(changed.stdout.contains("code.jsonl.zst: missing"))
@@ -83,7 +95,7 @@ struct CertificateCommandTests {
     let moved = fixture.url("moved").path
     try FileManager.default.moveItem(atPath: corpus, toPath: moved)
     #expect(try Tool.execute(contam, ["verify", cert]).status == 1)
-    let found = try Tool.execute(contam, ["verify", "--corpus", moved, "--full", cert])
+    let found = try Tool.execute(contam, ["verify", "--corpus", moved, "--corpus", samples.path, "--full", cert])
     #expect(found.status == 0, "\(found.stdout)")
   }
 
@@ -136,13 +148,13 @@ struct CertificateCommandTests {
     defer { fixture.cleanup() }
     let cert = fixture.url("cert.json").path
     _ = try scan(["--out", cert] + benchmarks + ["\(samples.path)/shards"])
-    let markdown = try Tool.execute(contam, ["report", cert])
+    let markdown = try Tool.execute(contam, ["report", cert, "--corpus", samples.path])
     #expect(markdown.status == 0)
     #expect(markdown.stdout.contains("| gsm8k | 40 |"))
     #expect(markdown.stdout.contains("### gsm8k/gsm8k-sample/1: partial"))
     #expect(markdown.stdout.contains("**Janet**"), "matched words are highlighted")
     let html = fixture.url("report.html").path
-    #expect(try Tool.execute(contam, ["report", cert, "--format", "html", "--out", html]).status == 0)
+    #expect(try Tool.execute(contam, ["report", cert, "--format", "html", "--out", html, "--corpus", samples.path]).status == 0)
     let page = try String(contentsOfFile: html, encoding: .utf8)
     #expect(page.contains("<svg") && page.contains("<mark>Janet</mark>"))
     #expect(!page.contains("src=\"http") && !page.contains("href=\"http"), "no external assets")

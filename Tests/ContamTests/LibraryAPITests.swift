@@ -14,7 +14,7 @@ struct LibraryAPITests {
     let scanner = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: ShardReaderOptions())
     let result = try scanner.run(
       benchmarks: [.init(name: "gsm8k", path: path, items: items.count)],
-      paths: ShardList.expand([samples + "/shards"]), jobs: 2)
+      paths: try ShardList.resolve([samples + "/shards"]).paths, jobs: 2)
     let certificate = try result.sealed()
     // ---
     let flagged = certificate.items.filter { $0.verdict != .clean }.map(\.id)

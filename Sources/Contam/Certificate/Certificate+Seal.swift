@@ -54,10 +54,10 @@ extension Certificate {
     return try encoder.encode(self) + Data("\n".utf8)
   }
 
-  /// Reads a certificate file's bytes.
-  /// - Throws: `DecodingError` when the bytes are not a certificate.
+  /// Reads a certificate file's bytes, strictly: see ``Certificate/init(strictlyDecoding:)``.
+  /// - Throws: ``ContamError/Code/invalidCertificate`` naming the JSON path.
   public init(decoding data: Data) throws {
-    self = try JSONDecoder().decode(Certificate.self, from: data)
+    try self.init(strictlyDecoding: data)
   }
 
   /// What checking a certificate's own integrity found.

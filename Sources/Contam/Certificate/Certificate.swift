@@ -38,6 +38,9 @@ public struct Certificate: Sendable, Codable, Equatable {
   public struct Partition: Sendable, Codable, Hashable {
     public var index: Int
     public var count: Int
+    /// The whole run's sorted shard list (every partition's), so that `merge` can prove the
+    /// parts cover it exactly once. Set by ``Scanner/run(benchmarks:paths:jobs:partition:workDirectory:onProblem:progress:resumed:)``.
+    public var allShards: [String] = []
     public init(index: Int, count: Int) {
       self.index = index
       self.count = count

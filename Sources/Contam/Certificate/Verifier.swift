@@ -4,7 +4,7 @@ import Foundation
 /// One check made by ``Verifier``.
 public struct VerificationCheck: Sendable, Codable, Hashable {
   public enum Kind: String, Sendable, Codable {
-    case digest, signature, shard, benchmarkFile = "benchmark_file", evidence, full
+    case digest, signature, consistency, shard, benchmarkFile = "benchmark_file", evidence, full
   }
   public var kind: Kind
   /// What was checked: a path, `item benchmark/id at shard:line`, …
@@ -15,44 +15,44 @@ public struct VerificationCheck: Sendable, Codable, Hashable {
 
 /// Re-checks a certificate against the files it names.
 ///
-/// 1. Its digest matches its content; its signature (if any) verifies, by the expected key if given.
-/// 2. Every shard and benchmark file it lists, where found, has the recorded size and SHA-256.
-///    A file is looked for at its recorded path, then under each corpus root by that path
-///    and by its name; a missing one is reported as such.
-/// 3. Every evidence location is re-read: the document at that shard and line, read with the
+/// 1. Its digest matches its content. A signature counts only when it verifies with a pinned
+///    key (`trustedSigners`): a signature by a key the certificate merely carries proves
+///    nothing (anyone can edit and re-sign), so it is reported as unpinned and fails.
+/// 2. It agrees with itself: every item's scores and verdict follow from its recorded covered
+///    tokens, evidence and thresholds (scored again by the scanner's own scoring), items with
+///    covered tokens carry evidence, and the summary and corpus totals follow from the items
+///    and shards.
+/// 3. Every shard and benchmark file it lists, where found, has the recorded size and SHA-256.
+///    Files are looked for only under the corpus roots (the current directory when none is
+///    given): by the recorded path and by its name. A path that leads outside every root
+///    (`/etc/shadow`, `../../x`, a symbolic link out) is never read.
+/// 4. Every evidence location is re-read: the document at that shard and line, read with the
 ///    certificate's reader parameters, must hold the snippet at the byte range, and the scanner's
 ///    own matching code, run on that document alone, must give the same match and scores.
-/// 4. With `full`, the whole scan is run again with the certificate's parameters on the files
+/// 5. With `full`, the whole scan is run again with the certificate's parameters on the files
 ///    found, and every item result must be equal, clean ones included.
 public enum Verifier {
   /// Runs the checks above.
   /// - Parameters:
   ///   - certificate: the certificate to check.
-  ///   - corpusRoots: directories to look for moved files in.
-  ///   - expectedSigner: the base64 public key that must have signed it, if any.
+  ///   - corpusRoots: the directories files are looked for in (the current directory if empty).
+  ///   - trustedSigners: pinned public keys (base64); the certificate must be signed by one of
+  ///     them. Empty: a signature cannot be verified and is reported as unpinned.
   ///   - full: also re-run the whole scan.
   ///   - jobs: threads for the full re-scan.
   /// - Returns: every check made, passed or not.
   public static func verify(
-    _ certificate: Certificate, corpusRoots: [String] = [], expectedSigner: String? = nil, full: Bool = false, jobs: Int = 2
+    _ certificate: Certificate, corpusRoots: [String] = [], trustedSigners: [String] = [], full: Bool = false, jobs: Int = 2
   ) throws -> [VerificationCheck] {
+    let corpusRoots = corpusRoots.isEmpty ? [FileManager.default.currentDirectoryPath] : corpusRoots
     var checks: [VerificationCheck] = []
     let integrity = try certificate.checkIntegrity()
     checks.append(
       .init(
         kind: .digest, subject: certificate.digest ?? "(none)", passed: integrity.digestMatches,
         message: integrity.digestMatches ? "digest matches the content" : "digest does not match the content: the certificate was edited"))
-    if let valid = integrity.signatureValid {
-      var ok = valid
-      var message = valid ? "Ed25519 signature valid" : "signature does not verify"
-      if let expectedSigner, integrity.signer != expectedSigner.trimmingCharacters(in: .whitespacesAndNewlines) {
-        ok = false
-        message = "signed by \(integrity.signer ?? "?"), not by the expected key"
-      }
-      checks.append(.init(kind: .signature, subject: integrity.signer ?? "", passed: ok, message: message))
-    } else if expectedSigner != nil {
-      checks.append(.init(kind: .signature, subject: "", passed: false, message: "the certificate is not signed"))
-    }
+    if let check = signatureCheck(integrity, trustedSigners: trustedSigners) { checks.append(check) }
+    checks += consistencyChecks(certificate)
 
     // Files: where they are now, and whether they are the same.
     var located: [String: String] = [:]
@@ -74,7 +74,10 @@ public enum Verifier {
       guard let format = benchmark.format else {
         throw ContamError(.invalidBenchmark, path: benchmark.path, "the certificate does not record the benchmark's format")
       }
-      let path = locate(benchmark.path, roots: corpusRoots) ?? benchmark.path
+      guard let path = locate(benchmark.path, roots: corpusRoots) else {
+        checks.append(.init(kind: .evidence, subject: benchmark.path, passed: false, message: "benchmark not found under the corpus roots; evidence not re-read"))
+        return checks
+      }
       items += try BenchmarkLoader.load(name: benchmark.name, path: path, format: format)
     }
     guard items.map(\.id) == certificate.items.map(\.id) else {
@@ -147,16 +150,94 @@ public enum Verifier {
     return copy
   }
 
-  /// The path at which a recorded file is found now, or nil.
+  /// The signature check: valid and by a pinned key, or a failure saying which it is not.
+  /// nil when the certificate is unsigned and no key is pinned (nothing to check).
+  static func signatureCheck(_ integrity: Certificate.Integrity, trustedSigners: [String]) -> VerificationCheck? {
+    let pinned = Set(trustedSigners.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+    guard let valid = integrity.signatureValid, let signer = integrity.signer else {
+      if pinned.isEmpty { return nil }
+      return .init(kind: .signature, subject: "", passed: false, message: "the certificate is not signed; a pinned signer was required")
+    }
+    if !valid { return .init(kind: .signature, subject: signer, passed: false, message: "the signature does not verify") }
+    if pinned.isEmpty {
+      return .init(
+        kind: .signature, subject: signer, passed: false,
+        message: "unpinned: the signature is valid for the key the certificate carries, which anyone can make; pin the signer with --public-key or --trusted-keys")
+    }
+    if !pinned.contains(signer) {
+      return .init(kind: .signature, subject: signer, passed: false, message: "signed by \(signer), which is not a pinned key")
+    }
+    return .init(kind: .signature, subject: signer, passed: true, message: "Ed25519 signature valid, by a pinned key")
+  }
+
+  /// The certificate against itself (no file is read): items scored again from their own
+  /// covered tokens and evidence, covered tokens backed by evidence, summary and totals.
+  static func consistencyChecks(_ certificate: Certificate) -> [VerificationCheck] {
+    let parameters = certificate.parameters
+    var inconsistent: [String] = []
+    for item in certificate.items {
+      let shape = ItemScorer.Shape(item)
+      var found = ItemScorer.Found(evidence: item.evidence, documents: item.documents)
+      if let near = item.nearDuplicate {
+        found.near = near.evidence
+        found.nearDocuments = near.documents
+        found.nearShingles = near.shingles
+      }
+      let bits = item.coveredTokens.flatMap { _Bits.fromHex($0, count: shape.tokens) } ?? []
+      let rescored = ItemScorer.score(shape, covered: bits, found: found, parameters: parameters)
+      let backed = item.coveredTokens == nil || (!item.evidence.isEmpty && item.documents >= item.evidence.count)
+      let nearBacked = item.nearDuplicate.map { $0.documents >= $0.evidence.count } ?? true
+      if rescored != item || !backed || !nearBacked { inconsistent.append("\(item.benchmark)/\(item.id)") }
+    }
+    var checks: [VerificationCheck] = [
+      .init(
+        kind: .consistency, subject: "\(certificate.items.count) items", passed: inconsistent.isEmpty,
+        message: inconsistent.isEmpty
+          ? "every verdict and score follows from the item's covered tokens, evidence and the thresholds"
+          : "\(inconsistent.count) items do not follow from their own measures and thresholds (edited?): \(inconsistent.prefix(5).joined(separator: ", "))")
+    ]
+    let summary = BenchmarkSummary.summarize(certificate.items, benchmarks: certificate.benchmarks)
+    let counts = certificate.benchmarks.allSatisfy { b in certificate.items.filter { $0.benchmark == b.name }.count == b.items }
+    checks.append(
+      .init(
+        kind: .consistency, subject: "summary", passed: summary == certificate.summary && counts,
+        message: summary == certificate.summary && counts
+          ? "the summary and item counts follow from the items" : "the summary or the benchmarks' item counts do not match the items"))
+    var total = CorpusStatistics.ShardFigures.empty("total")
+    for shard in certificate.shards { total.add(shard) }
+    checks.append(
+      .init(
+        kind: .consistency, subject: "corpus", passed: total == certificate.corpus,
+        message: total == certificate.corpus ? "the corpus totals are the sum of the shards" : "the corpus totals are not the sum of the shards"))
+    return checks
+  }
+
+  /// Where a recorded file is now, looked for only under `roots`: by the recorded path (taken
+  /// as relative to the root, or as it is when it lies under the root) and by its name. A
+  /// candidate whose real path (symbolic links resolved) leaves the root is never returned.
   public static func locate(_ path: String, roots: [String]) -> String? {
     let fm = FileManager.default
-    if fm.fileExists(atPath: path) { return path }
-    for root in roots {
-      for candidate in [root + "/" + path, root + "/" + (path as NSString).lastPathComponent] where fm.fileExists(atPath: candidate) {
+    for root in roots.isEmpty ? [fm.currentDirectoryPath] : roots {
+      guard let realRoot = realPath(root) else { continue }
+      let name = (path as NSString).lastPathComponent
+      var candidates = [path.hasPrefix("/") ? path : root + "/" + path]
+      if path.hasPrefix("/") { candidates.append(root + path) }
+      candidates.append(root + "/" + name)
+      for candidate in candidates where fm.fileExists(atPath: candidate) {
+        guard let real = realPath(candidate), real == realRoot || real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+          continue
+        }
         return candidate
       }
     }
     return nil
+  }
+
+  /// The canonical absolute path (symbolic links resolved), or nil when it does not exist.
+  static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
   }
 
   static func checkFile(path: String, bytes: Int, sha256: String?, roots: [String], kind: VerificationCheck.Kind)

@@ -22,8 +22,8 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
 
   /// Checks every parameter's range.
   /// - Throws: ``ContamError/Code/invalidArgument`` naming the first parameter out of range.
-  public func validate() throws {
-    func check(_ ok: Bool, _ what: String) throws {
+  public func validate() throws(ContamError) {
+    func check(_ ok: Bool, _ what: String) throws(ContamError) {
       if !ok { throw ContamError(.invalidArgument, "parameter near.\(what)") }
     }
     try check((1...16).contains(k), "k = \(k) is not in 1...16")

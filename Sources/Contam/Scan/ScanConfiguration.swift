@@ -39,8 +39,8 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// Checks that every parameter is in its range, so a configuration read from a file or a
   /// command line can never make the index or the scoring misbehave.
   /// - Throws: ``ContamError/Code/invalidArgument`` naming the first parameter out of range.
-  public func validate() throws {
-    func check(_ ok: Bool, _ what: String) throws {
+  public func validate() throws(ContamError) {
+    func check(_ ok: Bool, _ what: String) throws(ContamError) {
       if !ok { throw ContamError(.invalidArgument, "parameter \(what)") }
     }
     try check((1...64).contains(n), "n = \(n) is not in 1...64")

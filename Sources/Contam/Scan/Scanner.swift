@@ -64,6 +64,8 @@ public struct Scanner: Sendable {
     resumed: (@Sendable (_ shard: String) -> Void)? = nil
   ) throws -> Certificate {
     let share = partition.map { Scanner.select(paths, partition: $0) } ?? paths
+    var partition = partition
+    partition?.allShards = Array(Set(paths)).sorted()
     let scanned = try scan(
       paths: share, jobs: jobs, workDirectory: workDirectory, onProblem: onProblem, progress: progress, resumed: resumed)
     var shards = scanned.shards

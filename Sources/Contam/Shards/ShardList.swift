@@ -2,46 +2,122 @@ import Foundation
 
 /// Turns the corpus arguments of the command line (files, directories, glob patterns) into
 /// the sorted list of shard paths to read.
+///
+/// A mistake in an argument is an error, never an empty or shorter list: a path that does not
+/// exist, a pattern that matches nothing, a directory with no files, a file name that is not
+/// UTF-8 (it could not be recorded exactly). A scan over a list that silently lost its
+/// arguments would read nothing and call everything clean.
 public enum ShardList {
-  /// Expands `arguments`: a directory gives every regular file below it (hidden ones
-  /// excluded), a pattern with `*`, `?` or `[` gives its matches, anything else is kept as
-  /// given (a missing file is then reported by the reader, not dropped here). The result is
-  /// sorted and free of duplicates, so the shard order never depends on the file system.
-  public static func expand(_ arguments: [String]) -> [String] {
+  /// The shard list and what was left out of it on purpose.
+  public struct Resolution: Sendable, Hashable {
+    /// Shard paths, sorted, each file once (by real path: `./x`, `x` and a link to `x` are one).
+    public var paths: [String]
+    /// Hidden files and directories (names starting with `.`) found inside the given
+    /// directories and not read; a hidden file named explicitly is read.
+    public var hidden: [String]
+    /// Arguments dropped because they name a file already in the list.
+    public var duplicates: [String]
+  }
+
+  /// Resolves `arguments`: a directory gives every regular file below it (recursively; hidden
+  /// entries are listed in ``Resolution/hidden``), a pattern with `*`, `?` or `[` gives its
+  /// matches, a file is kept as given.
+  /// - Parameter arguments: files, directories and glob patterns.
+  /// - Throws: ``ContamError/Code/invalidArgument`` naming the first argument that gives no
+  ///   file, or a file name that is not UTF-8.
+  public static func resolve(_ arguments: [String]) throws(ContamError) -> Resolution {
+    guard !arguments.isEmpty else { throw ContamError(.invalidArgument, "no shards given") }
     var out: [String] = []
+    var hidden: [String] = []
     let fm = FileManager.default
     for argument in arguments {
       var isDirectory: ObjCBool = false
-      if fm.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
-        out += filesBelow(argument)
+      if fm.fileExists(atPath: argument, isDirectory: &isDirectory) {
+        if isDirectory.boolValue {
+          let before = out.count
+          var visited = Set<String>()
+          try walk(argument, into: &out, hidden: &hidden, visited: &visited)
+          if out.count == before {
+            throw ContamError(.invalidArgument, path: argument, "the directory holds no shard files")
+          }
+        } else {
+          out.append(argument)
+        }
+      } else if isSymbolicLink(argument) {
+        // A dangling link named explicitly is kept: the reader reports it as unreadable.
+        out.append(argument)
       } else if argument.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
         let matches = glob(argument)
-        out += matches.isEmpty ? [argument] : matches
+        guard !matches.isEmpty else { throw ContamError(.invalidArgument, path: argument, "the pattern matches no file") }
+        for match in matches {
+          if fm.fileExists(atPath: match, isDirectory: &isDirectory), isDirectory.boolValue {
+            var visited = Set<String>()
+            try walk(match, into: &out, hidden: &hidden, visited: &visited)
+          } else {
+            out.append(match)
+          }
+        }
       } else {
-        out.append(argument)
+        throw ContamError(.invalidArgument, path: argument, "no such file or directory")
       }
     }
     var seen = Set<String>()
-    return out.sorted().filter { seen.insert($0).inserted }
+    var paths: [String] = []
+    var duplicates: [String] = []
+    for path in out.sorted() {
+      if seen.insert(realPath(path) ?? path).inserted { paths.append(path) } else { duplicates.append(path) }
+    }
+    return Resolution(paths: paths, hidden: hidden.sorted(), duplicates: duplicates)
   }
 
-  static func filesBelow(_ directory: String) -> [String] {
-    let base = URL(fileURLWithPath: directory)
-    guard
-      let walker = FileManager.default.enumerator(
-        at: base, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey],
-        options: [.skipsHiddenFiles])
-    else { return [] }
-    var files: [String] = []
-    for case let url as URL in walker {
-      let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
-      // Dangling links and unreadable entries are kept so that the reader reports them.
-      if values?.isRegularFile == true || values?.isSymbolicLink == true {
-        let relative = String(url.path.dropFirst(base.path.count)).drop(while: { $0 == "/" })
-        files.append(directory.hasSuffix("/") ? directory + relative : directory + "/" + relative)
+  static func isSymbolicLink(_ path: String) -> Bool {
+    var status = stat()
+    return lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK
+  }
+
+  /// The canonical absolute path, or nil (a dangling link: kept as given, the reader reports it).
+  static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
+  /// Every non-directory entry below `directory`, by raw `readdir` names so that a name that
+  /// is not UTF-8 is seen (and refused) instead of skipped.
+  static func walk(_ directory: String, into files: inout [String], hidden: inout [String], visited: inout Set<String>)
+    throws(ContamError)
+  {
+    // A directory reached again through a link (a loop, or two links to one place) is walked once.
+    guard visited.insert(realPath(directory) ?? directory).inserted else { return }
+    guard let handle = opendir(directory) else {
+      throw ContamError(.unreadableFile, path: directory, "cannot list the directory: \(String(cString: strerror(errno)))")
+    }
+    defer { closedir(handle) }
+    var entries: [(name: String, isDirectory: Bool)] = []
+    while let entry = readdir(handle) {
+      let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+      if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
+      guard let name = String(validating: bytes, as: UTF8.self) else {
+        let escaped = bytes.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }.joined()
+        throw ContamError(
+          .invalidArgument, path: directory, "a file name that is not UTF-8 ('\(escaped)') cannot be recorded exactly; rename it")
+      }
+      let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      entries.append((name, exists && isDirectory.boolValue))
+    }
+    for entry in entries.sorted(by: { $0.name < $1.name }) {
+      let path = directory.hasSuffix("/") ? directory + entry.name : directory + "/" + entry.name
+      if entry.name.hasPrefix(".") {
+        hidden.append(path)
+      } else if entry.isDirectory {
+        try walk(path, into: &files, hidden: &hidden, visited: &visited)
+      } else {
+        // Dangling links and unreadable entries are kept so that the reader reports them.
+        files.append(path)
       }
     }
-    return files
   }
 
   static func glob(_ pattern: String) -> [String] {

@@ -23,7 +23,7 @@ public enum BenchmarkLoader {
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': no such file or directory")
     }
-    let files = isDirectory.boolValue ? ShardList.expand([path]) : [path]
+    let files = isDirectory.boolValue ? try ShardList.resolve([path]).paths : [path]
     var items: [BenchmarkItem] = []
     var inputs: [InputFile] = []
     for file in files {
@@ -63,12 +63,18 @@ public enum BenchmarkLoader {
     let (text, input) = try readText(path)
     let stem = stem(path)
     var records: [(Int, (String) -> [String])] = []
-    switch format.layout {
+    // A JSONL benchmark that is really one JSON array (on one line or pretty-printed) is read
+    // as the array it is, one record per element, never as one giant item.
+    let layout = format.layout == .jsonl && text.drop(while: \.isWhitespace).first == "[" ? .json : format.layout
+    switch layout {
     case .jsonl:
       for (i, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
       where !isBlank(line) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line)) else {
           throw ContamError(.invalidBenchmark, path: path, line: i + 1, "benchmark '\(name)': line is not JSON")
+        }
+        guard object is [String: Any] else {
+          throw ContamError(.invalidBenchmark, path: path, line: i + 1, "benchmark '\(name)': line is JSON but not an object")
         }
         records.append((i + 1, { fieldValues(object, path: $0) }))
       }
@@ -82,9 +88,14 @@ public enum BenchmarkLoader {
       } else if let dictionary = object as? [String: Any] {
         list = dictionary.keys.sorted().map { dictionary[$0]! }
       } else {
-        list = []
+        throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': the JSON is neither an array nor an object of records")
       }
-      for (i, record) in list.enumerated() { records.append((i + 1, { fieldValues(record, path: $0) })) }
+      for (i, record) in list.enumerated() {
+        guard record is [String: Any] else {
+          throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': record \(i + 1) of the JSON is not an object")
+        }
+        records.append((i + 1, { fieldValues(record, path: $0) }))
+      }
     case .csv, .csvNoHeader:
       let rows = CSVParser.parse(text)
       let header = format.layout == .csv ? rows.first ?? [] : []

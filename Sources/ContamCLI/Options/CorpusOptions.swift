@@ -73,6 +73,31 @@ struct CorpusOptions: ParsableArguments {
   }
 }
 
+extension CorpusOptions {
+  /// The shard list for `arguments`; a mistake (a path that does not exist, a pattern that
+  /// matches nothing, an empty directory) ends the run with status 4 and a message, so a
+  /// typo can never give a clean result. Hidden and duplicate entries are reported.
+  static func resolve(_ arguments: [String]) throws -> [String] {
+    let terminal = Terminal.shared
+    let resolution: ShardList.Resolution
+    do {
+      resolution = try ShardList.resolve(arguments)
+    } catch {
+      terminal.line("contam: \(error)")
+      throw ExitCode(ContamExit.failed)
+    }
+    if !resolution.hidden.isEmpty {
+      terminal.line(
+        "contam: not reading \(resolution.hidden.count) hidden entries (\(resolution.hidden.prefix(3).joined(separator: ", "))\(resolution.hidden.count > 3 ? ", ..." : "")); name a hidden file to read it")
+    }
+    if !resolution.duplicates.isEmpty {
+      terminal.line(
+        "contam: reading once what \(resolution.duplicates.count) arguments name twice (\(resolution.duplicates.prefix(3).joined(separator: ", ")))")
+    }
+    return resolution.paths
+  }
+}
+
 enum ProcessInfoCores {
   static var count: Int {
     #if canImport(Glibc)

@@ -1,0 +1,247 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// What an adversary who wants a false "clean" would try (issue: a certificate that cannot
+/// be forged, merged wrong or misread; every input mistake an error). Each case ran through
+/// the real binary and got through before the fix.
+@Suite("Trust: forged, edited and mistaken inputs")
+struct TrustTests {
+  let contam = TestData.contamExecutable
+  let samples = TestData.packageRoot.appendingPathComponent("corpora-samples")
+
+  var gsm8k: [String] { ["--benchmark", "gsm8k=\(samples.path)/benchmarks/gsm8k-sample.jsonl"] }
+
+  /// A certificate of the sample run (gsm8k sample items 1, 2, 3, 6 are partial), signed when `key` is given.
+  func certificate(_ fixture: ShardFixture, key: String? = nil, extra: [String] = []) throws -> String {
+    let cert = fixture.url("cert-\(UUID().uuidString).json").path
+    let run = try Tool.execute(
+      contam, ["scan", "--fail-on", "never", "--out", cert] + (key.map { ["--sign", $0] } ?? []) + gsm8k + extra + ["\(samples.path)/shards"])
+    #expect(run.status == 0, "\(run.stderr)")
+    return cert
+  }
+
+  func roots(_ fixture: ShardFixture) -> [String] { ["--corpus", samples.path, "--corpus", fixture.directory.path] }
+
+  /// Writes `certificate` after `edit`, sealed again (digest recomputed, unsigned).
+  func resealed(_ path: String, _ fixture: ShardFixture, _ edit: (inout Certificate) -> Void) throws -> String {
+    var certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: path)))
+    edit(&certificate)
+    let out = fixture.url("edited-\(UUID().uuidString).json").path
+    try certificate.sealed().encoded().write(to: URL(fileURLWithPath: out))
+    return out
+  }
+
+  @Test func duplicateAndUnknownKeysAreRefusedWithTheirJSONPath() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let key = fixture.url("k.key").path
+    #expect(try Tool.execute(contam, ["keygen", "--out", key]).status == 0)
+    let cert = try certificate(fixture, key: key)
+    let text = try String(contentsOfFile: cert, encoding: .utf8)
+    #expect(try Tool.execute(contam, ["verify", "--public-key", key + ".pub", cert] + roots(fixture)).status == 0)
+    // The issue's exact attack: jq and Python read the last of two keys, so this said "clean" to them.
+    let duplicate = text.replacingOccurrences(
+      of: "\"verdict\" : \"partial\"", with: "\"verdict\" : \"partial\", \"verdict\" : \"clean\"")
+    let unknown = text.replacingOccurrences(of: "\"verdict\" : \"partial\"", with: "\"verdict\" : \"partial\", \"note\" : \"clean\"")
+    let nulled = text.replacingOccurrences(of: "\"documents\" : 1,", with: "\"documents\" : 1, \"documentID\" : null,")
+    for (name, edited, message) in [
+      ("duplicate", duplicate, ".verdict: duplicate key"), ("unknown", unknown, ".note: unknown field"),
+      ("null", nulled, ".documentID: null"),
+    ] {
+      #expect(edited != text, "\(name): the edit applies")
+      let path = fixture.url("\(name).json").path
+      try edited.write(toFile: path, atomically: true, encoding: .utf8)
+      for command in [["verify", "--public-key", key + ".pub", path], ["report", path]] {
+        let run = try Tool.execute(contam, command)
+        #expect(run.status == 4, "\(name) \(command[0]): \(run.stdout)")
+        #expect(run.stderr.contains("invalid_certificate: at $.items[") && run.stderr.contains(message), "\(name): \(run.stderr)")
+      }
+    }
+  }
+
+  @Test func anEditedCertificateWithARecomputedDigestDisagreesWithItself() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let cert = try certificate(fixture)
+    let original = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    let partial = try #require(original.items.firstIndex { $0.verdict == .partial })
+    let edits: [(String, (inout Certificate) -> Void)] = [
+      ("verdict flipped to clean", { $0.items[partial].verdict = .clean }),
+      ("summary edited", { $0.summary[0].partial = 0; $0.summary[0].clean += 4 }),
+      ("coverage lowered", { $0.items[partial].coverage = 0.1 }),
+      ("evidence removed", { $0.items[partial].evidence = [] }),
+      ("threshold raised", { $0.parameters.partialThreshold = 0.7 }),
+      ("contaminated without evidence", {
+        let clean = $0.items.firstIndex { $0.verdict == .clean }!
+        $0.items[clean].verdict = .contaminated
+      }),
+    ]
+    for (name, edit) in edits {
+      let path = try resealed(cert, fixture, edit)
+      let run = try Tool.execute(contam, ["verify", path] + roots(fixture))
+      #expect(run.status == 1, "\(name)")
+      #expect(run.stdout.contains("ok   digest"), "\(name): the digest was recomputed")
+      #expect(run.stdout.contains("FAIL consistency"), "\(name): \(run.stdout)")
+    }
+    // The untouched certificate agrees with itself.
+    let clean = try Tool.execute(contam, ["verify", cert] + roots(fixture))
+    #expect(clean.status == 0 && clean.stdout.contains("ok   consistency"), "\(clean.stdout)")
+  }
+
+  @Test func valuesOutOfRangeAreErrorsNotCrashes() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let cert = try certificate(fixture)
+    let edits: [(String, String, (inout Certificate) -> Void)] = [
+      ("n = 0", "$.parameters", { $0.parameters.n = 0 }),
+      ("evidencePerItem = -1", "$.parameters", { $0.parameters.evidencePerItem = -1 }),
+      ("signatureSize = 1000", "$.parameters", { $0.parameters.near?.signatureSize = 1000 }),
+      ("coverage = -1", "$.items[0].coverage", { $0.items[0].coverage = -1 }),
+      ("coverage = 1e300", "$.items[0].coverage", { $0.items[0].coverage = 1e300 }),
+      ("tokens negative", "$.items[0].tokens", { $0.items[0].tokens = -5 }),
+      ("unknown text version", "$.parameters.normalization", { $0.parameters.normalization = "contam-text/9" }),
+    ]
+    for (name, path, edit) in edits {
+      let edited = try resealed(cert, fixture, edit)
+      for command in [["verify", edited], ["verify", "--full", edited], ["report", edited], ["merge", edited, "--out", fixture.url("m.json").path]] {
+        let run = try Tool.execute(contam, command)
+        #expect(run.status == 4, "\(name), \(command[0]): status \(run.status)")
+        #expect(run.stderr.contains(path), "\(name), \(command[0]): \(run.stderr)")
+      }
+    }
+  }
+
+  @Test func aShardPathMistakeIsAnErrorNeverAllClean() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let cert = fixture.url("cert.json").path
+    for (argument, message) in [
+      (fixture.url("nomatch/*.gz").path, "the pattern matches no file"), ("/nonexistent/dir", "no such file or directory"),
+      (fixture.url("").path, "the directory holds no shard files"),
+    ] {
+      let run = try Tool.execute(contam, ["scan", "--out", cert] + gsm8k + [argument])
+      #expect(run.status == 4, "\(argument)")
+      #expect(run.stderr.contains(message), "\(run.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: cert))
+      // One good argument does not excuse a bad one.
+      let mixed = try Tool.execute(contam, ["scan", "--out", cert] + gsm8k + ["\(samples.path)/shards", argument])
+      #expect(mixed.status == 4 && !FileManager.default.fileExists(atPath: cert))
+    }
+  }
+
+  @Test func oneFileNamedTwiceIsReadOnceAndHiddenFilesAreReported() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let dir = fixture.url("shards")
+    try FileManager.default.copyItem(at: samples.appendingPathComponent("shards"), to: dir)
+    try FileManager.default.createSymbolicLink(atPath: fixture.url("link.jsonl.gz").path, withDestinationPath: dir.path + "/web.jsonl.gz")
+    try FileManager.default.copyItem(atPath: dir.path + "/web.jsonl.gz", toPath: dir.path + "/.hidden.jsonl.gz")
+    func documents(_ arguments: [String]) throws -> (Int, String) {
+      let cert = fixture.url("c-\(UUID().uuidString).json").path
+      let run = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", cert] + gsm8k + arguments)
+      #expect(run.status == 0, "\(run.stderr)")
+      return (try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert))).corpus.documents, run.stderr)
+    }
+    let (once, hiddenNote) = try documents([dir.path])
+    #expect(hiddenNote.contains("not reading 1 hidden entries") && hiddenNote.contains(".hidden.jsonl.gz"))
+    let web = dir.path + "/web.jsonl.gz"
+    let (twice, note) = try documents([dir.path, web, dir.path + "/./web.jsonl.gz", fixture.url("link.jsonl.gz").path])
+    #expect(twice == once, "each file read once")
+    #expect(note.contains("reading once what 3 arguments name twice"), "\(note)")
+  }
+
+  @Test func mergeRefusesPartsThatDoNotCoverOneShardListExactlyOnce() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let dir = fixture.url("shards")
+    try FileManager.default.copyItem(at: samples.appendingPathComponent("shards"), to: dir)
+    func part(_ i: Int, _ shards: [String]) throws -> String {
+      let out = fixture.url("part-\(i)-\(UUID().uuidString).json").path
+      let run = try Tool.execute(contam, ["scan", "--fail-on", "never", "--partition", "\(i)/2", "--out", out] + gsm8k + shards)
+      #expect(run.status == 0, "\(run.stderr)")
+      return out
+    }
+    let first = try part(1, [dir.path])
+    let second = try part(2, [dir.path])
+    let merged = fixture.url("merged.json").path
+    #expect(try Tool.execute(contam, ["merge", first, second, "--out", merged]).status == 0)
+    // The issue's case: part 2 from another shard list, so web.jsonl.gz twice and devil.txt.gz never.
+    let other = try part(2, [dir.path + "/code.jsonl.zst", dir.path + "/web.jsonl.gz"])
+    let bad = try Tool.execute(contam, ["merge", first, other, "--out", fixture.url("bad.json").path])
+    #expect(bad.status == 4 && bad.stderr.contains("different shard list"), "\(bad.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: fixture.url("bad.json").path))
+
+    // An edited unsigned part is not laundered by signing the merge.
+    let key = fixture.url("k.key").path
+    _ = try Tool.execute(contam, ["keygen", "--out", key])
+    let edited = try resealed(second, fixture) { certificate in
+      for k in certificate.items.indices { certificate.items[k].evidence = [] }
+    }
+    let signed = try Tool.execute(contam, ["merge", first, edited, "--sign", key, "--out", fixture.url("s.json").path])
+    #expect(signed.status == 4 && signed.stderr.contains("part 1"), "\(signed.stderr)")
+    // Signed parts under a pinned key merge and sign; an edited one is refused.
+    let signedFirst = fixture.url("sp1.json").path
+    let signedSecond = fixture.url("sp2.json").path
+    for (i, out) in [(1, signedFirst), (2, signedSecond)] {
+      #expect(
+        try Tool.execute(
+          contam, ["scan", "--fail-on", "never", "--partition", "\(i)/2", "--sign", key, "--out", out] + gsm8k + [dir.path]
+        ).status == 0)
+    }
+    let good = try Tool.execute(
+      contam, ["merge", "--public-key", key + ".pub", "--sign", key, signedFirst, signedSecond, "--out", fixture.url("g.json").path])
+    #expect(good.status == 0, "\(good.stderr)")
+    // Part 1 holds web.jsonl.gz, where the partial items are.
+    let original = try String(contentsOfFile: signedFirst, encoding: .utf8)
+    let editedSigned = original.replacingOccurrences(of: "\"verdict\" : \"partial\"", with: "\"verdict\" : \"clean\"")
+    #expect(editedSigned != original)
+    try editedSigned.write(toFile: signedFirst, atomically: true, encoding: .utf8)
+    let refused = try Tool.execute(
+      contam, ["merge", "--public-key", key + ".pub", "--sign", key, signedFirst, signedSecond, "--out", fixture.url("r.json").path])
+    #expect(refused.status == 4, "\(refused.stderr)")
+  }
+
+  @Test func verifyReadsOnlyUnderItsCorpusRoots() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let cert = try certificate(fixture)
+    let secret = "/etc/passwd"
+    let digest = try Tool.run("sha256sum", [secret]).prefix(64)
+    let pointed = try resealed(cert, fixture) { $0.shards[0].path = secret }
+    let run = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, pointed])
+    #expect(run.stdout.contains("FAIL shard: \(secret): missing"), "\(run.stdout)")
+    #expect(!run.stdout.contains(String(decoding: digest, as: UTF8.self)), "the file outside the roots was never hashed")
+    // A relative path that climbs out of the root is refused the same way.
+    let climbing = try resealed(cert, fixture) { $0.shards[0].path = "../../../../../../../etc/passwd" }
+    let climbed = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, climbing])
+    #expect(climbed.stdout.contains("missing") && !climbed.stdout.contains(String(decoding: digest, as: UTF8.self)))
+  }
+
+  @Test func aBenchmarkGivenAsAJSONArrayIsReadAsItsItems() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let lines = try String(contentsOfFile: "\(samples.path)/benchmarks/gsm8k-sample.jsonl", encoding: .utf8)
+      .split(separator: "\n")
+    for (name, text) in [
+      ("one-line.jsonl", "[" + lines.joined(separator: ",") + "]\n"), ("pretty.jsonl", "[\n  " + lines.joined(separator: ",\n  ") + "\n]\n"),
+    ] {
+      let path = try fixture.write(name, Data(text.utf8))
+      let items = try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!)
+      #expect(items.count == lines.count, "\(name)")
+    }
+    let scalar = try fixture.write("scalar.jsonl", Data("{\"question\": \"a b c\", \"answer\": \"#### 1\"}\n42\n".utf8))
+    #expect(throws: ContamError.self) { try BenchmarkLoader.load(name: "gsm8k", path: scalar, format: BenchmarkFormat.presets["gsm8k"]!) }
+  }
+
+  @Test(arguments: [
+    ["--contaminated", "2"], ["--partial", "-0.1"], ["--near-containment", "5"], ["--max-items-per-ngram", "0"],
+    ["--jobs", "0"], ["--ngram", "0"], ["--minhash", "bogus"], ["--fail-on", "sometimes"],
+  ])
+  func optionValuesOutOfRangeAreUsageErrors(_ option: [String]) throws {
+    let run = try Tool.execute(contam, ["scan"] + option + gsm8k + ["\(samples.path)/shards"])
+    #expect(run.status == 64, "\(option): \(run.stderr)")
+    #expect(run.stderr.contains(option[0]), "\(run.stderr)")
+  }
+}
