@@ -28,8 +28,7 @@ extension ContamCommand {
       }
       let key = Certificate.generateKey()
       do {
-        try AtomicFile.write(Data((key.privateKey + "\n").utf8), to: out)
-        chmod(out, 0o600)
+        try AtomicFile.write(Data((key.privateKey + "\n").utf8), to: out, permissions: 0o600)
         try AtomicFile.write(Data((key.publicKey + "\n").utf8), to: out + ".pub")
       } catch {
         Terminal.shared.line("contam: \(error)")

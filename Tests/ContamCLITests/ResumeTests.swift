@@ -63,5 +63,27 @@ struct ResumeTests {
     // Different parameters never reuse those results.
     let other = try Tool.execute(contam, arguments + ["--ngram", "12", "--work-dir", work, "--out", fixture.url("o.json").path, corpus])
     #expect(!other.stderr.contains("resumed"))
+
+    // A damaged or planted record (an item number out of range) is ignored, its shard scanned
+    // again: no crash, the same certificate.
+    let records = try FileManager.default.contentsOfDirectory(atPath: work).filter { $0.hasPrefix("shard-") && $0.hasSuffix(".json") }
+    var damaged = 0
+    for name in records {
+      let path = work + "/" + name
+      var record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+      guard var partial = record["partial"] as? [String: Any], (record["fingerprint"] as? String) != nil else { continue }
+      // The form JSONEncoder writes for [Int: …]: an object with number keys.
+      partial["coverage"] = ["999999": [1]]
+      partial["documents"] = ["-7": 3]
+      record["partial"] = partial
+      try JSONSerialization.data(withJSONObject: record).write(to: URL(fileURLWithPath: path))
+      damaged += 1
+    }
+    #expect(damaged == records.count && damaged >= 16)
+    let again = fixture.url("again.json").path
+    let rerun = try Tool.execute(contam, arguments + ["--work-dir", work, "--out", again, corpus])
+    #expect(rerun.status == 0, "\(rerun.stderr)")
+    #expect(!rerun.stderr.contains("resumed"), "no damaged record is used")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: again)) == Data(contentsOf: URL(fileURLWithPath: reference)))
   }
 }

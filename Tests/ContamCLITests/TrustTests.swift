@@ -235,6 +235,39 @@ struct TrustTests {
     #expect(throws: ContamError.self) { try BenchmarkLoader.load(name: "gsm8k", path: scalar, format: BenchmarkFormat.presets["gsm8k"]!) }
   }
 
+  @Test func thePrivateKeyIsNeverReadableByOthers() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let key = fixture.url("k.key").path
+    #expect(try Tool.execute(contam, ["keygen", "--out", key]).status == 0)
+    let mode = try #require(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? NSNumber).intValue
+    #expect(mode == 0o600, "mode \(String(mode, radix: 8))")
+  }
+
+  @Test func aReportShowsMarkupFromTheCorpusAsText() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    // A real GSM8K question planted in a page whose text carries markup and Markdown.
+    let question = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(String(contentsOfFile: "\(samples.path)/benchmarks/gsm8k-sample.jsonl", encoding: .utf8).split(separator: "\n")[4].utf8))
+        as? [String: Any])["question"] as! String
+    // The markup sits inside the matched region, so it is part of the evidence snippet.
+    let words = question.split(separator: " ")
+    let half = words.count / 2
+    let page = "Intro. " + words[..<half].joined(separator: " ") + " <script>alert(1)</script> [click](http://x.example) | cell | <img src=x onerror=alert(2)> "
+      + words[half...].joined(separator: " ")
+    let shard = try fixture.write("page.jsonl", try JSONSerialization.data(withJSONObject: ["text": page]) + Data("\n".utf8))
+    let cert = fixture.url("c.json").path
+    #expect(try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", cert] + gsm8k + [shard]).status == 0)
+    let markdown = try Tool.execute(contam, ["report", cert])
+    #expect(markdown.status == 0)
+    #expect(markdown.stdout.contains("Findings (1)"), "the planted question is found: \(markdown.stdout)")
+    #expect(!markdown.stdout.contains("<script>") && !markdown.stdout.contains("<img"), "\(markdown.stdout)")
+    #expect(!markdown.stdout.contains("](http"), "no live link")
+    #expect(markdown.stdout.contains("&lt;script&gt;"))
+  }
+
   @Test(arguments: [
     ["--contaminated", "2"], ["--partial", "-0.1"], ["--near-containment", "5"], ["--max-items-per-ngram", "0"],
     ["--jobs", "0"], ["--ngram", "0"], ["--minhash", "bogus"], ["--fail-on", "sometimes"],

@@ -88,8 +88,29 @@ struct BenchmarkLoaderTests {
     }
   }
 
-  @Test func csvQuotingFollowsRFC4180() {
-    let rows = CSVParser.parse("a,\"b, with comma\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",,end\n\n")
+  @Test func csvQuotingFollowsRFC4180() throws {
+    let rows = try CSVParser.parse("a,\"b, with comma\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",,end\n\n")
     #expect(rows == [["a", "b, with comma", "say \"hi\""], ["multi\nline", "", "end"]])
+  }
+
+  @Test func anUnterminatedQuoteIsAnErrorNotTwoItemsMerged() throws {
+    // A real MMLU file cut inside a quoted field (a truncated download): the open quote would
+    // swallow the rest into one field.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let original = try String(contentsOfFile: TestData.path("benchmarks/mmlu/test/sociology_test.csv"), encoding: .utf8)
+    let lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let target = try #require(lines.firstIndex { $0.hasPrefix("\"") })
+    let line = Array(lines[target])
+    let closing = try #require(line.indices.dropFirst().first { line[$0] == "\"" })
+    let cut = String(line[..<closing])
+    #expect(cut.filter { $0 == "\"" }.count == 1, "the cut keeps only the opening quote")
+    let broken = try fixture.write("sociology_test.csv", Data((lines[..<target].joined(separator: "\n") + "\n" + cut).utf8))
+    do {
+      _ = try BenchmarkLoader.load(name: "mmlu", path: broken, format: BenchmarkFormat.presets["mmlu"]!)
+      Issue.record("an unterminated quote was accepted")
+    } catch let error as ContamError {
+      #expect(error.code == .invalidBenchmark && error.line == target + 1 && error.message.contains("never closed"), "\(error)")
+    }
   }
 }

@@ -10,13 +10,25 @@ import Foundation
 /// temporary file beside the target, are flushed to disk, and the file is renamed into place.
 public enum AtomicFile {
   /// Writes `data` to `path` atomically.
+  /// - Parameters:
+  ///   - data: the file's bytes.
+  ///   - path: where the file goes.
+  ///   - permissions: the file's mode, set from its creation on (0600 for a private key, so it
+  ///     is never readable by others, not even for a moment).
   /// - Throws: ``ContamError/Code/outputFailed`` naming the path and the OS reason (disk full,
   ///   no permission, missing directory); the temporary file is removed and `path` is untouched.
-  public static func write(_ data: Data, to path: String) throws(ContamError) {
+  public static func write(_ data: Data, to path: String, permissions: mode_t = 0o644) throws(ContamError) {
     let directory = (path as NSString).deletingLastPathComponent
     let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    unlink(temporary)
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
     guard fd >= 0 else { throw failure(path, errno) }
+    guard fchmod(fd, permissions) == 0 else {
+      let code = errno
+      close(fd)
+      unlink(temporary)
+      throw failure(path, code)
+    }
     var written = 0
     let status: Int32 = data.withUnsafeBytes { bytes in
       while written < bytes.count {

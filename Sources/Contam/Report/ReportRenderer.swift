@@ -75,25 +75,44 @@ public enum ReportRenderer {
     out += "| benchmark | items | contaminated | partial | clean | too short | near duplicates | …with another answer |\n"
     out += "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
     for s in c.summary {
-      out += "| \(s.benchmark) | \(s.items) | \(s.contaminated) (\(percent(s.contaminated, s.items))) | \(s.partial) (\(percent(s.partial, s.items))) | \(s.clean) | \(s.tooShort) | \(s.nearDuplicates) | \(s.nearDifferentAnswer) |\n"
+      out += "| \(text(s.benchmark)) | \(s.items) | \(s.contaminated) (\(percent(s.contaminated, s.items))) | \(s.partial) (\(percent(s.partial, s.items))) | \(s.clean) | \(s.tooShort) | \(s.nearDuplicates) | \(s.nearDifferentAnswer) |\n"
     }
     out += "\n## Coverage of items\n\n| coverage | items |\n| --- | ---: |\n"
     for (k, n) in histogram(c).enumerated() { out += "| \(Double(k) / 10)–\(Double(k + 1) / 10) | \(n) |\n" }
     let flagged = flagged(c)
     out += "\n## Findings (\(flagged.count))\n"
     for item in flagged {
-      out += "\n### \(item.benchmark)/\(item.id): \(item.verdict.rawValue), coverage \(String(format: "%.2f", item.coverage))\n\n"
+      out += "\n### \(text(item.benchmark))/\(text(item.id)): \(item.verdict.rawValue), coverage \(String(format: "%.2f", item.coverage))\n\n"
       if let e = item.evidence.first {
-        out += "Exact: `\(e.shard)` line \(e.line)\(e.documentID.map { " (id \($0))" } ?? ""), bytes \(e.byteStart)–\(e.byteEnd), longest run \(e.longestRun) tokens"
+        out += "Exact: \(text(e.shard)) line \(e.line)\(e.documentID.map { " (id \(text($0)))" } ?? ""), bytes \(e.byteStart)–\(e.byteEnd), longest run \(e.longestRun) tokens"
         if let a = e.answer { out += ", answer \(a.agreement.rawValue)" }
         out += "\n\n> " + highlighted(e.snippet, itemTokens: tokensByID?["\(item.benchmark)/\(item.id)"]).map {
-          $0.matched ? "**\($0.text)**" : $0.text
+          $0.matched ? "**\(text($0.text))**" : text($0.text)
         }.joined().replacingOccurrences(of: "\n", with: " ") + "\n"
       }
       if let near = item.nearDuplicate, let e = near.evidence.first {
-        out += "\nNear duplicate: containment \(String(format: "%.2f", e.containment))\(e.part.map { " of the \($0)" } ?? ""), `\(e.shard)` line \(e.line)"
-        if let a = e.answer { out += ", answer \(a.agreement.rawValue) (item: \(a.expected), document: \(a.found ?? "none"))" }
-        out += "\n\n> " + e.snippet.replacingOccurrences(of: "\n", with: " ") + "\n"
+        out += "\nNear duplicate: containment \(String(format: "%.2f", e.containment))\(e.part.map { " of the \(text($0))" } ?? ""), \(text(e.shard)) line \(e.line)"
+        if let a = e.answer { out += ", answer \(a.agreement.rawValue) (item: \(text(a.expected)), document: \(text(a.found ?? "none")))" }
+        out += "\n\n> " + text(e.snippet).replacingOccurrences(of: "\n", with: " ") + "\n"
+      }
+    }
+    return out
+  }
+
+  /// Text from a certificate (snippets, ids, paths: whatever the corpus or a file said) made
+  /// inert in Markdown: HTML is escaped (a `<script>` in a document stays text) and Markdown's
+  /// punctuation is backslash-escaped, so no snippet can add links, emphasis or table cells.
+  static func text(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    for character in s {
+      switch character {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\\", "`", "*", "_", "[", "]", "|", "#", "!", "~", "{", "}", "(", ")": out += "\\" + String(character)
+      case "\r": out += " "
+      default: out.append(character)
       }
     }
     return out

@@ -144,7 +144,7 @@ public struct Scanner: Sendable {
       count: sorted.count, jobs: jobs,
       makeWorker: { _ScanWorker(index: index, near: near, configuration: configuration, options: options) },
       work: { worker, i in
-        if let store, let stored = store.load(shard: sorted[i]) {
+        if let store, let stored = store.load(shard: sorted[i]), stored.fits(index, path: sorted[i]) {
           resumed?(sorted[i])
           progress?(done.add(1, ordering: .relaxed).newValue)
           return stored

@@ -97,7 +97,12 @@ public enum BenchmarkLoader {
         records.append((i + 1, { fieldValues(record, path: $0) }))
       }
     case .csv, .csvNoHeader:
-      let rows = CSVParser.parse(text)
+      let rows: [[String]]
+      do {
+        rows = try CSVParser.parse(text)
+      } catch {
+        throw ContamError(.invalidBenchmark, path: path, line: error.line, "benchmark '\(name)': \(error.message)")
+      }
       let header = format.layout == .csv ? rows.first ?? [] : []
       for (i, row) in rows.enumerated().dropFirst(format.layout == .csv ? 1 : 0) {
         records.append(

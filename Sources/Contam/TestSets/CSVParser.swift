@@ -1,12 +1,16 @@
 /// RFC 4180 CSV: comma-separated fields, double-quoted fields may hold commas, newlines and
 /// doubled quotes. Returns rows of fields; a blank line gives no row.
 @_spi(Testing) public enum CSVParser {
-  public static func parse(_ text: String) -> [[String]] {
+  /// - Throws: ``ContamError/Code/invalidBenchmark`` when a quoted field is never closed
+  ///   (it would swallow every row after it), naming the line it opens on.
+  public static func parse(_ text: String) throws(ContamError) -> [[String]] {
     var rows: [[String]] = []
     var row: [String] = []
     var field: [UInt8] = []
     var inQuotes = false
     var fieldStarted = false
+    var line = 1
+    var quoteLine = 0
     let bytes = Array(text.utf8)
     var i = 0
     func endField() {
@@ -16,6 +20,7 @@
     }
     while i < bytes.count {
       let c = bytes[i]
+      if c == 0x0A { line += 1 }
       if inQuotes {
         if c == UInt8(ascii: "\"") {
           if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") {
@@ -33,6 +38,7 @@
       switch c {
       case UInt8(ascii: "\""):
         inQuotes = true
+        quoteLine = line
         fieldStarted = true
       case UInt8(ascii: ","):
         endField()
@@ -49,6 +55,9 @@
         fieldStarted = true
       }
       i += 1
+    }
+    if inQuotes {
+      throw ContamError(.invalidBenchmark, line: quoteLine, "a quoted CSV field opened on line \(quoteLine) is never closed")
     }
     if fieldStarted || !field.isEmpty || !row.isEmpty {
       endField()
