@@ -11,5 +11,6 @@ let package = Package(
     .executableTarget(name: "FuzzJSON", dependencies: [.product(name: "Contam", package: "main")]),
     .executableTarget(name: "FuzzTokenizer", dependencies: [.product(name: "Contam", package: "main")]),
     .executableTarget(name: "FuzzReaders", dependencies: [.product(name: "Contam", package: "main")]),
+    .executableTarget(name: "FuzzCertificate", dependencies: [.product(name: "Contam", package: "main")]),
   ]
 )

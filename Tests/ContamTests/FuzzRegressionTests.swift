@@ -33,4 +33,18 @@ struct FuzzRegressionTests {
       #expect(tokens == tokenizer.tokens(of: data), "deterministic")
     }
   }
+
+  @Test func certificateInputs() throws {
+    let files = try Self.inputs("FuzzCertificate")
+    #expect(!files.isEmpty)
+    for file in files {
+      // The target's checks: reading, verify, report and merge never crash; what reads reads back.
+      guard let certificate = try? Certificate(decoding: Data(contentsOf: file)) else { continue }
+      #expect(try Certificate(decoding: certificate.encoded()) == certificate, "\(file.lastPathComponent)")
+      _ = try? Verifier.verify(certificate, corpusRoots: ["/nonexistent-fuzz-root"])
+      _ = ReportRenderer.render(certificate, format: .markdown)
+      _ = ReportRenderer.render(certificate, format: .html)
+      _ = try? Certificate.merge([certificate, certificate])
+    }
+  }
 }
