@@ -42,6 +42,26 @@ struct StatsCommandTests {
     #expect(none.stderr.contains("no-such-*.gz: invalid_argument: the pattern matches no file"))
   }
 
+  @Test func millionsOfBlankLinesAreCountedButNotEachReported() throws {
+    // A hostile shard: blank lines around two real documents, in JSONL and as plain text.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let blank = Data(repeating: 0x0A, count: 2_000_000)
+    let body = blank + Data("{\"text\": \"one real document\"}\n".utf8) + blank + Data("\r\n\n{\"text\": \"and another\"}\n".utf8)
+    let jsonl = try fixture.compress("blank.jsonl.gz", body, tool: "gzip", ["-c"])
+    let run = try Tool.execute(contam, ["stats", "--json", jsonl])
+    #expect(run.status == 0)
+    let figures = try JSONDecoder().decode(CorpusStatistics.self, from: Data(run.stdout.utf8))
+    #expect(figures.total.documents == 2)
+    #expect(figures.total.problems == ["empty_line": 4_000_002], "every blank line counted: \(figures.total.problems)")
+    #expect(figures.total.lines == 4_000_004)
+    #expect(run.stderr.components(separatedBy: "empty_line: blank line").count - 1 == 5, "--max-messages 5 printed")
+    let text = try fixture.compress("blank.txt.gz", blank + Data("a line of prose\n".utf8) + blank, tool: "gzip", ["-c"])
+    let plain = try Tool.execute(contam, ["stats", "--json", "--format", "lines", text])
+    let plainFigures = try JSONDecoder().decode(CorpusStatistics.self, from: Data(plain.stdout.utf8))
+    #expect(plainFigures.total.documents == 1 && plainFigures.total.problems.isEmpty && plainFigures.total.lines == 4_000_001)
+  }
+
   @Test func helpExplainsEveryOptionWithAnExample() throws {
     let help = try Tool.execute(contam, ["stats", "--help"])
     #expect(help.status == 0)

@@ -16,6 +16,10 @@ public struct ShardReaderOptions: Sendable, Hashable {
   public var policy: ErrorPolicy
   /// The gzip decoder.
   public var inflater: Inflater
+  /// Problems of one kind in one shard past this many are counted but not handed to
+  /// `onProblem` (nor built as messages), so a shard of a billion blank or broken lines costs
+  /// a count each, not a message each. Counts are always complete.
+  public var problemCallbackLimit = Int.max
 
   /// The gzip decoders: both read every member and report the same faults.
   public enum Inflater: String, Sendable, Hashable, Codable, CaseIterable {
@@ -90,7 +94,13 @@ public final class ShardReader {
   /// The counts of the shard being read.
   private var counts = ShardReadCounts()
   /// The format of the shard being read (``RecordFormat/auto(textField:idField:)`` resolved).
-  private var format = RecordFormat.lines
+  private var format = RecordFormat.lines {
+    didSet {
+      if case .jsonl = format { formatIsJSONL = true } else { formatIsJSONL = false }
+    }
+  }
+  /// `format` is JSONL (kept apart so the per-line fast path never touches the enum's payload).
+  private var formatIsJSONL = false
 
   /// Bytes asked of the decompressor per call.
   static let chunk = 1 << 20
@@ -134,7 +144,7 @@ public final class ShardReader {
     }
     func report(_ error: ContamError) throws {
       counts.problems[error.code, default: 0] += 1
-      onProblem(error)
+      if counts.problems[error.code, default: 0] <= options.problemCallbackLimit { onProblem(error) }
       if options.policy == .stop && error.code.losesInput { throw error }
     }
     let file: FileSource
@@ -190,6 +200,7 @@ public final class ShardReader {
     var skippedLineStart = 0
     var ended = false
     var faulted = false
+    var blankLines = 0  // blank JSONL lines counted by the fast path
     let wholeFile = format == .wholeFile
 
     while !ended {
@@ -232,6 +243,21 @@ public final class ShardReader {
           guard let hit = memchr(buffer + p, 0x0A, have - p) else { break }
           let nl = UnsafeMutableRawPointer(hit) - buffer
           lineNumber += 1
+          // Fast path for blank lines: a billion of them must cost no more than text. In plain
+          // text (or before the format is decided) they are nothing; in JSONL each is counted,
+          // and past the message limit only counted.
+          if !skipping && (nl == lineStart || (nl == lineStart + 1 && buffer.load(fromByteOffset: lineStart, as: UInt8.self) == 0x0D))
+            && (!formatIsJSONL || blankLines + counts.problems[.emptyLine, default: 0] >= options.problemCallbackLimit)
+          {
+            // This line and the run of bare newlines after it, in one tight loop.
+            var q = nl + 1
+            while q < have && buffer.load(fromByteOffset: q, as: UInt8.self) == 0x0A { q += 1 }
+            lineNumber += q - nl - 1
+            if formatIsJSONL { blankLines += q - nl }
+            lineStart = q
+            p = q
+            continue
+          }
           if skipping || nl - lineStart > options.maxLineBytes {
             try report(
               ContamError(
@@ -279,6 +305,7 @@ public final class ShardReader {
         have = rest
       }
     }
+    if blankLines > 0 { counts.problems[.emptyLine, default: 0] += blankLines }
     counts.lines = lineNumber
     if case .auto = format, lineNumber > 0 {
       // Never decided: the shard holds nothing but blank lines.
@@ -343,6 +370,11 @@ public final class ShardReader {
       try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: line))
     case .jsonl(let textField, let idField):
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+        if counts.problems[.emptyLine, default: 0] >= options.problemCallbackLimit {
+          // Past the limit a blank line is only counted (it loses no input, so it never stops a run).
+          counts.problems[.emptyLine, default: 0] += 1
+          return
+        }
         try report(ContamError(.emptyLine, path: path, line: number, offset: offset, "blank line"))
         return
       }

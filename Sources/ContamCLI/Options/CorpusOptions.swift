@@ -69,7 +69,10 @@ struct CorpusOptions: ParsableArguments {
   }
 
   func readerOptions() throws -> ShardReaderOptions {
-    try readerParameters.options(policy: strict ? .stop : .skip, inflater: inflate)
+    var options = try readerParameters.options(policy: strict ? .stop : .skip, inflater: inflate)
+    // One more than is printed, so the terminal knows messages were held back.
+    options.problemCallbackLimit = maxMessages == Int.max ? maxMessages : maxMessages + 1
+    return options
   }
 }
 
