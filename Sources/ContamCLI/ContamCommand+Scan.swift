@@ -17,8 +17,9 @@ extension ContamCommand {
         Presets (--benchmark NAME=PATH): \(BenchmarkFormat.presets.keys.sorted().joined(separator: ", ")). \
         Any other name needs --fields.
 
-        Exit status: 0 no item reached --fail-on; 1 some did; 3 input skipped under --strict; \
-        4 the run could not complete.
+        Exit status: 0 no item reached --fail-on; 1 some did; 3 input skipped under --strict, \
+        or more than --max-skipped-fraction of a shard skipped; 4 the run could not complete \
+        (a shard path that matches nothing, no document read, a bad benchmark).
 
         Examples:
           contam scan --benchmark gsm8k=corpora-samples/benchmarks/gsm8k-sample.jsonl corpora-samples/shards
@@ -84,6 +85,13 @@ extension ContamCommand {
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit with status 1 when an item has this verdict or worse: contaminated, partial or never.", valueName: "verdict"))
     var failOn: FailOn = .contaminated
 
+    @Option(
+      name: .customLong("max-skipped-fraction"),
+      help: ArgumentHelp(
+        "When more than this fraction of a shard's records is skipped (missing text field, not JSON, corrupt data...), the run fails with status 3 and writes no certificate: a wrong --text-field must not pass as clean. 1 turns the check off.",
+        valueName: "fraction"))
+    var maxSkippedFraction = 0.1
+
     @Option(help: ArgumentHelp("Write the overlap certificate (JSON) here: written to a temporary file, then renamed into place.", valueName: "file"))
     var out: String?
 
@@ -112,6 +120,7 @@ extension ContamCommand {
       guard !benchmarks.isEmpty else { throw ValidationError("Give at least one --benchmark NAME=PATH.") }
       guard (1...64).contains(ngram) else { throw ValidationError("--ngram must be in 1...64.") }
       guard minTokens >= 1 else { throw ValidationError("--min-tokens must be at least 1.") }
+      guard (0...1).contains(maxSkippedFraction) else { throw ValidationError("--max-skipped-fraction must be in 0...1.") }
       guard maxItemsPerNGram >= 1 else { throw ValidationError("--max-items-per-ngram must be at least 1.") }
       guard (0...1).contains(contaminated), (0...1).contains(partial) else {
         throw ValidationError("--contaminated and --partial are fractions in 0...1.")
@@ -235,6 +244,19 @@ extension ContamCommand {
       let scanSeconds = Date().timeIntervalSince(indexed)
       terminal.line(
         "contam: scanned \(Format.megabytes(total.decompressedBytes)) MB in \(Format.fixed(scanSeconds, 2)) s (\(Format.fixed(Double(total.decompressedBytes) / 1e6 / max(scanSeconds, 1e-6), 1)) MB/s decompressed, \(corpus.jobs) jobs)")
+      let mostlySkipped = result.shards.compactMap { shard -> (String, Double)? in
+        let skipped = shard.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }.values.reduce(0, +)
+        let fraction = Double(skipped) / Double(max(1, skipped + shard.documents))
+        return fraction > maxSkippedFraction ? (shard.path, fraction) : nil
+      }
+      if !mostlySkipped.isEmpty {
+        for (path, fraction) in mostlySkipped.prefix(10) {
+          terminal.line("contam: \(path): \(Format.fixed(100 * fraction, 1))% of its records were skipped (see the problems above)")
+        }
+        terminal.line(
+          "contam: \(mostlySkipped.count) shards were mostly skipped (more than --max-skipped-fraction \(maxSkippedFraction)); check --text-field and --format. No certificate is written: what was not read cannot be called clean")
+        throw ExitCode(ContamExit.skippedUnderStrict)
+      }
       if let out {
         let sealed = try result.sealed(signingKey: signingKey)
         do {

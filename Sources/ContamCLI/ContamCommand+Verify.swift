@@ -44,8 +44,12 @@ extension ContamCommand {
     @Flag(help: "Also run the whole scan again and compare every item's result.")
     var full = false
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Threads for --full.", valueName: "n"))
+    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Threads for --full.", valueName: "n"))
     var jobs = ProcessInfoCores.count
+
+    func validate() throws {
+      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
+    }
 
     @Flag(help: "Print the checks as JSON.")
     var json = false

@@ -101,7 +101,10 @@ struct BadInputMatrixTests {
       let good = try fixture.write("good.jsonl", Data("{\"text\": \"an ordinary document of real words\"}\n".utf8))
       let cert = fixture.url("cert.json").path
       let scan = try Tool.execute(
-        contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path, good])
+        contam, [
+          "scan", "--max-skipped-fraction", "1", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert,
+          path, good,
+        ])
       #expect(scan.status == 0)
       let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
       #expect(certificate.corpus.problems[code] == c.count)
@@ -149,7 +152,13 @@ struct BadInputMatrixTests {
     let lines = [Data("not json\n".utf8), Data("{\"text\": 5}\n".utf8), planted + Data("\n".utf8), Data([0xFF, 0xFE, 0x0A]), Data("{\"text\": \"x\"".utf8)]
     let path = try fixture.write("mixed.jsonl", lines.reduce(Data(), +))
     let cert = fixture.url("cert.json").path
-    let run = try Tool.execute(contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path])
+    // Four of five lines are bad: the default gate refuses the shard (exit 3, no certificate) ...
+    let gated = try Tool.execute(contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path])
+    #expect(gated.status == 3 && gated.stderr.contains("80.0% of its records were skipped"), "\(gated.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: cert))
+    // ... and with the gate off, the verdicts are what the good line says.
+    let run = try Tool.execute(
+      contam, ["scan", "--max-skipped-fraction", "1", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path])
     #expect(run.status == 1, "the planted item is contaminated: exit 1")
     let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
     #expect(certificate.items[0].verdict == .contaminated)

@@ -235,6 +235,30 @@ struct TrustTests {
     #expect(throws: ContamError.self) { try BenchmarkLoader.load(name: "gsm8k", path: scalar, format: BenchmarkFormat.presets["gsm8k"]!) }
   }
 
+  @Test func aLongWindowZstdShardNeedsAnExplicitLimitAndThenReads() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    // Real documents with the planted sample question, compressed from stdin with a 2 GiB window.
+    let web = try Tool.run("zstd", ["-dc", "\(samples.path)/shards/code.jsonl.zst"])
+    let planted = try Tool.run("gzip", ["-dc", "\(samples.path)/shards/web.jsonl.gz"])
+    let shard = try fixture.write("long.jsonl.zst", try Tool.run("zstd", ["--long=31", "-q", "-c"], input: web + planted))
+    let lines = (web + planted).split(separator: 0x0A).count
+    let refused = try Tool.execute(contam, ["stats", "--json", shard])
+    #expect(refused.stderr.contains("corrupt_data") && refused.stderr.contains("--zstd-window-log-max"), "\(refused.stderr)")
+    let read = try Tool.execute(contam, ["stats", "--json", "--zstd-window-log-max", "31", shard])
+    let figures = try JSONDecoder().decode(CorpusStatistics.self, from: Data(read.stdout.utf8))
+    #expect(figures.total.documents == lines && figures.total.problems.isEmpty, "\(figures.total.problems)")
+    // The limit is recorded, so verify re-reads the evidence the same way.
+    let cert = fixture.url("long.json").path
+    #expect(try Tool.execute(contam, ["scan", "--fail-on", "never", "--zstd-window-log-max", "31", "--out", cert] + gsm8k + [shard]).status == 0)
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    #expect(certificate.parameters.reader.zstdWindowLogMax == 31)
+    #expect(certificate.items.contains { $0.verdict == .partial })
+    let verified = try Tool.execute(contam, ["verify", cert] + roots(fixture))
+    #expect(verified.status == 0 && verified.stdout.contains("evidence locations confirmed"), "\(verified.stdout)")
+    #expect(try Tool.execute(contam, ["stats", "--zstd-window-log-max", "40", shard]).status == 64)
+  }
+
   @Test func thePrivateKeyIsNeverReadableByOthers() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
@@ -270,11 +294,63 @@ struct TrustTests {
 
   @Test(arguments: [
     ["--contaminated", "2"], ["--partial", "-0.1"], ["--near-containment", "5"], ["--max-items-per-ngram", "0"],
-    ["--jobs", "0"], ["--ngram", "0"], ["--minhash", "bogus"], ["--fail-on", "sometimes"],
+    ["--jobs", "0"], ["--jobs", "-1"], ["--ngram", "0"], ["--minhash", "bogus"], ["--fail-on", "sometimes"],
   ])
   func optionValuesOutOfRangeAreUsageErrors(_ option: [String]) throws {
     let run = try Tool.execute(contam, ["scan"] + option + gsm8k + ["\(samples.path)/shards"])
     #expect(run.status == 64, "\(option): \(run.stderr)")
     #expect(run.stderr.contains(option[0]), "\(run.stderr)")
+  }
+}
+
+/// Corpora that mix schemas: a wrong or single `--text-field` must not pass as clean.
+@Suite("Mixed schemas: several text fields, and the skipped-records gate")
+struct MixedSchemaTests {
+  let contam = TestData.contamExecutable
+
+  /// Three shards of real prose with a GSM8K question planted, one per schema.
+  func corpus(_ fixture: ShardFixture) throws -> (dir: String, questions: [String]) {
+    let items = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let questions = items.prefix(3).map { $0.parts[0].text }
+    let (_, texts) = try ShardFixture.paragraphsJSONL(count: 90, novel: "122-0.txt.gz")
+    let schemas: [(String, (String) -> [String: Any])] = [
+      ("web.jsonl.gz", { ["text": $0] }), ("stack.jsonl.gz", { ["content": $0, "lang": "en"] }),
+      ("cc.jsonl.gz", { ["meta": ["url": "https://example.org"], "raw_content": $0] }),
+    ]
+    try FileManager.default.createDirectory(at: fixture.url("corpus"), withIntermediateDirectories: true)
+    for (k, (name, wrap)) in schemas.enumerated() {
+      var data = Data()
+      for (i, text) in texts[(30 * k)..<(30 * k + 30)].enumerated() {
+        let body = i == 10 ? text + " " + questions[k] : text
+        data += try JSONSerialization.data(withJSONObject: wrap(body), options: [.sortedKeys]) + Data("\n".utf8)
+      }
+      try fixture.compress("corpus/\(name)", data, tool: "gzip", ["-c"])
+    }
+    return (fixture.url("corpus").path, questions)
+  }
+
+  @Test func everySchemaIsReadAndTheCertificateSaysWhichFieldEachShardUsed() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (dir, _) = try corpus(fixture)
+    let benchmark = ["--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))"]
+    // One field: two of three shards are all missing_field; the gate refuses the run.
+    let cert = fixture.url("cert.json").path
+    let single = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", cert] + benchmark + [dir])
+    #expect(single.status == 3, "\(single.stderr)")
+    #expect(single.stderr.contains("stack.jsonl.gz: 100.0% of its records were skipped") && single.stderr.contains("--text-field"))
+    #expect(!FileManager.default.fileExists(atPath: cert))
+    // Three fields: every shard read, the three planted questions found.
+    let run = try Tool.execute(
+      contam, ["scan", "--fail-on", "never", "--text-field", "text,content,raw_content", "--out", cert] + benchmark + [dir])
+    #expect(run.status == 0, "\(run.stderr)")
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    #expect(certificate.corpus.documents == 90 && certificate.corpus.problems.isEmpty)
+    let fields = Dictionary(uniqueKeysWithValues: certificate.shards.map { (($0.path as NSString).lastPathComponent, $0.textFields ?? [:]) })
+    #expect(fields == ["web.jsonl.gz": ["text": 30], "stack.jsonl.gz": ["content": 30], "cc.jsonl.gz": ["raw_content": 30]])
+    #expect(certificate.items.prefix(3).allSatisfy { $0.verdict != .clean }, "\(certificate.items.prefix(3).map(\.verdict))")
+    #expect(certificate.parameters.reader.textField == "text,content,raw_content")
+    // verify reads the shards the same way (the fields are in the certificate).
+    #expect(try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, "--corpus", TestData.path(""), cert]).status == 0)
   }
 }

@@ -100,6 +100,7 @@ extension Certificate {
         try check(file.bytes >= 0, "$.benchmarks[\(b)].files[\(f)].bytes", "negative")
       }
     }
+    try check(Set(shards.map(\.path)).count == shards.count, "$.shards", "a shard is listed twice")
     for (s, shard) in shards.enumerated() {
       try check(shard.compressedBytes >= 0 && shard.decompressedBytes >= 0, "$.shards[\(s)]", "negative byte counts")
     }

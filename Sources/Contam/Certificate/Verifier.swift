@@ -119,7 +119,7 @@ public enum Verifier {
         checks.append(.init(kind: .full, subject: "scan", passed: false, message: "some shards are missing or changed; full re-scan skipped"))
       } else {
         let rerun = try scanner.scan(paths: shardPaths, jobs: jobs)
-        let back = Dictionary(uniqueKeysWithValues: certificate.shards.compactMap { s in located[s.path].map { ($0, s.path) } })
+        let back = Dictionary(certificate.shards.compactMap { s in located[s.path].map { ($0, s.path) } }, uniquingKeysWith: { a, _ in a })
         let items = rerun.items.map { relabel($0, back) }
         var differing: [String] = []
         for (a, b) in zip(items, certificate.items) where a != b { differing.append("\(b.benchmark)/\(b.id)") }

@@ -24,6 +24,9 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
     /// Problems by kind, keyed by ``ContamError/Code`` raw value.
     public var problems: [String: Int]
     public var seconds: Double
+    /// Documents per text field they were read from; present only when several text fields
+    /// were allowed (`--text-field text,content`), so each shard says which schema it had.
+    public var textFields: [String: Int]?
 
     /// The figures of one read shard.
     public init(
@@ -36,6 +39,7 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
         problems: Dictionary(uniqueKeysWithValues: counts.problems.map { ($0.key.rawValue, $0.value) }),
         seconds: seconds)
       sha256 = counts.sha256
+      textFields = counts.textFields.isEmpty ? nil : counts.textFields
     }
 
     public init(
@@ -72,6 +76,11 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
       tokens += s.tokens
       invalidUTF8Bytes += s.invalidUTF8Bytes
       for (k, v) in s.problems { problems[k, default: 0] += v }
+      if let fields = s.textFields {
+        var mine = textFields ?? [:]
+        for (k, v) in fields { mine[k, default: 0] += v }
+        textFields = mine
+      }
     }
   }
 

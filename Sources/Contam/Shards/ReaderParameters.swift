@@ -14,11 +14,14 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
   }
 
   public var format = Format.auto
-  /// The JSON field (dotted path) holding the document text.
+  /// The JSON field (dotted path) holding the document text; several, comma-separated, are
+  /// tried in order (`text,content,raw_content`: the first one a record has is read).
   public var textField = "text"
   /// The JSON field (dotted path) holding a document id, if any.
   public var idField: String?
   public var maxLineBytes = ShardReaderOptions.defaultMaxLineBytes
+  /// The largest zstd window allowed (log2 bytes), when raised above the default 27.
+  public var zstdWindowLogMax: Int?
 
   public init() {}
 
@@ -30,7 +33,10 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
   public func options(policy: ErrorPolicy = .skip, inflater: ShardReaderOptions.Inflater = .isal) throws
     -> ShardReaderOptions
   {
-    let text = try FieldPath(textField)
+    let fields = try textField.split(separator: ",", omittingEmptySubsequences: false).map {
+      try FieldPath(String($0).trimmingCharacters(in: .whitespaces))
+    }
+    let text = fields[0]
     let id = try idField.map { try FieldPath($0) }
     let recordFormat: RecordFormat
     switch format {
@@ -39,6 +45,14 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
     case .file: recordFormat = .wholeFile
     case .auto: recordFormat = .auto(textField: text, idField: id)
     }
-    return ShardReaderOptions(format: recordFormat, maxLineBytes: maxLineBytes, policy: policy, inflater: inflater)
+    var options = ShardReaderOptions(format: recordFormat, maxLineBytes: maxLineBytes, policy: policy, inflater: inflater)
+    options.fallbackTextFields = Array(fields.dropFirst())
+    if let zstdWindowLogMax {
+      guard (10...31).contains(zstdWindowLogMax) else {
+        throw ContamError(.invalidArgument, "zstdWindowLogMax \(zstdWindowLogMax) is not in 10...31")
+      }
+      options.zstdWindowLogMax = zstdWindowLogMax
+    }
+    return options
   }
 }

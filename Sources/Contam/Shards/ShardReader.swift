@@ -16,6 +16,13 @@ public struct ShardReaderOptions: Sendable, Hashable {
   public var policy: ErrorPolicy
   /// The gzip decoder.
   public var inflater: Inflater
+  /// Fields tried, in order, when a JSONL record has no `textField` (corpora mix schemas:
+  /// `text`, The Stack's `content`, `raw_content`). Which field each document's text came from
+  /// is counted in ``ShardReadCounts/textFields``.
+  public var fallbackTextFields: [FieldPath] = []
+  /// The largest zstd window (log2 bytes) a frame may ask for: 27 (128 MiB) by default, up to
+  /// 31 for shards written with `zstd --long=31`; decoding needs that much memory per job.
+  public var zstdWindowLogMax = 27
   /// Problems of one kind in one shard past this many are counted but not handed to
   /// `onProblem` (nor built as messages), so a shard of a billion blank or broken lines costs
   /// a count each, not a message each. Counts are always complete.
@@ -57,6 +64,8 @@ public struct ShardReadCounts: Hashable, Sendable, Codable {
   public var documents = 0
   /// Problems by kind (lines skipped, stream faults).
   public var problems: [ContamError.Code: Int] = [:]
+  /// Documents per text field they were read from, when fallback fields are configured.
+  public var textFields: [String: Int] = [:]
 
   public init() {}
 
@@ -91,6 +100,7 @@ public final class ShardReader {
   private var idScratch: [UInt8] = []
   private var textExtractor: JSONFieldExtractor?
   private var idExtractor: JSONFieldExtractor?
+  private var fallbackExtractors: [JSONFieldExtractor] = []
   /// The counts of the shard being read.
   private var counts = ShardReadCounts()
   /// The format of the shard being read (``RecordFormat/auto(textField:idField:)`` resolved).
@@ -115,6 +125,7 @@ public final class ShardReader {
     case .jsonl(let text, let id), .auto(let text, let id):
       textExtractor = JSONFieldExtractor(path: text)
       idExtractor = id.map { JSONFieldExtractor(path: $0) }
+      fallbackExtractors = options.fallbackTextFields.map { JSONFieldExtractor(path: $0) }
     case .lines, .wholeFile:
       break
     }
@@ -165,7 +176,7 @@ public final class ShardReader {
       counts.codec = Codec.detect(head)
       switch counts.codec {
       case .gzip: source = try GzipDecompressor(source: file, inflater: options.inflater)
-      case .zstd: source = try ZstdDecompressor(source: file)
+      case .zstd: source = try ZstdDecompressor(source: file, windowLogMax: options.zstdWindowLogMax)
       case .none: source = file
       }
     } catch let error as ContamError {
@@ -379,12 +390,27 @@ public final class ShardReader {
         return
       }
       if textExtractor == nil { textExtractor = JSONFieldExtractor(path: textField) }
-      switch textExtractor?.extract(line) ?? .missing {
+      var extracted = textExtractor?.extract(line) ?? .missing
+      var usedField = textField
+      if case .missing = extracted, !fallbackExtractors.isEmpty {
+        for k in fallbackExtractors.indices {
+          extracted = fallbackExtractors[k].extract(line)
+          if case .missing = extracted { continue }
+          usedField = options.fallbackTextFields[k]
+          break
+        }
+      }
+      if !fallbackExtractors.isEmpty, case .found = extracted { counts.textFields[usedField.description, default: 0] += 1 }
+      switch extracted {
       case .notJSON(let column, let reason):
         try report(
           ContamError(.notJSON, path: path, line: number, offset: offset, "not a JSON object: \(reason) at column \(column + 1)"))
       case .missing:
-        try report(ContamError(.missingField, path: path, line: number, offset: offset, "no field '\(textField)'"))
+        let names = ([textField] + options.fallbackTextFields).map { "'\($0)'" }.joined(separator: ", ")
+        try report(
+          ContamError(
+            .missingField, path: path, line: number, offset: offset,
+            fallbackExtractors.isEmpty ? "no field '\(textField)'" : "none of the fields \(names)"))
       case .found(.string(let s, let e, let escaped)):
         var text = UnsafeRawBufferPointer(rebasing: line[s..<e])
         if escaped {
@@ -419,9 +445,9 @@ public final class ShardReader {
         counts.documents += 1
         try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: text))
       case .found(.number):
-        try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(textField)' is a number, not a string"))
+        try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(usedField)' is a number, not a string"))
       case .found(.other(let kind)):
-        try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(textField)' is \(kind == "array" || kind == "object" ? "an" : "a") \(kind), not a string"))
+        try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(usedField)' is \(kind == "array" || kind == "object" ? "an" : "a") \(kind), not a string"))
       }
     }
   }

@@ -20,12 +20,29 @@ final class ZstdDecompressor: ByteSource {
 
   var compressedBytesRead: Int { source.compressedBytesRead - (inBuffer.size - inBuffer.pos) }
 
-  init(source: FileSource) throws(ContamError) {
+  /// The default largest window a frame may ask for, as log2 bytes (zstd's own default:
+  /// 128 MiB). Frames written with `zstd --long=N` for N above it need a larger limit.
+  static let defaultWindowLogMax = 27
+  /// The largest limit accepted: 2 GiB windows (`zstd --long=31`), memory the caller allows.
+  static let windowLogLimit = 31
+  private let windowLogMax: Int
+
+  /// - Parameters:
+  ///   - source: the file.
+  ///   - windowLogMax: the largest window (log2 bytes) a frame may ask for; decoding a frame
+  ///     needs that much memory.
+  init(source: FileSource, windowLogMax: Int = ZstdDecompressor.defaultWindowLogMax) throws(ContamError) {
     self.source = source
     guard let context = ZSTD_createDCtx() else {
       throw ContamError(.corruptData, path: source.path, "ZSTD_createDCtx failed")
     }
     self.context = context
+    self.windowLogMax = windowLogMax
+    let set = ZSTD_DCtx_setParameter(context, ZSTD_d_windowLogMax, Int32(windowLogMax))
+    if ZSTD_isError(set) != 0 {
+      ZSTD_freeDCtx(context)
+      throw ContamError(.invalidArgument, path: source.path, "zstd window log \(windowLogMax): \(String(cString: ZSTD_getErrorName(set)))")
+    }
     input = .allocate(byteCount: ZSTD_DStreamInSize(), alignment: 64)
   }
 
@@ -69,6 +86,15 @@ final class ZstdDecompressor: ByteSource {
   private func corrupt(_ code: Int) -> ContamError {
     finished = true
     let reason = String(cString: ZSTD_getErrorName(code))
+    if ZSTD_getErrorCode(code) == ZSTD_error_frameParameter_windowTooLarge {
+      let hint =
+        windowLogMax < Self.windowLogLimit
+        ? "; it was written with a long window (zstd --long): allow it with --zstd-window-log-max up to \(Self.windowLogLimit) (a window of 2^N bytes of memory per job)"
+        : ""
+      return ContamError(
+        .corruptData, path: source.path, offset: compressedBytesRead,
+        "zstd frame \(frames + 1): its window is larger than 2^\(windowLogMax) bytes\(hint)")
+    }
     return ContamError(.corruptData, path: source.path, offset: compressedBytesRead, "zstd frame \(frames + 1): \(reason)")
   }
 }

@@ -6,8 +6,8 @@ struct CorpusOptions: ParsableArguments {
   @Option(
     name: .customLong("text-field"),
     help: ArgumentHelp(
-      "The JSON field holding the document text; a dotted path reaches into nested objects.",
-      discussion: "Example: --text-field meta.raw_content", valueName: "path"))
+      "The JSON field holding the document text; a dotted path reaches into nested objects. Several, comma-separated, are tried in order for corpora that mix schemas: the first field a record has is read, and the certificate counts per shard which field was used.",
+      discussion: "Examples: --text-field meta.raw_content, --text-field text,content,raw_content", valueName: "path[,path...]"))
   var textField = "text"
 
   @Option(
@@ -30,11 +30,19 @@ struct CorpusOptions: ParsableArguments {
       valueName: "bytes"))
   var maxLineBytes = ShardReaderOptions.defaultMaxLineBytes
 
+  @Option(
+    name: .customLong("zstd-window-log-max"),
+    help: ArgumentHelp(
+      "Allow zstd frames with windows up to 2^N bytes (10...31; default 27, 128 MiB). Shards written with `zstd --long=31` need 31; each job then may use that much memory.",
+      valueName: "N"))
+  var zstdWindowLogMax: Int?
+
   @Option(help: ArgumentHelp("The gzip decoder: isal (ISA-L igzip, about 2.4× faster) or zlib.", valueName: "decoder"))
   var inflate: ShardReaderOptions.Inflater = .isal
 
+  // `.unconditional`: `--jobs -1` is a value to refuse with a message, not a missing value.
   @Option(
-    name: .shortAndLong,
+    name: .shortAndLong, parsing: .unconditional,
     help: ArgumentHelp("Shards read in parallel; results are the same for any value.", valueName: "n"))
   var jobs = ProcessInfoCores.count
 
@@ -50,8 +58,13 @@ struct CorpusOptions: ParsableArguments {
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
     guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024.") }
+    if let zstdWindowLogMax, !(10...31).contains(zstdWindowLogMax) {
+      throw ValidationError("--zstd-window-log-max must be in 10...31.")
+    }
     do {
-      _ = try FieldPath(textField)
+      for field in textField.split(separator: ",", omittingEmptySubsequences: false) {
+        _ = try FieldPath(String(field).trimmingCharacters(in: .whitespaces))
+      }
       if let idField { _ = try FieldPath(idField) }
     } catch let error as ContamError {
       throw ValidationError(error.message)
@@ -65,6 +78,7 @@ struct CorpusOptions: ParsableArguments {
     parameters.textField = textField
     parameters.idField = idField
     parameters.maxLineBytes = maxLineBytes
+    parameters.zstdWindowLogMax = zstdWindowLogMax
     return parameters
   }
 
