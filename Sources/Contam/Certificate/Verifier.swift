@@ -243,6 +243,14 @@ public enum Verifier {
   static func checkFile(path: String, bytes: Int, sha256: String?, roots: [String], kind: VerificationCheck.Kind)
     -> (check: VerificationCheck, found: String?)
   {
+    if path == FileSource.standardInput {
+      return (
+        .init(
+          kind: kind, subject: path, passed: false,
+          message: "read from standard input (\(bytes) bytes, SHA-256 \(sha256 ?? "none")): a stream is not kept, so it cannot be re-read here; compare the SHA-256 with the source"),
+        nil
+      )
+    }
     guard let found = locate(path, roots: roots) else {
       return (.init(kind: kind, subject: path, passed: false, message: "missing"), nil)
     }

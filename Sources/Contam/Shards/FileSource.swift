@@ -16,10 +16,24 @@ final class FileSource: ByteSource {
   /// Bytes already taken from the file before it was handed on (codec sniffing).
   private var pending: [UInt8] = []
 
-  /// Opens `path` for reading.
+  /// Whether this is standard input (path `-`): a stream, read once, never re-opened.
+  let isStream: Bool
+
+  /// The path that names standard input.
+  static let standardInput = "-"
+
+  /// Opens `path` for reading (`-`: standard input).
   /// - Throws: ``ContamError/Code/unreadableFile`` naming the OS reason.
   init(path: String) throws(ContamError) {
     self.path = path
+    isStream = path == Self.standardInput
+    if isStream {
+      let fd = dup(STDIN_FILENO)
+      if fd < 0 { throw ContamError(.unreadableFile, path: path, "standard input: \(String(cString: strerror(errno)))") }
+      self.fd = fd
+      opened = (0, 0, 0)
+      return
+    }
     var info = stat()
     if stat(path, &info) != 0 {
       throw ContamError(.unreadableFile, path: path, String(cString: strerror(errno)))
@@ -44,6 +58,8 @@ final class FileSource: ByteSource {
   /// Whether the file at `path` is no longer the one opened, or was modified since: compares
   /// size and modification time of the open file, and the inode now at the path.
   func changedSinceOpened() -> String? {
+    // A stream is read once; there is no file to compare with.
+    if isStream { return nil }
     var now = stat()
     fstat(fd, &now)
     let current = Self.identity(now)

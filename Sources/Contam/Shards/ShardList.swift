@@ -32,7 +32,11 @@ public enum ShardList {
     let fm = FileManager.default
     for argument in arguments {
       var isDirectory: ObjCBool = false
-      if fm.fileExists(atPath: argument, isDirectory: &isDirectory) {
+      if argument == FileSource.standardInput {
+        // Standard input, read once as one shard (codec by its magic bytes).
+        guard !out.contains(argument) else { throw ContamError(.invalidArgument, path: argument, "standard input given twice") }
+        out.append(argument)
+      } else if fm.fileExists(atPath: argument, isDirectory: &isDirectory) {
         if isDirectory.boolValue {
           let before = out.count
           var visited = Set<String>()
@@ -65,7 +69,7 @@ public enum ShardList {
     var paths: [String] = []
     var duplicates: [String] = []
     for path in out.sorted() {
-      if seen.insert(realPath(path) ?? path).inserted { paths.append(path) } else { duplicates.append(path) }
+      if seen.insert(path == FileSource.standardInput ? path : realPath(path) ?? path).inserted { paths.append(path) } else { duplicates.append(path) }
     }
     return Resolution(paths: paths, hidden: hidden.sorted(), duplicates: duplicates)
   }
