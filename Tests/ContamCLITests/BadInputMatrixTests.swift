@@ -144,6 +144,30 @@ struct BadInputMatrixTests {
     #expect(try Tool.execute(contam, ["stats", "--strict", path]).status == 3)
   }
 
+  @Test func aLongLineIsScannedInAboutTwiceItsOwnMemory() throws {
+    // A 44 MB JSONL line of real prose (under the line limit, so it is read and matched):
+    // matched in segments, the token buffers stay small; before, it took 7.5 times the line.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let prose = try TestData.gutenberg("122-0.txt.gz", bytes: 400_000)
+    var body = String(repeating: prose, count: 110)
+    let question = try BenchmarkLoader.load(
+      name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)[0].parts[0].text
+    body.insert(contentsOf: " " + question + " ", at: body.index(body.startIndex, offsetBy: 30_000_000))
+    let path = try fixture.write("long-line.jsonl", try JSONSerialization.data(withJSONObject: ["text": body]) + Data("\n".utf8))
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber).intValue
+    #expect(size > 40_000_000)
+    let cert = fixture.url("c.json").path
+    let run = try Tool.execute(
+      "/usr/bin/time", ["-f", "maxrss=%M", contam, "scan", "--fail-on", "never", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", "--out", cert, path])
+    #expect(run.status == 0, "\(run.stderr)")
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    #expect(certificate.items[0].verdict != .clean && certificate.items[0].parts[0].coverage == 1, "the planted question is found")
+    let rss = Int(run.stderr.components(separatedBy: "maxrss=").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+    // The index of 1,319 items and the binary take about 60 MB; the line may take twice its size.
+    #expect(rss > 0 && rss < 60_000 + 2 * size / 1024 + 20_000, "peak RSS \(rss) KiB for a \(size / 1_000_000) MB line")
+  }
+
   @Test func badLinesAroundAPlantedItemDoNotChangeItsVerdict() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

@@ -144,6 +144,12 @@ struct TrustTests {
       #expect(run.status == 0, "\(run.stderr)")
       return (try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert))).corpus.documents, run.stderr)
     }
+    // A name that is not UTF-8 cannot be recorded exactly: an error naming it, never a silent drop.
+    let odd = fixture.url("odd")
+    try FileManager.default.createDirectory(at: odd, withIntermediateDirectories: true)
+    try Tool.run("bash", ["-c", "cp \"$0\" \"$1\"/$'caf\\xe9.jsonl.gz'", dir.path + "/web.jsonl.gz", odd.path])
+    let refused = try Tool.execute(contam, ["scan", "--out", fixture.url("odd.json").path] + gsm8k + [odd.path])
+    #expect(refused.status == 4 && refused.stderr.contains("not UTF-8") && refused.stderr.contains("caf\\xe9"), "\(refused.stderr)")
     let (once, hiddenNote) = try documents([dir.path])
     #expect(hiddenNote.contains("not reading 1 hidden entries") && hiddenNote.contains(".hidden.jsonl.gz"))
     let web = dir.path + "/web.jsonl.gz"

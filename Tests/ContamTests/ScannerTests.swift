@@ -122,4 +122,61 @@ struct ScannerTests {
     let results = try scan(items, [path])
     #expect(results.allSatisfy { $0.verdict == .clean || $0.verdict == .tooShort }, "\(results.filter { $0.verdict != .clean }.map(\.id))")
   }
+
+  @Test func aDocumentOfMegabytesIsMatchedInSegmentsLikeAShortOne() throws {
+    // One 3.5 MB document of real prose with items planted at the start, across the first
+    // segment boundary (about 1 MiB in) and at the end; and the same items in short documents.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = try Self.gsm8k(8)
+    // ASCII only, so that characters and bytes count alike when placing the plants.
+    let prose = String(String.UnicodeScalarView(try TestData.gutenberg("1342-0.txt.gz", bytes: 700_000).unicodeScalars.filter { $0.isASCII && $0 != "\r" }))
+    var text = ""
+    var planted: [(item: Int, range: Range<Int>)] = []
+    func plant(_ item: Int) {
+      let copy = ItemIndex.text(of: items[item])
+      text += " "
+      planted.append((item, text.utf8.count..<text.utf8.count + copy.utf8.count))
+      text += copy + " "
+    }
+    plant(0)
+    text += String((prose + prose).prefix(1_048_576 - 100 - text.utf8.count))
+    plant(1)  // straddles the first cut, at the first whitespace after 1 MiB
+    for k in 2..<5 {
+      text += prose
+      plant(k)
+    }
+    text += String(prose.prefix(300_000))
+    plant(5)
+    #expect(planted[1].range.contains(1_048_576) && text.utf8.count > 3_000_000)
+    let long = try fixture.write("long.jsonl", try JSONSerialization.data(withJSONObject: ["id": "long", "text": text]) + Data("\n".utf8))
+    let results = try scan(items, [long])
+    for (item, range) in planted {
+      let result = results[item]
+      #expect(result.verdict == .contaminated, "item \(item): \(result.verdict) \(result.coverage)")
+      #expect(result.coverage == 1 && result.documents == 1, "item \(item)")
+      // The evidence points at the planted bytes, in document coordinates.
+      #expect(result.evidence.first.map { $0.byteStart..<$0.byteEnd } == range, "item \(item): \(String(describing: result.evidence.first))")
+      #expect(result.nearDuplicate?.evidence.first.map { $0.byteStart >= range.lowerBound - 64 && $0.byteEnd <= range.upperBound } == true, "item \(item)")
+    }
+    #expect(results[6].verdict == .clean && results[7].verdict == .clean)
+    // The same copies as short documents give the same scores.
+    var short = Data()
+    for (item, _) in planted {
+      short += try JSONSerialization.data(withJSONObject: ["id": "s\(item)", "text": "Intro. " + ItemIndex.text(of: items[item]) + " End."])
+      short += Data("\n".utf8)
+    }
+    let shortResults = try scan(items, [try fixture.write("short.jsonl", short)])
+    for (item, _) in planted {
+      #expect(shortResults[item].coverage == results[item].coverage && shortResults[item].parts == results[item].parts)
+      #expect(shortResults[item].nearDuplicate?.containment == results[item].nearDuplicate?.containment, "item \(item)")
+    }
+    // The figures count every token once.
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: nil))
+    let scanned = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: options).scan(paths: [long], jobs: 1)
+    var counter = TokenCounter()
+    var copy = text
+    _ = copy.withUTF8 { Tokenizer().tokenize(UnsafeRawBufferPointer($0), into: &counter) }
+    #expect(scanned.shards[0].tokens == counter.count)
+  }
 }

@@ -63,6 +63,10 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   let votes: [Int]
   /// Per target: its token count (bounds the span of a candidate).
   let length: [Int]
+  /// Tokens a segment of a long document must share with the one before, so that every span
+  /// the search considers (twice a target's length, widened by half of it on each side) lies
+  /// wholly in one segment.
+  var segmentOverlap: Int { 3 * (length.max() ?? 0) + 2 * configuration.k + 16 }
   /// Sample shingle → (target, slot within its sample).
   let table: _HashTable
   /// Per item: informative shingles of the whole item (0 if not searched whole).

@@ -1,14 +1,19 @@
 extension _ScanWorker {
-  /// The exact pass over one document: every n-gram window probed; per item, the covered
-  /// item tokens and one piece of evidence (the matched region, its scores and answer).
-  mutating func probeExact(document: Document, into partial: inout _ShardPartial) {
-    hits.removeAll(keepingCapacity: true)
+  /// The exact pass over the tokens in the buffer (the whole document, or one segment of a
+  /// long one): every n-gram window probed; each hit kept with its byte range in the document.
+  /// - Parameters:
+  ///   - base: the document byte offset of the tokenized text (0 unless a segment).
+  ///   - overlap: the leading tokens already seen by the previous segment; hits lying wholly
+  ///     inside them were collected there and are skipped here.
+  mutating func collectExactHits(base: Int, overlap: Int) {
     let tokens = storage.buffer.view
     let n = index.n
     var found = hits
     hits = []
     probe(index.table, hasher: index.hasher, tokens: tokens) { position, postings in
-      for p in postings { found.append((Int(p.item), Int(p.position), position, n)) }
+      guard position + n > overlap else { return }
+      let bytes = tokens.byteRange(first: position, length: n)
+      for p in postings { found.append((Int(p.item), Int(p.position), base + bytes.lowerBound, base + bytes.upperBound, n)) }
     }
     if index.hasShortItems {
       let itemTokens = index.itemTokens
@@ -16,16 +21,23 @@ extension _ScanWorker {
         for p in postings {
           let item = Int(p.item)
           let want = itemTokens[item]
-          guard position + want.count <= tokens.count else { continue }
+          guard position + want.count <= tokens.count, position + want.count > overlap else { continue }
           if (0..<want.count).allSatisfy({ tokens.hashes[position + $0] == want[$0].hash }) {
-            found.append((item, 0, position, want.count))
+            let bytes = tokens.byteRange(first: position, length: want.count)
+            found.append((item, 0, base + bytes.lowerBound, base + bytes.upperBound, want.count))
           }
         }
       }
     }
     hits = found
+  }
+
+  /// Turns the document's exact hits into, per item, its covered tokens and one piece of
+  /// evidence (the matched region, its scores and answer), then forgets the hits.
+  mutating func emitExactEvidence(document: Document, into partial: inout _ShardPartial) {
+    defer { hits.removeAll(keepingCapacity: true) }
     if hits.isEmpty { return }
-    hits.sort { ($0.item, $0.documentPosition) < ($1.item, $1.documentPosition) }
+    hits.sort { ($0.item, $0.byteStart) < ($1.item, $1.byteStart) }
     var i = 0
     while i < hits.count {
       let item = hits[i].item
@@ -37,8 +49,8 @@ extension _ScanWorker {
       while j < hits.count && hits[j].item == item {
         let h = hits[j]
         _Bits.set(&marks, h.itemPosition..<(h.itemPosition + h.length))
-        byteStart = min(byteStart, Int(tokens.starts[h.documentPosition]))
-        byteEnd = max(byteEnd, Int(tokens.ends[h.documentPosition + h.length - 1]))
+        byteStart = min(byteStart, h.byteStart)
+        byteEnd = max(byteEnd, h.byteEnd)
         j += 1
       }
       let matched = _Bits.count(marks, in: 0..<length)
@@ -48,8 +60,8 @@ extension _ScanWorker {
       let snippet = String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self)
       let evidence = Evidence(
         shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
-        snippet: snippet, coverage: Double(matched) / Double(max(1, index.informativeTokens[item])), longestRun: _Bits.longestRun(marks, count: length),
-        matchedTokens: matched,
+        snippet: snippet, coverage: Double(matched) / Double(max(1, index.informativeTokens[item])),
+        longestRun: _Bits.longestRun(marks, count: length), matchedTokens: matched,
         answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart) })
       _keepBest(&partial.evidence[item, default: []], evidence, limit: configuration.evidencePerItem)
       i = j

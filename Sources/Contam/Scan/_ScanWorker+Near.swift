@@ -1,11 +1,10 @@
 extension _ScanWorker {
-  /// The near-duplicate pass over one document: every shingle probed once against the sample
-  /// table; per item, the span (at most twice the item's length) holding the most distinct
-  /// sample slots; if it has the votes, the item's containment in the span, widened by half the
-  /// item's length on each side, is computed exactly.
-  mutating func findNearDuplicates(
-    document: Document, near: NearDuplicateIndex, scratch: _NearScratch, into partial: inout _ShardPartial
-  ) {
+  /// The near-duplicate pass over the tokens in the buffer (a document, or a segment of one
+  /// starting at byte `base`): every shingle probed once against the sample table; per item,
+  /// the span (at most twice the item's length) holding the most distinct sample slots; if it
+  /// has the votes, the item's containment in the span, widened by half the item's length on
+  /// each side, is computed exactly. The best finding per item is kept in `scratch.best`.
+  mutating func collectNearDuplicates(document: Document, base: Int, near: NearDuplicateIndex, scratch: _NearScratch) {
     let tokens = storage.buffer.view
     let k = near.configuration.k
     guard tokens.count >= k else { return }
@@ -18,7 +17,6 @@ extension _ScanWorker {
     }
     defer { scratch.hits = hits }
     if hits.isEmpty { return }
-    scratch.best.removeAll(keepingCapacity: true)
     // The shingle keys are in tokens.keys now (probe wrote them).
     let shingles = tokens.keys
     hits.sort { ($0.item, $0.position) < ($1.item, $1.position) }
@@ -49,18 +47,22 @@ extension _ScanWorker {
       guard bestVotes >= near.votes[item] else { continue }
       confirm(
         target: item, votes: bestVotes, spanStart: bestStart, spanEnd: bestEnd, shingleCount: count,
-        shingles: shingles, near: near, scratch: scratch, document: document)
+        shingles: shingles, near: near, scratch: scratch, document: document, base: base)
     }
-    // One finding per item and document: the best of its targets.
+  }
+
+  /// One finding per item and document: the best of its targets (and segments).
+  func emitNearDuplicates(scratch: _NearScratch, into partial: inout _ShardPartial) {
     for (item, evidence) in scratch.best {
       partial.nearDocuments[item, default: 0] += 1
       _keepBest(&partial.near[item, default: []], evidence, limit: configuration.evidencePerItem)
     }
+    scratch.best.removeAll(keepingCapacity: true)
   }
 
   private func confirm(
     target: Int, votes: Int, spanStart: Int, spanEnd: Int, shingleCount: Int, shingles: UnsafeMutablePointer<UInt64>,
-    near: NearDuplicateIndex, scratch: _NearScratch, document: Document
+    near: NearDuplicateIndex, scratch: _NearScratch, document: Document, base: Int
   ) {
     let item = near.targetItem[target]
     let itemShingles = near.shingles[target]
@@ -98,8 +100,8 @@ extension _ScanWorker {
       }
     }
     let tokens = storage.buffer.view
-    let byteStart = Int(tokens.starts[first])
-    let byteEnd = Int(tokens.ends[last + near.configuration.k - 1])
+    let byteStart = base + Int(tokens.starts[first])
+    let byteEnd = base + Int(tokens.ends[last + near.configuration.k - 1])
     let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
     let evidence = NearDuplicateEvidence(
       shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,

@@ -12,8 +12,8 @@ struct _ScanWorker {
   let storage = _TokenStorage()
   /// Window positions whose key passed the prefilter, in the current batch.
   var candidates = [Int](repeating: 0, count: _ScanWorker.batch)
-  /// Hits of the current document: item, item position, document position, length.
-  var hits: [(item: Int, itemPosition: Int, documentPosition: Int, length: Int)] = []
+  /// Exact hits of the current document: item, item position, byte range in the document, length in tokens.
+  var hits: [(item: Int, itemPosition: Int, byteStart: Int, byteEnd: Int, length: Int)] = []
 
   init(index: ItemIndex, near: NearDuplicateIndex?, configuration: ScanConfiguration, options: ShardReaderOptions) {
     self.index = index
@@ -42,15 +42,89 @@ struct _ScanWorker {
     return partial
   }
 
+  /// Documents longer than this many bytes are matched in segments, so the token buffers
+  /// stay bounded (about 24 bytes per token of one segment) whatever the document's size: a
+  /// 300 MB line costs its own bytes, not twenty times them.
+  static let segmentBytes = 1 << 20
+
   /// The per-document step, the same for a scan and for re-reading one evidence location:
   /// tokenize, probe the exact index, search near duplicates.
   @discardableResult
   mutating func process(_ document: Document, into partial: inout _ShardPartial) -> TokenizeCounts {
+    nearScratch?.best.removeAll(keepingCapacity: true)
+    if document.text.count > Self.segmentBytes { return processInSegments(document, into: &partial) }
     storage.buffer.removeAll()
     let counts = tokenizer.tokenize(document.text, into: &storage.buffer)
-    if configuration.exact { probeExact(document: document, into: &partial) }
-    if let near, let nearScratch { findNearDuplicates(document: document, near: near, scratch: nearScratch, into: &partial) }
+    match(document, base: 0, overlap: 0)
+    emit(document, into: &partial)
     return counts
+  }
+
+  /// Both passes over the tokens in the buffer (see ``collectExactHits(base:overlap:)``).
+  private mutating func match(_ document: Document, base: Int, overlap: Int) {
+    if configuration.exact { collectExactHits(base: base, overlap: overlap) }
+    if let near, let nearScratch { collectNearDuplicates(document: document, base: base, near: near, scratch: nearScratch) }
+  }
+
+  /// What the passes found in the whole document, into the shard's partial.
+  private mutating func emit(_ document: Document, into partial: inout _ShardPartial) {
+    if configuration.exact { emitExactEvidence(document: document, into: &partial) }
+    if let nearScratch { emitNearDuplicates(scratch: nearScratch, into: &partial) }
+  }
+
+  /// A long document in segments of about ``segmentBytes``, cut at whitespace, each starting
+  /// `overlap` tokens before the previous one ended: enough for every n-gram, short item and
+  /// near-duplicate span (with its margins) to lie wholly inside one segment. Hits wholly in
+  /// an overlap are kept once; near findings keep the best per item, as in one pass.
+  private mutating func processInSegments(_ document: Document, into partial: inout _ShardPartial) -> TokenizeCounts {
+    let text = document.text
+    // The figures count each token once: a count-only pass over the whole text.
+    var counter = TokenCounter()
+    let counts = tokenizer.tokenize(text, into: &counter)
+    let overlap = max(index.n, index.minimumTokens) + (near?.segmentOverlap ?? 0)
+    var start = 0
+    var skip = 0
+    while start < text.count {
+      let end = Self.cut(text, after: start + Self.segmentBytes)
+      storage.buffer.removeAll()
+      _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[start..<end]), into: &storage.buffer)
+      match(document, base: start, overlap: skip)
+      let tokens = storage.buffer.view
+      guard end < text.count else { break }
+      if tokens.count > overlap {
+        // Safe: tokens.count > overlap, so the index is in range; the next segment starts
+        // at a token start, past this segment's start.
+        let next = start + Int(tokens.starts[tokens.count - overlap])
+        if next > start {
+          start = next
+          skip = overlap
+        } else {
+          start = end
+          skip = 0
+        }
+      } else {
+        start = end
+        skip = 0
+      }
+    }
+    emit(document, into: &partial)
+    return counts
+  }
+
+  /// A cut point at or after `position`: just past the next ASCII whitespace byte (within
+  /// 64 KiB), else at a UTF-8 character boundary; the end of the text when it is nearer.
+  static func cut(_ text: UnsafeRawBufferPointer, after position: Int) -> Int {
+    if position >= text.count { return text.count }
+    let limit = min(text.count, position + (1 << 16))
+    var p = position
+    while p < limit {
+      let byte = text[p]
+      if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D { return p + 1 }
+      p += 1
+    }
+    p = position
+    while p < text.count && text[p] & 0xC0 == 0x80 { p += 1 }
+    return p
   }
 
   /// Re-runs ``process(_:into:)`` on the single document at `line` of `path`, reporting its
