@@ -32,6 +32,10 @@ let package = Package(
     .systemLibrary(
       name: "CIsal", pkgConfig: "libisal",
       providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]),
+    // Snappy, the codec most Parquet files use (Debian libsnappy-dev).
+    .systemLibrary(
+      name: "CSnappy", pkgConfig: "snappy",
+      providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]),
     // The system libcrypto for streaming SHA-256 of input files (uses SHA extensions).
     .systemLibrary(
       name: "COpenSSL", pkgConfig: "libcrypto",
@@ -41,7 +45,7 @@ let package = Package(
     .target(
       name: "Contam",
       dependencies: [
-        "CXXHash", "CZlib", "CZstd", "CIsal", "COpenSSL", "CContamSupport", .product(name: "Crypto", package: "swift-crypto"),
+        "CXXHash", "CZlib", "CZstd", "CIsal", "COpenSSL", "CSnappy", "CContamSupport", .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]),
     .executableTarget(

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Contam needs, only those that are missing.
-#   scripts/setup.sh          build and run: libxxhash-dev zlib1g-dev libzstd-dev libisal-dev libssl-dev pkg-config
+#   scripts/setup.sh          build and run: libxxhash-dev zlib1g-dev libzstd-dev libisal-dev libssl-dev libsnappy-dev pkg-config
 #   scripts/setup.sh --test   also the tools the tests compare against: xxhash gzip pigz zstd
 set -euo pipefail
-packages=(libxxhash-dev zlib1g-dev libzstd-dev libisal-dev libssl-dev pkg-config)
+packages=(libxxhash-dev zlib1g-dev libzstd-dev libisal-dev libssl-dev libsnappy-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then packages+=(xxhash gzip pigz zstd time); fi
 missing=()
 for p in "${packages[@]}"; do

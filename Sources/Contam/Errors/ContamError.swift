@@ -37,6 +37,9 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     case outputFailed = "output_failed"
     /// A bad argument or option value.
     case invalidArgument = "invalid_argument"
+    /// A valid file in a form this tool does not read (a Parquet codec, encoding or layout
+    /// it lacks; a Parquet stream on standard input).
+    case unsupported = "unsupported"
     /// A certificate (or a work-directory record) that does not read strictly: not JSON,
     /// duplicate or unknown keys, an unknown format or version, a value out of range.
     case invalidCertificate = "invalid_certificate"

@@ -178,12 +178,16 @@ public final class ShardReader {
       case .gzip: source = try GzipDecompressor(source: file, inflater: options.inflater)
       case .zstd: source = try ZstdDecompressor(source: file, windowLogMax: options.zstdWindowLogMax)
       case .none: source = file
+      case .parquet:
+        // By column, not as a byte stream; the file is still hashed whole below.
+        try readParquet(path: path, report: report, onDocument: onDocument)
+        source = file
       }
     } catch let error as ContamError {
       try report(error)
       return counts
     }
-    var result = try readLines(path: path, source: source, report: report, onDocument: onDocument)
+    var result = counts.codec == .parquet ? counts : try readLines(path: path, source: source, report: report, onDocument: onDocument)
     do {
       let whole = try file.finish()
       result.sha256 = whole.sha256
@@ -198,6 +202,28 @@ public final class ShardReader {
     // Problems reported after the lines were read (a failed final read, a changed shard) too.
     result.problems = counts.problems
     return result
+  }
+
+  /// A Parquet shard: the text column (the first of the format's text field and the fallbacks
+  /// that the file has), the id column if asked for.
+  private func readParquet(path: String, report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void) throws {
+    let text: FieldPath
+    let id: FieldPath?
+    switch options.format {
+    case .jsonl(let t, let i), .auto(let t, let i):
+      text = t
+      id = i
+    case .lines, .wholeFile:
+      text = .text
+      id = nil
+    }
+    let figures = try _ParquetDocuments.read(
+      path: path, textFields: [text] + options.fallbackTextFields, idField: id, report: report, onDocument: onDocument)
+    counts.lines = figures.lines
+    counts.documents = figures.documents
+    counts.decompressedBytes = figures.decompressedBytes
+    counts.textFields = figures.textFields
+    for (code, count) in figures.uncountedProblems { counts.problems[code, default: 0] += count }
   }
 
   private func readLines(

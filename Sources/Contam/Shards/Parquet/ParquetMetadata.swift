@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What Contam needs of a Parquet file's footer: its leaf columns (dotted path, physical type,
+/// definition and repetition levels) and, per row group, the row count and each column
+/// chunk's place in the file and codec.
+struct ParquetMetadata {
+  struct Column {
+    /// `meta.content` for a `content` field inside a `meta` struct.
+    var path: String
+    /// Parquet's physical type (6 is BYTE_ARRAY, the one text is stored in).
+    var physicalType: Int
+    /// The definition level of a present value (optional and repeated ancestors, itself included).
+    var maxDefinition: Int
+    /// Repeated ancestors (lists): 0 for plain and struct columns.
+    var maxRepetition: Int
+  }
+
+  struct Chunk {
+    var codec: Int
+    /// File offset of the chunk's first page (the dictionary page when there is one).
+    var start: Int
+    var length: Int
+    var values: Int
+  }
+
+  struct RowGroup {
+    var rows: Int
+    var chunks: [String: Chunk]
+  }
+
+  var rows: Int
+  var columns: [String: Column]
+  var rowGroups: [RowGroup]
+
+  static let magic: [UInt8] = Array("PAR1".utf8)
+
+  /// Physical type names for messages.
+  static func typeName(_ type: Int) -> String {
+    ["BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"].indices.contains(type)
+      ? ["BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"][type] : "type \(type)"
+  }
+
+  /// Reads the footer of the Parquet file open at `fd` (`size` bytes).
+  /// - Throws: a message naming what is wrong (bad magic, a length out of range, bad Thrift).
+  static func read(fd: Int32, size: Int) throws(_ThriftReader.Failure) -> ParquetMetadata {
+    guard size >= 12 else { throw .init(message: "too short for a Parquet file (\(size) bytes)") }
+    let tail = try pread(fd: fd, offset: size - 8, count: 8)
+    guard Array(tail[4..<8]) == magic else { throw .init(message: "no PAR1 magic at the end: truncated or not Parquet") }
+    let length = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
+    guard length > 0, length <= size - 12 else { throw .init(message: "footer length \(length) does not fit the file") }
+    var reader = _ThriftReader(try pread(fd: fd, offset: size - 8 - length, count: length))
+    let footer = try reader.structure()
+
+    // Schema: a depth-first list; the root's children, each with its own children.
+    let elements = footer[2]?.list ?? []
+    guard !elements.isEmpty else { throw .init(message: "the footer has no schema") }
+    var columns: [String: Column] = [:]
+    var index = 1
+    func walk(prefix: [String], definition: Int, repetition: Int, depth: Int) throws(_ThriftReader.Failure) {
+      guard index < elements.count, depth < 64 else { throw .init(message: "the schema is malformed") }
+      let element = elements[index]
+      index += 1
+      guard let name = element[4]?.string else { throw .init(message: "a schema element without a name") }
+      let kind = element[3]?.int ?? 0  // 0 required, 1 optional, 2 repeated
+      let definition = definition + (kind == 0 ? 0 : 1)
+      let repetition = repetition + (kind == 2 ? 1 : 0)
+      let children = Int(element[5]?.int ?? 0)
+      if children > 0 {
+        for _ in 0..<children { try walk(prefix: prefix + [name], definition: definition, repetition: repetition, depth: depth + 1) }
+      } else {
+        let path = (prefix + [name]).joined(separator: ".")
+        columns[path] = Column(
+          path: path, physicalType: Int(element[1]?.int ?? -1), maxDefinition: definition, maxRepetition: repetition)
+      }
+    }
+    let rootChildren = Int(elements[0][5]?.int ?? 0)
+    for _ in 0..<rootChildren { try walk(prefix: [], definition: 0, repetition: 0, depth: 0) }
+
+    var rowGroups: [RowGroup] = []
+    for group in footer[4]?.list ?? [] {
+      var chunks: [String: Chunk] = [:]
+      for chunk in group[1]?.list ?? [] {
+        guard let meta = chunk[3] else { throw .init(message: "a column chunk without metadata (external files are not read)") }
+        let path = meta[3]?.list.compactMap(\.string).joined(separator: ".") ?? ""
+        let dataOffset = Int(meta[9]?.int ?? -1)
+        let dictionaryOffset = meta[11]?.int.map(Int.init)
+        let start = dictionaryOffset.map { $0 > 0 ? min($0, dataOffset) : dataOffset } ?? dataOffset
+        let length = Int(meta[7]?.int ?? -1)
+        guard start >= 4, length >= 0, start <= size - 8, length <= size - 8 - start else {
+          throw .init(message: "column chunk '\(path)' lies outside the file")
+        }
+        chunks[path] = Chunk(codec: Int(meta[4]?.int ?? 0), start: start, length: length, values: Int(meta[5]?.int ?? 0))
+      }
+      let rows = Int(group[3]?.int ?? -1)
+      guard rows >= 0 else { throw .init(message: "a row group with a negative row count") }
+      rowGroups.append(RowGroup(rows: rows, chunks: chunks))
+    }
+    return ParquetMetadata(rows: Int(footer[3]?.int ?? 0), columns: columns, rowGroups: rowGroups)
+  }
+
+  /// `count` bytes at `offset` of `fd`.
+  static func pread(fd: Int32, offset: Int, count: Int) throws(_ThriftReader.Failure) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
+    var done = 0
+    while done < count {
+      let n = bytes.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { throw .init(message: n == 0 ? "the file ends early" : "read failed: \(String(cString: strerror(errno)))") }
+      done += n
+    }
+    return bytes
+  }
+}

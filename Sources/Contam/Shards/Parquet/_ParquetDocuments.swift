@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The documents of a Parquet shard: one per row whose text column holds a value. The text
+/// column is the first of the given field paths (dotted for nested structs: `meta.content`)
+/// that the file has; the id column is read when asked for and present. Row groups are read
+/// one at a time, only the text and id column chunks of each, so memory stays at about one
+/// row group's text. A document's `line` is its 1-based row number in the file.
+enum _ParquetDocuments {
+  /// What reading found besides the documents and reported problems.
+  struct Figures {
+    var lines = 0
+    var documents = 0
+    var decompressedBytes = 0
+    var textFields: [String: Int] = [:]
+    /// Problems counted in bulk (rows of a file without the text column), beyond the one reported.
+    var uncountedProblems: [ContamError.Code: Int] = [:]
+  }
+
+  static func read(
+    path: String, textFields: [FieldPath], idField: FieldPath?,
+    report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void
+  ) throws -> Figures {
+    var counts = Figures()
+    guard path != FileSource.standardInput else {
+      try report(ContamError(.unsupported, path: path, "a Parquet stream on standard input: Parquet needs a file (its footer is at the end)"))
+      return counts
+    }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      try report(ContamError(.unreadableFile, path: path, String(cString: strerror(errno))))
+      return counts
+    }
+    defer { close(fd) }
+    var status = stat()
+    fstat(fd, &status)
+    let metadata: ParquetMetadata
+    do {
+      metadata = try ParquetMetadata.read(fd: fd, size: Int(status.st_size))
+    } catch {
+      try report(ContamError(.corruptData, path: path, "Parquet footer: \(error.message)"))
+      return counts
+    }
+    let names = textFields.map(\.description)
+    guard let textColumn = names.lazy.compactMap({ metadata.columns[$0] }).first else {
+      let known = metadata.columns.keys.sorted().prefix(12).joined(separator: ", ")
+      let rows = metadata.rowGroups.reduce(0) { $0 + $1.rows }
+      counts.lines = rows
+      if rows > 0 {
+        try report(
+          ContamError(
+            .missingField, path: path,
+            "no column \(names.map { "'\($0)'" }.joined(separator: " or ")) (the file has: \(known)); its \(rows) rows are skipped"))
+        counts.uncountedProblems[.missingField, default: 0] += rows - 1
+      }
+      return counts
+    }
+    let idColumn = idField.flatMap { metadata.columns[$0.description] }
+    var row = 0
+    for (g, group) in metadata.rowGroups.enumerated() {
+      defer { row += group.rows }
+      func decode(_ column: ParquetMetadata.Column) throws(_ThriftReader.Failure) -> _ParquetColumnDecoder {
+        guard let chunk = group.chunks[column.path] else { throw .init(message: "row group without column '\(column.path)'") }
+        var decoder = _ParquetColumnDecoder(column: column, codec: chunk.codec)
+        try decoder.decode(chunk: try ParquetMetadata.pread(fd: fd, offset: chunk.start, count: chunk.length), rows: group.rows)
+        return decoder
+      }
+      let text: _ParquetColumnDecoder
+      let ids: _ParquetColumnDecoder?
+      do {
+        text = try decode(textColumn)
+        ids = try idColumn.map { column throws(_ThriftReader.Failure) in try decode(column) }
+      } catch {
+        try report(ContamError(.corruptData, path: path, line: row + 1, "row group \(g + 1) (rows \(row + 1)–\(row + group.rows)): \(error.message)"))
+        continue
+      }
+      counts.decompressedBytes += text.arena.count
+      try text.arena.withUnsafeBytes { textBytes in
+        try (ids?.arena ?? []).withUnsafeBytes { idBytes in
+          for r in 0..<group.rows {
+            guard let range = text.values[r] else {
+              try report(ContamError(.missingField, path: path, line: row + r + 1, "column '\(textColumn.path)' is null"))
+              continue
+            }
+            counts.documents += 1
+            if textFields.count > 1 { counts.textFields[textColumn.path, default: 0] += 1 }
+            let id = ids?.values[r].map { UnsafeRawBufferPointer(rebasing: idBytes[$0]) }
+            try onDocument(
+              Document(
+                shardPath: path, line: row + r + 1, lineOffset: 0, idBytes: id, text: UnsafeRawBufferPointer(rebasing: textBytes[range])))
+          }
+        }
+      }
+    }
+    counts.lines = row
+    return counts
+  }
+}

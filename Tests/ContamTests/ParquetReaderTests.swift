@@ -1,0 +1,75 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// The Parquet reader on files written by pyarrow (scripts/make-parquet-fixtures.py): every
+/// codec, encoding and page version gives the rows the same JSONL gives.
+@Suite("Parquet shards written by pyarrow")
+struct ParquetReaderTests {
+  static let directory = TestData.packageRoot.appendingPathComponent("Tests/Fixtures/parquet").path
+  static let variants = [
+    "snappy-dictionary-v1", "snappy-plain-v2", "zstd-dictionary-v2", "gzip-plain-v1", "uncompressed-plain-v1",
+    "delta-length-byte-array", "delta-byte-array", "large-string", "binary", "many-pages",
+  ]
+
+  /// (id, text) of every document of `path`, with the problems.
+  func documents(_ path: String, text: String = "text") throws -> (docs: [(String?, String)], counts: ShardReadCounts) {
+    let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: try FieldPath(text), idField: try FieldPath("id"))))
+    var docs: [(String?, String)] = []
+    let counts = try reader.read(path: path) { docs.append(($0.id, $0.textString)) } onProblem: { _ in }
+    return (docs, counts)
+  }
+
+  @Test(arguments: variants)
+  func everyVariantGivesTheRowsOfTheSameJSONL(_ name: String) throws {
+    let (expected, _) = try documents(Self.directory + "/same.jsonl.zst")
+    let (got, counts) = try documents(Self.directory + "/\(name).parquet")
+    #expect(expected.count == 104)
+    #expect(got.map(\.0) == expected.map(\.0) && got.map(\.1) == expected.map(\.1), "\(name)")
+    #expect(counts.codec == .parquet && counts.lines == 120)
+    #expect(counts.problems == [.missingField: 16], "every 7th row's text is null: \(counts.problems)")
+    // A document's line is its row number: row 4 is the first null.
+    let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: .text, idField: nil)))
+    var lines: [Int] = []
+    _ = try reader.read(path: Self.directory + "/\(name).parquet") { lines.append($0.line) } onProblem: { _ in }
+    #expect(lines.prefix(4) == [1, 2, 3, 5])
+  }
+
+  @Test func aNestedColumnIsReadByItsDottedPathAndAMissingOneIsReported() throws {
+    let (nested, counts) = try documents(Self.directory + "/delta-byte-array.parquet", text: "meta.content")
+    let (plain, _) = try documents(Self.directory + "/delta-byte-array.parquet")
+    #expect(nested.map(\.1) == plain.map(\.1) && counts.problems == [.missingField: 16])
+    let (none, missing) = try documents(Self.directory + "/snappy-dictionary-v1.parquet", text: "content")
+    #expect(none.isEmpty && missing.problems == [.missingField: 120])
+  }
+
+  @Test func damagedFilesAreErrorsNamingFileAndRowGroup() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let original = try Data(contentsOf: URL(fileURLWithPath: Self.directory + "/snappy-plain-v2.parquet"))
+    var problems: [ContamError] = []
+    func read(_ data: Data, _ name: String) throws -> ShardReadCounts {
+      let path = try fixture.write(name, data)
+      problems = []
+      let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: .text, idField: nil)))
+      return try reader.read(path: path) { _ in } onProblem: { problems.append($0) }
+    }
+    // Cut short: the footer is gone.
+    _ = try read(original.prefix(original.count / 2), "cut.parquet")
+    #expect(problems.first?.code == .corruptData && problems.first?.message.contains("no PAR1 magic at the end") == true)
+    // A byte flipped in every page of the text column's second row group.
+    var flipped = original
+    let middle = original.count / 2
+    for k in stride(from: middle - 2000, to: middle + 2000, by: 97) { flipped[k] ^= 0x5A }
+    let counts = try read(flipped, "flipped.parquet")
+    #expect(problems.contains { $0.code == .corruptData && $0.message.contains("row group") }, "\(problems)")
+    #expect(counts.documents < 104)
+    // Footer bytes garbled: a clear error, no crash.
+    var garbled = original
+    let footerLength = Int(original[original.count - 8]) | Int(original[original.count - 7]) << 8
+    for k in (original.count - 8 - footerLength)..<(original.count - 8) where k % 3 == 0 { garbled[k] = 0xFF }
+    _ = try read(garbled, "garbled.parquet")
+    #expect(problems.first?.code == .corruptData, "\(problems)")
+  }
+}

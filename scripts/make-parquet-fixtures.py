@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Writes the Parquet test fixtures (Tests/Fixtures/parquet) with pyarrow, the writer most
+corpora come from. Needed only to regenerate them: the tests read the committed files.
+
+Content: 120 rows of real prose (paragraphs of Pride and Prejudice from Tests/Fixtures) with
+the first three GSM8K test questions planted in rows 10, 55 and 100; an `id` column, a nested
+`meta` struct (`meta.url`, `meta.content` = the same text), and every 7th row's text null (not the planted rows).
+The same rows are written as JSONL (`same.jsonl.zst`, nulls left out) for equivalence tests.
+
+    pip install pyarrow zstandard && python3 scripts/make-parquet-fixtures.py
+"""
+import gzip
+import json
+import os
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import zstandard
+
+here = os.path.dirname(os.path.abspath(__file__))
+fixtures = os.path.join(here, "..", "Tests", "Fixtures")
+out = os.path.join(fixtures, "parquet")
+os.makedirs(out, exist_ok=True)
+
+novel = gzip.open(os.path.join(fixtures, "data/text/gutenberg/1342-0.txt.gz"), "rt", encoding="utf-8").read()
+novel = novel.replace("\r\n", "\n")
+paragraphs = [p.replace("\n", " ").strip() for p in novel.split("\n\n") if len(p.strip()) > 200][:120]
+questions = [json.loads(l)["question"] for l in open(os.path.join(fixtures, "data/benchmarks/gsm8k/test.jsonl"))][:3]
+texts = []
+for i, p in enumerate(paragraphs):
+    if i in (10, 55, 100):
+        p = p[:150] + " " + questions[(10, 55, 100).index(i)] + " " + p[150:]
+    texts.append(None if i % 7 == 3 and i not in (10, 55, 100) else p)
+ids = [f"row-{i + 1}" for i in range(len(texts))]
+urls = [f"https://example.org/pride/{i + 1}" for i in range(len(texts))]
+
+
+def table(text_type=pa.string()):
+    return pa.table({
+        "id": pa.array(ids, pa.string()),
+        "text": pa.array([t.encode() if t is not None and text_type == pa.binary() else t for t in texts], text_type),
+        "meta": pa.array([{"url": u, "content": t} for u, t in zip(urls, texts)],
+                         pa.struct([("url", pa.string()), ("content", pa.string())])),
+    })
+
+
+variants = {
+    "snappy-dictionary-v1": dict(compression="snappy", use_dictionary=True, data_page_version="1.0"),
+    "snappy-plain-v2": dict(compression="snappy", use_dictionary=False, data_page_version="2.0"),
+    "zstd-dictionary-v2": dict(compression="zstd", use_dictionary=True, data_page_version="2.0"),
+    "gzip-plain-v1": dict(compression="gzip", use_dictionary=False, data_page_version="1.0"),
+    "uncompressed-plain-v1": dict(compression="none", use_dictionary=False, data_page_version="1.0"),
+    "delta-length-byte-array": dict(compression="snappy", use_dictionary=False,
+                                    column_encoding={"text": "DELTA_LENGTH_BYTE_ARRAY", "id": "DELTA_LENGTH_BYTE_ARRAY",
+                                                     "meta.url": "DELTA_BYTE_ARRAY", "meta.content": "DELTA_BYTE_ARRAY"}),
+    "delta-byte-array": dict(compression="zstd", use_dictionary=False, data_page_version="2.0",
+                             column_encoding={"text": "DELTA_BYTE_ARRAY", "id": "DELTA_BYTE_ARRAY",
+                                              "meta.url": "DELTA_BYTE_ARRAY", "meta.content": "DELTA_BYTE_ARRAY"}),
+}
+for name, options in variants.items():
+    pq.write_table(table(), os.path.join(out, f"{name}.parquet"), row_group_size=50, **options)
+pq.write_table(table(pa.large_string()), os.path.join(out, "large-string.parquet"), row_group_size=50, compression="snappy")
+pq.write_table(table(pa.binary()), os.path.join(out, "binary.parquet"), row_group_size=50, compression="snappy")
+# Small pages: many data pages per column chunk.
+pq.write_table(table(), os.path.join(out, "many-pages.parquet"), row_group_size=60, compression="snappy",
+               data_page_size=2048, use_dictionary=False)
+
+lines = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in zip(ids, texts) if t is not None)
+open(os.path.join(out, "same.jsonl.zst"), "wb").write(zstandard.ZstdCompressor(level=3).compress(lines.encode()))
+print("wrote", sorted(os.listdir(out)))
