@@ -12,5 +12,6 @@ let package = Package(
     .executableTarget(name: "FuzzTokenizer", dependencies: [.product(name: "Contam", package: "main")]),
     .executableTarget(name: "FuzzReaders", dependencies: [.product(name: "Contam", package: "main")]),
     .executableTarget(name: "FuzzCertificate", dependencies: [.product(name: "Contam", package: "main")]),
+    .executableTarget(name: "FuzzParquet", dependencies: [.product(name: "Contam", package: "main")]),
   ]
 )

@@ -24,6 +24,8 @@ readers=(
   Scan/_ScanWorker.swift Scan/_ScanWorker+Exact.swift Scan/_ScanWorker+Near.swift
   Shards/ByteSource.swift Shards/Codec.swift Shards/Document.swift Shards/JSONFieldExtractor.swift
   Shards/JSONString.swift Shards/SHA256Stream.swift
+  Shards/Parquet/_ParquetColumnDecoder.swift   # hands page arrays to snappy, zlib and zstd
+  Shards/Parquet/_ParquetDocuments.swift       # Document views into the decoded column arenas
   TestSets/Answers/AnswerExtractor.swift
   Text/HTMLEntity.swift Text/NGramHasher.swift Text/XXH3.swift Text/_UTF8.swift
 )

@@ -34,6 +34,21 @@ struct FuzzRegressionTests {
     }
   }
 
+  @Test func parquetInputs() throws {
+    let files = try Self.inputs("FuzzParquet")
+    #expect(!files.isEmpty)
+    let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: .text, idField: try FieldPath("id"))))
+    for file in files {
+      // The target's checks: no crash, rows in order, no more documents than rows.
+      var last = 0
+      let counts = try reader.read(path: file.path) { document in
+        #expect(document.line > last)
+        last = document.line
+      } onProblem: { _ in }
+      #expect(counts.documents <= counts.lines, "\(file.lastPathComponent)")
+    }
+  }
+
   @Test func certificateInputs() throws {
     let files = try Self.inputs("FuzzCertificate")
     #expect(!files.isEmpty)

@@ -17,18 +17,37 @@ public enum ShardList {
     public var hidden: [String]
     /// Arguments dropped because they name a file already in the list.
     public var duplicates: [String]
+    /// Files inside the given directories that are not data files by name (`README.md`,
+    /// `LICENSE`, `*.py`, `*.yaml`: what a dataset checkout carries besides its shards), not
+    /// read; a file named explicitly is always read.
+    public var notData: [String] = []
+
+  }
+
+  /// Whether a file met in a directory walk is a shard by its name: after a `.gz`, `.zst`,
+  /// `.zstd` suffix, it ends in `.jsonl`, `.ndjson`, `.json`, `.parquet`, `.txt`, `.text`,
+  /// `.wet`, `.warc`, or has no extension at all.
+  public static func isDataFileName(_ name: String) -> Bool {
+    var name = name.lowercased()
+    for suffix in [".gz", ".zst", ".zstd"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+    guard let dot = name.lastIndex(of: ".") else { return true }
+    return [".jsonl", ".ndjson", ".json", ".parquet", ".txt", ".text", ".wet", ".warc"].contains(String(name[dot...]))
   }
 
   /// Resolves `arguments`: a directory gives every regular file below it (recursively; hidden
   /// entries are listed in ``Resolution/hidden``), a pattern with `*`, `?` or `[` gives its
   /// matches, a file is kept as given.
-  /// - Parameter arguments: files, directories and glob patterns.
+  /// - Parameters:
+  ///   - arguments: files, directories and glob patterns.
+  ///   - dataFilesOnly: in directories, read only files that are data by name
+  ///     (``isDataFileName(_:)``); false reads every file (a benchmark directory of CSVs).
   /// - Throws: ``ContamError/Code/invalidArgument`` naming the first argument that gives no
   ///   file, or a file name that is not UTF-8.
-  public static func resolve(_ arguments: [String]) throws(ContamError) -> Resolution {
+  public static func resolve(_ arguments: [String], dataFilesOnly: Bool = true) throws(ContamError) -> Resolution {
     guard !arguments.isEmpty else { throw ContamError(.invalidArgument, "no shards given") }
     var out: [String] = []
     var hidden: [String] = []
+    var notData: [String] = []
     let fm = FileManager.default
     for argument in arguments {
       var isDirectory: ObjCBool = false
@@ -40,9 +59,11 @@ public enum ShardList {
         if isDirectory.boolValue {
           let before = out.count
           var visited = Set<String>()
-          try walk(argument, into: &out, hidden: &hidden, visited: &visited)
-          if out.count == before {
-            throw ContamError(.invalidArgument, path: argument, "the directory holds no shard files")
+          try walk(argument, into: &out, hidden: &hidden, notData: &notData, visited: &visited)
+          if out.count == before && (dataFilesOnly || notData.isEmpty) {
+            throw ContamError(
+              .invalidArgument, path: argument,
+              "the directory holds no shard files\(notData.isEmpty ? "" : " (only files that are not data by name, such as \((notData.last! as NSString).lastPathComponent))")")
           }
         } else {
           out.append(argument)
@@ -56,7 +77,7 @@ public enum ShardList {
         for match in matches {
           if fm.fileExists(atPath: match, isDirectory: &isDirectory), isDirectory.boolValue {
             var visited = Set<String>()
-            try walk(match, into: &out, hidden: &hidden, visited: &visited)
+            try walk(match, into: &out, hidden: &hidden, notData: &notData, visited: &visited)
           } else {
             out.append(match)
           }
@@ -65,13 +86,17 @@ public enum ShardList {
         throw ContamError(.invalidArgument, path: argument, "no such file or directory")
       }
     }
+    if !dataFilesOnly {
+      out += notData
+      notData = []
+    }
     var seen = Set<String>()
     var paths: [String] = []
     var duplicates: [String] = []
     for path in out.sorted() {
       if seen.insert(path == FileSource.standardInput ? path : realPath(path) ?? path).inserted { paths.append(path) } else { duplicates.append(path) }
     }
-    return Resolution(paths: paths, hidden: hidden.sorted(), duplicates: duplicates)
+    return Resolution(paths: paths, hidden: hidden.sorted(), duplicates: duplicates, notData: notData.sorted())
   }
 
   static func isSymbolicLink(_ path: String) -> Bool {
@@ -88,7 +113,9 @@ public enum ShardList {
 
   /// Every non-directory entry below `directory`, by raw `readdir` names so that a name that
   /// is not UTF-8 is seen (and refused) instead of skipped.
-  static func walk(_ directory: String, into files: inout [String], hidden: inout [String], visited: inout Set<String>)
+  static func walk(
+    _ directory: String, into files: inout [String], hidden: inout [String], notData: inout [String], visited: inout Set<String>
+  )
     throws(ContamError)
   {
     // A directory reached again through a link (a loop, or two links to one place) is walked once.
@@ -116,7 +143,9 @@ public enum ShardList {
       if entry.name.hasPrefix(".") {
         hidden.append(path)
       } else if entry.isDirectory {
-        try walk(path, into: &files, hidden: &hidden, visited: &visited)
+        try walk(path, into: &files, hidden: &hidden, notData: &notData, visited: &visited)
+      } else if !isDataFileName(entry.name) {
+        notData.append(path)
       } else {
         // Dangling links and unreadable entries are kept so that the reader reports them.
         files.append(path)

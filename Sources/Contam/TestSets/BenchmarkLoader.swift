@@ -23,7 +23,8 @@ public enum BenchmarkLoader {
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': no such file or directory")
     }
-    let files = isDirectory.boolValue ? try ShardList.resolve([path]).paths : [path]
+    // A benchmark directory (MMLU: a CSV per subject) is read whole, whatever the file names.
+    let files = try isDirectory.boolValue ? ShardList.resolve([path], dataFilesOnly: false).paths : [path]
     var items: [BenchmarkItem] = []
     var inputs: [InputFile] = []
     for file in files {

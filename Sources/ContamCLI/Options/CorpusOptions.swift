@@ -107,6 +107,10 @@ extension CorpusOptions {
       terminal.line(
         "contam: not reading \(resolution.hidden.count) hidden entries (\(resolution.hidden.prefix(3).joined(separator: ", "))\(resolution.hidden.count > 3 ? ", ..." : "")); name a hidden file to read it")
     }
+    if !resolution.notData.isEmpty {
+      terminal.line(
+        "contam: not reading \(resolution.notData.count) files that are not data by name (\(resolution.notData.prefix(3).joined(separator: ", "))\(resolution.notData.count > 3 ? ", ..." : "")); name a file to read it")
+    }
     if !resolution.duplicates.isEmpty {
       terminal.line(
         "contam: reading once what \(resolution.duplicates.count) arguments name twice (\(resolution.duplicates.prefix(3).joined(separator: ", ")))")

@@ -1,0 +1,22 @@
+import Contam
+import Foundation
+
+nonisolated(unsafe) let path = FileManager.default.temporaryDirectory.appendingPathComponent("contam-fuzz-parquet-\(getpid()).parquet").path
+nonisolated(unsafe) let reader = ShardReader(
+  options: ShardReaderOptions(format: .auto(textField: .text, idField: try! FieldPath("id")), maxLineBytes: 1 << 20))
+
+/// The Parquet footer, page and value decoders on arbitrary files that start with `PAR1`
+/// (seeded with small pyarrow files): no crash; rows come in order; no more documents than rows.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzParquet(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  var bytes = Array(UnsafeBufferPointer(start: data, count: size))
+  if !bytes.starts(with: Array("PAR1".utf8)) { bytes = Array("PAR1".utf8) + bytes }
+  FileManager.default.createFile(atPath: path, contents: Data(bytes))
+  var lastLine = 0
+  let counts = try? reader.read(path: path) { document in
+    precondition(document.line > lastLine, "row numbers must increase")
+    lastLine = document.line
+  } onProblem: { _ in }
+  if let counts { precondition(counts.documents <= counts.lines) }
+  return 0
+}
