@@ -67,6 +67,7 @@ struct ParquetMetadata {
       let definition = definition + (kind == 0 ? 0 : 1)
       let repetition = repetition + (kind == 2 ? 1 : 0)
       let children = Int(element[5]?.int ?? 0)
+      guard children >= 0, children < elements.count else { throw .init(message: "a schema element with \(children) children") }
       if children > 0 {
         for _ in 0..<children { try walk(prefix: prefix + [name], definition: definition, repetition: repetition, depth: depth + 1) }
       } else {
@@ -76,6 +77,7 @@ struct ParquetMetadata {
       }
     }
     let rootChildren = Int(elements[0][5]?.int ?? 0)
+    guard rootChildren >= 0, rootChildren < elements.count else { throw .init(message: "the schema root has \(rootChildren) children") }
     for _ in 0..<rootChildren { try walk(prefix: [], definition: 0, repetition: 0, depth: 0) }
 
     var rowGroups: [RowGroup] = []

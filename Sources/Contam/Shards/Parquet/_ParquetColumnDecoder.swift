@@ -62,6 +62,7 @@ struct _ParquetColumnDecoder {
         guard let data = header[5] else { throw .init(message: "a data page without its header") }
         let count = Int(data[1]?.int ?? -1)
         let encoding = Int(data[2]?.int ?? -1)
+        guard count >= 0, count <= rows - values.count else { throw .init(message: "a page holds more values than its row group has rows") }
         let bytes = try decompress(page, to: uncompressed)
         var start = 0
         var definitions: [Int]? = nil
@@ -80,6 +81,7 @@ struct _ParquetColumnDecoder {
         let definitionBytes = Int(data[5]?.int ?? -1)
         let repetitionBytes = Int(data[6]?.int ?? -1)
         let isCompressed = (data[7]?.int ?? 1) != 0
+        guard count >= 0, count <= rows - values.count else { throw .init(message: "a page holds more values than its row group has rows") }
         guard definitionBytes >= 0, repetitionBytes >= 0, definitionBytes + repetitionBytes <= page.count,
           definitionBytes + repetitionBytes <= uncompressed
         else { throw .init(message: "levels longer than their page") }
