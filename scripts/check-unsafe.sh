@@ -26,6 +26,7 @@ readers=(
   Shards/JSONString.swift Shards/SHA256Stream.swift
   Shards/Parquet/_ParquetColumnDecoder.swift   # hands page arrays to snappy, zlib and zstd
   Shards/Parquet/_ParquetDocuments.swift       # Document views into the decoded column arenas
+  Shards/_WETRecords.swift                     # Document views into the record buffer
   TestSets/Answers/AnswerExtractor.swift
   Text/HTMLEntity.swift Text/NGramHasher.swift Text/XXH3.swift Text/_UTF8.swift
 )

@@ -11,6 +11,8 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
     case lines
     /// Plain text, one document per file.
     case file
+    /// Common Crawl WET: one document per WARC `conversion` record.
+    case wet
   }
 
   public var format = Format.auto
@@ -43,6 +45,7 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
     case .jsonl: recordFormat = .jsonl(textField: text, idField: id)
     case .lines: recordFormat = .lines
     case .file: recordFormat = .wholeFile
+    case .wet: recordFormat = .wet
     case .auto: recordFormat = .auto(textField: text, idField: id)
     }
     var options = ShardReaderOptions(format: recordFormat, maxLineBytes: maxLineBytes, policy: policy, inflater: inflater)

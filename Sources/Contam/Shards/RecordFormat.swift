@@ -7,9 +7,12 @@ public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
   case lines
   /// Plain text, the whole file one document (up to the line limit).
   case wholeFile
+  /// Common Crawl WET (WARC `conversion` records, one document each, id the target URI).
+  case wet
   /// Decided per shard: JSONL (with these fields) if the file name ends in `.jsonl`, `.ndjson`
   /// or `.json` (before `.gz`/`.zst`), or else if its first non-blank line starts with `{`;
-  /// otherwise plain text, one document per line. (The name decides first so that a JSONL shard
+  /// otherwise plain text, one document per line. A name ending in `.wet` or `.warc` (before
+  /// `.gz`/`.zst`) means WET. (The name decides first so that a JSONL shard
   /// whose first line is damaged is not read as text.)
   case auto(textField: FieldPath, idField: FieldPath?)
 
@@ -21,6 +24,7 @@ public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
     case .jsonl(let text, let id): return "jsonl(text: \(text)\(id.map { ", id: \($0)" } ?? ""))"
     case .lines: return "lines"
     case .wholeFile: return "whole-file"
+    case .wet: return "wet"
     case .auto(let text, let id): return "auto(text: \(text)\(id.map { ", id: \($0)" } ?? ""))"
     }
   }

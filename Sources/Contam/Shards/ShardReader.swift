@@ -126,7 +126,7 @@ public final class ShardReader {
       textExtractor = JSONFieldExtractor(path: text)
       idExtractor = id.map { JSONFieldExtractor(path: $0) }
       fallbackExtractors = options.fallbackTextFields.map { JSONFieldExtractor(path: $0) }
-    case .lines, .wholeFile:
+    case .lines, .wholeFile, .wet:
       break
     }
   }
@@ -187,7 +187,20 @@ public final class ShardReader {
       try report(error)
       return counts
     }
-    var result = counts.codec == .parquet ? counts : try readLines(path: path, source: source, report: report, onDocument: onDocument)
+    if case .auto = format, Self.namedAsWET(path) { format = .wet }
+    var result: ShardReadCounts
+    if counts.codec == .parquet {
+      result = counts
+    } else if format == .wet {
+      let figures = try _WETRecords.read(
+        path: path, source: source, maxBytes: options.maxLineBytes, report: report, onDocument: onDocument)
+      counts.lines = figures.records
+      counts.documents = figures.documents
+      counts.decompressedBytes = figures.decompressedBytes
+      result = counts
+    } else {
+      result = try readLines(path: path, source: source, report: report, onDocument: onDocument)
+    }
     do {
       let whole = try file.finish()
       result.sha256 = whole.sha256
@@ -213,7 +226,7 @@ public final class ShardReader {
     case .jsonl(let t, let i), .auto(let t, let i):
       text = t
       id = i
-    case .lines, .wholeFile:
+    case .lines, .wholeFile, .wet:
       text = .text
       id = nil
     }
@@ -351,6 +364,13 @@ public final class ShardReader {
     return counts
   }
 
+  /// Whether the file's name (after a `.gz`, `.zst` or `.zstd` suffix) ends in `.wet` or `.warc`.
+  static func namedAsWET(_ path: String) -> Bool {
+    var name = (path as NSString).lastPathComponent.lowercased()
+    for suffix in [".gz", ".zst", ".zstd"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+    return name.hasSuffix(".wet") || name.hasSuffix(".warc")
+  }
+
   /// Whether the file's name (after a `.gz`, `.zst` or `.zstd` suffix) ends in `.jsonl`,
   /// `.ndjson` or `.json`.
   static func namedAsJSON(_ path: String) -> Bool {
@@ -401,7 +421,7 @@ public final class ShardReader {
     }
     let line = UnsafeRawBufferPointer(start: buffer + begin, count: end - begin)
     switch format {
-    case .lines, .wholeFile, .auto:
+    case .lines, .wholeFile, .auto, .wet:
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 == 0x0C }) { return }
       counts.documents += 1
       try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: line))
