@@ -73,3 +73,26 @@ struct ParquetReaderTests {
     #expect(problems.first?.code == .corruptData, "\(problems)")
   }
 }
+
+@Suite("Parquet row groups spread over jobs")
+struct ParquetPiecesTests {
+  @Test(arguments: ["snappy-dictionary-v1", "many-pages", "delta-byte-array"])
+  func oneFileOnSeveralJobsGivesTheResultOfOne(_ name: String) throws {
+    let path = ParquetReaderTests.directory + "/\(name).parquet"
+    let items = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let scanner = try Scanner(
+      items: Array(items.prefix(200)), configuration: ScanConfiguration(),
+      readerOptions: ShardReaderOptions(format: .auto(textField: .text, idField: try FieldPath("id"))))
+    let one = try scanner.scan(paths: [path], jobs: 1)
+    #expect(one.items.prefix(3).filter { $0.verdict != .clean }.count == 3, "the planted questions")
+    for jobs in [2, 3, 4] {
+      let many = try scanner.scan(paths: [path], jobs: jobs)
+      var a = one.shards
+      var b = many.shards
+      for k in a.indices { a[k].seconds = 0 }
+      for k in b.indices { b[k].seconds = 0 }
+      #expect(a == b, "\(name), \(jobs) jobs: one shard, the same figures and digest")
+      #expect(many.items == one.items, "\(name), \(jobs) jobs")
+    }
+  }
+}

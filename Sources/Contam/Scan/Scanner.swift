@@ -135,31 +135,51 @@ public struct Scanner: Sendable {
   ) throws -> (items: [ItemResult], shards: [CorpusStatistics.ShardFigures]) {
     let sorted = paths.sorted()
     let store = try workDirectory.map { try _ResumeStore(directory: $0, fingerprint: fingerprint()) }
+    // Work units: a shard, or a piece of a Parquet shard (its row groups spread over the
+    // jobs), so one large file uses every core. (Not with a work directory, which keeps
+    // whole shards.) The pieces of a shard are merged back before anything else sees them.
+    var units: [(path: String, piece: (index: Int, count: Int)?)] = []
+    for path in sorted {
+      if jobs > 1, store == nil, let groups = ParquetMetadata.rowGroupCount(path: path), groups > 1 {
+        let count = min(jobs, groups)
+        for k in 0..<count { units.append((path, (k, count))) }
+      } else {
+        units.append((path, nil))
+      }
+    }
     let index = self.index
     let configuration = self.configuration
     let options = readerOptions
     let near = nearIndex
     let done = Atomic<Int>(0)
+    let work = units
     let results = ShardPool.run(
-      count: sorted.count, jobs: jobs,
+      count: work.count, jobs: jobs,
       makeWorker: { _ScanWorker(index: index, near: near, configuration: configuration, options: options) },
       work: { worker, i in
-        if let store, let stored = store.load(shard: sorted[i]), stored.fits(index, path: sorted[i]) {
-          resumed?(sorted[i])
+        let path = work[i].path
+        if let store, let stored = store.load(shard: path), stored.fits(index, path: path) {
+          resumed?(path)
           progress?(done.add(1, ordering: .relaxed).newValue)
           return stored
         }
-        let partial = try worker.scan(path: sorted[i], onProblem: onProblem)
-        try store?.save(partial, shard: sorted[i])
-        progress?(done.add(1, ordering: .relaxed).newValue)
+        let partial = try worker.scan(path: path, piece: work[i].piece, onProblem: onProblem)
+        try store?.save(partial, shard: path)
+        if (work[i].piece?.index ?? 0) == 0 { progress?(done.add(1, ordering: .relaxed).newValue) }
         return partial
       })
     var covered = [[UInt64]](repeating: [], count: index.items.count)
     var found = [ItemScorer.Found](repeating: .init(), count: index.items.count)
     var shards: [CorpusStatistics.ShardFigures] = []
-    for result in results {
+    for (unit, result) in zip(units, results) {
       let partial = try result.get()
-      shards.append(partial.figures)
+      if let piece = unit.piece, piece.index > 0 {
+        // A later piece of the same shard: its figures add to the first piece's.
+        shards[shards.count - 1].add(partial.figures)
+        shards[shards.count - 1].seconds += partial.figures.seconds
+      } else {
+        shards.append(partial.figures)
+      }
       for (item, bits) in partial.coverage { _Bits.union(&covered[item], bits) }
       for (item, list) in partial.evidence { found[item].evidence += list }
       for (item, count) in partial.documents { found[item].documents += count }

@@ -24,13 +24,15 @@ struct _ScanWorker {
   }
 
   /// Scans one shard: every document through ``process(_:into:)``, with the shard's figures.
-  mutating func scan(path: String, onProblem: (ContamError) -> Void) throws -> _ShardPartial {
+  mutating func scan(path: String, piece: (index: Int, count: Int)? = nil, onProblem: (ContamError) -> Void) throws
+    -> _ShardPartial
+  {
     let t0 = DispatchTime.now().uptimeNanoseconds
     var partial = _ShardPartial(figures: .empty(path))
     var tokenTotal = 0
     var invalid = 0
     var textBytes = 0
-    let counts = try reader.read(path: path) { document in
+    let counts = try reader.read(path: path, piece: piece) { document in
       let c = process(document, into: &partial)
       tokenTotal += c.tokens
       invalid += c.invalidBytes

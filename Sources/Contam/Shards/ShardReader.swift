@@ -101,6 +101,8 @@ public final class ShardReader {
   private var textExtractor: JSONFieldExtractor?
   private var idExtractor: JSONFieldExtractor?
   private var fallbackExtractors: [JSONFieldExtractor] = []
+  /// The Parquet piece being read, if the shard is split.
+  private var piece: (index: Int, count: Int)?
   /// The counts of the shard being read.
   private var counts = ShardReadCounts()
   /// The format of the shard being read (``RecordFormat/auto(textField:idField:)`` resolved).
@@ -147,7 +149,19 @@ public final class ShardReader {
   public func read(
     path: String, _ onDocument: (Document) throws -> Void, onProblem: (ContamError) -> Void
   ) throws -> ShardReadCounts {
+    try read(path: path, piece: nil, onDocument, onProblem: onProblem)
+  }
+
+  /// Reads piece `piece.index` of `piece.count` of a Parquet shard: its row groups g with
+  /// g mod count = index (rows keep their file-wide numbers). Piece 0 also hashes the file
+  /// and checks it did not change; the others leave `sha256` and `compressedBytes` empty.
+  /// Any other shard is read whole by piece 0 and not at all by the others.
+  func read(
+    path: String, piece: (index: Int, count: Int)?, _ onDocument: (Document) throws -> Void,
+    onProblem: (ContamError) -> Void
+  ) throws -> ShardReadCounts {
     counts = ShardReadCounts()
+    self.piece = piece
     format = options.format
     if case .auto(let textField, let idField) = format, Self.namedAsJSON(path) {
       // The name says JSON: a corrupt first line must not turn the shard into plain text.
@@ -191,6 +205,11 @@ public final class ShardReader {
     var result: ShardReadCounts
     if counts.codec == .parquet {
       result = counts
+      if let piece, piece.index > 0 {
+        // Not the first piece: piece 0 hashes the file and checks it for changes.
+        result.problems = counts.problems
+        return result
+      }
     } else if format == .wet {
       let figures = try _WETRecords.read(
         path: path, source: source, maxBytes: options.maxLineBytes, report: report, onDocument: onDocument)
@@ -231,7 +250,8 @@ public final class ShardReader {
       id = nil
     }
     let figures = try _ParquetDocuments.read(
-      path: path, textFields: [text] + options.fallbackTextFields, idField: id, report: report, onDocument: onDocument)
+      path: path, textFields: [text] + options.fallbackTextFields, idField: id, piece: piece, report: report,
+      onDocument: onDocument)
     counts.lines = figures.lines
     counts.documents = figures.documents
     counts.decompressedBytes = figures.decompressedBytes

@@ -19,7 +19,7 @@ enum _ParquetDocuments {
   }
 
   static func read(
-    path: String, textFields: [FieldPath], idField: FieldPath?,
+    path: String, textFields: [FieldPath], idField: FieldPath?, piece: (index: Int, count: Int)? = nil,
     report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void
   ) throws -> Figures {
     var counts = Figures()
@@ -45,7 +45,8 @@ enum _ParquetDocuments {
     let names = textFields.map(\.description)
     guard let textColumn = names.lazy.compactMap({ metadata.columns[$0] }).first else {
       let known = metadata.columns.keys.sorted().prefix(12).joined(separator: ", ")
-      let rows = metadata.rowGroups.reduce(0) { $0 + $1.rows }
+      var rows = 0
+      for (g, group) in metadata.rowGroups.enumerated() where piece.map({ g % $0.count == $0.index }) ?? true { rows += group.rows }
       counts.lines = rows
       if rows > 0 {
         try report(
@@ -60,6 +61,8 @@ enum _ParquetDocuments {
     var row = 0
     for (g, group) in metadata.rowGroups.enumerated() {
       defer { row += group.rows }
+      if let piece, g % piece.count != piece.index { continue }
+      counts.lines += group.rows
       func decode(_ column: ParquetMetadata.Column) throws(_ThriftReader.Failure) -> _ParquetColumnDecoder {
         guard let chunk = group.chunks[column.path] else { throw .init(message: "row group without column '\(column.path)'") }
         var decoder = _ParquetColumnDecoder(column: column, codec: chunk.codec)
@@ -93,7 +96,6 @@ enum _ParquetDocuments {
         }
       }
     }
-    counts.lines = row
     return counts
   }
 }
