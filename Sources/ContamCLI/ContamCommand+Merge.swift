@@ -31,21 +31,13 @@ extension ContamCommand {
         valueName: "key-file"))
     var sign: String?
 
-    @Option(
-      name: .customLong("public-key"),
-      help: ArgumentHelp("Pin a signer of the parts (a .pub file from `contam keygen`); repeatable. Every part must be signed by a pinned key.", valueName: "file"))
-    var publicKeys: [String] = []
-
-    @Option(
-      name: .customLong("trusted-keys"),
-      help: ArgumentHelp("Pin the parts' signers from a file of public keys, one base64 key per line.", valueName: "file"))
-    var trustedKeys: String?
+    @OptionGroup var signers: SignerOptions
 
     func run() throws {
       let terminal = Terminal.shared
       do {
         let certificates = try parts.map { try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: $0))) }
-        let pinned = try TrustedKeys.read(publicKeys: publicKeys, trustedKeysFile: trustedKeys)
+        let pinned = try signers.keys()
         let merged = try Certificate.merge(certificates, trustedSigners: pinned, requireSignedParts: sign != nil)
         let key = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
         try AtomicFile.write(try merged.sealed(signingKey: key).encoded(), to: out)

@@ -31,15 +31,7 @@ extension ContamCommand {
       help: ArgumentHelp("A directory to look for shards and benchmark files in when they are not at their recorded paths; repeatable.", valueName: "dir"))
     var corpusRoots: [String] = []
 
-    @Option(
-      name: .customLong("public-key"),
-      help: ArgumentHelp("Pin a signer: the certificate must be signed by this key (a .pub file from `contam keygen`); repeatable.", valueName: "file"))
-    var publicKeys: [String] = []
-
-    @Option(
-      name: .customLong("trusted-keys"),
-      help: ArgumentHelp("Pin signers from a file of public keys, one base64 key per line ('#' starts a comment).", valueName: "file"))
-    var trustedKeys: String?
+    @OptionGroup var signers: SignerOptions
 
     @Flag(help: "Also run the whole scan again and compare every item's result.")
     var full = false
@@ -60,7 +52,7 @@ extension ContamCommand {
       let expected: [String]
       do {
         cert = try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: certificate)))
-        expected = try TrustedKeys.read(publicKeys: publicKeys, trustedKeysFile: trustedKeys)
+        expected = try signers.keys()
       } catch {
         terminal.line("contam: cannot read \(certificate): \(error)")
         throw ExitCode(ContamExit.failed)
@@ -90,12 +82,23 @@ extension ContamCommand {
   }
 }
 
-/// Pinned signer keys from `--public-key` files and a `--trusted-keys` list.
-enum TrustedKeys {
-  static func read(publicKeys: [String], trustedKeysFile: String?) throws -> [String] {
+/// Pinned signers, for `verify` and `merge`: a signature counts only by one of these keys.
+struct SignerOptions: ParsableArguments {
+  @Option(
+    name: .customLong("public-key"),
+    help: ArgumentHelp("Pin a signer: a .pub file from `contam keygen`; repeatable. Signatures by other keys do not count.", valueName: "file"))
+  var publicKeys: [String] = []
+
+  @Option(
+    name: .customLong("trusted-keys"),
+    help: ArgumentHelp("Pin signers from a file of public keys, one base64 key per line ('#' starts a comment).", valueName: "file"))
+  var trustedKeys: String?
+
+  /// The pinned keys, base64.
+  func keys() throws -> [String] {
     var keys = try publicKeys.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
-    if let trustedKeysFile {
-      for line in try String(contentsOfFile: trustedKeysFile, encoding: .utf8).split(whereSeparator: \.isNewline) {
+    if let trustedKeys {
+      for line in try String(contentsOfFile: trustedKeys, encoding: .utf8).split(whereSeparator: \.isNewline) {
         let key = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingCharacters(in: .whitespaces)
         if !key.isEmpty { keys.append(key) }
       }

@@ -199,18 +199,7 @@ struct _ParquetColumnDecoder {
     var out: [Int] = []
     out.reserveCapacity(count)
     var at = bytes.startIndex
-    func varint() throws(Failure) -> Int {
-      var result = 0
-      var shift = 0
-      while true {
-        guard at < bytes.endIndex, shift < 63 else { throw .init(message: "a run header runs past its data") }
-        let b = bytes[at]
-        at += 1
-        result |= Int(b & 0x7F) << shift
-        if b & 0x80 == 0 { return result }
-        shift += 7
-      }
-    }
+    func varint() throws(Failure) -> Int { Int(clamping: try Self.varint(bytes, at: &at)) }
     let byteWidth = (width + 7) / 8
     while out.count < count {
       let header = try varint()
@@ -230,16 +219,7 @@ struct _ParquetColumnDecoder {
         let mask = width == 0 ? 0 : (1 << width) - 1
         for k in 0..<(groups * 8) where out.count < count {
           let bit = k * width
-          var value = 0
-          var got = 0
-          while got < width {
-            let byte = Int(bytes[at + (bit + got) / 8])
-            let offset = (bit + got) % 8
-            let take = min(8 - offset, width - got)
-            value |= ((byte >> offset) & ((1 << take) - 1)) << got
-            got += take
-          }
-          out.append(value & mask)
+          out.append(Int(Self.unpack(bytes, at: at, bit: bit, width: width)) & mask)
         }
         at += (total + 7) / 8
       }
@@ -247,21 +227,39 @@ struct _ParquetColumnDecoder {
     return out
   }
 
+  /// An unsigned LEB128 varint at `at`, which moves past it.
+  static func varint(_ bytes: ArraySlice<UInt8>, at: inout Int) throws(Failure) -> UInt64 {
+    var result: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+      guard at < bytes.endIndex, shift < 64 else { throw .init(message: "a varint runs past its data") }
+      let b = bytes[at]
+      at += 1
+      result |= UInt64(b & 0x7F) << shift
+      if b & 0x80 == 0 { return result }
+      shift += 7
+    }
+  }
+
+  /// The `width`-bit little-endian value starting `bit` bits after `bytes[at]` (the caller has
+  /// checked that those bytes exist).
+  static func unpack(_ bytes: ArraySlice<UInt8>, at: Int, bit: Int, width: Int) -> UInt64 {
+    var value: UInt64 = 0
+    var got = 0
+    while got < width {
+      let byte = UInt64(bytes[at + (bit + got) / 8])
+      let offset = (bit + got) % 8
+      let take = min(8 - offset, width - got)
+      value |= ((byte >> UInt64(offset)) & ((1 << UInt64(take)) - 1)) << UInt64(got)
+      got += take
+    }
+    return value
+  }
+
   /// DELTA_BINARY_PACKED: `count` values and the index just past them.
   static func deltaBinaryPacked(_ bytes: ArraySlice<UInt8>, count: Int) throws(Failure) -> ([Int], Int) {
     var at = bytes.startIndex
-    func varint() throws(Failure) -> UInt64 {
-      var result: UInt64 = 0
-      var shift: UInt64 = 0
-      while true {
-        guard at < bytes.endIndex, shift < 64 else { throw .init(message: "a delta header runs past its data") }
-        let b = bytes[at]
-        at += 1
-        result |= UInt64(b & 0x7F) << shift
-        if b & 0x80 == 0 { return result }
-        shift += 7
-      }
-    }
+    func varint() throws(Failure) -> UInt64 { try Self.varint(bytes, at: &at) }
     func signed() throws(Failure) -> Int {
       let raw = try varint()
       return Int(truncatingIfNeeded: Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1))
@@ -289,16 +287,7 @@ struct _ParquetColumnDecoder {
         let size = perMiniblock * w / 8
         guard size <= bytes.endIndex - at else { throw .init(message: "a miniblock runs past its data") }
         for k in 0..<perMiniblock where out.count < total {
-          var delta: UInt64 = 0
-          var got = 0
-          let bit = k * w
-          while got < w {
-            let byte = UInt64(bytes[at + (bit + got) / 8])
-            let offset = (bit + got) % 8
-            let take = min(8 - offset, w - got)
-            delta |= ((byte >> UInt64(offset)) & ((1 << UInt64(take)) - 1)) << UInt64(got)
-            got += take
-          }
+          let delta = Self.unpack(bytes, at: at, bit: k * w, width: w)
           last = last &+ minimum &+ Int(truncatingIfNeeded: delta)
           out.append(last)
         }
