@@ -62,6 +62,7 @@ extension Trait where Self == ConditionTrait {
 public enum Tool {
   public struct Failure: Error, CustomStringConvertible {
     public var description: String
+    public init(description: String) { self.description = description }
   }
 
   /// Whether `name` is on PATH.

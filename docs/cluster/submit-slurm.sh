@@ -5,7 +5,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 n=${N:-16}
-array=$(sbatch --parsable --array="1-$n" --export=ALL "$here/slurm.sbatch")
-sbatch --dependency="afterok:$array" --job-name=contam-merge --export=ALL,TASK_COUNT="$n" \
-  --wrap "$here/contam-merge.sh"
-echo "queued scan array $array ($n tasks) and its merge"
+: "${CORPUS:?export CORPUS (shards)}" "${BENCHMARKS:?export BENCHMARKS (--benchmark options)}" "${OUTDIR:?export OUTDIR (a shared directory)}"
+# Absolute paths: the jobs run from Slurm's spool directory, on any node of a shared file system.
+export CONTAM_RECIPES=$here
+mkdir -p "$OUTDIR"
+array=$(sbatch --parsable --array="1-$n" --output="$OUTDIR/contam-%A_%a.log" --export=ALL "$here/slurm.sbatch")
+merge=$(sbatch --parsable --dependency="afterok:$array" --kill-on-invalid-dep=yes --job-name=contam-merge \
+  --output="$OUTDIR/contam-merge-%j.log" --export=ALL,TASK_COUNT="$n" --wrap "$here/contam-merge.sh")
+echo "queued scan array $array ($n tasks) and its merge $merge"
