@@ -64,7 +64,7 @@ CONF
 stop() {
   pkill -x slurmd 2>/dev/null || true
   pkill -x slurmctld 2>/dev/null || true
-  for _ in $(seq 40); do pgrep -x 'slurmctld|slurmd' >/dev/null || break; sleep 0.25; done
+  for _ in $(seq 40); do { pgrep -x slurmctld || pgrep -x slurmd; } >/dev/null || break; sleep 0.25; done
   echo "slurm-local: stopped"
 }
 

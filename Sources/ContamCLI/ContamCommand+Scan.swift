@@ -9,10 +9,13 @@ extension ContamCommand {
       abstract: "Check every benchmark item against the corpus in one pass; report verdicts with evidence.",
       discussion: """
         Indexes every n-gram of every item of the given benchmarks, streams the shards once, and \
-        gives each item a verdict: contaminated (coverage >= --contaminated), partial \
-        (>= --partial), clean, or too_short (fewer than --min-tokens tokens). Coverage is the \
-        fraction of the item's tokens inside n-grams found in the corpus. N-grams shared by more \
-        than --max-items-per-ngram items are dropped as boilerplate and listed in the result.
+        gives each item one verdict from all its evidence (docs/VERDICTS.md): contaminated \
+        (exact coverage >= --contaminated, or a near copy at >= --near-contaminated that states \
+        the item's answer), perturbed (a near copy stating another answer), partial \
+        (coverage >= --partial, or a near copy), clean, or too_short (fewer than --min-tokens \
+        tokens). Coverage is the fraction of the item's tokens inside n-grams found in the \
+        corpus. N-grams shared by more than --max-items-per-ngram items are dropped as \
+        boilerplate and listed in the result. --fail-on partial also fails on perturbed.
 
         Presets (--benchmark NAME=PATH): \(BenchmarkFormat.presets.keys.sorted().joined(separator: ", ")). \
         Any other name needs --fields.
@@ -79,6 +82,18 @@ extension ContamCommand {
       help: ArgumentHelp("A near duplicate needs at least this fraction of the item's shingles in one document window.", valueName: "fraction"))
     var nearContainment = 0.5
 
+    @Option(
+      name: .customLong("near-contaminated"),
+      help: ArgumentHelp(
+        "A near copy at or above this containment that states the item's answer (or of an item without one) makes the item contaminated (a verbatim copy in another layout).",
+        valueName: "fraction"))
+    var nearContaminated = 0.95
+
+    @Option(
+      name: .customLong("near-min-shingles"),
+      help: ArgumentHelp("A near copy counts toward the verdict only when it shares at least this many shingles with the item.", valueName: "n"))
+    var nearMinShingles = 12
+
     @Option(help: ArgumentHelp("MinHash scheme: one-permutation (fast, densified) or classic (k hash functions).", valueName: "scheme"))
     var minhash: MinHasher.Scheme = .onePermutation
 
@@ -126,6 +141,10 @@ extension ContamCommand {
         throw ValidationError("--contaminated and --partial are fractions in 0...1.")
       }
       guard nearContainment > 0, nearContainment <= 1 else { throw ValidationError("--near-containment must be in (0, 1].") }
+      guard nearContaminated >= nearContainment, nearContaminated <= 1 else {
+        throw ValidationError("--near-contaminated must be in --near-containment...1.")
+      }
+      guard nearMinShingles >= 1 else { throw ValidationError("--near-min-shingles must be at least 1.") }
       guard partial <= contaminated else { throw ValidationError("--partial must not exceed --contaminated.") }
       guard !(noExact && noNear) else { throw ValidationError("--no-exact and --no-near leave nothing to do.") }
       if let partition { _ = try Self.parsePartition(partition) }
@@ -200,6 +219,8 @@ extension ContamCommand {
         near.signatureSize = signatureSize
         near.voteFraction = vote
         near.containmentThreshold = nearContainment
+        near.contaminatedContainment = nearContaminated
+        near.minimumMatchedShingles = nearMinShingles
         near.scheme = minhash
         configuration.near = near
       }
@@ -266,16 +287,15 @@ extension ContamCommand {
           throw ExitCode(ContamExit.failed)
         }
       }
-      var table = TextTable(["benchmark", "items", "contaminated", "partial", "clean", "too short", "near dup", "…other answer"])
+      var table = TextTable(["benchmark", "items", "contaminated", "perturbed", "partial", "clean", "too short", "near dup"])
       for s in result.summary {
         table.add([
-          s.benchmark, Format.count(s.items), Format.count(s.contaminated), Format.count(s.partial), Format.count(s.clean),
-          Format.count(s.tooShort), configuration.near == nil ? "-" : Format.count(s.nearDuplicates),
-          configuration.near == nil ? "-" : Format.count(s.nearDifferentAnswer),
+          s.benchmark, Format.count(s.items), Format.count(s.contaminated), Format.count(s.perturbed), Format.count(s.partial),
+          Format.count(s.clean), Format.count(s.tooShort), configuration.near == nil ? "-" : Format.count(s.nearDuplicates),
         ])
       }
       var text = table.render()
-      let flagged = result.items.filter { $0.verdict == .contaminated || $0.verdict == .partial || $0.nearDuplicate != nil }
+      let flagged = result.items.filter { $0.verdict < .clean || $0.nearDuplicate != nil }
       if !flagged.isEmpty {
         text += "\n\nflagged items (best evidence):\n"
         for item in flagged.prefix(20) {
@@ -317,7 +337,7 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
   var failingVerdicts: Set<Verdict> {
     switch self {
     case .contaminated: return [.contaminated]
-    case .partial: return [.contaminated, .partial]
+    case .partial: return [.contaminated, .perturbed, .partial]
     case .never: return []
     }
   }

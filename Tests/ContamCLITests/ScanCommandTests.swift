@@ -22,7 +22,9 @@ struct ScanCommandTests {
     let out = fixture.url("result.json").path
     let run = try Tool.execute(
       contam, ["scan", "--jobs", "2", "--id-field", "id", "--out", out] + benchmarkArguments() + ["\(samples.path)/shards"])
-    #expect(run.status == 0, "nothing reaches contaminated: the planted copies are question-only")
+    // The ARC copy (question and answer) is contaminated: exit 1. The GSM8K copies are questions
+    // only (no answer stated): partial.
+    #expect(run.status == 1, "\(run.stderr)")
     #expect(run.stdout.contains("flagged items"))
     let data = try Data(contentsOf: URL(fileURLWithPath: out))
     let json = try JSONSerialization.jsonObject(with: data)
@@ -43,8 +45,12 @@ struct ScanCommandTests {
     #expect(flagged.map { $0.evidence.first?.line } == [11, 51, 91, 151, 181])
     #expect(flagged.allSatisfy { $0.parts.first { $0.part == "question" }?.coverage == 1.0 })
     #expect(flagged.first?.evidence.first?.documentID == "web-11")
-    // The ARC copy states its answer as the option's text: it agrees.
+    // The ARC copy states its answer as the option's text: it agrees, and the near copy of the
+    // question at containment 1.0 with the same answer makes it contaminated, though its exact
+    // coverage (0.46: the options are short) is not.
     #expect(flagged.last?.evidence.first?.answer?.agreement == .same)
+    #expect(flagged.map(\.verdict) == [.partial, .partial, .partial, .partial, .contaminated])
+    #expect(flagged.last.map { $0.coverage < 0.8 && $0.nearDuplicate?.containment == 1 } == true)
     #expect(result.summary.map(\.items) == [40, 30, 20])
     // The same bytes for any --jobs.
     let out1 = fixture.url("one.json").path

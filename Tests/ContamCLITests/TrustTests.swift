@@ -72,7 +72,10 @@ struct TrustTests {
       ("summary edited", { $0.summary[0].partial = 0; $0.summary[0].clean += 4 }),
       ("coverage lowered", { $0.items[partial].coverage = 0.1 }),
       ("evidence removed", { $0.items[partial].evidence = [] }),
-      ("threshold raised", { $0.parameters.partialThreshold = 0.7 }),
+      ("thresholds raised", {
+        $0.parameters.partialThreshold = 0.7
+        $0.parameters.near?.minimumMatchedShingles = 10_000
+      }),
       ("contaminated without evidence", {
         let clean = $0.items.firstIndex { $0.verdict == .clean }!
         $0.items[clean].verdict = .contaminated

@@ -17,6 +17,12 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   public var containmentThreshold = 0.5
   /// Items with fewer informative shingles are not searched for near duplicates.
   public var minimumShingles = 8
+  /// A near copy at or above this containment that states the item's answer (or of an item
+  /// without one) makes the item `contaminated` (a verbatim copy in another layout reaches 1.0).
+  public var contaminatedContainment = 0.95
+  /// A near copy counts toward the verdict only when it shares at least this many of the
+  /// item's shingles (a short item's few shingles are too common to decide on).
+  public var minimumMatchedShingles = 12
 
   public init() {}
 
@@ -31,6 +37,10 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
     try check(voteFraction > 0 && voteFraction <= 1, "voteFraction = \(voteFraction) is not in (0, 1]")
     try check(containmentThreshold > 0 && containmentThreshold <= 1, "containmentThreshold = \(containmentThreshold) is not in (0, 1]")
     try check(minimumShingles >= 1, "minimumShingles = \(minimumShingles) is below 1")
+    try check(
+      contaminatedContainment >= containmentThreshold && contaminatedContainment <= 1,
+      "contaminatedContainment = \(contaminatedContainment) is not in containmentThreshold...1")
+    try check(minimumMatchedShingles >= 1, "minimumMatchedShingles = \(minimumMatchedShingles) is below 1")
   }
 }
 

@@ -13,7 +13,7 @@ public enum ReportRenderer {
 
   /// Items with a finding, in certificate order.
   static func flagged(_ certificate: Certificate) -> [ItemResult] {
-    certificate.items.filter { $0.verdict == .contaminated || $0.verdict == .partial || $0.nearDuplicate != nil }
+    certificate.items.filter { $0.verdict < .clean || $0.nearDuplicate != nil }
   }
 
   /// Counts of items by coverage bucket: [0, 0.1), [0.1, 0.2), … [0.9, 1.0].
@@ -72,10 +72,10 @@ public enum ReportRenderer {
     out += ". Parameters: \(c.parameters.n)-grams, contaminated ≥ \(c.parameters.contaminatedThreshold), partial ≥ \(c.parameters.partialThreshold)"
     if let near = c.parameters.near { out += ", near duplicates at containment ≥ \(near.containmentThreshold)" }
     out += ", normalization \(c.parameters.normalization).\n\n## Benchmarks\n\n"
-    out += "| benchmark | items | contaminated | partial | clean | too short | near duplicates | …with another answer |\n"
+    out += "| benchmark | items | contaminated | perturbed | partial | clean | too short | near duplicates |\n"
     out += "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
     for s in c.summary {
-      out += "| \(text(s.benchmark)) | \(s.items) | \(s.contaminated) (\(percent(s.contaminated, s.items))) | \(s.partial) (\(percent(s.partial, s.items))) | \(s.clean) | \(s.tooShort) | \(s.nearDuplicates) | \(s.nearDifferentAnswer) |\n"
+      out += "| \(text(s.benchmark)) | \(s.items) | \(s.contaminated) (\(percent(s.contaminated, s.items))) | \(s.perturbed) | \(s.partial) (\(percent(s.partial, s.items))) | \(s.clean) | \(s.tooShort) | \(s.nearDuplicates) |\n"
     }
     out += "\n## Coverage of items\n\n| coverage | items |\n| --- | ---: |\n"
     for (k, n) in histogram(c).enumerated() { out += "| \(Double(k) / 10)–\(Double(k + 1) / 10) | \(n) |\n" }
@@ -156,9 +156,9 @@ public enum ReportRenderer {
     out += "<p>Certificate <code>\(escape(c.digest ?? "unsealed"))</code>, \(escape(c.tool)), \(escape(c.format))"
     if let s = c.signature { out += ", signed by <code>\(escape(s.publicKey))</code>" }
     out += ". Corpus: \(c.shards.count) shards, \(c.corpus.documents) documents, \(c.corpus.tokens) tokens.</p>"
-    out += "<h2>Benchmarks</h2><table><tr><th>benchmark</th><th>items</th><th>contaminated</th><th>partial</th><th>clean</th><th>too short</th><th>near duplicates</th><th>…with another answer</th></tr>"
+    out += "<h2>Benchmarks</h2><table><tr><th>benchmark</th><th>items</th><th>contaminated</th><th>perturbed</th><th>partial</th><th>clean</th><th>too short</th><th>near duplicates</th></tr>"
     for s in c.summary {
-      out += "<tr><td>\(escape(s.benchmark))</td><td>\(s.items)</td><td>\(s.contaminated) (\(percent(s.contaminated, s.items)))</td><td>\(s.partial) (\(percent(s.partial, s.items)))</td><td>\(s.clean)</td><td>\(s.tooShort)</td><td>\(s.nearDuplicates)</td><td>\(s.nearDifferentAnswer)</td></tr>"
+      out += "<tr><td>\(escape(s.benchmark))</td><td>\(s.items)</td><td>\(s.contaminated) (\(percent(s.contaminated, s.items)))</td><td>\(s.perturbed)</td><td>\(s.partial) (\(percent(s.partial, s.items)))</td><td>\(s.clean)</td><td>\(s.tooShort)</td><td>\(s.nearDuplicates)</td></tr>"
     }
     out += "</table><h2>Coverage of items</h2>" + chart(histogram(c))
     let flagged = flagged(c)

@@ -28,11 +28,34 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     ItemIndex.Parameters(n: n, minimumTokens: minimumTokens, maximumItemsPerNGram: maximumItemsPerNGram)
   }
 
-  /// The verdict for an item of `tokens` informative tokens with this coverage.
-  public func verdict(tokens: Int, coverage: Double) -> Verdict {
-    if tokens < minimumTokens { return .tooShort }
+  /// The one verdict for an item, from all its evidence (docs/VERDICTS.md):
+  /// 1. `contaminated` when exact coverage reaches ``contaminatedThreshold``, or the best near
+  ///    copy reaches ``NearDuplicateConfiguration/contaminatedContainment`` and states the
+  ///    item's answer (or the item has none to state): a verbatim copy in another layout;
+  /// 2. `perturbed` when the best near copy states a different answer;
+  /// 3. `partial` when exact coverage reaches ``partialThreshold`` or there is a near copy;
+  /// 4. `too_short` when the item has fewer informative tokens than ``minimumTokens`` (and no
+  ///    near copy), else `clean`.
+  /// A near copy counts only when it shares at least
+  /// ``NearDuplicateConfiguration/minimumMatchedShingles`` shingles with the item, so a short
+  /// item is not judged on a handful of common shingles.
+  /// - Parameters:
+  ///   - tokens: the item's informative tokens.
+  ///   - coverage: exact coverage of those tokens.
+  ///   - near: the near-duplicate finding, if any.
+  public func verdict(tokens: Int, coverage: Double, near nearFinding: NearDuplicateResult? = nil) -> Verdict {
+    let best = nearFinding?.evidence.first
+    let nearCounts = best.map { $0.matchedShingles >= (near?.minimumMatchedShingles ?? Int.max) } ?? false
+    let answer = best?.answer?.agreement
+    if tokens < minimumTokens && !nearCounts { return .tooShort }
     if coverage >= contaminatedThreshold { return .contaminated }
-    if coverage >= partialThreshold { return .partial }
+    // With an answer to compare, a near copy is the item only when it states that answer: the
+    // question alone (answer `none`) leaked partly, and may have its numbers changed.
+    if nearCounts, let best, best.answer == nil || answer == .same, best.containment >= (near?.contaminatedContainment ?? 2) {
+      return .contaminated
+    }
+    if nearCounts && answer == .different { return .perturbed }
+    if coverage >= partialThreshold || nearCounts { return .partial }
     return .clean
   }
 

@@ -3,6 +3,8 @@ public struct BenchmarkSummary: Sendable, Codable, Hashable {
   public var benchmark: String
   public var items: Int
   public var contaminated: Int
+  /// Items whose near copy states a different answer (``Verdict/perturbed``).
+  public var perturbed: Int
   public var partial: Int
   public var clean: Int
   public var tooShort: Int
@@ -17,14 +19,15 @@ public struct BenchmarkSummary: Sendable, Codable, Hashable {
       func count(_ v: Verdict) -> Int { mine.filter { $0.verdict == v }.count }
       let near = mine.compactMap(\.nearDuplicate)
       return BenchmarkSummary(
-        benchmark: input.name, items: mine.count, contaminated: count(.contaminated), partial: count(.partial),
+        benchmark: input.name, items: mine.count, contaminated: count(.contaminated), perturbed: count(.perturbed),
+        partial: count(.partial),
         clean: count(.clean), tooShort: count(.tooShort), nearDuplicates: near.count,
         nearDifferentAnswer: near.filter { $0.evidence.first?.answer?.agreement == .different }.count)
     }
   }
 
   public init(
-    benchmark: String, items: Int, contaminated: Int, partial: Int, clean: Int, tooShort: Int, nearDuplicates: Int,
+    benchmark: String, items: Int, contaminated: Int, perturbed: Int = 0, partial: Int, clean: Int, tooShort: Int, nearDuplicates: Int,
     nearDifferentAnswer: Int
   ) {
     self.nearDuplicates = nearDuplicates
@@ -32,6 +35,7 @@ public struct BenchmarkSummary: Sendable, Codable, Hashable {
     self.benchmark = benchmark
     self.items = items
     self.contaminated = contaminated
+    self.perturbed = perturbed
     self.partial = partial
     self.clean = clean
     self.tooShort = tooShort

@@ -64,16 +64,18 @@ enum ItemScorer {
       start += part.tokens
     }
     let keep = parameters.evidencePerItem
+    let near =
+      found.near.isEmpty
+      ? nil
+      : NearDuplicateResult(
+        shingles: found.nearShingles, containment: found.near.map(\.containment).max() ?? 0,
+        documents: found.nearDocuments, evidence: Array(found.near.sorted { $0.ranksBefore($1) }.prefix(keep)))
     return ItemResult(
-      benchmark: shape.benchmark, id: shape.id, verdict: parameters.verdict(tokens: judged, coverage: coverage),
+      benchmark: shape.benchmark, id: shape.id, verdict: parameters.verdict(tokens: judged, coverage: coverage, near: near),
       tokens: tokens, boilerplateTokens: tokens - judged, coverage: coverage,
       coveredTokens: coveredCount == 0 ? nil : _Bits.hex(covered, count: tokens),
       longestRun: _Bits.longestRun(covered, count: tokens), parts: parts,
       evidence: Array(found.evidence.sorted { $0.ranksBefore($1) }.prefix(keep)), documents: found.documents,
-      nearDuplicate: found.near.isEmpty
-        ? nil
-        : NearDuplicateResult(
-          shingles: found.nearShingles, containment: found.near.map(\.containment).max() ?? 0,
-          documents: found.nearDocuments, evidence: Array(found.near.sorted { $0.ranksBefore($1) }.prefix(keep))))
+      nearDuplicate: near)
   }
 }
