@@ -115,7 +115,17 @@ struct ParquetMetadata {
 
   /// `count` bytes at `offset` of `fd`.
   static func pread(fd: Int32, offset: Int, count: Int) throws(_ThriftReader.Failure) -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: count)
+    var bytes: [UInt8] = []
+    try pread(fd: fd, offset: offset, count: count, into: &bytes)
+    return bytes
+  }
+
+  /// `count` bytes at `offset` of `fd` into `bytes`, reusing its memory.
+  static func pread(fd: Int32, offset: Int, count: Int, into bytes: inout [UInt8]) throws(_ThriftReader.Failure) {
+    if bytes.count != count {
+      bytes.removeAll(keepingCapacity: true)
+      bytes.append(contentsOf: repeatElement(0, count: count))
+    }
     var done = 0
     while done < count {
       let n = bytes.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
@@ -123,6 +133,5 @@ struct ParquetMetadata {
       guard n > 0 else { throw .init(message: n == 0 ? "the file ends early" : "read failed: \(String(cString: strerror(errno)))") }
       done += n
     }
-    return bytes
   }
 }

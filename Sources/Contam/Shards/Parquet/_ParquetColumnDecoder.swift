@@ -11,7 +11,7 @@ struct _ParquetColumnDecoder {
   typealias Failure = _ThriftReader.Failure
 
   let column: ParquetMetadata.Column
-  let codec: Int
+  private(set) var codec: Int
   /// Present values, back to back.
   private(set) var arena: [UInt8] = []
   /// Per row: its value's range in `arena`, or nil.
@@ -22,6 +22,16 @@ struct _ParquetColumnDecoder {
   init(column: ParquetMetadata.Column, codec: Int) {
     self.column = column
     self.codec = codec
+  }
+
+  /// Forgets the values for the next row group's chunk, keeping the memory (one decoder per
+  /// column serves every row group, so large buffers are not allocated and faulted in again).
+  mutating func reset(codec: Int) {
+    self.codec = codec
+    arena.removeAll(keepingCapacity: true)
+    values.removeAll(keepingCapacity: true)
+    dictionary.removeAll(keepingCapacity: true)
+    dictionaryArena.removeAll(keepingCapacity: true)
   }
 
   static func codecName(_ codec: Int) -> String {
@@ -305,7 +315,8 @@ struct _ParquetColumnDecoder {
     case 0:
       return Array(page)
     case 1:
-      var out = [UInt8](repeating: 0, count: size)
+      // Safe: every byte is written by the decoder or the page is refused (length checked).
+      var out = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
       var length = size
       let status = page.withUnsafeBytes { input in
         out.withUnsafeMutableBytes { output in
@@ -335,7 +346,7 @@ struct _ParquetColumnDecoder {
       }
       return out
     case 6:
-      var out = [UInt8](repeating: 0, count: size)
+      var out = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
       let written = page.withUnsafeBytes { input in
         out.withUnsafeMutableBytes { output in ZSTD_decompress(output.baseAddress, output.count, input.baseAddress, input.count) }
       }

@@ -59,25 +59,31 @@ enum _ParquetDocuments {
     }
     let idColumn = idField.flatMap { metadata.columns[$0.description] }
     var row = 0
+    // One decoder per column and one chunk buffer, reused by every row group.
+    var textDecoder = _ParquetColumnDecoder(column: textColumn, codec: 0)
+    var idDecoder = idColumn.map { _ParquetColumnDecoder(column: $0, codec: 0) }
+    var chunkBytes: [UInt8] = []
     for (g, group) in metadata.rowGroups.enumerated() {
       defer { row += group.rows }
       if let piece, g % piece.count != piece.index { continue }
       counts.lines += group.rows
-      func decode(_ column: ParquetMetadata.Column) throws(_ThriftReader.Failure) -> _ParquetColumnDecoder {
+      func decode(_ decoder: inout _ParquetColumnDecoder) throws(_ThriftReader.Failure) {
+        let column = decoder.column
         guard let chunk = group.chunks[column.path] else { throw .init(message: "row group without column '\(column.path)'") }
-        var decoder = _ParquetColumnDecoder(column: column, codec: chunk.codec)
-        try decoder.decode(chunk: try ParquetMetadata.pread(fd: fd, offset: chunk.start, count: chunk.length), rows: group.rows)
-        return decoder
+        decoder.reset(codec: chunk.codec)
+        try ParquetMetadata.pread(fd: fd, offset: chunk.start, count: chunk.length, into: &chunkBytes)
+        try decoder.decode(chunk: chunkBytes, rows: group.rows)
       }
-      let text: _ParquetColumnDecoder
-      let ids: _ParquetColumnDecoder?
       do {
-        text = try decode(textColumn)
-        ids = try idColumn.map { column throws(_ThriftReader.Failure) in try decode(column) }
+        try decode(&textDecoder)
+        // Safe: checked non-nil on the same line.
+        if idDecoder != nil { try decode(&idDecoder!) }
       } catch {
         try report(ContamError(.corruptData, path: path, line: row + 1, "row group \(g + 1) (rows \(row + 1)–\(row + group.rows)): \(error.message)"))
         continue
       }
+      let text = textDecoder
+      let ids = idDecoder
       counts.decompressedBytes += text.arena.count
       try text.arena.withUnsafeBytes { textBytes in
         try (ids?.arena ?? []).withUnsafeBytes { idBytes in
