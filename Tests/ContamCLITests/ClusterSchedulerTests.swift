@@ -19,14 +19,16 @@ struct ClusterSchedulerTests {
   let samples = ClusterSchedulerTests.root.appendingPathComponent("corpora-samples").path
 
   /// A corpus of `count` shards of real prose with GSM8K questions planted.
-  func corpus(_ fixture: ShardFixture, shards count: Int, paragraphs: Int) throws -> String {
+  func corpus(_ fixture: ShardFixture, shards count: Int, paragraphs: Int, repeats: Int = 1) throws -> String {
     let novels = ["1342-0.txt.gz", "122-0.txt.gz", "1310-0.txt.gz", "141.txt.gz", "155-0.txt.gz"]
     let questions = try String(contentsOfFile: samples + "/benchmarks/gsm8k-sample.jsonl", encoding: .utf8).split(separator: "\n").map {
       try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["question"] as! String
     }
     try FileManager.default.createDirectory(at: fixture.url("corpus"), withIntermediateDirectories: true)
     for k in 0..<count {
-      var (jsonl, _) = try ShardFixture.paragraphsJSONL(count: paragraphs, novel: novels[k % novels.count])
+      let (page, _) = try ShardFixture.paragraphsJSONL(count: paragraphs, novel: novels[k % novels.count])
+      var jsonl = Data()
+      for _ in 0..<repeats { jsonl += page }
       jsonl += try JSONSerialization.data(withJSONObject: ["id": "planted-\(k)", "text": "Page \(k). " + questions[k % questions.count]])
       jsonl += Data("\n".utf8)
       try fixture.compress(String(format: "corpus/shard-%03d.jsonl.gz", k), jsonl, tool: "gzip", ["-c"])
@@ -74,7 +76,9 @@ struct ClusterSchedulerTests {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
     try sh("\(Self.root.path)/scripts/slurm-local.sh start")
-    let corpus = try corpus(fixture, shards: 12, paragraphs: 120)
+    // Shards large enough (about a second each in a debug build) that a task can be killed
+    // between its first and its last shard.
+    let corpus = try corpus(fixture, shards: 12, paragraphs: 120, repeats: 12)
     let benchmarks = "--benchmark gsm8k=\(samples)/benchmarks/gsm8k-sample.jsonl"
     let reference = try single(fixture, corpus: corpus, benchmarks: benchmarks)
 
@@ -85,7 +89,7 @@ struct ClusterSchedulerTests {
     ]
     let submitted = try sh("cd \(fixture.directory.path) && \(Self.root.path)/docs/cluster/submit-slurm.sh", environment)
     #expect(submitted.contains("queued scan array"))
-    #expect(try waitForQueue(240), "the jobs finished")
+    #expect(try waitForQueue(900), "the jobs finished")
     let logs = try sh("cat \(outdir)/contam-*.log || true")
     for i in 1...3 { #expect(FileManager.default.fileExists(atPath: "\(outdir)/part-\(i)-of-3.json"), "task \(i): \(logs)") }
     #expect(try Data(contentsOf: URL(fileURLWithPath: outdir + "/certificate.json")) == reference, "merged = single run, byte for byte")
@@ -101,14 +105,14 @@ struct ClusterSchedulerTests {
     func finished() -> Int {
       ((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []).filter { $0.hasPrefix("shard-") }.count
     }
-    let deadline = Date().addingTimeInterval(120)
-    while finished() < 1 && Date() < deadline { usleep(20_000) }
+    let deadline = Date().addingTimeInterval(600)
+    while finished() < 1 && Date() < deadline { usleep(5_000) }
     let doneBeforeKill = finished()
     try sh("scancel --signal=KILL \(array)_2")
     #expect(doneBeforeKill >= 1 && doneBeforeKill < 4, "killed after \(doneBeforeKill) of its 4 shards")
     usleep(1_500_000)
     try sh("scontrol requeue \(array)_2 || true")
-    #expect(try waitForQueue(240))
+    #expect(try waitForQueue(900))
     // The merge job's dependency failed with the killed task; merge by hand once it is back.
     try sh("\(Self.root.path)/docs/cluster/contam-merge.sh", slow.merging(["TASK_COUNT": "3"]) { $1 })
     #expect(try Data(contentsOf: URL(fileURLWithPath: killed + "/certificate.json")) == reference, "identical after the kill")
