@@ -532,6 +532,25 @@ struct WETTests {
     #expect(verified.status == 0, "\(verified.stdout)")
   }
 
+  @Test func largeRecordsAcrossReadChunksAreReadWhole() throws {
+    // Pages of 50 to 400 kB, so record headers fall across the reader's 1 MiB chunks and the
+    // buffer is compacted under them.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 700_000)
+    var pages: [String] = []
+    for k in 0..<24 {
+      let size = 50_000 + (k * 37_123) % 350_000
+      pages.append(String(novel.dropFirst((k * 9_001) % 250_000).prefix(size)))
+    }
+    let path = try wet(fixture, pages: pages)
+    let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: .text, idField: nil)))
+    var texts: [String] = []
+    let counts = try reader.read(path: path) { texts.append($0.textString) } onProblem: { _ in }
+    #expect(counts.problems.isEmpty, "\(counts.problems)")
+    #expect(texts == pages)
+  }
+
   @Test func aCutRecordAndAHeaderThatIsNotWARCAreReported() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

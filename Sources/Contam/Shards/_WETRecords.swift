@@ -49,9 +49,10 @@ enum _WETRecords {
 
     /// The index just past the next `\r\n\r\n` (or `\n\n`) at or after `from`, reading as needed.
     func headerEnd() throws -> (end: Int, next: Int)? {
-      var from = start
+      // Bytes after `start` already searched: relative, because `more()` may move the buffer.
+      var searched = 0
       while true {
-        var i = from
+        var i = start + searched
         while i + 1 < buffer.count {
           if buffer[i] == 0x0A {
             if buffer[i + 1] == 0x0A { return (i, i + 2) }
@@ -59,10 +60,9 @@ enum _WETRecords {
           }
           i += 1
         }
-        from = max(start, buffer.count - 3)
+        searched = max(0, buffer.count - 3 - start)
         guard buffer.count - start <= 1 << 20 else { return nil }  // a header over 1 MiB is not WARC
         guard try more() else { return nil }
-        from = max(from - start, 0) + start
       }
     }
 
