@@ -349,6 +349,11 @@ struct MixedSchemaTests {
     #expect(single.status == 3, "\(single.stderr)")
     #expect(single.stderr.contains("stack.jsonl.gz: 100.0% of its records were skipped") && single.stderr.contains("--text-field"))
     #expect(!FileManager.default.fileExists(atPath: cert))
+    // Forced through the gate, the run writes a certificate, but verify refuses to vouch for it.
+    let forced = fixture.url("forced.json").path
+    #expect(try Tool.execute(contam, ["scan", "--fail-on", "never", "--max-skipped-fraction", "1", "--out", forced] + benchmark + [dir]).status == 0)
+    let refused = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, "--corpus", TestData.path(""), forced])
+    #expect(refused.status == 1 && refused.stdout.contains("FAIL consistency: input read: 2 shards had more records skipped than read"), "\(refused.stdout)")
     // Three fields: every shard read, the three planted questions found.
     let run = try Tool.execute(
       contam, ["scan", "--fail-on", "never", "--text-field", "text,content,raw_content", "--out", cert] + benchmark + [dir])

@@ -203,6 +203,18 @@ public enum Verifier {
         kind: .consistency, subject: "summary", passed: summary == certificate.summary && counts,
         message: summary == certificate.summary && counts
           ? "the summary and item counts follow from the items" : "the summary or the benchmarks' item counts do not match the items"))
+    // A shard mostly skipped (a wrong text field, corrupt data) was not checked, whatever the
+    // scan's --max-skipped-fraction said: its clean verdicts prove nothing.
+    let unread = certificate.shards.filter { shard in
+      let skipped = shard.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }.values.reduce(0, +)
+      return skipped > shard.documents
+    }
+    checks.append(
+      .init(
+        kind: .consistency, subject: "input read", passed: unread.isEmpty,
+        message: unread.isEmpty
+          ? "every shard had more records read than skipped"
+          : "\(unread.count) shards had more records skipped than read, so they were not checked: \(unread.prefix(3).map(\.path).joined(separator: ", "))"))
     var total = CorpusStatistics.ShardFigures.empty("total")
     for shard in certificate.shards { total.add(shard) }
     checks.append(
