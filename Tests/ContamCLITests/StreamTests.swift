@@ -1,0 +1,48 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+@Suite("Streams: a shard on standard input")
+struct StreamTests {
+  let contam = TestData.contamExecutable
+  let samples = TestData.packageRoot.appendingPathComponent("corpora-samples")
+
+  /// Runs `contam args` with `file`'s bytes on standard input.
+  func run(_ args: [String], stdin file: String) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: contam)
+    process.arguments = args
+    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+  }
+
+  @Test(arguments: ["web.jsonl.gz", "code.jsonl.zst"])
+  func aPipedShardGivesTheSameVerdictsAndIsRecordedAsAStream(_ name: String) throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let shard = "\(samples.path)/shards/\(name)"
+    let benchmarks = [
+      "--benchmark", "gsm8k=\(samples.path)/benchmarks/gsm8k-sample.jsonl",
+      "--benchmark", "arc=\(samples.path)/benchmarks/arc-challenge-sample.jsonl",
+    ]
+    let piped = fixture.url("piped.json").path
+    let direct = fixture.url("direct.json").path
+    #expect(try run(["scan", "--fail-on", "never", "--out", piped] + benchmarks + ["-"], stdin: shard) == 0)
+    #expect(try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", direct] + benchmarks + [shard]).status == 0)
+    let a = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: piped)))
+    let b = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: direct)))
+    #expect(a.shards.map(\.path) == ["-"])
+    let sha = String(decoding: try Tool.run("sha256sum", [shard]).prefix(64), as: UTF8.self)
+    #expect(a.shards[0].sha256 == sha && a.shards[0].compressedBytes == b.shards[0].compressedBytes)
+    #expect(a.shards[0].codec == b.shards[0].codec && a.corpus.documents == b.corpus.documents)
+    #expect(a.items.map(\.verdict) == b.items.map(\.verdict) && a.items.map(\.coverage) == b.items.map(\.coverage))
+    #expect(a.items.flatMap(\.evidence).allSatisfy { $0.shard == "-" })
+    let verify = try Tool.execute(contam, ["verify", piped])
+    #expect(verify.status == 1 && verify.stdout.contains("standard input") && verify.stdout.contains(sha), "\(verify.stdout)")
+  }
+}
