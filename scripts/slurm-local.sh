@@ -9,6 +9,19 @@ state=${SLURM_LOCAL_DIR:-/tmp/contam-slurm}
 conf=/etc/slurm/slurm.conf
 host=$(hostname -s)
 
+# Runs a daemon with none of the caller's descriptors: no standard streams (a caller reading
+# this script's output to its end would otherwise wait for as long as the daemon lives) and
+# no other inherited descriptor (a test harness learns of a child's exit through one).
+daemon() {
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [[ $fd -gt 2 ]] && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec "$@" </dev/null >/dev/null 2>&1
+  )
+}
+
 start() {
   mkdir -p "$state"/{ctld,d,log} /etc/slurm /etc/munge /run/munge /var/log/munge /var/lib/munge
   if [[ ! -s /etc/munge/munge.key ]]; then
@@ -17,7 +30,7 @@ start() {
   chown -R munge:munge /etc/munge /run/munge /var/log/munge /var/lib/munge 2>/dev/null || true
   chmod 0400 /etc/munge/munge.key
   chmod 0700 /etc/munge
-  pgrep -x munged >/dev/null || runuser -u munge -- /usr/sbin/munged --force
+  pgrep -x -r D,R,S munged >/dev/null || daemon runuser -u munge -- /usr/sbin/munged --force
   local cpus mem
   cpus=$(nproc)
   mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 1024 ))
@@ -47,8 +60,8 @@ MaxArraySize=1001
 NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=local Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
 CONF
-  pgrep -x slurmctld >/dev/null || /usr/sbin/slurmctld -c -i
-  pgrep -x slurmd >/dev/null || /usr/sbin/slurmd
+  pgrep -x -r D,R,S slurmctld >/dev/null || daemon /usr/sbin/slurmctld -c -i
+  pgrep -x -r D,R,S slurmd >/dev/null || daemon /usr/sbin/slurmd
   for _ in $(seq 60); do
     if sinfo -h -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then
       echo "slurm-local: up on $host ($cpus CPUs)"
@@ -64,7 +77,7 @@ CONF
 stop() {
   pkill -x slurmd 2>/dev/null || true
   pkill -x slurmctld 2>/dev/null || true
-  for _ in $(seq 40); do { pgrep -x slurmctld || pgrep -x slurmd; } >/dev/null || break; sleep 0.25; done
+  for _ in $(seq 40); do { pgrep -x -r D,R,S slurmctld || pgrep -x -r D,R,S slurmd; } >/dev/null || break; sleep 0.25; done
   echo "slurm-local: stopped"
 }
 

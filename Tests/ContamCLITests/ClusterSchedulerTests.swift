@@ -46,19 +46,8 @@ struct ClusterSchedulerTests {
 
   /// Runs a shell command line, returns its stdout; throws on failure.
   @discardableResult
-  func sh(_ command: String, _ environment: [String: String] = [:]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", command]
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw Tool.Failure(description: "\(command) exited \(process.terminationStatus)") }
-    return String(decoding: data, as: UTF8.self)
+  func sh(_ command: String, _ environment: [String: String] = [:], timeout seconds: Int = 600) throws -> String {
+    try Tool.shell(command, environment: environment, timeout: seconds)
   }
 
   /// Waits until Slurm has no job left in the queue (or `seconds` pass).
@@ -75,7 +64,8 @@ struct ClusterSchedulerTests {
   func theDocumentedSlurmSubmissionMergesIntoTheSingleRunAndAKilledTaskResumes() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
-    try sh("\(Self.root.path)/scripts/slurm-local.sh start")
+    try sh("\(Self.root.path)/scripts/slurm-local.sh start", timeout: 120)
+    defer { _ = try? sh("\(Self.root.path)/scripts/slurm-local.sh stop", timeout: 60) }
     // Shards large enough (about a second each in a debug build) that a task can be killed
     // between its first and its last shard.
     let corpus = try corpus(fixture, shards: 12, paragraphs: 120, repeats: 12)
@@ -118,7 +108,6 @@ struct ClusterSchedulerTests {
     #expect(try Data(contentsOf: URL(fileURLWithPath: killed + "/certificate.json")) == reference, "identical after the kill")
     let taskLog = try sh("cat \(killed)/contam-\(array)_2.log")
     #expect(taskLog.contains("resumed"), "the requeued task resumed: \(taskLog)")
-    try sh("\(Self.root.path)/scripts/slurm-local.sh stop")
   }
 
   @Test(.enabled(if: kubernetesModels, "needs Python's kubernetes and yaml packages (pip install kubernetes); skipped"))

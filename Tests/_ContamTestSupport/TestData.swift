@@ -126,3 +126,39 @@ public enum Tool {
     return data
   }
 }
+
+extension Tool {
+  /// Runs `bash -c command` under `timeout seconds` and returns what it printed on stdout,
+  /// throwing on a non-zero exit. For commands that start daemons (a scheduler): it spawns
+  /// with `posix_spawn` and waits with `waitpid`, and sends stdout to a file, so a daemon that
+  /// inherited one of our descriptors cannot keep the call waiting. (Foundation's `Process`
+  /// learns of an exit through a descriptor its child inherits; a daemon started by the child
+  /// keeps that open, and `waitUntilExit` then never returns. This hung CI.)
+  public static func shell(_ command: String, environment: [String: String] = [:], timeout seconds: Int = 600) throws -> String {
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("contam-shell-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: output) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let arguments = ["/usr/bin/timeout", "--kill-after=10", String(seconds), "/bin/bash", "-c", command]
+    let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
+    var argv = arguments.map { strdup($0) } + [nil]
+    var envp = merged.map { strdup($0) } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, &envp)
+    guard spawned == 0 else { throw Failure(description: "\(command): posix_spawn failed (\(spawned))") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let exited = (status & 0x7f) == 0
+    let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    let data = (try? Data(contentsOf: output)) ?? Data()
+    guard code == 0 else {
+      throw Failure(description: "\(command) " + (code == 124 ? "timed out after \(seconds) s" : "exited \(code)"))
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+}
