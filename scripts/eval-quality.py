@@ -1,0 +1,497 @@
+#!/usr/bin/env python3
+"""Labelled evaluation of contam's verdicts (issue 10): real test items planted into real
+background text by a seeded generator, in many layouts and disguises, plus hard negatives
+and untouched items. Standard library only.
+
+  eval-quality.py generate --data DIR --out DIR [--seed N] [--per-kind K] [--untouched U]
+  eval-quality.py score --out DIR --certificate FILE [--markdown]
+
+`generate` writes DIR/benchmarks/<preset>/... (a sample of each test set in its own native
+format, so contam's presets read it), DIR/shards/planted.jsonl (background documents, some
+carrying a planted copy) and DIR/labels.jsonl (for every sampled item: how it was planted
+and which verdicts count as found). `score` reads a certificate of a scan of those shards
+and prints recall per kind and benchmark, and false positives on untouched items and hard
+negatives.
+
+Every item is planted in one way only, so its verdict measures that way. The kinds and what
+counts as found are written once, in KINDS below; nothing here knows contam's thresholds.
+"""
+import argparse, csv, gzip, html, io, json, os, random, re, sys
+from collections import defaultdict
+
+CONTAMINATED = {"contaminated"}
+FLAGGED = {"contaminated", "partial", "perturbed"}
+PERTURBED = {"perturbed"}
+CLEAN = {"clean", "too_short"}
+
+# kind -> (group, verdicts that count as found, applies to: "any" | "mc" | "numbers" | "solution" | "math")
+KINDS = {
+    # Verbatim, in a layout.
+    "plain": ("verbatim", CONTAMINATED, "any"),
+    "label-dot": ("verbatim", CONTAMINATED, "mc"),           # A. choice
+    "label-paren": ("verbatim", CONTAMINATED, "mc"),         # (A) choice
+    "label-rparen": ("verbatim", CONTAMINATED, "mc"),        # A) choice
+    "label-lower": ("verbatim", CONTAMINATED, "mc"),         # a. choice
+    "label-number": ("verbatim", CONTAMINATED, "mc"),        # 1. choice
+    "label-roman": ("verbatim", CONTAMINATED, "mc"),         # (i) choice
+    "label-dash": ("verbatim", CONTAMINATED, "mc"),          # - choice
+    "label-star": ("verbatim", CONTAMINATED, "mc"),          # * choice
+    "options-one-line": ("verbatim", CONTAMINATED, "mc"),    # (A) x (B) y on one line
+    "qa-prompt": ("verbatim", CONTAMINATED, "any"),          # Question: ...\nAnswer: ...
+    "instruction-prompt": ("verbatim", CONTAMINATED, "any"),  # an instruction line, the item, "The answer is (B)."
+    "chat": ("verbatim", CONTAMINATED, "any"),               # User: / Assistant: turns
+    "chat-json": ("verbatim", CONTAMINATED, "any"),          # a JSON-escaped messages record in the text
+    "markdown-list": ("verbatim", CONTAMINATED, "any"),      # **Question** and a bulleted list
+    "markdown-table": ("verbatim", CONTAMINATED, "mc"),      # | A | choice |
+    "latex": ("verbatim", CONTAMINATED, "any"),              # \( \) delimiters, \textbf
+    "code-comment": ("verbatim", CONTAMINATED, "any"),       # every line behind "# "
+    # Reformatted.
+    "upper-case": ("reformatted", CONTAMINATED, "any"),
+    "whitespace": ("reformatted", CONTAMINATED, "any"),
+    "unicode-quotes": ("reformatted", CONTAMINATED, "any"),
+    "html-entities": ("reformatted", CONTAMINATED, "any"),
+    "markdown-emphasis": ("reformatted", CONTAMINATED, "any"),
+    "line-split": ("line-split", CONTAMINATED, "any"),
+    "options-shuffled": ("reformatted", CONTAMINATED, "mc"),
+    # Parts and pieces.
+    "question-only": ("question-only", FLAGGED, "any"),
+    "solution-only": ("solution-only", FLAGGED, "solution"),
+    "prefix-50": ("prefix-50", FLAGGED, "any"),
+    "split-documents": ("split-documents", FLAGGED, "any"),
+    # Perturbed: the item with its numbers changed and a different answer stated.
+    "numbers-changed": ("perturbed", PERTURBED, "numbers"),
+    # Hard negatives: a few short phrases of the item in other text; the item's layout and
+    # template wording around other content.
+    "shared-phrases": ("hard-negative", CLEAN, "any"),
+    "template-only": ("hard-negative", CLEAN, "any"),
+}
+UNTOUCHED = ("untouched", CLEAN)
+MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
+
+LETTERS = "ABCDEFGHIJ"
+ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii"]
+
+
+# ---------------------------------------------------------------------------------------
+# Test sets: read natively, written back natively (a sample), seen here as dicts.
+
+def read_jsonl(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [line.rstrip("\n") for line in f if line.strip()]
+
+
+def load_benchmarks(data):
+    """preset -> list of (native record, item view, writer). The view has q, choices, answer
+    (index or None), solution (text or None)."""
+    b = os.path.join(data, "benchmarks")
+    out = {}
+
+    def jsonl(preset, rel, view):
+        path = os.path.join(b, rel)
+        if os.path.exists(path):
+            lines = read_jsonl(path)
+            out[preset] = ("jsonl", os.path.basename(rel).replace(".gz", ""), [(l, view(json.loads(l))) for l in lines])
+
+    jsonl("gsm8k", "gsm8k/test.jsonl", lambda r: dict(q=r["question"], choices=None, answer=None, solution=r["answer"],
+                                                       final=r["answer"].split("####")[-1].strip()))
+    jsonl("math", "math/test.jsonl.gz", lambda r: dict(q=r["problem"], choices=None, answer=None, solution=r["solution"], final=None))
+    jsonl("humaneval", "humaneval/HumanEval.jsonl.gz",
+          lambda r: dict(q=r["prompt"], choices=None, answer=None, solution=r["canonical_solution"], final=None, code=True))
+    jsonl("arc", "arc/ARC-Challenge-Test.jsonl", lambda r: dict(
+        q=r["question"]["stem"], choices=[c["text"] for c in r["question"]["choices"]],
+        answer=next((i for i, c in enumerate(r["question"]["choices"]) if c["label"] == r["answerKey"]), None), solution=None, final=None))
+    jsonl("winogrande", "winogrande/dev.jsonl", lambda r: dict(
+        q=r["sentence"], choices=[r["option1"], r["option2"]], answer=int(r["answer"]) - 1 if r.get("answer") else None, solution=None, final=None))
+    jsonl("piqa", "piqa/dev.jsonl", lambda r: dict(q=r["goal"], choices=[r["sol1"], r["sol2"]], answer=None, solution=None, final=None))
+
+    mmlu = os.path.join(b, "mmlu/test")
+    if os.path.isdir(mmlu):
+        rows = []
+        for name in sorted(os.listdir(mmlu)):
+            with open(os.path.join(mmlu, name), encoding="utf-8", newline="") as f:
+                for row in csv.reader(f):
+                    if len(row) == 6:
+                        rows.append((row, dict(q=row[0], choices=row[1:5], answer="ABCD".find(row[5].strip()), solution=None, final=None)))
+        out["mmlu"] = ("csv-no-header", "test.csv", rows)
+
+    tqa = os.path.join(b, "truthfulqa/TruthfulQA.csv")
+    if os.path.exists(tqa):
+        with open(tqa, encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            rows = [(r, dict(q=r["Question"], choices=None, answer=None, solution=r["Best Answer"], final=None)) for r in reader]
+        out["truthfulqa"] = ("csv", "TruthfulQA.csv", rows, reader.fieldnames)
+
+    sciq = os.path.join(b, "sciq/test.json")
+    if os.path.exists(sciq):
+        with open(sciq, encoding="utf-8") as f:
+            records = json.load(f)
+        out["sciq"] = ("json", "test.json", [(r, dict(
+            q=r["question"], choices=[r["distractor1"], r["distractor2"], r["distractor3"], r["correct_answer"]], answer=3,
+            solution=r["support"] or None, final=None)) for r in records])
+
+    lam = os.path.join(b, "lambada/lambada_test_plain_text.txt")
+    if os.path.exists(lam):
+        with open(lam, encoding="utf-8") as f:
+            out["lambada"] = ("lines", "lambada.txt", [(l.rstrip("\n"), dict(q=l.rstrip("\n"), choices=None, answer=None, solution=None, final=None))
+                                                      for l in f if l.strip()])
+    return out
+
+
+def write_sample(directory, spec, records):
+    os.makedirs(directory, exist_ok=True)
+    kind, name = spec[0], spec[1]
+    path = os.path.join(directory, name)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        if kind == "jsonl":
+            f.writelines(r + "\n" for r in records)
+        elif kind == "csv-no-header":
+            csv.writer(f, lineterminator="\n").writerows(records)
+        elif kind == "csv":
+            w = csv.DictWriter(f, fieldnames=spec[3], lineterminator="\n")
+            w.writeheader()
+            w.writerows(records)
+        elif kind == "json":
+            json.dump(records, f, ensure_ascii=False, indent=1)
+        elif kind == "lines":
+            f.writelines(r + "\n" for r in records)
+    return directory
+
+
+# ---------------------------------------------------------------------------------------
+# Layouts and disguises.
+
+def answer_letter(item):
+    return LETTERS[item["answer"]] if item.get("answer") is not None and item["answer"] >= 0 else None
+
+
+def body(item, label=None, one_line=False, order=None):
+    """The question with its options (in `order`), labelled by `label(i)`."""
+    q = item["q"]
+    if not item["choices"]:
+        return q
+    order = order or list(range(len(item["choices"])))
+    opts = []
+    for pos, i in enumerate(order):
+        text = item["choices"][i]
+        opts.append(f"{label(pos)} {text}" if label else text)
+    return q + (" " + " ".join(opts) if one_line else "\n" + "\n".join(opts))
+
+
+def tail(item, style="Answer: {}", order=None):
+    """The answer line: the letter of the right option, or the solution."""
+    if item["choices"]:
+        if item.get("answer") is None or item["answer"] < 0:
+            return ""
+        pos = (order or list(range(len(item["choices"])))).index(item["answer"])
+        return style.format(LETTERS[pos])
+    return item["solution"] or ""
+
+
+def render(kind, item, rng):
+    letters = lambda i: f"{LETTERS[i]}."
+    if kind == "plain":
+        return body(item) + "\n" + (item["choices"][item["answer"]] if item["choices"] and item.get("answer") is not None and item["answer"] >= 0 else tail(item))
+    if kind.startswith("label-") or kind == "options-one-line":
+        label = {
+            "label-dot": letters, "label-paren": lambda i: f"({LETTERS[i]})", "label-rparen": lambda i: f"{LETTERS[i]})",
+            "label-lower": lambda i: f"{LETTERS[i].lower()}.", "label-number": lambda i: f"{i + 1}.",
+            "label-roman": lambda i: f"({ROMAN[i]})", "label-dash": lambda i: "-", "label-star": lambda i: "*",
+            "options-one-line": lambda i: f"({LETTERS[i]})",
+        }[kind]
+        style = rng.choice(["Answer: {}", "Answer: ({})", "The answer is {}.", "Correct answer: {}"])
+        return body(item, label, one_line=kind == "options-one-line") + "\n" + tail(item, style)
+    if kind == "qa-prompt":
+        return "Question: " + body(item, letters) + "\nAnswer: " + tail(item, "{}")
+    if kind == "instruction-prompt":
+        intro = rng.choice(["Answer the following question. Think step by step and give the final answer at the end.",
+                            "Choose the single best option and reply with its letter.",
+                            "Read the problem below and solve it."])
+        return intro + "\n\n" + body(item, lambda i: f"{LETTERS[i]})") + "\n\n" + tail(item, "The answer is ({}).")
+    if kind == "chat":
+        return "User: " + body(item, letters) + "\nAssistant: " + tail(item, "The correct answer is {}.")
+    if kind == "chat-json":
+        record = {"messages": [{"role": "user", "content": body(item, letters)},
+                               {"role": "assistant", "content": tail(item, "The answer is {}.")}]}
+        return json.dumps(record)
+    if kind == "markdown-list":
+        opts = ""
+        if item["choices"]:
+            opts = "\n\n" + "\n".join(f"- **{LETTERS[i]}**: {c}" for i, c in enumerate(item["choices"]))
+        return f"**Question:** {item['q']}{opts}\n\n**Answer:** {tail(item, '{}')}"
+    if kind == "markdown-table":
+        rows = "\n".join(f"| {LETTERS[i]} | {c} |" for i, c in enumerate(item["choices"]))
+        return f"{item['q']}\n\n| Option | Text |\n|---|---|\n{rows}\n\n{tail(item)}"
+    if kind == "latex":
+        q = re.sub(r"\$([^$]+)\$", r"\\(\1\\)", body(item, lambda i: f"({LETTERS[i]})"))
+        return "\\textbf{Problem.} " + q + "\n\n\\textbf{Solution.} " + re.sub(r"\$([^$]+)\$", r"\\(\1\\)", tail(item))
+    if kind == "code-comment":
+        marker = "# " if not item.get("code") else "// "
+        return "\n".join(marker + line for line in (body(item, letters) + "\n" + tail(item)).split("\n"))
+    base = body(item, letters) + "\n" + tail(item)
+    if kind == "upper-case":
+        return base.upper()
+    if kind == "whitespace":
+        return re.sub(r" ", lambda m: rng.choice(["  ", "\t", " \n ", "   "]), base)
+    if kind == "unicode-quotes":
+        return base.replace("'", "\u2019").replace('"', "\u201c").replace(" - ", " \u2013 ").replace("...", "\u2026")
+    if kind == "html-entities":
+        return "<p>" + html.escape(base, quote=True).replace("\n", "<br>\n").replace(" ", "&nbsp;", 3) + "</p>"
+    if kind == "markdown-emphasis":
+        words = base.split(" ")
+        for i in rng.sample(range(len(words)), min(3, len(words))):
+            if words[i].strip():
+                words[i] = f"**{words[i]}**"
+        return " ".join(words)
+    if kind == "line-split":
+        out, line = [], ""
+        for word in base.split(" "):
+            if len(line) + len(word) > 38:
+                out.append(line)
+                line = ""
+            line = (line + " " + word).strip()
+        return "\n".join(out + [line])
+    if kind == "options-shuffled":
+        order = list(range(len(item["choices"])))
+        while order == sorted(order):
+            rng.shuffle(order)
+        return body(item, letters, order=order) + "\n" + tail(item, "Answer: {}", order=order)
+    if kind == "question-only":
+        return body(item, letters)
+    if kind == "solution-only":
+        return item["solution"]
+    if kind == "split-documents":
+        return base
+    if kind == "prefix-50":
+        words = base.split(" ")
+        return " ".join(words[: max(1, len(words) // 2)])
+    if kind == "numbers-changed":
+        def bump(m):
+            v = int(m.group(0))
+            return str(v + rng.randint(2, 9))
+        q = re.sub(r"\d+", bump, item["q"])
+        final = item.get("final")
+        return q + "\nThe answer is " + (str(int(final.replace(",", "")) + 7) if final and final.replace(",", "").isdigit() else "42") + "."
+    raise ValueError(kind)
+
+
+def applies(kind, item):
+    need = KINDS[kind][2]
+    if need == "mc":
+        return bool(item["choices"])
+    if need == "numbers":
+        return len(re.findall(r"\d+", item["q"])) >= 2 and item.get("final") is not None
+    if need == "solution":
+        return bool(item["solution"]) and len(item["solution"].split()) >= 20
+    return True
+
+
+def phrases(item, rng, count=3, length=4):
+    words = body(item).split()
+    if len(words) <= length:
+        return [" ".join(words)]
+    return [" ".join(words[s:s + length]) for s in (rng.randrange(0, len(words) - length) for _ in range(count))]
+
+
+# ---------------------------------------------------------------------------------------
+# Background text: real prose, reference and code, cut into paragraphs.
+
+def background(data):
+    paragraphs = []
+    text = os.path.join(data, "text")
+    for root, _, files in sorted(os.walk(text)):
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if not name.endswith(".gz"):
+                continue
+            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
+                raw = f.read(3_000_000)
+            if name.endswith(".jsonl.gz"):
+                for line in raw.splitlines()[:2000]:
+                    try:
+                        paragraphs.extend(p for p in json.loads(line).get("text", "").split("\n\n") if len(p) > 200)
+                    except (ValueError, AttributeError):
+                        pass
+            else:
+                paragraphs.extend(p for p in re.split(r"\n\s*\n", raw) if len(p) > 200)
+    return paragraphs
+
+
+# ---------------------------------------------------------------------------------------
+
+def generate(args):
+    rng = random.Random(args.seed)
+    benchmarks = load_benchmarks(args.data)
+    paragraphs = background(args.data)
+    if not benchmarks or len(paragraphs) < 100:
+        sys.exit(f"eval-quality: no benchmarks or too little background text under {args.data}")
+    os.makedirs(os.path.join(args.out, "shards"), exist_ok=True)
+    docs, labels = [], []
+
+    def filler(n):
+        return "\n\n".join(rng.choice(paragraphs) for _ in range(n))
+
+    # Real MATH-Perturb pairs: the MATH original (problem and solution) in the corpus, the
+    # perturbed problem as the item: the copy states another answer. Both variants are one
+    # directory (files read in name order), so both are the preset `math-perturb`.
+    paired = set()
+    pairs = os.path.join(args.data, "benchmarks/math_perturb/pairs_with_math_originals.jsonl")
+    position = 0
+    for variant in ("simple", "hard"):
+        path = os.path.join(args.data, f"benchmarks/math_perturb/math_perturb_{variant}.jsonl")
+        if not (os.path.exists(path) and os.path.exists(pairs)):
+            continue
+        originals = {json.loads(l)["problem_id"]: json.loads(l) for l in read_jsonl(pairs)}
+        lines = read_jsonl(path)
+        picked = sorted(rng.sample(range(len(lines)), min(args.pairs, len(lines))))
+        # The two variants share problem ids; the hard ones are renamed so one benchmark holds both.
+        rename = (lambda l: json.dumps(dict(json.loads(l), problem_id=f"hard-{json.loads(l)['problem_id']}"))) if variant == "hard" else (lambda l: l)
+        write_sample(os.path.join(args.out, "benchmarks", "math-perturb"), ("jsonl", f"{variant}.jsonl" if variant == "hard" else "a-simple.jsonl"),
+                     [rename(lines[i]) for i in picked])
+        for i in picked:
+            record = json.loads(lines[i])
+            original = originals.get(record["problem_id"])
+            usable = original and original.get("matched") and original.get("original_solution")
+            labels.append({"benchmark": "math-perturb", "position": position, "kind": f"math-perturb-{variant}" if usable else "unpaired"})
+            position += 1
+            if usable:
+                paired.add(original["original_unique_id"])
+                docs.append(filler(1) + "\n\n" + original["original_problem"] + "\n\n" + original["original_solution"] + "\n\n" + filler(1))
+
+    for preset, spec in sorted(benchmarks.items()):
+        records = spec[2]
+        indices = [i for i in range(len(records)) if not (preset == "math" and json.loads(records[i][0]).get("unique_id") in paired)]
+        rng.shuffle(indices)
+        chosen, used = [], set()  # (record index, kind)
+        for kind in KINDS:
+            placed = 0
+            for i in indices:
+                if placed == args.per_kind:
+                    break
+                if i not in used and applies(kind, records[i][1]):
+                    chosen.append((i, kind))
+                    used.add(i)
+                    placed += 1
+        chosen += [(i, "untouched") for i in [i for i in indices if i not in used][: args.untouched]]
+        chosen.sort()
+        sample = [records[i][0] for i, _ in chosen]
+        write_sample(os.path.join(args.out, "benchmarks", preset), spec, sample)
+        for position, (i, kind) in enumerate(chosen):
+            item = records[i][1]
+            labels.append({"benchmark": preset, "position": position, "kind": kind})
+            if kind == "untouched":
+                continue
+            if kind == "shared-phrases":
+                text = filler(1) + " " + " ... ".join(phrases(item, rng)) + " " + filler(1)
+                docs.append(text)
+                continue
+            if kind == "template-only":
+                other = rng.choice(paragraphs).split(". ")[0]
+                fake = dict(q=other, choices=[rng.choice(paragraphs)[:40] for _ in (item["choices"] or [])] or None,
+                            answer=0 if item["choices"] else None, solution=rng.choice(paragraphs)[:300], final=None)
+                docs.append(filler(1) + "\n\n" + render(rng.choice(["qa-prompt", "chat", "instruction-prompt"]), fake, rng) + "\n\n" + filler(1))
+                continue
+            copy = render(kind, item, rng)
+            if kind == "split-documents":
+                cut = len(copy) // 2
+                docs.append(filler(2) + "\n\n" + copy[:cut])
+                docs.append(copy[cut:] + "\n\n" + filler(2))
+                continue
+            docs.append(filler(rng.randint(1, 3)) + "\n\n" + copy + "\n\n" + filler(rng.randint(1, 3)))
+
+    # The documents in a seeded order, split-document pairs kept adjacent.
+    with open(os.path.join(args.out, "shards", "planted.jsonl"), "w", encoding="utf-8") as f:
+        for n, text in enumerate(docs):
+            f.write(json.dumps({"id": f"doc-{n}", "text": text}, ensure_ascii=False) + "\n")
+        for n in range(len(docs) // 4):
+            f.write(json.dumps({"id": f"bg-{n}", "text": filler(3)}, ensure_ascii=False) + "\n")
+    with open(os.path.join(args.out, "labels.jsonl"), "w") as f:
+        f.writelines(json.dumps(l) + "\n" for l in labels)
+    print(f"eval-quality: {len(labels)} items in {len({l['benchmark'] for l in labels})} benchmarks, {len(docs)} planted documents", file=sys.stderr)
+
+
+def expected(kind):
+    if kind in KINDS:
+        return KINDS[kind][0], KINDS[kind][1]
+    if kind.startswith("math-perturb-"):
+        return MATH_PERTURB_PAIR[0], MATH_PERTURB_PAIR[1]
+    return {"untouched": UNTOUCHED}.get(kind, (kind, None))
+
+
+def score(args):
+    cert = json.load(open(args.certificate))
+    by_bench = defaultdict(list)
+    for item in cert["items"]:
+        by_bench[item["benchmark"]].append(item)
+    labels = [json.loads(l) for l in open(os.path.join(args.out, "labels.jsonl"))]
+    table = defaultdict(lambda: [0, 0])       # (group, kind) -> found, total
+    per_bench = defaultdict(lambda: [0, 0])   # (group, benchmark) -> found, total
+    misses = defaultdict(list)
+    for label in labels:
+        group, want = expected(label["kind"])
+        if want is None:
+            continue
+        items = by_bench[label["benchmark"]]
+        item = items[label["position"]]
+        if group == "question-only":
+            q = sum(p["tokens"] for p in item["parts"] if p["part"] in ("question", "choices"))
+            if q < 13:
+                continue  # the issue's bar: question+options of at least 13 informative tokens
+        ok = item["verdict"] in want
+        for key, t in (((group, label["kind"]), table), ((group, label["benchmark"]), per_bench)):
+            t[key][0] += ok
+            t[key][1] += 1
+        if not ok:
+            misses[label["kind"]].append(f"{label['benchmark']}/{item['id']} {item['verdict']} cov {item['coverage']:.2f}")
+    groups = []
+    for (group, kind), (found, total) in sorted(table.items()):
+        groups.append((group, kind, found, total))
+    out = io.StringIO()
+    if args.markdown:
+        out.write("| group | kind | found | items | rate |\n|---|---|---:|---:|---:|\n")
+        for group, kind, found, total in groups:
+            out.write(f"| {group} | {kind} | {found} | {total} | {100 * found / total:.1f}% |\n")
+    else:
+        out.write(f"{'group':<16} {'kind':<20} {'found':>6} {'items':>6} {'rate':>7}\n")
+        for group, kind, found, total in groups:
+            out.write(f"{group:<16} {kind:<20} {found:>6} {total:>6} {100 * found / total:>6.1f}%\n")
+    summary = defaultdict(lambda: [0, 0])
+    for group, kind, found, total in groups:
+        summary[group][0] += found
+        summary[group][1] += total
+    out.write("\nby group (hard-negative and untouched: rate of items correctly left clean)\n")
+    for group, (found, total) in sorted(summary.items()):
+        out.write(f"  {group:<18} {found:>5}/{total:<5} {100 * found / total:6.1f}%\n")
+    out.write("\nby benchmark\n")
+    for (group, bench), (found, total) in sorted(per_bench.items()):
+        out.write(f"  {group:<18} {bench:<22} {found:>4}/{total:<4} {100 * found / total:6.1f}%\n")
+    if args.misses:
+        out.write("\nmisses\n")
+        for kind, rows in sorted(misses.items()):
+            for row in rows[: args.misses]:
+                out.write(f"  {kind:<20} {row}\n")
+    sys.stdout.write(out.getvalue())
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate")
+    g.add_argument("--data", required=True)
+    g.add_argument("--out", required=True)
+    g.add_argument("--seed", type=int, default=1)
+    g.add_argument("--per-kind", type=int, default=3)
+    g.add_argument("--untouched", type=int, default=60)
+    g.add_argument("--pairs", type=int, default=60)
+    s = sub.add_parser("score")
+    s.add_argument("--out", required=True)
+    s.add_argument("--certificate", required=True)
+    s.add_argument("--markdown", action="store_true")
+    s.add_argument("--misses", type=int, default=0)
+    args = parser.parse_args()
+    sys.exit(generate(args) if args.command == "generate" else score(args))
+
+
+if __name__ == "__main__":
+    main()
