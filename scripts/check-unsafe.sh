@@ -28,7 +28,7 @@ readers=(
   Shards/Parquet/_ParquetDocuments.swift       # Document views into the decoded column arenas
   Shards/_WETRecords.swift                     # Document views into the record buffer
   TestSets/Answers/AnswerExtractor.swift
-  Text/HTMLEntity.swift Text/NGramHasher.swift Text/XXH3.swift Text/_UTF8.swift
+  Text/HTMLEntity.swift Text/LayoutMarkup.swift Text/NGramHasher.swift Text/XXH3.swift Text/_UTF8.swift
 )
 status=0
 listed() { local f=$1; shift; for x in "$@"; do [[ "$x" == "$f" ]] && return 0; done; return 1; }

@@ -136,7 +136,9 @@ struct ScannerTests {
     func plant(_ item: Int) {
       let copy = ItemIndex.text(of: items[item])
       text += " "
-      planted.append((item, text.utf8.count..<text.utf8.count + copy.utf8.count))
+      // Evidence spans the copy's first to last token (a leading `A` is a label, not a token).
+      let tokens = Tokenizer().tokens(of: copy)
+      planted.append((item, text.utf8.count + tokens.first!.start..<text.utf8.count + tokens.last!.end))
       text += copy + " "
     }
     plant(0)

@@ -11,7 +11,7 @@ struct TokenizerTests {
   func words(_ words: String...) -> [UInt64] { words.map { XXH3.hash64($0) } }
 
   @Test func asciiIsLowerCasedAndSplitOnPunctuation() {
-    #expect(hashes("Hello, World! It's 42.") == words("hello", "world", "it", "s", "42"))
+    #expect(hashes("Hello, World! It's 42.") == words("hello", "world", "it", "42"))
   }
 
   @Test(arguments: [
@@ -58,10 +58,10 @@ struct TokenizerTests {
   }
 
   @Test func byteRangesPointAtTheSourceBytes() {
-    let text = "Ｃafé — “naïve” &amp; 中文 x"
+    let text = "Ｃafé — “naïve” &amp; 中文 xy"
     let bytes = Array(text.utf8)
     let sources = tokenizer.tokens(of: text).map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }
-    #expect(sources == ["Ｃafé", "naïve", "中", "文", "x"])
+    #expect(sources == ["Ｃafé", "naïve", "中", "文", "xy"])
   }
 
   @Test func invalidUTF8SeparatesAndIsCounted() {
@@ -97,7 +97,7 @@ struct TokenizerTests {
   }
 
   @Test func normalizationIsVersioned() {
-    #expect(Normalizer.version == "contam-text/1")
+    #expect(Normalizer.version == "contam-text/2")
     #expect(Normalizer.fold("é").bytes == Array("e".utf8))
     #expect(Normalizer.fold("中").kind == .single)
     #expect(Normalizer.fold("—").kind == .separator)
@@ -105,8 +105,8 @@ struct TokenizerTests {
 
   @Test func aCharacterThatFoldsToSeveralWordsGivesTokensSharingItsBytes() {
     // Found by the tokenizer fuzzer: `¾` is `3⁄4` after NFKD.
-    let tokens = tokenizer.tokens(of: "o¾ x")
-    #expect(tokens.map(\.hash) == words("o3", "4", "x"))
-    #expect(tokens.map { [$0.start, $0.end] } == [[0, 3], [1, 3], [4, 5]])
+    let tokens = tokenizer.tokens(of: "o¾ xy")
+    #expect(tokens.map(\.hash) == words("o3", "4", "xy"))
+    #expect(tokens.map { [$0.start, $0.end] } == [[0, 3], [1, 3], [4, 6]])
   }
 }

@@ -1,6 +1,9 @@
 /// The one place that turns what was found for an item into its scores and verdict: the scan,
 /// the merge of partial certificates and `verify` all score through ``score(_:covered:found:parameters:)``.
 enum ItemScorer {
+  /// Parts that are context given with an item, not the item (see ``score(_:covered:found:parameters:)``).
+  static let contextParts: Set<String> = ["support", "context", "passage"]
+
   /// What scoring needs to know of an item besides what was found: its name, token counts
   /// and the informative (non-boilerplate) tokens of each part. The scan takes it from the
   /// index; a merge takes it from a certificate's item.
@@ -41,7 +44,11 @@ enum ItemScorer {
   }
 
   /// The item's result: coverage over its informative tokens, per part, the longest run, the
-  /// verdict from ``ScanConfiguration/verdict(tokens:coverage:)``, and the best evidence.
+  /// verdict from ``ScanConfiguration/verdict(tokens:coverage:near:)``, and the best evidence.
+  /// The verdict judges the larger of the item's coverage and the coverage of its own parts,
+  /// without its context parts (``contextParts``: SciQ's supporting passage), when those have at
+  /// least `n` informative tokens: a copy of a question with its choices and answer, without
+  /// the passage it came with, is a copy of the test item.
   /// - Parameters:
   ///   - shape: the item's parts and token counts.
   ///   - covered: one bit per item token covered by a corpus n-gram (may be empty).
@@ -63,6 +70,11 @@ enum ItemScorer {
           coverage: part.informative == 0 ? 0 : Double(inPart) / Double(part.informative)))
       start += part.tokens
     }
+    // The item without its context parts (a supporting passage): what a model is tested on.
+    let own = zip(shape.parts, parts).filter { !ItemScorer.contextParts.contains($0.0.name) }
+    let ownTokens = own.reduce(0) { $0 + $1.0.informative }
+    let ownCovered = own.reduce(0.0) { $0 + $1.1.coverage * Double($1.0.informative) }
+    let ownCoverage = ownTokens >= parameters.n && own.count < shape.parts.count ? ownCovered / Double(ownTokens) : 0
     let keep = parameters.evidencePerItem
     let near =
       found.near.isEmpty
@@ -71,7 +83,8 @@ enum ItemScorer {
         shingles: found.nearShingles, containment: found.near.map(\.containment).max() ?? 0,
         documents: found.nearDocuments, evidence: Array(found.near.sorted { $0.ranksBefore($1) }.prefix(keep)))
     return ItemResult(
-      benchmark: shape.benchmark, id: shape.id, verdict: parameters.verdict(tokens: judged, coverage: coverage, near: near),
+      benchmark: shape.benchmark, id: shape.id, verdict: parameters.verdict(
+        tokens: judged, coverage: max(coverage, ownCoverage), near: near),
       tokens: tokens, boilerplateTokens: tokens - judged, coverage: coverage,
       coveredTokens: coveredCount == 0 ? nil : _Bits.hex(covered, count: tokens),
       longestRun: _Bits.longestRun(covered, count: tokens), parts: parts,

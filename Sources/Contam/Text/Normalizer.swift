@@ -18,16 +18,25 @@ import Foundation
 ///    (half-width katakana → full-width).
 /// 7. A token's hash is XXH3-64 (seed 0) of its normalized UTF-8 bytes; a token longer than
 ///    256 bytes is hashed in 256-byte chunks chained through the seed.
+/// 8. Option labels are not tokens (``LayoutMarkup``): a word of one Latin letter (`a`, `B`,
+///    the `c` of `(c)`), a Roman numeral from `ii` to `viii`, and a number of one or two digits
+///    that starts its line (alone or in parentheses) and is followed by `.` or `)`. So the
+///    layouts a multiple-choice item is copied in (`A. x`, `(A) x`, `a) x`, `1. x`, `(ii) x`)
+///    give the tokens of its question and choices alone.
+/// 9. HTML tags of text structure and style (`<p>`, `<br/>`, `<li class="q">`, `</td>`) are
+///    separators, skipped whole; other `<` stay punctuation.
+/// 10. The escapes `\n`, `\r` and `\t` (a JSON or code string kept escaped in a text) are
+///    separators, skipped whole (so `\neq` reads `eq` on both sides).
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
 /// BMP are folded on demand. Instances are immutable and shared across threads.
 public final class Normalizer: @unchecked Sendable {
   /// The version of the rules above. Any change to the rules that can change a token changes it.
-  public static let version = "contam-text/1"
+  public static let version = "contam-text/2"
 
   /// A one-line statement of the rules, for results and `--help`.
   public static let summary =
-    "UTF-8; HTML entities decoded; NFKD, combining marks dropped, lower-cased (ß→ss); letters and digits form words; punctuation, symbols and whitespace separate; format characters ignored; CJK ideographs, kana and Hangul syllables one token each (NFKC); token hash XXH3-64 seed 0 of the normalized bytes"
+    "UTF-8; HTML entities decoded; NFKD, combining marks dropped, lower-cased (ß→ss); letters and digits form words; punctuation, symbols and whitespace separate; format characters ignored; CJK ideographs, kana and Hangul syllables one token each (NFKC); token hash XXH3-64 seed 0 of the normalized bytes; option labels (one letter, ii-viii, a line-leading 1. or (2)), HTML layout tags and \\n \\r \\t escapes skipped"
 
   /// The process-wide instance.
   public static let shared = Normalizer()

@@ -52,5 +52,7 @@ public struct TokenizeCounts: Hashable, Sendable {
   public var tokens = 0
   /// Bytes that were not part of valid UTF-8 (each acted as a separator).
   public var invalidBytes = 0
+  /// Option labels dropped (``LayoutMarkup``, Normalizer rule 8).
+  public var labels = 0
   public init() {}
 }

@@ -38,7 +38,7 @@ public final class Tokenizer {
     let base = raw.assumingMemoryBound(to: UInt8.self)
     let n = text.count
     let ascii = normalizer.ascii
-    var word = _Word(buffer: wordBuffer)
+    var word = _Word(buffer: wordBuffer, source: base, sourceCount: n)
     var i = 0
     while i < n {
       let b = base[i]
@@ -76,8 +76,14 @@ public final class Tokenizer {
           i &+= length
           continue
         }
+        // Layout that is not text (Normalizer rules 9 and 10): escapes and tags end the word
+        // and are skipped whole.
+        let skip =
+          b == 0x5C
+          ? LayoutMarkup.escapeLength(base + i, available: n &- i)
+          : b == 0x3C ? LayoutMarkup.tagLength(base + i, available: n &- i) : 0
         word.finish(into: &sink, counts: &counts)
-        i &+= 1
+        i &+= skip > 0 ? skip : 1
         continue
       }
       let (value, length) = _UTF8.decode(base + i, available: n &- i)
@@ -121,7 +127,15 @@ struct _Word {
   @usableFromInline var start = -1
   @usableFromInline var end = 0
 
-  @usableFromInline init(buffer: UnsafeMutablePointer<UInt8>) { self.buffer = buffer }
+  /// The text being tokenized, for the context of a number label (rule 8).
+  @usableFromInline let source: UnsafePointer<UInt8>
+  @usableFromInline let sourceCount: Int
+
+  @usableFromInline init(buffer: UnsafeMutablePointer<UInt8>, source: UnsafePointer<UInt8>, sourceCount: Int) {
+    self.buffer = buffer
+    self.source = source
+    self.sourceCount = sourceCount
+  }
 
   @inlinable @inline(__always)
   mutating func append(_ byte: UInt8, at offset: Int) {
@@ -142,6 +156,16 @@ struct _Word {
   @inlinable @inline(__always)
   mutating func finish<Sink: TokenSink & ~Copyable>(into sink: inout Sink, counts: inout TokenizeCounts) {
     guard start >= 0 else { return }
+    if !chunked && length <= 4
+      && (LayoutMarkup.isLabel(buffer, count: length)
+        || (buffer[0] < 0x3A && LayoutMarkup.isNumberLabel(source, count: sourceCount, start: start, end: end)))
+    {
+      // An option label (Normalizer rule 8): not a token.
+      counts.labels &+= 1
+      start = -1
+      length = 0
+      return
+    }
     let hash =
       chunked
       ? XXH3.hash64(UnsafeRawPointer(buffer), count: length, seed: carry)

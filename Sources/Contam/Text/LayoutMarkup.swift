@@ -1,0 +1,91 @@
+/// The layout around a copied item that is not its text: option labels, HTML tags and
+/// JSON escape sequences (rules 8–10 of ``Normalizer``). The tokenizer drops them on both sides,
+/// so an item's n-grams run on across the labels of a multiple-choice layout
+/// (`A. red\nB. blue` reads as `red blue`, like the item's choices), across `<br>` and
+/// `<li>` tags, and across the `\n` of a chat transcript kept JSON-escaped in a text field.
+///
+/// Dropping them everywhere, not only where they look like layout, keeps the rule the same for
+/// items and corpus and needs no guess about where a layout begins; the cost is that single
+/// letters (`a`, `I`, the variable `x`) never take part in an n-gram, which both sides share.
+public enum LayoutMarkup {
+  /// Whether the normalized word `bytes` (ASCII, lower case) is an option label by its form
+  /// alone: one Latin letter (`a`, `b`, the `A` of `(A)`), or a Roman numeral from 2 to 8
+  /// (`ii`, `iii`, `iv`, `vi`, `vii`, `viii`; `i` and `v` are single letters).
+  @inlinable
+  public static func isLabel(_ bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
+    if count == 1 { return bytes[0] >= 0x61 && bytes[0] <= 0x7A }
+    guard count <= 4 else { return false }
+    var code: UInt32 = 0
+    for k in 0..<count { code = code << 8 | UInt32(bytes[k]) }
+    switch code {
+    case 0x6969, 0x69_6969, 0x6976, 0x7669, 0x76_6969, 0x7669_6969: return true  // ii iii iv vi vii viii
+    default: return false
+    }
+  }
+
+  /// Whether a number word of one or two digits at `start..<end` of `text` is a list label:
+  /// first on its line (after spaces) or alone in parentheses there, and followed by `.` or
+  /// `)` (`1.`, `2)`, `(3)`). A number inside a sentence (`costs 5.`, `f(2)`) is not.
+  @inlinable
+  public static func isNumberLabel(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    guard end - start <= 2, end < n else { return false }
+    let next = text[end]
+    guard next == UInt8(ascii: ".") || next == UInt8(ascii: ")") else { return false }
+    for k in start..<end where text[k] < 0x30 || text[k] > 0x39 { return false }
+    var p = start - 1
+    if p >= 0 && text[p] == UInt8(ascii: "(") { p -= 1 }
+    while p >= 0 && (text[p] == 0x20 || text[p] == 0x09) { p -= 1 }
+    return p < 0 || text[p] == 0x0A || text[p] == 0x0D
+  }
+
+  /// The length of an escape sequence `\n`, `\r` or `\t` at `p` (two bytes), else 0: the text
+  /// of a JSON or code string kept escaped inside a document (`"content": "Q?\nA. red"`).
+  @inlinable
+  public static func escapeLength(_ p: UnsafePointer<UInt8>, available: Int) -> Int {
+    guard available >= 2, p[0] == 0x5C else { return 0 }
+    let e = p[1]
+    return e == UInt8(ascii: "n") || e == UInt8(ascii: "r") || e == UInt8(ascii: "t") ? 2 : 0
+  }
+
+  /// The length of an HTML tag at `p` (`<br>`, `</p>`, `<li class="x">`, `<br/>`), else 0. Only
+  /// the names in ``tagNames`` count, and a tag ends at its `>` within 256 bytes and before
+  /// any `<` or line break, so `a < b` and `x<y>` in code and math stay text.
+  @inlinable
+  public static func tagLength(_ p: UnsafePointer<UInt8>, available: Int) -> Int {
+    guard available >= 3, p[0] == UInt8(ascii: "<") else { return 0 }
+    var k = 1
+    if p[k] == UInt8(ascii: "/") { k += 1 }
+    var name: UInt64 = 0
+    let nameStart = k
+    while k < available, k - nameStart < 8 {
+      var c = p[k]
+      if c >= 0x41 && c <= 0x5A { c += 32 }
+      guard (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39 && k > nameStart) else { break }
+      name = name << 8 | UInt64(c)
+      k += 1
+    }
+    guard k > nameStart, k < available, tagNames.contains(name) else { return 0 }
+    let limit = min(available, k + 256)
+    let after = p[k]
+    guard after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || after == 0x20 || after == 0x09 else { return 0 }
+    while k < limit {
+      let c = p[k]
+      if c == UInt8(ascii: ">") { return k + 1 }
+      if c == UInt8(ascii: "<") || c == 0x0A || c == 0x0D { return 0 }
+      k += 1
+    }
+    return 0
+  }
+
+  /// Tag names (packed ASCII, big-endian) whose tags are layout: text structure and inline
+  /// style, the tags that wrap a question and its options on a web page.
+  public static let tagNames: Set<UInt64> = Set(
+    [
+      "p", "br", "hr", "div", "span", "b", "i", "u", "s", "em", "strong", "small", "big", "sup", "sub", "tt",
+      "code", "pre", "kbd", "var", "samp", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody",
+      "tfoot", "tr", "td", "th", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "font", "center",
+      "blockquote", "q", "cite", "abbr", "label", "option", "select", "input", "button", "form", "fieldset",
+      "section", "article", "header", "footer", "nav", "main", "aside", "figure", "figcaption", "mark", "ins",
+      "del", "strike", "body", "html", "head", "title", "meta", "link", "wbr", "nobr",
+    ].filter { $0.utf8.count <= 8 }.map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
+}
