@@ -446,6 +446,15 @@ def score(args):
     groups = []
     for (group, kind), (found, total) in sorted(table.items()):
         groups.append((group, kind, found, total))
+    if args.json:
+        summary = defaultdict(lambda: [0, 0])
+        for group, kind, found, total in groups:
+            summary[group][0] += found
+            summary[group][1] += total
+        json.dump({"groups": {g: {"found": f, "items": t} for g, (f, t) in sorted(summary.items())},
+                   "kinds": {k: {"group": g, "found": f, "items": t} for g, k, f, t in groups}}, sys.stdout, indent=1)
+        print()
+        return 0
     out = io.StringIO()
     if args.markdown:
         out.write("| group | kind | found | items | rate |\n|---|---|---:|---:|---:|\n")
@@ -488,6 +497,7 @@ def main():
     s.add_argument("--out", required=True)
     s.add_argument("--certificate", required=True)
     s.add_argument("--markdown", action="store_true")
+    s.add_argument("--json", action="store_true", help="found and items per group and kind, as JSON")
     s.add_argument("--misses", type=int, default=0)
     args = parser.parse_args()
     sys.exit(generate(args) if args.command == "generate" else score(args))
