@@ -337,13 +337,18 @@ def generate(args):
     paired = set()
     pairs = os.path.join(args.data, "benchmarks/math_perturb/pairs_with_math_originals.jsonl")
     position = 0
+    used_ids = set()
     for variant in ("simple", "hard"):
         path = os.path.join(args.data, f"benchmarks/math_perturb/math_perturb_{variant}.jsonl")
         if not (os.path.exists(path) and os.path.exists(pairs)):
             continue
         originals = {json.loads(l)["problem_id"]: json.loads(l) for l in read_jsonl(pairs)}
         lines = read_jsonl(path)
-        picked = sorted(rng.sample(range(len(lines)), min(args.pairs, len(lines))))
+        # Each problem in one variant only: its Simple and Hard versions are siblings that share
+        # most of their text (a user scans them as separate benchmarks).
+        free = [i for i in range(len(lines)) if json.loads(lines[i])["problem_id"] not in used_ids]
+        picked = sorted(rng.sample(free, min(args.pairs, len(free))))
+        used_ids.update(json.loads(lines[i])["problem_id"] for i in picked)
         # The two variants share problem ids; the hard ones are renamed so one benchmark holds both.
         rename = (lambda l: json.dumps(dict(json.loads(l), problem_id=f"hard-{json.loads(l)['problem_id']}"))) if variant == "hard" else (lambda l: l)
         write_sample(os.path.join(args.out, "benchmarks", "math-perturb"), ("jsonl", f"{variant}.jsonl" if variant == "hard" else "a-simple.jsonl"),

@@ -37,12 +37,11 @@ struct LabelledEvaluationTests {
       return Double(g["found"] ?? 0) / Double(items)
     }
     // Floors a little under what this seed gives today (docs/VERDICTS.md has the full table).
-    // The negatives' floors are below 1: a third of the fixtures' MMLU items are moral
-    // scenarios, which share their options block and preamble; a planted sibling makes some of
-    // them partial (0.95 and 0.963 today). Distinctive coverage is the open fix.
+    // Negatives must stay clean: a third of the fixtures' MMLU items are moral scenarios, whose
+    // shared options block made a planted sibling's neighbours partial before shared context.
     let floors: [(String, Double)] = [
       ("verbatim", 0.90), ("reformatted", 0.90), ("line-split", 0.90), ("question-only", 0.85),
-      ("solution-only", 0.85), ("hard-negative", 0.90), ("untouched", 0.95),
+      ("solution-only", 0.85), ("hard-negative", 1.0), ("untouched", 0.99),
     ]
     for (group, floor) in floors {
       #expect(rate(group) >= floor, "\(group): \(groups[group] ?? [:]) below \(floor)")

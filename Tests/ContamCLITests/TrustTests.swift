@@ -88,9 +88,26 @@ struct TrustTests {
       #expect(run.stdout.contains("ok   digest"), "\(name): the digest was recomputed")
       #expect(run.stdout.contains("FAIL consistency"), "\(name): \(run.stdout)")
     }
-    // The untouched certificate agrees with itself.
+    // The untouched certificate agrees with itself and with the benchmark files.
     let clean = try Tool.execute(contam, ["verify", cert] + roots(fixture))
     #expect(clean.status == 0 && clean.stdout.contains("ok   consistency"), "\(clean.stdout)")
+    #expect(clean.stdout.contains("item tokens") && !clean.stdout.contains("FAIL"), "\(clean.stdout)")
+    // Moving tokens between judged, boilerplate and shared changes what coverage means; the
+    // counts must follow from the benchmark files.
+    for (name, edit) in [
+      ("boilerplate raised", { (c: inout Certificate) in
+        c.items[partial].boilerplateTokens += 1
+        c.items[partial].parts[0].boilerplateTokens += 1
+      }),
+      ("shared raised", { (c: inout Certificate) in
+        c.items[partial].sharedTokens += 1
+        c.items[partial].parts[0].sharedTokens += 1
+      }),
+    ] {
+      let run = try Tool.execute(contam, ["verify", try resealed(cert, fixture, edit)] + roots(fixture))
+      #expect(run.status == 1, "\(name)")
+      #expect(run.stdout.contains("FAIL benchmark_file: item tokens"), "\(name): \(run.stdout)")
+    }
   }
 
   @Test func valuesOutOfRangeAreErrorsNotCrashes() throws {

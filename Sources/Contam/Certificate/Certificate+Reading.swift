@@ -108,12 +108,15 @@ extension Certificate {
       let at = "$.items[\(k)]"
       try check(item.tokens >= 0 && item.tokens <= 1 << 24, at + ".tokens", "\(item.tokens) is out of range")
       try check((0...item.tokens).contains(item.boilerplateTokens), at + ".boilerplateTokens", "not in 0...tokens")
+      try check((0...(item.tokens - item.boilerplateTokens)).contains(item.sharedTokens), at + ".sharedTokens", "not in 0...tokens - boilerplateTokens")
       try fraction(item.coverage, at + ".coverage")
       try check((0...item.tokens).contains(item.longestRun), at + ".longestRun", "not in 0...tokens")
       try check(item.documents >= 0, at + ".documents", "negative")
       try check(item.parts.reduce(0) { $0 + max(0, $1.tokens) } == item.tokens, at + ".parts", "part tokens do not add up to the item's")
       for (p, part) in item.parts.enumerated() {
-        try check(part.tokens >= 0 && (0...part.tokens).contains(part.boilerplateTokens), at + ".parts[\(p)]", "token counts out of range")
+        try check(
+          part.tokens >= 0 && (0...part.tokens).contains(part.boilerplateTokens)
+            && (0...(part.tokens - part.boilerplateTokens)).contains(part.sharedTokens), at + ".parts[\(p)]", "token counts out of range")
         try fraction(part.coverage, at + ".parts[\(p)].coverage")
       }
       if let hex = item.coveredTokens {

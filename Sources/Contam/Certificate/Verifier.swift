@@ -86,6 +86,21 @@ public enum Verifier {
     }
     let p = certificate.parameters
     let scanner = try Scanner(items: items, configuration: p, readerOptions: reader)
+    // The tokens each item is judged on follow from the benchmark files: an edit that moves
+    // tokens into or out of `boilerplateTokens` or `sharedTokens` changes its coverage.
+    let reshaped = certificate.items.indices.filter { i in
+      let shape = scanner.index.shape(ofItem: i)
+      let recorded = ItemScorer.Shape(certificate.items[i])
+      return shape.parts.map { [$0.tokens, $0.judged, $0.shared] } != recorded.parts.map { [$0.tokens, $0.judged, $0.shared] }
+        || certificate.items[i].sharedTokens != shape.shared
+    }
+    checks.append(
+      .init(
+        kind: .benchmarkFile, subject: "item tokens", passed: reshaped.isEmpty,
+        message: reshaped.isEmpty
+          ? "every item's tokens, boilerplate and shared-context counts follow from the benchmark files"
+          : "\(reshaped.count) items' token counts differ from the benchmark files: "
+            + reshaped.prefix(5).map { "\(certificate.items[$0].benchmark)/\(certificate.items[$0].id)" }.joined(separator: ", ")))
     for (i, item) in certificate.items.enumerated() {
       let locations = Set(item.evidence.map { EvidenceKey(shard: $0.shard, line: $0.line) }
         + (item.nearDuplicate?.evidence ?? []).map { EvidenceKey(shard: $0.shard, line: $0.line) })

@@ -6,6 +6,13 @@
 /// `minimumTokens` tokens and confirmed on their whole token sequence. N-grams found in more
 /// than `maximumItemsPerNGram` distinct items are template phrases: they are dropped and listed
 /// in ``droppedNGrams``, so boilerplate cannot make items look contaminated.
+///
+/// N-grams kept but found in two or more items of one benchmark are shared context (an MMLU passage several
+/// questions are asked about, the options block of moral-scenarios items, Winogrande twins that
+/// differ in a word). An item with at least `minimumTokens` distinctive tokens (tokens inside
+/// an n-gram of its own) is judged on those alone: a match of a shared n-gram is not evidence
+/// that this item leaked, since the sibling's copy makes it too. An item with fewer (a
+/// duplicate within its test set) is judged on all its informative tokens, as before.
 public final class ItemIndex: @unchecked Sendable {
   /// Where an n-gram occurs: item number and token position.
   public struct Posting: Hashable, Sendable {
@@ -54,6 +61,14 @@ public final class ItemIndex: @unchecked Sendable {
   let informative: [[UInt64]]
   /// Per item: the number of informative tokens.
   public let informativeTokens: [Int]
+  /// Per item: the tokens it is judged on: its distinctive tokens (inside an n-gram no other
+  /// item has), or all its informative tokens when it has fewer than `minimumTokens` of those.
+  let judged: [[UInt64]]
+  /// Per item: the number of tokens it is judged on.
+  public let judgedTokens: [Int]
+  /// Per item judged on its distinctive tokens: the positions where a shared n-gram starts.
+  /// A match there covers nothing (see the type's documentation); empty for other items.
+  let sharedStarts: [[UInt64]]
   /// Per item: its final answer, if it has one.
   public let answers: [ItemAnswer?]
   public private(set) var droppedNGrams: [DroppedNGram] = []
@@ -68,6 +83,18 @@ public final class ItemIndex: @unchecked Sendable {
 
   /// The number of an item's tokens that occur only inside boilerplate n-grams.
   public func boilerplateTokens(ofItem item: Int) -> Int { itemTokens[item].count - informativeTokens[item] }
+
+  /// The number of an item's informative tokens that occur only inside n-grams shared with
+  /// other items (not judged).
+  public func sharedTokens(ofItem item: Int) -> Int { informativeTokens[item] - judgedTokens[item] }
+
+  /// Whether a match of the n-gram at `position` of `item` covers the item's tokens (not when
+  /// the n-gram is shared context, for an item judged on its distinctive tokens).
+  @inline(__always)
+  func covers(item: Int, position: Int) -> Bool {
+    let bits = sharedStarts[item]
+    return bits.isEmpty || bits[position >> 6] & (1 << UInt64(position & 63)) == 0
+  }
 
   /// The text an item is tokenized from: its parts joined by newlines.
   public static func text(of item: BenchmarkItem) -> String { item.parts.map(\.text).joined(separator: "\n") }
@@ -126,6 +153,21 @@ public final class ItemIndex: @unchecked Sendable {
     }
     var dropped: [DroppedNGram] = []
     var droppedKeys = Set<UInt64>()
+    // Shared context is judged within a benchmark: an n-gram found in 2 or more items of it.
+    let benchmarkNumbers = Dictionary(items.map(\.benchmark).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    let benchmarkOf = items.map { benchmarkNumbers[$0.benchmark]! }
+    // Per item: the positions where a shared n-gram starts, marked while grouping.
+    var sharedAt = tokens.map { [UInt64](repeating: 0, count: ($0.count + 63) / 64) }
+    /// Marks the n-gram of `group` (one key) as shared for the items whose benchmark has it in
+    /// two or more items. Rare (a few percent of keys), so it counts plainly.
+    func markShared(_ group: ArraySlice<(key: UInt64, posting: Posting)>) {
+      var items: [Int: Set<UInt32>] = [:]
+      for entry in group { items[benchmarkOf[Int(entry.posting.item)], default: []].insert(entry.posting.item) }
+      for entry in group where items[benchmarkOf[Int(entry.posting.item)]]!.count > 1 {
+        let position = Int(entry.posting.position)
+        sharedAt[Int(entry.posting.item)][position >> 6] |= 1 << UInt64(position & 63)
+      }
+    }
     /// Sorts the entries by key and builds the table of the keys found in at most
     /// `maximumItemsPerNGram` distinct items (all keys when `dropping` is false).
     func group(_ entries: inout [(key: UInt64, posting: Posting)], dropping: Bool) -> _HashTable {
@@ -137,10 +179,14 @@ public final class ItemIndex: @unchecked Sendable {
         var j = i
         var distinct = 0
         var lastItem = UInt32.max
+        var firstBenchmark = -1
+        var severalInOne = false
         while j < entries.count && entries[j].key == entries[i].key {
           if entries[j].posting.item != lastItem {
             distinct += 1
             lastItem = entries[j].posting.item
+            let benchmark = benchmarkOf[Int(lastItem)]
+            if firstBenchmark < 0 { firstBenchmark = benchmark } else if benchmark == firstBenchmark || distinct > 2 { severalInOne = true }
           }
           j += 1
         }
@@ -153,31 +199,47 @@ public final class ItemIndex: @unchecked Sendable {
           dropped.append(DroppedNGram(text: String(decoding: bytes, as: UTF8.self), items: distinct))
         } else {
           kept.append(i..<j)
+          if dropping && severalInOne { markShared(entries[i..<j]) }
         }
         i = j
       }
       return _HashTable(entries: entries, groups: kept)
     }
     let mainTable = group(&entries, dropping: true)
-    // Informative tokens: those inside a kept n-gram; all tokens of short items.
+    // Informative tokens: those inside a kept n-gram; all tokens of short items. Distinctive
+    // tokens: those inside a kept n-gram of this item alone.
     var informative: [[UInt64]] = []
+    var judged: [[UInt64]] = []
+    var sharedStarts: [[UInt64]] = []
     informative.reserveCapacity(tokens.count)
-    for item in tokens {
-      var bits = [UInt64](repeating: 0, count: (item.count + 63) / 64)
+    for (number, item) in tokens.enumerated() {
+      let words = (item.count + 63) / 64
+      var bits = [UInt64](repeating: 0, count: words)
+      var own = [UInt64](repeating: 0, count: words)
+      let shared = sharedAt[number]
       if item.count < n {
         _Bits.set(&bits, 0..<item.count)
       } else {
         let hashes = item.map(\.hash)
         hashes.withUnsafeBufferPointer { buffer in
           hasher.forEachHash(of: buffer) { position, key in
-            if !droppedKeys.contains(key) { _Bits.set(&bits, position..<position + n) }
+            guard !droppedKeys.contains(key) else { return }
+            _Bits.set(&bits, position..<position + n)
+            if shared[position >> 6] & (1 << UInt64(position & 63)) == 0 { _Bits.set(&own, position..<position + n) }
           }
         }
       }
+      let distinctive = _Bits.count(own, in: 0..<item.count)
+      let useOwn = item.count >= n && distinctive >= minimumTokens && _Bits.count(shared, in: 0..<item.count) > 0
       informative.append(bits)
+      judged.append(useOwn ? own : bits)
+      sharedStarts.append(useOwn ? shared : [])
     }
     self.informative = informative
     informativeTokens = informative.enumerated().map { _Bits.count($0.element, in: 0..<tokens[$0.offset].count) }
+    self.judged = judged
+    judgedTokens = judged.enumerated().map { _Bits.count($0.element, in: 0..<tokens[$0.offset].count) }
+    self.sharedStarts = sharedStarts
     table = mainTable
     shortTable = group(&shortEntries, dropping: false)
     keyCount = table.count
@@ -186,12 +248,13 @@ public final class ItemIndex: @unchecked Sendable {
 }
 
 extension ItemIndex {
-  /// What scoring needs of item `item`: its parts' token counts and informative tokens.
+  /// What scoring needs of item `item`: its parts' token counts, informative and judged tokens.
   func shape(ofItem item: Int) -> ItemScorer.Shape {
     ItemScorer.Shape(
       benchmark: items[item].benchmark, id: items[item].id,
       parts: zip(items[item].parts, partRanges[item]).map { part, range in
-        (part.name, range.count, _Bits.count(informative[item], in: range))
+        let judged = _Bits.count(judged[item], in: range)
+        return (part.name, range.count, judged, _Bits.count(informative[item], in: range) - judged)
       })
   }
 }

@@ -56,6 +56,10 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
 /// of the document (a vote over bands instead of "any band"). For containment c of the item in
 /// the span, the candidate probability is P[Binomial(m, c) ≥ votes].
 ///
+/// Shingles found in 2 to `maximumItemsPerShingle` items of one benchmark are shared context:
+/// a span is a near copy of an item only if it also holds at least half the containment
+/// threshold of the item's own shingles, so a sibling's copy (a shared passage, a twin
+/// sentence) is not this item's, while a perturbed copy, which keeps most of them, still is.
 /// Shingles found in more than `maximumItemsPerShingle` items ("of the following", "what is
 /// the") are boilerplate: they are left out of samples and of containment, as the exact index
 /// drops shared n-grams.
@@ -68,6 +72,9 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   let targetPart: [String?]
   /// Per target: sorted distinct informative shingle keys.
   let shingles: [[UInt64]]
+  /// Per target: its own shingles (sorted), those no other item of its benchmark has, when
+  /// it has shared ones too; empty otherwise. A near copy must hold its share of them.
+  let ownShingles: [[UInt64]]
   /// Per target: the number of sample shingles, and the votes a candidate needs.
   let sampleSize: [Int]
   let votes: [Int]
@@ -114,21 +121,35 @@ public final class NearDuplicateIndex: @unchecked Sendable {
         }
       }
     }
-    // Items per shingle (whole items only), by sorting their distinct shingles together.
-    var every = candidates.filter { $0.part == nil }.flatMap(\.shingles)
-    every.sort()
+    // Items per shingle (whole items only), by sorting their distinct shingles together:
+    // boilerplate counts items of every benchmark; shared context the items of one benchmark
+    // (as in ItemIndex), kept per item as a sorted list.
+    let benchmarkNumbers = Dictionary(index.items.map(\.benchmark).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    let benchmarkOf = index.items.map { benchmarkNumbers[$0.benchmark]! }
+    var every: [(key: UInt64, item: Int32)] = []
+    every.reserveCapacity(candidates.reduce(0) { $0 + ($1.part == nil ? $1.shingles.count : 0) })
+    for c in candidates where c.part == nil { for key in c.shingles { every.append((key, Int32(c.item))) } }
+    every.sort { $0.key < $1.key }
     var boilerplate = Set<UInt64>()
+    var sharedOf = [[UInt64]](repeating: [], count: index.items.count)
     var run = 0
     while run < every.count {
       var end = run
-      while end < every.count && every[end] == every[run] { end += 1 }
-      if end - run > maximumItemsPerShingle { boilerplate.insert(every[run]) }
+      while end < every.count && every[end].key == every[run].key { end += 1 }
+      if end - run > maximumItemsPerShingle {
+        boilerplate.insert(every[run].key)
+      } else if end - run > 1 {
+        for k in run..<end where (run..<end).contains(where: { $0 != k && benchmarkOf[Int(every[$0].item)] == benchmarkOf[Int(every[k].item)] }) {
+          sharedOf[Int(every[k].item)].append(every[k].key)
+        }
+      }
       run = end
     }
     droppedShingles = boilerplate.count
     var targetItem: [Int] = []
     var targetPart: [String?] = []
     var shingles: [[UInt64]] = []
+    var ownShingles: [[UInt64]] = []
     var sampleSize: [Int] = []
     var votes: [Int] = []
     var length: [Int] = []
@@ -136,6 +157,11 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     for candidate in candidates {
       let informative = boilerplate.isEmpty ? candidate.shingles : candidate.shingles.filter { !boilerplate.contains($0) }
       guard informative.count >= configuration.minimumShingles else { continue }
+      // Shared context (as in ItemIndex): the shingles of the item's own, when it also has
+      // shared ones and at least one of its own (a duplicate within its test set has none).
+      let shared = sharedOf[candidate.item]  // sorted, as `every` was
+      let own = shared.isEmpty ? informative : informative.filter { !Self.contains(shared, $0) }
+      ownShingles.append(own.count == informative.count ? [] : own)
       let sample = hasher.sample(of: informative)
       let target = targetItem.count
       targetItem.append(candidate.item)
@@ -152,6 +178,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     self.targetItem = targetItem
     self.targetPart = targetPart
     self.shingles = shingles
+    self.ownShingles = ownShingles
     self.sampleSize = sampleSize
     self.votes = votes
     self.length = length
@@ -172,6 +199,18 @@ public final class NearDuplicateIndex: @unchecked Sendable {
 
   /// The whole-item informative shingle count of `item` (0 when the item as a whole is not searched).
   func itemShingles(_ item: Int) -> Int { wholeShingles[item] }
+
+  /// Whether the sorted array `sorted` holds `value` (binary search).
+  @inline(__always)
+  static func contains(_ sorted: [UInt64], _ value: UInt64) -> Bool {
+    var low = 0
+    var high = sorted.count
+    while low < high {
+      let mid = (low + high) >> 1
+      if sorted[mid] < value { low = mid + 1 } else { high = mid }
+    }
+    return low < sorted.count && sorted[low] == value
+  }
 
   /// |item ∩ unit| for sorted distinct `item` and sorted `unit` (duplicates allowed).
   static func intersectionCount(_ item: [UInt64], _ unit: UnsafeBufferPointer<UInt64>) -> Int {

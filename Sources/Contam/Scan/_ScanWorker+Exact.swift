@@ -48,19 +48,26 @@ extension _ScanWorker {
       var j = i
       while j < hits.count && hits[j].item == item {
         let h = hits[j]
-        _Bits.set(&marks, h.itemPosition..<(h.itemPosition + h.length))
-        byteStart = min(byteStart, h.byteStart)
-        byteEnd = max(byteEnd, h.byteEnd)
+        // A shared n-gram (ItemIndex: shared context) is not this item's evidence.
+        if h.length < index.n || index.covers(item: item, position: h.itemPosition) {
+          _Bits.set(&marks, h.itemPosition..<(h.itemPosition + h.length))
+          byteStart = min(byteStart, h.byteStart)
+          byteEnd = max(byteEnd, h.byteEnd)
+        }
         j += 1
       }
       let matched = _Bits.count(marks, in: 0..<length)
+      guard matched > 0 else {
+        i = j
+        continue
+      }
       _Bits.union(&partial.coverage[item, default: []], marks)
       partial.documents[item, default: 0] += 1
       let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
       let snippet = String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self)
       let evidence = Evidence(
         shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
-        snippet: snippet, coverage: Double(matched) / Double(max(1, index.informativeTokens[item])),
+        snippet: snippet, coverage: Double(matched) / Double(max(1, index.judgedTokens[item])),
         longestRun: _Bits.longestRun(marks, count: length), matchedTokens: matched,
         answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart) })
       _keepBest(&partial.evidence[item, default: []], evidence, limit: configuration.evidencePerItem)

@@ -77,6 +77,12 @@ extension _ScanWorker {
     let shared = NearDuplicateIndex.intersectionCount(itemShingles, UnsafeBufferPointer(sortable))
     let containment = Double(shared) / Double(itemShingles.count)
     guard containment >= near.configuration.containmentThreshold else { return }
+    // Shared context: the span must hold the item's own text, not only what siblings share.
+    let own = near.ownShingles[target]
+    if !own.isEmpty {
+      let ownFound = NearDuplicateIndex.intersectionCount(own, UnsafeBufferPointer(sortable))
+      guard 4 * Double(ownFound) >= near.configuration.containmentThreshold * Double(own.count) else { return }
+    }
     // The evidence span: the densest run of matched shingles (gaps of at most `maximumGap`),
     // so stray common shingles in the margins do not stretch it.
     let maximumGap = 8
@@ -86,7 +92,7 @@ extension _ScanWorker {
     var runStart = -1
     var runEnd = -1
     var runCount = 0
-    for p in lower..<upper where _contains(itemShingles, shingles[p]) {
+    for p in lower..<upper where NearDuplicateIndex.contains(itemShingles, shingles[p]) {
       if runStart < 0 || p - runEnd > maximumGap {
         runStart = p
         runCount = 0
@@ -112,16 +118,4 @@ extension _ScanWorker {
     if let previous = scratch.best[item], !evidence.ranksBefore(previous) { return }
     scratch.best[item] = evidence
   }
-}
-
-/// Binary search in a sorted array.
-@inline(__always)
-func _contains(_ sorted: [UInt64], _ value: UInt64) -> Bool {
-  var low = 0
-  var high = sorted.count
-  while low < high {
-    let mid = (low + high) >> 1
-    if sorted[mid] < value { low = mid + 1 } else { high = mid }
-  }
-  return low < sorted.count && sorted[low] == value
 }

@@ -4,25 +4,27 @@ enum ItemScorer {
   /// Parts that are context given with an item, not the item (see ``score(_:covered:found:parameters:)``).
   static let contextParts: Set<String> = ["support", "context", "passage"]
 
-  /// What scoring needs to know of an item besides what was found: its name, token counts
-  /// and the informative (non-boilerplate) tokens of each part. The scan takes it from the
+  /// What scoring needs to know of an item besides what was found: its name, token counts,
+  /// and per part the tokens it is judged on (`judged`: not boilerplate, not shared context)
+  /// and those left out as shared with other items (`shared`). The scan takes it from the
   /// index; a merge takes it from a certificate's item.
   struct Shape {
     var benchmark: String
     var id: String
-    var parts: [(name: String, tokens: Int, informative: Int)]
+    var parts: [(name: String, tokens: Int, judged: Int, shared: Int)]
 
     var tokens: Int { parts.reduce(0) { $0 + $1.tokens } }
-    var informative: Int { parts.reduce(0) { $0 + $1.informative } }
+    var judged: Int { parts.reduce(0) { $0 + $1.judged } }
+    var shared: Int { parts.reduce(0) { $0 + $1.shared } }
 
     /// The shape recorded in a certificate's item.
     init(_ item: ItemResult) {
       benchmark = item.benchmark
       id = item.id
-      parts = item.parts.map { ($0.part, $0.tokens, $0.tokens - $0.boilerplateTokens) }
+      parts = item.parts.map { ($0.part, $0.tokens, $0.tokens - $0.boilerplateTokens - $0.sharedTokens, $0.sharedTokens) }
     }
 
-    init(benchmark: String, id: String, parts: [(name: String, tokens: Int, informative: Int)]) {
+    init(benchmark: String, id: String, parts: [(name: String, tokens: Int, judged: Int, shared: Int)]) {
       self.benchmark = benchmark
       self.id = id
       self.parts = parts
@@ -56,25 +58,29 @@ enum ItemScorer {
   ///   - parameters: thresholds and how much evidence to keep.
   static func score(_ shape: Shape, covered: [UInt64], found: Found, parameters: ScanConfiguration) -> ItemResult {
     let tokens = shape.tokens
-    let judged = shape.informative
-    // Covered tokens all lie in kept n-grams, so they are all informative.
+    let judged = shape.judged
+    // Covered tokens all lie in kept n-grams of the item's own, so they are all judged.
     let coveredCount = _Bits.count(covered, in: 0..<tokens)
     let coverage = judged == 0 ? 0 : Double(coveredCount) / Double(judged)
     var parts: [PartScore] = []
     var start = 0
+    // The item without its context parts (a supporting passage): what a model is tested on.
+    var ownJudged = 0
+    var ownCovered = 0
     for part in shape.parts {
       let inPart = _Bits.count(covered, in: start..<start + part.tokens)
       parts.append(
         PartScore(
-          part: part.name, tokens: part.tokens, boilerplateTokens: part.tokens - part.informative,
-          coverage: part.informative == 0 ? 0 : Double(inPart) / Double(part.informative)))
+          part: part.name, tokens: part.tokens, boilerplateTokens: part.tokens - part.judged - part.shared,
+          sharedTokens: part.shared, coverage: part.judged == 0 ? 0 : Double(inPart) / Double(part.judged)))
+      if !ItemScorer.contextParts.contains(part.name) {
+        ownJudged += part.judged
+        ownCovered += inPart
+      }
       start += part.tokens
     }
-    // The item without its context parts (a supporting passage): what a model is tested on.
-    let own = zip(shape.parts, parts).filter { !ItemScorer.contextParts.contains($0.0.name) }
-    let ownTokens = own.reduce(0) { $0 + $1.0.informative }
-    let ownCovered = own.reduce(0.0) { $0 + $1.1.coverage * Double($1.0.informative) }
-    let ownCoverage = ownTokens >= parameters.n && own.count < shape.parts.count ? ownCovered / Double(ownTokens) : 0
+    let hasContext = shape.parts.contains { ItemScorer.contextParts.contains($0.name) }
+    let ownCoverage = hasContext && ownJudged >= parameters.n ? Double(ownCovered) / Double(ownJudged) : 0
     let keep = parameters.evidencePerItem
     let near =
       found.near.isEmpty
@@ -85,7 +91,7 @@ enum ItemScorer {
     return ItemResult(
       benchmark: shape.benchmark, id: shape.id, verdict: parameters.verdict(
         tokens: judged, coverage: max(coverage, ownCoverage), near: near),
-      tokens: tokens, boilerplateTokens: tokens - judged, coverage: coverage,
+      tokens: tokens, boilerplateTokens: tokens - judged - shape.shared, sharedTokens: shape.shared, coverage: coverage,
       coveredTokens: coveredCount == 0 ? nil : _Bits.hex(covered, count: tokens),
       longestRun: _Bits.longestRun(covered, count: tokens), parts: parts,
       evidence: Array(found.evidence.sorted { $0.ranksBefore($1) }.prefix(keep)), documents: found.documents,

@@ -4,6 +4,9 @@ public struct PartScore: Sendable, Codable, Hashable {
   public var tokens: Int
   /// Tokens of this part that occur only in boilerplate n-grams (not judged).
   public var boilerplateTokens: Int
-  /// Covered tokens / the part's informative tokens.
+  /// Tokens of this part that occur only in n-grams shared with other items of the test sets
+  /// (shared context: a passage, an options block, a twin sentence); not judged.
+  public var sharedTokens: Int
+  /// Covered tokens / the part's judged tokens (`tokens - boilerplateTokens - sharedTokens`).
   public var coverage: Double
 }
