@@ -53,6 +53,12 @@ KINDS = {
     "markdown-emphasis": ("reformatted", CONTAMINATED, "any"),
     "line-split": ("line-split", CONTAMINATED, "any"),
     "options-shuffled": ("reformatted", CONTAMINATED, "mc"),
+    # Another script: letters swapped for look-alikes of other scripts or drawn as symbols.
+    "homoglyph-cyrillic": ("script", CONTAMINATED, "any"),   # а е о р с х у і ј ѕ һ ԁ ... for 70% of those letters
+    "homoglyph-greek": ("script", CONTAMINATED, "any"),      # ο α ν ι ρ υ Α Β Ε Η Ι Κ Μ Ν ...
+    "math-alphanumeric": ("script", CONTAMINATED, "any"),    # 𝐛𝐨𝐥𝐝 / 𝑖𝑡𝑎𝑙𝑖𝑐 / 𝚖𝚘𝚗𝚘 letters and digits
+    "circled-letters": ("script", CONTAMINATED, "any"),      # ⓒⓘⓡⓒⓛⓔⓓ
+    "full-width": ("script", CONTAMINATED, "any"),           # ＦＵＬＬ　ｗｉｄｔｈ
     # Parts and pieces.
     "question-only": ("question-only", FLAGGED, "any"),
     "solution-only": ("solution-only", FLAGGED, "solution"),
@@ -69,6 +75,21 @@ UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
 LETTERS = "ABCDEFGHIJ"
+CYRILLIC = dict(zip("aeopcxyijshdqwABEKMHOPCTX", "аеорсхуіјѕһԁԛԝАВЕКМНОРСТХ"))
+GREEK = dict(zip("oavipuyABEZHIKMNOPTYX", "οανιρυγΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"))
+
+
+def shifted(text, upper, lower, digit):
+    """Each ASCII letter or digit moved into a run of look-alike code points."""
+    def one(c):
+        if "A" <= c <= "Z" and upper:
+            return chr(upper + ord(c) - 65)
+        if "a" <= c <= "z" and lower:
+            return chr(lower + ord(c) - 97)
+        if "0" <= c <= "9" and digit:
+            return chr(digit + ord(c) - 48)
+        return c
+    return "".join(one(c) for c in text)
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii"]
 
 
@@ -243,6 +264,17 @@ def render(kind, item, rng):
             if words[i].strip():
                 words[i] = f"**{words[i]}**"
         return " ".join(words)
+    if kind == "homoglyph-cyrillic":
+        return "".join(CYRILLIC[c] if c in CYRILLIC and rng.random() < 0.7 else c for c in base)
+    if kind == "homoglyph-greek":
+        return "".join(GREEK[c] if c in GREEK and rng.random() < 0.7 else c for c in base)
+    if kind == "math-alphanumeric":
+        upper, lower, digit = rng.choice([(0x1D400, 0x1D41A, 0x1D7CE), (0x1D608, 0x1D622, 0x1D7E2), (0x1D670, 0x1D68A, 0x1D7F6)])
+        return shifted(base, upper, lower, digit)
+    if kind == "circled-letters":
+        return shifted(base, 0x24B6, 0x24D0, None)
+    if kind == "full-width":
+        return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in base)
     if kind == "line-split":
         out, line = [], ""
         for word in base.split(" "):

@@ -53,6 +53,13 @@ extension ContamCommand {
     @Option(name: .customLong("max-items-per-ngram"), help: ArgumentHelp("N-grams found in more items than this are dropped as boilerplate.", valueName: "n"))
     var maxItemsPerNGram = 10
 
+    @Option(
+      name: .customLong("text-version"),
+      help: ArgumentHelp(
+        "The text pipeline to tokenize with: 3 (the default) folds look-alike letters, Traditional Chinese and letters drawn as symbols; 2 does not; 1 also keeps option labels, HTML tags and \\n escapes as text. Example: --text-version 2 to repeat a scan made before contam-text/3.",
+        valueName: "1|2|3"))
+    var textVersion: TextVersion = .current
+
     @Option(help: ArgumentHelp("Coverage at or above which an item is contaminated.", valueName: "fraction"))
     var contaminated = 0.8
 
@@ -198,6 +205,7 @@ extension ContamCommand {
       let paths = try CorpusOptions.resolve(shards)
       var configuration = ScanConfiguration()
       configuration.n = ngram
+      configuration.normalization = textVersion.name
       configuration.minimumTokens = minTokens
       configuration.maximumItemsPerNGram = maxItemsPerNGram
       configuration.contaminatedThreshold = contaminated

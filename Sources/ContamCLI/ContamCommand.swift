@@ -13,11 +13,18 @@ struct ContamCommand: ParsableCommand {
       Exit status: 0 success; 1 contamination found (scan); 3 input was skipped and --strict \
       was given; 4 the run could not complete (no shards, unwritable output); 64 bad usage.
 
-      Text normalization (\(Normalizer.version)): \(Normalizer.summary).
+      Text normalization (\(TextVersion.current.name), choose another with scan --text-version): \
+      \(TextVersion.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: ". "))
       """,
     version: ContamVersion.string,
     subcommands: [Scan.self, Verify.self, Merge.self, Report.self, Stats.self, Keygen.self]
   )
+}
+
+extension TextVersion: ExpressibleByArgument {
+  public init?(argument: String) { self.init(name: argument) }
+  public static var allValueStrings: [String] { allCases.map { String($0.rawValue) } }
+  public var defaultValueDescription: String { String(rawValue) }
 }
 
 /// Exit codes shared by every subcommand.

@@ -321,10 +321,46 @@ struct TrustTests {
   @Test(arguments: [
     ["--contaminated", "2"], ["--partial", "-0.1"], ["--near-containment", "5"], ["--max-items-per-ngram", "0"],
     ["--jobs", "0"], ["--jobs", "-1"], ["--ngram", "0"], ["--minhash", "bogus"], ["--fail-on", "sometimes"],
+    ["--text-version", "9"], ["--text-version", "contam-text/0"],
   ])
   func optionValuesOutOfRangeAreUsageErrors(_ option: [String]) throws {
     let run = try Tool.execute(contam, ["scan"] + option + gsm8k + ["\(samples.path)/shards"])
     #expect(run.status == 64, "\(option): \(run.stderr)")
     #expect(run.stderr.contains(option[0]), "\(run.stderr)")
+  }
+
+  @Test func aCertificateIsVerifiedWithTheTextVersionItNames() throws {
+    // A GSM8K sample item with its Latin letters swapped for Cyrillic look-alikes, in real text.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let line = try String(contentsOfFile: "\(samples.path)/benchmarks/gsm8k-sample.jsonl", encoding: .utf8).split(separator: "\n")[4]
+    let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+    let swap: [Character: Character] = ["a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і"]
+    let disguised = String((record["question"]! + "\n" + record["answer"]!).map { swap[$0] ?? $0 })
+    let prose = try TestData.gutenberg(bytes: 4_000)
+    let document = try JSONSerialization.data(withJSONObject: ["text": prose + "\n\n" + disguised + "\n\n" + prose])
+    let shard = fixture.url("disguised.jsonl").path
+    try (String(decoding: document, as: UTF8.self) + "\n").write(toFile: shard, atomically: true, encoding: .utf8)
+
+    func scanned(_ extra: [String]) throws -> (path: String, certificate: Certificate) {
+      let out = fixture.url("cert-\(UUID().uuidString).json").path
+      let run = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", out] + gsm8k + extra + [shard])
+      #expect(run.status == 0, "\(run.stderr)")
+      return (out, try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: out))))
+    }
+    let current = try scanned([])
+    let older = try scanned(["--text-version", "2"])
+    #expect(current.certificate.parameters.normalization == "contam-text/3")
+    #expect(older.certificate.parameters.normalization == "contam-text/2")
+    #expect(current.certificate.items[4].verdict == .contaminated)
+    #expect(older.certificate.items[4].verdict == .clean, "contam-text/2 does not fold look-alike letters")
+    for path in [current.path, older.path] {
+      let run = try Tool.execute(contam, ["verify", "--full", path, "--corpus", fixture.directory.path, "--corpus", samples.path])
+      #expect(run.status == 0, "\(run.stdout)")
+    }
+    // The current certificate re-labelled as contam-text/2: its evidence is no longer there.
+    let relabelled = try resealed(current.path, fixture) { $0.parameters.normalization = "contam-text/2" }
+    let run = try Tool.execute(contam, ["verify", relabelled, "--corpus", fixture.directory.path, "--corpus", samples.path])
+    #expect(run.status == 1 && run.stdout.contains("FAIL evidence"), "\(run.stdout)")
   }
 }

@@ -82,8 +82,8 @@ extension Certificate {
     }
     try check(format == Certificate.currentFormat, "$.format", "unknown certificate format '\(format)'")
     try check(
-      parameters.normalization == Normalizer.version, "$.parameters.normalization",
-      "unknown text-pipeline version '\(parameters.normalization)' (this tool has \(Normalizer.version))")
+      parameters.textVersion != nil, "$.parameters.normalization",
+      "unknown text-pipeline version '\(parameters.normalization)' (this tool knows \(TextVersion.allCases.map(\.name).joined(separator: ", ")))")
     do {
       try parameters.validate()
     } catch {

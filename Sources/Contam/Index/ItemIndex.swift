@@ -37,15 +37,20 @@ public final class ItemIndex: @unchecked Sendable {
     public var minimumTokens = 8
     /// N-grams in more items than this are dropped as boilerplate.
     public var maximumItemsPerNGram = 10
-    public init(n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10) {
+    /// The text pipeline items (and the corpus scanned against them) are tokenized with.
+    public var textVersion = TextVersion.current
+    public init(n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10, textVersion: TextVersion = .current) {
       self.n = n
       self.minimumTokens = minimumTokens
       self.maximumItemsPerNGram = maximumItemsPerNGram
+      self.textVersion = textVersion
     }
   }
 
   public let items: [BenchmarkItem]
   public let parameters: Parameters
+  /// The normalizer of ``Parameters/textVersion``: corpus text must be tokenized with it too.
+  public let normalizer: Normalizer
   public var n: Int { parameters.n }
   /// `parameters.minimumTokens`, at most `n`.
   public let minimumTokens: Int
@@ -113,7 +118,8 @@ public final class ItemIndex: @unchecked Sendable {
     let maximumItemsPerNGram = parameters.maximumItemsPerNGram
     hasher = NGramHasher(n: parameters.n)
     shortHasher = NGramHasher(n: self.minimumTokens)
-    let tokenizer = Tokenizer()
+    normalizer = Normalizer.of(parameters.textVersion)
+    let tokenizer = Tokenizer(normalizer: normalizer)
     var tokens: [[Token]] = []
     var ranges: [[Range<Int>]] = []
     for item in items {

@@ -30,12 +30,12 @@ public enum ReportRenderer {
   }
 
   /// Splits `snippet` into runs, marking the words whose normalized token is one of `itemTokens`.
-  static func highlighted(_ snippet: String, itemTokens: Set<UInt64>?) -> [(text: String, matched: Bool)] {
+  static func highlighted(_ snippet: String, itemTokens: Set<UInt64>?, tokenizer: Tokenizer) -> [(text: String, matched: Bool)] {
     guard let itemTokens else { return [(snippet, true)] }
     let bytes = Array(snippet.utf8)
     var runs: [(String, Bool)] = []
     var at = 0
-    for token in Tokenizer().tokens(of: snippet) {
+    for token in tokenizer.tokens(of: snippet) {
       if token.start > at { runs.append((String(decoding: bytes[at..<token.start], as: UTF8.self), false)) }
       runs.append((String(decoding: bytes[token.start..<token.end], as: UTF8.self), itemTokens.contains(token.hash)))
       at = token.end
@@ -52,7 +52,7 @@ public enum ReportRenderer {
   public static func render(_ certificate: Certificate, format: Format, items: [BenchmarkItem]? = nil) -> String {
     var tokensByID: [String: Set<UInt64>] = [:]
     if let items {
-      let tokenizer = Tokenizer()
+      let tokenizer = Tokenizer(normalizer: .of(certificate.parameters.textVersion ?? .current))
       for item in items { tokensByID["\(item.benchmark)/\(item.id)"] = Set(tokenizer.tokens(of: ItemIndex.text(of: item)).map(\.hash)) }
     }
     switch format {
@@ -62,6 +62,7 @@ public enum ReportRenderer {
   }
 
   static func markdown(_ c: Certificate, tokensByID: [String: Set<UInt64>]?) -> String {
+    let tokenizer = Tokenizer(normalizer: .of(c.parameters.textVersion ?? .current))
     var out = "# Contam overlap report\n\n"
     out += "Certificate `\(c.digest ?? "unsealed")`, \(c.tool), \(c.format)"
     if let s = c.signature { out += ", signed by `\(s.publicKey)`" }
@@ -86,7 +87,7 @@ public enum ReportRenderer {
       if let e = item.evidence.first {
         out += "Exact: \(text(e.shard)) line \(e.line)\(e.documentID.map { " (id \(text($0)))" } ?? ""), bytes \(e.byteStart)–\(e.byteEnd), longest run \(e.longestRun) tokens"
         if let a = e.answer { out += ", answer \(a.agreement.rawValue)" }
-        out += "\n\n> " + highlighted(e.snippet, itemTokens: tokensByID?["\(item.benchmark)/\(item.id)"]).map {
+        out += "\n\n> " + highlighted(e.snippet, itemTokens: tokensByID?["\(item.benchmark)/\(item.id)"], tokenizer: tokenizer).map {
           $0.matched ? "**\(text($0.text))**" : text($0.text)
         }.joined().replacingOccurrences(of: "\n", with: " ") + "\n"
       }
@@ -145,6 +146,7 @@ public enum ReportRenderer {
   }
 
   static func html(_ c: Certificate, tokensByID: [String: Set<UInt64>]?) -> String {
+    let tokenizer = Tokenizer(normalizer: .of(c.parameters.textVersion ?? .current))
     var out = """
       <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Contam overlap report</title><style>
       body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;color:#222}
@@ -168,7 +170,7 @@ public enum ReportRenderer {
       if let e = item.evidence.first {
         out += "<p>Exact: <code>\(escape(e.shard))</code> line \(e.line)\(e.documentID.map { " (id \(escape($0)))" } ?? ""), bytes \(e.byteStart)–\(e.byteEnd), longest run \(e.longestRun) tokens"
         if let a = e.answer { out += ", answer \(a.agreement.rawValue)" }
-        out += "</p><div class=\"snippet\">" + highlighted(e.snippet, itemTokens: tokensByID?["\(item.benchmark)/\(item.id)"]).map {
+        out += "</p><div class=\"snippet\">" + highlighted(e.snippet, itemTokens: tokensByID?["\(item.benchmark)/\(item.id)"], tokenizer: tokenizer).map {
           $0.matched ? "<mark>\(escape($0.text))</mark>" : escape($0.text)
         }.joined() + "</div>"
       }

@@ -13,7 +13,8 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   public var partialThreshold = 0.2
   /// Evidence documents kept per item.
   public var evidencePerItem = 3
-  public var normalization = Normalizer.version
+  /// The text pipeline's version (``TextVersion/name``): `contam-text/3` unless asked otherwise.
+  public var normalization = TextVersion.current.name
   /// Whether the exact n-gram probe runs.
   public var exact = true
   /// Near-duplicate search, or nil when off.
@@ -25,8 +26,13 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// The item index's parameters (n, minimum tokens, boilerplate limit): the scanner builds
   /// its index from these, so the certificate always states the index it used.
   public var indexParameters: ItemIndex.Parameters {
-    ItemIndex.Parameters(n: n, minimumTokens: minimumTokens, maximumItemsPerNGram: maximumItemsPerNGram)
+    ItemIndex.Parameters(
+      n: n, minimumTokens: minimumTokens, maximumItemsPerNGram: maximumItemsPerNGram,
+      textVersion: textVersion ?? .current)
   }
+
+  /// The version ``normalization`` names, or nil when this tool does not know it.
+  public var textVersion: TextVersion? { TextVersion(name: normalization) }
 
   /// The one verdict for an item, from all its evidence (docs/VERDICTS.md):
   /// 1. `contaminated` when exact coverage reaches ``contaminatedThreshold``, or the best near
@@ -66,6 +72,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     func check(_ ok: Bool, _ what: String) throws(ContamError) {
       if !ok { throw ContamError(.invalidArgument, "parameter \(what)") }
     }
+    try check(
+      textVersion != nil,
+      "normalization = '\(normalization)' is not a known text-pipeline version (\(TextVersion.allCases.map(\.name).joined(separator: ", ")))")
     try check((1...64).contains(n), "n = \(n) is not in 1...64")
     try check(minimumTokens >= 1, "minimumTokens = \(minimumTokens) is below 1")
     try check(maximumItemsPerNGram >= 1, "maximumItemsPerNGram = \(maximumItemsPerNGram) is below 1")

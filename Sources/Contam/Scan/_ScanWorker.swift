@@ -8,7 +8,7 @@ struct _ScanWorker {
   let nearScratch: _NearScratch?
   let configuration: ScanConfiguration
   let reader: ShardReader
-  let tokenizer = Tokenizer()
+  let tokenizer: Tokenizer
   let storage = _TokenStorage()
   /// Window positions whose key passed the prefilter, in the current batch.
   var candidates = [Int](repeating: 0, count: _ScanWorker.batch)
@@ -17,6 +17,7 @@ struct _ScanWorker {
 
   init(index: ItemIndex, near: NearDuplicateIndex?, configuration: ScanConfiguration, options: ShardReaderOptions) {
     self.index = index
+    self.tokenizer = Tokenizer(normalizer: index.normalizer)
     self.near = near
     self.nearScratch = near.map { _ in _NearScratch() }
     self.configuration = configuration

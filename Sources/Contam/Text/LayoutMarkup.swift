@@ -25,12 +25,15 @@ public enum LayoutMarkup {
 
   /// Whether a number word of one or two digits at `start..<end` of `text` is a list label:
   /// first on its line (after spaces) or alone in parentheses there, and followed by `.` or
-  /// `)` (`1.`, `2)`, `(3)`). A number inside a sentence (`costs 5.`, `f(2)`) is not.
+  /// `)` (`1.`, `2)`, `(3)`). A number inside a sentence (`costs 5.`, `f(2)`) is not. With
+  /// `spaced` (`contam-text/3`), the `.` or `)` must also end the text or be followed by white
+  /// space, so a choice that is a decimal number (`23.56 GHz` on its own line) keeps its `23`.
   @inlinable
-  public static func isNumberLabel(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+  public static func isNumberLabel(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int, spaced: Bool = false) -> Bool {
     guard end - start <= 2, end < n else { return false }
     let next = text[end]
     guard next == UInt8(ascii: ".") || next == UInt8(ascii: ")") else { return false }
+    if spaced && end + 1 < n && text[end + 1] > 0x20 { return false }
     for k in start..<end where text[k] < 0x30 || text[k] > 0x39 { return false }
     var p = start - 1
     if p >= 0 && text[p] == UInt8(ascii: "(") { p -= 1 }

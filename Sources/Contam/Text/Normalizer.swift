@@ -27,19 +27,40 @@ import Foundation
 ///    separators, skipped whole; other `<` stay punctuation.
 /// 10. The escapes `\n`, `\r` and `\t` (a JSON or code string kept escaped in a text) are
 ///    separators, skipped whole (so `\neq` reads `eq` on both sides).
+/// 11. A letter or number of another script that looks like one ASCII letter or digit folds to
+///    it (Cyrillic `а` → `a`, Greek `ο` → `o`; see ``ScriptFold``).
+/// 12. A Traditional Chinese character folds to its Simplified form, one for one.
+/// 13. Letters drawn as symbols (`Ⓐ`, `⒜`, `🄰`, `🅐`, `🇦`) are the letters they show; and a
+///    number label of rule 8 must be followed by white space (`23.56` on its own line keeps
+///    its `23`).
+///
+/// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3` (``TextVersion``);
+/// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
 /// BMP are folded on demand. Instances are immutable and shared across threads.
 public final class Normalizer: @unchecked Sendable {
-  /// The version of the rules above. Any change to the rules that can change a token changes it.
-  public static let version = "contam-text/2"
+  /// The name of the current version of the rules (``TextVersion/current``).
+  public static var version: String { TextVersion.current.name }
 
-  /// A one-line statement of the rules, for results and `--help`.
-  public static let summary =
-    "UTF-8; HTML entities decoded; NFKD, combining marks dropped, lower-cased (ß→ss); letters and digits form words; punctuation, symbols and whitespace separate; format characters ignored; CJK ideographs, kana and Hangul syllables one token each (NFKC); token hash XXH3-64 seed 0 of the normalized bytes; option labels (one letter, ii-viii, a line-leading 1. or (2)), HTML layout tags and \\n \\r \\t escapes skipped"
+  /// The normalizer of the current version, shared process-wide.
+  public static let shared = Normalizer(version: .current)
+  private static let _v2 = Normalizer(version: .v2)
+  private static let _v1 = Normalizer(version: .v1)
 
-  /// The process-wide instance.
-  public static let shared = Normalizer()
+  /// The process-wide normalizer of `version` (built on first use, about 50 ms).
+  public static func of(_ version: TextVersion) -> Normalizer {
+    switch version {
+    case .v1: return _v1
+    case .v2: return _v2
+    case .v3: return shared
+    }
+  }
+
+  /// The rules this normalizer follows.
+  public let textVersion: TextVersion
+  /// Whether option labels, layout tags and escapes are skipped (rules 8–10).
+  @usableFromInline let skipsLayoutMarkup: Bool
 
   /// How a scalar takes part in tokenization.
   public enum Kind: UInt8, Sendable {
@@ -59,7 +80,9 @@ public final class Normalizer: @unchecked Sendable {
   @usableFromInline let pool: UnsafeMutablePointer<UInt8>
   let poolCount: Int
 
-  private init() {
+  private init(version: TextVersion) {
+    textVersion = version
+    skipsLayoutMarkup = version.skipsLayoutMarkup
     ascii = .allocate(capacity: 128)
     for b in 0..<128 {
       let c = UInt8(b)
@@ -78,7 +101,7 @@ public final class Normalizer: @unchecked Sendable {
         bmp[v] = 0
         continue
       }
-      let (kind, folded) = Normalizer.fold(scalar)
+      let (kind, folded) = Normalizer.fold(scalar, version: version)
       precondition(folded.count < 64 && bytes.count < (1 << 24))
       bmp[v] = UInt32(kind.rawValue) << 30 | UInt32(folded.count) << 24 | UInt32(bytes.count)
       bytes.append(contentsOf: folded)
@@ -94,9 +117,9 @@ public final class Normalizer: @unchecked Sendable {
     pool.deallocate()
   }
 
-  /// The kind and folded UTF-8 bytes of one scalar, computed from Unicode properties (the
-  /// definition the table is built from).
-  public static func fold(_ scalar: Unicode.Scalar) -> (kind: Kind, bytes: [UInt8]) {
+  /// The kind and folded UTF-8 bytes of one scalar under `version`, computed from Unicode
+  /// properties (the definition the table is built from).
+  public static func fold(_ scalar: Unicode.Scalar, version: TextVersion = .current) -> (kind: Kind, bytes: [UInt8]) {
     if scalar.isASCII {
       let c = UInt8(scalar.value)
       switch c {
@@ -105,6 +128,7 @@ public final class Normalizer: @unchecked Sendable {
       default: return (.separator, [])
       }
     }
+    let folds = version.foldsScripts
     let category = scalar.properties.generalCategory
     switch category {
     case .format: return (.word, [])
@@ -112,21 +136,37 @@ public final class Normalizer: @unchecked Sendable {
     case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
       .spacingMark, .decimalNumber, .letterNumber, .otherNumber:
       break
+    case .otherSymbol where folds:
+      // Rule 13: a letter drawn as a symbol reads as that letter.
+      guard let letters = ScriptFold.letters(ofSymbol: scalar) else { return (.separator, []) }
+      let out = foldWord(letters, folds: true)
+      return out.isEmpty ? (.separator, []) : (.word, out)
     default: return (.separator, [])
     }
     if isSingleTokenScript(scalar) {
-      let composed = String(Character(scalar)).precomposedStringWithCompatibilityMapping
+      let character = folds ? ScriptFold.simplified(scalar) : scalar
+      let composed = String(Character(character)).precomposedStringWithCompatibilityMapping
       return (.single, Array(composed.utf8))
     }
+    let out = foldWord(String(Character(scalar)), folds: folds)
+    return (.word, out)
+  }
+
+  /// NFKD, marks dropped, each letter or number lower-cased (or, with `folds`, replaced by the
+  /// ASCII letter it looks like); anything else becomes one space between the parts.
+  private static func foldWord(_ text: String, folds: Bool) -> [UInt8] {
     var out: [UInt8] = []
-    let decomposed = String(Character(scalar)).decomposedStringWithCompatibilityMapping
-    for part in decomposed.unicodeScalars {
+    for part in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
       switch part.properties.generalCategory {
       case .nonspacingMark, .enclosingMark, .format: continue
       case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
         .spacingMark, .decimalNumber, .letterNumber, .otherNumber:
         if part == "ß" || part == "ẞ" {
           out += [UInt8(ascii: "s"), UInt8(ascii: "s")]
+          continue
+        }
+        if folds, let latin = ScriptFold.latin(part) {
+          out.append(latin)
           continue
         }
         for lower in part.properties.lowercaseMapping.unicodeScalars
@@ -138,8 +178,7 @@ public final class Normalizer: @unchecked Sendable {
       }
     }
     while out.last == 0x20 { out.removeLast() }
-    if out.isEmpty { return (.word, []) }
-    return (.word, out)
+    return out
   }
 
   /// Ideographs, kana and Hangul syllables: scripts written without spaces between words,

@@ -38,7 +38,7 @@ public final class Tokenizer {
     let base = raw.assumingMemoryBound(to: UInt8.self)
     let n = text.count
     let ascii = normalizer.ascii
-    var word = _Word(buffer: wordBuffer, source: base, sourceCount: n)
+    var word = _Word(buffer: wordBuffer, source: base, sourceCount: n, version: normalizer.textVersion)
     var i = 0
     while i < n {
       let b = base[i]
@@ -79,7 +79,9 @@ public final class Tokenizer {
         // Layout that is not text (Normalizer rules 9 and 10): escapes and tags end the word
         // and are skipped whole.
         let skip =
-          b == 0x5C
+          !normalizer.skipsLayoutMarkup
+          ? 0
+          : b == 0x5C
           ? LayoutMarkup.escapeLength(base + i, available: n &- i)
           : b == 0x3C ? LayoutMarkup.tagLength(base + i, available: n &- i) : 0
         word.finish(into: &sink, counts: &counts)
@@ -130,11 +132,17 @@ struct _Word {
   /// The text being tokenized, for the context of a number label (rule 8).
   @usableFromInline let source: UnsafePointer<UInt8>
   @usableFromInline let sourceCount: Int
+  /// Whether option labels are dropped (rule 8; not in `contam-text/1`).
+  @usableFromInline let dropsLabels: Bool
+  /// Whether a number label must be followed by white space (rule 8 in `contam-text/3`).
+  @usableFromInline let spacedNumberLabels: Bool
 
-  @usableFromInline init(buffer: UnsafeMutablePointer<UInt8>, source: UnsafePointer<UInt8>, sourceCount: Int) {
+  @usableFromInline init(buffer: UnsafeMutablePointer<UInt8>, source: UnsafePointer<UInt8>, sourceCount: Int, version: TextVersion) {
     self.buffer = buffer
     self.source = source
     self.sourceCount = sourceCount
+    self.dropsLabels = version.skipsLayoutMarkup
+    self.spacedNumberLabels = version.foldsScripts
   }
 
   @inlinable @inline(__always)
@@ -156,9 +164,9 @@ struct _Word {
   @inlinable @inline(__always)
   mutating func finish<Sink: TokenSink & ~Copyable>(into sink: inout Sink, counts: inout TokenizeCounts) {
     guard start >= 0 else { return }
-    if !chunked && length <= 4
+    if !chunked && length <= 4 && dropsLabels
       && (LayoutMarkup.isLabel(buffer, count: length)
-        || (buffer[0] < 0x3A && LayoutMarkup.isNumberLabel(source, count: sourceCount, start: start, end: end)))
+        || (buffer[0] < 0x3A && LayoutMarkup.isNumberLabel(source, count: sourceCount, start: start, end: end, spaced: spacedNumberLabels)))
     {
       // An option label (Normalizer rule 8): not a token.
       counts.labels &+= 1
@@ -199,19 +207,19 @@ struct _Word {
       apply(kind: kind, folded: folded, count: count, start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
       return
     }
-    _scalarAboveBMP(value, start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
+    _scalarAboveBMP(value, start: sourceStart, end: sourceEnd, version: normalizer.textVersion, into: &sink, counts: &counts)
   }
 
   @usableFromInline
   mutating func _scalarAboveBMP<Sink: TokenSink & ~Copyable>(
-    _ value: UInt32, start sourceStart: Int, end sourceEnd: Int,
+    _ value: UInt32, start sourceStart: Int, end sourceEnd: Int, version: TextVersion,
     into sink: inout Sink, counts: inout TokenizeCounts
   ) {
     guard let scalar = Unicode.Scalar(value) else {
       finish(into: &sink, counts: &counts)
       return
     }
-    let (kind, bytes) = Normalizer.fold(scalar)
+    let (kind, bytes) = Normalizer.fold(scalar, version: version)
     bytes.withUnsafeBufferPointer { folded in
       apply(
         kind: UInt32(kind.rawValue), folded: folded.baseAddress ?? UnsafePointer(buffer), count: folded.count,

@@ -1,0 +1,51 @@
+/// A version of the text pipeline: the rules that turn text into tokens (``Normalizer``).
+///
+/// Every scan records the version it used (`parameters.normalization` in a certificate), and
+/// `verify` re-derives tokens with the version a certificate names, so a certificate written by
+/// an older version stays checkable. Any change to the rules that can change a token is a new
+/// version; the older ones stay selectable (`contam scan --text-version 2`).
+///
+/// | version | rules | adds |
+/// | --- | --- | --- |
+/// | `contam-text/1` | 1–7 | UTF-8, entities, NFKD, marks, case, CJK one token per character |
+/// | `contam-text/2` | 1–10 | option labels, HTML layout tags and `\n` escapes are not tokens |
+/// | `contam-text/3` | 1–13 | look-alike letters, Traditional Chinese and letters drawn as symbols fold; a number label needs white space after it |
+public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
+  case v1 = 1
+  case v2 = 2
+  case v3 = 3
+
+  /// The version a scan uses unless told otherwise.
+  public static let current = TextVersion.v3
+
+  /// The name written into results: `contam-text/N`.
+  public var name: String { "contam-text/\(rawValue)" }
+
+  /// The version a name (`contam-text/2`) or a bare number (`2`) gives, or nil.
+  public init?(name: String) {
+    let number = name.hasPrefix("contam-text/") ? String(name.dropFirst("contam-text/".count)) : name
+    guard let value = Int(number), let version = TextVersion(rawValue: value) else { return nil }
+    self = version
+  }
+
+  /// Whether option labels, HTML layout tags and escapes are skipped (rules 8–10).
+  public var skipsLayoutMarkup: Bool { self >= .v2 }
+
+  /// Whether look-alike letters, Traditional Chinese characters and letters drawn as symbols
+  /// fold (rules 11–13).
+  public var foldsScripts: Bool { self >= .v3 }
+
+  /// A one-line statement of what this version adds to the one before, for `--help`.
+  public var summary: String {
+    switch self {
+    case .v1:
+      return "UTF-8; HTML entities decoded; NFKD, combining marks dropped, lower-cased (ß→ss); letters and digits form words; punctuation, symbols and whitespace separate; format characters ignored; CJK ideographs, kana and Hangul syllables one token each (NFKC); token hash XXH3-64 seed 0 of the normalized bytes"
+    case .v2:
+      return "as 1, and option labels (one letter, ii-viii, a line-leading 1. or (2)), HTML layout tags and \\n \\r \\t escapes are not tokens"
+    case .v3:
+      return "as 2, and look-alike letters of other scripts fold to the Latin letter or digit they copy (Unicode TR39: Cyrillic а→a, Greek ο→o), Traditional Chinese characters to Simplified (OpenCC), and letters drawn as symbols (Ⓐ ⒜ 🄰 🅐 🅰 🇦) to the letter; a number label (1.) must be followed by white space, so a line-leading 23.56 keeps its 23"
+    }
+  }
+
+  public static func < (a: TextVersion, b: TextVersion) -> Bool { a.rawValue < b.rawValue }
+}
