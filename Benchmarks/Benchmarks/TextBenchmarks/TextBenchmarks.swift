@@ -15,6 +15,22 @@ nonisolated(unsafe) let prose: [UInt8] = {
   return text
 }()
 
+/// Real Chinese, Japanese and Korean text (the committed GLib translations), repeated to 1 MB.
+nonisolated(unsafe) let cjk: [UInt8] = {
+  let here = URL(fileURLWithPath: #filePath)
+  let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  var text: [UInt8] = []
+  for language in ["zh_TW", "ja", "ko"] {
+    let path = root.appendingPathComponent("Tests/Fixtures/data/text/scripts/\(language).txt").path
+    text += (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Array.init) ?? []
+  }
+  guard !text.isEmpty else { return [] }
+  var out: [UInt8] = []
+  while out.count < 1_000_000 { out += text }
+  return Array(out.prefix(1_000_000))
+}()
+
 let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(2))
 
@@ -35,6 +51,21 @@ let benchmarks: @Sendable () -> Void = {
     benchmark.startMeasurement()
     for _ in benchmark.scaledIterations {
       prose.withUnsafeBytes { blackHole(tokenizer.tokenize($0, into: &counter)) }
+    }
+  }
+
+  // The text pipeline versions side by side: contam-text/3's folds must cost ASCII prose
+  // nothing and CJK text little (each row is the same bytes through one version).
+  for version in [TextVersion.v2, .v3] {
+    for (name, text) in [("prose", prose), ("CJK text", cjk)] {
+      Benchmark("Tokenize 1 MB of \(name), \(version.name)") { benchmark in
+        let tokenizer = Tokenizer(normalizer: .of(version))
+        var counter = TokenCounter()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+          text.withUnsafeBytes { blackHole(tokenizer.tokenize($0, into: &counter)) }
+        }
+      }
     }
   }
 

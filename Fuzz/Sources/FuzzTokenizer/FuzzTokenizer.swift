@@ -1,6 +1,7 @@
 import Contam
 
-nonisolated(unsafe) let tokenizer = Tokenizer()
+/// One tokenizer per text-pipeline version: every version stays selectable, so every one is fuzzed.
+nonisolated(unsafe) let tokenizers = TextVersion.allCases.map { Tokenizer(normalizer: .of($0)) }
 
 /// The tokenizer on arbitrary bytes: no crash; token ranges are inside the text, non-empty and
 /// in order (starts and ends never go back; tokens overlap only where one source character
@@ -8,6 +9,11 @@ nonisolated(unsafe) let tokenizer = Tokenizer()
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTokenizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let text = UnsafeRawBufferPointer(start: data, count: size)
+  for tokenizer in tokenizers { check(tokenizer, text, size) }
+  return 0
+}
+
+func check(_ tokenizer: Tokenizer, _ text: UnsafeRawBufferPointer, _ size: Int) {
   var first = TokenCollector()
   let counts = tokenizer.tokenize(text, into: &first)
   precondition(counts.tokens == first.tokens.count)
@@ -25,5 +31,4 @@ public func fuzzTokenizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   var second = TokenCollector()
   _ = tokenizer.tokenize(text, into: &second)
   precondition(first.tokens == second.tokens, "not deterministic")
-  return 0
 }
