@@ -41,16 +41,7 @@ extension ContamCommand {
         throw ExitCode(ContamExit.failed)
       }
       // The items, for highlighting, if the benchmark files are still there.
-      var items: [BenchmarkItem]? = []
-      for benchmark in cert.benchmarks {
-        guard let format = benchmark.format, let path = Verifier.locate(benchmark.path, roots: corpusRoots),
-          let loaded = try? BenchmarkLoader.load(name: benchmark.name, path: path, format: format)
-        else {
-          items = nil
-          break
-        }
-        items?.append(contentsOf: loaded)
-      }
+      let items = cert.benchmarkItems(roots: corpusRoots)
       let text = ReportRenderer.render(cert, format: format, items: items)
       if let out {
         do {

@@ -147,3 +147,19 @@ extension Certificate {
     }
   }
 }
+
+extension Certificate {
+  /// The benchmark items, loaded from the files the certificate names (looked for under
+  /// `roots` as ``Verifier/locate(_:roots:)`` does), when every one is at hand and gives the
+  /// certificate's items; else nil.
+  public func benchmarkItems(roots: [String]) -> [BenchmarkItem]? {
+    var items: [BenchmarkItem] = []
+    for benchmark in benchmarks {
+      guard let format = benchmark.format, let path = Verifier.locate(benchmark.path, roots: roots),
+        let loaded = try? BenchmarkLoader.load(name: benchmark.name, path: path, format: format)
+      else { return nil }
+      items += loaded
+    }
+    return items.map(\.id) == self.items.map(\.id) ? items : nil
+  }
+}
