@@ -11,8 +11,11 @@ extension ContamCommand {
         every contaminated, partial or near-duplicate item with its evidence snippet, the \
         words it shares with the item highlighted (when the benchmark files are at hand).
 
+        With --impact, a section on model results by verdict (from `contam impact --out`).
+
         Examples:
           contam report result.json --format html --out report.html
+          contam report result.json --impact impact.json --format html --out report.html
           contam report result.json > report.md
         """)
 
@@ -28,6 +31,12 @@ extension ContamCommand {
     @Option(name: .customLong("corpus"), help: ArgumentHelp("Where to look for the benchmark files when moved; repeatable.", valueName: "dir"))
     var corpusRoots: [String] = []
 
+    @Option(
+      help: ArgumentHelp(
+        "Add a 'Score by verdict' section from a `contam impact --out` report of this certificate (refused if it names another certificate).",
+        valueName: "impact.json"))
+    var impact: String?
+
     func validate() throws {
     }
 
@@ -42,7 +51,20 @@ extension ContamCommand {
       }
       // The items, for highlighting, if the benchmark files are still there.
       let items = cert.benchmarkItems(roots: corpusRoots)
-      let text = ReportRenderer.render(cert, format: format, items: items)
+      var impactReport: ImpactReport?
+      if let impact {
+        do {
+          impactReport = try JSONDecoder().decode(ImpactReport.self, from: Data(contentsOf: URL(fileURLWithPath: impact)))
+        } catch {
+          terminal.line("contam: cannot read the impact report \(impact): \(error)")
+          throw ExitCode(ContamExit.failed)
+        }
+        guard impactReport?.format == ImpactReport.currentFormat, impactReport?.certificateDigest == cert.digest else {
+          terminal.line("contam: \(impact) is not an impact report of \(certificate) (its certificate digest differs)")
+          throw ExitCode(ContamExit.failed)
+        }
+      }
+      let text = ReportRenderer.render(cert, format: format, items: items, impact: impactReport)
       if let out {
         do {
           try AtomicFile.write(Data(text.utf8), to: out)

@@ -93,6 +93,18 @@ struct ImpactCommandTests {
     #expect(String(decoding: sha, as: UTF8.self).hasPrefix(report.results[0].sha256))
     #expect(run.stdout.contains("llama-3-8b on gsm8k") && run.stdout.contains("minus clean"), "\(run.stdout)")
 
+    // The report shows it beside the certificate, and refuses an impact report of another one.
+    let html = try Tool.execute(contam, ["report", cert, "--impact", json, "--format", "html"])
+    #expect(html.status == 0 && html.stdout.contains("Score by verdict") && html.stdout.contains("llama-3-8b on gsm8k"), "\(html.stderr)")
+    #expect(html.stdout.contains("aria-label=\"score minus clean score by verdict\""))
+    let markdown = try Tool.execute(contam, ["report", cert, "--impact", json])
+    #expect(markdown.stdout.contains("### llama-3-8b on mmlu") && markdown.stdout.contains("| flagged |"), "\(markdown.stdout.prefix(2000))")
+    var foreign = report
+    foreign.certificateDigest = String(repeating: "0", count: 64)
+    try JSONEncoder().encode(foreign).write(to: fixture.url("foreign.json"))
+    let refused = try Tool.execute(contam, ["report", cert, "--impact", fixture.url("foreign.json").path])
+    #expect(refused.status == 4 && refused.stderr.contains("not an impact report of"), "\(refused.stderr)")
+
     // The same MMLU results under the wrong subject: their text is not the items'.
     let wrong = try lmEvalSamples(
       task: "mmlu_abstract_algebra", docs: Array(mmluDocs.prefix(100)), scores: Array(repeating: 1, count: 100), metric: "acc",

@@ -49,19 +49,20 @@ public enum ReportRenderer {
   ///   - certificate: the certificate to render.
   ///   - format: Markdown or HTML.
   ///   - items: the benchmark items (to highlight matched words); nil highlights the whole snippet.
-  public static func render(_ certificate: Certificate, format: Format, items: [BenchmarkItem]? = nil) -> String {
+  ///   - impact: a `contam impact` report of this certificate, for a "Score by verdict" section.
+  public static func render(_ certificate: Certificate, format: Format, items: [BenchmarkItem]? = nil, impact: ImpactReport? = nil) -> String {
     var tokensByID: [String: Set<UInt64>] = [:]
     if let items {
       let tokenizer = Tokenizer(normalizer: .of(certificate.parameters.textVersion ?? .current))
       for item in items { tokensByID["\(item.benchmark)/\(item.id)"] = Set(tokenizer.tokens(of: ItemIndex.text(of: item)).map(\.hash)) }
     }
     switch format {
-    case .markdown: return markdown(certificate, tokensByID: items == nil ? nil : tokensByID)
-    case .html: return html(certificate, tokensByID: items == nil ? nil : tokensByID)
+    case .markdown: return markdown(certificate, tokensByID: items == nil ? nil : tokensByID, impact: impact)
+    case .html: return html(certificate, tokensByID: items == nil ? nil : tokensByID, impact: impact)
     }
   }
 
-  static func markdown(_ c: Certificate, tokensByID: [String: Set<UInt64>]?) -> String {
+  static func markdown(_ c: Certificate, tokensByID: [String: Set<UInt64>]?, impact: ImpactReport? = nil) -> String {
     let tokenizer = Tokenizer(normalizer: .of(c.parameters.textVersion ?? .current))
     var out = "# Contam overlap report\n\n"
     out += "Certificate `\(c.digest ?? "unsealed")`, \(c.tool), \(c.format)"
@@ -78,6 +79,7 @@ public enum ReportRenderer {
     for s in c.summary {
       out += "| \(text(s.benchmark)) | \(s.items) | \(s.contaminated) (\(percent(s.contaminated, s.items))) | \(s.perturbed) | \(s.partial) (\(percent(s.partial, s.items))) | \(s.clean) | \(s.tooShort) | \(s.nearDuplicates) |\n"
     }
+    if let impact { out += impactMarkdown(impact) }
     out += "\n## Coverage of items\n\n| coverage | items |\n| --- | ---: |\n"
     for (k, n) in histogram(c).enumerated() { out += "| \(Double(k) / 10)–\(Double(k + 1) / 10) | \(n) |\n" }
     let flagged = flagged(c)
@@ -145,7 +147,7 @@ public enum ReportRenderer {
     return svg
   }
 
-  static func html(_ c: Certificate, tokensByID: [String: Set<UInt64>]?) -> String {
+  static func html(_ c: Certificate, tokensByID: [String: Set<UInt64>]?, impact: ImpactReport? = nil) -> String {
     let tokenizer = Tokenizer(normalizer: .of(c.parameters.textVersion ?? .current))
     var out = """
       <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Contam overlap report</title><style>
@@ -162,7 +164,7 @@ public enum ReportRenderer {
     for s in c.summary {
       out += "<tr><td>\(escape(s.benchmark))</td><td>\(s.items)</td><td>\(s.contaminated) (\(percent(s.contaminated, s.items)))</td><td>\(s.perturbed)</td><td>\(s.partial) (\(percent(s.partial, s.items)))</td><td>\(s.clean)</td><td>\(s.tooShort)</td><td>\(s.nearDuplicates)</td></tr>"
     }
-    out += "</table><h2>Coverage of items</h2>" + chart(histogram(c))
+    out += "</table>" + (impact.map(impactHTML) ?? "") + "<h2>Coverage of items</h2>" + chart(histogram(c))
     let flagged = flagged(c)
     out += "<h2>Findings (\(flagged.count))</h2>"
     for item in flagged {
