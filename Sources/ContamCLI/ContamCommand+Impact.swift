@@ -167,9 +167,11 @@ extension ContamCommand {
           throw ContamError(.notJSON, path: path, line: index + 1, "not a JSON object")
         }
         let perturbed = (object["problem_id"] as? NSNumber).map { String($0.intValue) } ?? (object["problem_id"] as? String)
-        guard let perturbed, let original = object["original_unique_id"] as? String else {
+        guard let perturbed, object.keys.contains("original_unique_id") else {
           throw ContamError(.missingField, path: path, line: index + 1, "needs problem_id and original_unique_id")
         }
+        // null: a perturbed problem with no original found (MATH-Perturb's unmatched ones).
+        guard let original = object["original_unique_id"] as? String else { continue }
         map[perturbed] = original
       }
       return map

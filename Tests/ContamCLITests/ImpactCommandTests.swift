@@ -166,4 +166,59 @@ struct ImpactCommandTests {
     #expect(try impact([cert]).status == 64)
     #expect(try impact([cert, "--results", fixture.url("ok.csv").path, "--resamples", "5"]).status == 64)
   }
+
+  @Test func mathPerturbOriginalsAgainstTheirPerturbedVersions() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let mathFile = TestData.path("benchmarks/math/test.jsonl.gz")
+    let pairsFile = TestData.path("benchmarks/math_perturb/pairs_with_math_originals.jsonl")
+    let originals = try String(decoding: TestData.gunzip("benchmarks/math/test.jsonl.gz"), as: UTF8.self).split(separator: "\n")
+      .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let byID = Dictionary(uniqueKeysWithValues: originals.map { ($0["unique_id"] as! String, $0) })
+    let pairs = try String(contentsOfFile: pairsFile, encoding: .utf8).split(separator: "\n")
+      .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+      .filter { ($0["original_unique_id"] as? String).map { byID[$0] != nil } ?? false }
+    #expect(pairs.count >= 20)
+    // Every other original (problem and solution) is in the corpus.
+    let prose = try TestData.gutenberg(bytes: 2_000)
+    var lines: [String] = []
+    for pair in pairs.enumerated().filter({ $0.offset % 2 == 0 }).map(\.element) {
+      let original = byID[pair["original_unique_id"] as! String]!
+      let text = prose + "\n\n" + (original["problem"] as! String) + "\n\n" + (original["solution"] as! String) + "\n\n" + prose
+      lines.append(String(decoding: try JSONSerialization.data(withJSONObject: ["text": text]), as: UTF8.self))
+    }
+    try (lines.joined(separator: "\n") + "\n").write(to: fixture.url("corpus.jsonl"), atomically: true, encoding: .utf8)
+    let cert = fixture.url("cert.json").path
+    let scan = try Tool.execute(
+      contam,
+      [
+        "scan", "--fail-on", "never", "--no-near", "--out", cert, "--benchmark", "math=\(mathFile)",
+        "--benchmark", "math-perturb=\(TestData.path("benchmarks/math_perturb/math_perturb_simple.jsonl"))", fixture.url("corpus.jsonl").path,
+      ])
+    #expect(scan.status == 0, "\(scan.stderr)")
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    let verdicts = Dictionary(uniqueKeysWithValues: certificate.items.filter { $0.benchmark == "math" }.map { ($0.id, $0.verdict) })
+    // The model solves every original, and a perturbed problem only when its original was not in the corpus.
+    var results = "benchmark,id,score\n"
+    var expected: [String: (pairs: Int, perturbed: Double)] = ["found": (0, 0), "clean": (0, 0)]
+    for pair in pairs {
+      let original = pair["original_unique_id"] as! String
+      let found = verdicts[original] != .clean && verdicts[original] != .tooShort
+      results += "math,\(original),1\nmath-perturb,\(pair["problem_id"]!),\(found ? 0 : 1)\n"
+      expected[found ? "found" : "clean"]!.pairs += 1
+      expected[found ? "found" : "clean"]!.perturbed += found ? 0 : 1
+    }
+    #expect(expected["found"]!.pairs >= pairs.count / 2 - 1, "\(expected)")
+    try results.write(to: fixture.url("results.csv"), atomically: true, encoding: .utf8)
+    let run = try impact([cert, "--results", "model=\(fixture.url("results.csv").path)", "--pairs", "math-perturb=math:\(pairsFile)", "--json"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let report = try JSONDecoder().decode(ImpactReport.self, from: Data(run.stdout.utf8))
+    for name in ["found", "clean"] {
+      let row = try #require(report.pairs.first { $0.originalFound == name })
+      #expect(row.pairs == expected[name]!.pairs && row.originalScore == 1)
+      #expect(row.perturbedScore == expected[name]!.perturbed / Double(expected[name]!.pairs))
+    }
+    let table = try impact([cert, "--results", "model=\(fixture.url("results.csv").path)", "--pairs", "math-perturb=math:\(pairsFile)"])
+    #expect(table.stdout.contains("Originals vs perturbed problems"), "\(table.stdout)")
+  }
 }
