@@ -190,6 +190,12 @@ extension ContamCommand {
           .filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
         if !lost.isEmpty { line += " (" + lost.joined(separator: ", ") + ")" }
         out.append(line)
+        if input.format == .lmEvalSamples {
+          out.append(
+            input.checked > 0
+              ? "  \(input.checked) doc_id positions checked against their item's text"
+              : "  doc_id positions NOT checked against item text (benchmark files not found; give --corpus DIR)")
+        }
       }
       for b in report.benchmarks {
         out.append("")

@@ -82,6 +82,10 @@ struct ImpactCommandTests {
     #expect(report.results[0].mapped == gsm8kItems.count && report.results[0].setAside == gsm8kItems.count)
     #expect(report.results[0].filter == "strict-match" && report.results[0].metric == "exact_match")
     #expect(report.results[1].mapped == rows.count && report.results[1].mismatched == 0 && report.results[1].metric == "acc")
+    #expect(report.results[1].checked == rows.count)
+    // Without the benchmark files the positions cannot be checked, and the table says so.
+    let unchecked = try impact([cert, "--results", mmlu, "--corpus", fixture.url("nowhere").path])
+    #expect(unchecked.status == 0 && unchecked.stdout.contains("NOT checked"), "\(unchecked.stdout)")
     let onGSM8K = try #require(report.benchmarks.first { $0.benchmark == "gsm8k" && $0.model == "llama-3-8b" })
     let clean = gsm8kItems.indices.filter { gsm8kItems[$0].verdict == .clean }
     #expect(onGSM8K.subsets.first { $0.name == "clean" }?.score == clean.map { scores[$0] }.reduce(0, +) / Double(clean.count))

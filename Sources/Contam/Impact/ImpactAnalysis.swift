@@ -97,7 +97,7 @@ public enum ImpactAnalysis {
     for file in files {
       var input = ImpactReport.ResultsInput(
         path: file.path, sha256: file.sha256, format: file.format, metric: file.metric, filter: file.filter,
-        results: file.results.count, mapped: 0, unmapped: 0, duplicates: 0, mismatched: 0, setAside: file.setAside)
+        results: file.results.count, mapped: 0, unmapped: 0, duplicates: 0, mismatched: 0, checked: 0, setAside: file.setAside)
       var taskTargets: [String: [Int]?] = [:]
       var mismatchedByTask: [String: (count: Int, total: Int, first: ModelResult)] = [:]
       for result in file.results {
@@ -119,6 +119,7 @@ public enum ImpactAnalysis {
             let doc = Set(tokenizer.tokens(of: text).map(\.hash))
             var entry = mismatchedByTask[result.task] ?? (0, 0, result)
             entry.total += 1
+            input.checked += 1
             if !own.isEmpty && Double(own.intersection(doc).count) < 0.6 * Double(own.count) {
               entry.count += 1
               if entry.count == 1 { entry.first = result }

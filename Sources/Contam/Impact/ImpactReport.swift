@@ -26,6 +26,9 @@ public struct ImpactReport: Sendable, Codable, Hashable {
     public var duplicates: Int
     /// lm-eval results whose `doc` text is not the mapped item's: left out.
     public var mismatched: Int
+    /// lm-eval results whose position was checked against the item's text (0 when the
+    /// benchmark files were not at hand: the positions are then unchecked).
+    public var checked: Int
     /// lm-eval lines of another filter, not read.
     public var setAside: Int
   }
