@@ -20,21 +20,9 @@ struct ImpactAnalysisTests {
     return try! scanner.run(benchmarks: [.init(name: "gsm8k", path: "test.jsonl", items: items.count)], paths: [path], jobs: 2)
   }()
 
-  /// A seeded generator for the simulated scores.
-  struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   /// Scores drawn as Bernoulli(base), plus `effect` for flagged items.
   func simulated(base: Double, effect: Double, seed: UInt64) -> ResultsFile {
-    var rng = Seeded(state: seed)
+    var rng = _SplitMix64(seed: seed)
     let results = Self.certificate.items.enumerated().map { k, item in
       let p = item.verdict == .clean ? base : base + effect
       return ModelResult(

@@ -12,18 +12,6 @@ struct ScriptFoldTests {
 
   func hashes(_ text: String, _ tokenizer: Tokenizer) -> [UInt64] { tokenizer.tokens(of: text).map(\.hash) }
 
-  /// A seeded generator, so a disguise is the same on every run.
-  struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   /// The disguises an adversary can apply with one `tr`-like pass.
   enum Disguise: String, CaseIterable {
     case cyrillic, greek, mathBold, circled, negativeSquared, fullWidth, mixed
@@ -51,7 +39,7 @@ struct ScriptFoldTests {
       return target.flatMap(Unicode.Scalar.init).map(Character.init) ?? c
     }
 
-    func apply(_ text: String, _ rng: inout SplitMix) -> String {
+    func apply(_ text: String, _ rng: inout _SplitMix64) -> String {
       String(
         text.map { c -> Character in
           switch self {
@@ -196,7 +184,7 @@ struct ScriptFoldTests {
   func disguisedCopiesOfRealItemsAreContaminated(_ disguise: Disguise) throws {
     // 300 real GSM8K questions with their solutions, each planted once in its disguise.
     let all = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
-    var rng = SplitMix(state: UInt64(disguise.rawValue.utf8.count) &* 7_919)
+    var rng = _SplitMix64(seed: UInt64(disguise.rawValue.utf8.count) &* 7_919)
     let items = Array(all.shuffled(using: &rng).prefix(300))
     let plants = items.map { disguise.apply(ItemIndex.text(of: $0), &rng) }
     let results = try scan(items, plants: plants)
