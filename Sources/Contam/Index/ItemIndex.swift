@@ -3,7 +3,11 @@
 /// about one cache access.
 ///
 /// Items shorter than `n` tokens but at least `minimumTokens` long are indexed by their first
-/// `minimumTokens` tokens and confirmed on their whole token sequence. N-grams found in more
+/// `minimumTokens` tokens and confirmed on their whole token sequence. So are the parts of an
+/// item that are that short (a TruthfulQA question, a best answer, a set of short choices):
+/// a layout word between two parts (`Answer:`, `Assistant:`) leaves no n-gram across them, and
+/// each part found whole covers its own tokens. A part is indexed only when no other item of
+/// its benchmark has it and at most `maximumItemsPerNGram` items do. N-grams found in more
 /// than `maximumItemsPerNGram` distinct items are template phrases: they are dropped and listed
 /// in ``droppedNGrams``, so boilerplate cannot make items look contaminated.
 ///
@@ -83,7 +87,11 @@ public final class ItemIndex: @unchecked Sendable {
   let hasher: NGramHasher
   let shortHasher: NGramHasher
   let table: _HashTable
+  /// Keyed by the first `minimumTokens` tokens of a short item or short part; a posting's
+  /// `position` is the index of its span in ``shortSpans``.
   let shortTable: _HashTable
+  /// The token sequences matched whole: item, first token, length.
+  let shortSpans: [(item: Int, start: Int, length: Int)]
   public var hasShortItems: Bool { shortTable.count > 0 }
 
   /// The number of an item's tokens that occur only inside boilerplate n-grams.
@@ -145,6 +153,8 @@ public final class ItemIndex: @unchecked Sendable {
     let shortHasher = self.shortHasher
     var entries: [(key: UInt64, posting: Posting)] = []
     var shortEntries: [(key: UInt64, posting: Posting)] = []
+    var spans: [(item: Int, start: Int, length: Int)] = []
+    var partEntries: [(key: UInt64, span: (item: Int, start: Int, length: Int))] = []
     for (i, item) in tokens.enumerated() {
       let hashes = item.map(\.hash)
       if hashes.count >= n {
@@ -154,9 +164,41 @@ public final class ItemIndex: @unchecked Sendable {
           }
         }
       } else if hashes.count >= minimumTokens {
-        shortEntries.append((shortHasher.hash(Array(hashes.prefix(minimumTokens))), Posting(item: UInt32(i), position: 0)))
+        shortEntries.append((shortHasher.hash(Array(hashes.prefix(minimumTokens))), Posting(item: UInt32(i), position: UInt32(spans.count))))
+        spans.append((i, 0, hashes.count))
+      }
+      // Short parts of items with more than one part, and the item's own parts together when
+      // context follows them (SciQ: question and choices, then the supporting passage).
+      if ranges[i].count > 1 {
+        var runs = ranges[i]
+        let names = items[i].parts.map(\.name)
+        if let context = names.firstIndex(where: { BenchmarkItem.contextPartNames.contains($0) }), context > 1,
+          !names[context...].contains(where: { !BenchmarkItem.contextPartNames.contains($0) })
+        {
+          runs.append(ranges[i][0].lowerBound..<ranges[i][context - 1].upperBound)
+        }
+        for range in runs where range.count >= minimumTokens && range.count < n && range.count < hashes.count {
+          partEntries.append((shortHasher.hash(Array(hashes[range.lowerBound..<range.lowerBound + minimumTokens])), (i, range.lowerBound, range.count)))
+        }
       }
     }
+    // A part is this item's own text when no other item of its benchmark has the same part,
+    // and not boilerplate when at most maximumItemsPerNGram items have it.
+    var partSequences: [[UInt64]: (items: Set<Int>, benchmarks: [String: Int])] = [:]
+    for entry in partEntries {
+      let sequence = tokens[entry.span.item][entry.span.start..<entry.span.start + entry.span.length].map(\.hash)
+      var seen = partSequences[sequence] ?? ([], [:])
+      if seen.items.insert(entry.span.item).inserted { seen.benchmarks[items[entry.span.item].benchmark, default: 0] += 1 }
+      partSequences[sequence] = seen
+    }
+    for entry in partEntries {
+      let sequence = tokens[entry.span.item][entry.span.start..<entry.span.start + entry.span.length].map(\.hash)
+      let seen = partSequences[sequence]!
+      guard seen.items.count <= parameters.maximumItemsPerNGram, seen.benchmarks[items[entry.span.item].benchmark]! == 1 else { continue }
+      shortEntries.append((entry.key, Posting(item: UInt32(entry.span.item), position: UInt32(spans.count))))
+      spans.append(entry.span)
+    }
+    shortSpans = spans
     var dropped: [DroppedNGram] = []
     var droppedKeys = Set<UInt64>()
     // Shared context is judged within a benchmark: an n-gram found in 2 or more items of it.

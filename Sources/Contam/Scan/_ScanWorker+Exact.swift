@@ -16,15 +16,17 @@ extension _ScanWorker {
       for p in postings { found.append((Int(p.item), Int(p.position), base + bytes.lowerBound, base + bytes.upperBound, n)) }
     }
     if index.hasShortItems {
+      // Short items and short parts: keyed by their first tokens, confirmed on all of them.
       let itemTokens = index.itemTokens
+      let spans = index.shortSpans
       probe(index.shortTable, hasher: index.shortHasher, tokens: tokens) { position, postings in
         for p in postings {
-          let item = Int(p.item)
-          let want = itemTokens[item]
-          guard position + want.count <= tokens.count, position + want.count > overlap else { continue }
-          if (0..<want.count).allSatisfy({ tokens.hashes[position + $0] == want[$0].hash }) {
-            let bytes = tokens.byteRange(first: position, length: want.count)
-            found.append((item, 0, base + bytes.lowerBound, base + bytes.upperBound, want.count))
+          let span = spans[Int(p.position)]
+          let want = itemTokens[span.item]
+          guard position + span.length <= tokens.count, position + span.length > overlap else { continue }
+          if (0..<span.length).allSatisfy({ tokens.hashes[position + $0] == want[span.start + $0].hash }) {
+            let bytes = tokens.byteRange(first: position, length: span.length)
+            found.append((span.item, span.start, base + bytes.lowerBound, base + bytes.upperBound, span.length))
           }
         }
       }

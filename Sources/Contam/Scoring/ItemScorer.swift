@@ -2,7 +2,7 @@
 /// the merge of partial certificates and `verify` all score through ``score(_:covered:found:parameters:)``.
 enum ItemScorer {
   /// Parts that are context given with an item, not the item (see ``score(_:covered:found:parameters:)``).
-  static let contextParts: Set<String> = ["support", "context", "passage"]
+  static var contextParts: Set<String> { BenchmarkItem.contextPartNames }
 
   /// What scoring needs to know of an item besides what was found: its name, token counts,
   /// and per part the tokens it is judged on (`judged`: not boilerplate, not shared context)
@@ -49,8 +49,9 @@ enum ItemScorer {
   /// verdict from ``ScanConfiguration/verdict(tokens:coverage:near:)``, and the best evidence.
   /// The verdict judges the larger of the item's coverage and the coverage of its own parts,
   /// without its context parts (``contextParts``: SciQ's supporting passage), when those have at
-  /// least `n` informative tokens: a copy of a question with its choices and answer, without
-  /// the passage it came with, is a copy of the test item.
+  /// least `minimumTokens` informative tokens: a copy of a question with its choices and answer,
+  /// without the passage it came with, is a copy of the test item. (Own parts shorter than `n`
+  /// are found as one whole sequence, ``ItemIndex``.)
   /// - Parameters:
   ///   - shape: the item's parts and token counts.
   ///   - covered: one bit per item token covered by a corpus n-gram (may be empty).
@@ -80,7 +81,7 @@ enum ItemScorer {
       start += part.tokens
     }
     let hasContext = shape.parts.contains { ItemScorer.contextParts.contains($0.name) }
-    let ownCoverage = hasContext && ownJudged >= parameters.n ? Double(ownCovered) / Double(ownJudged) : 0
+    let ownCoverage = hasContext && ownJudged >= parameters.minimumTokens ? Double(ownCovered) / Double(ownJudged) : 0
     let keep = parameters.evidencePerItem
     let near =
       found.near.isEmpty

@@ -11,6 +11,10 @@ public struct BenchmarkItem: Sendable, Hashable, Codable {
     }
   }
 
+  /// Names of parts that are context given with an item, not the item itself (SciQ's
+  /// supporting passage): an item is also judged without them.
+  public static let contextPartNames: Set<String> = ["support", "context", "passage"]
+
   /// The benchmark's name as given on the command line (`gsm8k`, `mmlu`, …).
   public var benchmark: String
   /// The record's id field, or `<file stem>/<record number>` (MMLU: `<subject>/<row>`).
