@@ -53,6 +53,11 @@ KINDS = {
     "markdown-emphasis": ("reformatted", CONTAMINATED, "any"),
     "line-split": ("line-split", CONTAMINATED, "any"),
     "options-shuffled": ("reformatted", CONTAMINATED, "mc"),
+    # Noisy copies: a few words misspelled, dropped or swapped with a neighbour (OCR, scraping,
+    # a hand-typed copy). Found means flagged: the copy is near, not verbatim.
+    "typos": ("noisy", FLAGGED, "any"),                      # one letter swapped in 10% of words
+    "words-dropped": ("noisy", FLAGGED, "any"),              # 10% of words left out
+    "words-swapped": ("noisy", FLAGGED, "any"),              # 10% of adjacent word pairs swapped
     # Another script: letters swapped for look-alikes of other scripts or drawn as symbols.
     "homoglyph-cyrillic": ("script", CONTAMINATED, "any"),   # а е о р с х у і ј ѕ һ ԁ ... for 70% of those letters
     "homoglyph-greek": ("script", CONTAMINATED, "any"),      # ο α ν ι ρ υ Α Β Ε Η Ι Κ Μ Ν ...
@@ -264,6 +269,26 @@ def render(kind, item, rng):
             if words[i].strip():
                 words[i] = f"**{words[i]}**"
         return " ".join(words)
+    if kind in ("typos", "words-dropped", "words-swapped"):
+        words = base.split(" ")
+        out = []
+        i = 0
+        while i < len(words):
+            w = words[i]
+            if rng.random() < 0.1:
+                if kind == "typos" and len(w) > 3:
+                    k = rng.randrange(1, len(w) - 2)
+                    w = w[:k] + w[k + 1] + w[k] + w[k + 2:]
+                elif kind == "words-dropped":
+                    i += 1
+                    continue
+                elif kind == "words-swapped" and i + 1 < len(words):
+                    out += [words[i + 1], w]
+                    i += 2
+                    continue
+            out.append(w)
+            i += 1
+        return " ".join(out)
     if kind == "homoglyph-cyrillic":
         return "".join(CYRILLIC[c] if c in CYRILLIC and rng.random() < 0.7 else c for c in base)
     if kind == "homoglyph-greek":

@@ -133,3 +133,33 @@ struct NearDuplicateTests {
     #expect(nearOnly[0].evidence.isEmpty && nearOnly[0].coverage == 0 && nearOnly[0].nearDuplicate != nil)
   }
 }
+
+extension NearDuplicateTests {
+  @Test func aShortItemCopiedWithAWordDroppedIsFlagged() throws {
+    // Winogrande sentences are short (15-25 tokens, 13-23 shingles): one dropped word breaks
+    // every 13-gram and leaves fewer than 12 shingles in common, but most of all the item's.
+    let items = Array(
+      try BenchmarkLoader.load(
+        name: "winogrande", path: TestData.path("benchmarks/winogrande/dev.jsonl"), format: BenchmarkFormat.presets["winogrande"]!
+      ).prefix(40))
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    var plants: [Int: String] = [:]
+    for (k, item) in items.enumerated() {
+      var words = ItemIndex.text(of: item).split(separator: " ").map(String.init)
+      words.remove(at: words.count / 3)
+      plants[k + 1] = words.joined(separator: " ")
+    }
+    let path = try ScannerTests.shard(fixture, "a.jsonl.gz", plants: plants, documents: 60)
+    let results = try scan(items, [path])
+    let flagged = results.filter { $0.verdict != .clean && $0.verdict != .tooShort }
+    #expect(flagged.count * 100 >= 85 * items.count, "\(flagged.count) of \(items.count) flagged")
+    // The copies found on fewer shingles than the absolute floor: most of the item's own.
+    let few = flagged.filter { ($0.nearDuplicate?.evidence.first?.matchedShingles ?? 99) < 12 }
+    #expect(!few.isEmpty)
+    for result in few {
+      let best = try #require(result.nearDuplicate)
+      #expect(5 * best.evidence[0].matchedShingles >= 3 * best.shingles, "\(result.id)")
+    }
+  }
+}

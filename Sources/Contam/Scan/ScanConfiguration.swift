@@ -44,14 +44,21 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   ///    near copy), else `clean`.
   /// A near copy counts only when it shares at least
   /// ``NearDuplicateConfiguration/minimumMatchedShingles`` shingles with the item, so a short
-  /// item is not judged on a handful of common shingles.
+  /// item is not judged on a handful of common shingles; or, for an item with fewer shingles,
+  /// at least ``NearDuplicateConfiguration/minimumShingles`` and 60% of all the item's shingles
+  /// (not of one part): a short item copied with a typo or a word dropped.
   /// - Parameters:
   ///   - tokens: the item's informative tokens.
   ///   - coverage: exact coverage of those tokens.
   ///   - near: the near-duplicate finding, if any.
   public func verdict(tokens: Int, coverage: Double, near nearFinding: NearDuplicateResult? = nil) -> Verdict {
     let best = nearFinding?.evidence.first
-    let nearCounts = best.map { $0.matchedShingles >= (near?.minimumMatchedShingles ?? Int.max) } ?? false
+    let nearCounts = best.map { best in
+      // Enough shingles to decide on; or, for an item with few, most of all its shingles (not
+      // of one part): a short item copied with a typo or a dropped word.
+      best.matchedShingles >= (near?.minimumMatchedShingles ?? Int.max)
+        || (best.matchedShingles >= (near?.minimumShingles ?? Int.max) && 5 * best.matchedShingles >= 3 * (nearFinding?.shingles ?? Int.max))
+    } ?? false
     let answer = best?.answer?.agreement
     if tokens < minimumTokens && !nearCounts { return .tooShort }
     if coverage >= contaminatedThreshold { return .contaminated }
