@@ -231,3 +231,15 @@ extension ScriptFoldTests {
     #expect(hashes("1. red\n(2) blue\n3)", v3) == hashes("red blue", v3))
   }
 }
+
+extension ScriptFoldTests {
+  @Test func latexCommandsAreNotEscapes() {
+    // contam-text/2 read `\neq` as the escape `\n` and `eq`; contam-text/3 reads the command,
+    // so a copy whose letters were disguised (`\ⓝⓔⓠ`, `\𝐫𝐢𝐠𝐡𝐭`) still matches.
+    #expect(hashes("x \\neq y, \\left( a \\times b \\right)", v3) == hashes("x neq y left a times b right", v3))
+    #expect(hashes("x \\neq y", v3) == hashes("x \\ⓝⓔⓠ y", v3))
+    #expect(hashes("x \\neq y", v2) == hashes("x eq y", v2))
+    // A JSON-escaped transcript still loses its escapes, also before a word.
+    #expect(hashes("Question?\\nThe answer\\tis\\r\\nnear", v3) == hashes("Question The answer is near", v3))
+  }
+}

@@ -42,13 +42,35 @@ public enum LayoutMarkup {
   }
 
   /// The length of an escape sequence `\n`, `\r` or `\t` at `p` (two bytes), else 0: the text
-  /// of a JSON or code string kept escaped inside a document (`"content": "Q?\nA. red"`).
+  /// of a JSON or code string kept escaped inside a document (`"content": "Q?\nA. red"`). With
+  /// `latex` (`contam-text/3`), a LaTeX command that starts with those letters (`\neq`,
+  /// `\right`, `\times`, ``latexCommands``) is not an escape: its backslash separates and
+  /// its name is a word, as for `\frac`.
   @inlinable
-  public static func escapeLength(_ p: UnsafePointer<UInt8>, available: Int) -> Int {
+  public static func escapeLength(_ p: UnsafePointer<UInt8>, available: Int, latex: Bool = false) -> Int {
     guard available >= 2, p[0] == 0x5C else { return 0 }
     let e = p[1]
-    return e == UInt8(ascii: "n") || e == UInt8(ascii: "r") || e == UInt8(ascii: "t") ? 2 : 0
+    guard e == UInt8(ascii: "n") || e == UInt8(ascii: "r") || e == UInt8(ascii: "t") else { return 0 }
+    if latex {
+      var name: UInt64 = 0
+      var k = 1
+      while k < available, k <= 9, (p[k] >= 0x61 && p[k] <= 0x7A) || (p[k] >= 0x41 && p[k] <= 0x5A) {
+        name = name << 8 | UInt64(p[k])
+        k += 1
+      }
+      if k <= 9 && latexCommands.contains(name) { return 0 }
+    }
+    return 2
   }
+
+  /// LaTeX commands (packed ASCII, big-endian) that begin with `n`, `r` or `t`, common in math
+  /// test items; none is a likely word after a line break or tab.
+  public static let latexCommands: Set<UInt64> = Set(
+    [
+      "neq", "nabla", "neg", "notin", "nmid", "nleq", "ngeq", "nu", "right", "rangle", "rho", "rceil",
+      "rfloor", "rbrace", "times", "text", "textbf", "textit", "textrm", "tfrac", "theta", "tau", "tilde", "triangle",
+      "tbinom", "to", "tan", "top",
+    ].filter { $0.utf8.count <= 8 }.map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
 
   /// The length of an HTML tag at `p` (`<br>`, `</p>`, `<li class="x">`, `<br/>`), else 0. Only
   /// the names in ``tagNames`` count, and a tag ends at its `>` within 256 bytes and before

@@ -32,7 +32,8 @@ import Foundation
 /// 12. A Traditional Chinese character folds to its Simplified form, one for one.
 /// 13. Letters drawn as symbols (`Ⓐ`, `⒜`, `🄰`, `🅐`, `🇦`) are the letters they show; and a
 ///    number label of rule 8 must be followed by white space (`23.56` on its own line keeps
-///    its `23`).
+///    its `23`); a LaTeX command that starts like an escape (`\neq`, `\right`, `\times`) is
+///    not one (rule 10): it reads `neq`, like `\frac` reads `frac`.
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.

@@ -43,7 +43,7 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
     case .v2:
       return "as 1, and option labels (one letter, ii-viii, a line-leading 1. or (2)), HTML layout tags and \\n \\r \\t escapes are not tokens"
     case .v3:
-      return "as 2, and look-alike letters of other scripts fold to the Latin letter or digit they copy (Unicode TR39: Cyrillic а→a, Greek ο→o), Traditional Chinese characters to Simplified (OpenCC), and letters drawn as symbols (Ⓐ ⒜ 🄰 🅐 🅰 🇦) to the letter; a number label (1.) must be followed by white space, so a line-leading 23.56 keeps its 23"
+      return "as 2, and look-alike letters of other scripts fold to the Latin letter or digit they copy (Unicode TR39: Cyrillic а→a, Greek ο→o), Traditional Chinese characters to Simplified (OpenCC), and letters drawn as symbols (Ⓐ ⒜ 🄰 🅐 🅰 🇦) to the letter; a number label (1.) must be followed by white space, so a line-leading 23.56 keeps its 23; LaTeX commands such as \\neq, \\right, \\times are not escapes"
     }
   }
 

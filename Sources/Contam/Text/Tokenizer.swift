@@ -82,7 +82,7 @@ public final class Tokenizer {
           !normalizer.skipsLayoutMarkup
           ? 0
           : b == 0x5C
-          ? LayoutMarkup.escapeLength(base + i, available: n &- i)
+          ? LayoutMarkup.escapeLength(base + i, available: n &- i, latex: normalizer.textVersion.foldsScripts)
           : b == 0x3C ? LayoutMarkup.tagLength(base + i, available: n &- i) : 0
         word.finish(into: &sink, counts: &counts)
         i &+= skip > 0 ? skip : 1
