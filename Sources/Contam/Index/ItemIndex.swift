@@ -92,6 +92,10 @@ public final class ItemIndex: @unchecked Sendable {
   let shortTable: _HashTable
   /// The token sequences matched whole: item, first token, length.
   let shortSpans: [(item: Int, start: Int, length: Int)]
+  /// Per item, per part that is not context: the token ranges of its lines (the choices of a
+  /// multiple-choice item, one per line), looked for near a match of the item
+  /// (``_ScanWorker`` anchored search) so that choices in another order still count.
+  let lineSegments: [[[Range<Int>]]]
   public var hasShortItems: Bool { shortTable.count > 0 }
 
   /// The number of an item's tokens that occur only inside boilerplate n-grams.
@@ -145,6 +149,35 @@ public final class ItemIndex: @unchecked Sendable {
     }
     itemTokens = tokens
     partRanges = ranges
+    lineSegments = items.indices.map { i in
+      var offset = 0
+      var result: [[Range<Int>]] = []
+      for (p, part) in items[i].parts.enumerated() {
+        defer { offset += part.text.utf8.count + 1 }
+        guard !BenchmarkItem.contextPartNames.contains(part.name) else {
+          result.append([])
+          continue
+        }
+        // Lines by byte range in the joined text, then the tokens that start in each.
+        var lines: [Range<Int>] = []
+        var lineStart = offset
+        for (k, byte) in part.text.utf8.enumerated() where byte == 0x0A {
+          lines.append(lineStart..<offset + k)
+          lineStart = offset + k + 1
+        }
+        lines.append(lineStart..<offset + part.text.utf8.count)
+        let range = ranges[i][p]
+        var segments: [Range<Int>] = []
+        var t = range.lowerBound
+        for line in lines {
+          let first = t
+          while t < range.upperBound && tokens[i][t].start < line.upperBound { t += 1 }
+          if t > first { segments.append(first..<t) }
+        }
+        result.append(segments)
+      }
+      return result
+    }
 
     // All (key, posting) pairs, then grouped by key.
     let n = parameters.n

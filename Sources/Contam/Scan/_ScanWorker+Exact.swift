@@ -34,6 +34,63 @@ extension _ScanWorker {
     hits = found
   }
 
+  /// Near an exact match of `item` in the document (`near`, widened by the item's length on
+  /// each side), looks for the lines of its parts that the match did not cover: the choices of
+  /// a multiple-choice item in another order, an answer too short for an n-gram after a layout
+  /// word. A part's lines all found cover them all; otherwise only lines of at least 3 tokens
+  /// found cover, so a chance word near a copied question adds nothing. Only an item the match
+  /// already makes `partial` (coverage of its judged tokens, or of those outside context parts,
+  /// at least ``ScanConfiguration/partialThreshold``) is searched: the search adds to a
+  /// finding, it never makes one.
+  mutating func coverAnchoredSegments(item: Int, marks: inout [UInt64], document: Document, near: Range<Int>) {
+    let itemTokens = index.itemTokens[item]
+    let segments = index.lineSegments[item]
+    let judged = index.judged[item]
+    func open(_ range: Range<Int>) -> Bool { range.contains { _Bits.isSet(judged, $0) && !_Bits.isSet(marks, $0) } }
+    guard segments.contains(where: { $0.contains(where: open) }) else { return }
+    var ownJudged = 0
+    var ownCovered = 0
+    for (part, range) in zip(index.items[item].parts, index.partRanges[item]) where !BenchmarkItem.contextPartNames.contains(part.name) {
+      for t in range where _Bits.isSet(judged, t) {
+        ownJudged += 1
+        if _Bits.isSet(marks, t) { ownCovered += 1 }
+      }
+    }
+    let covered = _Bits.count(marks, in: 0..<itemTokens.count)
+    let threshold = configuration.partialThreshold
+    guard Double(covered) >= threshold * Double(index.judgedTokens[item])
+      || (ownJudged > 0 && Double(ownCovered) >= threshold * Double(ownJudged))
+    else { return }
+    let span = (itemTokens.last?.end ?? 0) + 64
+    let window = max(0, near.lowerBound - span)..<min(document.text.count, near.upperBound + span)
+    var collector = TokenCollector()
+    _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: document.text[window]), into: &collector)
+    let hashes = collector.tokens.map(\.hash)
+    // Where the match begins, in the window's tokens: a line's occurrence nearest to it is used.
+    let anchor = collector.tokens.firstIndex { $0.start >= near.lowerBound - window.lowerBound } ?? 0
+    func occurrence(_ range: Range<Int>) -> Int? {
+      let want = range.map { itemTokens[$0].hash }
+      guard !want.isEmpty, want.count <= hashes.count else { return nil }
+      var best: Int?
+      for start in 0...(hashes.count - want.count) where (0..<want.count).allSatisfy({ hashes[start + $0] == want[$0] }) {
+        if best.map({ abs(start - anchor) < abs($0 - anchor) }) ?? true { best = start }
+      }
+      return best
+    }
+    for part in segments where part.contains(where: open) {
+      let found = part.map(occurrence)
+      // Short lines count only as a whole set found close together (the choices of one copy),
+      // not as single words that happen to be in the text around it.
+      let positions = found.compactMap { $0 }
+      let tokensInPart = part.reduce(0) { $0 + $1.count }
+      let together = positions.count == part.count && (positions.max()! - positions.min()!) <= 2 * tokensInPart + 8
+      // Only tokens the item is judged on count (coverage is over those).
+      for (segment, at) in zip(part, found) where at != nil && (segment.count >= 3 || together) {
+        for t in segment where _Bits.isSet(judged, t) { marks[t >> 6] |= 1 << UInt64(t & 63) }
+      }
+    }
+  }
+
   /// Turns the document's exact hits into, per item, its covered tokens and one piece of
   /// evidence (the matched region, its scores and answer), then forgets the hits.
   mutating func emitExactEvidence(document: Document, into partial: inout _ShardPartial) {
@@ -58,11 +115,12 @@ extension _ScanWorker {
         }
         j += 1
       }
-      let matched = _Bits.count(marks, in: 0..<length)
-      guard matched > 0 else {
+      guard _Bits.count(marks, in: 0..<length) > 0 else {
         i = j
         continue
       }
+      coverAnchoredSegments(item: item, marks: &marks, document: document, near: byteStart..<byteEnd)
+      let matched = _Bits.count(marks, in: 0..<length)
       _Bits.union(&partial.coverage[item, default: []], marks)
       partial.documents[item, default: 0] += 1
       let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
