@@ -19,8 +19,10 @@
 ///   letter or digit (`Ⓐ` `ⓐ` `⒜` `🄰`), and the negative circled, negative squared and
 ///   regional-indicator letters (`🅐` `🅰` `🇦`), which have none, read as those letters.
 ///
-/// Folds apply to text outside ASCII only: ASCII text tokenizes exactly as in `contam-text/2`
-/// and no faster path is slowed. ASCII look-alikes (`0` for `O`, `1` for `l`) are not folded.
+/// Folds apply to text outside ASCII only, so the ASCII fast path does no new work. ASCII
+/// look-alikes (`0` for `O`, `1` for `l`) are not folded. (Two other rules of `contam-text/3`
+/// do change ASCII text: a number label needs white space after it, and LaTeX commands such as
+/// `\neq` are not escapes; see ``Normalizer``.)
 public enum ScriptFold {
   /// The ASCII letter or digit (lower case) a look-alike folds to, or nil.
   public static func latin(_ scalar: Unicode.Scalar) -> UInt8? {
