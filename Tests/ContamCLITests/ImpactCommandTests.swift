@@ -109,6 +109,15 @@ struct ImpactCommandTests {
     let refused = try Tool.execute(contam, ["report", cert, "--impact", fixture.url("foreign.json").path])
     #expect(refused.status == 4 && refused.stderr.contains("not an impact report of"), "\(refused.stderr)")
 
+    // An edited impact report's names are text in the report, never markup.
+    var hostile = report
+    hostile.benchmarks[0].subsets[0].name = "<script>alert(1)</script>"
+    hostile.benchmarks[0].comparisons[0].subset = "<img src=x>"
+    try JSONEncoder().encode(hostile).write(to: fixture.url("hostile.json"))
+    let escaped = try Tool.execute(contam, ["report", cert, "--impact", fixture.url("hostile.json").path, "--format", "html"])
+    #expect(escaped.status == 0 && !escaped.stdout.contains("<script>alert") && !escaped.stdout.contains("<img src=x>"), "\(escaped.stderr)")
+    #expect(escaped.stdout.contains("&lt;script&gt;"))
+
     // The same MMLU results under the wrong subject: their text is not the items'.
     let wrong = try lmEvalSamples(
       task: "mmlu_abstract_algebra", docs: Array(mmluDocs.prefix(100)), scores: Array(repeating: 1, count: 100), metric: "acc",
@@ -148,7 +157,8 @@ struct ImpactCommandTests {
     let id = certificate.items[0].id
     let cases: [(String, String, String)] = [
       ("missing-metric.jsonl", "{\"doc_id\": 0, \"doc\": {}, \"filter\": \"none\", \"metrics\": [\"acc\"]}\n", "missing-metric.jsonl:1"),
-      ("bad-score.csv", "benchmark,id,score\ngsm8k,\(id),1\ngsm8k,\(id),high\n", "bad-score.csv:3"),
+      // A blank line before the bad row: the error names the file's line, not the row number.
+      ("bad-score.csv", "benchmark,id,score\ngsm8k,\(id),1\n\ngsm8k,\(id),high\n", "bad-score.csv:4"),
       ("no-score.jsonl", "{\"benchmark\": \"gsm8k\", \"id\": \"\(id)\"}\n", "no-score.jsonl:1"),
       ("not-json.jsonl", "{\"benchmark\": \"gsm8k\", \"id\": \"\(id)\", \"score\": 1}\nnot json\n", "not-json.jsonl:2"),
       ("other.jsonl", (1...20).map { "{\"benchmark\": \"arc\", \"id\": \"x\($0)\", \"score\": 1}" }.joined(separator: "\n"), "different certificate"),

@@ -163,3 +163,19 @@ extension NearDuplicateTests {
     }
   }
 }
+
+extension NearDuplicateTests {
+  @Test func aNearFindingWithAbsurdCountsIsJudgedNotACrash() throws {
+    // Counts read from an edited certificate can be anything the JSON allows; the verdict
+    // compares them without arithmetic that can overflow.
+    let json = """
+      {"shingles": \(Int.max), "containment": 1, "documents": 1, "evidence": [{"shard": "s", "line": 1,
+       "byteStart": 0, "byteEnd": 1, "snippet": "x", "containment": 1, "estimatedContainment": 1,
+       "matchedShingles": 10}]}
+      """
+    let near = try JSONDecoder().decode(NearDuplicateResult.self, from: Data(json.utf8))
+    // 10 shared shingles of Int.max: below the floor of 12 and far below 60% of the item.
+    let verdict = ScanConfiguration().verdict(tokens: 20, coverage: 0, near: near)
+    #expect(verdict == .clean, "\(verdict)")
+  }
+}

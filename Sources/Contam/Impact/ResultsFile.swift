@@ -259,13 +259,13 @@ public struct ResultsFile: Sendable {
 
   static func readCSV(_ text: String, path: String, model: String?) throws(ContamError) -> ResultsFile {
     let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-    let rows: [[String]]
+    let rows: [(line: Int, fields: [String])]
     do {
-      rows = try CSVParser.parse(text)
+      rows = try CSVParser.parseWithLines(text)
     } catch {
       throw ContamError(error.code, path: path, line: error.line, error.message)
     }
-    guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
+    guard let header = rows.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
       throw ContamError(.emptyFile, path: path, "no header row")
     }
     func column(_ name: String) throws(ContamError) -> Int {
@@ -277,8 +277,7 @@ public struct ResultsFile: Sendable {
     let (b, i, s) = (try column("benchmark"), try column("id"), try column("score"))
     let m = header.firstIndex(of: "model")
     var results: [ModelResult] = []
-    for (index, row) in rows.enumerated().dropFirst() where !(row.count == 1 && row[0].isEmpty) {
-      let number = index + 1
+    for (number, row) in rows.dropFirst() where !(row.count == 1 && row[0].isEmpty) {
       guard row.count == header.count else {
         throw ContamError(.invalidArgument, path: path, line: number, "row has \(row.count) fields, the header \(header.count)")
       }

@@ -217,15 +217,14 @@ public final class ItemIndex: @unchecked Sendable {
     }
     // A part is this item's own text when no other item of its benchmark has the same part,
     // and not boilerplate when at most maximumItemsPerNGram items have it.
+    let sequences = partEntries.map { tokens[$0.span.item][$0.span.start..<$0.span.start + $0.span.length].map(\.hash) }
     var partSequences: [[UInt64]: (items: Set<Int>, benchmarks: [String: Int])] = [:]
-    for entry in partEntries {
-      let sequence = tokens[entry.span.item][entry.span.start..<entry.span.start + entry.span.length].map(\.hash)
+    for (entry, sequence) in zip(partEntries, sequences) {
       var seen = partSequences[sequence] ?? ([], [:])
       if seen.items.insert(entry.span.item).inserted { seen.benchmarks[items[entry.span.item].benchmark, default: 0] += 1 }
       partSequences[sequence] = seen
     }
-    for entry in partEntries {
-      let sequence = tokens[entry.span.item][entry.span.start..<entry.span.start + entry.span.length].map(\.hash)
+    for (entry, sequence) in zip(partEntries, sequences) {
       let seen = partSequences[sequence]!
       guard seen.items.count <= parameters.maximumItemsPerNGram, seen.benchmarks[items[entry.span.item].benchmark]! == 1 else { continue }
       shortEntries.append((entry.key, Posting(item: UInt32(entry.span.item), position: UInt32(spans.count))))

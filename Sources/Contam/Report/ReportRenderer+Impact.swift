@@ -13,7 +13,7 @@ extension ReportRenderer {
       out += "\n### \(text(b.model)) on \(text(b.benchmark))\n\n| subset | items | score | minus clean | 95% interval | p |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
       for s in b.subsets where s.items > 0 {
         let c = b.comparisons.first { $0.subset == s.name }
-        out += "| \(s.name) | \(s.items) | \(s.score.map { String(format: "%.3f", $0) } ?? "-") | "
+        out += "| \(text(s.name)) | \(s.items) | \(s.score.map { String(format: "%.3f", $0) } ?? "-") | "
         out += c.map { signed($0.difference) + ($0.tooSmall ? " (few items)" : "") } ?? ""
         out += " | " + (c.map { "[\(signed($0.low)), \(signed($0.high))]" } ?? "") + " | " + (c.map { String(format: "%.4f", $0.pValue) } ?? "") + " |\n"
       }
@@ -30,7 +30,7 @@ extension ReportRenderer {
       out += "<table><tr><th>subset</th><th>items</th><th>score</th><th>minus clean</th><th>95% interval</th><th>p</th></tr>"
       for s in b.subsets where s.items > 0 {
         let c = b.comparisons.first { $0.subset == s.name }
-        out += "<tr><td>\(s.name)</td><td>\(s.items)</td><td>\(s.score.map { String(format: "%.3f", $0) } ?? "-")</td>"
+        out += "<tr><td>\(escape(s.name))</td><td>\(s.items)</td><td>\(s.score.map { String(format: "%.3f", $0) } ?? "-")</td>"
         out += "<td>\(c.map { signed($0.difference) + ($0.tooSmall ? " (few items)" : "") } ?? "")</td>"
         out += "<td>\(c.map { "[\(signed($0.low)), \(signed($0.high))]" } ?? "")</td><td>\(c.map { String(format: "%.4f", $0.pValue) } ?? "")</td></tr>"
       }
@@ -53,7 +53,7 @@ extension ReportRenderer {
     for (k, c) in rows.enumerated() {
       let y = 25 + Double(k) * 28
       let color = c.tooSmall ? "#aaa" : (c.low > 0 || c.high < 0) ? "#c0392b" : "#2c3e50"
-      svg += "<text x=\"\(left - 8)\" y=\"\(y + 4)\" font-size=\"12\" text-anchor=\"end\">\(c.subset)</text>"
+      svg += "<text x=\"\(left - 8)\" y=\"\(y + 4)\" font-size=\"12\" text-anchor=\"end\">\(escape(c.subset))</text>"
       svg += "<line x1=\"\(x(c.low))\" y1=\"\(y)\" x2=\"\(x(c.high))\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
       svg += "<circle cx=\"\(x(c.difference))\" cy=\"\(y)\" r=\"4\" fill=\"\(color)\"><title>\(signed(c.difference)) [\(signed(c.low)), \(signed(c.high))], p = \(String(format: "%.4f", c.pValue))</title></circle>"
     }

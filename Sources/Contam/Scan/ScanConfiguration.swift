@@ -57,7 +57,8 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
       // Enough shingles to decide on; or, for an item with few, most of all its shingles (not
       // of one part): a short item copied with a typo or a dropped word.
       best.matchedShingles >= (near?.minimumMatchedShingles ?? Int.max)
-        || (best.matchedShingles >= (near?.minimumShingles ?? Int.max) && 5 * best.matchedShingles >= 3 * (nearFinding?.shingles ?? Int.max))
+        || (best.matchedShingles >= (near?.minimumShingles ?? Int.max)
+          && Double(best.matchedShingles) >= 0.6 * Double(nearFinding?.shingles ?? Int.max))
     } ?? false
     let answer = best?.answer?.agreement
     if tokens < minimumTokens && !nearCounts { return .tooShort }

@@ -1,9 +1,6 @@
 /// The one place that turns what was found for an item into its scores and verdict: the scan,
 /// the merge of partial certificates and `verify` all score through ``score(_:covered:found:parameters:)``.
 enum ItemScorer {
-  /// Parts that are context given with an item, not the item (see ``score(_:covered:found:parameters:)``).
-  static var contextParts: Set<String> { BenchmarkItem.contextPartNames }
-
   /// What scoring needs to know of an item besides what was found: its name, token counts,
   /// and per part the tokens it is judged on (`judged`: not boilerplate, not shared context)
   /// and those left out as shared with other items (`shared`). The scan takes it from the
@@ -48,7 +45,7 @@ enum ItemScorer {
   /// The item's result: coverage over its informative tokens, per part, the longest run, the
   /// verdict from ``ScanConfiguration/verdict(tokens:coverage:near:)``, and the best evidence.
   /// The verdict judges the larger of the item's coverage and the coverage of its own parts,
-  /// without its context parts (``contextParts``: SciQ's supporting passage), when those have at
+  /// without its context parts (``BenchmarkItem/contextPartNames``: SciQ's supporting passage), when those have at
   /// least `minimumTokens` informative tokens: a copy of a question with its choices and answer,
   /// without the passage it came with, is a copy of the test item. (Own parts shorter than `n`
   /// are found as one whole sequence, ``ItemIndex``.)
@@ -74,13 +71,13 @@ enum ItemScorer {
         PartScore(
           part: part.name, tokens: part.tokens, boilerplateTokens: part.tokens - part.judged - part.shared,
           sharedTokens: part.shared, coverage: part.judged == 0 ? 0 : Double(inPart) / Double(part.judged)))
-      if !ItemScorer.contextParts.contains(part.name) {
+      if !BenchmarkItem.contextPartNames.contains(part.name) {
         ownJudged += part.judged
         ownCovered += inPart
       }
       start += part.tokens
     }
-    let hasContext = shape.parts.contains { ItemScorer.contextParts.contains($0.name) }
+    let hasContext = shape.parts.contains { BenchmarkItem.contextPartNames.contains($0.name) }
     let ownCoverage = hasContext && ownJudged >= parameters.minimumTokens ? Double(ownCovered) / Double(ownJudged) : 0
     let keep = parameters.evidencePerItem
     let near =

@@ -4,7 +4,14 @@
   /// - Throws: ``ContamError/Code/invalidBenchmark`` when a quoted field is never closed
   ///   (it would swallow every row after it), naming the line it opens on.
   public static func parse(_ text: String) throws(ContamError) -> [[String]] {
-    var rows: [[String]] = []
+    try parseWithLines(text).map(\.fields)
+  }
+
+  /// As ``parse(_:)``, with the 1-based line each row starts on (blank lines and quoted line
+  /// breaks counted), so a bad row can be named by its line.
+  public static func parseWithLines(_ text: String) throws(ContamError) -> [(line: Int, fields: [String])] {
+    var rows: [(line: Int, fields: [String])] = []
+    var rowLine = 1
     var row: [String] = []
     var field: [UInt8] = []
     var inQuotes = false
@@ -20,6 +27,7 @@
     }
     while i < bytes.count {
       let c = bytes[i]
+      if row.isEmpty && !fieldStarted && field.isEmpty && !inQuotes { rowLine = line }
       if c == 0x0A { line += 1 }
       if inQuotes {
         if c == UInt8(ascii: "\"") {
@@ -46,7 +54,7 @@
       case 0x0A, 0x0D:
         if fieldStarted || !field.isEmpty || !row.isEmpty {
           endField()
-          rows.append(row)
+          rows.append((rowLine, row))
           row = []
         }
         if c == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
@@ -61,7 +69,7 @@
     }
     if fieldStarted || !field.isEmpty || !row.isEmpty {
       endField()
-      rows.append(row)
+      rows.append((rowLine, row))
     }
     return rows
   }
