@@ -20,6 +20,7 @@ owners=(
 # Files that read through pointers they are handed (views only; they own nothing).
 readers=(
   "${owners[@]}"
+  CorpusIndex/Winnowing.swift CorpusIndex/_IndexWorker.swift
   Index/ItemIndex.swift Index/NearDuplicateIndex.swift
   Scan/_ScanWorker.swift Scan/_ScanWorker+Exact.swift Scan/_ScanWorker+Near.swift
   Shards/ByteSource.swift Shards/Codec.swift Shards/Document.swift Shards/JSONFieldExtractor.swift

@@ -28,6 +28,7 @@ extension ContamCommand {
           contam scan --benchmark gsm8k=corpora-samples/benchmarks/gsm8k-sample.jsonl corpora-samples/shards
           contam scan --benchmark mmlu=data/mmlu/test --benchmark gsm8k=test.jsonl --out result.json 'shards/*.zst'
           contam scan --benchmark mine=items.jsonl --fields question=problem,answer=solution --item-id-field uid shards/
+          contam scan --index corpus.cidx --benchmark gsm8k=test.jsonl --out result.json   (see `contam index build`)
         """)
 
     @Option(
@@ -133,13 +134,26 @@ extension ContamCommand {
         valueName: "dir"))
     var workDir: String?
 
-    @Argument(help: ArgumentHelp("Shard files, directories or quoted glob patterns.", valueName: "shard"))
-    var shards: [String]
+    @Option(
+      name: .customLong("index"),
+      help: ArgumentHelp(
+        "Read the corpus through this corpus index (`contam index build`) instead of naming shards: only the documents the index names as sharing text with an item are read. Every document sharing a run of the index's guaranteed length (20 tokens by default) is found; near duplicates are searched in those documents only. The certificate records the index's digest.",
+        valueName: "dir"))
+    var index: String?
+
+    @Argument(help: ArgumentHelp("Shard files, directories or quoted glob patterns (none with --index).", valueName: "shard"))
+    var shards: [String] = []
 
     @OptionGroup var corpus: CorpusOptions
 
     func validate() throws {
       guard !benchmarks.isEmpty else { throw ValidationError("Give at least one --benchmark NAME=PATH.") }
+      if index != nil {
+        guard shards.isEmpty else { throw ValidationError("--index reads the shards the index lists; name no shards with it.") }
+        guard partition == nil, workDir == nil else { throw ValidationError("--index does not take --partition or --work-dir.") }
+      } else {
+        guard !shards.isEmpty else { throw ValidationError("Name the shards to scan (files, directories or quoted globs), or give --index.") }
+      }
       guard (1...64).contains(ngram) else { throw ValidationError("--ngram must be in 1...64.") }
       guard minTokens >= 1 else { throw ValidationError("--min-tokens must be at least 1.") }
       guard (0...1).contains(maxSkippedFraction) else { throw ValidationError("--max-skipped-fraction must be in 0...1.") }
@@ -202,7 +216,16 @@ extension ContamCommand {
           throw ExitCode(ContamExit.failed)
         }
       }
-      let paths = try CorpusOptions.resolve(shards)
+      var corpusIndex: CorpusIndex?
+      if let index {
+        do {
+          corpusIndex = try CorpusIndex(directory: index)
+        } catch {
+          terminal.line("contam: \(error)")
+          throw ExitCode(ContamExit.failed)
+        }
+      }
+      let paths = corpusIndex == nil ? try CorpusOptions.resolve(shards) : []
       var configuration = ScanConfiguration()
       configuration.n = ngram
       configuration.normalization = textVersion.name
@@ -212,6 +235,17 @@ extension ContamCommand {
       configuration.partialThreshold = partial
       configuration.exact = !noExact
       configuration.reader = corpus.readerParameters
+      var readerOptions = try corpus.readerOptions()
+      if let corpusIndex {
+        // The index says how its shards were read; other reader options would change what is read.
+        let recorded = corpusIndex.manifest.reader
+        guard corpus.readerParameters == CorpusOptions.defaultReaderParameters || corpus.readerParameters == recorded else {
+          terminal.line("contam: the reader options differ from those the index was built with (\(recorded.summary)); give none with --index")
+          throw ExitCode.validationFailure
+        }
+        configuration.reader = recorded
+        readerOptions = try corpus.readerOptions(parameters: recorded)
+      }
       let signingKey: Curve25519.Signing.PrivateKey?
       do {
         signingKey = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
@@ -235,7 +269,7 @@ extension ContamCommand {
       let loaded = Date()
       let scanner: Contam.Scanner
       do {
-        scanner = try Contam.Scanner(items: items, configuration: configuration, readerOptions: try corpus.readerOptions())
+        scanner = try Contam.Scanner(items: items, configuration: configuration, readerOptions: readerOptions)
       } catch let error as ContamError {
         terminal.line("contam: \(error)")
         throw ExitCode.validationFailure
@@ -246,18 +280,31 @@ extension ContamCommand {
       if let near = scanner.nearIndex {
         built += ", \(Format.count(near.searchedItems)) items sampled for near duplicates (\(Format.count(near.droppedShingles)) boilerplate shingles)"
       }
-      terminal.line("contam: \(built), indexed in \(Format.fixed(indexed.timeIntervalSince(loaded), 2)) s; scanning \(paths.count) shards")
+      let shardCount = corpusIndex?.manifest.shards.count ?? paths.count
+      terminal.line(
+        "contam: \(built), indexed in \(Format.fixed(indexed.timeIntervalSince(loaded), 2)) s; "
+          + (corpusIndex == nil ? "scanning \(paths.count) shards" : "looking up the corpus index of \(shardCount) shards"))
       let limit = corpus.maxMessages
       let count = paths.count
       let result: Certificate
       do {
         let reused = ResumeCounter()
+        if let corpusIndex {
+          result = try scanner.run(
+            benchmarks: inputs, corpusIndex: corpusIndex, jobs: corpus.jobs, onProblem: { terminal.problem($0, limit: limit) },
+            progress: { done, of in terminal.progress("scan: \(done)/\(of) shards with candidate documents") })
+        } else {
         result = try scanner.run(
           benchmarks: inputs, paths: paths, jobs: corpus.jobs, partition: try partition.map(Self.parsePartition),
           workDirectory: workDir, onProblem: { terminal.problem($0, limit: limit) },
           progress: { done in terminal.progress("scan: \(done)/\(count) shards") },
           resumed: { _ in reused.add() })
+        }
         if reused.count > 0 { terminal.line("contam: resumed \(reused.count) shards from \(workDir ?? "")") }
+      } catch let error as ContamError where corpusIndex != nil {
+        terminal.endProgress()
+        terminal.line("contam: \(error)")
+        throw ExitCode(error.code == .invalidArgument ? ExitCode.validationFailure.rawValue : ContamExit.failed)
       } catch let error as ContamError {
         terminal.endProgress()
         terminal.line("contam: stopped (--strict): \(error)")
@@ -271,21 +318,14 @@ extension ContamCommand {
         throw ExitCode(ContamExit.failed)
       }
       let scanSeconds = Date().timeIntervalSince(indexed)
+      if let use = result.corpusIndex {
+        terminal.line(
+          "contam: read \(Format.count(use.candidateDocuments)) candidate documents in \(use.candidateShards) of \(shardCount) shards through the index in \(Format.fixed(scanSeconds, 2)) s (every document sharing \(use.guaranteedTokens)+ consecutive tokens with an item is among them)")
+      } else {
       terminal.line(
         "contam: scanned \(Format.megabytes(total.decompressedBytes)) MB in \(Format.fixed(scanSeconds, 2)) s (\(Format.fixed(Double(total.decompressedBytes) / 1e6 / max(scanSeconds, 1e-6), 1)) MB/s decompressed, \(corpus.jobs) jobs)")
-      let mostlySkipped = result.shards.compactMap { shard -> (String, Double)? in
-        let skipped = shard.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }.values.reduce(0, +)
-        let fraction = Double(skipped) / Double(max(1, skipped + shard.documents))
-        return fraction > maxSkippedFraction ? (shard.path, fraction) : nil
       }
-      if !mostlySkipped.isEmpty {
-        for (path, fraction) in mostlySkipped.prefix(10) {
-          terminal.line("contam: \(path): \(Format.fixed(100 * fraction, 1))% of its records were skipped (see the problems above)")
-        }
-        terminal.line(
-          "contam: \(mostlySkipped.count) shards were mostly skipped (more than --max-skipped-fraction \(maxSkippedFraction)); check --text-field and --format. No certificate is written: what was not read cannot be called clean")
-        throw ExitCode(ContamExit.skippedUnderStrict)
-      }
+      try CorpusOptions.refuseMostlySkipped(result.shards, maxSkippedFraction: maxSkippedFraction, output: "certificate")
       if let out {
         let sealed = try result.sealed(signingKey: signingKey)
         do {
@@ -317,7 +357,8 @@ extension ContamCommand {
         }
         if flagged.count > 20 { text += "  … and \(flagged.count - 20) more (see --out)\n" }
       }
-      text += "\n\(Format.count(total.documents)) documents, \(Format.count(total.tokens)) tokens, \(paths.count) shards"
+      text += "\n\(Format.count(total.documents)) documents, \(Format.count(total.tokens)) tokens, \(shardCount) shards"
+      if let use = result.corpusIndex { text += " (through the corpus index, \(Format.count(use.candidateDocuments)) documents read)" }
       if !total.problems.isEmpty {
         text += "; skipped: " + total.problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
       }

@@ -17,7 +17,7 @@ struct ContamCommand: ParsableCommand {
       \(TextVersion.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: ". "))
       """,
     version: ContamVersion.string,
-    subcommands: [Scan.self, Verify.self, Merge.self, Report.self, Impact.self, Stats.self, Keygen.self]
+    subcommands: [Scan.self, Index.self, Verify.self, Merge.self, Report.self, Impact.self, Stats.self, Keygen.self]
   )
 }
 

@@ -93,6 +93,12 @@ extension Certificate {
     if let partition {
       try check(partition.count >= 1 && (1...partition.count).contains(partition.index), "$.partition", "index must be in 1...count")
     }
+    if let corpusIndex {
+      try check(
+        corpusIndex.guaranteedTokens == corpusIndex.winnowing.guaranteedTokens && corpusIndex.winnowing.k >= 1
+          && corpusIndex.winnowing.window >= 1, "$.corpusIndex.guaranteedTokens", "does not match the winnowing")
+      try check(corpusIndex.candidateDocuments >= 0 && corpusIndex.candidateShards >= 0, "$.corpusIndex", "negative counts")
+    }
     try check(benchmarks.reduce(0) { $0 + max(0, $1.items) } == items.count, "$.benchmarks", "item counts do not add up to the items listed")
     for (b, benchmark) in benchmarks.enumerated() {
       try check(benchmark.items >= 0, "$.benchmarks[\(b)].items", "negative")

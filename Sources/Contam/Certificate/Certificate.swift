@@ -9,6 +9,9 @@ public struct Certificate: Sendable, Codable, Equatable {
   public var digest: String?
   /// An Ed25519 signature over the digest, when the run was signed.
   public var signature: CertificateSignature?
+  /// Set when the run read the corpus through a corpus index (`scan --index`): which index, and
+  /// what that leaves out.
+  public var corpusIndex: CorpusIndexUse?
   public var parameters: ScanConfiguration
   public var benchmarks: [BenchmarkInput]
   public var shards: [CorpusStatistics.ShardFigures]
@@ -32,6 +35,22 @@ public struct Certificate: Sendable, Codable, Equatable {
       self.format = format
       self.files = files
     }
+  }
+
+  /// How a scan through a corpus index (`contam scan --index`) read the corpus.
+  public struct CorpusIndexUse: Sendable, Codable, Hashable {
+    /// SHA-256 of the index's `manifest.json` (which names every segment's SHA-256).
+    public var digest: String
+    public var format: String
+    public var winnowing: Winnowing
+    /// Every document sharing a run of at least this many consecutive tokens with an item was
+    /// read; one sharing only shorter runs may not have been.
+    public var guaranteedTokens: Int
+    /// The documents (and their shards) the index named as candidates; only these were read.
+    public var candidateDocuments: Int
+    public var candidateShards: Int
+    /// What differs from a streaming scan, in words.
+    public var scope: String
   }
 
   /// One share of a partitioned run: shards whose position in the sorted list is ≡ index − 1 (mod count).

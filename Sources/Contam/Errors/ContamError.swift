@@ -43,6 +43,9 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     /// A certificate (or a work-directory record) that does not read strictly: not JSON,
     /// duplicate or unknown keys, an unknown format or version, a value out of range.
     case invalidCertificate = "invalid_certificate"
+    /// A corpus index (`contam index`) that does not read: a missing, truncated or damaged
+    /// file, an unknown format, a checksum mismatch, a manifest that does not fit its segments.
+    case invalidIndex = "invalid_index"
 
     public static func < (a: Code, b: Code) -> Bool { a.rawValue < b.rawValue }
 

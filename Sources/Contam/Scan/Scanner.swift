@@ -168,9 +168,8 @@ public struct Scanner: Sendable {
         if (work[i].piece?.index ?? 0) == 0 { progress?(done.add(1, ordering: .relaxed).newValue) }
         return partial
       })
-    var covered = [[UInt64]](repeating: [], count: index.items.count)
-    var found = [ItemScorer.Found](repeating: .init(), count: index.items.count)
     var shards: [CorpusStatistics.ShardFigures] = []
+    var partials: [_ShardPartial] = []
     for (unit, result) in zip(units, results) {
       let partial = try result.get()
       if let piece = unit.piece, piece.index > 0 {
@@ -180,6 +179,18 @@ public struct Scanner: Sendable {
       } else {
         shards.append(partial.figures)
       }
+      partials.append(partial)
+    }
+    let items = score(partials)
+    return (items, shards)
+  }
+
+  /// Every item's result from the shards' findings (merged in the order given, which must be
+  /// sorted shard order so evidence ties break the same way in every run).
+  func score(_ partials: [_ShardPartial]) -> [ItemResult] {
+    var covered = [[UInt64]](repeating: [], count: index.items.count)
+    var found = [ItemScorer.Found](repeating: .init(), count: index.items.count)
+    for partial in partials {
       for (item, bits) in partial.coverage { _Bits.union(&covered[item], bits) }
       for (item, list) in partial.evidence { found[item].evidence += list }
       for (item, count) in partial.documents { found[item].documents += count }
@@ -189,9 +200,9 @@ public struct Scanner: Sendable {
     var items: [ItemResult] = []
     items.reserveCapacity(index.items.count)
     for i in index.items.indices {
-      found[i].nearShingles = near?.itemShingles(i) ?? 0
+      found[i].nearShingles = nearIndex?.itemShingles(i) ?? 0
       items.append(ItemScorer.score(index.shape(ofItem: i), covered: covered[i], found: found[i], parameters: configuration))
     }
-    return (items, shards)
+    return items
   }
 }

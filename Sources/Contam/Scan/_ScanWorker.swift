@@ -25,16 +25,32 @@ struct _ScanWorker {
   }
 
   /// Scans one shard: every document through ``process(_:into:)``, with the shard's figures.
-  mutating func scan(path: String, piece: (index: Int, count: Int)? = nil, onProblem: (ContamError) -> Void) throws
-    -> _ShardPartial
-  {
+  /// - Parameters:
+  ///   - only: read only the documents at these lines (the others are not even parsed), as a
+  ///     scan through a corpus index does; the figures then count only what was read.
+  ///   - shardName: the name evidence reports (the path as indexed), when not `path`.
+  mutating func scan(
+    path: String, piece: (index: Int, count: Int)? = nil, only: Set<Int>? = nil, reportedAs shardName: String? = nil,
+    onProblem: (ContamError) -> Void
+  ) throws -> _ShardPartial {
     let t0 = DispatchTime.now().uptimeNanoseconds
     var partial = _ShardPartial(figures: .empty(path))
     var tokenTotal = 0
     var invalid = 0
     var textBytes = 0
+    reader.onlyLines = only
+    defer { reader.onlyLines = nil }
     let counts = try reader.read(path: path, piece: piece) { document in
-      let c = process(document, into: &partial)
+      if let only, !only.contains(document.line) { return }
+      let c: TokenizeCounts
+      if let shardName {
+        c = process(
+          Document(
+            shardPath: shardName, line: document.line, lineOffset: document.lineOffset, idBytes: document.idBytes,
+            text: document.text), into: &partial)
+      } else {
+        c = process(document, into: &partial)
+      }
       tokenTotal += c.tokens
       invalid += c.invalidBytes
       textBytes += document.text.count
@@ -88,7 +104,7 @@ struct _ScanWorker {
     var start = 0
     var skip = 0
     while start < text.count {
-      let end = Self.cut(text, after: start + Self.segmentBytes)
+      let end = Tokenizer.cut(text, after: start + Self.segmentBytes)
       storage.buffer.removeAll()
       _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[start..<end]), into: &storage.buffer)
       match(document, base: start, overlap: skip)
@@ -112,22 +128,6 @@ struct _ScanWorker {
     }
     emit(document, into: &partial)
     return counts
-  }
-
-  /// A cut point at or after `position`: just past the next ASCII whitespace byte (within
-  /// 64 KiB), else at a UTF-8 character boundary; the end of the text when it is nearer.
-  static func cut(_ text: UnsafeRawBufferPointer, after position: Int) -> Int {
-    if position >= text.count { return text.count }
-    let limit = min(text.count, position + (1 << 16))
-    var p = position
-    while p < limit {
-      let byte = text[p]
-      if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D { return p + 1 }
-      p += 1
-    }
-    p = position
-    while p < text.count && text[p] & 0xC0 == 0x80 { p += 1 }
-    return p
   }
 
   /// Re-runs ``process(_:into:)`` on the single document at `line` of `path`, reporting its

@@ -27,6 +27,15 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
 
   public init() {}
 
+  /// The options that give these parameters, as a user types them.
+  public var summary: String {
+    var parts = ["--format \(format.rawValue)", "--text-field \(textField)"]
+    if let idField { parts.append("--id-field \(idField)") }
+    parts.append("--max-line-bytes \(maxLineBytes)")
+    if let zstdWindowLogMax { parts.append("--zstd-window-log-max \(zstdWindowLogMax)") }
+    return parts.joined(separator: " ")
+  }
+
   /// The reader options these parameters describe.
   /// - Parameters:
   ///   - policy: skip and count bad input, or stop at the first problem.

@@ -1,4 +1,5 @@
 import COpenSSL
+import Foundation
 
 /// Streaming SHA-256 through the system libcrypto (which uses the CPU's SHA extensions): the
 /// digest of every input file costs about 1 CPU-second per 1.7 GB.
@@ -15,6 +16,21 @@ final class SHA256Stream {
   func update(_ bytes: UnsafeRawBufferPointer) {
     guard let base = bytes.baseAddress, bytes.count > 0 else { return }
     _ = COpenSSL_sha256_update(context, base, bytes.count)
+  }
+
+  /// The SHA-256 of `data`, lowercase hex.
+  static func digest(of data: Data) -> String {
+    let stream = SHA256Stream()
+    data.withUnsafeBytes { stream.update($0) }
+    return stream.finalizeHex()
+  }
+
+  /// The SHA-256 of the file at `path`, read in 4 MiB pieces (lowercase hex).
+  static func digest(ofFile path: String) throws -> String {
+    let file = try FileSource(path: path)
+    var buffer = [UInt8](repeating: 0, count: 1 << 22)
+    while try buffer.withUnsafeMutableBytes({ try file.read(into: $0) }) > 0 {}
+    return try file.finish().sha256
   }
 
   /// The digest as lowercase hex; the stream cannot be used after.

@@ -105,6 +105,9 @@ public final class ShardReader {
   private var piece: (index: Int, count: Int)?
   /// The counts of the shard being read.
   private var counts = ShardReadCounts()
+  /// When set, JSONL lines not in it are counted as documents but not parsed (a scan through a
+  /// corpus index reads only its candidate documents); the caller skips the other formats'.
+  package var onlyLines: Set<Int>?
   /// The format of the shard being read (``RecordFormat/auto(textField:idField:)`` resolved).
   private var format = RecordFormat.lines {
     didSet {
@@ -453,6 +456,10 @@ public final class ShardReader {
           return
         }
         try report(ContamError(.emptyLine, path: path, line: number, offset: offset, "blank line"))
+        return
+      }
+      if let onlyLines, !onlyLines.contains(number) {
+        counts.documents += 1
         return
       }
       if textExtractor == nil { textExtractor = JSONFieldExtractor(path: textField) }

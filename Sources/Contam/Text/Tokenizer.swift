@@ -258,3 +258,21 @@ struct _Word {
     }
   }
 }
+
+extension Tokenizer {
+  /// A cut point at or after `position`: just past the next ASCII whitespace byte (within
+  /// 64 KiB), else at a UTF-8 character boundary; the end of the text when it is nearer.
+  package static func cut(_ text: UnsafeRawBufferPointer, after position: Int) -> Int {
+    if position >= text.count { return text.count }
+    let limit = min(text.count, position + (1 << 16))
+    var p = position
+    while p < limit {
+      let byte = text[p]
+      if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D { return p + 1 }
+      p += 1
+    }
+    p = position
+    while p < text.count && text[p] & 0xC0 == 0x80 { p += 1 }
+    return p
+  }
+}

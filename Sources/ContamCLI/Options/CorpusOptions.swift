@@ -82,8 +82,18 @@ struct CorpusOptions: ParsableArguments {
     return parameters
   }
 
-  func readerOptions() throws -> ShardReaderOptions {
-    var options = try readerParameters.options(policy: strict ? .stop : .skip, inflater: inflate)
+  /// What the options are when none is given.
+  static var defaultReaderParameters: ReaderParameters {
+    var parameters = ReaderParameters()
+    parameters.maxLineBytes = ShardReaderOptions.defaultMaxLineBytes
+    return parameters
+  }
+
+  func readerOptions() throws -> ShardReaderOptions { try readerOptions(parameters: readerParameters) }
+
+  /// Reader options for `parameters` (an index's) with these options' policy, decoder and message limit.
+  func readerOptions(parameters: ReaderParameters) throws -> ShardReaderOptions {
+    var options = try parameters.options(policy: strict ? .stop : .skip, inflater: inflate)
     // One more than is printed, so the terminal knows messages were held back.
     options.problemCallbackLimit = maxMessages == Int.max ? maxMessages : maxMessages + 1
     return options
@@ -116,6 +126,28 @@ extension CorpusOptions {
         "contam: reading once what \(resolution.duplicates.count) arguments name twice (\(resolution.duplicates.prefix(3).joined(separator: ", ")))")
     }
     return resolution.paths
+  }
+}
+
+extension CorpusOptions {
+  /// Ends the run with status 3 when more than `maxSkippedFraction` of a shard's records were
+  /// skipped (a wrong --text-field or --format): what was not read must not pass as clean.
+  static func refuseMostlySkipped(
+    _ shards: [CorpusStatistics.ShardFigures], maxSkippedFraction: Double, output: String
+  ) throws {
+    let terminal = Terminal.shared
+    let mostlySkipped = shards.compactMap { shard -> (String, Double)? in
+      let skipped = shard.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }.values.reduce(0, +)
+      let fraction = Double(skipped) / Double(max(1, skipped + shard.documents))
+      return fraction > maxSkippedFraction ? (shard.path, fraction) : nil
+    }
+    guard !mostlySkipped.isEmpty else { return }
+    for (path, fraction) in mostlySkipped.prefix(10) {
+      terminal.line("contam: \(path): \(Format.fixed(100 * fraction, 1))% of its records were skipped (see the problems above)")
+    }
+    terminal.line(
+      "contam: \(mostlySkipped.count) shards were mostly skipped (more than --max-skipped-fraction \(maxSkippedFraction)); check --text-field and --format. No \(output) is written: what was not read cannot be called clean")
+    throw ExitCode(ContamExit.skippedUnderStrict)
   }
 }
 
