@@ -53,9 +53,7 @@ public final class CorpusIndex: @unchecked Sendable {
   public static func queryKeys(_ tokenHashes: [[UInt64]], k: Int) -> [UInt64] {
     let hasher = NGramHasher(n: k)
     var keys: [UInt64] = []
-    for hashes in tokenHashes {
-      hashes.withUnsafeBufferPointer { buffer in hasher.forEachHash(of: buffer) { _, key in keys.append(key) } }
-    }
+    for hashes in tokenHashes { keys += hasher.hashes(of: hashes) }
     keys.sort()
     var unique: [UInt64] = []
     unique.reserveCapacity(keys.count)
