@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One segment file of a corpus index: which winnowed k-gram fingerprints occur in which
 /// documents of a few shards. Written once, memory-mapped when read.
 ///
@@ -33,14 +37,17 @@ final class _IndexSegment {
   let shardCount: Int
   let documentCount: Int
   let entryCount: Int
-  private let data: Data
+  /// The mapped file (read-only), `size` bytes.
+  private let base: UnsafeRawPointer
+  private let size: Int
   private let shardTable: Int  // byte offsets into data
   private let documentTable: Int
   private let bucketTable: Int
   private let entries: Int
   private let entryWords: Int
   private let checksums: Int
-  private var verifiedChunks: [Bool]
+  /// One flag per entry chunk: checked already.
+  private let verifiedChunks: UnsafeMutablePointer<Bool>
 
   /// Maps and checks the file at `path`: header, sizes, tables (shard starts rising, bucket
   /// starts rising up to the entry count, lines ≥ 1). Entry chunks are checked when first read.
@@ -48,21 +55,24 @@ final class _IndexSegment {
   init(path: String) throws(ContamError) {
     self.path = path
     func bad(_ what: String) -> ContamError { ContamError(.invalidIndex, path: path, "corpus index segment: \(what)") }
-    let mapped: Data
-    do {
-      mapped = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-    } catch {
-      throw ContamError(.invalidIndex, path: path, "cannot read the corpus index segment: \(error.localizedDescription)")
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      throw ContamError(.invalidIndex, path: path, "cannot open the corpus index segment: \(String(cString: strerror(errno)))")
     }
-    data = mapped
-    guard mapped.count >= Self.headerWords * 8 else { throw bad("\(mapped.count) bytes, shorter than its header (truncated?)") }
-    let header: [UInt64] = mapped.withUnsafeBytes { raw in
-      (0..<Self.headerWords).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw bad("cannot stat: \(String(cString: strerror(errno)))") }
+    let fileSize = Int(info.st_size)
+    guard fileSize >= Self.headerWords * 8 else { throw bad("\(fileSize) bytes, shorter than its header (truncated?)") }
+    guard let mapped = mmap(nil, fileSize, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+      throw bad("cannot map: \(String(cString: strerror(errno)))")
     }
+    base = UnsafeRawPointer(mapped)
+    size = fileSize
+    let header: [UInt64] = (0..<Self.headerWords).map { mapped.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian }
     guard header[0] == Self.magic else { throw bad("not a corpus index segment (bad magic)") }
     guard header[1] == Self.version else { throw bad("format version \(header[1]); this tool reads \(Self.version)") }
-    let headerSum = mapped.withUnsafeBytes { XXH3.hash64($0.baseAddress!, count: 15 * 8) }
-    guard headerSum == header[15] else { throw bad("header checksum mismatch (the file is damaged)") }
+    guard XXH3.hash64(base, count: 15 * 8) == header[15] else { throw bad("header checksum mismatch (the file is damaged)") }
     func small(_ value: UInt64, _ limit: UInt64, _ name: String) throws(ContamError) -> Int {
       guard value <= limit else { throw bad("\(name) \(value) out of range") }
       return Int(value)
@@ -90,12 +100,12 @@ final class _IndexSegment {
     checksums = entries + entryWords * 8
     let chunks = (entryWords + Self.chunkWords - 1) / Self.chunkWords
     let total = checksums + chunks * 8
-    guard Int(header[13]) == total, mapped.count == total else {
-      throw bad("\(mapped.count) bytes where the header says \(header[13]) and its tables need \(total) (truncated or damaged)")
+    guard Int(header[13]) == total, fileSize == total else {
+      throw bad("\(fileSize) bytes where the header says \(header[13]) and its tables need \(total) (truncated or damaged)")
     }
-    verifiedChunks = Array(repeating: false, count: chunks)
-    let tablesSum = mapped.withUnsafeBytes { XXH3.hash64($0.baseAddress! + shardTable, count: entries - shardTable) }
-    guard tablesSum == header[11] else { throw bad("table checksum mismatch (the file is damaged)") }
+    verifiedChunks = .allocate(capacity: chunks)
+    verifiedChunks.initialize(repeating: false, count: chunks)
+    guard XXH3.hash64(base + shardTable, count: entries - shardTable) == header[11] else { throw bad("table checksum mismatch (the file is damaged)") }
     // The tables are whole; now their values must make sense.
     var previous = 0
     for s in 0...shardCount {
@@ -114,14 +124,23 @@ final class _IndexSegment {
     for d in 0..<documentCount where line(ofDocument: d) < 1 { throw bad("document \(d) has line 0") }
   }
 
+  deinit {
+    munmap(UnsafeMutableRawPointer(mutating: base), size)
+    verifiedChunks.deallocate()
+  }
+
+  // Every offset below is inside the file: the sections' sizes were checked against its size.
+
   /// The first document number of shard `s` (the document count for `s == shardCount`).
   func shardStart(_ s: Int) -> Int {
-    Int(data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: shardTable + s * 8, as: UInt64.self).littleEndian })
+    assert(s >= 0 && s <= shardCount)
+    return Int(base.loadUnaligned(fromByteOffset: shardTable + s * 8, as: UInt64.self).littleEndian)
   }
 
   /// The 1-based line of document `d` in its shard.
   func line(ofDocument d: Int) -> Int {
-    Int(data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: documentTable + d * 4, as: UInt32.self).littleEndian })
+    assert(d >= 0 && d < documentCount)
+    return Int(base.loadUnaligned(fromByteOffset: documentTable + d * 4, as: UInt32.self).littleEndian)
   }
 
   /// The shard (position in the segment) of document `d`.
@@ -136,11 +155,13 @@ final class _IndexSegment {
   }
 
   private func bucketStart(_ b: Int) -> Int {
-    Int(data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bucketTable + b * 4, as: UInt32.self).littleEndian })
+    assert(b >= 0 && b <= 1 << bucketBits)
+    return Int(base.loadUnaligned(fromByteOffset: bucketTable + b * 4, as: UInt32.self).littleEndian)
   }
 
   private func word(_ i: Int) -> UInt64 {
-    data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: entries + i * 8, as: UInt64.self).littleEndian }
+    assert(i >= 0 && i < entryWords)
+    return base.loadUnaligned(fromByteOffset: entries + i * 8, as: UInt64.self).littleEndian
   }
 
   private func verify(words range: Range<Int>) throws(ContamError) {
@@ -149,13 +170,8 @@ final class _IndexSegment {
     for chunk in first...last where !verifiedChunks[chunk] {
       let start = chunk * Self.chunkWords
       let count = min(Self.chunkWords, entryWords - start)
-      let (sum, stored) = data.withUnsafeBytes { raw in
-        (
-          XXH3.hash64(raw.baseAddress! + entries + start * 8, count: count * 8),
-          raw.loadUnaligned(fromByteOffset: checksums + chunk * 8, as: UInt64.self).littleEndian
-        )
-      }
-      guard sum == stored else {
+      let sum = XXH3.hash64(base + entries + start * 8, count: count * 8)
+      guard sum == base.loadUnaligned(fromByteOffset: checksums + chunk * 8, as: UInt64.self).littleEndian else {
         throw ContamError(.invalidIndex, path: path, "corpus index segment: checksum mismatch in entry chunk \(chunk) (the file is damaged)")
       }
       verifiedChunks[chunk] = true
@@ -169,6 +185,7 @@ final class _IndexSegment {
   func documents(with fingerprint: UInt64, _ body: (Int) -> Void) throws(ContamError) {
     let residualBits = fingerprintBits - bucketBits
     let bucket = Int(fingerprint >> UInt64(residualBits))
+    guard bucket < 1 << bucketBits else { return }
     let residual = residualBits == 0 ? 0 : fingerprint & ((1 << UInt64(residualBits)) - 1)
     let start = bucketStart(bucket)
     let end = bucketStart(bucket + 1)
@@ -220,7 +237,7 @@ final class _IndexSegment {
     var starts = [Int](repeating: 0, count: bucketCount + 1)
     for list in fingerprints { for f in list { starts[Int(f >> UInt64(residualBits)) + 1] += 1 } }
     for b in 0..<bucketCount { starts[b + 1] += starts[b] }
-    var values = [UInt64](repeating: 0, count: rawCount)
+    var values = [UInt64](unsafeUninitializedCapacity: rawCount) { _, count in count = rawCount }
     var fill = starts
     let residualMask: UInt64 = residualBits == 0 ? 0 : (1 << UInt64(residualBits)) - 1
     for (s, list) in fingerprints.enumerated() {
@@ -234,16 +251,35 @@ final class _IndexSegment {
     }
     var bucketTable = [UInt32](repeating: 0, count: bucketCount + 1)
     var kept = 0
-    for b in 0..<bucketCount {
-      bucketTable[b] = UInt32(truncatingIfNeeded: kept)
-      let range = starts[b]..<starts[b + 1]
-      if range.isEmpty { continue }
-      values[range].sort()
-      var previous: UInt64? = nil
-      for i in range where values[i] != previous {
-        values[kept] = values[i]
-        previous = values[i]
-        kept += 1
+    values.withUnsafeMutableBufferPointer { v in
+      for b in 0..<bucketCount {
+        bucketTable[b] = UInt32(truncatingIfNeeded: kept)
+        let lower = starts[b]
+        let upper = starts[b + 1]
+        if upper - lower > 64 {
+          v[lower..<upper].sort()
+        } else {
+          // Insertion sort: buckets hold about 16 entries.
+          var i = lower + 1
+          while i < upper {
+            let x = v[i]
+            var j = i
+            while j > lower && v[j - 1] > x {
+              v[j] = v[j - 1]
+              j -= 1
+            }
+            v[j] = x
+            i += 1
+          }
+        }
+        var i = lower
+        while i < upper {
+          if i == lower || v[i] != v[i - 1] {
+            v[kept] = v[i]
+            kept += 1
+          }
+          i += 1
+        }
       }
     }
     bucketTable[bucketCount] = UInt32(truncatingIfNeeded: kept)
