@@ -13,5 +13,6 @@ let package = Package(
     .executableTarget(name: "FuzzReaders", dependencies: [.product(name: "Contam", package: "main")]),
     .executableTarget(name: "FuzzCertificate", dependencies: [.product(name: "Contam", package: "main")]),
     .executableTarget(name: "FuzzParquet", dependencies: [.product(name: "Contam", package: "main")]),
+    .executableTarget(name: "FuzzIndex", dependencies: [.product(name: "Contam", package: "main")]),
   ]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a libFuzzer target for a given time.
-#   scripts/fuzz.sh FuzzJSON|FuzzTokenizer|FuzzReaders|FuzzCertificate|FuzzParquet SECONDS
+#   scripts/fuzz.sh FuzzJSON|FuzzTokenizer|FuzzReaders|FuzzCertificate|FuzzParquet|FuzzIndex SECONDS
 # Targets live in Fuzz/ (a separate package), built with -sanitize=fuzzer,address. Inputs that
 # crash are written to Fuzz/artifacts/<target>/; the corpus grows in Fuzz/corpus/<target>/ (both
 # git-ignored). Keep crashers as regression inputs in Tests/ContamTests/Fuzz/ (see FuzzRegressionTests).

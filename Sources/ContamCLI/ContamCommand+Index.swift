@@ -63,7 +63,7 @@ extension ContamCommand.Index {
     @Option(
       name: .customLong("segment-mb"),
       help: ArgumentHelp("Input megabytes per segment file; the build holds one segment's entries in memory (about 30 bytes per 7 tokens).", valueName: "mb"))
-    var segmentMB = 512
+    var segmentMB = 256
 
     @Option(
       name: .customLong("max-skipped-fraction"),

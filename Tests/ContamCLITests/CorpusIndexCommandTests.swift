@@ -237,6 +237,20 @@ struct CorpusIndexCommandTests {
     let stats = try Tool.execute(contam, ["index", "stats", fresh])
     #expect(stats.status == 4 && stats.stderr.contains("cannot vouch"), "\(stats.stderr)")
 
+    // A shard named through a symbolic link whose target changed.
+    let linked = f.url("linked").path
+    try FileManager.default.createDirectory(atPath: linked, withIntermediateDirectories: true)
+    let target = f.url("target.jsonl").path
+    try FileManager.default.copyItem(atPath: plain, toPath: target)
+    try FileManager.default.createSymbolicLink(atPath: linked + "/shard.jsonl", withDestinationPath: target)
+    let viaLink = f.url("link.cidx").path
+    #expect(try Tool.execute(contam, ["index", "build", "--out", viaLink, linked]).status == 0)
+    let targetHandle = try #require(FileHandle(forWritingAtPath: target))
+    targetHandle.seekToEndOfFile()
+    targetHandle.write(Data("{\"text\": \"appended behind the link\"}\n".utf8))
+    targetHandle.closeFile()
+    try refused(viaLink, "bytes; the index cannot vouch for it")
+
     // Same size and modification time, other content: found when the shard is read again.
     let other = try build("c.cidx")
     var bytes = try Data(contentsOf: URL(fileURLWithPath: plain))

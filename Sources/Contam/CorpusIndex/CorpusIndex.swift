@@ -85,6 +85,7 @@ public final class CorpusIndex: @unchecked Sendable {
         previous = f
         try segment.documents(with: f) { hit[$0] = true }
       }
+      segment.releasePages()
       let shards = manifest.segments[s].shards
       for (k, shard) in shards.enumerated() {
         var lines: [Int] = []
@@ -99,9 +100,9 @@ public final class CorpusIndex: @unchecked Sendable {
   /// indexed, with what changed. The index cannot vouch for them.
   public func changedShards() -> [(path: String, change: String)] {
     manifest.shards.compactMap { shard in
-      guard let now = CorpusIndex.stamp(shard.absolutePath) else { return (shard.path, "missing or unreadable") }
+      guard let now = FileSource.stamp(shard.absolutePath) else { return (shard.path, "missing or unreadable") }
       if now.size != shard.size { return (shard.path, "size \(shard.size) → \(now.size) bytes") }
-      if now.modified != shard.modified { return (shard.path, "modified since it was indexed") }
+      if now.modified != shard.modifiedNanoseconds { return (shard.path, "modified since it was indexed") }
       return nil
     }
   }
@@ -126,13 +127,5 @@ public final class CorpusIndex: @unchecked Sendable {
       }
     }
     return problems
-  }
-
-  /// Size and modification time of a file, or nil when it cannot be read.
-  static func stamp(_ path: String) -> (size: Int, modified: Double)? {
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-      let size = (attributes[.size] as? NSNumber)?.intValue, let date = attributes[.modificationDate] as? Date
-    else { return nil }
-    return (size, date.timeIntervalSince1970)
   }
 }

@@ -17,7 +17,7 @@ public struct CorpusIndexBuilder: Sendable {
   public var reader = ReaderParameters()
   public var readerOptions = ShardReaderOptions()
   /// Input file bytes per segment (the build holds about 30 bytes per kept k-gram of one segment).
-  public var segmentBytes = 512 << 20
+  public var segmentBytes = 256 << 20
   public var jobs = 1
 
   public init() {}
@@ -174,7 +174,7 @@ public struct CorpusIndexBuilder: Sendable {
     var groups: [[String]] = []
     var bytes = 0
     for path in sorted {
-      let size = CorpusIndex.stamp(path)?.size ?? 0
+      let size = FileSource.stamp(path)?.size ?? 0
       if groups.isEmpty || (bytes + size > segmentBytes && !groups[groups.count - 1].isEmpty) {
         groups.append([])
         bytes = 0
@@ -188,9 +188,9 @@ public struct CorpusIndexBuilder: Sendable {
     let options = readerOptions
     var done = 0
     for group in groups {
-      let stamps = group.map { CorpusIndex.stamp($0) }
+      let stamps = group.map { FileSource.stamp($0) }
       let before = done
-      let results = ShardPool.run(
+      var results = ShardPool.run(
         count: group.count, jobs: jobs,
         makeWorker: { _IndexWorker(winnowing: winnowing, fingerprintBits: bits, normalizer: normalizer, options: options) },
         work: { worker, i in
@@ -201,17 +201,22 @@ public struct CorpusIndexBuilder: Sendable {
       done += group.count
       var shards: [_IndexedShard] = []
       for result in results { shards.append(try result.get()) }
+      results.removeAll()
       var shardStarts = [0]
       var lines: [UInt32] = []
-      for shard in shards {
-        lines += shard.lines
+      var lists: [(fingerprints: [UInt64], documents: [UInt32])] = []
+      for k in shards.indices {
+        lines += shards[k].lines
         shardStarts.append(lines.count)
+        // Moved out, so the segment writer can free each shard's lists once it has used them.
+        lists.append((shards[k].fingerprints, shards[k].documents))
+        shards[k].fingerprints = []
+        shards[k].documents = []
       }
       let temporary = directory + "/.segment-\(getpid())-\(manifest.segments.count).cidx"
       let written = try _IndexSegment.write(
         to: temporary, k: winnowing.k, window: winnowing.window, fingerprintBits: bits, shardStarts: shardStarts,
-        lines: lines, fingerprints: shards.map(\.fingerprints), documents: shards.map(\.documents),
-        documentOffsets: Array(shardStarts.dropLast()))
+        lines: lines, entries: &lists)
       let name = "segment-\(written.sha256.prefix(20)).cidx"
       guard rename(temporary, directory + "/" + name) == 0 else {
         throw ContamError(.outputFailed, path: directory + "/" + name, "cannot rename the segment into place")
@@ -223,7 +228,7 @@ public struct CorpusIndexBuilder: Sendable {
         let stamp = stamps[k]
         entries.append(
           CorpusIndexManifest.Shard(
-            path: group[k], absolutePath: Self.absolute(group[k]), size: stamp?.size ?? -1, modified: stamp?.modified ?? 0,
+            path: group[k], absolutePath: Self.absolute(group[k]), size: stamp?.size ?? -1, modifiedNanoseconds: stamp?.modified ?? 0,
             figures: figures))
       }
       manifest.segments.append(

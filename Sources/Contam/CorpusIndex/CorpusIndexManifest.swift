@@ -41,9 +41,10 @@ public struct CorpusIndexManifest: Codable, Sendable, Equatable {
     public var path: String
     /// The absolute path it was read from.
     public var absolutePath: String
-    /// File size in bytes and modification time (seconds since 1970) when indexed.
+    /// File size in bytes and modification time (nanoseconds since 1970) when indexed,
+    /// symbolic links followed.
     public var size: Int
-    public var modified: Double
+    public var modifiedNanoseconds: Int
     /// Its figures as a scan reports them (SHA-256, documents, tokens, problems).
     public var figures: CorpusStatistics.ShardFigures
   }

@@ -33,6 +33,11 @@ struct _IndexWorker {
   mutating func index(path: String, onProblem: (ContamError) -> Void) throws -> _IndexedShard {
     let t0 = DispatchTime.now().uptimeNanoseconds
     var shard = _IndexedShard(figures: .empty(path))
+    // Room for the kept keys of a typical shard (one per ~40 bytes of text, text ~2.5× a
+    // compressed file), so the lists do not grow by copying; pages never touched cost nothing.
+    let expected = (FileSource.stamp(path)?.size ?? 0) / 16
+    shard.fingerprints.reserveCapacity(expected)
+    shard.documents.reserveCapacity(expected)
     var tokens = 0
     var invalid = 0
     var textBytes = 0

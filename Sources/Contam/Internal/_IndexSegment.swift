@@ -129,6 +129,12 @@ final class _IndexSegment {
     verifiedChunks.deallocate()
   }
 
+  /// Drops the mapped pages from this process's memory (they stay in the page cache), so a
+  /// query's resident memory is bounded by one segment, whatever the index's size.
+  func releasePages() {
+    madvise(UnsafeMutableRawPointer(mutating: base), size, Int32(MADV_DONTNEED))
+  }
+
   // Every offset below is inside the file: the sections' sizes were checked against its size.
 
   /// The first document number of shard `s` (the document count for `s == shardCount`).
@@ -215,19 +221,21 @@ final class _IndexSegment {
   // MARK: Writing
 
   /// Writes a segment: `lines[d]` is document d's line, `shardStarts` the first document of each
-  /// shard plus the total, `fingerprints`/`documents` the (unsorted, possibly repeated) entries.
+  /// shard plus the total, `entries[s]` shard s's (unsorted, possibly repeated) fingerprints with
+  /// their shard-local documents; each shard's lists are emptied as soon as they are sorted in.
   /// - Returns: the file's size and entry count (after removing repeats).
   static func write(
     to path: String, k: Int, window: Int, fingerprintBits: Int, shardStarts: [Int], lines: [UInt32],
-    fingerprints: [[UInt64]], documents: [[UInt32]], documentOffsets: [Int]
+    entries shardEntries: inout [(fingerprints: [UInt64], documents: [UInt32])]
   ) throws(ContamError) -> (bytes: Int, entries: Int, sha256: String) {
+    let documentOffsets = Array(shardStarts.dropLast())
     let documentCount = lines.count
     precondition(shardStarts.last == documentCount)
     let documentBits = documentCount <= 1 ? 1 : 64 - (documentCount - 1).leadingZeroBitCount
     guard documentBits <= 32 else {
       throw ContamError(.invalidArgument, path: path, "a corpus index segment holds at most 2^32 documents")
     }
-    let rawCount = fingerprints.reduce(0) { $0 + $1.count }
+    let rawCount = shardEntries.reduce(0) { $0 + $1.fingerprints.count }
     var bucketBits = 4
     while bucketBits < 30 && (rawCount >> bucketBits) > 16 { bucketBits += 1 }
     bucketBits = max(bucketBits, fingerprintBits + documentBits - 64)
@@ -235,14 +243,16 @@ final class _IndexSegment {
     let bucketCount = 1 << bucketBits
     // Counting sort by bucket, then each bucket sorted and repeats removed.
     var starts = [Int](repeating: 0, count: bucketCount + 1)
-    for list in fingerprints { for f in list { starts[Int(f >> UInt64(residualBits)) + 1] += 1 } }
+    for list in shardEntries { for f in list.fingerprints { starts[Int(f >> UInt64(residualBits)) + 1] += 1 } }
     for b in 0..<bucketCount { starts[b + 1] += starts[b] }
     var values = [UInt64](unsafeUninitializedCapacity: rawCount) { _, count in count = rawCount }
     var fill = starts
     let residualMask: UInt64 = residualBits == 0 ? 0 : (1 << UInt64(residualBits)) - 1
-    for (s, list) in fingerprints.enumerated() {
+    for s in shardEntries.indices {
       let base = UInt64(documentOffsets[s])
-      let docs = documents[s]
+      let list = shardEntries[s].fingerprints
+      let docs = shardEntries[s].documents
+      shardEntries[s] = ([], [])
       for (i, f) in list.enumerated() {
         let b = Int(f >> UInt64(residualBits))
         values[fill[b]] = (f & residualMask) << UInt64(documentBits) | (base + UInt64(docs[i]))

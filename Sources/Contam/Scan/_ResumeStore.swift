@@ -33,11 +33,10 @@ struct _ResumeStore: Sendable {
     return directory + "/shard-" + name + ".json"
   }
 
+  /// The shard's size and modification time (symbolic links followed: a link whose target
+  /// changed is a changed shard).
   static func stamp(_ path: String) -> (size: Int, modified: Double)? {
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
-    let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-    let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-    return (size, modified)
+    FileSource.stamp(path).map { ($0.size, Double($0.modified) / 1e9) }
   }
 
   /// The stored result of `shard`, if present, from this run's fingerprint, and the shard unchanged.

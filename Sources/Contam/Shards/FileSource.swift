@@ -51,6 +51,15 @@ final class FileSource: ByteSource {
 
   deinit { close(fd) }
 
+  /// Size and modification time (nanoseconds since 1970) of the file at `path`, symbolic links
+  /// followed, or nil when it cannot be read: what says a shard changed since it was last seen.
+  package static func stamp(_ path: String) -> (size: Int, modified: Int)? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    let id = identity(info)
+    return (id.size, id.modified)
+  }
+
   static func identity(_ s: stat) -> (size: Int, modified: Int, inode: UInt) {
     (Int(s.st_size), Int(s.st_mtim.tv_sec) * 1_000_000_000 + Int(s.st_mtim.tv_nsec), UInt(s.st_ino))
   }

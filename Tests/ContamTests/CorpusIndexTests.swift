@@ -1,0 +1,109 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+@Suite("Corpus index: winnowing and segments")
+struct CorpusIndexTests {
+  static func tokenHashes(_ novel: String, bytes: Int = 60_000) throws -> [UInt64] {
+    Tokenizer().tokens(of: try TestData.gutenberg(novel, bytes: bytes)).map(\.hash)
+  }
+
+  static func kept(_ hashes: [UInt64], _ w: Winnowing) -> [UInt64] {
+    let keys = NGramHasher(n: w.k).hashes(of: hashes)
+    var out: [UInt64] = []
+    keys.withUnsafeBufferPointer { buffer in w.select(buffer) { out.append(buffer[$0]) } }
+    return out
+  }
+
+  /// Every window's smallest key is kept, on real text (where repeated words make equal keys).
+  @Test(arguments: [(8, 13), (5, 4), (3, 1), (8, 40)])
+  func everyWindowKeepsItsSmallestKey(k: Int, window: Int) throws {
+    let w = Winnowing(k: k, window: window)
+    let keys = NGramHasher(n: k).hashes(of: try Self.tokenHashes("1342-0.txt.gz", bytes: 30_000))
+    var positions: [Int] = []
+    keys.withUnsafeBufferPointer { buffer in w.select(buffer) { positions.append($0) } }
+    #expect(positions == positions.sorted() && Set(positions).count == positions.count, "in order, once each")
+    let chosen = Set(positions)
+    for start in 0...(keys.count - window) {
+      let smallest = keys[start..<start + window].min()!
+      let hit = (start..<start + window).contains { chosen.contains($0) && keys[$0] == smallest }
+      #expect(hit, "window at \(start) lost its smallest key")
+      if !hit { break }
+    }
+    // About 2 / (window + 1) of the keys are kept.
+    let density = Double(positions.count) / Double(keys.count)
+    #expect(density < 3.0 / Double(window + 1) + 0.01, "density \(density)")
+  }
+
+  /// A run of `guaranteedTokens` tokens of one real text placed inside another is always found
+  /// through the kept keys; runs a few tokens shorter are found only sometimes.
+  @Test func aSharedRunOfTheGuaranteedLengthIsAlwaysFound() throws {
+    let w = Winnowing()
+    let document = try Self.tokenHashes("122-0.txt.gz")
+    let other = try Self.tokenHashes("1310-0.txt.gz")
+    var random = SystemRandomNumberGenerator()
+    var foundShort = 0
+    let trials = 400
+    for trial in 0..<trials {
+      let length = trial % 2 == 0 ? w.guaranteedTokens : w.guaranteedTokens - 6
+      let start = Int.random(in: 0..<(document.count - 2000), using: &random)
+      // The corpus document: 1,000 tokens of the novel around the run.
+      let context = Array(document[start..<start + 1000])
+      let at = Int.random(in: 0...(1000 - length), using: &random)
+      let run = Array(context[at..<at + length])
+      // The item: the run between unrelated words of another novel.
+      let o = Int.random(in: 0..<(other.count - 100), using: &random)
+      let item = Array(other[o..<o + 30]) + run + Array(other[o + 30..<o + 60])
+      let itemKeys = Set(NGramHasher(n: w.k).hashes(of: item))
+      let found = Self.kept(context, w).contains { itemKeys.contains($0) }
+      if length == w.guaranteedTokens {
+        #expect(found, "a \(length)-token run at \(at) was missed")
+      } else if found {
+        foundShort += 1
+      }
+    }
+    #expect(foundShort < trials / 2, "shorter runs are not guaranteed; found \(foundShort) of \(trials / 2)")
+  }
+
+  /// A built index answers exactly what the documents' kept fingerprints say: every document
+  /// holding a looked-up fingerprint, no other (on real paragraphs, several segments).
+  @Test func lookupsAnswerExactlyTheDocumentsHoldingAKey() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var shards: [String] = []
+    var documents: [(shard: String, line: Int, keys: [UInt64])] = []
+    let w = Winnowing()
+    let tokenizer = Tokenizer()
+    for (k, novel) in ["1342-0.txt.gz", "122-0.txt.gz", "1310-0.txt.gz"].enumerated() {
+      let (jsonl, texts) = try ShardFixture.paragraphsJSONL(count: 300, novel: novel)
+      let path = directory.appendingPathComponent("s\(k).jsonl").path
+      try jsonl.write(to: URL(fileURLWithPath: path))
+      shards.append(path)
+      for (i, text) in texts.enumerated() {
+        documents.append((path, i + 1, Self.kept(tokenizer.tokens(of: text).map(\.hash), w)))
+      }
+    }
+    var builder = CorpusIndexBuilder()
+    builder.segmentBytes = 1  // one segment per shard
+    builder.jobs = 2
+    let out = directory.appendingPathComponent("index").path
+    let manifest = try builder.build(paths: shards, into: out)
+    #expect(manifest.segments.count == 3)
+    let index = try CorpusIndex(directory: out)
+    // Query samples of real keys, and keys no document has.
+    var random = SystemRandomNumberGenerator()
+    let allKeys = documents.flatMap(\.keys)
+    for _ in 0..<20 {
+      var query = (0..<50).map { _ in allKeys.randomElement(using: &random)! }
+      query += (0..<50).map { _ in UInt64.random(in: 1...UInt64.max, using: &random) }
+      let shift = UInt64(64 - manifest.fingerprintBits)
+      let wanted = Set(query.map { $0 >> shift })
+      var expected: [String: [Int]] = [:]
+      for d in documents where d.keys.contains(where: { wanted.contains($0 >> shift) }) { expected[d.shard, default: []].append(d.line) }
+      var got: [String: [Int]] = [:]
+      for c in try index.candidates(forKeys: query) { got[c.shard.absolutePath] = c.lines }
+      #expect(got == expected)
+    }
+  }
+}
