@@ -280,4 +280,83 @@ struct CorpusIndexCommandTests {
     let shardsToo = try Tool.execute(contam, ["scan", "--benchmark", "gsm8k=\(gsm)", "--index", good, corpus.directory])
     #expect(shardsToo.status == 64, "\(shardsToo.stderr)")
   }
+
+  /// The bundled samples (three benchmarks, three codecs) and, in the extended suite, all the
+  /// shared real text with every item of four shared benchmarks and copies of some planted as
+  /// whole documents: item for item the same results through the index as streaming.
+  @Test func theBundledSamplesGiveTheSameResultsThroughTheIndex() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let samples = TestData.packageRoot.appendingPathComponent("corpora-samples").path
+    let benchmarks = ["gsm8k=gsm8k-sample.jsonl", "arc=arc-challenge-sample.jsonl", "math=math-sample.jsonl"].flatMap {
+      ["--benchmark", $0.replacingOccurrences(of: "=", with: "=\(samples)/benchmarks/")]
+    }
+    try compareThroughIndex(fixture: fixture, shards: [samples + "/shards"], benchmarks: benchmarks, expectFlagged: 5)
+  }
+
+  @Test(.extended) func realTextAndEveryItemOfFourBenchmarksGiveTheSameResultsThroughTheIndex() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let data = TestData.shared.appendingPathComponent("benchmarks").path
+    var planted = Data()
+    let gsmLines = try String(contentsOfFile: data + "/gsm8k/test.jsonl", encoding: .utf8).split(separator: "\n")
+    for line in gsmLines.enumerated().filter({ $0.offset % 50 == 0 }).map(\.element) {
+      let q = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["question"] as! String
+      planted += try JSONSerialization.data(withJSONObject: ["text": "Copied homework: " + q]) + Data("\n".utf8)
+    }
+    let plantedPath = try fixture.write("planted.jsonl", planted)
+    let text = TestData.shared.appendingPathComponent("text").path
+    let benchmarks = [
+      "--benchmark", "gsm8k=\(data)/gsm8k/test.jsonl", "--benchmark", "math=\(data)/math/test.jsonl.gz",
+      "--benchmark", "mmlu=\(data)/mmlu/test", "--benchmark", "arc=\(data)/arc/ARC-Challenge-Test.jsonl",
+    ]
+    try compareThroughIndex(
+      fixture: fixture, shards: [text + "/gutenberg", text + "/reference", text + "/code", plantedPath], benchmarks: benchmarks,
+      expectFlagged: gsmLines.count / 50)
+  }
+
+  func compareThroughIndex(fixture: ShardFixture, shards: [String], benchmarks: [String], expectFlagged: Int) throws {
+    let index = fixture.url("c.cidx").path
+    let build = try Tool.execute(contam, ["index", "build", "--out", index] + shards)
+    #expect(build.status == 0, "\(build.stderr)")
+    let streaming = fixture.url("s.json").path
+    let through = fixture.url("i.json").path
+    let s = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", streaming] + benchmarks + shards)
+    #expect(s.status == 0, "\(s.stderr)")
+    let i = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", through, "--index", index] + benchmarks)
+    #expect(i.status == 0, "\(i.stderr)")
+    let a = try certificate(streaming)
+    let b = try certificate(through)
+    let x = (a["items"] as? [[String: Any]]) ?? []
+    let y = (b["items"] as? [[String: Any]]) ?? []
+    #expect(x.count == y.count && !x.isEmpty)
+    // An item may differ only where the streaming scan's evidence is a run shorter than the
+    // index's guarantee (20 tokens) in a document the index did not name.
+    var belowGuarantee = 0
+    for (p, q) in zip(x, y) where (p as NSDictionary) != (q as NSDictionary) {
+      func locations(_ item: [String: Any]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for e in (item["evidence"] as? [[String: Any]]) ?? [] { out["\(e["shard"] ?? ""):\(e["line"] ?? 0)"] = e["longestRun"] as? Int ?? 0 }
+        return out
+      }
+      let (seen, found) = (locations(p), locations(q))
+      let missed = seen.filter { found[$0.key] == nil }
+      let differing = Set(p.keys).union(q.keys).filter { (p[$0] as? NSObject) != (q[$0] as? NSObject) }
+      // A near copy (no run of 20 tokens, or it would be a candidate) that only the streaming
+      // scan's near pass saw, and nothing else different.
+      let nearOnly = differing == ["nearDuplicate"] && q["nearDuplicate"] == nil
+      let explained =
+        nearOnly || (!missed.isEmpty && missed.values.allSatisfy { $0 < 20 } && found.keys.allSatisfy { seen[$0] != nil })
+      if explained {
+        belowGuarantee += 1
+      } else {
+        Issue.record(
+          "\(p["benchmark"] ?? "")/\(p["id"] ?? ""): \(p["verdict"] ?? "") streaming (\(seen)), \(q["verdict"] ?? "") through the index (\(found)); differing: \(differing.sorted())")
+      }
+    }
+    print("through the index: \(x.count) items, \(belowGuarantee) differ only by runs shorter than the guarantee or near copies outside the candidates")
+    let flagged = x.filter { ($0["verdict"] as? String) != "clean" && ($0["verdict"] as? String) != "too_short" }.count
+    #expect(flagged >= expectFlagged, "only \(flagged) items flagged; the comparison must cover found items")
+    #expect((a["shards"] as? NSArray) == (b["shards"] as? NSArray))
+  }
 }
