@@ -201,20 +201,22 @@ extension ContamCommand {
       let terminal = Terminal.shared
       var items: [BenchmarkItem] = []
       var inputs: [Certificate.BenchmarkInput] = []
+      var specs: [(name: String, path: String, format: BenchmarkFormat)] = []
       for spec in benchmarks {
         let pair = spec.split(separator: "=", maxSplits: 1).map(String.init)
         guard pair.count == 2 else { throw ValidationError("--benchmark takes NAME=PATH, got '\(spec)'.") }
-        do {
-          let benchmarkFormat = try format(for: pair[0], path: pair[1])
-          let loaded = try BenchmarkLoader.loadWithFiles(name: pair[0], path: pair[1], format: benchmarkFormat)
+        specs.append((pair[0], pair[1], try format(for: pair[0], path: pair[1])))
+      }
+      do {
+        // The files of all benchmarks are read in parallel (MMLU alone is 57 files).
+        for (spec, loaded) in zip(specs, try BenchmarkLoader.loadWithFiles(specs, jobs: corpus.jobs)) {
           items += loaded.items
           inputs.append(
-            Certificate.BenchmarkInput(
-              name: pair[0], path: pair[1], items: loaded.items.count, format: benchmarkFormat, files: loaded.files))
-        } catch let error as ContamError {
-          terminal.line("contam: \(error)")
-          throw ExitCode(ContamExit.failed)
+            Certificate.BenchmarkInput(name: spec.name, path: spec.path, items: loaded.items.count, format: spec.format, files: loaded.files))
         }
+      } catch let error as ContamError {
+        terminal.line("contam: \(error)")
+        throw ExitCode(ContamExit.failed)
       }
       var corpusIndex: CorpusIndex?
       if let index {

@@ -252,7 +252,7 @@ public final class ItemIndex: @unchecked Sendable {
     /// `maximumItemsPerNGram` distinct items (all keys when `dropping` is false).
     func group(_ entries: inout [(key: UInt64, posting: Posting)], dropping: Bool) -> _HashTable {
       // Stable, and entries are made in (item, position) order: postings stay in that order.
-      entries.sort { $0.key < $1.key }
+      _KeySort.sort(&entries) { $0.key }
       var kept: [Range<Int>] = []
       var i = 0
       while i < entries.count {

@@ -129,7 +129,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     var every: [(key: UInt64, item: Int32)] = []
     every.reserveCapacity(candidates.reduce(0) { $0 + ($1.part == nil ? $1.shingles.count : 0) })
     for c in candidates where c.part == nil { for key in c.shingles { every.append((key, Int32(c.item))) } }
-    every.sort { $0.key < $1.key }
+    _KeySort.sort(&every) { $0.key }
     var boilerplate = Set<UInt64>()
     var sharedOf = [[UInt64]](repeating: [], count: index.items.count)
     var run = 0
@@ -182,7 +182,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     self.sampleSize = sampleSize
     self.votes = votes
     self.length = length
-    entries.sort { $0.key < $1.key }
+    _KeySort.sort(&entries) { $0.key }
     var groups: [Range<Int>] = []
     var i = 0
     while i < entries.count {

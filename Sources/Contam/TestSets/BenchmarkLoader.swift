@@ -19,19 +19,46 @@ public enum BenchmarkLoader {
   public static func loadWithFiles(name: String, path: String, format: BenchmarkFormat) throws
     -> (items: [BenchmarkItem], files: [InputFile])
   {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': no such file or directory")
+    try loadWithFiles([(name, path, format)], jobs: 1)[0]
+  }
+
+  /// Loads several benchmarks, their files read on `jobs` threads: the items and files are what
+  /// loading them one after another gives. A path that does not exist is reported before any
+  /// file is read; otherwise the first failing file in order is.
+  public static func loadWithFiles(_ benchmarks: [(name: String, path: String, format: BenchmarkFormat)], jobs: Int) throws
+    -> [(items: [BenchmarkItem], files: [InputFile])]
+  {
+    var units: [(benchmark: Int, file: String)] = []
+    for (b, benchmark) in benchmarks.enumerated() {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: benchmark.path, isDirectory: &isDirectory) else {
+        throw ContamError(.invalidBenchmark, path: benchmark.path, "benchmark '\(benchmark.name)': no such file or directory")
+      }
+      // A benchmark directory (MMLU: a CSV per subject) is read whole, whatever the file names.
+      let files = try isDirectory.boolValue ? ShardList.resolve([benchmark.path], dataFilesOnly: false).paths : [benchmark.path]
+      units += files.map { (b, $0) }
     }
-    // A benchmark directory (MMLU: a CSV per subject) is read whole, whatever the file names.
-    let files = try isDirectory.boolValue ? ShardList.resolve([path], dataFilesOnly: false).paths : [path]
-    var items: [BenchmarkItem] = []
-    var inputs: [InputFile] = []
-    for file in files {
-      let (loaded, input) = try loadFile(name: name, path: file, format: format)
-      items += loaded
-      inputs.append(input)
+    let work = units
+    let loaded = ShardPool.run(count: work.count, jobs: jobs, makeWorker: { () }) { _, i in
+      let benchmark = benchmarks[work[i].benchmark]
+      return try loadFile(name: benchmark.name, path: work[i].file, format: benchmark.format)
     }
+    var result: [(items: [BenchmarkItem], files: [InputFile])] = Array(repeating: ([], []), count: benchmarks.count)
+    var next = 0
+    for (b, benchmark) in benchmarks.enumerated() {
+      while next < work.count && work[next].benchmark == b {
+        let (items, input) = try loaded[next].get()
+        result[b].items += items
+        result[b].files.append(input)
+        next += 1
+      }
+      try check(name: benchmark.name, path: benchmark.path, format: benchmark.format, items: result[b].items)
+    }
+    return result
+  }
+
+  /// A loaded benchmark must have items, each id once.
+  private static func check(name: String, path: String, format: BenchmarkFormat, items: [BenchmarkItem]) throws {
     if items.isEmpty {
       throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': no usable item (check the fields: \(format.parts.flatMap(\.fields).joined(separator: ", ")))")
     }
@@ -39,7 +66,6 @@ public enum BenchmarkLoader {
     for item in items where !seen.insert(item.id).inserted {
       throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': duplicate item id '\(item.id)'")
     }
-    return (items, inputs)
   }
 
   static func readText(_ path: String) throws -> (text: String, file: InputFile) {
