@@ -121,8 +121,17 @@ public final class ItemIndex: @unchecked Sendable {
   ///   - items: the benchmark items, in the order results are reported.
   ///   - parameters: n, the short-item minimum and the boilerplate limit.
   /// - Complexity: O(T log T) for T item tokens (the n-grams are sorted once).
-  public init(items: [BenchmarkItem], parameters: Parameters = Parameters()) {
+  public convenience init(items: [BenchmarkItem], parameters: Parameters = Parameters()) {
+    self.init(TokenizedItems(items, version: parameters.textVersion), parameters: parameters)
+  }
+
+  /// Indexes items already tokenized (``TokenizedItems``, shared with the near-duplicate index
+  /// so both can be built at once).
+  /// - Precondition: `tokenized` was made with `parameters.textVersion`.
+  public init(_ tokenized: TokenizedItems, parameters: Parameters) {
     precondition(parameters.n >= 1 && parameters.minimumTokens >= 1 && parameters.maximumItemsPerNGram >= 1)
+    precondition(tokenized.version == parameters.textVersion, "items tokenized with another text version")
+    let items = tokenized.items
     self.items = items
     self.answers = items.map(\.answer)
     self.parameters = parameters
@@ -131,22 +140,8 @@ public final class ItemIndex: @unchecked Sendable {
     hasher = NGramHasher(n: parameters.n)
     shortHasher = NGramHasher(n: self.minimumTokens)
     normalizer = Normalizer.of(parameters.textVersion)
-    let tokenizer = Tokenizer(normalizer: normalizer)
-    var tokens: [[Token]] = []
-    var ranges: [[Range<Int>]] = []
-    for item in items {
-      var all: [Token] = []
-      var partRanges: [Range<Int>] = []
-      var offset = 0
-      for part in item.parts {
-        let start = all.count
-        all += tokenizer.tokens(of: part.text).map { Token(hash: $0.hash, start: $0.start + offset, end: $0.end + offset) }
-        partRanges.append(start..<all.count)
-        offset += part.text.utf8.count + 1
-      }
-      tokens.append(all)
-      ranges.append(partRanges)
-    }
+    let tokens = tokenized.tokens
+    let ranges = tokenized.partRanges
     itemTokens = tokens
     partRanges = ranges
     lineSegments = items.indices.map { i in

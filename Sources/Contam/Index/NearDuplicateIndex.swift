@@ -91,7 +91,15 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Shingles dropped as boilerplate.
   public let droppedShingles: Int
 
-  public init(index: ItemIndex, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
+  public convenience init(index: ItemIndex, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
+    self.init(
+      TokenizedItems(index.items, tokens: index.itemTokens, partRanges: index.partRanges, version: index.parameters.textVersion),
+      configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle)
+  }
+
+  /// Builds the index from items already tokenized (shared with ``ItemIndex``, so both can be
+  /// built at once).
+  public init(_ index: TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
     precondition(configuration.signatureSize <= 64, "the vote counts slots in a 64-bit mask")
     self.configuration = configuration
     let hasher = MinHasher(m: configuration.signatureSize, scheme: configuration.scheme)
@@ -112,7 +120,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     }
     // Targets: every item whole, and each part of an item that has several.
     var candidates: [(item: Int, part: String?, tokens: Int, shingles: [UInt64])] = []
-    for (i, tokens) in index.itemTokens.enumerated() {
+    for (i, tokens) in index.tokens.enumerated() {
       candidates.append((i, nil, tokens.count, distinctShingles(tokens[...])))
       let ranges = index.partRanges[i]
       if ranges.count > 1 {

@@ -33,13 +33,24 @@ public struct Scanner: Sendable {
   ///   (``ScanConfiguration/validate()``).
   public init(items: [BenchmarkItem], configuration: ScanConfiguration, readerOptions: ShardReaderOptions) throws {
     try configuration.validate()
-    let index = ItemIndex(items: items, parameters: configuration.indexParameters)
-    self.index = index
+    // Items are tokenized once; the exact and the near-duplicate index are then built at once.
+    let parameters = configuration.indexParameters
+    let tokenized = TokenizedItems(items, version: parameters.textVersion)
+    let exact = _Slots<ItemIndex>(count: 1)
+    let approximate = _Slots<NearDuplicateIndex>(count: 1)
+    let near = configuration.near
+    let limit = configuration.maximumItemsPerNGram
+    DispatchQueue.concurrentPerform(iterations: near == nil ? 1 : 2) { k in
+      if k == 0 {
+        exact.set(0, ItemIndex(tokenized, parameters: parameters))
+      } else if let near {
+        approximate.set(0, NearDuplicateIndex(tokenized, configuration: near, maximumItemsPerShingle: limit))
+      }
+    }
+    index = exact.values()[0]
+    nearIndex = approximate.values(allowingMissing: true)[0]
     self.configuration = configuration
     self.readerOptions = readerOptions
-    nearIndex = configuration.near.map {
-      NearDuplicateIndex(index: index, configuration: $0, maximumItemsPerShingle: configuration.maximumItemsPerNGram)
-    }
   }
 
   /// Scans `paths` on `jobs` threads and assembles the whole result: parameters, inputs,

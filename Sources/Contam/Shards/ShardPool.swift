@@ -37,4 +37,6 @@ final class _Slots<Value>: @unchecked Sendable {
   init(count: Int) { storage = Array(repeating: nil, count: count) }
   func set(_ index: Int, _ value: Value) { lock.withLock { _ in storage[index] = value } }
   func values() -> [Value] { lock.withLock { _ in storage.map { $0! } } }
+  /// The values, nil where none was set.
+  func values(allowingMissing: Bool) -> [Value?] { lock.withLock { _ in storage } }
 }
