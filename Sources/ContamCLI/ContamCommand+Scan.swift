@@ -174,6 +174,16 @@ extension ContamCommand {
       }
     }
 
+    /// Writes the certificate file; a failure (disk full, no directory) ends the run with status 4.
+    static func write(_ file: Data, to path: String) throws {
+      do {
+        try AtomicFile.write(file, to: path)
+      } catch {
+        Terminal.shared.line("contam: \(error)")
+        throw ExitCode(ContamExit.failed)
+      }
+    }
+
     static func parsePartition(_ text: String) throws -> Certificate.Partition {
       let parts = text.split(separator: "/")
       guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
@@ -329,13 +339,8 @@ extension ContamCommand {
       }
       try CorpusOptions.refuseMostlySkipped(result.shards, maxSkippedFraction: maxSkippedFraction, output: "certificate")
       if let out {
-        let sealed = try result.sealed(signingKey: signingKey)
-        do {
-          try AtomicFile.write(try sealed.encoded(), to: out)
-        } catch let error as ContamError {
-          terminal.line("contam: \(error)")
-          throw ExitCode(ContamExit.failed)
-        }
+        let file = try result.sealedFile(signingKey: signingKey).file
+        try Self.write(file, to: out)
       }
       var table = TextTable(["benchmark", "items", "contaminated", "perturbed", "partial", "clean", "too short", "near dup"])
       for s in result.summary {

@@ -23,4 +23,37 @@ struct LibraryAPITests {
     let reread = try Certificate(decoding: try certificate.encoded())
     #expect(reread == certificate, "a certificate survives its file form")
   }
+
+  /// `sealedFile` (both encodings at once, digest and signature written into a placeholder) gives
+  /// exactly the bytes of `sealed().encoded()`, signed or not, on a real certificate whose items
+  /// include text an adversary controls (a snippet with quotes, newlines and "digest" in it).
+  @Test func sealingInOnePassGivesTheSameFile() throws {
+    let samples = TestData.packageRoot.appendingPathComponent("corpora-samples").path
+    let path = samples + "/benchmarks/gsm8k-sample.jsonl"
+    let items = try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!)
+    let scanner = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: ShardReaderOptions())
+    var result = try scanner.run(
+      benchmarks: [.init(name: "gsm8k\n  \"digest\" : \"0000", path: path, items: items.count)],
+      paths: try ShardList.resolve([samples + "/shards"]).paths, jobs: 2)
+    result.items[0].id = "\n  \"digest\" : \"" + String(repeating: "0", count: 64)
+    let key = try Certificate.signingKey(fromBase64: Certificate.generateKey().privateKey)
+    for signing in [nil, key] {
+      let (certificate, file) = try result.sealedFile(signingKey: signing)
+      let reference = try result.sealed(signingKey: signing)
+      #expect(certificate == Certificate(copying: reference, signatureFrom: certificate))
+      #expect(file == (try Certificate(copying: reference, signatureFrom: certificate).encoded()))
+      let reread = try Certificate(decoding: file)
+      #expect(try reread.checkIntegrity().digestMatches)
+      #expect(try reread.checkIntegrity().signatureValid == (signing == nil ? nil : true))
+    }
+  }
+}
+
+extension Certificate {
+  /// `reference` with the signature of `other` (Ed25519 signatures of one digest by one key may
+  /// differ between calls in some implementations; the digest must not).
+  init(copying reference: Certificate, signatureFrom other: Certificate) {
+    self = reference
+    signature = other.signature
+  }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Crypto
 import Foundation
 
@@ -45,6 +46,65 @@ extension Certificate {
         publicKey: signingKey.publicKey.rawRepresentation.base64EncodedString(), value: value.base64EncodedString())
     }
     return sealed
+  }
+
+  /// Seals the certificate and encodes its file form in one step, the two JSON encodings (the
+  /// canonical body for the digest, and the file) made at the same time: the file is encoded with
+  /// a placeholder digest (and signature) of the right length, which are then written in. The
+  /// bytes are those of `sealed(signingKey:).encoded()` (checked: any surprise falls back to it).
+  public func sealedFile(signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> (certificate: Certificate, file: Data) {
+    let digestPlaceholder = String(repeating: "0", count: 64)
+    let signaturePlaceholder = String(repeating: "A", count: 88)
+    var draft = self
+    draft.digest = digestPlaceholder
+    draft.signature = signingKey.map {
+      CertificateSignature(publicKey: $0.publicKey.rawRepresentation.base64EncodedString(), value: signaturePlaceholder)
+    }
+    let body = self
+    let file0 = draft
+    let encodings = _Slots<Result<Data, any Error>>(count: 2)
+    DispatchQueue.concurrentPerform(iterations: 2) { k in
+      encodings.set(k, Result { k == 0 ? try body.canonicalBody() : try file0.encoded() })
+    }
+    let results = encodings.values()
+    let canonical = try results[0].get()
+    var file = try results[1].get()
+    var sealed = self
+    sealed.signature = nil
+    sealed.digest = _Hex.encode(Data(SHA256.hash(data: canonical)))
+    if let signingKey {
+      let value = try signingKey.signature(for: Data(_Hex.decode(sealed.digest!)))
+      sealed.signature = CertificateSignature(
+        publicKey: signingKey.publicKey.rawRepresentation.base64EncodedString(), value: value.base64EncodedString())
+    }
+    // Top-level keys sit on their own line after two spaces; no string holds a raw newline, so
+    // each pattern occurs once, at the field itself.
+    func splice(_ pattern: String, _ placeholder: String, _ value: String) -> Bool {
+      let needle = Array((pattern + placeholder).utf8)
+      let found = Self.occurrences(of: needle, in: file)
+      guard value.utf8.count == placeholder.utf8.count, found.count == 1 else { return false }
+      let end = found[0] + needle.count
+      file.replaceSubrange(end - placeholder.utf8.count..<end, with: Data(value.utf8))
+      return true
+    }
+    var spliced = splice("\n  \"digest\" : \"", digestPlaceholder, sealed.digest!)
+    if let signature = sealed.signature {
+      spliced = spliced && splice("\n    \"value\" : \"", signaturePlaceholder, signature.value)
+    }
+    return (sealed, spliced ? file : try sealed.encoded())
+  }
+
+  /// Where `needle` starts in `data` (at most two places: enough to tell one from several).
+  static func occurrences(of needle: [UInt8], in data: Data) -> [Int] {
+    guard let first = needle.first else { return [] }
+    let bytes = [UInt8](data)
+    var found: [Int] = []
+    var p = 0
+    while found.count < 2 && p + needle.count <= bytes.count {
+      if bytes[p] == first && bytes[p..<p + needle.count].elementsEqual(needle) { found.append(p) }
+      p += 1
+    }
+    return found
   }
 
   /// The file form: keys sorted, indented for people, a final newline.
