@@ -245,6 +245,7 @@ extension ContamCommand.Index {
         printOut(String(decoding: try encoder.encode(figures), as: UTF8.self))
       } else {
         var table = TextTable(["", ""])
+        table.leftAligned = [0, 1]
         table.add(["index", index])
         table.add(["digest", corpusIndex.digest])
         table.add(["format", "\(m.format), \(m.normalization)"])
