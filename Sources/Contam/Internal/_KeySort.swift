@@ -14,13 +14,17 @@ enum _KeySort {
     var starts = [Int](repeating: 0, count: (1 << bits) + 1)
     for e in elements { starts[Int(key(e) >> shift) + 1] += 1 }
     for b in 0..<(1 << bits) { starts[b + 1] += starts[b] }
+    // Stable scatter into a new buffer (no copy of the old one first): elements of a bucket
+    // keep their order. Every slot is initialized exactly once: the buckets' counts add up to n.
     var fill = starts
-    let source = elements
-    // Stable scatter: elements of a bucket keep their order.
-    for e in source {
-      let b = Int(key(e) >> shift)
-      elements[fill[b]] = e
-      fill[b] += 1
+    elements = [T](unsafeUninitializedCapacity: n) { buffer, count in
+      for e in elements {
+        let b = Int(key(e) >> shift)
+        assert(fill[b] < starts[b + 1])
+        (buffer.baseAddress! + fill[b]).initialize(to: e)
+        fill[b] += 1
+      }
+      count = n
     }
     for b in 0..<(1 << bits) where starts[b + 1] - starts[b] > 1 {
       let range = starts[b]..<starts[b + 1]
