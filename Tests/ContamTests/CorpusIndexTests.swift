@@ -107,3 +107,25 @@ struct CorpusIndexTests {
     }
   }
 }
+
+/// The start-up's bucket sort: the order of the standard library's stable sort, on hash keys,
+/// repeated keys (their original order kept) and keys crowded into one bucket.
+@Suite("Stable sort by hash key")
+struct KeySortTests {
+  @Test(arguments: [0, 1, 50, 5_000, 200_000])
+  func sameOrderAsTheStableSort(count: Int) {
+    var random = SystemRandomNumberGenerator()
+    // A third uniform hashes, a third from 50 repeated keys, a third sharing their top 20 bits.
+    let keys: [UInt64] = (0..<count).map { i in
+      switch i % 3 {
+      case 0: return UInt64.random(in: 0...UInt64.max, using: &random)
+      case 1: return UInt64(i % 50) &* 0x9E37_79B9_7F4A_7C15
+      default: return 0xABCDE << 44 | UInt64.random(in: 0..<(1 << 44), using: &random)
+      }
+    }
+    var pairs = keys.enumerated().map { (key: $0.element, original: $0.offset) }
+    let expected = pairs.sorted { $0.key < $1.key }
+    _KeySort.sort(&pairs) { $0.key }
+    #expect(pairs.map(\.original) == expected.map(\.original))
+  }
+}

@@ -2,8 +2,8 @@
 /// bits, then an insertion sort of each (small) bucket. The index builders sort millions of
 /// (key, posting) pairs at start-up; the keys are hashes, so the buckets stay small. A bucket
 /// that is not (many distinct keys sharing their top bits) falls back to the library's stable sort.
-enum _KeySort {
-  static func sort<T>(_ elements: inout [T], key: (T) -> UInt64) {
+package enum _KeySort {
+  package static func sort<T>(_ elements: inout [T], key: (T) -> UInt64) {
     let n = elements.count
     guard n > 64 else {
       insertionSort(&elements, 0..<n, key: key)
