@@ -109,7 +109,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     func distinctShingles(_ tokens: ArraySlice<Token>) -> [UInt64] {
       guard tokens.count >= configuration.k else { return [] }
       var keys = shingler.hashes(of: tokens.map(\.hash))
-      keys.sort()
+      _KeySort.sort(&keys) { $0 }
       var unique = 0
       for i in keys.indices where i == 0 || keys[i] != keys[unique - 1] {
         keys[unique] = keys[i]
