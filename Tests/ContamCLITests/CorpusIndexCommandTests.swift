@@ -112,6 +112,14 @@ struct CorpusIndexCommandTests {
     let verify = try Tool.execute(
       contam, ["verify", "--corpus", corpus.fixture.directory.path, "--corpus", TestData.fixtures.path, through])
     #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    // A report says the corpus was read through the index, and what that leaves out.
+    for format in ["markdown", "html"] {
+      let report = try Tool.execute(contam, ["report", "--format", format, through])
+      #expect(report.status == 0 && report.stdout.contains("Read through the corpus index"), "\(report.stderr)")
+      #expect(report.stdout.contains("may not be"), "the scope is stated")
+    }
+    let plain = try Tool.execute(contam, ["report", "--format", "markdown", streaming])
+    #expect(!plain.stdout.contains("corpus index"))
   }
 
   @Test func aPartitionedBuildMergedAndAnIndexGrownByAddAnswerAsOneBuild() throws {

@@ -73,7 +73,11 @@ public enum ReportRenderer {
     }
     out += ". Parameters: \(c.parameters.n)-grams, contaminated ≥ \(c.parameters.contaminatedThreshold), partial ≥ \(c.parameters.partialThreshold)"
     if let near = c.parameters.near { out += ", near duplicates at containment ≥ \(near.containmentThreshold)" }
-    out += ", normalization \(c.parameters.normalization).\n\n## Benchmarks\n\n"
+    out += ", normalization \(c.parameters.normalization)."
+    if let use = c.corpusIndex {
+      out += "\n\nRead through the corpus index \(text(use.digest)): \(use.candidateDocuments) candidate documents in \(use.candidateShards) shards; \(text(use.scope))."
+    }
+    out += "\n\n## Benchmarks\n\n"
     out += "| benchmark | items | contaminated | perturbed | partial | clean | too short | near duplicates |\n"
     out += "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
     for s in c.summary {
@@ -160,6 +164,9 @@ public enum ReportRenderer {
     out += "<p>Certificate <code>\(escape(c.digest ?? "unsealed"))</code>, \(escape(c.tool)), \(escape(c.format))"
     if let s = c.signature { out += ", signed by <code>\(escape(s.publicKey))</code>" }
     out += ". Corpus: \(c.shards.count) shards, \(c.corpus.documents) documents, \(c.corpus.tokens) tokens.</p>"
+    if let use = c.corpusIndex {
+      out += "<p>Read through the corpus index <code>\(escape(use.digest))</code>: \(use.candidateDocuments) candidate documents in \(use.candidateShards) shards; \(escape(use.scope)).</p>"
+    }
     out += "<h2>Benchmarks</h2><table><tr><th>benchmark</th><th>items</th><th>contaminated</th><th>perturbed</th><th>partial</th><th>clean</th><th>too short</th><th>near duplicates</th></tr>"
     for s in c.summary {
       out += "<tr><td>\(escape(s.benchmark))</td><td>\(s.items)</td><td>\(s.contaminated) (\(percent(s.contaminated, s.items)))</td><td>\(s.perturbed)</td><td>\(s.partial) (\(percent(s.partial, s.items)))</td><td>\(s.clean)</td><td>\(s.tooShort)</td><td>\(s.nearDuplicates)</td></tr>"
