@@ -57,14 +57,33 @@ struct _IndexWorker {
   }
 
   /// Tokenizes one document and keeps its winnowed fingerprints. A long document goes in
-  /// pieces that overlap by ``Winnowing/guaranteedTokens`` tokens, so every shared run that
-  /// long lies wholly inside one piece (kept keys met twice are merged when the segment is written).
+  /// segments that overlap by ``Winnowing/guaranteedTokens`` tokens, so every shared run that
+  /// long lies wholly inside one segment.
   private mutating func winnow(_ document: Document, into shard: inout _IndexedShard) -> TokenizeCounts {
+    let text = document.text
     let before = shard.fingerprints.count
-    let number = UInt32(truncatingIfNeeded: shard.lines.count)
-    let counts = storage.tokenize(
-      document.text, with: tokenizer, segmentBytes: Self.segmentBytes, overlap: winnowing.guaranteedTokens
-    ) { _, _ in keep(document: number, into: &shard) }
+    let counts: TokenizeCounts
+    if text.count <= Self.segmentBytes {
+      storage.buffer.removeAll()
+      counts = tokenizer.tokenize(text, into: &storage.buffer)
+      keep(document: UInt32(truncatingIfNeeded: shard.lines.count), into: &shard)
+    } else {
+      var counter = TokenCounter()
+      counts = tokenizer.tokenize(text, into: &counter)
+      let overlap = winnowing.guaranteedTokens
+      var start = 0
+      while start < text.count {
+        let end = Tokenizer.cut(text, after: start + Self.segmentBytes)
+        storage.buffer.removeAll()
+        _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[start..<end]), into: &storage.buffer)
+        keep(document: UInt32(truncatingIfNeeded: shard.lines.count), into: &shard)
+        guard end < text.count else { break }
+        let view = storage.buffer.view
+        // Safe: the index is checked against the count first.
+        let next = view.count > overlap ? start + Int(view.starts[view.count - overlap]) : end
+        start = next > start ? next : end
+      }
+    }
     if shard.fingerprints.count > before { shard.lines.append(UInt32(document.line)) }
     return counts
   }

@@ -83,47 +83,4 @@ struct _TokenView {
 /// Owns a worker's ``_TokenBuffer``.
 final class _TokenStorage {
   var buffer = _TokenBuffer(capacity: 1 << 16)
-
-  /// Tokenizes `text` into the buffer in pieces, calling `body(base, skip)` after each: `base`
-  /// is the piece's byte offset in `text`, `skip` how many of its first tokens the previous
-  /// piece already had. A text of at most `segmentBytes` is one piece; a longer one is cut at
-  /// whitespace about every `segmentBytes`, each piece starting `overlap` tokens before the
-  /// previous one ended, so any run of `overlap` tokens lies wholly inside one piece and the
-  /// buffer stays bounded whatever the text's size (a scan's and a corpus index's documents).
-  /// - Returns: the counts of the whole text, each token counted once.
-  func tokenize(
-    _ text: UnsafeRawBufferPointer, with tokenizer: Tokenizer, segmentBytes: Int, overlap: Int,
-    _ body: (_ base: Int, _ skip: Int) -> Void
-  ) -> TokenizeCounts {
-    if text.count <= segmentBytes {
-      buffer.removeAll()
-      let counts = tokenizer.tokenize(text, into: &buffer)
-      body(0, 0)
-      return counts
-    }
-    // The figures count each token once: a count-only pass over the whole text.
-    var counter = TokenCounter()
-    let counts = tokenizer.tokenize(text, into: &counter)
-    var start = 0
-    var skip = 0
-    while start < text.count {
-      let end = Tokenizer.cut(text, after: start + segmentBytes)
-      buffer.removeAll()
-      _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[start..<end]), into: &buffer)
-      body(start, skip)
-      guard end < text.count else { break }
-      let tokens = buffer.view
-      // Safe: tokens.count > overlap, so the index is in range. The next piece starts at a
-      // token start past this piece's start, or, failing that, where this one ended.
-      let next = tokens.count > overlap ? start + Int(tokens.starts[tokens.count - overlap]) : start
-      if next > start {
-        start = next
-        skip = overlap
-      } else {
-        start = end
-        skip = 0
-      }
-    }
-    return counts
-  }
 }

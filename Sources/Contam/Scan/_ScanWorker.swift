@@ -67,18 +67,14 @@ struct _ScanWorker {
   static let segmentBytes = 1 << 20
 
   /// The per-document step, the same for a scan and for re-reading one evidence location:
-  /// tokenize, probe the exact index, search near duplicates. A document over ``segmentBytes``
-  /// goes in pieces (``_TokenStorage/tokenize(_:with:segmentBytes:overlap:_:)``) overlapping by
-  /// enough tokens for every n-gram, short item and near-duplicate span (with its margins) to
-  /// lie wholly inside one piece. Hits wholly in an overlap are kept once; near findings keep the
-  /// best per item, as in one pass.
+  /// tokenize, probe the exact index, search near duplicates.
   @discardableResult
   mutating func process(_ document: Document, into partial: inout _ShardPartial) -> TokenizeCounts {
     nearScratch?.best.removeAll(keepingCapacity: true)
-    let overlap = max(index.n, index.minimumTokens) + (near?.segmentOverlap ?? 0)
-    let counts = storage.tokenize(document.text, with: tokenizer, segmentBytes: Self.segmentBytes, overlap: overlap) {
-      base, skip in match(document, base: base, overlap: skip)
-    }
+    if document.text.count > Self.segmentBytes { return processInSegments(document, into: &partial) }
+    storage.buffer.removeAll()
+    let counts = tokenizer.tokenize(document.text, into: &storage.buffer)
+    match(document, base: 0, overlap: 0)
     emit(document, into: &partial)
     return counts
   }
@@ -93,6 +89,45 @@ struct _ScanWorker {
   private mutating func emit(_ document: Document, into partial: inout _ShardPartial) {
     if configuration.exact { emitExactEvidence(document: document, into: &partial) }
     if let nearScratch { emitNearDuplicates(scratch: nearScratch, into: &partial) }
+  }
+
+  /// A long document in segments of about ``segmentBytes``, cut at whitespace, each starting
+  /// `overlap` tokens before the previous one ended: enough for every n-gram, short item and
+  /// near-duplicate span (with its margins) to lie wholly inside one segment. Hits wholly in
+  /// an overlap are kept once; near findings keep the best per item, as in one pass.
+  private mutating func processInSegments(_ document: Document, into partial: inout _ShardPartial) -> TokenizeCounts {
+    let text = document.text
+    // The figures count each token once: a count-only pass over the whole text.
+    var counter = TokenCounter()
+    let counts = tokenizer.tokenize(text, into: &counter)
+    let overlap = max(index.n, index.minimumTokens) + (near?.segmentOverlap ?? 0)
+    var start = 0
+    var skip = 0
+    while start < text.count {
+      let end = Tokenizer.cut(text, after: start + Self.segmentBytes)
+      storage.buffer.removeAll()
+      _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[start..<end]), into: &storage.buffer)
+      match(document, base: start, overlap: skip)
+      let tokens = storage.buffer.view
+      guard end < text.count else { break }
+      if tokens.count > overlap {
+        // Safe: tokens.count > overlap, so the index is in range; the next segment starts
+        // at a token start, past this segment's start.
+        let next = start + Int(tokens.starts[tokens.count - overlap])
+        if next > start {
+          start = next
+          skip = overlap
+        } else {
+          start = end
+          skip = 0
+        }
+      } else {
+        start = end
+        skip = 0
+      }
+    }
+    emit(document, into: &partial)
+    return counts
   }
 
   /// Re-runs ``process(_:into:)`` on the single document at `line` of `path`, reporting its
