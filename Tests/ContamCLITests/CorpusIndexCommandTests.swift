@@ -112,6 +112,13 @@ struct CorpusIndexCommandTests {
     let verify = try Tool.execute(
       contam, ["verify", "--corpus", corpus.fixture.directory.path, "--corpus", TestData.fixtures.path, through])
     #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    #expect(verify.stdout.contains("only as good as that index"), "verify says what it did not check: \(verify.stdout)")
+    // An edited index reference does not read.
+    let edited = corpus.fixture.url("edited.json").path
+    try String(contentsOfFile: through, encoding: .utf8)
+      .replacingOccurrences(of: use["digest"] as! String, with: "not-a-digest").write(toFile: edited, atomically: true, encoding: .utf8)
+    let bad = try Tool.execute(contam, ["verify", edited])
+    #expect(bad.status == 4 && (bad.stdout + bad.stderr).contains("$.corpusIndex.digest"), "\(bad.stdout)\(bad.stderr)")
     // A report says the corpus was read through the index, and what that leaves out.
     for format in ["markdown", "html"] {
       let report = try Tool.execute(contam, ["report", "--format", format, through])

@@ -98,6 +98,10 @@ extension Certificate {
         corpusIndex.guaranteedTokens == corpusIndex.winnowing.guaranteedTokens && corpusIndex.winnowing.k >= 1
           && corpusIndex.winnowing.window >= 1, "$.corpusIndex.guaranteedTokens", "does not match the winnowing")
       try check(corpusIndex.candidateDocuments >= 0 && corpusIndex.candidateShards >= 0, "$.corpusIndex", "negative counts")
+      try check(
+        corpusIndex.digest.utf8.count == 64 && corpusIndex.digest.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) },
+        "$.corpusIndex.digest", "not a SHA-256 in lowercase hex")
+      try check(corpusIndex.format == CorpusIndexManifest.currentFormat, "$.corpusIndex.format", "unknown corpus index format '\(corpusIndex.format)'")
     }
     try check(benchmarks.reduce(0) { $0 + max(0, $1.items) } == items.count, "$.benchmarks", "item counts do not add up to the items listed")
     for (b, benchmark) in benchmarks.enumerated() {

@@ -128,6 +128,16 @@ public enum Verifier {
       }
     }
 
+    if let use = certificate.corpusIndex, !full {
+      // Said, not failed: without --full no clean verdict is checked against the corpus, but
+      // here they rest on an index the certificate's maker built, which only --full bypasses.
+      checks.append(
+        .init(
+          kind: .consistency, subject: "corpus index", passed: true,
+          message:
+            "the scan read only the \(use.candidateDocuments) documents its corpus index \(use.digest.prefix(12))… named; its clean verdicts are only as good as that index: run --full to check them against every shard"
+        ))
+    }
     if full {
       let shardPaths = certificate.shards.compactMap { located[$0.path] }
       if shardPaths.count < certificate.shards.count {

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Benchmark items cut into tokens once, for both indexes: each item's token hashes with byte
 /// ranges in its joined text (``ItemIndex/text(of:)``) and the token range of each part.
@@ -14,8 +15,8 @@ public struct TokenizedItems: Sendable {
   /// - Parameters:
   ///   - items: the benchmark items, in the order results are reported.
   ///   - version: the text pipeline.
-  ///   - jobs: threads.
-  public init(_ items: [BenchmarkItem], version: TextVersion, jobs: Int = 2) {
+  ///   - jobs: threads (by default, the machine's cores).
+  public init(_ items: [BenchmarkItem], version: TextVersion, jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
     self.items = items
     self.version = version
     let normalizer = Normalizer.of(version)
