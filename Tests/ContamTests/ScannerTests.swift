@@ -87,6 +87,65 @@ struct ScannerTests {
     #expect(one.filter { $0.verdict == .contaminated }.count == 5)
   }
 
+  @Test func oneShardOnSeveralThreadsGivesTheOneThreadResult() throws {
+    // Fewer shards than threads: the shard is read on a thread of its own and its documents
+    // matched in batches on the others (ShardPipeline). Items are planted in many documents
+    // (more than the evidence kept per item, so batches' evidence must merge by the same
+    // rule), near copies, a document longer than a batch, and a broken line.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = try Self.gsm8k(40)
+    var plants: [Int: String] = [:]
+    for k in 0..<30 { plants[2 + k * 9] = ItemIndex.text(of: items[k % 10]) }
+    for k in 0..<10 { plants[5 + k * 23] = ItemIndex.text(of: items[0]) }
+    // Near copies: an item with every tenth word dropped.
+    for k in 10..<16 {
+      let words = ItemIndex.text(of: items[k]).split(separator: " ")
+      plants[7 + k * 17] = words.enumerated().filter { $0.offset % 10 != 9 }.map(\.element).joined(separator: " ")
+    }
+    let (_, texts) = try ShardFixture.paragraphsJSONL(count: 300)
+    var lines: [String] = []
+    for (i, text) in texts.enumerated() {
+      var doc = text
+      if let plant = plants[i + 1] { doc = String(text.prefix(120)) + " " + plant + " " + String(text.dropFirst(120)) }
+      if i == 150 { doc = texts.joined(separator: " ") + " " + ItemIndex.text(of: items[20]) }  // far over a batch
+      let data = try JSONSerialization.data(withJSONObject: ["id": "doc-\(i + 1)", "text": doc], options: [.sortedKeys])
+      lines.append(String(decoding: data, as: UTF8.self))
+    }
+    lines.insert("{\"id\": \"broken\", \"text\": ", at: 200)
+    let path = try fixture.compress("one.jsonl.gz", Data((lines.joined(separator: "\n") + "\n").utf8), tool: "gzip", ["-c"])
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    let scanner = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: options)
+    let one = try scanner.scan(paths: [path], jobs: 1)
+    #expect(one.items[0].documents == 13 && one.items[0].evidence.count == 3)
+    #expect(one.items.prefix(10).allSatisfy { $0.verdict == .contaminated })
+    #expect(one.items[10..<16].allSatisfy { $0.nearDuplicate != nil }, "the near copies are found: \(one.items[10..<16].map { $0.nearDuplicate?.containment ?? 0 })")
+    #expect(one.items[20].verdict == .contaminated && one.items[20].evidence.first?.line == 151)
+    #expect(one.shards[0].problems["not_json"] == 1 && one.shards[0].documents == 300)
+    var figures = one.shards[0]
+    figures.seconds = 0
+    for jobs in [2, 3] {
+      let many = try scanner.scan(paths: [path], jobs: jobs)
+      let differing = zip(many.items, one.items).filter { $0 != $1 }.map(\.0.id)
+      #expect(many.items.count == one.items.count && differing.isEmpty, "\(jobs) threads: \(differing) differ")
+      var manyFigures = many.shards[0]
+      manyFigures.seconds = 0
+      #expect(manyFigures == figures, "\(jobs) threads")
+    }
+    // Stopping at the first problem stops the same way on several threads.
+    var stopping = options
+    stopping.policy = .stop
+    let strict = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: stopping)
+    for jobs in [1, 2] {
+      #expect {
+        _ = try strict.scan(paths: [path], jobs: jobs)
+      } throws: { error in
+        guard let error = error as? ContamError else { return false }
+        return error.code == .notJSON && error.line == 201 && error.path == path
+      }
+    }
+  }
+
   @Test func aVerbatimItemWithTemplateWordingIsStillContaminated() throws {
     // MMLU moral scenarios: 895 items share a long preamble, whose n-grams are dropped. A copy
     // of one whole item must still reach full coverage of its informative tokens.

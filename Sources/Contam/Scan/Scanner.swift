@@ -158,15 +158,20 @@ public struct Scanner: Sendable {
         units.append((path, nil))
       }
     }
+    // Fewer units than threads: each unit gets its share of the threads, matching while one
+    // more thread reads (``ShardPipeline``), so one big gzip or zstd shard uses every core.
+    let threadsPerUnit = max(1, jobs / max(1, units.count))
     let index = self.index
     let configuration = self.configuration
     let options = readerOptions
     let near = nearIndex
     let done = Atomic<Int>(0)
     let work = units
+    let makeWorker: @Sendable () -> _ScanWorker = {
+      _ScanWorker(index: index, near: near, configuration: configuration, options: options)
+    }
     let results = ShardPool.run(
-      count: work.count, jobs: jobs,
-      makeWorker: { _ScanWorker(index: index, near: near, configuration: configuration, options: options) },
+      count: work.count, jobs: jobs, makeWorker: makeWorker,
       work: { worker, i in
         let path = work[i].path
         if let store, let stored = store.load(shard: path), stored.fits(index, path: path) {
@@ -174,7 +179,10 @@ public struct Scanner: Sendable {
           progress?(done.add(1, ordering: .relaxed).newValue)
           return stored
         }
-        let partial = try worker.scan(path: path, piece: work[i].piece, onProblem: onProblem)
+        let partial =
+          threadsPerUnit > 1 && work[i].piece == nil
+          ? try worker.scanPipelined(path: path, consumers: threadsPerUnit, makeWorker: makeWorker, onProblem: onProblem)
+          : try worker.scan(path: path, piece: work[i].piece, onProblem: onProblem)
         try store?.save(partial, shard: path)
         if (work[i].piece?.index ?? 0) == 0 { progress?(done.add(1, ordering: .relaxed).newValue) }
         return partial

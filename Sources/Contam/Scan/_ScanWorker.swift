@@ -34,31 +34,43 @@ struct _ScanWorker {
     onProblem: (ContamError) -> Void
   ) throws -> _ShardPartial {
     let t0 = DispatchTime.now().uptimeNanoseconds
-    var partial = _ShardPartial(figures: .empty(path))
-    var tokenTotal = 0
-    var invalid = 0
-    var textBytes = 0
+    var found = _Findings(path: path)
     reader.onlyLines = only
     defer { reader.onlyLines = nil }
     let counts = try reader.read(path: path, piece: piece) { document in
       if let only, !only.contains(document.line) { return }
-      let c: TokenizeCounts
       if let shardName {
-        c = process(
+        found.add(
           Document(
             shardPath: shardName, line: document.line, lineOffset: document.lineOffset, idBytes: document.idBytes,
-            text: document.text), into: &partial)
+            text: document.text), through: &self)
       } else {
-        c = process(document, into: &partial)
+        found.add(document, through: &self)
       }
-      tokenTotal += c.tokens
-      invalid += c.invalidBytes
-      textBytes += document.text.count
     } onProblem: { onProblem($0) }
-    partial.figures = .init(
-      path: path, counts: counts, textBytes: textBytes, tokens: tokenTotal, invalidUTF8Bytes: invalid,
-      seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-    return partial
+    return found.partial(counts: counts, since: t0)
+  }
+
+  /// Scans one shard on `consumers` threads: this worker's reader reads it on a thread of its
+  /// own while the consumers (this worker and ones from `makeWorker`) match its documents in
+  /// batches (``ShardPipeline``). The result is the one ``scan(path:piece:only:reportedAs:onProblem:)``
+  /// gives: batches are merged in order, evidence kept by the same total order.
+  mutating func scanPipelined(
+    path: String, consumers: Int, makeWorker: @escaping @Sendable () -> _ScanWorker,
+    onProblem: @escaping @Sendable (ContamError) -> Void
+  ) throws -> _ShardPartial {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    let reader = self.reader
+    let (counts, batches) = try ShardPipeline.run(
+      path: path, reader: reader, consumers: consumers, first: &self, makeWorker: makeWorker,
+      process: { worker, batch in
+        var found = _Findings(path: path)
+        batch.forEach(shardPath: path) { found.add($0, through: &worker) }
+        return found
+      }, onProblem: onProblem)
+    var found = _Findings(path: path)
+    for batch in batches { found.absorb(batch, evidencePerItem: configuration.evidencePerItem) }
+    return found.partial(counts: counts, since: t0)
   }
 
   /// Documents longer than this many bytes are matched in segments, so the token buffers
@@ -185,5 +197,41 @@ struct _ScanWorker {
         i = end
       }
     }
+  }
+}
+
+/// What matching some documents of one shard found, with the figures only matching knows
+/// (tokens, invalid bytes, text bytes); the reader's counts complete them.
+struct _Findings: Sendable {
+  var found: _ShardPartial
+  var tokens = 0
+  var invalidBytes = 0
+  var textBytes = 0
+
+  init(path: String) { found = _ShardPartial(figures: .empty(path)) }
+
+  /// Matches `document` with `worker` and counts it.
+  mutating func add(_ document: Document, through worker: inout _ScanWorker) {
+    let counts = worker.process(document, into: &found)
+    tokens += counts.tokens
+    invalidBytes += counts.invalidBytes
+    textBytes += document.text.count
+  }
+
+  /// Adds the findings of the documents that follow these in the same shard.
+  mutating func absorb(_ later: _Findings, evidencePerItem: Int) {
+    found.absorb(later.found, evidencePerItem: evidencePerItem)
+    tokens += later.tokens
+    invalidBytes += later.invalidBytes
+    textBytes += later.textBytes
+  }
+
+  /// The shard's partial, with its figures from the reader's `counts`, timed from `t0`.
+  func partial(counts: ShardReadCounts, since t0: UInt64) -> _ShardPartial {
+    var partial = found
+    partial.figures = .init(
+      path: found.figures.path, counts: counts, textBytes: textBytes, tokens: tokens, invalidUTF8Bytes: invalidBytes,
+      seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    return partial
   }
 }

@@ -36,3 +36,20 @@ extension _ShardPartial {
     return documents.allSatisfy { known($0.key) && $0.value >= 0 } && nearDocuments.allSatisfy { known($0.key) && $0.value >= 0 }
   }
 }
+
+extension _ShardPartial {
+  /// Adds the findings of a later part of the same shard (a batch of ``ShardPipeline``): the
+  /// union of coverage, the sums of counts, and the best evidence of both under the same rule
+  /// a single pass keeps it by, so the scored result does not depend on where parts were cut.
+  mutating func absorb(_ other: _ShardPartial, evidencePerItem limit: Int) {
+    for (item, bits) in other.coverage { _Bits.union(&coverage[item, default: []], bits) }
+    for (item, list) in other.evidence {
+      for evidence in list { _keepBest(&self.evidence[item, default: []], evidence, limit: limit) }
+    }
+    for (item, count) in other.documents { documents[item, default: 0] += count }
+    for (item, list) in other.near {
+      for evidence in list { _keepBest(&near[item, default: []], evidence, limit: limit) }
+    }
+    for (item, count) in other.nearDocuments { nearDocuments[item, default: 0] += count }
+  }
+}

@@ -43,7 +43,9 @@ struct CorpusOptions: ParsableArguments {
   // `.unconditional`: `--jobs -1` is a value to refuse with a message, not a missing value.
   @Option(
     name: .shortAndLong, parsing: .unconditional,
-    help: ArgumentHelp("Shards read in parallel; results are the same for any value.", valueName: "n"))
+    help: ArgumentHelp(
+      "Threads (default: the machine's cores). With fewer shards than threads, `scan` reads each shard on one more thread while its share of them matches it, so one big shard uses every core. Results are the same for any value.",
+      valueName: "n"))
   var jobs = ProcessInfoCores.count
 
   @Flag(

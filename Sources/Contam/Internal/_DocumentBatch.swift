@@ -1,0 +1,57 @@
+/// Documents copied out of a reader's buffers, so that another thread can match them while
+/// the reader goes on: their texts and ids in one byte array, and where each lies in it.
+final class _DocumentBatch: @unchecked Sendable {
+  private struct Record {
+    var line: Int
+    var lineOffset: Int
+    /// Where the id's bytes start; `idCount` is -1 when the record has no id.
+    var idStart: Int
+    var idCount: Int
+    var textStart: Int
+    var textCount: Int
+  }
+
+  /// Texts and ids. Starts with one byte that is no document's, so even a batch of empty texts
+  /// hands out views with a base address.
+  private var bytes: [UInt8] = [0]
+  private var records: [Record] = []
+
+  /// A batch of about `bytes` bytes of text.
+  init(reservingBytes capacity: Int) {
+    bytes.reserveCapacity(capacity + 1)
+  }
+
+  /// Bytes held (texts and ids).
+  var byteCount: Int { bytes.count - 1 }
+  /// Documents held.
+  var count: Int { records.count }
+
+  /// Copies `document`'s text and id in.
+  func append(_ document: Document) {
+    let idStart = bytes.count
+    var idCount = -1
+    if let id = document.idBytes {
+      bytes.append(contentsOf: id)
+      idCount = id.count
+    }
+    let textStart = bytes.count
+    bytes.append(contentsOf: document.text)
+    records.append(
+      Record(
+        line: document.line, lineOffset: document.lineOffset, idStart: idStart, idCount: idCount, textStart: textStart,
+        textCount: document.text.count))
+  }
+
+  /// Calls `body` with each document, in the order appended, as read from the shard at
+  /// `shardPath`. The views are valid only inside `body`.
+  func forEach(shardPath: String, _ body: (Document) throws -> Void) rethrows {
+    try bytes.withUnsafeBytes { raw in
+      for r in records {
+        // Safe: every range was appended whole, so it lies inside `bytes`.
+        let id = r.idCount < 0 ? nil : UnsafeRawBufferPointer(rebasing: raw[r.idStart..<(r.idStart + r.idCount)])
+        let text = UnsafeRawBufferPointer(rebasing: raw[r.textStart..<(r.textStart + r.textCount)])
+        try body(Document(shardPath: shardPath, line: r.line, lineOffset: r.lineOffset, idBytes: id, text: text))
+      }
+    }
+  }
+}

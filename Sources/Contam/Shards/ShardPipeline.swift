@@ -1,0 +1,174 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// One shard on several cores: a reader thread decompresses, cuts lines and decodes records,
+/// copying documents into batches of a few MB at most (``batchBytes(fileBytes:consumers:)``); `consumers` threads (the calling
+/// one among them) match the batches as they come. A gzip stream or a zstd frame can only be
+/// decompressed in order, but decompressing costs a fraction of matching, so this is how one
+/// big shard uses every core whatever its codec.
+///
+/// The outputs come back in batch order, so a caller that merges them in that order sees what
+/// one thread reading the shard would have seen.
+enum ShardPipeline {
+  /// Text bytes per batch for a shard file of `fileBytes` read for `consumers` threads: about
+  /// a sixteenth of the file per consumer, so a small shard still spreads over every thread,
+  /// but at least 16 KiB (a hand-over costs microseconds, matching 16 KiB about a hundred) and
+  /// at most 4 MiB, so the few batches in flight stay a few MB.
+  static func batchBytes(fileBytes: Int, consumers: Int) -> Int {
+    min(4 << 20, max(16 << 10, fileBytes / (16 * max(1, consumers))))
+  }
+
+  /// Reads the shard at `path` with `reader` on a thread of its own and calls
+  /// `process(worker, batch)` for every batch on one of `consumers` threads, each with its own
+  /// worker from `makeWorker` (the calling thread uses `first`).
+  /// - Returns: the reader's counts and one output per batch, in the shard's order.
+  /// - Throws: what the reader throws (the first problem that loses input, under
+  ///   ``ErrorPolicy/stop``) or, failing that, the first error `process` throws; reading stops
+  ///   at the first error.
+  static func run<Worker, Output: Sendable>(
+    path: String, reader: ShardReader, consumers: Int, first: inout Worker,
+    makeWorker: @escaping @Sendable () -> Worker,
+    process: @escaping @Sendable (inout Worker, _DocumentBatch) throws -> Output,
+    onProblem: @escaping @Sendable (ContamError) -> Void
+  ) throws -> (counts: ShardReadCounts, outputs: [Output]) {
+    let consumers = max(1, consumers)
+    let queue = _BatchQueue(capacity: consumers + 2)
+    let outputs = _Outputs<Output>()
+    let box = _ReaderBox(reader)
+    let finished = DispatchGroup()
+    let batchBytes = batchBytes(fileBytes: FileSource.stamp(path)?.size ?? Int.max, consumers: consumers)
+
+    finished.enter()
+    let producer = Thread {
+      defer { finished.leave() }
+      var batch = _DocumentBatch(reservingBytes: batchBytes)
+      do {
+        let counts = try box.reader.read(path: path, piece: nil) { document in
+          if queue.cancelled { throw _Cancelled() }
+          batch.append(document)
+          if batch.byteCount >= batchBytes {
+            queue.push(batch)
+            batch = _DocumentBatch(reservingBytes: batchBytes)
+          }
+        } onProblem: { onProblem($0) }
+        if batch.count > 0 { queue.push(batch) }
+        queue.finish(counts: counts, error: nil)
+      } catch is _Cancelled {
+        queue.finish(counts: nil, error: nil)
+      } catch {
+        queue.finish(counts: nil, error: error)
+      }
+    }
+    producer.stackSize = 8 << 20
+    producer.start()
+
+    @Sendable func consume(_ worker: inout Worker) {
+      while let (number, batch) = queue.pop() {
+        if queue.cancelled { continue }  // keep draining so the reader never waits forever
+        do {
+          outputs.set(number, try process(&worker, batch))
+        } catch {
+          queue.fail(error)
+        }
+      }
+    }
+    for _ in 1..<consumers {
+      finished.enter()
+      let thread = Thread {
+        defer { finished.leave() }
+        var worker = makeWorker()
+        consume(&worker)
+      }
+      thread.stackSize = 8 << 20
+      thread.start()
+    }
+    consume(&first)
+    finished.wait()
+
+    let end = queue.end()
+    if let error = end.error { throw error }
+    guard let counts = end.counts else { throw ContamError(.invalidArgument, path: path, "the shard's reading was cancelled") }
+    return (counts, outputs.values(count: end.batches))
+  }
+}
+
+/// Thrown inside the reader's callback to stop reading once a consumer failed.
+private struct _Cancelled: Error {}
+
+/// Hands the reader to the reader thread; only that thread uses it until it is joined.
+private final class _ReaderBox: @unchecked Sendable {
+  let reader: ShardReader
+  init(_ reader: ShardReader) { self.reader = reader }
+}
+
+/// Batches in flight, numbered in the order read; at most `capacity` wait at a time.
+private final class _BatchQueue: Sendable {
+  private struct State {
+    var waiting: [(Int, _DocumentBatch)] = []
+    var pushed = 0
+    var done = false
+    var counts: ShardReadCounts?
+    var error: (any Error)?
+  }
+  private let state = Mutex(State())
+  private let free: DispatchSemaphore
+  private let ready = DispatchSemaphore(value: 0)
+  private let stopped = Atomic<Bool>(false)
+
+  init(capacity: Int) { free = DispatchSemaphore(value: capacity) }
+
+  var cancelled: Bool { stopped.load(ordering: .relaxed) }
+
+  /// Adds a batch, waiting while `capacity` are already waiting.
+  func push(_ batch: _DocumentBatch) {
+    free.wait()
+    state.withLock { s in
+      s.waiting.append((s.pushed, batch))
+      s.pushed += 1
+    }
+    ready.signal()
+  }
+
+  /// The next batch and its number; nil once the reader is done and every batch was taken.
+  func pop() -> (Int, _DocumentBatch)? {
+    ready.wait()
+    let taken: (Int, _DocumentBatch)? = state.withLock { s in s.waiting.isEmpty ? nil : s.waiting.removeFirst() }
+    guard let taken else {
+      ready.signal()  // the end: let the next consumer see it too
+      return nil
+    }
+    free.signal()
+    return taken
+  }
+
+  /// The reader is done: with its counts, or with the error that stopped it.
+  func finish(counts: ShardReadCounts?, error: (any Error)?) {
+    state.withLock { s in
+      s.done = true
+      s.counts = counts
+      if let error, s.error == nil { s.error = error }
+    }
+    if error != nil { stopped.store(true, ordering: .relaxed) }
+    ready.signal()
+  }
+
+  /// A consumer failed: keep the first error and stop the reader.
+  func fail(_ error: any Error) {
+    state.withLock { s in if s.error == nil { s.error = error } }
+    stopped.store(true, ordering: .relaxed)
+  }
+
+  /// After every thread is joined: how many batches, the counts, the first error.
+  func end() -> (batches: Int, counts: ShardReadCounts?, error: (any Error)?) {
+    state.withLock { s in (s.pushed, s.counts, s.error) }
+  }
+}
+
+/// Outputs set by consumer threads under their batch numbers.
+private final class _Outputs<Output>: @unchecked Sendable {
+  private var storage: [Int: Output] = [:]
+  private let lock = Mutex(())
+  func set(_ number: Int, _ output: Output) { lock.withLock { _ in storage[number] = output } }
+  func values(count: Int) -> [Output] { lock.withLock { _ in (0..<count).map { storage[$0]! } } }
+}
