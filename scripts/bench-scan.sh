@@ -10,7 +10,9 @@
 #     and wall time, with ratios;
 #   - recall of contam scan on the generator's injected items (bench.jsonl as the benchmark,
 #     labels.jsonl as the truth) and the C reference's on the same;
-#   - peak RSS of contam scan (index + buffers).
+#   - peak RSS of contam scan (index + buffers);
+#   - one big shard (half the corpus as one single-member gzip and as one multi-frame zstd file)
+#     with --jobs 1 and --jobs 2: the speed-up from reading on one thread while both match.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${1:?usage: bench-scan.sh CORPUS_DIR [RUNS]}
@@ -108,3 +110,24 @@ fi
 /usr/bin/time -o "$work/rss" -f '%M' "$contam" scan --jobs 2 --fail-on never "${benchmarks[@]}" "$corpus"/shards/*.jsonl.zst >/dev/null 2>&1
 rss=$(tail -1 "$work/rss")
 echo "peak RSS of contam scan (22k items indexed): $rss KiB"
+
+echo
+# One big shard on both cores: the first half of the corpus as one single-member gzip file and as
+# one zstd file of several frames, scanned with --jobs 1 and --jobs 2 (GSM8K, near duplicates on).
+half=$(( $(ls "$corpus"/shards/*.jsonl.gz | wc -l) / 2 )); half=$(( half > 0 ? half : 1 ))
+zcat $(ls "$corpus"/shards/*.jsonl.gz | head -n "$half") | gzip -1 > "$work/one.jsonl.gz"
+cat $(ls "$corpus"/shards/*.jsonl.zst | head -n "$half") > "$work/one.jsonl.zst"
+for codec in gz zst; do
+  walls=()
+  for jobs in 1 2; do
+    w=()
+    for _ in $(seq "$runs"); do
+      t0=$(date +%s.%N)
+      "$contam" scan --jobs "$jobs" --fail-on never --benchmark "gsm8k=$data/gsm8k/test.jsonl" "$work/one.jsonl.$codec" >/dev/null 2>&1
+      w+=("$(echo "$(date +%s.%N) - $t0" | bc -l)")
+    done
+    walls+=("$(printf '%s\n' "${w[@]}" | median)")
+  done
+  printf 'one %s shard (%s MB): --jobs 1 %.2f s, --jobs 2 %.2f s: %.2fx\n' "$codec" \
+    "$(( $(stat -c %s "$work/one.jsonl.$codec") / 1000000 ))" "${walls[0]}" "${walls[1]}" "$(echo "${walls[0]} / ${walls[1]}" | bc -l)"
+done

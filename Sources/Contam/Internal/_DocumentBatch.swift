@@ -26,6 +26,13 @@ final class _DocumentBatch: @unchecked Sendable {
   /// Documents held.
   var count: Int { records.count }
 
+  /// Empties the batch, keeping its memory for the next one.
+  func removeAll() {
+    bytes.removeAll(keepingCapacity: true)
+    bytes.append(0)
+    records.removeAll(keepingCapacity: true)
+  }
+
   /// Copies `document`'s text and id in.
   func append(_ document: Document) {
     let idStart = bytes.count

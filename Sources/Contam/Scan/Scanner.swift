@@ -35,6 +35,9 @@ public struct Scanner: Sendable {
     try configuration.validate()
     // Items are tokenized once; the exact and the near-duplicate index are then built at once.
     let parameters = configuration.indexParameters
+    // Large temporary arrays of the build (sort buffers, token lists) are mapped apart, so they
+    // go back to the system when freed instead of staying in the heap for the whole scan.
+    CContamSupport_mapLargeBlocks()
     let tokenized = TokenizedItems(items, version: parameters.textVersion)
     let exact = _Slots<ItemIndex>(count: 1)
     let approximate = _Slots<NearDuplicateIndex>(count: 1)
@@ -49,6 +52,9 @@ public struct Scanner: Sendable {
     }
     index = exact.values()[0]
     nearIndex = approximate.values(allowingMissing: true)[0]
+    // Building freed more than the indexes keep (token lists, sort buffers): hand it back,
+    // or the scan's resident memory keeps the building's peak.
+    CContamSupport_releaseFreeMemory()
     self.configuration = configuration
     self.readerOptions = readerOptions
   }

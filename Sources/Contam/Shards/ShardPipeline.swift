@@ -49,7 +49,7 @@ enum ShardPipeline {
           batch.append(document)
           if batch.byteCount >= batchBytes {
             queue.push(batch)
-            batch = _DocumentBatch(reservingBytes: batchBytes)
+            batch = queue.reuse() ?? _DocumentBatch(reservingBytes: batchBytes)
           }
         } onProblem: { onProblem($0) }
         if batch.count > 0 { queue.push(batch) }
@@ -71,6 +71,7 @@ enum ShardPipeline {
         } catch {
           queue.fail(error)
         }
+        queue.recycle(batch)
       }
     }
     for _ in 1..<consumers {
@@ -106,6 +107,8 @@ private final class _ReaderBox: @unchecked Sendable {
 private final class _BatchQueue: Sendable {
   private struct State {
     var waiting: [(Int, _DocumentBatch)] = []
+    /// Matched batches, emptied, for the reader to fill again (their pages stay mapped).
+    var spare: [_DocumentBatch] = []
     var pushed = 0
     var done = false
     var counts: ShardReadCounts?
@@ -140,6 +143,17 @@ private final class _BatchQueue: Sendable {
     }
     free.signal()
     return taken
+  }
+
+  /// Hands a matched batch back for reuse.
+  func recycle(_ batch: _DocumentBatch) {
+    batch.removeAll()
+    state.withLock { s in s.spare.append(batch) }
+  }
+
+  /// An emptied batch to fill, if one was handed back.
+  func reuse() -> _DocumentBatch? {
+    state.withLock { s in s.spare.popLast() }
   }
 
   /// The reader is done: with its counts, or with the error that stopped it.
