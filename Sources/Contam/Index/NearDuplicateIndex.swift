@@ -1,3 +1,5 @@
+import Foundation
+
 /// How near duplicates are searched: shingles, MinHash samples, the banded index, the vote,
 /// and the containment a finding needs.
 public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
@@ -118,17 +120,19 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       keys.removeLast(keys.count - unique)
       return keys
     }
-    // Targets: every item whole, and each part of an item that has several.
-    var candidates: [(item: Int, part: String?, tokens: Int, shingles: [UInt64])] = []
-    for (i, tokens) in index.tokens.enumerated() {
-      candidates.append((i, nil, tokens.count, distinctShingles(tokens[...])))
+    let jobs = ProcessInfo.processInfo.activeProcessorCount
+    // Targets: every item whole, and each part of an item that has several (items on all cores).
+    let candidates = _parallelMap(index.tokens.count, jobs: jobs) { i -> [(item: Int, part: String?, tokens: Int, shingles: [UInt64])] in
+      let tokens = index.tokens[i]
+      var list = [(i, String?.none, tokens.count, distinctShingles(tokens[...]))]
       let ranges = index.partRanges[i]
       if ranges.count > 1 {
         for (part, range) in zip(index.items[i].parts, ranges) {
-          candidates.append((i, part.name, range.count, distinctShingles(tokens[range])))
+          list.append((i, part.name, range.count, distinctShingles(tokens[range])))
         }
       }
-    }
+      return list
+    }.flatMap { $0 }
     // Items per shingle (whole items only), by sorting their distinct shingles together:
     // boilerplate counts items of every benchmark; shared context the items of one benchmark
     // (as in ItemIndex), kept per item as a sorted list.
@@ -153,7 +157,20 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       }
       run = end
     }
+    every = []
     droppedShingles = boilerplate.count
+    // Per target, on all cores: its informative shingles, its own ones, its sample.
+    let minimumShingles = configuration.minimumShingles
+    let prepared = _parallelMap(candidates.count, jobs: jobs) { c -> (informative: [UInt64], own: [UInt64], sample: [UInt64])? in
+      let candidate = candidates[c]
+      let informative = boilerplate.isEmpty ? candidate.shingles : candidate.shingles.filter { !boilerplate.contains($0) }
+      guard informative.count >= minimumShingles else { return nil }
+      // Shared context (as in ItemIndex): the shingles of the item's own, when it also has
+      // shared ones and at least one of its own (a duplicate within its test set has none).
+      let shared = sharedOf[candidate.item]  // sorted, as `every` was
+      let own = shared.isEmpty ? informative : informative.filter { !Self.contains(shared, $0) }
+      return (informative, own.count == informative.count ? [] : own, hasher.sample(of: informative))
+    }
     var targetItem: [Int] = []
     var targetPart: [String?] = []
     var shingles: [[UInt64]] = []
@@ -162,19 +179,13 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     var votes: [Int] = []
     var length: [Int] = []
     var entries: [(key: UInt64, posting: ItemIndex.Posting)] = []
-    for candidate in candidates {
-      let informative = boilerplate.isEmpty ? candidate.shingles : candidate.shingles.filter { !boilerplate.contains($0) }
-      guard informative.count >= configuration.minimumShingles else { continue }
-      // Shared context (as in ItemIndex): the shingles of the item's own, when it also has
-      // shared ones and at least one of its own (a duplicate within its test set has none).
-      let shared = sharedOf[candidate.item]  // sorted, as `every` was
-      let own = shared.isEmpty ? informative : informative.filter { !Self.contains(shared, $0) }
-      ownShingles.append(own.count == informative.count ? [] : own)
-      let sample = hasher.sample(of: informative)
+    for (candidate, prepared) in zip(candidates, prepared) {
+      guard let (informative, own, sample) = prepared else { continue }
       let target = targetItem.count
       targetItem.append(candidate.item)
       targetPart.append(candidate.part)
       shingles.append(informative)
+      ownShingles.append(own)
       sampleSize.append(sample.count)
       votes.append(max(2, Int((configuration.voteFraction * Double(sample.count)).rounded(.up))))
       length.append(candidate.tokens)
