@@ -1,5 +1,6 @@
 import Contam
 import Foundation
+import Synchronization
 import Testing
 import _ContamTestSupport
 
@@ -81,7 +82,12 @@ struct ScannerTests {
       paths.append(try Self.shard(fixture, "s\(s).jsonl.gz", plants: [2 + s: ItemIndex.text(of: items[s]), 10: ItemIndex.text(of: items[20])]))
     }
     let one = try scan(items, paths, jobs: 1)
-    let two = try scan(items, paths.reversed(), jobs: 2)
+    let read = ByteCounter()
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    let two = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: options)
+      .scan(paths: paths.reversed(), jobs: 2, inputRead: { read.add($0) }).items
+    let sizes = try paths.reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: $1)[.size] as! Int) }
+    #expect(read.total == sizes, "the file bytes reported as read add up to the shards' sizes")
     #expect(one == two)
     #expect(one[20].documents == 4)
     #expect(one.filter { $0.verdict == .contaminated }.count == 5)
@@ -109,6 +115,10 @@ struct ScannerTests {
       var doc = text
       if let plant = plants[i + 1] { doc = String(text.prefix(120)) + " " + plant + " " + String(text.dropFirst(120)) }
       if i == 150 { doc = texts.joined(separator: " ") + " " + ItemIndex.text(of: items[20]) }  // far over a batch
+      if i == 250 {
+        // Over 1 MiB: matched in place on the reader's thread.
+        doc = String(repeating: texts.joined(separator: " ") + " ", count: 8) + ItemIndex.text(of: items[21])
+      }
       let data = try JSONSerialization.data(withJSONObject: ["id": "doc-\(i + 1)", "text": doc], options: [.sortedKeys])
       lines.append(String(decoding: data, as: UTF8.self))
     }
@@ -121,11 +131,15 @@ struct ScannerTests {
     #expect(one.items.prefix(10).allSatisfy { $0.verdict == .contaminated })
     #expect(one.items[10..<16].allSatisfy { $0.nearDuplicate != nil }, "the near copies are found: \(one.items[10..<16].map { $0.nearDuplicate?.containment ?? 0 })")
     #expect(one.items[20].verdict == .contaminated && one.items[20].evidence.first?.line == 151)
+    #expect(one.items[21].verdict == .contaminated && one.items[21].evidence.first?.line == 252, "line 252: the broken line 201 comes before it")
     #expect(one.shards[0].problems["not_json"] == 1 && one.shards[0].documents == 300)
     var figures = one.shards[0]
     figures.seconds = 0
     for jobs in [2, 3] {
-      let many = try scanner.scan(paths: [path], jobs: jobs)
+      // Progress: the file bytes reported as read add up to the shard's size.
+      let read = ByteCounter()
+      let many = try scanner.scan(paths: [path], jobs: jobs, inputRead: { read.add($0) })
+      #expect(read.total == one.shards[0].compressedBytes && read.calls > 1, "\(jobs) threads: \(read.total) bytes in \(read.calls) calls")
       let differing = zip(many.items, one.items).filter { $0 != $1 }.map(\.0.id)
       #expect(many.items.count == one.items.count && differing.isEmpty, "\(jobs) threads: \(differing) differ")
       var manyFigures = many.shards[0]
@@ -240,4 +254,12 @@ struct ScannerTests {
     _ = copy.withUTF8 { Tokenizer().tokenize(UnsafeRawBufferPointer($0), into: &counter) }
     #expect(scanned.shards[0].tokens == counter.count)
   }
+}
+
+/// Adds up byte counts reported from several threads.
+final class ByteCounter: Sendable {
+  private let state = Mutex((total: 0, calls: 0))
+  func add(_ bytes: Int) { state.withLock { $0.total += bytes; $0.calls += 1 } }
+  var total: Int { state.withLock { $0.total } }
+  var calls: Int { state.withLock { $0.calls } }
 }

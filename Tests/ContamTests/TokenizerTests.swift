@@ -1,4 +1,4 @@
-import Contam
+@_spi(Testing) import Contam
 import Foundation
 import Testing
 import _ContamTestSupport
@@ -9,6 +9,48 @@ struct TokenizerTests {
 
   func hashes(_ text: String) -> [UInt64] { tokenizer.tokens(of: text).map(\.hash) }
   func words(_ words: String...) -> [UInt64] { words.map { XXH3.hash64($0) } }
+
+  @Test(arguments: TextVersion.allCases)
+  func eightBytesAtATimeGiveTheByteWiseTokens(version: TextVersion) throws {
+    // The wide path (ASCII words classified eight bytes at once) against the byte-wise one, on
+    // real text in many scripts, code, and crafted runs around every boundary it has: words of
+    // 1 to 300 letters (the 256-byte chunk), every ASCII byte next to letters, entities, UTF-8,
+    // texts that end mid-word at every offset.
+    let wide = Tokenizer(normalizer: .of(version))
+    let narrow = Tokenizer(normalizer: .of(version), wide: false)
+    var texts: [[UInt8]] = []
+    texts.append(Array(try TestData.gutenberg("1342-0.txt.gz", bytes: 300_000).utf8))
+    for name in ["el.txt", "ja.txt", "ko.txt", "ru.txt", "zh_TW.txt"] {
+      texts.append(Array(try String(contentsOfFile: TestData.path("text/scripts/\(name)"), encoding: .utf8).utf8.prefix(60_000)))
+    }
+    texts.append(Array(try String(contentsOfFile: #filePath, encoding: .utf8).utf8))
+    for length in 1...300 {
+      let word = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) ^ ($0 % 3 == 0 ? 0x20 : 0) }
+      texts.append(word)
+      texts.append(Array("x ".utf8) + word + Array(" 42".utf8))
+      texts.append(word + Array("&amp;".utf8) + word)
+      texts.append(word + [0xC3, 0xA9] + word)
+    }
+    for byte in UInt8(0)...UInt8(255) {
+      texts.append(Array("Alpha".utf8) + [byte] + Array("Bravo9Charlie".utf8) + [byte, byte] + Array("Z".utf8))
+    }
+    // Seeded, so a failure repeats.
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    let alphabet = Array("aZ09 .,&;\n<>\\_-'`@[{".utf8) + [0xC3, 0xA9, 0xE2, 0x80, 0x99, 0xFF]
+    for _ in 0..<300 {
+      texts.append((0..<next(200)).map { _ in alphabet[next(alphabet.count)] })
+    }
+    for text in texts {
+      for end in Set([text.count, text.count - 1, text.count - 7, text.count / 2]) where end >= 0 {
+        let slice = Array(text[..<end])
+        #expect(wide.tokens(of: slice) == narrow.tokens(of: slice), "\(String(decoding: slice.prefix(80), as: UTF8.self))")
+      }
+    }
+  }
 
   @Test func asciiIsLowerCasedAndSplitOnPunctuation() {
     #expect(hashes("Hello, World! It's 42.") == words("hello", "world", "it", "42"))

@@ -15,16 +15,24 @@ final class _DocumentBatch: @unchecked Sendable {
   /// hands out views with a base address.
   private var bytes: [UInt8] = [0]
   private var records: [Record] = []
+  /// A document not copied: its views point into the reader's buffers, so the batch must be
+  /// used up inside the reader's callback, on the reader's thread.
+  private var borrowed: Document?
 
   /// A batch of about `bytes` bytes of text.
   init(reservingBytes capacity: Int) {
     bytes.reserveCapacity(capacity + 1)
   }
 
+  /// A batch of one document, not copied (a long one): valid only inside the reader's callback.
+  init(borrowing document: Document) {
+    borrowed = document
+  }
+
   /// Bytes held (texts and ids).
   var byteCount: Int { bytes.count - 1 }
   /// Documents held.
-  var count: Int { records.count }
+  var count: Int { records.count + (borrowed == nil ? 0 : 1) }
 
   /// Empties the batch, keeping its memory for the next one.
   func removeAll() {
@@ -52,6 +60,10 @@ final class _DocumentBatch: @unchecked Sendable {
   /// Calls `body` with each document, in the order appended, as read from the shard at
   /// `shardPath`. The views are valid only inside `body`.
   func forEach(shardPath: String, _ body: (Document) throws -> Void) rethrows {
+    if let borrowed {
+      try body(borrowed)
+      return
+    }
     try bytes.withUnsafeBytes { raw in
       for r in records {
         // Safe: every range was appended whole, so it lies inside `bytes`.

@@ -71,6 +71,8 @@ public struct Scanner: Sendable {
   ///   - onProblem: called for every input problem, from worker threads.
   ///   - progress: called with the number of shards done.
   ///   - resumed: called for each shard taken from the work directory.
+  ///   - inputRead: called from reading threads with file bytes read since its last call;
+  ///     the calls add up to the shards' sizes (for progress and time left).
   /// - Returns: the unsealed certificate (see ``Certificate/seal(_:signingKey:)``).
   /// - Throws: under ``ErrorPolicy/stop``, the first input problem.
   public func run(
@@ -78,13 +80,15 @@ public struct Scanner: Sendable {
     workDirectory: String? = nil,
     onProblem: @escaping @Sendable (ContamError) -> Void = { _ in },
     progress: (@Sendable (_ shardsDone: Int) -> Void)? = nil,
-    resumed: (@Sendable (_ shard: String) -> Void)? = nil
+    resumed: (@Sendable (_ shard: String) -> Void)? = nil,
+    inputRead: (@Sendable (_ bytes: Int) -> Void)? = nil
   ) throws -> Certificate {
     let share = partition.map { Scanner.select(paths, partition: $0) } ?? paths
     var partition = partition
     partition?.allShards = Array(Set(paths)).sorted()
     let scanned = try scan(
-      paths: share, jobs: jobs, workDirectory: workDirectory, onProblem: onProblem, progress: progress, resumed: resumed)
+      paths: share, jobs: jobs, workDirectory: workDirectory, onProblem: onProblem, progress: progress, resumed: resumed,
+      inputRead: inputRead)
     var shards = scanned.shards
     var total = CorpusStatistics.ShardFigures.empty("total")
     for k in shards.indices {
@@ -144,11 +148,13 @@ public struct Scanner: Sendable {
   ///     shard already there, from a run with the same parameters and items and the file
   ///     unchanged in size and modification time, is not scanned again.
   ///   - resumed: called with each shard taken from the work directory.
+  ///   - inputRead: called from reading threads with file bytes read since its last call.
   public func scan(
     paths: [String], jobs: Int, workDirectory: String? = nil,
     onProblem: @escaping @Sendable (ContamError) -> Void = { _ in },
     progress: (@Sendable (_ shardsDone: Int) -> Void)? = nil,
-    resumed: (@Sendable (_ shard: String) -> Void)? = nil
+    resumed: (@Sendable (_ shard: String) -> Void)? = nil,
+    inputRead: (@Sendable (_ bytes: Int) -> Void)? = nil
   ) throws -> (items: [ItemResult], shards: [CorpusStatistics.ShardFigures]) {
     let sorted = paths.sorted()
     let store = try workDirectory.map { try _ResumeStore(directory: $0, fingerprint: fingerprint()) }
@@ -174,7 +180,9 @@ public struct Scanner: Sendable {
     let done = Atomic<Int>(0)
     let work = units
     let makeWorker: @Sendable () -> _ScanWorker = {
-      _ScanWorker(index: index, near: near, configuration: configuration, options: options)
+      let worker = _ScanWorker(index: index, near: near, configuration: configuration, options: options)
+      worker.reader.onInputRead = inputRead
+      return worker
     }
     let results = ShardPool.run(
       count: work.count, jobs: jobs, makeWorker: makeWorker,
@@ -182,6 +190,7 @@ public struct Scanner: Sendable {
         let path = work[i].path
         if let store, let stored = store.load(shard: path), stored.fits(index, path: path) {
           resumed?(path)
+          inputRead?(stored.figures.compressedBytes)
           progress?(done.add(1, ordering: .relaxed).newValue)
           return stored
         }

@@ -8,6 +8,10 @@ import Synchronization
 /// decompressed in order, but decompressing costs a fraction of matching, so this is how one
 /// big shard uses every core whatever its codec.
 ///
+/// A document over ``inlineBytes`` is not copied: the reader's thread matches it in place
+/// with a worker of its own while the consumers go on, so memory stays about one such
+/// document, as on one thread.
+///
 /// The outputs come back in batch order, so a caller that merges them in that order sees what
 /// one thread reading the shard would have seen.
 enum ShardPipeline {
@@ -18,6 +22,9 @@ enum ShardPipeline {
   static func batchBytes(fileBytes: Int, consumers: Int) -> Int {
     min(4 << 20, max(16 << 10, fileBytes / (16 * max(1, consumers))))
   }
+
+  /// Documents longer than this are matched on the reader's thread, in place, not copied.
+  static let inlineBytes = 1 << 20
 
   /// Reads the shard at `path` with `reader` on a thread of its own and calls
   /// `process(worker, batch)` for every batch on one of `consumers` threads, each with its own
@@ -44,8 +51,26 @@ enum ShardPipeline {
       defer { finished.leave() }
       var batch = _DocumentBatch(reservingBytes: batchBytes)
       do {
+        var own: Worker?
         let counts = try box.reader.read(path: path, piece: nil) { document in
           if queue.cancelled { throw _Cancelled() }
+          if document.text.count > inlineBytes {
+            // A long document is matched here, where its bytes are, rather than copied (a
+            // 60 MB line would otherwise be held twice); the consumers go on meanwhile.
+            if batch.count > 0 {
+              queue.push(batch)
+              batch = queue.reuse() ?? _DocumentBatch(reservingBytes: batchBytes)
+            }
+            let number = queue.number()
+            if own == nil { own = makeWorker() }
+            do {
+              outputs.set(number, try process(&own!, _DocumentBatch(borrowing: document)))
+            } catch {
+              queue.fail(error)
+              throw _Cancelled()
+            }
+            return
+          }
           batch.append(document)
           if batch.byteCount >= batchBytes {
             queue.push(batch)
@@ -143,6 +168,14 @@ private final class _BatchQueue: Sendable {
     }
     free.signal()
     return taken
+  }
+
+  /// The next batch number, for a batch the reader matches itself.
+  func number() -> Int {
+    state.withLock { s in
+      defer { s.pushed += 1 }
+      return s.pushed
+    }
   }
 
   /// Hands a matched batch back for reuse.

@@ -108,6 +108,12 @@ public final class ShardReader {
   /// When set, JSONL lines not in it are counted as documents but not parsed (a scan through a
   /// corpus index reads only its candidate documents); the caller skips the other formats'.
   package var onlyLines: Set<Int>?
+  /// Called with the number of file bytes read since the last call, as reading goes on and
+  /// once more when a shard is done, so the calls add up to every shard's size (for progress;
+  /// called on the reading thread).
+  package var onInputRead: (@Sendable (_ bytes: Int) -> Void)?
+  /// File bytes of the current shard handed to `onInputRead` so far.
+  private var inputReported = 0
   /// The format of the shard being read (``RecordFormat/auto(textField:idField:)`` resolved).
   private var format = RecordFormat.lines {
     didSet {
@@ -164,6 +170,7 @@ public final class ShardReader {
     onProblem: (ContamError) -> Void
   ) throws -> ShardReadCounts {
     counts = ShardReadCounts()
+    inputReported = 0
     self.piece = piece
     format = options.format
     if case .auto(let textField, let idField) = format, Self.namedAsJSON(path) {
@@ -236,7 +243,16 @@ public final class ShardReader {
     }
     // Problems reported after the lines were read (a failed final read, a changed shard) too.
     result.problems = counts.problems
+    reportInput(upTo: result.compressedBytes)
     return result
+  }
+
+  /// Hands the file bytes read past those already reported to ``onInputRead``.
+  @inline(__always)
+  private func reportInput(upTo bytes: Int) {
+    guard let onInputRead, bytes > inputReported else { return }
+    onInputRead(bytes - inputReported)
+    inputReported = bytes
   }
 
   /// A Parquet shard: the text column (the first of the format's text field and the fallbacks
@@ -303,6 +319,7 @@ public final class ShardReader {
       }
       if got == 0 { ended = true }
       counts.decompressedBytes += got
+      if onInputRead != nil { reportInput(upTo: source.compressedBytesRead) }
       if wholeFile && !ended {
         have += got
         continue

@@ -19,10 +19,40 @@ public final class Tokenizer {
 
   @usableFromInline let normalizer: Normalizer
   @usableFromInline let wordBuffer: UnsafeMutablePointer<UInt8>
+  /// Whether ASCII words are classified eight bytes at a time (``wordPrefix(_:)``); off only to
+  /// check, byte for byte, that the wide path gives the tokens the byte-wise one does.
+  @usableFromInline let wide: Bool
 
   public init(normalizer: Normalizer = .shared) {
     self.normalizer = normalizer
     self.wordBuffer = .allocate(capacity: Self.wordChunk + 64)
+    self.wide = true
+  }
+
+  /// A tokenizer that takes ASCII words one byte at a time (`wide` false): the reference the
+  /// differential tests and the fuzz target hold the eight-byte path to.
+  @_spi(Testing) public init(normalizer: Normalizer = .shared, wide: Bool) {
+    self.normalizer = normalizer
+    self.wordBuffer = .allocate(capacity: Self.wordChunk + 64)
+    self.wide = wide
+  }
+
+  /// How many of the eight bytes of `x` (the first in its low byte) from the first on are ASCII
+  /// word bytes, `0-9 A-Z a-z` (the ASCII fold table's words; `&` and every other byte end a
+  /// word), in a few instructions for all eight: each byte's high bit says whether it is a
+  /// letter or digit, from additions that cannot carry into the next byte (done on its low
+  /// seven bits, whose sum with the constants stays below 0x100). Their folded form is
+  /// `x | 0x2020…` (lower case; digits already have that bit).
+  @inlinable @inline(__always)
+  static func wordPrefix(_ x: UInt64) -> Int {
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let low7 = x & 0x7F7F_7F7F_7F7F_7F7F
+    let lower = low7 | 0x2020_2020_2020_2020
+    let letter = (lower &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(lower &+ 0x0505_0505_0505_0505)  // 0x61...0x7A
+    let digit = (low7 &+ 0x5050_5050_5050_5050) & ~(low7 &+ 0x4646_4646_4646_4646)  // 0x30...0x39
+    let word = (letter | digit) & ~x & high  // and ASCII
+    let other = ~word & high
+    return other == 0 ? 8 : other.trailingZeroBitCount >> 3
   }
 
   deinit { wordBuffer.deallocate() }
@@ -49,9 +79,28 @@ public final class Tokenizer {
           if word.start < 0 { word.start = i }
           var length = word.length
           let buffer = word.buffer
-          var next = c
           var j = i
-          while true {
+          run: while true {
+            // Eight bytes at a time while they are there and fit before the chunk's end (the
+            // buffer has room for the eight stored even where fewer are words).
+            while wide && j &+ 8 <= n && length &+ 8 <= Tokenizer.wordChunk {
+              let x = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+              let taken = Tokenizer.wordPrefix(x)
+              UnsafeMutableRawPointer(buffer + length).storeBytes(of: (x | 0x2020_2020_2020_2020).littleEndian, as: UInt64.self)
+              length &+= taken
+              j &+= taken
+              if length == Tokenizer.wordChunk {
+                word.length = length
+                word.flushChunk()
+                length = 0
+              }
+              if taken < 8 { break run }
+            }
+            guard j < n else { break }
+            let d = base[j]
+            guard d < 0x80 else { break }
+            let next = ascii[Int(d)]
+            guard next != 0 && next != 0xFF else { break }
             buffer[length] = next
             length &+= 1
             j &+= 1
@@ -60,11 +109,6 @@ public final class Tokenizer {
               word.flushChunk()
               length = 0
             }
-            guard j < n else { break }
-            let d = base[j]
-            guard d < 0x80 else { break }
-            next = ascii[Int(d)]
-            guard next != 0 && next != 0xFF else { break }
           }
           word.length = length
           word.end = j
