@@ -90,6 +90,11 @@ struct CorpusIndexTests {
     let out = directory.appendingPathComponent("index").path
     let manifest = try builder.build(paths: shards, into: out)
     #expect(manifest.segments.count == 3)
+    // One shard per segment, two threads: each shard was read on one thread and winnowed in
+    // batches on both; one thread gives the same segment files, byte for byte.
+    builder.jobs = 1
+    let alone = try builder.build(paths: shards, into: directory.appendingPathComponent("alone").path)
+    #expect(alone.segments.map(\.sha256) == manifest.segments.map(\.sha256))
     let index = try CorpusIndex(directory: out)
     // Query samples of real keys, and keys no document has.
     var random = SystemRandomNumberGenerator()

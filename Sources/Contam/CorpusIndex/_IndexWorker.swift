@@ -32,34 +32,45 @@ struct _IndexWorker {
 
   mutating func index(path: String, onProblem: (ContamError) -> Void) throws -> _IndexedShard {
     let t0 = DispatchTime.now().uptimeNanoseconds
-    var shard = _IndexedShard(figures: .empty(path))
+    var found = _IndexedPart(path: path)
     // Room for the kept keys of a typical shard (one per ~40 bytes of text, text ~2.5× a
     // compressed file), so the lists do not grow by copying; pages never touched cost nothing.
     let expected = (FileSource.stamp(path)?.size ?? 0) / 16
-    shard.fingerprints.reserveCapacity(expected)
-    shard.documents.reserveCapacity(expected)
-    var tokens = 0
-    var invalid = 0
-    var textBytes = 0
-    let counts = try reader.read(path: path) { document in
-      guard document.line <= Int(UInt32.max) else {
-        throw ContamError(.invalidArgument, path: path, line: document.line, "a corpus index records lines up to 2^32")
-      }
-      let c = winnow(document, into: &shard)
-      tokens += c.tokens
-      invalid += c.invalidBytes
-      textBytes += document.text.count
-    } onProblem: { onProblem($0) }
-    shard.figures = .init(
-      path: path, counts: counts, textBytes: textBytes, tokens: tokens, invalidUTF8Bytes: invalid,
-      seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-    return shard
+    found.shard.fingerprints.reserveCapacity(expected)
+    found.shard.documents.reserveCapacity(expected)
+    let counts = try reader.read(path: path) { try found.add($0, through: &self) } onProblem: { onProblem($0) }
+    return found.shard(counts: counts, since: t0)
+  }
+
+  /// Indexes one shard on `consumers` threads: this worker's reader reads it on a thread of
+  /// its own while the consumers winnow its documents in batches (``ShardPipeline``). The
+  /// batches are joined in order, their document numbers moved past the ones before, so the
+  /// result is the one ``index(path:onProblem:)`` gives.
+  mutating func indexPipelined(
+    path: String, consumers: Int, makeWorker: @escaping @Sendable () -> _IndexWorker,
+    onProblem: @escaping @Sendable (ContamError) -> Void
+  ) throws -> _IndexedShard {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    let reader = self.reader
+    let (counts, parts) = try ShardPipeline.run(
+      path: path, reader: reader, consumers: consumers, first: &self, makeWorker: makeWorker,
+      process: { worker, batch in
+        var found = _IndexedPart(path: path)
+        try batch.forEach(shardPath: path) { try found.add($0, through: &worker) }
+        return found
+      }, onProblem: onProblem)
+    var found = _IndexedPart(path: path)
+    let total = parts.reduce(0) { $0 + $1.shard.fingerprints.count }
+    found.shard.fingerprints.reserveCapacity(total)
+    found.shard.documents.reserveCapacity(total)
+    for part in parts { found.append(part) }
+    return found.shard(counts: counts, since: t0)
   }
 
   /// Tokenizes one document and keeps its winnowed fingerprints. A long document goes in
   /// segments that overlap by ``Winnowing/guaranteedTokens`` tokens, so every shared run that
   /// long lies wholly inside one segment.
-  private mutating func winnow(_ document: Document, into shard: inout _IndexedShard) -> TokenizeCounts {
+  fileprivate mutating func winnow(_ document: Document, into shard: inout _IndexedShard) -> TokenizeCounts {
     let text = document.text
     let before = shard.fingerprints.count
     let counts: TokenizeCounts
@@ -99,5 +110,46 @@ struct _IndexWorker {
       shard.fingerprints.append(keys[position] >> shift)
       shard.documents.append(document)
     }
+  }
+}
+
+/// What winnowing some documents of one shard found, with the figures only that step knows.
+private struct _IndexedPart: Sendable {
+  var shard: _IndexedShard
+  var tokens = 0
+  var invalidBytes = 0
+  var textBytes = 0
+
+  init(path: String) { shard = _IndexedShard(figures: .empty(path)) }
+
+  /// Winnows `document` with `worker` and counts it.
+  mutating func add(_ document: Document, through worker: inout _IndexWorker) throws {
+    guard document.line <= Int(UInt32.max) else {
+      throw ContamError(.invalidArgument, path: shard.figures.path, line: document.line, "a corpus index records lines up to 2^32")
+    }
+    let counts = worker.winnow(document, into: &shard)
+    tokens += counts.tokens
+    invalidBytes += counts.invalidBytes
+    textBytes += document.text.count
+  }
+
+  /// Adds the documents that follow these in the same shard, numbered after them.
+  mutating func append(_ later: _IndexedPart) {
+    let offset = UInt32(shard.lines.count)
+    shard.lines += later.shard.lines
+    shard.fingerprints += later.shard.fingerprints
+    shard.documents += later.shard.documents.lazy.map { $0 + offset }
+    tokens += later.tokens
+    invalidBytes += later.invalidBytes
+    textBytes += later.textBytes
+  }
+
+  /// The shard, with its figures from the reader's `counts`, timed from `t0`.
+  func shard(counts: ShardReadCounts, since t0: UInt64) -> _IndexedShard {
+    var result = shard
+    result.figures = .init(
+      path: shard.figures.path, counts: counts, textBytes: textBytes, tokens: tokens, invalidUTF8Bytes: invalidBytes,
+      seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    return result
   }
 }
