@@ -32,7 +32,7 @@ struct _IndexWorker {
 
   mutating func index(path: String, onProblem: (ContamError) -> Void) throws -> _IndexedShard {
     let t0 = DispatchTime.now().uptimeNanoseconds
-    var found = _IndexedPart(path: path)
+    var found = _IndexedPart(path: path, rulesOf: self)
     // Room for the kept keys of a typical shard (one per ~40 bytes of text, text ~2.5× a
     // compressed file), so the lists do not grow by copying; pages never touched cost nothing.
     let expected = (FileSource.stamp(path)?.size ?? 0) / 16
@@ -51,19 +51,9 @@ struct _IndexWorker {
     onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> _IndexedShard {
     let t0 = DispatchTime.now().uptimeNanoseconds
-    let reader = self.reader
-    let (counts, parts) = try ShardPipeline.run(
-      path: path, reader: reader, consumers: consumers, first: &self, makeWorker: makeWorker,
-      process: { worker, batch in
-        var found = _IndexedPart(path: path)
-        try batch.forEach(shardPath: path) { try found.add($0, through: &worker) }
-        return found
-      }, onProblem: onProblem)
-    var found = _IndexedPart(path: path)
-    let total = parts.reduce(0) { $0 + $1.shard.fingerprints.count }
-    found.shard.fingerprints.reserveCapacity(total)
-    found.shard.documents.reserveCapacity(total)
-    for part in parts { found.append(part) }
+    let (counts, found) = try ShardPipeline.findings(
+      _IndexedPart.self, path: path, reader: reader, consumers: consumers, first: &self, makeWorker: makeWorker,
+      onProblem: onProblem)
     return found.shard(counts: counts, since: t0)
   }
 
@@ -114,13 +104,13 @@ struct _IndexWorker {
 }
 
 /// What winnowing some documents of one shard found, with the figures only that step knows.
-private struct _IndexedPart: Sendable {
+private struct _IndexedPart: _ShardFindings {
   var shard: _IndexedShard
   var tokens = 0
   var invalidBytes = 0
   var textBytes = 0
 
-  init(path: String) { shard = _IndexedShard(figures: .empty(path)) }
+  init(path: String, rulesOf worker: _IndexWorker) { shard = _IndexedShard(figures: .empty(path)) }
 
   /// Winnows `document` with `worker` and counts it.
   mutating func add(_ document: Document, through worker: inout _IndexWorker) throws {

@@ -34,7 +34,7 @@ struct _ScanWorker {
     onProblem: (ContamError) -> Void
   ) throws -> _ShardPartial {
     let t0 = DispatchTime.now().uptimeNanoseconds
-    var found = _Findings(path: path)
+    var found = _Findings(path: path, rulesOf: self)
     reader.onlyLines = only
     defer { reader.onlyLines = nil }
     let counts = try reader.read(path: path, piece: piece) { document in
@@ -60,16 +60,9 @@ struct _ScanWorker {
     onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> _ShardPartial {
     let t0 = DispatchTime.now().uptimeNanoseconds
-    let reader = self.reader
-    let (counts, batches) = try ShardPipeline.run(
-      path: path, reader: reader, consumers: consumers, first: &self, makeWorker: makeWorker,
-      process: { worker, batch in
-        var found = _Findings(path: path)
-        batch.forEach(shardPath: path) { found.add($0, through: &worker) }
-        return found
-      }, onProblem: onProblem)
-    var found = _Findings(path: path)
-    for batch in batches { found.absorb(batch, evidencePerItem: configuration.evidencePerItem) }
+    let (counts, found) = try ShardPipeline.findings(
+      _Findings.self, path: path, reader: reader, consumers: consumers, first: &self, makeWorker: makeWorker,
+      onProblem: onProblem)
     return found.partial(counts: counts, since: t0)
   }
 
@@ -202,13 +195,18 @@ struct _ScanWorker {
 
 /// What matching some documents of one shard found, with the figures only matching knows
 /// (tokens, invalid bytes, text bytes); the reader's counts complete them.
-struct _Findings: Sendable {
+struct _Findings: _ShardFindings {
   var found: _ShardPartial
   var tokens = 0
   var invalidBytes = 0
   var textBytes = 0
+  /// Evidence kept per item when parts are joined (``ScanConfiguration/evidencePerItem``).
+  let evidencePerItem: Int
 
-  init(path: String) { found = _ShardPartial(figures: .empty(path)) }
+  init(path: String, rulesOf worker: _ScanWorker) {
+    found = _ShardPartial(figures: .empty(path))
+    evidencePerItem = worker.configuration.evidencePerItem
+  }
 
   /// Matches `document` with `worker` and counts it.
   mutating func add(_ document: Document, through worker: inout _ScanWorker) {
@@ -219,7 +217,7 @@ struct _Findings: Sendable {
   }
 
   /// Adds the findings of the documents that follow these in the same shard.
-  mutating func absorb(_ later: _Findings, evidencePerItem: Int) {
+  mutating func append(_ later: _Findings) {
     found.absorb(later.found, evidencePerItem: evidencePerItem)
     tokens += later.tokens
     invalidBytes += later.invalidBytes

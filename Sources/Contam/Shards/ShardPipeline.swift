@@ -119,6 +119,40 @@ enum ShardPipeline {
   }
 }
 
+/// What a worker finds in some documents of one shard, built up document by document and
+/// joined part after part: a scan's findings, a corpus index build's fingerprints.
+protocol _ShardFindings: Sendable {
+  associatedtype Worker
+  /// Nothing found yet in the shard at `path`, by `worker`'s rules.
+  init(path: String, rulesOf worker: Worker)
+  /// Adds one document, matched by `worker`.
+  mutating func add(_ document: Document, through worker: inout Worker) throws
+  /// Adds what was found in the documents that follow these.
+  mutating func append(_ later: Self)
+}
+
+extension ShardPipeline {
+  /// One shard read on a thread of its own while `consumers` threads (the calling one with
+  /// `first`) add its documents to findings of type `F` batch by batch, the batches' findings
+  /// then joined in order: what adding every document on one thread gives.
+  /// - Returns: the reader's counts and the joined findings.
+  static func findings<F: _ShardFindings>(
+    _: F.Type, path: String, reader: ShardReader, consumers: Int, first: inout F.Worker,
+    makeWorker: @escaping @Sendable () -> F.Worker, onProblem: @escaping @Sendable (ContamError) -> Void
+  ) throws -> (counts: ShardReadCounts, findings: F) {
+    var joined = F(path: path, rulesOf: first)
+    let (counts, parts) = try run(
+      path: path, reader: reader, consumers: consumers, first: &first, makeWorker: makeWorker,
+      process: { worker, batch in
+        var found = F(path: path, rulesOf: worker)
+        try batch.forEach(shardPath: path) { try found.add($0, through: &worker) }
+        return found
+      }, onProblem: onProblem)
+    for part in parts { joined.append(part) }
+    return (counts, joined)
+  }
+}
+
 /// Thrown inside the reader's callback to stop reading once a consumer failed.
 private struct _Cancelled: Error {}
 
