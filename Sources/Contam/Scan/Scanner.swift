@@ -170,9 +170,14 @@ public struct Scanner: Sendable {
         units.append((path, nil))
       }
     }
-    // Fewer units than threads: each unit gets its share of the threads, matching while one
-    // more thread reads (``ShardPipeline``), so one big gzip or zstd shard uses every core.
-    let threadsPerUnit = max(1, jobs / max(1, units.count))
+    // A unit taken when fewer units than threads are left (all of them, when there are fewer
+    // from the start) gets its share of the threads, matching while one more thread reads
+    // (``ShardPipeline``): one big gzip or zstd shard uses every core, and the last shards of
+    // a scan do not leave cores idle while one thread finishes a shard alone.
+    let count = units.count
+    @Sendable func threads(forUnitAt i: Int) -> Int {
+      count - i >= jobs ? 1 : count < jobs ? max(1, jobs / count) : max(2, jobs / (count - i))
+    }
     let index = self.index
     let configuration = self.configuration
     let options = readerOptions
@@ -195,8 +200,8 @@ public struct Scanner: Sendable {
           return stored
         }
         let partial =
-          threadsPerUnit > 1 && work[i].piece == nil
-          ? try worker.scanPipelined(path: path, consumers: threadsPerUnit, makeWorker: makeWorker, onProblem: onProblem)
+          threads(forUnitAt: i) > 1 && work[i].piece == nil
+          ? try worker.scanPipelined(path: path, consumers: threads(forUnitAt: i), makeWorker: makeWorker, onProblem: onProblem)
           : try worker.scan(path: path, piece: work[i].piece, onProblem: onProblem)
         try store?.save(partial, shard: path)
         if (work[i].piece?.index ?? 0) == 0 { progress?(done.add(1, ordering: .relaxed).newValue) }
