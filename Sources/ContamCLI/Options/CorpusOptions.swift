@@ -44,7 +44,7 @@ struct CorpusOptions: ParsableArguments {
   @Option(
     name: .shortAndLong, parsing: .unconditional,
     help: ArgumentHelp(
-      "Threads (default: the machine's cores). With fewer shards than threads, `scan` and `index build` read each shard on one more thread while its share of them matches it, so one big shard uses every core. Results are the same for any value.",
+      "Threads (default: the machine's cores). With fewer shards than threads, `scan` and `index build` read each shard on one more thread while its share of them matches it, so one big shard uses every core (`scan` does the same for its last shards). Results are the same for any value.",
       valueName: "n"))
   var jobs = ProcessInfoCores.count
 
