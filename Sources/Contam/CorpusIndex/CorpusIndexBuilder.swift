@@ -190,18 +190,19 @@ public struct CorpusIndexBuilder: Sendable {
     for group in groups {
       let stamps = group.map { FileSource.stamp($0) }
       let before = done
-      // Fewer shards than threads: each is read on a thread of its own while its share of the
-      // threads winnows it (``ShardPipeline``), so one big shard uses every core.
-      let threadsPerShard = max(1, jobs / max(1, group.count))
+      // A shard taken when fewer shards than threads are left is read on a thread of its own
+      // while its share of the threads winnows it (``ShardPipeline``): one big shard, and the
+      // last shards of a segment, use every core.
       let makeWorker: @Sendable () -> _IndexWorker = {
         _IndexWorker(winnowing: winnowing, fingerprintBits: bits, normalizer: normalizer, options: options)
       }
       var results = ShardPool.run(
         count: group.count, jobs: jobs, makeWorker: makeWorker,
         work: { worker, i in
+          let threads = ShardPipeline.threads(forShardAt: i, of: group.count, jobs: jobs)
           let shard =
-            threadsPerShard > 1
-            ? try worker.indexPipelined(path: group[i], consumers: threadsPerShard, makeWorker: makeWorker, onProblem: onProblem)
+            threads > 1
+            ? try worker.indexPipelined(path: group[i], consumers: threads, makeWorker: makeWorker, onProblem: onProblem)
             : try worker.index(path: group[i], onProblem: onProblem)
           progress?(before + i + 1)
           return shard

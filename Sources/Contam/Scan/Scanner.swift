@@ -171,13 +171,8 @@ public struct Scanner: Sendable {
       }
     }
     // A unit taken when fewer units than threads are left (all of them, when there are fewer
-    // from the start) gets its share of the threads, matching while one more thread reads
-    // (``ShardPipeline``): one big gzip or zstd shard uses every core, and the last shards of
-    // a scan do not leave cores idle while one thread finishes a shard alone.
+    // from the start) goes through the pipeline with its share of the threads.
     let count = units.count
-    @Sendable func threads(forUnitAt i: Int) -> Int {
-      count - i >= jobs ? 1 : count < jobs ? max(1, jobs / count) : max(2, jobs / (count - i))
-    }
     let index = self.index
     let configuration = self.configuration
     let options = readerOptions
@@ -200,8 +195,10 @@ public struct Scanner: Sendable {
           return stored
         }
         let partial =
-          threads(forUnitAt: i) > 1 && work[i].piece == nil
-          ? try worker.scanPipelined(path: path, consumers: threads(forUnitAt: i), makeWorker: makeWorker, onProblem: onProblem)
+          ShardPipeline.threads(forShardAt: i, of: count, jobs: jobs) > 1 && work[i].piece == nil
+          ? try worker.scanPipelined(
+            path: path, consumers: ShardPipeline.threads(forShardAt: i, of: count, jobs: jobs), makeWorker: makeWorker,
+            onProblem: onProblem)
           : try worker.scan(path: path, piece: work[i].piece, onProblem: onProblem)
         try store?.save(partial, shard: path)
         if (work[i].piece?.index ?? 0) == 0 { progress?(done.add(1, ordering: .relaxed).newValue) }

@@ -23,6 +23,15 @@ enum ShardPipeline {
     min(4 << 20, max(16 << 10, fileBytes / (16 * max(1, consumers))))
   }
 
+  /// The threads for the shard taken `i`-th of `count` by a pool of `jobs` threads: 1 while
+  /// at least `jobs` shards are left, so each thread reads and matches its own shard; then a
+  /// share of the threads through the pipeline (all of them with fewer shards than threads from
+  /// the start, at least 2 for the last shards), so neither one big shard nor the end of a run
+  /// leaves cores idle.
+  static func threads(forShardAt i: Int, of count: Int, jobs: Int) -> Int {
+    count - i >= jobs ? 1 : count < jobs ? max(1, jobs / count) : max(2, jobs / (count - i))
+  }
+
   /// Documents longer than this are matched on the reader's thread, in place, not copied.
   static let inlineBytes = 1 << 20
 
