@@ -2,7 +2,6 @@ import ArgumentParser
 import Contam
 import Crypto
 import Foundation
-import Synchronization
 
 extension ContamCommand {
   struct Scan: ParsableCommand {
@@ -298,7 +297,6 @@ extension ContamCommand {
         "contam: \(built), indexed in \(Format.fixed(indexed.timeIntervalSince(loaded), 2)) s; "
           + (corpusIndex == nil ? "scanning \(paths.count) shards" : "looking up the corpus index of \(shardCount) shards"))
       let limit = corpus.maxMessages
-      let count = paths.count
       let result: Certificate
       do {
         let reused = ResumeCounter()
@@ -308,10 +306,8 @@ extension ContamCommand {
             progress: { done, of in terminal.progress("scan: \(done)/\(of) shards with candidate documents") })
         } else {
         let chosen = try partition.map(Self.parsePartition)
-        let meter = ScanProgress(
-          shards: count, totalBytes: (chosen.map { Contam.Scanner.select(paths, partition: $0) } ?? paths).reduce(0) {
-            $0 + ScanProgress.fileSize($1)
-          })
+        let share = chosen.map { Contam.Scanner.select(paths, partition: $0) } ?? paths
+        let meter = ScanProgress(shards: share.count, totalBytes: share.reduce(0) { $0 + ScanProgress.fileSize($1) })
         result = try scanner.run(
           benchmarks: inputs, paths: paths, jobs: corpus.jobs, partition: chosen,
           workDirectory: workDir, onProblem: { terminal.problem($0, limit: limit) },
@@ -407,59 +403,3 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension MinHasher.Scheme: ExpressibleByArgument {}
-
-/// The scan's progress line: shards done, input read (file bytes, so compressed shards count
-/// as stored), rate and time left, at most a few times a second.
-final class ScanProgress: Sendable {
-  private struct State {
-    var shardsDone = 0
-    var bytes = 0
-    var shown = 0.0
-  }
-  private let shards: Int
-  private let totalBytes: Int
-  private let started = Date()
-  private let state = Mutex(State())
-
-  /// The size of the file at `path` (symbolic links followed), 0 when it cannot be read.
-  static func fileSize(_ path: String) -> Int {
-    var info = stat()
-    return stat(path, &info) == 0 ? Int(info.st_size) : 0
-  }
-
-  init(shards: Int, totalBytes: Int) {
-    self.shards = shards
-    self.totalBytes = max(1, totalBytes)
-  }
-
-  func shardDone(_ done: Int) {
-    let line = state.withLock { s -> String in
-      s.shardsDone = max(s.shardsDone, done)
-      return render(s)
-    }
-    Terminal.shared.progress(line)
-  }
-
-  func read(_ bytes: Int) {
-    let line = state.withLock { s -> String? in
-      s.bytes += bytes
-      let now = Date().timeIntervalSince(started)
-      guard now - s.shown >= 0.2 else { return nil }
-      s.shown = now
-      return render(s)
-    }
-    if let line { Terminal.shared.progress(line) }
-  }
-
-  private func render(_ s: State) -> String {
-    let seconds = max(0.001, Date().timeIntervalSince(started))
-    let rate = Double(s.bytes) / seconds
-    let share = min(1, Double(s.bytes) / Double(totalBytes))
-    var line = "scan: \(s.shardsDone)/\(shards) shards, \(Format.megabytes(s.bytes)) of \(Format.megabytes(totalBytes)) MB read (\(Int(share * 100))%)"
-    if s.bytes > 0 {
-      line += ", \(Format.fixed(rate / 1e6, 1)) MB/s"
-      if seconds >= 1 && share < 1 { line += ", about \(Format.fixed(Double(totalBytes - s.bytes) / rate, 0)) s left" }
-    }
-    return line
-  }
-}

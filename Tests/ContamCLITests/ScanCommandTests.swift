@@ -16,6 +16,24 @@ struct ScanCommandTests {
     ]
   }
 
+  @Test func onATerminalProgressCountsTheBytesReadUpToTheShardsSizes() throws {
+    // Progress is drawn only when stderr is a terminal: run under script(1), which gives the
+    // scan a pseudo-terminal and copies what it draws to stdout.
+    let script = "/usr/bin/script"
+    try #require(FileManager.default.isExecutableFile(atPath: script), "script(1) (util-linux) is needed")
+    let arguments = [contam, "scan", "--jobs", "2", "--fail-on", "never"] + benchmarkArguments() + ["\(samples.path)/shards"]
+    let command = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+    let run = try Tool.execute(script, ["-qec", command, "/dev/null"])
+    #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+    let shards = try FileManager.default.contentsOfDirectory(atPath: "\(samples.path)/shards")
+    let total = try shards.reduce(0) {
+      $0 + (try FileManager.default.attributesOfItem(atPath: "\(samples.path)/shards/\($1)")[.size] as! Int)
+    }
+    let megabytes = String(format: "%.1f", Double(total) / 1e6)
+    let last = "scan: \(shards.count)/\(shards.count) shards, \(megabytes) of \(megabytes) MB read (100%)"
+    #expect(run.stdout.contains(last), "the last progress line counts every byte: \(run.stdout.suffix(600))")
+  }
+
   @Test func theSampleScanFindsWhatPLANTEDmdSaysAndMatchesTheSchema() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

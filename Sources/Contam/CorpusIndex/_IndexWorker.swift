@@ -50,11 +50,9 @@ struct _IndexWorker {
     path: String, consumers: Int, makeWorker: @escaping @Sendable () -> _IndexWorker,
     onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> _IndexedShard {
-    let t0 = DispatchTime.now().uptimeNanoseconds
-    let (counts, found) = try ShardPipeline.findings(
+    try ShardPipeline.findings(
       _IndexedPart.self, path: path, reader: reader, consumers: consumers, first: &self, makeWorker: makeWorker,
       onProblem: onProblem)
-    return found.shard(counts: counts, since: t0)
   }
 
   /// Tokenizes one document and keeps its winnowed fingerprints. A long document goes in

@@ -194,11 +194,10 @@ public struct Scanner: Sendable {
           progress?(done.add(1, ordering: .relaxed).newValue)
           return stored
         }
+        let threads = work[i].piece == nil ? ShardPipeline.threads(forShardAt: i, of: count, jobs: jobs) : 1
         let partial =
-          ShardPipeline.threads(forShardAt: i, of: count, jobs: jobs) > 1 && work[i].piece == nil
-          ? try worker.scanPipelined(
-            path: path, consumers: ShardPipeline.threads(forShardAt: i, of: count, jobs: jobs), makeWorker: makeWorker,
-            onProblem: onProblem)
+          threads > 1
+          ? try worker.scanPipelined(path: path, consumers: threads, makeWorker: makeWorker, onProblem: onProblem)
           : try worker.scan(path: path, piece: work[i].piece, onProblem: onProblem)
         try store?.save(partial, shard: path)
         if (work[i].piece?.index ?? 0) == 0 { progress?(done.add(1, ordering: .relaxed).newValue) }

@@ -48,7 +48,7 @@ struct _ScanWorker {
         found.add(document, through: &self)
       }
     } onProblem: { onProblem($0) }
-    return found.partial(counts: counts, since: t0)
+    return found.shard(counts: counts, since: t0)
   }
 
   /// Scans one shard on `consumers` threads: this worker's reader reads it on a thread of its
@@ -59,11 +59,9 @@ struct _ScanWorker {
     path: String, consumers: Int, makeWorker: @escaping @Sendable () -> _ScanWorker,
     onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> _ShardPartial {
-    let t0 = DispatchTime.now().uptimeNanoseconds
-    let (counts, found) = try ShardPipeline.findings(
+    try ShardPipeline.findings(
       _Findings.self, path: path, reader: reader, consumers: consumers, first: &self, makeWorker: makeWorker,
       onProblem: onProblem)
-    return found.partial(counts: counts, since: t0)
   }
 
   /// Documents longer than this many bytes are matched in segments, so the token buffers
@@ -225,7 +223,7 @@ struct _Findings: _ShardFindings {
   }
 
   /// The shard's partial, with its figures from the reader's `counts`, timed from `t0`.
-  func partial(counts: ShardReadCounts, since t0: UInt64) -> _ShardPartial {
+  func shard(counts: ShardReadCounts, since t0: UInt64) -> _ShardPartial {
     var partial = found
     partial.figures = .init(
       path: found.figures.path, counts: counts, textBytes: textBytes, tokens: tokens, invalidUTF8Bytes: invalidBytes,

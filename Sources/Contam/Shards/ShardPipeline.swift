@@ -132,23 +132,28 @@ enum ShardPipeline {
 /// joined part after part: a scan's findings, a corpus index build's fingerprints.
 protocol _ShardFindings: Sendable {
   associatedtype Worker
+  /// What the whole shard's findings become, with the reader's counts.
+  associatedtype Shard
   /// Nothing found yet in the shard at `path`, by `worker`'s rules.
   init(path: String, rulesOf worker: Worker)
   /// Adds one document, matched by `worker`.
   mutating func add(_ document: Document, through worker: inout Worker) throws
   /// Adds what was found in the documents that follow these.
   mutating func append(_ later: Self)
+  /// The shard's result, with its figures from the reader's `counts`, timed from `t0`.
+  func shard(counts: ShardReadCounts, since t0: UInt64) -> Shard
 }
 
 extension ShardPipeline {
   /// One shard read on a thread of its own while `consumers` threads (the calling one with
   /// `first`) add its documents to findings of type `F` batch by batch, the batches' findings
   /// then joined in order: what adding every document on one thread gives.
-  /// - Returns: the reader's counts and the joined findings.
+  /// - Returns: the shard's result, timed from the call.
   static func findings<F: _ShardFindings>(
     _: F.Type, path: String, reader: ShardReader, consumers: Int, first: inout F.Worker,
     makeWorker: @escaping @Sendable () -> F.Worker, onProblem: @escaping @Sendable (ContamError) -> Void
-  ) throws -> (counts: ShardReadCounts, findings: F) {
+  ) throws -> F.Shard {
+    let t0 = DispatchTime.now().uptimeNanoseconds
     var joined = F(path: path, rulesOf: first)
     let (counts, parts) = try run(
       path: path, reader: reader, consumers: consumers, first: &first, makeWorker: makeWorker,
@@ -158,7 +163,7 @@ extension ShardPipeline {
         return found
       }, onProblem: onProblem)
     for part in parts { joined.append(part) }
-    return (counts, joined)
+    return joined.shard(counts: counts, since: t0)
   }
 }
 
