@@ -29,6 +29,7 @@ readers=(
   Shards/Parquet/_ParquetDocuments.swift       # Document views into the decoded column arenas
   Shards/_WETRecords.swift                     # Document views into the record buffer
   TestSets/Answers/AnswerExtractor.swift
+  TestSets/Answers/AnswerExtractor+Layout.swift  # plain(_:) reads the document region it is handed
   Text/HTMLEntity.swift Text/LayoutMarkup.swift Text/NGramHasher.swift Text/XXH3.swift Text/_UTF8.swift
 )
 status=0

@@ -53,6 +53,107 @@ struct AnswerExtractorTests {
     #expect(check(light, "Which step signals the beginning? Answer: Chemical energy is absorbed through the roots.").agreement == .different)
   }
 
+  /// A real ARC item with its options in the copy's order and labels, and a stated answer.
+  func arcCopy(options order: [Int], labels: (Int) -> String, stated: String) throws -> (item: BenchmarkItem, text: String) {
+    let arc = try BenchmarkLoader.load(name: "arc", path: TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"), format: BenchmarkFormat.presets["arc"]!)
+    let item = try #require(arc.first { $0.parts[1].text.split(separator: "\n").count == 4 })
+    let options = item.parts[1].text.split(separator: "\n").map(String.init)
+    let lines = order.enumerated().map { "\(labels($0.offset))\(options[$0.element])" }
+    return (item, item.parts[0].text + "\n" + lines.joined(separator: "\n") + "\n" + stated)
+  }
+
+  @Test func optionsInAnotherOrderAreReadThroughTheCopysLabels() throws {
+    let letters = ["A", "B", "C", "D"]
+    let (item, _) = try arcCopy(options: [0, 1, 2, 3], labels: { "\(letters[$0]). " }, stated: "")
+    let answer = try #require(item.answer)
+    let correct = try #require(letters.firstIndex(of: answer.choice!))
+    // Options reversed: the correct option now has another letter.
+    let moved = letters[3 - correct]
+    for label in [{ "\(letters[$0]). " }, { "(\(letters[$0])) " }, { "\(letters[$0].lowercased())) " }, { "- \(letters[$0]). " }] as [(Int) -> String] {
+      let right = try arcCopy(options: [3, 2, 1, 0], labels: label, stated: "Answer: \(moved)").text
+      #expect(check(answer, right).agreement == .same, "\(right)")
+      // The item's own letter now labels another option: that is another answer.
+      let wrong = try arcCopy(options: [3, 2, 1, 0], labels: label, stated: "Answer: \(answer.choice!)").text
+      #expect(check(answer, wrong).agreement == (moved == answer.choice! ? .same : .different), "\(wrong)")
+    }
+    // Options on one line, and a label alone on its line above its option.
+    let oneLine = try arcCopy(options: [3, 2, 1, 0], labels: { "\(letters[$0]). " }, stated: "").text
+    let joined = oneLine.split(separator: "\n").dropFirst().joined(separator: " ")
+    #expect(check(answer, item.parts[0].text + "\n" + joined + "\nThe answer is (\(moved)).").agreement == .same)
+    let broken = try arcCopy(options: [3, 2, 1, 0], labels: { "\(letters[$0]).\n" }, stated: "Answer: \(moved)").text
+    #expect(check(answer, broken).agreement == .same, "\(broken)")
+    // Roman labels give no letters: the stated letter is the item's. So for a block whose
+    // labels the copy's markup broke (`C.**`), and for options that differ by a word only.
+    let roman = try arcCopy(options: [0, 1, 2, 3], labels: { ["(i) ", "(ii) ", "(iii) ", "(iv) "][$0] }, stated: "Answer: \(answer.choice!)").text
+    #expect(check(answer, roman).agreement == .same, "\(roman)")
+    let scenarios = ItemAnswer(value: "Not wrong, Wrong", choice: "C")
+    let copy = "Scenario 1 | I did it.\nA. Wrong,\nWrong\nB. Wrong, Not\nwrong\nC. Not\nwrong, Wrong\nD. Not wrong, Not wrong\nAnswer: C"
+    #expect(check(scenarios, copy).agreement == .same)
+  }
+
+  @Test func layoutAroundTheStatedLetterIsNotPartOfIt() throws {
+    let letters = ["A", "B", "C", "D"]
+    let (item, _) = try arcCopy(options: [0, 1, 2, 3], labels: { "\(letters[$0]). " }, stated: "")
+    let answer = try #require(item.answer)
+    let letter = answer.choice!
+    let greek: [String: String] = ["A": "\u{391}", "B": "\u{392}", "C": "\u{421}", "D": "D"]  // Greek Α, Β; Cyrillic С
+    for stated in [
+      "**Answer:** \(letter)", "Answer: <b>\(letter)</b></p>", "Answer:&nbsp;(\(letter))", "Answer: \(greek[letter]!)",
+      "Answer: \(String(UnicodeScalar(0xFF21 + UInt32(letters.firstIndex(of: letter)!))!))",  // full-width
+    ] {
+      let text = try arcCopy(options: [0, 1, 2, 3], labels: { "\(letters[$0]). " }, stated: stated).text
+      #expect(check(answer, text).agreement == .same, "\(stated)")
+    }
+    // A lower-case letter without parentheses is a word, not an option.
+    #expect(AnswerExtractor.statedChoice(in: "so the answer is a prime number") == nil)
+    #expect(AnswerExtractor.statedChoice(in: "so the answer is (b).") == "B")
+    #expect(AnswerExtractor.statedChoice(in: "and in answer I said nothing; the answer is I think clear") == nil)
+    // Options that differ by a syllable: the one equal to the item's decides.
+    let beef = ItemAnswer(value: "demand for beef is price elastic and spending is falling.", choice: "A")
+    let shuffled = "A. demand for beef is price inelastic and spending is falling.\nB. demand for beef is price elastic and spending is falling.\nAnswer: B"
+    #expect(check(beef, shuffled).agreement == .same)
+    // Prose after "answer" that names none of the copy's options compares with nothing.
+    let prose = try arcCopy(options: [0, 1, 2, 3], labels: { "\(letters[$0]). " }, stated: "").text
+    #expect(check(answer, prose + "\nThe answer is something we will come back to in the next chapter of this book.").agreement == .none)
+  }
+
+  @Test func aLetterStatedForATextAnswerReadsTheOptionItLabels() throws {
+    let sciq = try BenchmarkLoader.load(name: "sciq", path: TestData.path("benchmarks/sciq/test.json"), format: BenchmarkFormat.presets["sciq"]!)
+    let item = try #require(sciq.first)
+    let answer = try #require(item.answer)
+    #expect(answer.choice == nil, "SciQ's answer is the correct option's text")
+    let options = item.parts[1].text.split(separator: "\n").map(String.init)
+    let correct = try #require(options.firstIndex(of: answer.value))
+    let letters = ["A", "B", "C", "D"]
+    let copy = item.parts[0].text + "\n" + options.enumerated().map { "\(letters[$0.offset])) \($0.element)" }.joined(separator: "\n")
+    #expect(check(answer, copy + "\nAnswer: (\(letters[correct]))").agreement == .same)
+    #expect(check(answer, copy + "\nAnswer: \(letters[(correct + 1) % 4])").agreement == .different)
+    // A letter the copy labels no option with says nothing.
+    let unlabelled = item.parts[0].text + "\n" + options.joined(separator: "\n")
+    #expect(check(answer, unlabelled + "\nAnswer: \(letters[(correct + 1) % 4])").agreement == .none)
+  }
+
+  @Test func aSolutionWrittenAfterAnswerIsNotTheValue() throws {
+    let gsm = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let item = gsm[0]
+    let answer = try #require(item.answer)
+    // The Q/A layout: the whole solution after "Answer:", its value after ####.
+    let qa = "Question: \(item.parts[0].text)\nAnswer: \(item.parts[1].text)"
+    #expect(check(answer, qa).agreement == .same, "\(check(answer, qa))")
+    #expect(check(answer, "\(item.parts[0].text)\nSo the answer is \(answer.value) since the rest is sold at the market.").agreement == .same)
+    // A JSON chat record kept as text: the closing quote and brackets are not the value.
+    #expect(check(answer, "{\"messages\": [{\"content\": \"#### \(answer.value)\"}]}").agreement == .same)
+    #expect(AnswerExtractor.normalize("\\boxed{\\frac{1}{2}}") == "\\frac{1}{2}")
+    #expect(check(ItemAnswer(value: "1599 \\text{ dollars}"), #"earn $\\boxed{1599 \\text{ dollars}}$ more"#).agreement == .same)
+    // An answer stated far past the match (another item's, an unrelated page) is not read.
+    let far = item.parts[0].text + String(repeating: " filler", count: 1_000) + " #### 987654"
+    var copy = far
+    let checked = copy.withUTF8 {
+      AnswerExtractor.check(expected: answer, in: UnsafeRawBufferPointer($0), from: 0, to: item.parts[0].text.utf8.count)
+    }
+    #expect(checked.agreement == .none)
+  }
+
   @Test func normalization() {
     #expect(AnswerExtractor.normalize(" $1,234$ ") == "1234")
     #expect(AnswerExtractor.normalize("\\left( 3, \\dfrac{1}{2} \\right)") == "(3,\\frac{1}{2})")

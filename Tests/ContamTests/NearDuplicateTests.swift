@@ -117,6 +117,60 @@ struct NearDuplicateTests {
     for k in 30..<60 { #expect(results[k].nearDuplicate == nil, "item \(k) was not planted") }
   }
 
+  /// MATH-Perturb changes a number of a MATH problem and so its answer: most 13-grams of the
+  /// perturbed problem are still in the original. Such a copy states another answer and is
+  /// `perturbed` even above the contaminated coverage. A copy with every token of the item, or
+  /// every shingle of its problem, is `contaminated` whatever answer is read after it; and a
+  /// certificate made before the rule (`perturbedOverCoverage` absent) keeps `contaminated` first.
+  @Test func perturbedProblemsAreNotContaminatedEvenWhenMostOfTheirTextIsThere() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = TestData.path("benchmarks/math_perturb/math_perturb_simple.jsonl")
+    let items = try BenchmarkLoader.load(name: "math-perturb", path: path, format: BenchmarkFormat.presets["math-perturb"]!)
+    let pairs = try String(contentsOfFile: TestData.path("benchmarks/math_perturb/pairs_with_math_originals.jsonl"), encoding: .utf8)
+      .split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+    try #require(pairs.count == items.count)
+    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 400_000)
+    let chunk = novel.count / 160
+    var lines: [String] = []
+    for k in 0..<160 {
+      let page = String(novel.dropFirst(k * chunk).prefix(chunk))
+      // Pages 0..<150: the MATH original with its solution. Pages 150..<160: the perturbed
+      // item itself (150..<155) or its problem (155..<160), then another answer.
+      let copy =
+        k < 150
+        ? "\(pairs[k]["original_problem"]!)\n\n\(pairs[k]["original_solution"]!)"
+        : "\(k < 155 ? ItemIndex.text(of: items[k]) : items[k].parts[0].text)\nThe answer is $\\boxed{987654}$."
+      let text = String(page.prefix(chunk / 2)) + "\n" + copy + "\n" + String(page.dropFirst(chunk / 2))
+      lines.append(String(decoding: try JSONSerialization.data(withJSONObject: ["id": "page-\(k)", "text": text], options: [.sortedKeys]), as: UTF8.self))
+    }
+    let corpus = try fixture.write("pages.jsonl", Data(lines.joined(separator: "\n").utf8))
+    let results = try scan(items, [corpus])
+    var beforeTheRule = NearDuplicateConfiguration()
+    beforeTheRule.perturbedOverCoverage = nil
+    var old = ScanConfiguration()
+    old.near = beforeTheRule
+    var mostlyThere = 0
+    for k in 0..<150 {
+      let result = results[k]
+      guard result.coverage >= 0.8, let near = result.nearDuplicate, near.evidence.first?.answer?.agreement == .different else { continue }
+      mostlyThere += 1
+      // The problem's text changed too (some shingle of it is not in the copy): perturbed.
+      let changed = near.containment < 1
+      #expect(result.verdict == (changed ? .perturbed : .contaminated), "item \(k): coverage \(result.coverage), \(result.verdict)")
+      #expect(old.verdict(tokens: result.tokens, coverage: result.coverage, near: near) == .contaminated, "item \(k)")
+    }
+    #expect(mostlyThere >= 10, "pairs above the contaminated coverage with another answer: \(mostlyThere)")
+    #expect(results[0..<150].filter { $0.verdict == .perturbed }.count >= 110, "\(results[0..<150].map(\.verdict))")
+    for k in 150..<160 {
+      #expect(k >= 155 || results[k].coverage == 1, "item \(k)")
+      #expect(results[k].nearDuplicate?.containment == 1, "item \(k)")
+      #expect(results[k].nearDuplicate?.evidence.first?.answer?.agreement == .different, "item \(k)")
+      #expect(results[k].verdict == .contaminated, "item \(k): every token is there, whatever answer follows")
+    }
+    for k in 160..<items.count { #expect(results[k].verdict == .clean || results[k].verdict == .tooShort, "item \(k) was not planted") }
+  }
+
   @Test func eitherPassCanBeTurnedOff() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

@@ -25,6 +25,13 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// A near copy counts toward the verdict only when it shares at least this many of the
   /// item's shingles (a short item's few shingles are too common to decide on).
   public var minimumMatchedShingles = 12
+  /// Whether a near copy that states a different answer makes the item `perturbed` even at
+  /// exact coverage above ``ScanConfiguration/contaminatedThreshold``, when the copy's text
+  /// differs from the item's (coverage and containment both below 1): MATH-Perturb changes one
+  /// number of a problem and its answer, which leaves most 13-grams of it. A copy with every
+  /// token of the item stays `contaminated` whatever answer is read after it. Nil (certificates
+  /// made before this rule) keeps `contaminated` first.
+  public var perturbedOverCoverage: Bool? = true
 
   public init() {}
 

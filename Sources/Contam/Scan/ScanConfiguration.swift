@@ -38,7 +38,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// 1. `contaminated` when exact coverage reaches ``contaminatedThreshold``, or the best near
   ///    copy reaches ``NearDuplicateConfiguration/contaminatedContainment`` and states the
   ///    item's answer (or the item has none to state): a verbatim copy in another layout;
-  /// 2. `perturbed` when the best near copy states a different answer;
+  /// 2. `perturbed` when the best near copy states a different answer (before rule 1's coverage
+  ///    when the copy's text differs from the item's too:
+  ///    ``NearDuplicateConfiguration/perturbedOverCoverage``);
   /// 3. `partial` when exact coverage reaches ``partialThreshold`` or there is a near copy;
   /// 4. `too_short` when the item has fewer informative tokens than ``minimumTokens`` (and no
   ///    near copy), else `clean`.
@@ -62,7 +64,13 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     } ?? false
     let answer = best?.answer?.agreement
     if tokens < minimumTokens && !nearCounts { return .tooShort }
-    if coverage >= contaminatedThreshold { return .contaminated }
+    if coverage >= contaminatedThreshold {
+      // The item with its text and answer changed, unless every token of it is there.
+      if near?.perturbedOverCoverage == true, nearCounts, answer == .different, coverage < 1, let best, best.containment < 1 {
+        return .perturbed
+      }
+      return .contaminated
+    }
     // With an answer to compare, a near copy is the item only when it states that answer: the
     // question alone (answer `none`) leaked partly, and may have its numbers changed.
     if nearCounts, let best, best.answer == nil || answer == .same, best.containment >= (near?.contaminatedContainment ?? 2) {

@@ -129,7 +129,7 @@ extension _ScanWorker {
         shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
         snippet: snippet, coverage: Double(matched) / Double(max(1, index.judgedTokens[item])),
         longestRun: _Bits.longestRun(marks, count: length), matchedTokens: matched,
-        answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart) })
+        answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart, to: byteEnd) })
       _keepBest(&partial.evidence[item, default: []], evidence, limit: configuration.evidencePerItem)
       i = j
     }

@@ -114,7 +114,7 @@ extension _ScanWorker {
       snippet: String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self),
       part: near.targetPart[target], containment: containment,
       estimatedContainment: Double(votes) / Double(near.sampleSize[target]), matchedShingles: shared,
-      answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart) })
+      answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart, to: byteEnd) })
     if let previous = scratch.best[item], !evidence.ranksBefore(previous) { return }
     scratch.best[item] = evidence
   }

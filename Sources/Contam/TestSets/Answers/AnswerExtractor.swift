@@ -2,7 +2,8 @@ import Foundation
 
 /// Finds the answer a document states after a match, and compares it with the item's.
 ///
-/// The first of these after the match start (within ``searchBytes``) is the document's answer:
+/// The first of these after the match start (up to ``bytesAfterMatch`` past the match's end, at
+/// most ``searchBytes`` in all) is the document's answer:
 /// `\boxed{…}`, `#### value` (GSM8K style: the next word), `answer is value` / `Answer: value`. For
 /// multiple-choice items an option letter (`Answer: B`, `answer is (B)`), or else the text after
 /// "Answer:", which agrees when it begins with the correct option's text. Values
@@ -10,29 +11,60 @@ import Foundation
 public enum AnswerExtractor {
   /// How far past the match start the answer is looked for.
   public static let searchBytes = 16 * 1024
+  /// How far past the match's end: a solution that follows a copied question, not the text of
+  /// a page's next item or an unrelated "answer is" in the prose after it.
+  public static let bytesAfterMatch = 4 * 1024
 
-  /// Compares the item's answer with the first answer stated in `text` from byte `start` on.
-  public static func check(expected: ItemAnswer, in text: UnsafeRawBufferPointer, from start: Int) -> AnswerCheck {
-    let end = min(text.count, start + searchBytes)
-    let region = String(decoding: UnsafeRawBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
+  /// Compares the item's answer with the first answer stated in `text` from byte `start` on
+  /// (the match's start; `matchEnd` is its end, if known). The region is read ``plain(_:)``. A
+  /// stated option letter is compared with the letter the copy gives the item's correct option
+  /// (``copyLetter(of:in:)``): a copy may list the options in another order. The options are
+  /// read from the start of the match's line, so a match that starts inside the first option
+  /// still sees its label.
+  public static func check(expected: ItemAnswer, in text: UnsafeRawBufferPointer, from start: Int, to matchEnd: Int? = nil) -> AnswerCheck {
+    let end = min(text.count, start + searchBytes, (matchEnd ?? text.count) + bytesAfterMatch)
+    let region = plain(UnsafeRawBufferPointer(rebasing: text[start..<end]))
+    var lineStart = start
+    while lineStart > max(0, start - 1024) && text[lineStart - 1] != 0x0A { lineStart -= 1 }
+    let lead = plain(UnsafeRawBufferPointer(rebasing: text[lineStart..<start]))
     if let letter = expected.choice {
-      if let found = statedChoice(in: region) {
-        return AnswerCheck(agreement: found == letter ? .same : .different, expected: letter, found: found)
+      if let (found, at) = statedChoiceWithPosition(in: region) {
+        let correct = copyLetter(of: expected.value, in: lead + region[..<at]) ?? letter
+        return AnswerCheck(agreement: found == correct ? .same : .different, expected: letter, found: found)
       }
-      // No letter: the option's text after "answer is" / "Answer:" counts too.
-      guard let stated = statedLine(in: region) else { return AnswerCheck(agreement: .none, expected: letter, found: nil) }
-      let option = comparable(expected.value)
-      let said = comparable(stated)
-      return AnswerCheck(agreement: !option.isEmpty && said.hasPrefix(option) ? .same : .different, expected: letter, found: stated)
+      // No letter: the option's text after "answer is" / "Answer:" counts too. It states another
+      // answer when it names another of the copy's options, or is a short line (not the prose
+      // that follows an unrelated "the answer is").
+      guard let (stated, at) = statedLineWithPosition(in: region), !comparable(stated).isEmpty else {
+        return AnswerCheck(agreement: .none, expected: letter, found: nil)
+      }
+      if names(stated, option: expected.value) { return AnswerCheck(agreement: .same, expected: letter, found: stated) }
+      let options = copyOptions(in: lead + region[..<at]).values
+      let other = options.isEmpty ? stated.split(separator: " ").count <= 8 : options.contains { names(stated, option: $0) }
+      return AnswerCheck(agreement: other ? .different : .none, expected: letter, found: stated)
     }
     let want = normalize(expected.value)
-    guard let stated = statedValue(in: region) else { return AnswerCheck(agreement: .none, expected: want, found: nil) }
+    guard let (stated, at) = statedValueWithPosition(in: region, number: want.contains(where: \.isNumber))
+    else { return AnswerCheck(agreement: .none, expected: want, found: nil) }
     let found = normalize(stated)
+    if !equivalent(want, found), want.count > 1, let letter = optionLetter(found) {
+      // A letter for an answer that is a text (SciQ's `correct_answer`): right when it labels
+      // that text in the copy. A letter the copy labels no option with compares with nothing.
+      guard let correct = copyLetter(of: expected.value, in: lead + region[..<at]) else {
+        return AnswerCheck(agreement: .none, expected: want, found: found)
+      }
+      return AnswerCheck(agreement: letter == correct ? .same : .different, expected: want, found: found)
+    }
     return AnswerCheck(agreement: equivalent(want, found) ? .same : .different, expected: want, found: found)
   }
 
   /// The first value stated in `text`: boxed, after `####`, or after "answer is" / "answer:".
-  public static func statedValue(in text: String) -> String? {
+  public static func statedValue(in text: String) -> String? { statedValueWithPosition(in: text)?.value }
+
+  /// ``statedValue(in:)`` and where its statement starts. With `number` (the item's answer has
+  /// a digit), "answer is" followed by words without one is prose ("Answer: If Lee runs…", a
+  /// solution written after `Answer:`), not the value.
+  static func statedValueWithPosition(in text: String, number: Bool = false) -> (value: String, at: String.Index)? {
     var candidates: [(offset: Int, value: String)] = []
     let bytes = Array(text.utf8)
     if let i = firstIndex(of: "\\boxed{", in: bytes) ?? firstIndex(of: "\\fbox{", in: bytes), let content = boxed(bytes, at: i) {
@@ -41,33 +73,107 @@ public enum AnswerExtractor {
     if let range = text.range(of: "####") {
       // GSM8K style: the value is the next word (the text may go on on the same line).
       let rest = text[range.upperBound...].drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }
-      if !rest.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), String(rest))) }
+      let value = closersTrimmed(String(rest))
+      if !value.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), value)) }
     }
-    if let range = text.range(of: #"(?i)\banswer\s*(is|:)\s*"#, options: .regularExpression) {
+    if let range = text.range(of: answerIs, options: .regularExpression) {
       let rest = text[range.upperBound...].prefix { $0 != "\n" }
-      let value = rest.split(separator: " ").prefix(3).joined(separator: " ")
-      let trimmed = String(value.prefix { $0 != "," && $0 != ";" }).trimmingCharacters(in: CharacterSet(charactersIn: " .:"))
-      if !trimmed.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), trimmed)) }
+      let offset = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
+      if let i = firstIndex(of: "\\boxed{", in: Array(rest.utf8)), let content = boxed(Array(rest.utf8), at: i) {
+        // "the answer is $3 - 6 = \boxed{-3}$": the boxed value.
+        candidates.append((offset, String(decoding: content.bytes, as: UTF8.self)))
+      } else {
+        // A value, not a solution written after "Answer:" ("Answer: She bought 5 x 2 = 10
+        // pounds…", "Answer: -48 + 21 = -27"): no calculation on the line, and a short
+        // statement, a first word that ends the sentence, or a number that starts no
+        // calculation ("the answer is 18 since…").
+        let words = rest.split(separator: " ")
+        let first = words.first.map { closersTrimmed(String($0)) } ?? ""
+        let operators: Set<Substring> = ["x", "*", "+", "-", "/", "=", "×", "÷", "\\times", "\\cdot"]
+        let calculation = rest.contains("=") || rest.contains("<<")
+        let short =
+          !calculation
+          && (words.count <= 8 || first.hasSuffix(".") || first.hasSuffix(",") || first.hasSuffix(";")
+            || (first.contains(where: \.isNumber) && !operators.contains(words.dropFirst().first ?? "")))
+        // A number is one word ("18 since…"); a text answer may be a few ("light energy").
+        let value = !short ? "" : first.contains(where: \.isNumber) ? first : words.prefix(3).joined(separator: " ")
+        let trimmed = closersTrimmed(String(value.prefix { $0 != "," && $0 != ";" }).trimmingCharacters(in: CharacterSet(charactersIn: " .:*_")))
+        if !trimmed.isEmpty && !(number && !trimmed.contains(where: \.isNumber)) { candidates.append((offset, trimmed)) }
+      }
     }
-    return candidates.min { $0.offset < $1.offset }?.value
+    return candidates.min { $0.offset < $1.offset }.map { ($0.value, text.utf8.index(text.startIndex, offsetBy: $0.offset)) }
   }
 
-  /// The first option letter stated as the answer: `Answer: B`, `answer is (C)`, `Correct answer: D`.
-  public static func statedChoice(in text: String) -> String? {
-    guard let range = text.range(of: #"(?i)\banswer\s*(is|:)?\s*:?\s*\(?([A-J])\b\)?"#, options: .regularExpression)
+  /// `value` without closing quotes and brackets it does not open (`16"}]}` of a JSON chat
+  /// record, `18)`).
+  static func closersTrimmed(_ value: String) -> String {
+    var s = Substring(value)
+    let pairs: [Character: Character] = ["}": "{", "]": "[", ")": "(", "\"": "\"", "'": "'"]
+    while let last = s.last, let open = pairs[last] {
+      let opened = s.filter { $0 == open }.count
+      let closed = s.filter { $0 == last }.count
+      guard open == last ? closed % 2 == 1 : closed > opened else { break }
+      s.removeLast()
+    }
+    return String(s)
+  }
+
+  /// The option letter a stated value is (`D`, `(D)`, `D.`), or nil.
+  static func optionLetter(_ value: String) -> String? {
+    var s = Substring(value)
+    if s.hasPrefix("(") && s.hasSuffix(")") { s = s.dropFirst().dropLast() }
+    while s.last == "." || s.last == ")" { s.removeLast() }
+    guard s.count == 1, let c = s.first, ("A"..."J").contains(c) else { return nil }
+    return String(c)
+  }
+
+  /// "answer is" / "answer:", markdown emphasis around it allowed (`**Answer:** 18`).
+  static let answerIs = #"(?i)\banswer[*_]*\s*(is|:)[*_]*\s*"#
+
+  /// The first option letter stated as the answer: `Answer: B`, `answer is (C)`, `Correct
+  /// answer: D`, `**Answer:** (b)`. A lower-case letter counts only in parentheses, so "the
+  /// answer is a prime" states no option; a capital followed by a word neither ("in answer I
+  /// said", "the answer is I think").
+  public static func statedChoice(in text: String) -> String? { statedChoiceWithPosition(in: text)?.letter }
+
+  static func statedChoiceWithPosition(in text: String) -> (letter: String, at: String.Index)? {
+    guard
+      let range = text.range(
+        of: #"\b(?i:answer)[*_]*\s*(?i:is|:)[*_]*\s*:?[*_\s]*(\(([A-Ja-j])\)|([A-J])\b(?![ \t]+[a-z]))"#, options: .regularExpression)
     else { return nil }
     let match = text[range]
-    guard let letter = match.last(where: { $0.isLetter && $0.isUppercase }) ?? match.last(where: \.isLetter) else {
-      return nil
+    guard let letter = match.last(where: { $0.isLetter && $0.isUppercase }) ?? match.last(where: \.isLetter) else { return nil }
+    return (String(letter).uppercased(), range.lowerBound)
+  }
+
+  /// How alike two option texts are: the Dice coefficient of the letter-and-digit bigrams of
+  /// their ``comparable(_:)`` forms (1 when those are equal), so a typo in a copied option still
+  /// names it and another option does not.
+  static func similarity(_ a: String, _ b: String) -> Double {
+    let x = Array(comparable(a).unicodeScalars)
+    let y = Array(comparable(b).unicodeScalars)
+    if x == y { return x.isEmpty ? 0 : 1 }
+    guard x.count >= 2, y.count >= 2 else { return 0 }
+    var pairs: [UInt64: Int] = [:]
+    for k in 0..<x.count - 1 { pairs[UInt64(x[k].value) << 32 | UInt64(x[k + 1].value), default: 0] += 1 }
+    var shared = 0
+    for k in 0..<y.count - 1 {
+      let key = UInt64(y[k].value) << 32 | UInt64(y[k + 1].value)
+      if let count = pairs[key], count > 0 {
+        pairs[key] = count - 1
+        shared += 1
+      }
     }
-    return String(letter).uppercased()
+    return 2 * Double(shared) / Double(x.count + y.count - 2)
   }
 
   /// The rest of the line after the first "answer is" / "answer:".
-  static func statedLine(in text: String) -> String? {
-    guard let range = text.range(of: #"(?i)\banswer\s*(is|:)\s*"#, options: .regularExpression) else { return nil }
-    let rest = text[range.upperBound...].prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces)
-    return rest.isEmpty ? nil : rest
+  static func statedLine(in text: String) -> String? { statedLineWithPosition(in: text)?.line }
+
+  static func statedLineWithPosition(in text: String) -> (line: String, at: String.Index)? {
+    guard let range = text.range(of: answerIs, options: .regularExpression) else { return nil }
+    let rest = text[range.upperBound...].prefix { $0 != "\n" }.trimmingCharacters(in: CharacterSet(charactersIn: " \t*_"))
+    return rest.isEmpty ? nil : (rest, range.lowerBound)
   }
 
   /// Lower-cased letters and digits only, for comparing option texts.
@@ -79,13 +185,15 @@ public enum AnswerExtractor {
   /// `\text{…}` wrappers, degree and percent signs, trailing period; `\dfrac`/`\tfrac` → `\frac`;
   /// thousands separators dropped from numbers.
   public static func normalize(_ answer: String) -> String {
-    var s = answer
+    // A LaTeX command written with a doubled backslash (`\\text`) in JSON-escaped text.
+    var s = answer.replacingOccurrences(of: #"\\\\([A-Za-z])"#, with: "\\\\$1", options: .regularExpression)
     for (from, to) in [
       ("\\left", ""), ("\\right", ""), ("\\!", ""), ("\\,", ""), ("\\;", ""), ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"),
       ("^\\circ", ""), ("^{\\circ}", ""), ("\\%", ""), ("%", ""), ("$", ""), ("\\$", ""),
     ] {
       s = s.replacingOccurrences(of: from, with: to)
     }
+    if s.hasPrefix("\\boxed{") || s.hasPrefix("$\\boxed{"), let content = lastBoxed(in: s) { s = content }
     s = s.replacingOccurrences(of: #"\\text\{([^}]*)\}"#, with: "$1", options: .regularExpression)
     s = s.replacingOccurrences(of: #"\\mbox\{([^}]*)\}"#, with: "$1", options: .regularExpression)
     s = s.filter { !$0.isWhitespace }
