@@ -116,17 +116,19 @@ public struct MinHasher: Sendable, Hashable {
     switch scheme {
     case .onePermutation:
       var low = [UInt32](repeating: Self.empty, count: m)
-      var holder = [UInt64?](repeating: nil, count: m)
+      var holder = [UInt64](repeating: 0, count: m)
+      var filled = [Bool](repeating: false, count: m)
       let buckets = UInt64(m)
       for key in keys {
         let bucket = Int(((key >> 32) &* buckets) >> 32)
         let value = UInt32(truncatingIfNeeded: key)
-        if holder[bucket] == nil || value < low[bucket] || (value == low[bucket] && key < holder[bucket]!) {
+        if !filled[bucket] || value < low[bucket] || (value == low[bucket] && key < holder[bucket]) {
           low[bucket] = value
           holder[bucket] = key
+          filled[bucket] = true
         }
       }
-      chosen = holder.compactMap { $0 }
+      chosen = (0..<m).compactMap { filled[$0] ? holder[$0] : nil }
     case .classic:
       for j in 0..<m {
         let seed = Self.mix(UInt64(j) &+ 0x9E37_79B9_7F4A_7C15)
@@ -142,7 +144,15 @@ public struct MinHasher: Sendable, Hashable {
         chosen.append(best)
       }
     }
-    return Array(Set(chosen)).sorted()
+    // Sorted and distinct (classic hashing may choose one key twice).
+    chosen.sort()
+    var distinct = 0
+    for k in chosen.indices where k == 0 || chosen[k] != chosen[distinct - 1] {
+      chosen[distinct] = chosen[k]
+      distinct += 1
+    }
+    chosen.removeLast(chosen.count - distinct)
+    return chosen
   }
 
   /// The signature of a shingle-key array (convenience).

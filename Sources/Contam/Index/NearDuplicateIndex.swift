@@ -149,14 +149,14 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     every.reserveCapacity(candidates.reduce(0) { $0 + ($1.part == nil ? $1.shingles.count : 0) })
     for c in candidates where c.part == nil { for key in c.shingles { every.append((key, Int32(c.item))) } }
     _KeySort.sort(&every) { $0.key }
-    var boilerplate = Set<UInt64>()
+    var boilerplate: [UInt64] = []  // sorted, as `every` is
     var sharedOf = [[UInt64]](repeating: [], count: index.items.count)
     var run = 0
     while run < every.count {
       var end = run
       while end < every.count && every[end].key == every[run].key { end += 1 }
       if end - run > maximumItemsPerShingle {
-        boilerplate.insert(every[run].key)
+        boilerplate.append(every[run].key)
       } else if end - run > 1 {
         for k in run..<end where (run..<end).contains(where: { $0 != k && benchmarkOf[Int(every[$0].item)] == benchmarkOf[Int(every[k].item)] }) {
           sharedOf[Int(every[k].item)].append(every[k].key)
@@ -170,12 +170,12 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     let minimumShingles = configuration.minimumShingles
     let prepared = _parallelMap(candidates.count, jobs: jobs) { c -> (informative: [UInt64], own: [UInt64], sample: [UInt64])? in
       let candidate = candidates[c]
-      let informative = boilerplate.isEmpty ? candidate.shingles : candidate.shingles.filter { !boilerplate.contains($0) }
+      let informative = Self.subtracting(boilerplate, from: candidate.shingles)
       guard informative.count >= minimumShingles else { return nil }
       // Shared context (as in ItemIndex): the shingles of the item's own, when it also has
       // shared ones and at least one of its own (a duplicate within its test set has none).
       let shared = sharedOf[candidate.item]  // sorted, as `every` was
-      let own = shared.isEmpty ? informative : informative.filter { !Self.contains(shared, $0) }
+      let own = Self.subtracting(shared, from: informative)
       return (informative, own.count == informative.count ? [] : own, hasher.sample(of: informative))
     }
     var targetItem: [Int] = []
@@ -236,6 +236,19 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       if sorted[mid] < value { low = mid + 1 } else { high = mid }
     }
     return low < sorted.count && sorted[low] == value
+  }
+
+  /// The keys of sorted `keys` that are not in sorted `removed` (one merge pass).
+  static func subtracting(_ removed: [UInt64], from keys: [UInt64]) -> [UInt64] {
+    guard !removed.isEmpty else { return keys }
+    var kept: [UInt64] = []
+    kept.reserveCapacity(keys.count)
+    var j = 0
+    for key in keys {
+      while j < removed.count && removed[j] < key { j += 1 }
+      if j == removed.count || removed[j] != key { kept.append(key) }
+    }
+    return kept
   }
 
   /// |item ∩ unit| for sorted distinct `item` and sorted `unit` (duplicates allowed).
