@@ -320,6 +320,54 @@ public final class ItemIndex: @unchecked Sendable {
     keyCount = table.count
     droppedNGrams = dropped.sorted { ($0.items, $1.text) > ($1.items, $0.text) }
   }
+
+  /// Everything an index holds beyond its items and parameters (the index cache's payload).
+  struct Stored {
+    var itemTokens: [[Token]]
+    var partRanges: [[Range<Int>]]
+    var informative: [[UInt64]]
+    var informativeTokens: [Int]
+    var judged: [[UInt64]]
+    var judgedTokens: [Int]
+    var sharedStarts: [[UInt64]]
+    var droppedNGrams: [DroppedNGram]
+    var keyCount: Int
+    var table: _HashTable
+    var shortTable: _HashTable
+    var shortSpans: [(item: Int, start: Int, length: Int)]
+    var lineSegments: [[[Range<Int>]]]
+  }
+
+  /// The index ``stored`` describes, for `items` and `parameters` (``IndexCache``).
+  init(items: [BenchmarkItem], parameters: Parameters, stored: Stored) {
+    self.items = items
+    self.answers = items.map(\.answer)
+    self.parameters = parameters
+    self.minimumTokens = min(parameters.minimumTokens, parameters.n)
+    hasher = NGramHasher(n: parameters.n)
+    shortHasher = NGramHasher(n: self.minimumTokens)
+    normalizer = Normalizer.of(parameters.textVersion)
+    itemTokens = stored.itemTokens
+    partRanges = stored.partRanges
+    informative = stored.informative
+    informativeTokens = stored.informativeTokens
+    judged = stored.judged
+    judgedTokens = stored.judgedTokens
+    sharedStarts = stored.sharedStarts
+    droppedNGrams = stored.droppedNGrams
+    keyCount = stored.keyCount
+    table = stored.table
+    shortTable = stored.shortTable
+    shortSpans = stored.shortSpans
+    lineSegments = stored.lineSegments
+  }
+
+  var stored: Stored {
+    Stored(
+      itemTokens: itemTokens, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
+      judged: judged, judgedTokens: judgedTokens, sharedStarts: sharedStarts, droppedNGrams: droppedNGrams,
+      keyCount: keyCount, table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments)
+  }
 }
 
 extension ItemIndex {

@@ -220,6 +220,43 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     table = _HashTable(entries: entries, groups: groups)
   }
 
+  /// Everything the index holds beyond its configuration (the index cache's payload).
+  struct Stored {
+    var targetItem: [Int]
+    var targetPart: [String?]
+    var shingles: [[UInt64]]
+    var ownShingles: [[UInt64]]
+    var sampleSize: [Int]
+    var votes: [Int]
+    var length: [Int]
+    var table: _HashTable
+    var wholeShingles: [Int]
+    var droppedShingles: Int
+  }
+
+  /// The index ``stored`` describes (``IndexCache``).
+  init(configuration: NearDuplicateConfiguration, stored: Stored) {
+    self.configuration = configuration
+    hasher = MinHasher(m: configuration.signatureSize, scheme: configuration.scheme)
+    shingler = NGramHasher(n: configuration.k)
+    targetItem = stored.targetItem
+    targetPart = stored.targetPart
+    shingles = stored.shingles
+    ownShingles = stored.ownShingles
+    sampleSize = stored.sampleSize
+    votes = stored.votes
+    length = stored.length
+    table = stored.table
+    wholeShingles = stored.wholeShingles
+    droppedShingles = stored.droppedShingles
+  }
+
+  var stored: Stored {
+    Stored(
+      targetItem: targetItem, targetPart: targetPart, shingles: shingles, ownShingles: ownShingles, sampleSize: sampleSize,
+      votes: votes, length: length, table: table, wholeShingles: wholeShingles, droppedShingles: droppedShingles)
+  }
+
   /// Items searched for near duplicates (as a whole or by part).
   public var searchedItems: Int { Set(targetItem).count }
 

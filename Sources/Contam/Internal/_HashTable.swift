@@ -16,6 +16,8 @@ final class _HashTable: @unchecked Sendable {
   let postings: UnsafeMutablePointer<ItemIndex.Posting>
   let filter: UnsafeMutablePointer<UInt64>
   let filterMask: Int
+  /// Postings in all (the length of `postings`).
+  let postingCount: Int
 
   /// - Parameters:
   ///   - entries: (key, posting) sorted by key.
@@ -28,6 +30,7 @@ final class _HashTable: @unchecked Sendable {
     slots = .allocate(capacity: slotCount)
     slots.initialize(repeating: Slot(key: 0, start: 0, count: 0), count: slotCount)
     let total = groups.reduce(0) { $0 + $1.count }
+    postingCount = total
     postings = .allocate(capacity: max(1, total))
     var filterBits = 64
     while filterBits < 16 * max(1, count) { filterBits <<= 1 }
@@ -47,6 +50,49 @@ final class _HashTable: @unchecked Sendable {
       let bit = Int(truncatingIfNeeded: key >> 40) & filterMask
       filter[bit >> 6] |= 1 << UInt64(bit & 63)
     }
+  }
+
+  /// The table as ``init(reading:)`` reads it back (the index cache).
+  func write(to writer: inout _ByteWriter) {
+    writer.write(count)
+    writer.write(mask)
+    writer.write(filterMask)
+    writer.write(raw: slots, count: (mask + 1) * MemoryLayout<Slot>.stride)
+    writer.write(raw: postings, count: postingCount * MemoryLayout<ItemIndex.Posting>.stride)
+    writer.write(raw: filter, count: (filterMask + 1) / 64 * 8)
+  }
+
+  /// A table written by ``write(to:)``; the sizes are checked against each other and the bytes.
+  init(reading reader: inout _ByteReader) throws(_ByteReader.Damaged) {
+    count = try reader.readInt()
+    mask = try reader.readInt()
+    filterMask = try reader.readInt()
+    let slotCount = mask + 1
+    let filterBits = filterMask + 1
+    guard count >= 0, slotCount >= 16, slotCount & mask == 0, 3 * slotCount >= 4 * max(1, count), filterBits >= 64,
+      filterBits & filterMask == 0, slotCount <= 1 << 40, filterBits <= 1 << 46
+    else { throw _ByteReader.Damaged() }
+    let slots = UnsafeMutablePointer<Slot>.allocate(capacity: slotCount)
+    let filter = UnsafeMutablePointer<UInt64>.allocate(capacity: filterBits / 64)
+    var postings: UnsafeMutablePointer<ItemIndex.Posting>? = nil
+    var total = 0
+    do throws(_ByteReader.Damaged) {
+      try reader.readRaw(into: slots, expected: slotCount * MemoryLayout<Slot>.stride)
+      // The postings' length: where the last group ends.
+      for k in 0..<slotCount where slots[k].key != 0 { total = max(total, Int(slots[k].start) + Int(slots[k].count)) }
+      postings = .allocate(capacity: max(1, total))
+      try reader.readRaw(into: postings!, expected: total * MemoryLayout<ItemIndex.Posting>.stride)
+      try reader.readRaw(into: filter, expected: filterBits / 8)
+    } catch {
+      slots.deallocate()
+      filter.deallocate()
+      postings?.deallocate()
+      throw error
+    }
+    self.slots = slots
+    self.filter = filter
+    self.postings = postings!
+    postingCount = total
   }
 
   deinit {

@@ -22,6 +22,8 @@ public struct Scanner: Sendable {
   public let nearIndex: NearDuplicateIndex?
   public let configuration: ScanConfiguration
   public let readerOptions: ShardReaderOptions
+  /// Whether the indexes were read from an ``IndexCache`` rather than built.
+  public let indexesFromCache: Bool
 
   /// Builds the item index (and the near-duplicate index) from the configuration.
   /// - Parameters:
@@ -29,11 +31,34 @@ public struct Scanner: Sendable {
   ///   - configuration: index parameters and thresholds; `near` set turns the near-duplicate
   ///     pass on (it runs in the same streaming pass), `exact` false turns the n-gram probe off.
   ///   - readerOptions: how shards are read (format, fields, line limit, error policy).
+  ///   - indexCache: where built indexes are kept between runs (nil: always build).
   /// - Throws: ``ContamError/Code/invalidArgument`` when a parameter is out of range
   ///   (``ScanConfiguration/validate()``).
-  public init(items: [BenchmarkItem], configuration: ScanConfiguration, readerOptions: ShardReaderOptions) throws {
+  public init(items: [BenchmarkItem], configuration: ScanConfiguration, readerOptions: ShardReaderOptions, indexCache: IndexCache? = nil)
+    throws
+  {
     try configuration.validate()
-    // Items are tokenized once; the exact and the near-duplicate index are then built at once.
+    self.configuration = configuration
+    self.readerOptions = readerOptions
+    let parameters = configuration.indexParameters
+    let limit = configuration.maximumItemsPerNGram
+    let key = indexCache?.key(items: items, parameters: parameters, near: configuration.near, maximumItemsPerShingle: limit)
+    if let indexCache, let key, let cached = indexCache.load(key: key, items: items, parameters: parameters, near: configuration.near) {
+      index = cached.index
+      nearIndex = cached.near
+      indexesFromCache = true
+      return
+    }
+    let started = Date()
+    (index, nearIndex) = Self.build(items: items, configuration: configuration)
+    indexesFromCache = false
+    if let indexCache, let key, Date().timeIntervalSince(started) >= indexCache.minimumBuildSeconds {
+      indexCache.store(key: key, index: index, near: nearIndex)
+    }
+  }
+
+  /// Tokenizes the items once, then builds the exact and the near-duplicate index at once.
+  static func build(items: [BenchmarkItem], configuration: ScanConfiguration) -> (ItemIndex, NearDuplicateIndex?) {
     let parameters = configuration.indexParameters
     // Large temporary arrays of the build (sort buffers, token lists) are mapped apart, so they
     // go back to the system when freed instead of staying in the heap for the whole scan.
@@ -50,13 +75,10 @@ public struct Scanner: Sendable {
         approximate.set(0, NearDuplicateIndex(tokenized, configuration: near, maximumItemsPerShingle: limit))
       }
     }
-    index = exact.values()[0]
-    nearIndex = approximate.values(allowingMissing: true)[0]
     // Building freed more than the indexes keep (token lists, sort buffers): hand it back,
     // or the scan's resident memory keeps the building's peak.
-    CContamSupport_releaseFreeMemory()
-    self.configuration = configuration
-    self.readerOptions = readerOptions
+    defer { CContamSupport_releaseFreeMemory() }
+    return (exact.values()[0], approximate.values(allowingMissing: true)[0])
   }
 
   /// Scans `paths` on `jobs` threads and assembles the whole result: parameters, inputs,

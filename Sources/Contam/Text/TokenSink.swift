@@ -14,7 +14,7 @@ public protocol TokenSink: ~Copyable {
 }
 
 /// A token with its hash and its byte range in the source text.
-public struct Token: Hashable, Sendable {
+public struct Token: Hashable, Sendable, BitwiseCopyable {
   /// XXH3-64 of the normalized bytes.
   public var hash: UInt64
   /// Byte offset of the first source byte.

@@ -1,0 +1,307 @@
+import Foundation
+
+/// A directory of built indexes, so that a scan of the same items with the same parameters
+/// starts by reading one file instead of tokenizing and indexing them again (about a second for
+/// all shared benchmarks with near duplicates on).
+///
+/// A cache file is named by the SHA-256 of everything the indexes are made from: the items
+/// (benchmark, id, every part's name and text, the answer), the index parameters, the
+/// near-duplicate configuration and ``build``, which names the code that built them. So a file
+/// is read only by the build that wrote it, for exactly those items; anything else is a miss
+/// and the indexes are built as without a cache. The file's payload carries its XXH3-64, and
+/// every count and position read back is checked against the items, so a damaged or truncated
+/// file is a miss too, never a crash and never a different result. Results are the same with
+/// and without the cache (the tests compare certificates byte for byte).
+///
+/// Only indexes whose build took at least ``minimumBuildSeconds`` are written (small benchmark
+/// sets are faster to build than to read), and at most ``keptFiles`` files are kept: the least
+/// recently used go first.
+public struct IndexCache: Sendable {
+  /// Where the cache files are (created when missing).
+  public let directory: String
+  /// What identifies the code that builds indexes; the CLI passes its executable's path, size
+  /// and modification time.
+  public let build: String
+  /// Builds faster than this are not written.
+  public var minimumBuildSeconds = 0.2
+  /// Cache files kept in ``directory``.
+  public var keptFiles = 4
+
+  static let magic = Array("contam-index-cache/1\n".utf8)
+  static let suffix = ".contam-index"
+
+  public init(directory: String, build: String) {
+    self.directory = directory
+    self.build = build
+  }
+
+  /// The cache key of `items` indexed with `parameters` (and `near`, if searched), lowercase hex.
+  public func key(
+    items: [BenchmarkItem], parameters: ItemIndex.Parameters, near: NearDuplicateConfiguration?, maximumItemsPerShingle: Int
+  ) -> String {
+    let digest = SHA256Stream()
+    // Every value with its length, so no two inputs feed the same bytes.
+    func feed(_ value: Int) { withUnsafeBytes(of: Int64(value)) { digest.update($0) } }
+    func feed(_ string: String) {
+      let bytes = Array(string.utf8)
+      feed(bytes.count)
+      bytes.withUnsafeBytes { digest.update($0) }
+    }
+    Self.magic.withUnsafeBytes { digest.update($0) }
+    feed(build)
+    feed(parameters.n)
+    feed(parameters.minimumTokens)
+    feed(parameters.maximumItemsPerNGram)
+    feed(parameters.textVersion.name)
+    feed(maximumItemsPerShingle)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    feed(near.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? "no near search")
+    feed(items.count)
+    for item in items {
+      feed(item.benchmark)
+      feed(item.id)
+      feed(item.parts.count)
+      for part in item.parts {
+        feed(part.name)
+        feed(part.text)
+      }
+      feed(item.answer?.value ?? "")
+      feed(item.answer?.choice ?? (item.answer == nil ? "no answer" : "no choice"))
+    }
+    return digest.finalizeHex()
+  }
+
+  func path(of key: String) -> String { (directory as NSString).appendingPathComponent(key + Self.suffix) }
+
+  /// The indexes stored under `key`, or nil when there are none or the file does not read back
+  /// whole and consistent with `items`.
+  func load(
+    key: String, items: [BenchmarkItem], parameters: ItemIndex.Parameters, near: NearDuplicateConfiguration?
+  ) -> (index: ItemIndex, near: NearDuplicateIndex?)? {
+    let path = path(of: key)
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    // magic, key, payload, then the payload's length and checksum.
+    var status = stat()
+    let head = Self.magic.count + 64
+    guard fstat(descriptor, &status) == 0, Int(status.st_size) >= head + 16 else { return nil }
+    let size = Int(status.st_size)
+    var ends = [UInt8](repeating: 0, count: head + 16)
+    let read = ends.withUnsafeMutableBytes { raw in
+      pread(descriptor, raw.baseAddress!, head, 0) + pread(descriptor, raw.baseAddress! + head, 16, off_t(size - 16))
+    }
+    guard read == head + 16, ends[0..<Self.magic.count].elementsEqual(Self.magic), ends[Self.magic.count..<head].elementsEqual(key.utf8)
+    else { return nil }
+    let (length, sum) = ends.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: head, as: UInt64.self), $0.loadUnaligned(fromByteOffset: head + 8, as: UInt64.self)) }
+    guard length == UInt64(size - head - 16), lseek(descriptor, off_t(head), SEEK_SET) == off_t(head) else { return nil }
+    var reader = _ByteReader(descriptor: descriptor, length: Int(length))
+    guard let restored = try? Self.read(&reader, items: items, parameters: parameters, near: near), reader.atEnd,
+      reader.checksum == sum
+    else { return nil }
+    // Used: it is the last to go when the directory is pruned.
+    try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+    return restored
+  }
+
+  /// Writes the indexes under `key` (to a temporary file, renamed into place), then prunes the
+  /// directory. Errors are ignored: a cache that cannot be written only makes the next start
+  /// slower.
+  func store(key: String, index: ItemIndex, near: NearDuplicateIndex?) {
+    let manager = FileManager.default
+    guard (try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return }
+    let final = path(of: key)
+    let temporary = final + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max))" + Self.partialSuffix
+    guard manager.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else { return }
+    var written = false
+    defer {
+      try? handle.close()
+      if !written { try? manager.removeItem(atPath: temporary) }
+    }
+    guard (try? handle.write(contentsOf: Self.magic + Array(key.utf8))) != nil else { return }
+    var writer = _ByteWriter(file: handle)
+    Self.write(index, near, to: &writer)
+    let sum = writer.finish()
+    var trailer: [UInt8] = []
+    withUnsafeBytes(of: UInt64(writer.count)) { trailer += $0 }
+    withUnsafeBytes(of: sum) { trailer += $0 }
+    guard !writer.failed, (try? handle.write(contentsOf: trailer)) != nil, rename(temporary, final) == 0 else { return }
+    written = true
+    prune()
+  }
+
+  static let partialSuffix = ".contam-index-partial"
+
+  /// Removes all but the ``keptFiles`` most recently used cache files, and files left half
+  /// written more than an hour ago.
+  func prune() {
+    let manager = FileManager.default
+    guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return }
+    func dated(_ suffix: String) -> [(path: String, date: Date)] {
+      names.filter { $0.hasSuffix(suffix) }.map { (directory as NSString).appendingPathComponent($0) }
+        .map { ($0, (try? manager.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? .distantPast) }
+    }
+    for file in dated(Self.suffix).sorted(by: { $0.date > $1.date }).dropFirst(keptFiles) { try? manager.removeItem(atPath: file.path) }
+    for file in dated(Self.partialSuffix) where file.date < Date(timeIntervalSinceNow: -3600) { try? manager.removeItem(atPath: file.path) }
+  }
+}
+
+extension IndexCache {
+  /// Ranges as their bounds, in a row.
+  static func flat(_ ranges: [Range<Int>]) -> [Int] { ranges.flatMap { [$0.lowerBound, $0.upperBound] } }
+
+  /// The ranges ``flat(_:)`` wrote (an odd count or a reversed range is damage).
+  static func ranges(_ bounds: [Int]) throws(_ByteReader.Damaged) -> [Range<Int>] {
+    guard bounds.count % 2 == 0 else { throw _ByteReader.Damaged() }
+    var result: [Range<Int>] = []
+    result.reserveCapacity(bounds.count / 2)
+    for k in stride(from: 0, to: bounds.count, by: 2) {
+      guard bounds[k] <= bounds[k + 1] else { throw _ByteReader.Damaged() }
+      result.append(bounds[k]..<bounds[k + 1])
+    }
+    return result
+  }
+
+  static func write(_ index: ItemIndex, _ near: NearDuplicateIndex?, to writer: inout _ByteWriter) {
+    let stored = index.stored
+    writer.write(stored.itemTokens)
+    writer.write(stored.partRanges.map(flat))
+    writer.write(stored.informative)
+    writer.write(stored.informativeTokens)
+    writer.write(stored.judged)
+    writer.write(stored.judgedTokens)
+    writer.write(stored.sharedStarts)
+    writer.write(stored.droppedNGrams.count)
+    for dropped in stored.droppedNGrams {
+      writer.write(dropped.text)
+      writer.write(dropped.items)
+    }
+    writer.write(stored.keyCount)
+    stored.table.write(to: &writer)
+    stored.shortTable.write(to: &writer)
+    writer.write(stored.shortSpans.flatMap { [$0.item, $0.start, $0.length] })
+    writer.write(stored.lineSegments.count)
+    for segments in stored.lineSegments { writer.write(segments.map(flat)) }
+    guard let near else {
+      writer.write(UInt8(0))
+      return
+    }
+    writer.write(UInt8(1))
+    let n = near.stored
+    writer.write(n.targetItem)
+    writer.write(n.targetPart.count)
+    for part in n.targetPart {
+      writer.write(UInt8(part == nil ? 0 : 1))
+      writer.write(part ?? "")
+    }
+    writer.write(n.shingles)
+    writer.write(n.ownShingles)
+    writer.write(n.sampleSize)
+    writer.write(n.votes)
+    writer.write(n.length)
+    n.table.write(to: &writer)
+    writer.write(n.wholeShingles)
+    writer.write(n.droppedShingles)
+  }
+
+  /// Reads what ``write(_:_:to:)`` wrote, checking every count and position against `items`
+  /// (a check fails as ``_ByteReader/Damaged``).
+  static func read(
+    _ reader: inout _ByteReader, items: [BenchmarkItem], parameters: ItemIndex.Parameters, near configuration: NearDuplicateConfiguration?
+  ) throws(_ByteReader.Damaged) -> (index: ItemIndex, near: NearDuplicateIndex?) {
+    func check(_ ok: Bool) throws(_ByteReader.Damaged) { if !ok { throw _ByteReader.Damaged() } }
+    let count = items.count
+    let itemTokens = try reader.readArrays(of: Token.self)
+    let partRanges = try reader.readArrays(of: Int.self).map(ranges)
+    try check(itemTokens.count == count && partRanges.count == count)
+    for i in 0..<count {
+      try check(partRanges[i].count == items[i].parts.count)
+      try check(partRanges[i].allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= itemTokens[i].count })
+    }
+    func bitsets() throws(_ByteReader.Damaged) -> [[UInt64]] {
+      let sets = try reader.readArrays(of: UInt64.self)
+      try check(sets.count == count)
+      return sets
+    }
+    let informative = try bitsets()
+    let informativeTokens = try reader.readArray(of: Int.self)
+    let judged = try bitsets()
+    let judgedTokens = try reader.readArray(of: Int.self)
+    let sharedStarts = try bitsets()
+    try check(informativeTokens.count == count && judgedTokens.count == count)
+    for i in 0..<count {
+      let words = (itemTokens[i].count + 63) / 64
+      try check(informative[i].count == words && judged[i].count == words && (sharedStarts[i].isEmpty || sharedStarts[i].count == words))
+      try check((0...itemTokens[i].count).contains(informativeTokens[i]) && (0...itemTokens[i].count).contains(judgedTokens[i]))
+    }
+    var dropped: [ItemIndex.DroppedNGram] = []
+    for _ in 0..<(try reader.readCount(of: 16)) { dropped.append(.init(text: try reader.readString(), items: try reader.readInt())) }
+    let keyCount = try reader.readInt()
+    let table = try _HashTable(reading: &reader)
+    let shortTable = try _HashTable(reading: &reader)
+    let flat = try reader.readArray(of: Int.self)
+    try check(flat.count % 3 == 0)
+    let shortSpans = stride(from: 0, to: flat.count, by: 3).map { (item: flat[$0], start: flat[$0 + 1], length: flat[$0 + 2]) }
+    for span in shortSpans {
+      try check((0..<count).contains(span.item) && span.start >= 0 && span.length >= 0 && span.start + span.length <= itemTokens[span.item].count)
+    }
+    let n = parameters.n
+    for k in 0..<table.postingCount {
+      let posting = table.postings[k]
+      try check(Int(posting.item) < count && Int(posting.position) + n <= itemTokens[Int(posting.item)].count)
+    }
+    for k in 0..<shortTable.postingCount {
+      let posting = shortTable.postings[k]
+      try check(Int(posting.item) < count && Int(posting.position) < shortSpans.count)
+    }
+    var lineSegments: [[[Range<Int>]]] = []
+    try check(try reader.readCount(of: 8) == count)
+    for i in 0..<count {
+      let segments = try reader.readArrays(of: Int.self).map(ranges)
+      try check(segments.count == items[i].parts.count)
+      try check(segments.allSatisfy { $0.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= itemTokens[i].count } })
+      lineSegments.append(segments)
+    }
+    let index = ItemIndex(
+      items: items, parameters: parameters,
+      stored: .init(
+        itemTokens: itemTokens, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
+        judged: judged, judgedTokens: judgedTokens, sharedStarts: sharedStarts, droppedNGrams: dropped, keyCount: keyCount,
+        table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments))
+    let searched = try reader.read(UInt8.self)
+    try check(searched == (configuration == nil ? 0 : 1))
+    guard let configuration else { return (index, nil) }
+    let targetItem = try reader.readArray(of: Int.self)
+    let targets = targetItem.count
+    try check(targetItem.allSatisfy { (0..<count).contains($0) })
+    try check(try reader.readCount(of: 9) == targets)
+    var targetPart: [String?] = []
+    for _ in 0..<targets {
+      let named = try reader.read(UInt8.self)
+      let name = try reader.readString()
+      targetPart.append(named == 0 ? nil : name)
+    }
+    let shingles = try reader.readArrays(of: UInt64.self)
+    let ownShingles = try reader.readArrays(of: UInt64.self)
+    let sampleSize = try reader.readArray(of: Int.self)
+    let votes = try reader.readArray(of: Int.self)
+    let length = try reader.readArray(of: Int.self)
+    try check([shingles.count, ownShingles.count, sampleSize.count, votes.count, length.count].allSatisfy { $0 == targets })
+    try check((0..<targets).allSatisfy { (0...64).contains(sampleSize[$0]) && length[$0] >= 0 && length[$0] <= itemTokens[targetItem[$0]].count })
+    let nearTable = try _HashTable(reading: &reader)
+    for k in 0..<nearTable.postingCount {
+      let posting = nearTable.postings[k]
+      try check(Int(posting.item) < targets && Int(posting.position) < sampleSize[Int(posting.item)])
+    }
+    let wholeShingles = try reader.readArray(of: Int.self)
+    try check(wholeShingles.count == count)
+    let droppedShingles = try reader.readInt()
+    let near = NearDuplicateIndex(
+      configuration: configuration,
+      stored: .init(
+        targetItem: targetItem, targetPart: targetPart, shingles: shingles, ownShingles: ownShingles, sampleSize: sampleSize,
+        votes: votes, length: length, table: nearTable, wholeShingles: wholeShingles, droppedShingles: droppedShingles))
+    return (index, near)
+  }
+}

@@ -1,0 +1,133 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+@Suite("Index cache: built indexes read back, the same results")
+struct IndexCacheTests {
+  /// Real items of several formats: short items and parts matched whole (TruthfulQA), shared
+  /// context (MMLU), answers of every kind, long MATH solutions.
+  static func items() throws -> [BenchmarkItem] {
+    var items: [BenchmarkItem] = []
+    for (name, path) in [
+      ("gsm8k", "benchmarks/gsm8k/test.jsonl"), ("mmlu", "benchmarks/mmlu/test"), ("math", "benchmarks/math/test.jsonl.gz"),
+      ("truthfulqa", "benchmarks/truthfulqa/TruthfulQA.csv"), ("sciq", "benchmarks/sciq/test.json"),
+    ] {
+      items += try BenchmarkLoader.load(name: name, path: TestData.path(path), format: BenchmarkFormat.presets[name]!)
+    }
+    return items
+  }
+
+  /// A shard with some items planted whole and some in halves, so the scan finds exact,
+  /// partial and near copies.
+  static func shard(_ fixture: ShardFixture, _ items: [BenchmarkItem]) throws -> String {
+    var plants: [Int: String] = [:]
+    for (k, i) in stride(from: 0, to: items.count, by: max(1, items.count / 40)).enumerated() {
+      let text = ItemIndex.text(of: items[i])
+      plants[k + 1] = k % 3 == 0 ? String(text.prefix(text.count / 2)) : text
+    }
+    return try ScannerTests.shard(fixture, "planted.jsonl.gz", plants: plants, documents: 60)
+  }
+
+  static let options = ShardReaderOptions(format: .jsonl(textField: try! FieldPath("text"), idField: try! FieldPath("id")))
+
+  func cache(_ directory: URL, build: String = "tests") -> IndexCache {
+    var cache = IndexCache(directory: directory.path, build: build)
+    cache.minimumBuildSeconds = 0
+    return cache
+  }
+
+  func files(_ directory: URL) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".contam-index") }.sorted()
+  }
+
+  @Test func aSecondScannerReadsTheIndexesAndFindsTheSame() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let items = try Self.items()
+    let shard = try Self.shard(fixture, items)
+    for near in [NearDuplicateConfiguration(), nil] {
+      var configuration = ScanConfiguration()
+      configuration.near = near
+      let built = try Scanner(items: items, configuration: configuration, readerOptions: Self.options)
+      let first = try Scanner(items: items, configuration: configuration, readerOptions: Self.options, indexCache: cache(directory))
+      let second = try Scanner(items: items, configuration: configuration, readerOptions: Self.options, indexCache: cache(directory))
+      #expect(!built.indexesFromCache && !first.indexesFromCache)
+      #expect(second.indexesFromCache, "the second scanner reads what the first wrote")
+      let expected = try built.scan(paths: [shard], jobs: 2).items
+      #expect(expected.contains { $0.verdict == .contaminated } && expected.contains { $0.verdict == .partial })
+      #expect(try second.scan(paths: [shard], jobs: 2).items == expected)
+      #expect(second.index.keyCount == built.index.keyCount && second.index.droppedNGrams == built.index.droppedNGrams)
+      #expect(second.nearIndex?.searchedItems == built.nearIndex?.searchedItems)
+      #expect(second.nearIndex?.droppedShingles == built.nearIndex?.droppedShingles)
+    }
+    #expect(files(directory).count == 2, "one file with near duplicates, one without: \(files(directory))")
+  }
+
+  @Test func aDamagedOrForeignFileIsNotReadAndTheIndexesAreBuiltAgain() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let items = Array(try Self.items().prefix(3_000))
+    let shard = try Self.shard(fixture, items)
+    let expected = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options).scan(paths: [shard], jobs: 2).items
+    func scanner(_ items: [BenchmarkItem], build: String = "tests") throws -> Contam.Scanner {
+      try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: cache(directory, build: build))
+    }
+    _ = try scanner(items)
+    let path = directory.appendingPathComponent(try #require(files(directory).first)).path
+    let original = try Data(contentsOf: URL(fileURLWithPath: path))
+    var damages: [(String, Data)] = [
+      ("truncated", original.prefix(original.count / 2)), ("empty", Data()), ("trailer cut", original.dropLast(3)),
+    ]
+    for offset in [original.count / 3, original.count / 2, original.count - 20] {
+      var flipped = original
+      flipped[offset] ^= 0x40
+      damages.append(("byte \(offset) changed", flipped))
+    }
+    for (what, bytes) in damages {
+      try bytes.write(to: URL(fileURLWithPath: path))
+      let rebuilt = try scanner(items)
+      #expect(!rebuilt.indexesFromCache, "\(what): not read")
+      #expect(try rebuilt.scan(paths: [shard], jobs: 2).items == expected, "\(what)")
+      // The rebuild wrote the file again, whole.
+      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original, "\(what)")
+      #expect(try scanner(items).indexesFromCache, "\(what): read again after the rebuild")
+    }
+    // Another binary, or an item changed by one character, never reads this file.
+    #expect(try !scanner(items, build: "another build").indexesFromCache)
+    var edited = items
+    edited[7].parts[0].text += "."
+    #expect(try !scanner(edited).indexesFromCache)
+    let key = cache(directory).key(items: items, parameters: ScanConfiguration().indexParameters, near: NearDuplicateConfiguration(), maximumItemsPerShingle: 10)
+    #expect(path.hasSuffix(key + ".contam-index"))
+  }
+
+  @Test func onlyTheMostRecentlyUsedFilesAreKept() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let items = try Self.items()
+    var kept = cache(directory)
+    kept.keptFiles = 2
+    var configuration = ScanConfiguration()
+    configuration.near = nil
+    var names: [[String]] = []
+    for count in [500, 1_000, 1_500] {
+      _ = try Scanner(items: Array(items.prefix(count)), configuration: configuration, readerOptions: Self.options, indexCache: kept)
+      names.append(files(directory))
+      Thread.sleep(forTimeInterval: 0.05)  // distinct modification times
+    }
+    #expect(names.map(\.count) == [1, 2, 2])
+    #expect(!names[2].contains(names[0][0]), "the least recently used file went first")
+    // Nothing is written for a build faster than the minimum.
+    let fast = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: fast) }
+    var slow = IndexCache(directory: fast.path, build: "tests")
+    slow.minimumBuildSeconds = 1_000
+    _ = try Scanner(items: Array(items.prefix(100)), configuration: configuration, readerOptions: Self.options, indexCache: slow)
+    #expect(files(fast).isEmpty)
+  }
+}
