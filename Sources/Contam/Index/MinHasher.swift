@@ -146,12 +146,7 @@ public struct MinHasher: Sendable, Hashable {
     }
     // Sorted and distinct (classic hashing may choose one key twice).
     chosen.sort()
-    var distinct = 0
-    for k in chosen.indices where k == 0 || chosen[k] != chosen[distinct - 1] {
-      chosen[distinct] = chosen[k]
-      distinct += 1
-    }
-    chosen.removeLast(chosen.count - distinct)
+    _KeySort.removeRepeats(&chosen)
     return chosen
   }
 

@@ -119,12 +119,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       guard tokens.count >= configuration.k else { return [] }
       var keys = shingler.hashes(of: tokens.map(\.hash))
       _KeySort.sort(&keys) { $0 }
-      var unique = 0
-      for i in keys.indices where i == 0 || keys[i] != keys[unique - 1] {
-        keys[unique] = keys[i]
-        unique += 1
-      }
-      keys.removeLast(keys.count - unique)
+      _KeySort.removeRepeats(&keys)
       return keys
     }
     let jobs = ProcessInfo.processInfo.activeProcessorCount

@@ -3,6 +3,16 @@
 /// (key, posting) pairs at start-up; the keys are hashes, so the buckets stay small. A bucket
 /// that is not (many distinct keys sharing their top bits) falls back to the library's stable sort.
 package enum _KeySort {
+  /// Removes repeated values from sorted `keys`, keeping one of each.
+  static func removeRepeats(_ keys: inout [UInt64]) {
+    var distinct = 0
+    for k in keys.indices where k == 0 || keys[k] != keys[distinct - 1] {
+      keys[distinct] = keys[k]
+      distinct += 1
+    }
+    keys.removeLast(keys.count - distinct)
+  }
+
   package static func sort<T>(_ elements: inout [T], key: (T) -> UInt64) {
     let n = elements.count
     guard n > 64 else {
