@@ -11,6 +11,7 @@
 #   - recall of contam scan on the generator's injected items (bench.jsonl as the benchmark,
 #     labels.jsonl as the truth) and the C reference's on the same;
 #   - peak RSS of contam scan (index + buffers);
+#   - start-up with near duplicates on: indexes built, and read from the index cache;
 #   - one big shard (half the corpus as one single-member gzip and as one multi-frame zstd file)
 #     with --jobs 1 and --jobs 2: the speed-up from reading on one thread while both match.
 set -euo pipefail
@@ -64,7 +65,7 @@ for _ in $(seq "$runs"); do
     flag=(); [[ $mode == exact ]] && flag=(--no-near)
     t0=$(date +%s.%N)
     rate=$("$contam" scan --jobs 2 --fail-on never "${flag[@]}" "${benchmarks[@]}" "${zshards[@]}" 2>&1 >/dev/null |
-      grep -o 'in [0-9.]* s (' | cut -d' ' -f2)
+      grep 'scanned' | grep -o 'in [0-9.]* s (' | cut -d' ' -f2)
     wall=$(echo "$(date +%s.%N) - $t0" | bc -l)
     if [[ $mode == exact ]]; then exact_walls+=("$wall"); exact_scan+=("$rate"); else both_walls+=("$wall"); both_scan+=("$rate"); fi
   done
@@ -73,6 +74,25 @@ ew=$(printf '%s\n' "${exact_walls[@]}" | median); bw=$(printf '%s\n' "${both_wal
 es=$(printf '%s\n' "${exact_scan[@]}" | median); bs=$(printf '%s\n' "${both_scan[@]}" | median)
 printf 'near-duplicate pass adds %.0f%% to the scan phase (%.2f -> %.2f s) and %.0f%% to wall time (%.2f -> %.2f s)\n' \
   "$(echo "($bs / $es - 1) * 100" | bc -l)" "$es" "$bs" "$(echo "($bw / $ew - 1) * 100" | bc -l)" "$ew" "$bw"
+
+# Start-up: loading, tokenizing and indexing the 22k items (near duplicates on) on a one-line
+# shard, built and read from the index cache (a directory of its own, warmed by the first run).
+echo '{"id": "d", "text": "one short document"}' >"$work/one.jsonl"
+for mode in built cached; do
+  starts=() walls=()
+  for _ in $(seq "$runs"); do
+    cache=(--index-cache "$work/cache"); [[ $mode == built ]] && cache=(--no-index-cache)
+    t0=$(date +%s.%N)
+    starts+=("$("$contam" scan --jobs 2 --fail-on never "${cache[@]}" "${benchmarks[@]}" "$work/one.jsonl" 2>&1 >/dev/null |
+      grep -o 'indexed in [0-9.]* s' | cut -d' ' -f3)")
+    walls+=("$(echo "$(date +%s.%N) - $t0" | bc -l)")
+    if [[ $mode == built ]]; then  # warms the cache for the second mode
+      "$contam" scan --jobs 2 --fail-on never --index-cache "$work/cache" "${benchmarks[@]}" "$work/one.jsonl" >/dev/null 2>&1
+    fi
+  done
+  printf 'start-up, %-6s: indexed in %.2f s, whole run on a one-line shard %.2f s (medians)\n' "$mode" \
+    "$(printf '%s\n' "${starts[@]}" | median)" "$(printf '%s\n' "${walls[@]}" | median)"
+done
 
 echo
 # Recall on the injected items: the generator's benchmark, with its fields.
@@ -107,9 +127,10 @@ injected = {json.loads(l)["item_id"] for l in open(sys.argv[2])}
 print(f"C reference recall: {len(injected & found)}/{len(injected)}")
 PY
 fi
-/usr/bin/time -o "$work/rss" -f '%M' "$contam" scan --jobs 2 --fail-on never "${benchmarks[@]}" "$corpus"/shards/*.jsonl.zst >/dev/null 2>&1
-rss=$(tail -1 "$work/rss")
-echo "peak RSS of contam scan (22k items indexed): $rss KiB"
+for cache in --no-index-cache "--index-cache=$work/cache"; do
+  /usr/bin/time -o "$work/rss" -f '%M' "$contam" scan --jobs 2 --fail-on never "$cache" "${benchmarks[@]}" "$corpus"/shards/*.jsonl.zst >/dev/null 2>&1
+  echo "peak RSS of contam scan (22k items indexed, near on, ${cache%%=*}): $(tail -1 "$work/rss") KiB"
+done
 
 echo
 # One big shard on both cores: the first half of the corpus as one single-member gzip file and as
