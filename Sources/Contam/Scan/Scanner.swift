@@ -43,6 +43,9 @@ public struct Scanner: Sendable {
     let parameters = configuration.indexParameters
     let limit = configuration.maximumItemsPerNGram
     let key = indexCache?.key(items: items, parameters: parameters, near: configuration.near, maximumItemsPerShingle: limit)
+    // What loading the items freed (parsers' buffers) goes back first, so the indexes read
+    // next do not add to it.
+    CContamSupport_releaseFreeMemory()
     if let indexCache, let key, let cached = indexCache.load(key: key, items: items, parameters: parameters, near: configuration.near) {
       index = cached.index
       nearIndex = cached.near
