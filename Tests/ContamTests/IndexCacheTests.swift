@@ -106,6 +106,42 @@ struct IndexCacheTests {
     #expect(path.hasSuffix(key + ".contam-index"))
   }
 
+  /// A file made to pass the checksum (someone who can write the cache directory) with any
+  /// byte changed: the reader never crashes; a changed count or length is not read.
+  @Test func aCraftedFileWithAValidChecksumNeverCrashesTheReader() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let items = Array(try Self.items().prefix(300))
+    let make = { try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: cache(directory)) }
+    _ = try make()
+    let path = directory.appendingPathComponent(try #require(files(directory).first)).path
+    let original = try Data(contentsOf: URL(fileURLWithPath: path))
+    // magic ("contam-index-cache/1\n"), the 64-character key, the payload, its length and checksum.
+    let payload = 21 + 64..<original.count - 16
+    func checksum(_ bytes: Data) -> UInt64 {
+      var sums: [UInt64] = []
+      var start = bytes.startIndex
+      while start < bytes.endIndex {
+        let end = min(bytes.endIndex, start + (1 << 20))
+        sums.append(bytes[start..<end].withUnsafeBytes { XXH3.hash64($0) })
+        start = end
+      }
+      return sums.withUnsafeBytes { XXH3.hash64($0) }
+    }
+    #expect(original.suffix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } == checksum(original[payload]))
+    let offsets = Array(stride(from: payload.lowerBound, to: payload.lowerBound + 64, by: 7))
+      + Array(stride(from: payload.lowerBound, to: payload.upperBound, by: payload.count / 60))
+    for offset in offsets {
+      var crafted = original
+      crafted[offset] ^= 0x5A
+      let sum = checksum(crafted[payload])
+      crafted.replaceSubrange(crafted.count - 8..<crafted.count, with: withUnsafeBytes(of: sum) { Data($0) })
+      try crafted.write(to: URL(fileURLWithPath: path))
+      let scanner = try make()  // must not crash, whatever it reads
+      if offset < payload.lowerBound + 8 { #expect(!scanner.indexesFromCache, "the item count at \(offset) changed") }
+    }
+  }
+
   @Test func onlyTheMostRecentlyUsedFilesAreKept() throws {
     let directory = try TestData.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -1,9 +1,9 @@
 import Foundation
 
-/// Reads back, from a file in 4 MiB pieces, what a ``_ByteWriter`` wrote: every length is
-/// checked against the bytes left, so a truncated or damaged cache file is an error (and the
-/// index is built again), never a crash; the checksum is taken on the way (``checksum``), so
-/// the file is read once and never held whole.
+/// Reads back, from a file in 4 MiB pieces (never held whole), what a ``_ByteWriter`` wrote.
+/// The caller checks the payload's checksum first (``checksum(of:length:)``); even so every
+/// length is checked against the bytes left before anything is allocated, so a damaged or
+/// crafted cache file is an error (and the index is built again), never a crash.
 struct _ByteReader: ~Copyable {
   struct Damaged: Error {}
 
@@ -12,8 +12,9 @@ struct _ByteReader: ~Copyable {
   private var position = 0  // in buffer
   private var filled = 0  // bytes of buffer holding data
   private var remaining: Int  // payload bytes not yet in the buffer
-  private var pieceSums: [UInt64] = []
   var atEnd: Bool { position == filled && remaining == 0 }
+  /// Payload bytes not read yet.
+  var bytesLeft: Int { filled - position + remaining }
 
   /// Reads `length` bytes from `descriptor`'s current offset.
   init(descriptor: Int32, length: Int) {
@@ -22,32 +23,40 @@ struct _ByteReader: ~Copyable {
     buffer = [UInt8](repeating: 0, count: 4 * _ByteWriter.piece)
   }
 
-  /// The checksum of the payload, as ``_ByteWriter/finish()`` gives it; call at the end.
-  var checksum: UInt64 { pieceSums.withUnsafeBytes { XXH3.hash64($0) } }
+  /// The checksum ``_ByteWriter/finish()`` gives, of the `length` bytes at `descriptor`'s
+  /// offset (which it moves past them); nil when they cannot all be read.
+  static func checksum(of descriptor: Int32, length: Int) -> UInt64? {
+    var buffer = [UInt8](repeating: 0, count: _ByteWriter.piece)
+    var sums: [UInt64] = []
+    var left = length
+    while left > 0 {
+      let want = min(left, buffer.count)
+      let got = buffer.withUnsafeMutableBytes { readFully(descriptor, into: $0.baseAddress!, count: want) }
+      guard got == want else { return nil }
+      sums.append(buffer.withUnsafeBytes { XXH3.hash64(UnsafeRawBufferPointer(rebasing: $0[..<want])) })
+      left -= want
+    }
+    return sums.withUnsafeBytes { XXH3.hash64($0) }
+  }
+
+  /// Reads up to `count` bytes; fewer only at the end of the file or on an error.
+  private static func readFully(_ descriptor: Int32, into destination: UnsafeMutableRawPointer, count: Int) -> Int {
+    var done = 0
+    while done < count {
+      let n = Glibc.read(descriptor, destination + done, count - done)
+      if n <= 0 { break }
+      done += n
+    }
+    return done
+  }
 
   /// Moves what is left to the front and reads the next pieces.
   private mutating func refill() throws(Damaged) {
     guard position == filled else { throw Damaged() }  // only called when the buffer is used up
     let want = min(remaining, buffer.count)
     guard want > 0 else { throw Damaged() }
-    let got = buffer.withUnsafeMutableBytes { raw -> Int in
-      var done = 0
-      while done < want {
-        let n = Glibc.read(descriptor, raw.baseAddress! + done, want - done)
-        if n <= 0 { break }
-        done += n
-      }
-      return done
-    }
+    let got = buffer.withUnsafeMutableBytes { Self.readFully(descriptor, into: $0.baseAddress!, count: want) }
     guard got == want else { throw Damaged() }
-    buffer.withUnsafeBytes { raw in
-      var start = 0
-      while start < got {
-        let end = min(got, start + _ByteWriter.piece)
-        pieceSums.append(XXH3.hash64(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
-        start = end
-      }
-    }
     remaining -= got
     position = 0
     filled = got
@@ -55,7 +64,7 @@ struct _ByteReader: ~Copyable {
 
   /// Copies the next `count` bytes to `destination`.
   private mutating func copy(into destination: UnsafeMutableRawPointer, count: Int) throws(Damaged) {
-    guard count >= 0, count <= filled - position + remaining else { throw Damaged() }
+    guard count >= 0, count <= bytesLeft else { throw Damaged() }
     var done = 0
     while done < count {
       if position == filled { try refill() }
@@ -84,7 +93,7 @@ struct _ByteReader: ~Copyable {
   /// A count of things of `size` bytes each that fits in the bytes left.
   mutating func readCount(of size: Int) throws(Damaged) -> Int {
     let count = try readInt()
-    guard count >= 0, count <= (filled - position + remaining) / max(1, size) else { throw Damaged() }
+    guard count >= 0, count <= bytesLeft / max(1, size) else { throw Damaged() }
     return count
   }
 

@@ -67,10 +67,14 @@ final class _HashTable: @unchecked Sendable {
     count = try reader.readInt()
     mask = try reader.readInt()
     filterMask = try reader.readInt()
+    // Sizes in range before any arithmetic, and no buffer larger than the bytes left.
+    guard (15..<1 << 40).contains(mask), (63..<1 << 46).contains(filterMask), (0...mask).contains(count) else {
+      throw _ByteReader.Damaged()
+    }
     let slotCount = mask + 1
     let filterBits = filterMask + 1
-    guard count >= 0, slotCount >= 16, slotCount & mask == 0, 3 * slotCount >= 4 * max(1, count), filterBits >= 64,
-      filterBits & filterMask == 0, slotCount <= 1 << 40, filterBits <= 1 << 46
+    guard slotCount & mask == 0, 3 * slotCount >= 4 * max(1, count), filterBits & filterMask == 0,
+      slotCount * MemoryLayout<Slot>.stride + filterBits / 8 <= reader.bytesLeft
     else { throw _ByteReader.Damaged() }
     let slots = UnsafeMutablePointer<Slot>.allocate(capacity: slotCount)
     let filter = UnsafeMutablePointer<UInt64>.allocate(capacity: filterBits / 64)
@@ -80,6 +84,7 @@ final class _HashTable: @unchecked Sendable {
       try reader.readRaw(into: slots, expected: slotCount * MemoryLayout<Slot>.stride)
       // The postings' length: where the last group ends.
       for k in 0..<slotCount where slots[k].key != 0 { total = max(total, Int(slots[k].start) + Int(slots[k].count)) }
+      guard total * MemoryLayout<ItemIndex.Posting>.stride + filterBits / 8 <= reader.bytesLeft else { throw _ByteReader.Damaged() }
       postings = .allocate(capacity: max(1, total))
       try reader.readRaw(into: postings!, expected: total * MemoryLayout<ItemIndex.Posting>.stride)
       try reader.readRaw(into: filter, expected: filterBits / 8)
