@@ -112,6 +112,13 @@ struct AnswerExtractorTests {
     let beef = ItemAnswer(value: "demand for beef is price elastic and spending is falling.", choice: "A")
     let shuffled = "A. demand for beef is price inelastic and spending is falling.\nB. demand for beef is price elastic and spending is falling.\nAnswer: B"
     #expect(check(beef, shuffled).agreement == .same)
+    // A match that starts inside the first option still reads its label.
+    #expect(check(beef, shuffled, from: 3).agreement == .same)
+    // A calculation after "Answer:" is not the value; the #### line is.
+    #expect(check(ItemAnswer(value: "-10"), "**Answer:** -48 + 21 + (-3) = -30\n-30/3 = -10 degrees\n#### -10").agreement == .same)
+    // A JSON-escaped LaTeX command, and typographic dashes for minus signs.
+    #expect(check(ItemAnswer(value: "75"), #"the hands are $\\boxed{75^\\circ}$ apart"#).agreement == .same)
+    #expect(check(ItemAnswer(value: "8x^3-6x-1"), "so the polynomial is $\\boxed{8x^3 \u{2013} 6x \u{2212} 1}$.").agreement == .same)
     // Prose after "answer" that names none of the copy's options compares with nothing.
     let prose = try arcCopy(options: [0, 1, 2, 3], labels: { "\(letters[$0]). " }, stated: "").text
     #expect(check(answer, prose + "\nThe answer is something we will come back to in the next chapter of this book.").agreement == .none)
