@@ -16,6 +16,36 @@ struct ScanCommandTests {
     ]
   }
 
+  /// `--index-cache`: the first scan writes the indexes, the second reads them and says so,
+  /// with the same items in the certificate; `--no-index-cache` reads and writes nothing.
+  @Test func theIndexCacheIsWrittenOnceAndReadAfterWithTheSameResults() throws {
+    let root = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let cache = root.appendingPathComponent("cache").path
+    let benchmarks = [
+      "--benchmark", "mmlu=\(TestData.path("benchmarks/mmlu/test"))", "--benchmark", "math=\(TestData.path("benchmarks/math/test.jsonl.gz"))",
+      "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))",
+    ]
+    func scan(_ options: [String], _ out: String) throws -> (stderr: String, items: Data) {
+      let run = try Tool.execute(
+        contam, ["scan", "--jobs", "2", "--fail-on", "never", "--out", root.appendingPathComponent(out).path] + options + benchmarks + ["\(samples.path)/shards"])
+      #expect(run.status == 0, "\(run.stderr)")
+      let certificate = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent(out))) as? [String: Any])
+      return (run.stderr, try JSONSerialization.data(withJSONObject: certificate["items"] as Any, options: [.sortedKeys]))
+    }
+    let first = try scan(["--index-cache", cache], "first.json")
+    #expect(!first.stderr.contains("read from the index cache"))
+    let written = try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasSuffix(".contam-index") }
+    #expect(written.count == 1, "the build of these items takes more than 0.2 s: \(written)")
+    let second = try scan(["--index-cache", cache], "second.json")
+    #expect(second.stderr.contains("(read from the index cache)"), "\(second.stderr)")
+    #expect(second.items == first.items)
+    // --no-index-cache wins over a cache that holds these indexes.
+    let none = try scan(["--no-index-cache", "--index-cache", cache], "none.json")
+    #expect(!none.stderr.contains("read from the index cache"), "\(none.stderr)")
+    #expect(none.items == first.items)
+  }
+
   @Test func onATerminalProgressCountsTheBytesReadUpToTheShardsSizes() throws {
     // Progress is drawn only when stderr is a terminal: run under script(1), which gives the
     // scan a pseudo-terminal and copies what it draws to stdout.
