@@ -196,8 +196,13 @@ extension IndexCache {
       writer.write(UInt8(part == nil ? 0 : 1))
       writer.write(part ?? "")
     }
-    writer.write(n.shingles)
-    writer.write(n.ownShingles)
+    // A part's keys are its item's array: written once, with the owner of each target's.
+    writer.write(n.keyOwner)
+    writer.write(n.shingles.indices.filter { n.keyOwner[$0] == $0 }.map { n.shingles[$0] })
+    writer.write(n.member)
+    writer.write(n.own)
+    writer.write(n.shingleCount)
+    writer.write(n.ownCount)
     writer.write(n.sampleSize)
     writer.write(n.votes)
     writer.write(n.length)
@@ -283,12 +288,42 @@ extension IndexCache {
       let name = try reader.readString()
       targetPart.append(named == 0 ? nil : name)
     }
-    let shingles = try reader.readArrays(of: UInt64.self)
-    let ownShingles = try reader.readArrays(of: UInt64.self)
+    let keyOwner = try reader.readArray(of: Int.self)
+    try check(keyOwner.count == targets)
+    let ownedKeys = try reader.readArrays(of: UInt64.self)
+    var shingles: [[UInt64]] = []
+    shingles.reserveCapacity(targets)
+    var owned = 0
+    for t in 0..<targets {
+      // A whole target owns the next array; a part reads its item's whole target's.
+      let owner = keyOwner[t]
+      try check((0...t).contains(owner) && targetItem[owner] == targetItem[t] && targetPart[owner] == nil)
+      if owner == t {
+        try check(owned < ownedKeys.count)
+        shingles.append(ownedKeys[owned])
+        owned += 1
+      } else {
+        shingles.append(shingles[owner])
+      }
+    }
+    try check(owned == ownedKeys.count)
+    let member = try reader.readArrays(of: UInt64.self)
+    let own = try reader.readArrays(of: UInt64.self)
+    let shingleCount = try reader.readArray(of: Int.self)
+    let ownCount = try reader.readArray(of: Int.self)
     let sampleSize = try reader.readArray(of: Int.self)
     let votes = try reader.readArray(of: Int.self)
     let length = try reader.readArray(of: Int.self)
-    try check([shingles.count, ownShingles.count, sampleSize.count, votes.count, length.count].allSatisfy { $0 == targets })
+    try check(
+      [member.count, own.count, shingleCount.count, ownCount.count, sampleSize.count, votes.count, length.count].allSatisfy { $0 == targets })
+    func ones(_ mask: [UInt64]) -> Int { mask.reduce(0) { $0 + $1.nonzeroBitCount } }
+    for t in 0..<targets {
+      let words = (shingles[t].count + 63) / 64
+      try check((member[t].isEmpty || member[t].count == words) && (own[t].isEmpty || own[t].count == words))
+      try check(shingleCount[t] == (member[t].isEmpty ? shingles[t].count : ones(member[t])) && shingleCount[t] > 0)
+      try check(ownCount[t] == ones(own[t]) && ownCount[t] < shingleCount[t])
+      try check(zip(shingles[t], shingles[t].dropFirst()).allSatisfy { $0 < $1 })
+    }
     try check((0..<targets).allSatisfy { (0...64).contains(sampleSize[$0]) && length[$0] >= 0 && length[$0] <= itemTokens[targetItem[$0]].count })
     let nearTable = try _HashTable(reading: &reader)
     for k in 0..<nearTable.postingCount {
@@ -301,7 +336,8 @@ extension IndexCache {
     let near = NearDuplicateIndex(
       configuration: configuration,
       stored: .init(
-        targetItem: targetItem, targetPart: targetPart, shingles: shingles, ownShingles: ownShingles, sampleSize: sampleSize,
+        targetItem: targetItem, targetPart: targetPart, shingles: shingles, keyOwner: keyOwner, member: member, own: own,
+        shingleCount: shingleCount, ownCount: ownCount, sampleSize: sampleSize,
         votes: votes, length: length, table: nearTable, wholeShingles: wholeShingles, droppedShingles: droppedShingles))
     return (index, near)
   }

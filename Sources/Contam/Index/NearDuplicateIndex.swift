@@ -79,11 +79,23 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Per target: its item, and its part's name (nil for the whole item).
   let targetItem: [Int]
   let targetPart: [String?]
-  /// Per target: sorted distinct informative shingle keys.
+  /// Per target: sorted distinct informative shingle keys. A part's keys are a subset of its
+  /// item's, so a part target holds its whole target's array (one storage, shared) and marks
+  /// its own keys in ``member``.
   let shingles: [[UInt64]]
-  /// Per target: its own shingles (sorted), those no other item of its benchmark has, when
-  /// it has shared ones too; empty otherwise. A near copy must hold its share of them.
-  let ownShingles: [[UInt64]]
+  /// Per target: the whole target whose array ``shingles`` holds (the target itself for a
+  /// whole item).
+  let keyOwner: [Int]
+  /// Per target: one bit per key of `shingles[target]`, set for the part's keys; empty for a
+  /// whole item (every key is its).
+  let member: [[UInt64]]
+  /// Per target: one bit per key of `shingles[target]`, set for its own shingles (those no
+  /// other item of its benchmark has) when it has shared ones too and at least one of its own;
+  /// empty otherwise. A near copy must hold its share of them.
+  let own: [[UInt64]]
+  /// Per target: its informative shingles, and its own ones (0 when ``own`` is empty).
+  let shingleCount: [Int]
+  let ownCount: [Int]
   /// Per target: the number of sample shingles, and the votes a candidate needs.
   let sampleSize: [Int]
   let votes: [Int]
@@ -176,30 +188,48 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     var targetItem: [Int] = []
     var targetPart: [String?] = []
     var shingles: [[UInt64]] = []
-    var ownShingles: [[UInt64]] = []
+    var keyOwner: [Int] = []
+    var member: [[UInt64]] = []
+    var own: [[UInt64]] = []
+    var shingleCount: [Int] = []
+    var ownCount: [Int] = []
     var sampleSize: [Int] = []
     var votes: [Int] = []
     var length: [Int] = []
     var entries: [(key: UInt64, posting: ItemIndex.Posting)] = []
+    var wholeTarget = -1  // the latest whole target: an item's parts follow it
     for (candidate, prepared) in zip(candidates, prepared) {
-      guard let (informative, own, sample) = prepared else { continue }
+      guard let (informative, ownKeys, sample) = prepared else { continue }
       let target = targetItem.count
+      if candidate.part == nil { wholeTarget = target }
+      // A part has no more informative shingles than its item, so its item is a target too.
+      precondition(
+        candidate.part == nil || (wholeTarget >= 0 && targetItem[wholeTarget] == candidate.item), "a part target follows its item's")
+      let keys = candidate.part == nil ? informative : shingles[wholeTarget]
       targetItem.append(candidate.item)
       targetPart.append(candidate.part)
-      shingles.append(informative)
-      ownShingles.append(own)
+      shingles.append(keys)
+      keyOwner.append(wholeTarget)
+      member.append(candidate.part == nil ? [] : Self.mask(of: informative, in: keys))
+      own.append(Self.mask(of: ownKeys, in: keys))
+      shingleCount.append(informative.count)
+      ownCount.append(ownKeys.count)
       sampleSize.append(sample.count)
       votes.append(max(2, Int((configuration.voteFraction * Double(sample.count)).rounded(.up))))
       length.append(candidate.tokens)
       for (slot, key) in sample.enumerated() { entries.append((key, .init(item: UInt32(target), position: UInt32(slot)))) }
     }
     var whole = [Int](repeating: 0, count: index.items.count)
-    for t in targetItem.indices where targetPart[t] == nil { whole[targetItem[t]] = shingles[t].count }
+    for t in targetItem.indices where targetPart[t] == nil { whole[targetItem[t]] = shingleCount[t] }
     wholeShingles = whole
     self.targetItem = targetItem
     self.targetPart = targetPart
     self.shingles = shingles
-    self.ownShingles = ownShingles
+    self.keyOwner = keyOwner
+    self.member = member
+    self.own = own
+    self.shingleCount = shingleCount
+    self.ownCount = ownCount
     self.sampleSize = sampleSize
     self.votes = votes
     self.length = length
@@ -220,7 +250,11 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     var targetItem: [Int]
     var targetPart: [String?]
     var shingles: [[UInt64]]
-    var ownShingles: [[UInt64]]
+    var keyOwner: [Int]
+    var member: [[UInt64]]
+    var own: [[UInt64]]
+    var shingleCount: [Int]
+    var ownCount: [Int]
     var sampleSize: [Int]
     var votes: [Int]
     var length: [Int]
@@ -237,7 +271,11 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     targetItem = stored.targetItem
     targetPart = stored.targetPart
     shingles = stored.shingles
-    ownShingles = stored.ownShingles
+    keyOwner = stored.keyOwner
+    member = stored.member
+    own = stored.own
+    shingleCount = stored.shingleCount
+    ownCount = stored.ownCount
     sampleSize = stored.sampleSize
     votes = stored.votes
     length = stored.length
@@ -248,8 +286,23 @@ public final class NearDuplicateIndex: @unchecked Sendable {
 
   var stored: Stored {
     Stored(
-      targetItem: targetItem, targetPart: targetPart, shingles: shingles, ownShingles: ownShingles, sampleSize: sampleSize,
+      targetItem: targetItem, targetPart: targetPart, shingles: shingles, keyOwner: keyOwner, member: member, own: own,
+      shingleCount: shingleCount, ownCount: ownCount, sampleSize: sampleSize,
       votes: votes, length: length, table: table, wholeShingles: wholeShingles, droppedShingles: droppedShingles)
+  }
+
+  /// The targets in order: an item, and its part's name (nil for the whole item).
+  @_spi(Testing) public var targets: [(item: Int, part: String?)] { zip(targetItem, targetPart).map { ($0, $1) } }
+
+  /// The informative shingle keys of `target`, sorted (its bits of its item's keys).
+  @_spi(Testing) public func informativeShingles(ofTarget target: Int) -> [UInt64] {
+    shingles[target].enumerated().filter { Self.bit(member[target], $0.offset) }.map(\.element)
+  }
+
+  /// How many keys of `keys` `target` holds, and how many of its own (as the search counts them).
+  @_spi(Testing) public func intersection(ofTarget target: Int, with keys: [UInt64]) -> (shared: Int, own: Int) {
+    let sorted = keys.sorted()
+    return sorted.withUnsafeBufferPointer { intersection(target, $0) }
   }
 
   /// Items searched for near duplicates (as a whole or by part).
@@ -258,16 +311,67 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// The whole-item informative shingle count of `item` (0 when the item as a whole is not searched).
   func itemShingles(_ item: Int) -> Int { wholeShingles[item] }
 
-  /// Whether the sorted array `sorted` holds `value` (binary search).
+  /// Whether `value` is one of the informative shingles of `target` (a binary search in its
+  /// keys, then its part's bit).
   @inline(__always)
-  static func contains(_ sorted: [UInt64], _ value: UInt64) -> Bool {
+  func holds(_ target: Int, _ value: UInt64) -> Bool {
+    let keys = shingles[target]
     var low = 0
-    var high = sorted.count
+    var high = keys.count
     while low < high {
       let mid = (low + high) >> 1
-      if sorted[mid] < value { low = mid + 1 } else { high = mid }
+      if keys[mid] < value { low = mid + 1 } else { high = mid }
     }
-    return low < sorted.count && sorted[low] == value
+    guard low < keys.count && keys[low] == value else { return false }
+    return Self.bit(member[target], low)
+  }
+
+  /// Bit `position` of `mask`; an empty mask has every bit.
+  @inline(__always)
+  static func bit(_ mask: [UInt64], _ position: Int) -> Bool {
+    mask.isEmpty || mask[position >> 6] & (1 << UInt64(position & 63)) != 0
+  }
+
+  /// One bit per key of sorted `keys`, set for those in sorted `subset` (a subset of `keys`);
+  /// empty when `subset` is empty or all of `keys`.
+  static func mask(of subset: [UInt64], in keys: [UInt64]) -> [UInt64] {
+    guard !subset.isEmpty && subset.count < keys.count else { return [] }
+    var bits = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
+    var j = 0
+    for (position, key) in keys.enumerated() where j < subset.count && subset[j] == key {
+      bits[position >> 6] |= 1 << UInt64(position & 63)
+      j += 1
+    }
+    precondition(j == subset.count, "a subset's keys are all in the set")
+    return bits
+  }
+
+  /// How many of the informative shingles of `target` the sorted `unit` holds (duplicates
+  /// allowed in `unit`), and how many of its own ones.
+  func intersection(_ target: Int, _ unit: UnsafeBufferPointer<UInt64>) -> (shared: Int, own: Int) {
+    let keys = shingles[target]
+    let member = member[target]
+    let own = own[target]
+    var i = 0
+    var j = 0
+    var shared = 0
+    var ownFound = 0
+    while i < keys.count && j < unit.count {
+      if keys[i] < unit[j] {
+        i += 1
+      } else if keys[i] > unit[j] {
+        j += 1
+      } else {
+        if Self.bit(member, i) {
+          shared += 1
+          if !own.isEmpty && Self.bit(own, i) { ownFound += 1 }
+        }
+        let value = keys[i]
+        i += 1
+        while j < unit.count && unit[j] == value { j += 1 }
+      }
+    }
+    return (shared, ownFound)
   }
 
   /// The keys of sorted `keys` that are not in sorted `removed` (one merge pass).
@@ -281,25 +385,5 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       if j == removed.count || removed[j] != key { kept.append(key) }
     }
     return kept
-  }
-
-  /// |item ∩ unit| for sorted distinct `item` and sorted `unit` (duplicates allowed).
-  static func intersectionCount(_ item: [UInt64], _ unit: UnsafeBufferPointer<UInt64>) -> Int {
-    var i = 0
-    var j = 0
-    var count = 0
-    while i < item.count && j < unit.count {
-      if item[i] < unit[j] {
-        i += 1
-      } else if item[i] > unit[j] {
-        j += 1
-      } else {
-        count += 1
-        let value = item[i]
-        i += 1
-        while j < unit.count && unit[j] == value { j += 1 }
-      }
-    }
-    return count
   }
 }

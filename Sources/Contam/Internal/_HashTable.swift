@@ -1,18 +1,17 @@
-/// Open addressing over 64-bit keys (0 = empty), load factor at most 3/4, one 16-byte slot per
-/// key (the key and where its postings are), so a probe touches one or two cache lines. In
-/// front of it, a one-hash bit array with at least 16 bits per key (about 6% false positives)
-/// decides most misses from a structure a few MB large, so the longer probe runs of a fuller
-/// table are rarely walked: the corpus's windows are nearly all misses.
+/// Open addressing over 64-bit keys (0 = empty), load factor at most 3/4, 12 bytes per slot: the
+/// key in one array, where its postings start in another (postings are laid out in slot order,
+/// so a slot's postings end where the next slot's start). A miss touches the key array alone; a
+/// hit reads two offsets and the postings. In front of it, a one-hash bit array with at least 16
+/// bits per key (about 6% false positives) decides most misses from a structure a few MB large,
+/// so the longer probe runs of a fuller table are rarely walked: the corpus's windows are nearly
+/// all misses.
 final class _HashTable: @unchecked Sendable {
-  struct Slot {
-    var key: UInt64
-    var start: UInt32
-    var count: UInt32
-  }
-
   let count: Int
   let mask: Int
-  let slots: UnsafeMutablePointer<Slot>
+  /// Per slot: its key, 0 when empty.
+  let keys: UnsafeMutablePointer<UInt64>
+  /// Per slot, and one past the last: where its postings start (`mask + 2` entries).
+  let offsets: UnsafeMutablePointer<UInt32>
   let postings: UnsafeMutablePointer<ItemIndex.Posting>
   let filter: UnsafeMutablePointer<UInt64>
   let filterMask: Int
@@ -27,29 +26,41 @@ final class _HashTable: @unchecked Sendable {
     var slotCount = 16
     while 3 * slotCount < 4 * max(1, count) { slotCount <<= 1 }
     mask = slotCount - 1
-    slots = .allocate(capacity: slotCount)
-    slots.initialize(repeating: Slot(key: 0, start: 0, count: 0), count: slotCount)
+    keys = .allocate(capacity: slotCount)
+    keys.initialize(repeating: 0, count: slotCount)
     let total = groups.reduce(0) { $0 + $1.count }
+    precondition(total < Int(UInt32.max), "postings are addressed in 32 bits")
     postingCount = total
     postings = .allocate(capacity: max(1, total))
+    offsets = .allocate(capacity: slotCount + 1)
     var filterBits = 64
     while filterBits < 16 * max(1, count) { filterBits <<= 1 }
     filterMask = filterBits - 1
     filter = .allocate(capacity: filterBits / 64)
     filter.initialize(repeating: 0, count: filterBits / 64)
-    var next = 0
-    for group in groups {
-      let key = entries[group.lowerBound].key
+    // Keys into slots (remembering each slot's group), then postings in slot order.
+    let group = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
+    defer { group.deallocate() }
+    group.initialize(repeating: -1, count: slotCount)
+    for (g, range) in groups.enumerated() {
+      let key = entries[range.lowerBound].key
       var slot = Int(truncatingIfNeeded: key) & mask
-      while slots[slot].key != 0 { slot = (slot + 1) & mask }
-      slots[slot] = Slot(key: key, start: UInt32(next), count: UInt32(group.count))
-      for k in group {
-        postings[next] = entries[k].posting
-        next += 1
-      }
+      while keys[slot] != 0 { slot = (slot + 1) & mask }
+      keys[slot] = key
+      group[slot] = Int32(g)
       let bit = Int(truncatingIfNeeded: key >> 40) & filterMask
       filter[bit >> 6] |= 1 << UInt64(bit & 63)
     }
+    var next = 0
+    for slot in 0..<slotCount {
+      offsets[slot] = UInt32(next)
+      guard group[slot] >= 0 else { continue }
+      for k in groups[Int(group[slot])] {
+        postings[next] = entries[k].posting
+        next += 1
+      }
+    }
+    offsets[slotCount] = UInt32(next)
   }
 
   /// The table as ``init(reading:)`` reads it back (the index cache).
@@ -57,12 +68,14 @@ final class _HashTable: @unchecked Sendable {
     writer.write(count)
     writer.write(mask)
     writer.write(filterMask)
-    writer.write(raw: slots, count: (mask + 1) * MemoryLayout<Slot>.stride)
+    writer.write(raw: keys, count: (mask + 1) * 8)
+    writer.write(raw: offsets, count: (mask + 2) * 4)
     writer.write(raw: postings, count: postingCount * MemoryLayout<ItemIndex.Posting>.stride)
     writer.write(raw: filter, count: (filterMask + 1) / 64 * 8)
   }
 
-  /// A table written by ``write(to:)``; the sizes are checked against each other and the bytes.
+  /// A table written by ``write(to:)``; the sizes are checked against each other and the bytes,
+  /// and the offsets against the keys (an empty slot has no postings, none runs backwards).
   init(reading reader: inout _ByteReader) throws(_ByteReader.Damaged) {
     count = try reader.readInt()
     mask = try reader.readInt()
@@ -74,34 +87,46 @@ final class _HashTable: @unchecked Sendable {
     let slotCount = mask + 1
     let filterBits = filterMask + 1
     guard slotCount & mask == 0, 3 * slotCount >= 4 * max(1, count), filterBits & filterMask == 0,
-      slotCount * MemoryLayout<Slot>.stride + filterBits / 8 <= reader.bytesLeft
+      slotCount * 12 + filterBits / 8 <= reader.bytesLeft
     else { throw _ByteReader.Damaged() }
-    let slots = UnsafeMutablePointer<Slot>.allocate(capacity: slotCount)
+    let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: slotCount)
+    let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: slotCount + 1)
     let filter = UnsafeMutablePointer<UInt64>.allocate(capacity: filterBits / 64)
     var postings: UnsafeMutablePointer<ItemIndex.Posting>? = nil
     var total = 0
     do throws(_ByteReader.Damaged) {
-      try reader.readRaw(into: slots, expected: slotCount * MemoryLayout<Slot>.stride)
-      // The postings' length: where the last group ends.
-      for k in 0..<slotCount where slots[k].key != 0 { total = max(total, Int(slots[k].start) + Int(slots[k].count)) }
+      try reader.readRaw(into: keys, expected: slotCount * 8)
+      try reader.readRaw(into: offsets, expected: (slotCount + 1) * 4)
+      guard offsets[0] == 0 else { throw _ByteReader.Damaged() }
+      var occupied = 0
+      for slot in 0..<slotCount {
+        let postingsHere = Int(offsets[slot + 1]) - Int(offsets[slot])
+        guard postingsHere >= 0, keys[slot] != 0 || postingsHere == 0 else { throw _ByteReader.Damaged() }
+        if keys[slot] != 0 { occupied += 1 }
+      }
+      guard occupied == count else { throw _ByteReader.Damaged() }
+      total = Int(offsets[slotCount])
       guard total * MemoryLayout<ItemIndex.Posting>.stride + filterBits / 8 <= reader.bytesLeft else { throw _ByteReader.Damaged() }
       postings = .allocate(capacity: max(1, total))
       try reader.readRaw(into: postings!, expected: total * MemoryLayout<ItemIndex.Posting>.stride)
       try reader.readRaw(into: filter, expected: filterBits / 8)
     } catch {
-      slots.deallocate()
+      keys.deallocate()
+      offsets.deallocate()
       filter.deallocate()
       postings?.deallocate()
       throw error
     }
-    self.slots = slots
+    self.keys = keys
+    self.offsets = offsets
     self.filter = filter
     self.postings = postings!
     postingCount = total
   }
 
   deinit {
-    slots.deallocate()
+    keys.deallocate()
+    offsets.deallocate()
     postings.deallocate()
     filter.deallocate()
   }
@@ -112,9 +137,9 @@ final class _HashTable: @unchecked Sendable {
     filter + ((Int(truncatingIfNeeded: key >> 40) & filterMask) >> 6)
   }
 
-  /// The first slot probed for `key` (to prefetch).
+  /// The first slot's key probed for `key` (to prefetch).
   @inline(__always)
-  func firstSlot(_ key: UInt64) -> UnsafeMutablePointer<Slot> { slots + (Int(truncatingIfNeeded: key) & mask) }
+  func firstSlot(_ key: UInt64) -> UnsafeMutablePointer<UInt64> { keys + (Int(truncatingIfNeeded: key) & mask) }
 
   /// False only if `key` is certainly absent.
   @inline(__always)
@@ -129,9 +154,12 @@ final class _HashTable: @unchecked Sendable {
     if !mayContain(key) { return UnsafeBufferPointer(start: nil, count: 0) }
     var slot = Int(truncatingIfNeeded: key) & mask
     while true {
-      let s = slots[slot]
-      if s.key == key { return UnsafeBufferPointer(start: postings + Int(s.start), count: Int(s.count)) }
-      if s.key == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
+      let k = keys[slot]
+      if k == key {
+        let start = Int(offsets[slot])
+        return UnsafeBufferPointer(start: postings + start, count: Int(offsets[slot + 1]) - start)
+      }
+      if k == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
       slot = (slot + 1) & mask
     }
   }

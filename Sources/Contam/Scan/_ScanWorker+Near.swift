@@ -65,7 +65,6 @@ extension _ScanWorker {
     near: NearDuplicateIndex, scratch: _NearScratch, document: Document, base: Int
   ) {
     let item = near.targetItem[target]
-    let itemShingles = near.shingles[target]
     let margin = near.length[target] / 2 + near.configuration.k
     let lower = max(0, spanStart - margin)
     let upper = min(shingleCount, spanEnd + 1 + margin)
@@ -74,14 +73,13 @@ extension _ScanWorker {
     scratch.sorted.update(from: shingles + lower, count: unitCount)
     var sortable = UnsafeMutableBufferPointer(start: scratch.sorted, count: unitCount)
     sortable.sort()
-    let shared = NearDuplicateIndex.intersectionCount(itemShingles, UnsafeBufferPointer(sortable))
-    let containment = Double(shared) / Double(itemShingles.count)
+    let (shared, ownFound) = near.intersection(target, UnsafeBufferPointer(sortable))
+    let containment = Double(shared) / Double(near.shingleCount[target])
     guard containment >= near.configuration.containmentThreshold else { return }
     // Shared context: the span must hold the item's own text, not only what siblings share.
-    let own = near.ownShingles[target]
-    if !own.isEmpty {
-      let ownFound = NearDuplicateIndex.intersectionCount(own, UnsafeBufferPointer(sortable))
-      guard 4 * Double(ownFound) >= near.configuration.containmentThreshold * Double(own.count) else { return }
+    let ownCount = near.ownCount[target]
+    if ownCount > 0 {
+      guard 4 * Double(ownFound) >= near.configuration.containmentThreshold * Double(ownCount) else { return }
     }
     // The evidence span: the densest run of matched shingles (gaps of at most `maximumGap`),
     // so stray common shingles in the margins do not stretch it.
@@ -92,7 +90,7 @@ extension _ScanWorker {
     var runStart = -1
     var runEnd = -1
     var runCount = 0
-    for p in lower..<upper where NearDuplicateIndex.contains(itemShingles, shingles[p]) {
+    for p in lower..<upper where near.holds(target, shingles[p]) {
       if runStart < 0 || p - runEnd > maximumGap {
         runStart = p
         runCount = 0

@@ -156,10 +156,20 @@ public enum BenchmarkLoader {
       }
       if parts.isEmpty { continue }
       let id = format.idField.flatMap { value($0).first } ?? "\(stem)/\(number)"
+      // Item tokens keep 32-bit offsets (``Token``): an item's text stays far below 4 GiB.
+      let bytes = parts.reduce(0) { $0 + $1.text.utf8.count + 1 }
+      if bytes > maximumItemBytes {
+        throw ContamError(
+          .invalidBenchmark, path: path, line: number,
+          "benchmark '\(name)': item '\(id)' has \(bytes) bytes of text, more than the \(maximumItemBytes >> 20) MiB an item may have")
+      }
       items.append(BenchmarkItem(benchmark: name, id: id, parts: parts, answer: format.answer.flatMap { answer($0, value) }))
     }
     return (items, input)
   }
+
+  /// The most text one item may have (its parts joined).
+  static let maximumItemBytes = 1 << 30
 
   static func isBlank(_ line: Substring.UTF8View) -> Bool {
     line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
