@@ -11,7 +11,7 @@ import Foundation
 ///
 /// ```swift
 /// let corpus = try CorpusIndex(directory: "corpus.cidx")
-/// let keys = CorpusIndex.queryKeys(scanner.index.itemTokens.map { $0.map(\.hash) }, k: corpus.manifest.winnowing.k)
+/// let keys = CorpusIndex.queryKeys(scanner.index.tokenHashes, k: corpus.manifest.winnowing.k)
 /// let candidates = try corpus.candidates(forKeys: keys)
 /// ```
 public final class CorpusIndex: @unchecked Sendable {

@@ -166,7 +166,8 @@ extension IndexCache {
 
   static func write(_ index: ItemIndex, _ near: NearDuplicateIndex?, to writer: inout _ByteWriter) {
     let stored = index.stored
-    writer.write(stored.itemTokens)
+    writer.write(stored.tokenHashes)
+    writer.write(stored.lastTokenEnd)
     writer.write(stored.partRanges.map(flat))
     writer.write(stored.informative)
     writer.write(stored.informativeTokens)
@@ -218,12 +219,14 @@ extension IndexCache {
   ) throws(_ByteReader.Damaged) -> (index: ItemIndex, near: NearDuplicateIndex?) {
     func check(_ ok: Bool) throws(_ByteReader.Damaged) { if !ok { throw _ByteReader.Damaged() } }
     let count = items.count
-    let itemTokens = try reader.readArrays(of: Token.self)
+    let tokenHashes = try reader.readArrays(of: UInt64.self)
+    let lastTokenEnd = try reader.readArray(of: Int.self)
     let partRanges = try reader.readArrays(of: Int.self).map(ranges)
-    try check(itemTokens.count == count && partRanges.count == count)
+    try check(tokenHashes.count == count && lastTokenEnd.count == count && partRanges.count == count)
+    try check(lastTokenEnd.allSatisfy { $0 >= 0 })
     for i in 0..<count {
       try check(partRanges[i].count == items[i].parts.count)
-      try check(partRanges[i].allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= itemTokens[i].count })
+      try check(partRanges[i].allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= tokenHashes[i].count })
     }
     func bitsets() throws(_ByteReader.Damaged) -> [[UInt64]] {
       let sets = try reader.readArrays(of: UInt64.self)
@@ -237,9 +240,9 @@ extension IndexCache {
     let sharedStarts = try bitsets()
     try check(informativeTokens.count == count && judgedTokens.count == count)
     for i in 0..<count {
-      let words = (itemTokens[i].count + 63) / 64
+      let words = (tokenHashes[i].count + 63) / 64
       try check(informative[i].count == words && judged[i].count == words && (sharedStarts[i].isEmpty || sharedStarts[i].count == words))
-      try check((0...itemTokens[i].count).contains(informativeTokens[i]) && (0...itemTokens[i].count).contains(judgedTokens[i]))
+      try check((0...tokenHashes[i].count).contains(informativeTokens[i]) && (0...tokenHashes[i].count).contains(judgedTokens[i]))
     }
     var dropped: [ItemIndex.DroppedNGram] = []
     for _ in 0..<(try reader.readCount(of: 16)) { dropped.append(.init(text: try reader.readString(), items: try reader.readInt())) }
@@ -250,12 +253,12 @@ extension IndexCache {
     try check(flat.count % 3 == 0)
     let shortSpans = stride(from: 0, to: flat.count, by: 3).map { (item: flat[$0], start: flat[$0 + 1], length: flat[$0 + 2]) }
     for span in shortSpans {
-      try check((0..<count).contains(span.item) && span.start >= 0 && span.length >= 0 && span.start + span.length <= itemTokens[span.item].count)
+      try check((0..<count).contains(span.item) && span.start >= 0 && span.length >= 0 && span.start + span.length <= tokenHashes[span.item].count)
     }
     let n = parameters.n
     for k in 0..<table.postingCount {
       let posting = table.postings[k]
-      try check(Int(posting.item) < count && Int(posting.position) + n <= itemTokens[Int(posting.item)].count)
+      try check(Int(posting.item) < count && Int(posting.position) + n <= tokenHashes[Int(posting.item)].count)
     }
     for k in 0..<shortTable.postingCount {
       let posting = shortTable.postings[k]
@@ -266,13 +269,13 @@ extension IndexCache {
     for i in 0..<count {
       let segments = try reader.readArrays(of: Int.self).map(ranges)
       try check(segments.count == items[i].parts.count)
-      try check(segments.allSatisfy { $0.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= itemTokens[i].count } })
+      try check(segments.allSatisfy { $0.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= tokenHashes[i].count } })
       lineSegments.append(segments)
     }
     let index = ItemIndex(
       items: items, parameters: parameters,
       stored: .init(
-        itemTokens: itemTokens, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
+        tokenHashes: tokenHashes, lastTokenEnd: lastTokenEnd, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
         judged: judged, judgedTokens: judgedTokens, sharedStarts: sharedStarts, droppedNGrams: dropped, keyCount: keyCount,
         table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments))
     let searched = try reader.read(UInt8.self)
@@ -324,7 +327,7 @@ extension IndexCache {
       try check(ownCount[t] == ones(own[t]) && ownCount[t] < shingleCount[t])
       try check(zip(shingles[t], shingles[t].dropFirst()).allSatisfy { $0 < $1 })
     }
-    try check((0..<targets).allSatisfy { (0...64).contains(sampleSize[$0]) && length[$0] >= 0 && length[$0] <= itemTokens[targetItem[$0]].count })
+    try check((0..<targets).allSatisfy { (0...64).contains(sampleSize[$0]) && length[$0] >= 0 && length[$0] <= tokenHashes[targetItem[$0]].count })
     let nearTable = try _HashTable(reading: &reader)
     for k in 0..<nearTable.postingCount {
       let posting = nearTable.postings[k]

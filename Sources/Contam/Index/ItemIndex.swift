@@ -59,8 +59,10 @@ public final class ItemIndex: @unchecked Sendable {
   /// `parameters.minimumTokens`, at most `n`.
   public let minimumTokens: Int
   public var maximumItemsPerNGram: Int { parameters.maximumItemsPerNGram }
-  /// Per item: its token hashes and byte ranges in the concatenated parts text.
-  public let itemTokens: [[Token]]
+  /// Per item: its token hashes, in order (the tokens of its parts joined by newlines).
+  public let tokenHashes: [[UInt64]]
+  /// Per item: where its last token ends in the joined text (0 without tokens).
+  let lastTokenEnd: [Int]
   /// Per item: the token range of each part.
   public let partRanges: [[Range<Int>]]
   /// Per item: which tokens lie in at least one kept n-gram (one bit per token). The others
@@ -99,7 +101,7 @@ public final class ItemIndex: @unchecked Sendable {
   public var hasShortItems: Bool { shortTable.count > 0 }
 
   /// The number of an item's tokens that occur only inside boilerplate n-grams.
-  public func boilerplateTokens(ofItem item: Int) -> Int { itemTokens[item].count - informativeTokens[item] }
+  public func boilerplateTokens(ofItem item: Int) -> Int { tokenHashes[item].count - informativeTokens[item] }
 
   /// The number of an item's informative tokens that occur only inside n-grams shared with
   /// other items (not judged).
@@ -142,7 +144,8 @@ public final class ItemIndex: @unchecked Sendable {
     normalizer = Normalizer.of(parameters.textVersion)
     let tokens = tokenized.tokens
     let ranges = tokenized.partRanges
-    itemTokens = tokens
+    tokenHashes = tokens.map { $0.map(\.hash) }
+    lastTokenEnd = tokens.map { $0.last?.end ?? 0 }
     partRanges = ranges
     lineSegments = items.indices.map { i in
       var offset = 0
@@ -323,7 +326,8 @@ public final class ItemIndex: @unchecked Sendable {
 
   /// Everything an index holds beyond its items and parameters (the index cache's payload).
   struct Stored {
-    var itemTokens: [[Token]]
+    var tokenHashes: [[UInt64]]
+    var lastTokenEnd: [Int]
     var partRanges: [[Range<Int>]]
     var informative: [[UInt64]]
     var informativeTokens: [Int]
@@ -347,7 +351,8 @@ public final class ItemIndex: @unchecked Sendable {
     hasher = NGramHasher(n: parameters.n)
     shortHasher = NGramHasher(n: self.minimumTokens)
     normalizer = Normalizer.of(parameters.textVersion)
-    itemTokens = stored.itemTokens
+    tokenHashes = stored.tokenHashes
+    lastTokenEnd = stored.lastTokenEnd
     partRanges = stored.partRanges
     informative = stored.informative
     informativeTokens = stored.informativeTokens
@@ -364,7 +369,7 @@ public final class ItemIndex: @unchecked Sendable {
 
   var stored: Stored {
     Stored(
-      itemTokens: itemTokens, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
+      tokenHashes: tokenHashes, lastTokenEnd: lastTokenEnd, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
       judged: judged, judgedTokens: judgedTokens, sharedStarts: sharedStarts, droppedNGrams: droppedNGrams,
       keyCount: keyCount, table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments)
   }

@@ -112,9 +112,10 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Shingles dropped as boilerplate.
   public let droppedShingles: Int
 
+  /// The index of the items of `index` (tokenized again: the item index keeps only their hashes).
   public convenience init(index: ItemIndex, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
     self.init(
-      TokenizedItems(index.items, tokens: index.itemTokens, partRanges: index.partRanges, version: index.parameters.textVersion),
+      TokenizedItems(index.items, version: index.parameters.textVersion),
       configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle)
   }
 

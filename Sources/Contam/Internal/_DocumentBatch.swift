@@ -41,6 +41,11 @@ final class _DocumentBatch: @unchecked Sendable {
     records.removeAll(keepingCapacity: true)
   }
 
+  /// Whether `document` can be copied in without the batch's memory growing.
+  func fits(_ document: Document) -> Bool {
+    bytes.count + document.text.count + (document.idBytes?.count ?? 0) <= bytes.capacity
+  }
+
   /// Copies `document`'s text and id in.
   func append(_ document: Document) {
     let idStart = bytes.count

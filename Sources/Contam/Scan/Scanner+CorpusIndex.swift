@@ -39,7 +39,7 @@ extension Scanner {
         .shardChanged, path: first.path,
         "\(first.change); the index cannot vouch for it (\(changed.count) shards changed). Build the index again, or scan the shards directly")
     }
-    let keys = CorpusIndex.queryKeys(index.itemTokens.map { $0.map(\.hash) }, k: manifest.winnowing.k)
+    let keys = CorpusIndex.queryKeys(index.tokenHashes, k: manifest.winnowing.k)
     let candidates = try corpusIndex.candidates(forKeys: keys).sorted { $0.shard.path < $1.shard.path }
     let index = self.index
     let configuration = self.configuration

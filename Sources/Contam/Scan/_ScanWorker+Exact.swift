@@ -17,14 +17,14 @@ extension _ScanWorker {
     }
     if index.hasShortItems {
       // Short items and short parts: keyed by their first tokens, confirmed on all of them.
-      let itemTokens = index.itemTokens
+      let itemHashes = index.tokenHashes
       let spans = index.shortSpans
       probe(index.shortTable, hasher: index.shortHasher, tokens: tokens) { position, postings in
         for p in postings {
           let span = spans[Int(p.position)]
-          let want = itemTokens[span.item]
+          let want = itemHashes[span.item]
           guard position + span.length <= tokens.count, position + span.length > overlap else { continue }
-          if (0..<span.length).allSatisfy({ tokens.hashes[position + $0] == want[span.start + $0].hash }) {
+          if (0..<span.length).allSatisfy({ tokens.hashes[position + $0] == want[span.start + $0] }) {
             let bytes = tokens.byteRange(first: position, length: span.length)
             found.append((span.item, span.start, base + bytes.lowerBound, base + bytes.upperBound, span.length))
           }
@@ -43,7 +43,7 @@ extension _ScanWorker {
   /// at least ``ScanConfiguration/partialThreshold``) is searched: the search adds to a
   /// finding, it never makes one.
   mutating func coverAnchoredSegments(item: Int, marks: inout [UInt64], document: Document, near: Range<Int>) {
-    let itemTokens = index.itemTokens[item]
+    let itemHashes = index.tokenHashes[item]
     let segments = index.lineSegments[item]
     let judged = index.judged[item]
     func open(_ range: Range<Int>) -> Bool { range.contains { _Bits.isSet(judged, $0) && !_Bits.isSet(marks, $0) } }
@@ -56,12 +56,12 @@ extension _ScanWorker {
         if _Bits.isSet(marks, t) { ownCovered += 1 }
       }
     }
-    let covered = _Bits.count(marks, in: 0..<itemTokens.count)
+    let covered = _Bits.count(marks, in: 0..<itemHashes.count)
     let threshold = configuration.partialThreshold
     guard Double(covered) >= threshold * Double(index.judgedTokens[item])
       || (ownJudged > 0 && Double(ownCovered) >= threshold * Double(ownJudged))
     else { return }
-    let span = (itemTokens.last?.end ?? 0) + 64
+    let span = index.lastTokenEnd[item] + 64
     let window = max(0, near.lowerBound - span)..<min(document.text.count, near.upperBound + span)
     var collector = TokenCollector()
     _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: document.text[window]), into: &collector)
@@ -69,7 +69,7 @@ extension _ScanWorker {
     // Where the match begins, in the window's tokens: a line's occurrence nearest to it is used.
     let anchor = collector.tokens.firstIndex { $0.start >= near.lowerBound - window.lowerBound } ?? 0
     func occurrence(_ range: Range<Int>) -> Int? {
-      let want = range.map { itemTokens[$0].hash }
+      let want = range.map { itemHashes[$0] }
       guard !want.isEmpty, want.count <= hashes.count else { return nil }
       var best: Int?
       for start in 0...(hashes.count - want.count) where (0..<want.count).allSatisfy({ hashes[start + $0] == want[$0] }) {
@@ -100,7 +100,7 @@ extension _ScanWorker {
     var i = 0
     while i < hits.count {
       let item = hits[i].item
-      let length = index.itemTokens[item].count
+      let length = index.tokenHashes[item].count
       var marks = [UInt64](repeating: 0, count: (length + 63) / 64)
       var byteStart = Int.max
       var byteEnd = 0

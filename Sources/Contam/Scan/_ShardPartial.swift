@@ -18,12 +18,12 @@ extension _ShardPartial {
     func known(_ item: Int) -> Bool { item >= 0 && item < items }
     guard figures.path == path else { return false }
     for (item, bits) in coverage {
-      guard known(item), bits.count == (index.itemTokens[item].count + 63) / 64 else { return false }
+      guard known(item), bits.count == (index.tokenHashes[item].count + 63) / 64 else { return false }
     }
     for (item, list) in evidence {
       guard known(item) else { return false }
       for e in list where e.line < 1 || e.byteStart < 0 || e.byteEnd < e.byteStart || e.matchedTokens < 0
-        || e.matchedTokens > index.itemTokens[item].count || !(e.coverage.isFinite && (0...1).contains(e.coverage))
+        || e.matchedTokens > index.tokenHashes[item].count || !(e.coverage.isFinite && (0...1).contains(e.coverage))
       {
         return false
       }

@@ -18,9 +18,9 @@ enum ShardPipeline {
   /// Text bytes per batch for a shard file of `fileBytes` read for `consumers` threads: about
   /// a sixteenth of the file per consumer, so a small shard still spreads over every thread,
   /// but at least 16 KiB (a hand-over costs microseconds, matching 16 KiB about a hundred) and
-  /// at most 4 MiB, so the few batches in flight stay a few MB.
+  /// at most 1 MiB (matched in milliseconds), so the few batches in flight stay a few MB.
   static func batchBytes(fileBytes: Int, consumers: Int) -> Int {
-    min(4 << 20, max(16 << 10, fileBytes / (16 * max(1, consumers))))
+    min(1 << 20, max(16 << 10, fileBytes / (16 * max(1, consumers))))
   }
 
   /// The threads for the shard taken `i`-th of `count` by a pool of `jobs` threads: 1 while
@@ -79,6 +79,11 @@ enum ShardPipeline {
               throw _Cancelled()
             }
             return
+          }
+          if batch.count > 0 && !batch.fits(document) {
+            // Handed over before its memory would have to grow.
+            queue.push(batch)
+            batch = queue.reuse() ?? _DocumentBatch(reservingBytes: batchBytes)
           }
           batch.append(document)
           if batch.byteCount >= batchBytes {

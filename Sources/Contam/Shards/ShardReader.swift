@@ -128,7 +128,7 @@ public final class ShardReader {
 
   public init(options: ShardReaderOptions = ShardReaderOptions()) {
     self.options = options
-    capacity = 4 << 20
+    capacity = 2 << 20
     buffer = .allocate(byteCount: capacity, alignment: 64)
     scratchCapacity = 1 << 16
     scratch = .allocate(capacity: scratchCapacity)
