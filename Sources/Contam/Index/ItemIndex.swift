@@ -183,6 +183,7 @@ public final class ItemIndex: @unchecked Sendable {
     let hasher = self.hasher
     let shortHasher = self.shortHasher
     var entries: [(key: UInt64, posting: Posting)] = []
+    entries.reserveCapacity(tokens.reduce(0) { $0 + max(0, $1.count - n + 1) })
     var shortEntries: [(key: UInt64, posting: Posting)] = []
     var spans: [(item: Int, start: Int, length: Int)] = []
     var partEntries: [(key: UInt64, span: (item: Int, start: Int, length: Int))] = []
@@ -247,11 +248,12 @@ public final class ItemIndex: @unchecked Sendable {
       }
     }
     /// Sorts the entries by key and builds the table of the keys found in at most
-    /// `maximumItemsPerNGram` distinct items (all keys when `dropping` is false).
+    /// `maximumItemsPerNGram` distinct items (all keys when `dropping` is false); the entries
+    /// of the other keys are removed (the kept ones move down in place).
     func group(_ entries: inout [(key: UInt64, posting: Posting)], dropping: Bool) -> _HashTable {
       // Stable, and entries are made in (item, position) order: postings stay in that order.
       _KeySort.sort(&entries) { $0.key }
-      var kept: [Range<Int>] = []
+      var kept = 0
       var i = 0
       while i < entries.count {
         var j = i
@@ -276,14 +278,19 @@ public final class ItemIndex: @unchecked Sendable {
           let bytes = Array(text.utf8)[toks[Int(first.position)].start..<toks[Int(first.position) + n - 1].end]
           dropped.append(DroppedNGram(text: String(decoding: bytes, as: UTF8.self), items: distinct))
         } else {
-          kept.append(i..<j)
           if dropping && severalInOne { markShared(entries[i..<j]) }
+          for k in i..<j {
+            entries[kept] = entries[k]
+            kept += 1
+          }
         }
         i = j
       }
-      return _HashTable(entries: entries, groups: kept)
+      entries.removeLast(entries.count - kept)
+      return _HashTable(entries: entries)
     }
     let mainTable = group(&entries, dropping: true)
+    entries = []  // the table holds the postings now
     // Informative tokens: those inside a kept n-gram; all tokens of short items. Distinctive
     // tokens: those inside a kept n-gram of this item alone.
     var informative: [[UInt64]] = []

@@ -135,57 +135,64 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       _KeySort.removeRepeats(&keys)
       return keys
     }
-    let jobs = ProcessInfo.processInfo.activeProcessorCount
-    // Targets: every item whole, and each part of an item that has several (items on all cores).
-    let candidates = _parallelMap(index.tokens.count, jobs: jobs) { i -> [(item: Int, part: String?, tokens: Int, shingles: [UInt64])] in
-      let tokens = index.tokens[i]
-      var list = [(i, String?.none, tokens.count, distinctShingles(tokens[...]))]
-      let ranges = index.partRanges[i]
-      if ranges.count > 1 {
-        for (part, range) in zip(index.items[i].parts, ranges) {
-          list.append((i, part.name, range.count, distinctShingles(tokens[range])))
+    // The targets, prepared in a scope of their own: the shingle lists of every candidate and the
+    // sort buffers are freed before the table is built.
+    var (prepared, dropped) = { () -> ([_Target?], Int) in
+      let jobs = ProcessInfo.processInfo.activeProcessorCount
+      // Targets: every item whole, and each part of an item that has several (items on all cores).
+      let candidates = _parallelMap(index.tokens.count, jobs: jobs) { i -> [(item: Int, part: String?, tokens: Int, shingles: [UInt64])] in
+        let tokens = index.tokens[i]
+        var list = [(i, String?.none, tokens.count, distinctShingles(tokens[...]))]
+        let ranges = index.partRanges[i]
+        if ranges.count > 1 {
+          for (part, range) in zip(index.items[i].parts, ranges) {
+            list.append((i, part.name, range.count, distinctShingles(tokens[range])))
+          }
         }
-      }
-      return list
-    }.flatMap { $0 }
-    // Items per shingle (whole items only), by sorting their distinct shingles together:
-    // boilerplate counts items of every benchmark; shared context the items of one benchmark
-    // (as in ItemIndex), kept per item as a sorted list.
-    let benchmarkNumbers = Dictionary(index.items.map(\.benchmark).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-    let benchmarkOf = index.items.map { benchmarkNumbers[$0.benchmark]! }
-    var every: [(key: UInt64, item: Int32)] = []
-    every.reserveCapacity(candidates.reduce(0) { $0 + ($1.part == nil ? $1.shingles.count : 0) })
-    for c in candidates where c.part == nil { for key in c.shingles { every.append((key, Int32(c.item))) } }
-    _KeySort.sort(&every) { $0.key }
-    var boilerplate: [UInt64] = []  // sorted, as `every` is
-    var sharedOf = [[UInt64]](repeating: [], count: index.items.count)
-    var run = 0
-    while run < every.count {
-      var end = run
-      while end < every.count && every[end].key == every[run].key { end += 1 }
-      if end - run > maximumItemsPerShingle {
-        boilerplate.append(every[run].key)
-      } else if end - run > 1 {
-        for k in run..<end where (run..<end).contains(where: { $0 != k && benchmarkOf[Int(every[$0].item)] == benchmarkOf[Int(every[k].item)] }) {
-          sharedOf[Int(every[k].item)].append(every[k].key)
+        return list
+      }.flatMap { $0 }
+      // Items per shingle (whole items only), by sorting their distinct shingles together:
+      // boilerplate counts items of every benchmark; shared context the items of one benchmark
+      // (as in ItemIndex), kept per item as a sorted list.
+      let benchmarkNumbers = Dictionary(index.items.map(\.benchmark).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+      let benchmarkOf = index.items.map { benchmarkNumbers[$0.benchmark]! }
+      var every: [(key: UInt64, item: Int32)] = []
+      every.reserveCapacity(candidates.reduce(0) { $0 + ($1.part == nil ? $1.shingles.count : 0) })
+      for c in candidates where c.part == nil { for key in c.shingles { every.append((key, Int32(c.item))) } }
+      _KeySort.sort(&every) { $0.key }
+      var boilerplate: [UInt64] = []  // sorted, as `every` is
+      var sharedOf = [[UInt64]](repeating: [], count: index.items.count)
+      var run = 0
+      while run < every.count {
+        var end = run
+        while end < every.count && every[end].key == every[run].key { end += 1 }
+        if end - run > maximumItemsPerShingle {
+          boilerplate.append(every[run].key)
+        } else if end - run > 1 {
+          for k in run..<end where (run..<end).contains(where: { $0 != k && benchmarkOf[Int(every[$0].item)] == benchmarkOf[Int(every[k].item)] }) {
+            sharedOf[Int(every[k].item)].append(every[k].key)
+          }
         }
+        run = end
       }
-      run = end
-    }
-    every = []
-    droppedShingles = boilerplate.count
-    // Per target, on all cores: its informative shingles, its own ones, its sample.
-    let minimumShingles = configuration.minimumShingles
-    let prepared = _parallelMap(candidates.count, jobs: jobs) { c -> (informative: [UInt64], own: [UInt64], sample: [UInt64])? in
-      let candidate = candidates[c]
-      let informative = Self.subtracting(boilerplate, from: candidate.shingles)
-      guard informative.count >= minimumShingles else { return nil }
-      // Shared context (as in ItemIndex): the shingles of the item's own, when it also has
-      // shared ones and at least one of its own (a duplicate within its test set has none).
-      let shared = sharedOf[candidate.item]  // sorted, as `every` was
-      let own = Self.subtracting(shared, from: informative)
-      return (informative, own.count == informative.count ? [] : own, hasher.sample(of: informative))
-    }
+      every = []
+      // Per target, on all cores: its informative shingles, its own ones, its sample.
+      let minimumShingles = configuration.minimumShingles
+      let prepared = _parallelMap(candidates.count, jobs: jobs) { c -> _Target? in
+        let candidate = candidates[c]
+        let informative = Self.subtracting(boilerplate, from: candidate.shingles)
+        guard informative.count >= minimumShingles else { return nil }
+        // Shared context (as in ItemIndex): the shingles of the item's own, when it also has
+        // shared ones and at least one of its own (a duplicate within its test set has none).
+        let shared = sharedOf[candidate.item]  // sorted, as `every` was
+        let own = Self.subtracting(shared, from: informative)
+        return _Target(
+          item: candidate.item, part: candidate.part, tokens: candidate.tokens, informative: informative,
+          own: own.count == informative.count ? [] : own, sample: hasher.sample(of: informative))
+      }
+      return (prepared, boilerplate.count)
+    }()
+    droppedShingles = dropped
     var targetItem: [Int] = []
     var targetPart: [String?] = []
     var shingles: [[UInt64]] = []
@@ -198,9 +205,12 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     var votes: [Int] = []
     var length: [Int] = []
     var entries: [(key: UInt64, posting: ItemIndex.Posting)] = []
+    entries.reserveCapacity(prepared.reduce(0) { $0 + ($1?.sample.count ?? 0) })
     var wholeTarget = -1  // the latest whole target: an item's parts follow it
-    for (candidate, prepared) in zip(candidates, prepared) {
-      guard let (informative, ownKeys, sample) = prepared else { continue }
+    for c in prepared.indices {
+      guard let candidate = prepared[c] else { continue }
+      prepared[c] = nil  // its lists live on only in what is kept
+      let (informative, ownKeys, sample) = (candidate.informative, candidate.own, candidate.sample)
       let target = targetItem.count
       if candidate.part == nil { wholeTarget = target }
       // A part has no more informative shingles than its item, so its item is a target too.
@@ -235,15 +245,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     self.votes = votes
     self.length = length
     _KeySort.sort(&entries) { $0.key }
-    var groups: [Range<Int>] = []
-    var i = 0
-    while i < entries.count {
-      var j = i
-      while j < entries.count && entries[j].key == entries[i].key { j += 1 }
-      groups.append(i..<j)
-      i = j
-    }
-    table = _HashTable(entries: entries, groups: groups)
+    table = _HashTable(entries: entries)
   }
 
   /// Everything the index holds beyond its configuration (the index cache's payload).
@@ -387,4 +389,15 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     }
     return kept
   }
+}
+
+/// A target as the near-duplicate index's build prepares it: an item whole or one of its parts,
+/// its token count, informative and own shingles (sorted) and MinHash sample.
+private struct _Target: Sendable {
+  var item: Int
+  var part: String?
+  var tokens: Int
+  var informative: [UInt64]
+  var own: [UInt64]
+  var sample: [UInt64]
 }

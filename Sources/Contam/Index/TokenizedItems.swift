@@ -36,7 +36,8 @@ public struct TokenizedItems: Sendable {
           partRanges.append(start..<all.count)
           offset += part.text.utf8.count + 1
         }
-        tokens.append(all)
+        // At its size: appending left up to half of it unused, kept for the whole build.
+        tokens.append(all.capacity > all.count + 8 ? Array(unsafeUninitializedCapacity: all.count) { $1 = $0.initialize(from: all).1 } : all)
         ranges.append(partRanges)
       }
       results.set(c, (tokens, ranges))

@@ -18,46 +18,50 @@ final class _HashTable: @unchecked Sendable {
   /// Postings in all (the length of `postings`).
   let postingCount: Int
 
-  /// - Parameters:
-  ///   - entries: (key, posting) sorted by key.
-  ///   - groups: the ranges of `entries` to keep, one per distinct key.
-  init(entries: [(key: UInt64, posting: ItemIndex.Posting)], groups: [Range<Int>]) {
-    count = groups.count
+  /// - Parameter entries: (key, posting) sorted by key; a key's postings are the run of its
+  ///   entries, in their order.
+  init(entries: [(key: UInt64, posting: ItemIndex.Posting)]) {
+    precondition(entries.count < Int(Int32.max), "postings are addressed in 32 bits")
+    var distinct = 0
+    for k in entries.indices where k == 0 || entries[k].key != entries[k - 1].key { distinct += 1 }
+    count = distinct
     var slotCount = 16
     while 3 * slotCount < 4 * max(1, count) { slotCount <<= 1 }
     mask = slotCount - 1
     keys = .allocate(capacity: slotCount)
     keys.initialize(repeating: 0, count: slotCount)
-    let total = groups.reduce(0) { $0 + $1.count }
-    precondition(total < Int(UInt32.max), "postings are addressed in 32 bits")
-    postingCount = total
-    postings = .allocate(capacity: max(1, total))
+    postingCount = entries.count
+    postings = .allocate(capacity: max(1, entries.count))
     offsets = .allocate(capacity: slotCount + 1)
     var filterBits = 64
     while filterBits < 16 * max(1, count) { filterBits <<= 1 }
     filterMask = filterBits - 1
     filter = .allocate(capacity: filterBits / 64)
     filter.initialize(repeating: 0, count: filterBits / 64)
-    // Keys into slots (remembering each slot's group), then postings in slot order.
-    let group = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
-    defer { group.deallocate() }
-    group.initialize(repeating: -1, count: slotCount)
-    for (g, range) in groups.enumerated() {
-      let key = entries[range.lowerBound].key
+    // Keys into slots (remembering where each slot's run of entries starts), then postings in
+    // slot order.
+    let first = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
+    defer { first.deallocate() }
+    first.initialize(repeating: -1, count: slotCount)
+    for k in entries.indices where k == 0 || entries[k].key != entries[k - 1].key {
+      let key = entries[k].key
       var slot = Int(truncatingIfNeeded: key) & mask
       while keys[slot] != 0 { slot = (slot + 1) & mask }
       keys[slot] = key
-      group[slot] = Int32(g)
+      first[slot] = Int32(k)
       let bit = Int(truncatingIfNeeded: key >> 40) & filterMask
       filter[bit >> 6] |= 1 << UInt64(bit & 63)
     }
     var next = 0
     for slot in 0..<slotCount {
       offsets[slot] = UInt32(next)
-      guard group[slot] >= 0 else { continue }
-      for k in groups[Int(group[slot])] {
+      guard first[slot] >= 0 else { continue }
+      var k = Int(first[slot])
+      let key = keys[slot]
+      while k < entries.count && entries[k].key == key {
         postings[next] = entries[k].posting
         next += 1
+        k += 1
       }
     }
     offsets[slotCount] = UInt32(next)
