@@ -53,6 +53,7 @@ public struct IndexCache: Sendable {
     feed(parameters.minimumTokens)
     feed(parameters.maximumItemsPerNGram)
     feed(parameters.textVersion.name)
+    feed(parameters.headRuns ? 1 : 0)
     feed(maximumItemsPerShingle)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
@@ -182,7 +183,7 @@ extension IndexCache {
     writer.write(stored.keyCount)
     stored.table.write(to: &writer)
     stored.shortTable.write(to: &writer)
-    writer.write(stored.shortSpans.flatMap { [$0.item, $0.start, $0.length] })
+    writer.write(stored.shortSpans.flatMap { [$0.item, $0.start, $0.length, $0.minimum] })
     writer.write(stored.lineSegments.count)
     for segments in stored.lineSegments { writer.write(segments.map(flat)) }
     guard let near else {
@@ -250,10 +251,13 @@ extension IndexCache {
     let table = try _HashTable(reading: &reader)
     let shortTable = try _HashTable(reading: &reader)
     let flat = try reader.readArray(of: Int.self)
-    try check(flat.count % 3 == 0)
-    let shortSpans = stride(from: 0, to: flat.count, by: 3).map { (item: flat[$0], start: flat[$0 + 1], length: flat[$0 + 2]) }
+    try check(flat.count % 4 == 0)
+    let shortSpans = stride(from: 0, to: flat.count, by: 4).map { (k: Int) -> ItemIndex.Span in
+      (item: flat[k], start: flat[k + 1], length: flat[k + 2], minimum: flat[k + 3])
+    }
     for span in shortSpans {
       try check((0..<count).contains(span.item) && span.start >= 0 && span.length >= 0 && span.start + span.length <= tokenHashes[span.item].count)
+      try check((1...max(1, span.length)).contains(span.minimum))
     }
     let n = parameters.n
     for k in 0..<table.postingCount {

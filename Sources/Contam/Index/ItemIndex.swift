@@ -11,6 +11,13 @@
 /// than `maximumItemsPerNGram` distinct items are template phrases: they are dropped and listed
 /// in ``droppedNGrams``, so boilerplate cannot make items look contaminated.
 ///
+/// An item with `n` to `2n - 1` tokens of its own (outside context parts) is also keyed by the
+/// first `minimumTokens` tokens of its first own part (``Parameters/headRuns``): a run of at
+/// least `minimumTokens` tokens from there counts, as far as it goes, so the first half of a
+/// short question copied (where no n-gram of it survives) is found as a whole short item is.
+/// Its head is keyed only when no other item of its benchmark starts the same way and it holds
+/// a word found in at most `maximumItemsPerNGram` (or 1%) of its benchmark's items.
+///
 /// N-grams kept but found in two or more items of one benchmark are shared context (an MMLU passage several
 /// questions are asked about, the options block of moral-scenarios items, Winogrande twins that
 /// differ in a word). An item with at least `minimumTokens` distinctive tokens (tokens inside
@@ -43,11 +50,17 @@ public final class ItemIndex: @unchecked Sendable {
     public var maximumItemsPerNGram = 10
     /// The text pipeline items (and the corpus scanned against them) are tokenized with.
     public var textVersion = TextVersion.current
-    public init(n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10, textVersion: TextVersion = .current) {
+    /// Whether items of `n` to `2n - 1` own tokens are also found by a run from their start
+    /// (see the type's documentation).
+    public var headRuns = true
+    public init(
+      n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10, textVersion: TextVersion = .current, headRuns: Bool = true
+    ) {
       self.n = n
       self.minimumTokens = minimumTokens
       self.maximumItemsPerNGram = maximumItemsPerNGram
       self.textVersion = textVersion
+      self.headRuns = headRuns
     }
   }
 
@@ -89,11 +102,13 @@ public final class ItemIndex: @unchecked Sendable {
   let hasher: NGramHasher
   let shortHasher: NGramHasher
   let table: _HashTable
-  /// Keyed by the first `minimumTokens` tokens of a short item or short part; a posting's
-  /// `position` is the index of its span in ``shortSpans``.
+  /// Keyed by the first `minimumTokens` tokens of a short item, a short part or an item's
+  /// head; a posting's `position` is the index of its span in ``shortSpans``.
   let shortTable: _HashTable
-  /// The token sequences matched whole: item, first token, length.
-  let shortSpans: [(item: Int, start: Int, length: Int)]
+  /// The token sequences matched from their start: item, first token, length, and the tokens
+  /// a match needs (all of them for a short item or part, `minimumTokens` for a head run).
+  let shortSpans: [Span]
+  typealias Span = (item: Int, start: Int, length: Int, minimum: Int)
   /// Per item, per part that is not context: the token ranges of its lines (the choices of a
   /// multiple-choice item, one per line), looked for near a match of the item
   /// (``_ScanWorker`` anchored search) so that choices in another order still count.
@@ -185,8 +200,8 @@ public final class ItemIndex: @unchecked Sendable {
     var entries: [(key: UInt64, posting: Posting)] = []
     entries.reserveCapacity(tokens.reduce(0) { $0 + max(0, $1.count - n + 1) })
     var shortEntries: [(key: UInt64, posting: Posting)] = []
-    var spans: [(item: Int, start: Int, length: Int)] = []
-    var partEntries: [(key: UInt64, span: (item: Int, start: Int, length: Int))] = []
+    var spans: [Span] = []
+    var partEntries: [(key: UInt64, span: Span, indexed: Bool)] = []
     for (i, item) in tokens.enumerated() {
       let hashes = item.map(\.hash)
       if hashes.count >= n {
@@ -197,7 +212,7 @@ public final class ItemIndex: @unchecked Sendable {
         }
       } else if hashes.count >= minimumTokens {
         shortEntries.append((shortHasher.hash(Array(hashes.prefix(minimumTokens))), Posting(item: UInt32(i), position: UInt32(spans.count))))
-        spans.append((i, 0, hashes.count))
+        spans.append((i, 0, hashes.count, hashes.count))
       }
       // Short parts of items with more than one part, and the item's own parts together when
       // context follows them (SciQ: question and choices, then the supporting passage).
@@ -210,13 +225,58 @@ public final class ItemIndex: @unchecked Sendable {
           runs.append(ranges[i][0].lowerBound..<ranges[i][context - 1].upperBound)
         }
         for range in runs where range.count >= minimumTokens && range.count < n && range.count < hashes.count {
-          partEntries.append((shortHasher.hash(Array(hashes[range.lowerBound..<range.lowerBound + minimumTokens])), (i, range.lowerBound, range.count)))
+          partEntries.append(
+            (shortHasher.hash(Array(hashes[range.lowerBound..<range.lowerBound + minimumTokens])), (i, range.lowerBound, range.count, range.count), true))
+        }
+      }
+      // The head of an item with n to 2n - 1 tokens of its own, matched as far as a copy goes.
+      // Every item's head is listed, so that a head another item of the benchmark starts with
+      // (whatever its length) is not taken for this one's.
+      let names = items[i].parts.map(\.name)
+      let own = zip(names, ranges[i]).filter { !BenchmarkItem.contextPartNames.contains($0.0) }.map(\.1)
+      if parameters.headRuns, let first = own.first, hashes.count - first.lowerBound >= minimumTokens {
+        let start = first.lowerBound
+        let indexed = hashes.count >= n && own.reduce(0, { $0 + $1.count }) < 2 * n
+        partEntries.append(
+          (shortHasher.hash(Array(hashes[start..<start + minimumTokens])), (i, start, hashes.count - start, minimumTokens), indexed))
+      }
+    }
+    // Shared context is judged within a benchmark: an n-gram found in 2 or more items of it.
+    let benchmarkNumbers = Dictionary(items.map(\.benchmark).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    let benchmarkOf = items.map { benchmarkNumbers[$0.benchmark]! }
+    // A head holds a word that is rare in its benchmark (in at most maximumItemsPerNGram of its
+    // items, or 1%): one made of the benchmark's common words only ("Let $a,$ $b,$ and $c$ be
+    // positive real numbers.") opens many problems in the wild and says nothing of this one.
+    if parameters.headRuns {
+      func word(_ hash: UInt64, _ benchmark: Int) -> UInt64 { hash ^ (UInt64(benchmark + 1) &* 0x9E37_79B9_7F4A_7C15) }
+      var itemsWith: [UInt64: Int] = [:]
+      for entry in partEntries where entry.indexed && entry.span.minimum < entry.span.length {
+        for t in tokens[entry.span.item][entry.span.start..<entry.span.start + entry.span.minimum] {
+          itemsWith[word(t.hash, benchmarkOf[entry.span.item])] = 0
+        }
+      }
+      var itemsPerBenchmark = [Int](repeating: 0, count: items.count)  // by benchmarkOf (a first item's number)
+      for (i, item) in tokens.enumerated() {
+        itemsPerBenchmark[benchmarkOf[i]] += 1
+        for hash in Set(item.lazy.map(\.hash)) {
+          let key = word(hash, benchmarkOf[i])
+          if let count = itemsWith[key] { itemsWith[key] = count + 1 }
+        }
+      }
+      for e in partEntries.indices where partEntries[e].indexed && partEntries[e].span.minimum < partEntries[e].span.length {
+        let span = partEntries[e].span
+        let benchmark = benchmarkOf[span.item]
+        let rare = max(parameters.maximumItemsPerNGram, itemsPerBenchmark[benchmark] / 100)
+        partEntries[e].indexed = tokens[span.item][span.start..<span.start + span.minimum].contains {
+          itemsWith[word($0.hash, benchmark)]! <= rare
         }
       }
     }
-    // A part is this item's own text when no other item of its benchmark has the same part,
-    // and not boilerplate when at most maximumItemsPerNGram items have it.
-    let sequences = partEntries.map { tokens[$0.span.item][$0.span.start..<$0.span.start + $0.span.length].map(\.hash) }
+    // A part (or a head) is this item's own text when no other item of its benchmark has the
+    // same part (head), and not boilerplate when at most maximumItemsPerNGram items have it.
+    let sequences = partEntries.map {
+      [UInt64($0.span.minimum < $0.span.length ? 1 : 0)] + tokens[$0.span.item][$0.span.start..<$0.span.start + $0.span.minimum].map(\.hash)
+    }
     var partSequences: [[UInt64]: (items: Set<Int>, benchmarks: [String: Int])] = [:]
     for (entry, sequence) in zip(partEntries, sequences) {
       var seen = partSequences[sequence] ?? ([], [:])
@@ -225,16 +285,14 @@ public final class ItemIndex: @unchecked Sendable {
     }
     for (entry, sequence) in zip(partEntries, sequences) {
       let seen = partSequences[sequence]!
-      guard seen.items.count <= parameters.maximumItemsPerNGram, seen.benchmarks[items[entry.span.item].benchmark]! == 1 else { continue }
+      guard entry.indexed, seen.items.count <= parameters.maximumItemsPerNGram, seen.benchmarks[items[entry.span.item].benchmark]! == 1
+      else { continue }
       shortEntries.append((entry.key, Posting(item: UInt32(entry.span.item), position: UInt32(spans.count))))
       spans.append(entry.span)
     }
     shortSpans = spans
     var dropped: [DroppedNGram] = []
     var droppedKeys = Set<UInt64>()
-    // Shared context is judged within a benchmark: an n-gram found in 2 or more items of it.
-    let benchmarkNumbers = Dictionary(items.map(\.benchmark).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-    let benchmarkOf = items.map { benchmarkNumbers[$0.benchmark]! }
     // Per item: the positions where a shared n-gram starts, marked while grouping.
     var sharedAt = tokens.map { [UInt64](repeating: 0, count: ($0.count + 63) / 64) }
     /// Marks the n-gram of `group` (one key) as shared for the items whose benchmark has it in
@@ -345,7 +403,7 @@ public final class ItemIndex: @unchecked Sendable {
     var keyCount: Int
     var table: _HashTable
     var shortTable: _HashTable
-    var shortSpans: [(item: Int, start: Int, length: Int)]
+    var shortSpans: [Span]
     var lineSegments: [[[Range<Int>]]]
   }
 

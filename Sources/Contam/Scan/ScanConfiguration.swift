@@ -17,6 +17,10 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   public var normalization = TextVersion.current.name
   /// Whether the exact n-gram probe runs.
   public var exact = true
+  /// Whether items of `n` to `2n - 1` tokens of their own are also found by a run of at least
+  /// `minimumTokens` tokens from their start (``ItemIndex``). Nil in certificates made before
+  /// this rule: off, so they verify as they were made.
+  public var headRuns: Bool? = true
   /// Near-duplicate search, or nil when off.
   public var near: NearDuplicateConfiguration? = NearDuplicateConfiguration()
   /// How the shards were read.
@@ -28,7 +32,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   public var indexParameters: ItemIndex.Parameters {
     ItemIndex.Parameters(
       n: n, minimumTokens: minimumTokens, maximumItemsPerNGram: maximumItemsPerNGram,
-      textVersion: textVersion ?? .current)
+      textVersion: textVersion ?? .current, headRuns: headRuns ?? false)
   }
 
   /// The version ``normalization`` names, or nil when this tool does not know it.

@@ -44,7 +44,10 @@ public struct Scanner: Sendable {
     let limit = configuration.maximumItemsPerNGram
     let key = indexCache?.key(items: items, parameters: parameters, near: configuration.near, maximumItemsPerShingle: limit)
     // What loading the items freed (parsers' buffers) goes back first, so the indexes read
-    // next do not add to it.
+    // next do not add to it; and from here on, blocks of 1 MiB and more are mapped apart and
+    // free memory at the heap's top is returned (glibc's dynamic thresholds would otherwise
+    // rise to the largest block freed and keep tens of MB resident through the scan).
+    CContamSupport_mapLargeBlocks()
     CContamSupport_releaseFreeMemory()
     if let indexCache, let key, let cached = indexCache.load(key: key, items: items, parameters: parameters, near: configuration.near) {
       index = cached.index

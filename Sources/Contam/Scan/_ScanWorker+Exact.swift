@@ -23,11 +23,13 @@ extension _ScanWorker {
         for p in postings {
           let span = spans[Int(p.position)]
           let want = itemHashes[span.item]
-          guard position + span.length <= tokens.count, position + span.length > overlap else { continue }
-          if (0..<span.length).allSatisfy({ tokens.hashes[position + $0] == want[span.start + $0] }) {
-            let bytes = tokens.byteRange(first: position, length: span.length)
-            found.append((span.item, span.start, base + bytes.lowerBound, base + bytes.upperBound, span.length))
-          }
+          // As far as the copy goes: all of a short item or part, at least the head of a longer one.
+          let reach = min(span.length, tokens.count - position)
+          var run = 0
+          while run < reach && tokens.hashes[position + run] == want[span.start + run] { run += 1 }
+          guard run >= span.minimum, position + run > overlap else { continue }
+          let bytes = tokens.byteRange(first: position, length: run)
+          found.append((span.item, span.start, base + bytes.lowerBound, base + bytes.upperBound, run))
         }
       }
     }
