@@ -161,6 +161,24 @@ struct NearDuplicateTests {
       #expect(old.verdict(tokens: result.tokens, coverage: result.coverage, near: near) == .contaminated, "item \(k)")
     }
     #expect(mostlyThere >= 10, "pairs above the contaminated coverage with another answer: \(mostlyThere)")
+    // A near copy too small to count by itself, with another answer, beside the item's n-grams:
+    // perturbed (`partial` before the rule).
+    var beforeWeakRule = NearDuplicateConfiguration()
+    beforeWeakRule.perturbedWithPartialCoverage = nil
+    var older = ScanConfiguration()
+    older.near = beforeWeakRule
+    var weak = 0
+    for k in 0..<150 {
+      let result = results[k]
+      guard let near = result.nearDuplicate, let best = near.evidence.first, best.answer?.agreement == .different,
+        (0.2..<0.8).contains(result.coverage),
+        !(best.matchedShingles >= 12 || (best.matchedShingles >= 8 && 5 * best.matchedShingles >= 3 * near.shingles))
+      else { continue }
+      weak += 1
+      #expect(result.verdict == .perturbed, "item \(k): \(result.verdict)")
+      #expect(older.verdict(tokens: result.tokens, coverage: result.coverage, near: near) == .partial, "item \(k)")
+    }
+    #expect(weak >= 1, "pairs with a small near copy and another answer")
     #expect(results[0..<150].filter { $0.verdict == .perturbed }.count >= 110, "\(results[0..<150].map(\.verdict))")
     for k in 150..<160 {
       #expect(k >= 155 || results[k].coverage == 1, "item \(k)")

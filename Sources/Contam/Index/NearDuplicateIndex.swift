@@ -32,6 +32,13 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// token of the item stays `contaminated` whatever answer is read after it. Nil (certificates
   /// made before this rule) keeps `contaminated` first.
   public var perturbedOverCoverage: Bool? = true
+  /// Whether a near copy too small to count by itself (fewer shared shingles than
+  /// ``minimumMatchedShingles`` and the short-item rule ask) makes the item `perturbed` when it
+  /// states a different answer and exact coverage reaches ``ScanConfiguration/partialThreshold``:
+  /// the item's n-grams show its text is there, so the copy's few shingles are not chance (a
+  /// short MATH problem with one number changed). Such an item is flagged `partial` either way;
+  /// this names what the copy is. Nil (certificates made before this rule): off.
+  public var perturbedWithPartialCoverage: Bool? = true
 
   public init() {}
 

@@ -44,7 +44,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   ///    item's answer (or the item has none to state): a verbatim copy in another layout;
   /// 2. `perturbed` when the best near copy states a different answer (before rule 1's coverage
   ///    when the copy's text differs from the item's too:
-  ///    ``NearDuplicateConfiguration/perturbedOverCoverage``);
+  ///    ``NearDuplicateConfiguration/perturbedOverCoverage``; also a copy too small to count
+  ///    by itself when exact coverage reaches ``partialThreshold``:
+  ///    ``NearDuplicateConfiguration/perturbedWithPartialCoverage``);
   /// 3. `partial` when exact coverage reaches ``partialThreshold`` or there is a near copy;
   /// 4. `too_short` when the item has fewer informative tokens than ``minimumTokens`` (and no
   ///    near copy), else `clean`.
@@ -81,6 +83,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
       return .contaminated
     }
     if nearCounts && answer == .different { return .perturbed }
+    if near?.perturbedWithPartialCoverage == true, best != nil, answer == .different, coverage >= partialThreshold { return .perturbed }
     if coverage >= partialThreshold || nearCounts { return .partial }
     return .clean
   }
