@@ -287,6 +287,7 @@ extension IndexCache {
     guard let configuration else { return (index, nil) }
     let targetItem = try reader.readArray(of: Int.self)
     let targets = targetItem.count
+    try check(targets < 1 << 26)
     try check(targetItem.allSatisfy { (0..<count).contains($0) })
     try check(try reader.readCount(of: 9) == targets)
     var targetPart: [String?] = []

@@ -237,6 +237,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       length.append(candidate.tokens)
       for (slot, key) in sample.enumerated() { entries.append((key, .init(item: UInt32(target), position: UInt32(slot)))) }
     }
+    precondition(targetItem.count < 1 << 26, "a hit packs its target in 26 bits (_NearScratch)")
     var whole = [Int](repeating: 0, count: index.items.count)
     for t in targetItem.indices where targetPart[t] == nil { whole[targetItem[t]] = shingleCount[t] }
     wholeShingles = whole

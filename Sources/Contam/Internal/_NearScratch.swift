@@ -2,8 +2,17 @@
 final class _NearScratch {
   var sorted: UnsafeMutablePointer<UInt64>
   var capacity = 1 << 16
-  /// Sample hits of the current document: target, slot, shingle position.
-  var hits: [(item: Int, slot: Int, position: Int)] = []
+  /// Sample hits of the current document, packed as ``hit(target:position:slot:)`` makes them,
+  /// so that sorting the integers orders them by target, then position.
+  var hits: [UInt64] = []
+  /// Hits per sample slot in the vote's sliding window (all zero between uses).
+  var slotHits = [Int](repeating: 0, count: 64)
+
+  /// A hit packed in 64 bits: target (26 bits), shingle position (32), sample slot (6).
+  @inline(__always)
+  static func hit(target: Int, position: Int, slot: Int) -> UInt64 {
+    UInt64(truncatingIfNeeded: target) << 38 | UInt64(truncatingIfNeeded: position) << 6 | UInt64(truncatingIfNeeded: slot)
+  }
   /// The best finding per item in the current document.
   var best: [Int: NearDuplicateEvidence] = [:]
 

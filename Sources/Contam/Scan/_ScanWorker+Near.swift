@@ -13,37 +13,46 @@ extension _ScanWorker {
     scratch.hits = []
     hits.removeAll(keepingCapacity: true)
     probe(near.table, hasher: near.shingler, tokens: tokens) { position, postings in
-      for p in postings { hits.append((Int(p.item), Int(p.position), position)) }
+      for p in postings { hits.append(_NearScratch.hit(target: Int(p.item), position: position, slot: Int(p.position))) }
     }
     defer { scratch.hits = hits }
     if hits.isEmpty { return }
     // The shingle keys are in tokens.keys now (probe wrote them).
     let shingles = tokens.keys
-    hits.sort { ($0.item, $0.position) < ($1.item, $1.position) }
+    hits.sort()  // by target, then position
+    func target(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: hit >> 38) }
+    func position(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: (hit >> 6) & 0xFFFF_FFFF) }
+    func slot(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: hit & 63) }
     var i = 0
     while i < hits.count {
-      let item = hits[i].item
+      let item = target(hits[i])
       var j = i
-      while j < hits.count && hits[j].item == item { j += 1 }
+      while j < hits.count && target(hits[j]) == item { j += 1 }
       defer { i = j }
       guard j - i >= near.votes[item] else { continue }
-      // The best span: most distinct slots among hits within 2 × length shingles.
+      // The best span: most distinct slots among hits within 2 × length shingles (a sliding
+      // window, with each slot's hits in it counted).
       let span = 2 * near.length[item]  // `item` is a target here
       var bestVotes = 0
       var bestStart = 0
       var bestEnd = 0
       var left = i
+      var votes = 0
       for right in i..<j {
-        while hits[right].position - hits[left].position > span { left += 1 }
-        var mask: UInt64 = 0
-        for h in left...right { mask |= 1 << UInt64(hits[h].slot) }
-        let votes = mask.nonzeroBitCount
+        while position(hits[right]) - position(hits[left]) > span {
+          scratch.slotHits[slot(hits[left])] -= 1
+          if scratch.slotHits[slot(hits[left])] == 0 { votes -= 1 }
+          left += 1
+        }
+        scratch.slotHits[slot(hits[right])] += 1
+        if scratch.slotHits[slot(hits[right])] == 1 { votes += 1 }
         if votes > bestVotes {
           bestVotes = votes
-          bestStart = hits[left].position
-          bestEnd = hits[right].position
+          bestStart = position(hits[left])
+          bestEnd = position(hits[right])
         }
       }
+      for h in left..<j { scratch.slotHits[slot(hits[h])] = 0 }
       guard bestVotes >= near.votes[item] else { continue }
       confirm(
         target: item, votes: bestVotes, spanStart: bestStart, spanEnd: bestEnd, shingleCount: count,
