@@ -146,15 +146,15 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     // sort buffers are freed before the table is built.
     var (prepared, dropped) = { () -> ([_Target?], Int) in
       let jobs = ProcessInfo.processInfo.activeProcessorCount
-      // Targets: every item whole, and each part of an item that has several (items on all cores).
-      let candidates = _parallelMap(index.tokens.count, jobs: jobs) { i -> [(item: Int, part: String?, tokens: Int, shingles: [UInt64])] in
+      // Targets: every item whole, and each part of an item that has several (items on all
+      // cores). A part's shingles are made when it is prepared, not held meanwhile.
+      let candidates = _parallelMap(index.tokens.count, jobs: jobs) {
+        i -> [(item: Int, part: String?, range: Range<Int>, shingles: [UInt64])] in
         let tokens = index.tokens[i]
-        var list = [(i, String?.none, tokens.count, distinctShingles(tokens[...]))]
+        var list = [(i, String?.none, tokens.indices, distinctShingles(tokens[...]))]
         let ranges = index.partRanges[i]
         if ranges.count > 1 {
-          for (part, range) in zip(index.items[i].parts, ranges) {
-            list.append((i, part.name, range.count, distinctShingles(tokens[range])))
-          }
+          for (part, range) in zip(index.items[i].parts, ranges) { list.append((i, part.name, range, [])) }
         }
         return list
       }.flatMap { $0 }
@@ -187,14 +187,15 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       let minimumShingles = configuration.minimumShingles
       let prepared = _parallelMap(candidates.count, jobs: jobs) { c -> _Target? in
         let candidate = candidates[c]
-        let informative = Self.subtracting(boilerplate, from: candidate.shingles)
+        let shingles = candidate.part == nil ? candidate.shingles : distinctShingles(index.tokens[candidate.item][candidate.range])
+        let informative = Self.subtracting(boilerplate, from: shingles)
         guard informative.count >= minimumShingles else { return nil }
         // Shared context (as in ItemIndex): the shingles of the item's own, when it also has
         // shared ones and at least one of its own (a duplicate within its test set has none).
         let shared = sharedOf[candidate.item]  // sorted, as `every` was
         let own = Self.subtracting(shared, from: informative)
         return _Target(
-          item: candidate.item, part: candidate.part, tokens: candidate.tokens, informative: informative,
+          item: candidate.item, part: candidate.part, tokens: candidate.range.count, informative: informative,
           own: own.count == informative.count ? [] : own, sample: hasher.sample(of: informative))
       }
       return (prepared, boilerplate.count)
