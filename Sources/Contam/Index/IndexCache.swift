@@ -54,6 +54,7 @@ public struct IndexCache: Sendable {
     feed(parameters.maximumItemsPerNGram)
     feed(parameters.textVersion.name)
     feed(parameters.headRuns ? 1 : 0)
+    feed(parameters.partsApart ? 1 : 0)
     feed(maximumItemsPerShingle)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
@@ -186,6 +187,9 @@ extension IndexCache {
     writer.write(stored.shortSpans.flatMap { [$0.item, $0.start, $0.length, $0.minimum] })
     writer.write(stored.lineSegments.count)
     for segments in stored.lineSegments { writer.write(segments.map(flat)) }
+    stored.apartTable.write(to: &writer)
+    writer.write(stored.apartSpans.map(\.item))
+    writer.write(stored.apartSpans.map { flat($0.parts) })
     guard let near else {
       writer.write(UInt8(0))
       return
@@ -276,12 +280,26 @@ extension IndexCache {
       try check(segments.allSatisfy { $0.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= tokenHashes[i].count } })
       lineSegments.append(segments)
     }
+    let apartTable = try _HashTable(reading: &reader)
+    let apartItems = try reader.readArray(of: Int.self)
+    let apartParts = try reader.readArrays(of: Int.self).map(ranges)
+    try check(apartItems.count == apartParts.count)
+    for (item, parts) in zip(apartItems, apartParts) {
+      try check((0..<count).contains(item) && !parts.isEmpty)
+      try check(parts.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= tokenHashes[item].count })
+      try check(parts[0].count >= ItemIndex.apartKeyTokens)
+    }
+    for k in 0..<apartTable.postingCount {
+      let posting = apartTable.postings[k]
+      try check(Int(posting.position) < apartItems.count && Int(posting.item) == apartItems[Int(posting.position)])
+    }
     let index = ItemIndex(
       items: items, parameters: parameters,
       stored: .init(
         tokenHashes: tokenHashes, lastTokenEnd: lastTokenEnd, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
         judged: judged, judgedTokens: judgedTokens, sharedStarts: sharedStarts, droppedNGrams: dropped, keyCount: keyCount,
-        table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments))
+        table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments,
+        apartTable: apartTable, apartSpans: Array(zip(apartItems, apartParts)).map { (item: $0.0, parts: $0.1) }))
     let searched = try reader.read(UInt8.self)
     try check(searched == (configuration == nil ? 0 : 1))
     guard let configuration else { return (index, nil) }

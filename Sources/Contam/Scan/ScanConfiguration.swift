@@ -21,6 +21,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// `minimumTokens` tokens from their start (``ItemIndex``). Nil in certificates made before
   /// this rule: off, so they verify as they were made.
   public var headRuns: Bool? = true
+  /// Whether an item of short parts is also found with up to 4 layout tokens between its parts
+  /// (``ItemIndex``). Nil in certificates made before this rule: off.
+  public var partsApart: Bool? = true
   /// Near-duplicate search, or nil when off.
   public var near: NearDuplicateConfiguration? = NearDuplicateConfiguration()
   /// How the shards were read.
@@ -32,7 +35,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   public var indexParameters: ItemIndex.Parameters {
     ItemIndex.Parameters(
       n: n, minimumTokens: minimumTokens, maximumItemsPerNGram: maximumItemsPerNGram,
-      textVersion: textVersion ?? .current, headRuns: headRuns ?? false)
+      textVersion: textVersion ?? .current, headRuns: headRuns ?? false, partsApart: partsApart ?? false)
   }
 
   /// The version ``normalization`` names, or nil when this tool does not know it.

@@ -93,6 +93,60 @@ extension _ScanWorker {
     }
   }
 
+  /// Items of short parts (``ItemIndex``): every own part in order, each within
+  /// ``ItemIndex/apartGap`` tokens of the last, keyed by the first tokens of the first part.
+  /// Only a window whose first two tokens may start a first part (a 64 Kbit map, in L1) is
+  /// hashed and probed, so the pass costs about one load per token.
+  mutating func collectApartHits(base: Int, overlap: Int) {
+    let tokens = storage.buffer.view
+    let table = index.apartTable
+    let windows = tokens.count - ItemIndex.apartKeyTokens + 1
+    guard windows > 0 else { return }
+    let itemHashes = index.tokenHashes
+    let spans = index.apartSpans
+    let gap = ItemIndex.apartGap
+    var found = hits
+    hits = []
+    func confirm(_ position: Int, _ postings: UnsafeBufferPointer<ItemIndex.Posting>) {
+      for p in postings {
+        let span = spans[Int(p.position)]
+        let want = itemHashes[span.item]
+        func matches(_ part: Range<Int>, at start: Int) -> Bool {
+          start + part.count <= tokens.count && (0..<part.count).allSatisfy { tokens.hashes[start + $0] == want[part.lowerBound + $0] }
+        }
+        // Where each part is: the first at `position`, each next within `gap` tokens of the last.
+        var at = position
+        var placed = 0
+        for (k, part) in span.parts.enumerated() {
+          let range = k == 0 ? at...at : at...at + gap
+          guard let start = range.first(where: { matches(part, at: $0) }) else { break }
+          at = start + part.count
+          placed += 1
+        }
+        guard placed == span.parts.count, at > overlap else { continue }
+        at = position
+        for (k, part) in span.parts.enumerated() {
+          let start = k == 0 ? at : (at...at + gap).first { matches(part, at: $0) }!
+          let bytes = tokens.byteRange(first: start, length: part.count)
+          found.append((span.item, part.lowerBound, base + bytes.lowerBound, base + bytes.upperBound, part.count))
+          at = start + part.count
+        }
+      }
+    }
+    let hashes = tokens.hashes
+    let firsts = index.apartFirstPairs
+    let hasher = index.apartHasher
+    for k in 0..<windows {
+      let bit = ItemIndex.firstPairBit(hashes[k], hashes[k + 1])
+      guard firsts[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }
+      let key = hasher.hash(UnsafeBufferPointer(start: hashes + k, count: ItemIndex.apartKeyTokens))
+      guard table.mayContain(key) else { continue }
+      let postings = table.lookup(key)
+      if postings.count > 0 { confirm(k, postings) }
+    }
+    hits = found
+  }
+
   /// Turns the document's exact hits into, per item, its covered tokens and one piece of
   /// evidence (the matched region, its scores and answer), then forgets the hits.
   mutating func emitExactEvidence(document: Document, into partial: inout _ShardPartial) {

@@ -86,6 +86,7 @@ struct _ScanWorker {
   private mutating func match(_ document: Document, base: Int, overlap: Int) {
     if configuration.exact { collectExactHits(base: base, overlap: overlap) }
     if let near, let nearScratch { collectNearDuplicates(document: document, base: base, near: near, scratch: nearScratch) }
+    if configuration.exact && index.hasApartItems { collectApartHits(base: base, overlap: overlap) }
   }
 
   /// What the passes found in the whole document, into the shard's partial.
@@ -103,7 +104,7 @@ struct _ScanWorker {
     // The figures count each token once: a count-only pass over the whole text.
     var counter = TokenCounter()
     let counts = tokenizer.tokenize(text, into: &counter)
-    let overlap = max(index.n, index.minimumTokens) + (near?.segmentOverlap ?? 0)
+    let overlap = index.matchReach + (near?.segmentOverlap ?? 0)
     var start = 0
     var skip = 0
     while start < text.count {
