@@ -76,4 +76,53 @@ struct PartsApartTests {
       #expect(results[i].verdict != .contaminated, "\(items[i].id): \(results[i].verdict) coverage \(results[i].coverage)")
     }
   }
+
+  @Test func aCopyAcrossALongDocumentsSegmentCutIsFoundAsInAShortOne() throws {
+    // A document over 1 MiB is matched in segments; they overlap by the longest exact match
+    // (ItemIndex.matchReach), so a chat copy of a question and answer, or the first half of an
+    // ARC item, that straddles the first cut is found as in a short document, near pass off.
+    let (truthful, chosen) = try Self.shortPairs()
+    let arc = try HeadRunTests.load("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl")
+    let tokenizer = Tokenizer()
+    let half = try #require(arc.indices.first { (20..<25).contains(tokenizer.tokens(of: ItemIndex.text(of: arc[$0])).count) })
+    let arcText = ItemIndex.text(of: arc[half])
+    let halfCopy = HeadRunTests.prefix(arcText, tokens: (tokenizer.tokens(of: arcText).count + 1) / 2)
+    // The pair with the most tokens, so that more than 13 of them lie before the cut.
+    let pair = try #require(chosen.max { a, b in
+      truthful[a].parts.reduce(0) { $0 + tokenizer.tokens(of: $1.text).count } < truthful[b].parts.reduce(0) { $0 + tokenizer.tokens(of: $1.text).count }
+    })
+    let chatCopy = try Self.chatJSON(truthful[pair].parts[0].text, truthful[pair].parts[1].text)
+    // ASCII prose, so that characters and bytes count alike when placing the copy on the cut.
+    let prose = String(String.UnicodeScalarView(try TestData.gutenberg("1342-0.txt.gz", bytes: 700_000).unicodeScalars.filter { $0.isASCII && $0 != "\r" }))
+    // The cut (just past the first white space from 1 MiB on) falls before the copy's last
+    // word, with more of the copy before it than an n-gram's length, which is all the
+    // segments overlapped by before.
+    func straddling(_ copy: String) -> String {
+      let lastSpace = copy.utf8.lastIndex(of: 0x20).map { copy.utf8.distance(from: copy.utf8.startIndex, to: $0) } ?? 0
+      let before = String((prose + prose).prefix(1_048_576 - 1 - lastSpace))
+      return before + " " + copy + " " + String(prose.prefix(200_000))
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    var lines = Data()
+    for (id, text) in [("chat", straddling(chatCopy)), ("half", straddling(halfCopy))] {
+      lines += try JSONSerialization.data(withJSONObject: ["id": id, "text": text]) + Data("\n".utf8)
+    }
+    let long = try fixture.write("long.jsonl", lines)
+    var short = Data()
+    // The same words after the copy as in the long document (a run goes on as far as they match).
+    let after = String(prose.prefix(2_000))
+    for (id, text) in [("chat", "Some words. \(chatCopy) \(after)"), ("half", "Some words. \(halfCopy) \(after)")] {
+      short += try JSONSerialization.data(withJSONObject: ["id": id, "text": text]) + Data("\n".utf8)
+    }
+    let brief = try fixture.write("short.jsonl", short)
+    let truthfulLong = try scan(truthful, long, partsApart: true)
+    let truthfulShort = try scan(truthful, brief, partsApart: true)
+    #expect(truthfulShort[pair].verdict == .contaminated)
+    #expect(truthfulLong[pair].verdict == truthfulShort[pair].verdict && truthfulLong[pair].coverage == truthfulShort[pair].coverage)
+    let arcLong = try HeadRunTests().scan(arc, long, headRuns: true)
+    let arcShort = try HeadRunTests().scan(arc, brief, headRuns: true)
+    #expect(arcShort[half].verdict == .partial)
+    #expect(arcLong[half].verdict == arcShort[half].verdict && arcLong[half].coverage == arcShort[half].coverage)
+  }
 }

@@ -278,8 +278,7 @@ public final class ItemIndex: @unchecked Sendable {
       // The head of an item with n to 2n - 1 tokens of its own, matched as far as a copy goes.
       // Every item's head is listed, so that a head another item of the benchmark starts with
       // (whatever its length) is not taken for this one's.
-      let names = items[i].parts.map(\.name)
-      let own = zip(names, ranges[i]).filter { !BenchmarkItem.contextPartNames.contains($0.0) }.map(\.1)
+      let own = Self.ownRanges(items[i], ranges[i])
       if parameters.headRuns, let first = own.first, hashes.count - first.lowerBound >= minimumTokens {
         let start = first.lowerBound
         let indexed = hashes.count >= n && own.reduce(0, { $0 + $1.count }) < 2 * n
@@ -493,6 +492,11 @@ public final class ItemIndex: @unchecked Sendable {
       apartTable: apartTable, apartSpans: apartSpans)
   }
 
+  /// The token ranges of `item`'s own parts (not context, not empty), in order.
+  static func ownRanges(_ item: BenchmarkItem, _ ranges: [Range<Int>]) -> [Range<Int>] {
+    zip(item.parts, ranges).filter { !BenchmarkItem.contextPartNames.contains($0.0.name) && !$0.1.isEmpty }.map(\.1)
+  }
+
   /// The items of short parts and their keys (see the type's documentation). An item is kept
   /// when its own parts' tokens, in order, are no other item's of its benchmark, and a key in
   /// more than `maximumItemsPerNGram` items is dropped (a common opening decides nothing).
@@ -503,7 +507,7 @@ public final class ItemIndex: @unchecked Sendable {
     let hasher = NGramHasher(n: apartKeyTokens)
     var candidates: [(key: UInt64, item: Int, parts: [Range<Int>], sequence: [UInt64])] = []
     for i in items.indices {
-      let own = zip(items[i].parts, ranges[i]).filter { !BenchmarkItem.contextPartNames.contains($0.0.name) && !$0.1.isEmpty }.map(\.1)
+      let own = ownRanges(items[i], ranges[i])
       let total = own.reduce(0) { $0 + $1.count }
       // A first part of minimumTokens or more is found on its own, and the parts after it by
       // the anchored search near it (``_ScanWorker``).

@@ -114,23 +114,18 @@ extension _ScanWorker {
         func matches(_ part: Range<Int>, at start: Int) -> Bool {
           start + part.count <= tokens.count && (0..<part.count).allSatisfy { tokens.hashes[start + $0] == want[part.lowerBound + $0] }
         }
-        // Where each part is: the first at `position`, each next within `gap` tokens of the last.
+        // Where each part is: the first at `position`, each next within `gap` tokens of the
+        // last. Each part's hit is kept as it is placed, and taken back if a later one is not.
         var at = position
         var placed = 0
         for (k, part) in span.parts.enumerated() {
-          let range = k == 0 ? at...at : at...at + gap
-          guard let start = range.first(where: { matches(part, at: $0) }) else { break }
-          at = start + part.count
-          placed += 1
-        }
-        guard placed == span.parts.count, at > overlap else { continue }
-        at = position
-        for (k, part) in span.parts.enumerated() {
-          let start = k == 0 ? at : (at...at + gap).first { matches(part, at: $0) }!
+          guard let start = (at...(k == 0 ? at : at + gap)).first(where: { matches(part, at: $0) }) else { break }
           let bytes = tokens.byteRange(first: start, length: part.count)
           found.append((span.item, part.lowerBound, base + bytes.lowerBound, base + bytes.upperBound, part.count))
           at = start + part.count
+          placed += 1
         }
+        if placed < span.parts.count || at <= overlap { found.removeLast(placed) }
       }
     }
     let hashes = tokens.hashes
