@@ -288,6 +288,9 @@ extension ContamCommand {
         near.scheme = minhash
         configuration.near = near
       }
+      for weaker in configuration.weakenings() {
+        terminal.line("contam: note: weaker than the defaults: \(weaker); `contam verify` will say so")
+      }
       let loaded = Date()
       let cache = noIndexCache ? nil : IndexCacheLocation.cache(directory: indexCache)
       let scanner: Contam.Scanner

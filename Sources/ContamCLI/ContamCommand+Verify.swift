@@ -10,7 +10,9 @@ extension ContamCommand {
         Checks that the digest matches the content and that the certificate agrees with itself \
         (every verdict and score follows from its measures and thresholds, the summary from \
         the items); that it is signed by a pinned key (--public-key, --trusted-keys: a \
-        signature by a key that is not pinned proves nothing and fails); re-hashes every shard and benchmark file it can find and names those that changed or \
+        signature by a key that is not pinned proves nothing and fails); that its parameters \
+        are as strong as this tool's defaults (longer n-grams, higher thresholds, a search \
+        turned off: each is named, and fails unless --accept-weaker-parameters); re-hashes every shard and benchmark file it can find and names those that changed or \
         are missing, looking for them only under the --corpus directories (the current directory \
         by default; a recorded path that leads elsewhere is never read); re-reads every evidence location and confirms the text and the scores. \
         With --full it runs the whole scan again and confirms every verdict, the clean ones \
@@ -32,6 +34,10 @@ extension ContamCommand {
     var corpusRoots: [String] = []
 
     @OptionGroup var signers: SignerOptions
+
+    @Flag(
+      help: "Pass the parameters check when the scan's settings are weaker than the defaults (higher thresholds, longer n-grams, a search off); they are still listed.")
+    var acceptWeakerParameters = false
 
     @Flag(help: "Also run the whole scan again and compare every item's result.")
     var full = false
@@ -59,7 +65,8 @@ extension ContamCommand {
       }
       let checks: [VerificationCheck]
       do {
-        checks = try Verifier.verify(cert, corpusRoots: corpusRoots, trustedSigners: expected, full: full, jobs: jobs)
+        checks = try Verifier.verify(
+          cert, corpusRoots: corpusRoots, trustedSigners: expected, acceptWeakerParameters: acceptWeakerParameters, full: full, jobs: jobs)
       } catch {
         terminal.line("contam: verification could not run: \(error)")
         throw ExitCode(ContamExit.failed)

@@ -110,6 +110,53 @@ struct TrustTests {
     }
   }
 
+  /// An honest certificate of a weak scan agrees with itself, and its clean verdicts still say
+  /// less than a default scan's. Verify names every weaker setting and fails unless told to
+  /// accept them; the scan and the report say so too.
+  @Test func weakerParametersAreNamedAndFailUnlessAccepted() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let weak = fixture.url("weak.json").path
+    let scan = try Tool.execute(
+      contam,
+      ["scan", "--fail-on", "never", "--out", weak, "--ngram", "20", "--partial", "0.5", "--no-near"] + gsm8k + ["\(samples.path)/shards"])
+    #expect(scan.status == 0 && scan.stderr.contains("weaker than the defaults: n = 20"), "\(scan.stderr)")
+    let run = try Tool.execute(contam, ["verify", weak] + roots(fixture))
+    #expect(run.status == 1)
+    for named in ["FAIL parameters", "n = 20", "partialThreshold = 0.5", "near-duplicate search was off"] {
+      #expect(run.stdout.contains(named), "\(named): \(run.stdout)")
+    }
+    #expect(run.stdout.contains("FAIL: 1 of"), "only the parameters fail: \(run.stdout)")
+    let accepted = try Tool.execute(contam, ["verify", "--accept-weaker-parameters", weak] + roots(fixture))
+    #expect(accepted.status == 0 && accepted.stdout.contains("ok   parameters: scan: weaker than the defaults, accepted: n = 20"), "\(accepted.stdout)")
+    let report = try Tool.execute(contam, ["report", weak])
+    #expect(report.status == 0 && report.stdout.contains("**Weaker than the defaults**") && report.stdout.contains("n = 20"))
+
+    // A default scan passes, and its report says nothing of it.
+    let standard = try certificate(fixture)
+    let ok = try Tool.execute(contam, ["verify", standard] + roots(fixture))
+    #expect(ok.status == 0 && ok.stdout.contains("ok   parameters"), "\(ok.stdout)")
+    #expect(try !Tool.execute(contam, ["report", standard]).stdout.contains("Weaker than the defaults"))
+    // Rules turned off in an edited copy, sealed again: the items still follow, the parameters do not.
+    let edited = try resealed(standard, fixture) {
+      $0.parameters.headRuns = nil
+      $0.parameters.partsApart = false
+      $0.parameters.maximumItemsPerNGram = 2
+    }
+    let off = try Tool.execute(contam, ["verify", edited] + roots(fixture))
+    #expect(off.status == 1)
+    for named in ["head runs were off", "parts apart was off", "maximumItemsPerNGram = 2"] {
+      #expect(off.stdout.contains(named), "\(named): \(off.stdout)")
+    }
+    // A certificate that read no document checked nothing, whatever its verdicts say.
+    let empty = try resealed(standard, fixture) {
+      for k in $0.shards.indices { $0.shards[k].documents = 0 }
+      $0.corpus.documents = 0
+    }
+    let none = try Tool.execute(contam, ["verify", empty] + roots(fixture))
+    #expect(none.status == 1 && none.stdout.contains("FAIL consistency: documents: no document was read"), "\(none.stdout)")
+  }
+
   @Test func valuesOutOfRangeAreErrorsNotCrashes() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
@@ -354,10 +401,13 @@ struct TrustTests {
     #expect(older.certificate.parameters.normalization == "contam-text/2")
     #expect(current.certificate.items[4].verdict == .contaminated)
     #expect(older.certificate.items[4].verdict == .clean, "contam-text/2 does not fold look-alike letters")
-    for path in [current.path, older.path] {
-      let run = try Tool.execute(contam, ["verify", "--full", path, "--corpus", fixture.directory.path, "--corpus", samples.path])
+    for (path, accept) in [(current.path, []), (older.path, ["--accept-weaker-parameters"])] {
+      let run = try Tool.execute(contam, ["verify", "--full", path, "--corpus", fixture.directory.path, "--corpus", samples.path] + accept)
       #expect(run.status == 0, "\(run.stdout)")
     }
+    // Read without accepting it, the older version is named: it is why the copy reads clean there.
+    let named = try Tool.execute(contam, ["verify", older.path, "--corpus", fixture.directory.path, "--corpus", samples.path])
+    #expect(named.status == 1 && named.stdout.contains("FAIL parameters: scan: weaker than the defaults") && named.stdout.contains("contam-text/2"))
     // The current certificate re-labelled as contam-text/2: its evidence is no longer there.
     let relabelled = try resealed(current.path, fixture) { $0.parameters.normalization = "contam-text/2" }
     let run = try Tool.execute(contam, ["verify", relabelled, "--corpus", fixture.directory.path, "--corpus", samples.path])

@@ -4,7 +4,7 @@ import Foundation
 /// One check made by ``Verifier``.
 public struct VerificationCheck: Sendable, Codable, Hashable {
   public enum Kind: String, Sendable, Codable {
-    case digest, signature, consistency, shard, benchmarkFile = "benchmark_file", evidence, full
+    case digest, signature, consistency, parameters, shard, benchmarkFile = "benchmark_file", evidence, full
   }
   public var kind: Kind
   /// What was checked: a path, `item benchmark/id at shard:line`, …
@@ -22,14 +22,19 @@ public struct VerificationCheck: Sendable, Codable, Hashable {
 ///    tokens, evidence and thresholds (scored again by the scanner's own scoring), items with
 ///    covered tokens carry evidence, and the summary and corpus totals follow from the items
 ///    and shards.
-/// 3. Every shard and benchmark file it lists, where found, has the recorded size and SHA-256.
+/// 3. Its parameters are as strong as this tool's defaults
+///    (``ScanConfiguration/weakenings(against:)``): a scan with longer n-grams, higher
+///    thresholds or a search turned off is honest about it in its parameters, and its clean
+///    verdicts still say less than they seem to. Each weaker setting is named, and the check
+///    fails unless `acceptWeakerParameters`.
+/// 4. Every shard and benchmark file it lists, where found, has the recorded size and SHA-256.
 ///    Files are looked for only under the corpus roots (the current directory when none is
 ///    given): by the recorded path and by its name. A path that leads outside every root
 ///    (`/etc/shadow`, `../../x`, a symbolic link out) is never read.
-/// 4. Every evidence location is re-read: the document at that shard and line, read with the
+/// 5. Every evidence location is re-read: the document at that shard and line, read with the
 ///    certificate's reader parameters, must hold the snippet at the byte range, and the scanner's
 ///    own matching code, run on that document alone, must give the same match and scores.
-/// 5. With `full`, the whole scan is run again with the certificate's parameters on the files
+/// 6. With `full`, the whole scan is run again with the certificate's parameters on the files
 ///    found, and every item result must be equal, clean ones included.
 public enum Verifier {
   /// Runs the checks above.
@@ -38,11 +43,14 @@ public enum Verifier {
   ///   - corpusRoots: the directories files are looked for in (the current directory if empty).
   ///   - trustedSigners: pinned public keys (base64); the certificate must be signed by one of
   ///     them. Empty: a signature cannot be verified and is reported as unpinned.
+  ///   - acceptWeakerParameters: pass the parameters check when settings are weaker than the
+  ///     defaults (they are still named).
   ///   - full: also re-run the whole scan.
   ///   - jobs: threads for the full re-scan.
   /// - Returns: every check made, passed or not.
   public static func verify(
-    _ certificate: Certificate, corpusRoots: [String] = [], trustedSigners: [String] = [], full: Bool = false, jobs: Int = 2
+    _ certificate: Certificate, corpusRoots: [String] = [], trustedSigners: [String] = [], acceptWeakerParameters: Bool = false,
+    full: Bool = false, jobs: Int = 2
   ) throws -> [VerificationCheck] {
     let corpusRoots = corpusRoots.isEmpty ? [FileManager.default.currentDirectoryPath] : corpusRoots
     var checks: [VerificationCheck] = []
@@ -53,6 +61,15 @@ public enum Verifier {
         message: integrity.digestMatches ? "digest matches the content" : "digest does not match the content: the certificate was edited"))
     if let check = signatureCheck(integrity, trustedSigners: trustedSigners) { checks.append(check) }
     checks += consistencyChecks(certificate)
+    // A scan that read no document checked nothing: none of its verdicts is evidence of clean.
+    // (Not a consistency check: one part of a partitioned run may hold no document.)
+    let documents = certificate.corpus.documents
+    checks.append(
+      .init(
+        kind: .consistency, subject: "documents", passed: documents > 0,
+        message: documents > 0
+          ? "\(documents) documents were read" : "no document was read, so nothing was checked: no verdict here means clean"))
+    checks.append(parametersCheck(certificate.parameters, accept: acceptWeakerParameters))
 
     // Files: where they are now, and whether they are the same.
     var located: [String: String] = [:]
@@ -195,6 +212,21 @@ public enum Verifier {
     return .init(kind: .signature, subject: signer, passed: true, message: "Ed25519 signature valid, by a pinned key")
   }
 
+  /// The parameters against this tool's defaults: passed when none is weaker, or when the
+  /// reader accepts the weaker ones; every weaker setting is named either way.
+  static func parametersCheck(_ parameters: ScanConfiguration, accept: Bool) -> VerificationCheck {
+    let weaker = parameters.weakenings()
+    if weaker.isEmpty {
+      return .init(kind: .parameters, subject: "scan", passed: true, message: "every parameter is as strong as this tool's defaults")
+    }
+    let list = weaker.joined(separator: "; ")
+    return .init(
+      kind: .parameters, subject: "scan", passed: accept,
+      message: accept
+        ? "weaker than the defaults, accepted: \(list)"
+        : "weaker than the defaults, so a clean verdict here says less than a default scan's: \(list) (--accept-weaker-parameters to accept)")
+  }
+
   /// The certificate against itself (no file is read): items scored again from their own
   /// covered tokens and evidence, covered tokens backed by evidence, summary and totals.
   static func consistencyChecks(_ certificate: Certificate) -> [VerificationCheck] {
@@ -242,6 +274,7 @@ public enum Verifier {
           : "\(unread.count) shards had more records skipped than read, so they were not checked: \(unread.prefix(3).map(\.path).joined(separator: ", "))"))
     var total = CorpusStatistics.ShardFigures.empty("total")
     for shard in certificate.shards { total.add(shard) }
+
     checks.append(
       .init(
         kind: .consistency, subject: "corpus", passed: total == certificate.corpus,

@@ -42,6 +42,30 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
 
   public init() {}
 
+  /// What makes this search find less than `standard`, one sentence per setting (see
+  /// ``ScanConfiguration/weakenings(against:)``). `k` and the scheme are not ordered weaker or
+  /// stronger, so a change there is named too. The two `perturbed` rules are not here: off, they
+  /// only rename a flagged item.
+  func weakenings(against standard: NearDuplicateConfiguration) -> [String] {
+    var weaker: [String] = []
+    func note(_ isWeaker: Bool, _ what: String) { if isWeaker { weaker.append(what) } }
+    note(k != standard.k, "k = \(k), not \(standard.k)")
+    note(signatureSize < standard.signatureSize, "signatureSize = \(signatureSize): fewer samples than \(standard.signatureSize)")
+    note(scheme != standard.scheme, "scheme = \(scheme.rawValue), not \(standard.scheme.rawValue)")
+    note(voteFraction > standard.voteFraction, "voteFraction = \(voteFraction) is above \(standard.voteFraction)")
+    note(
+      containmentThreshold > standard.containmentThreshold,
+      "containmentThreshold = \(containmentThreshold) is above \(standard.containmentThreshold)")
+    note(minimumShingles > standard.minimumShingles, "minimumShingles = \(minimumShingles) is above \(standard.minimumShingles)")
+    note(
+      contaminatedContainment > standard.contaminatedContainment,
+      "contaminatedContainment = \(contaminatedContainment) is above \(standard.contaminatedContainment)")
+    note(
+      minimumMatchedShingles > standard.minimumMatchedShingles,
+      "minimumMatchedShingles = \(minimumMatchedShingles) is above \(standard.minimumMatchedShingles)")
+    return weaker
+  }
+
   /// Checks every parameter's range.
   /// - Throws: ``ContamError/Code/invalidArgument`` naming the first parameter out of range.
   public func validate() throws(ContamError) {

@@ -74,6 +74,11 @@ public enum ReportRenderer {
     out += ". Parameters: \(c.parameters.n)-grams, contaminated ≥ \(c.parameters.contaminatedThreshold), partial ≥ \(c.parameters.partialThreshold)"
     if let near = c.parameters.near { out += ", near duplicates at containment ≥ \(near.containmentThreshold)" }
     out += ", normalization \(c.parameters.normalization)."
+    let weaker = c.parameters.weakenings()
+    if !weaker.isEmpty {
+      out += "\n\n**Weaker than the defaults**, so its clean verdicts say less than a default scan's: "
+      out += weaker.map(text).joined(separator: "; ") + "."
+    }
     if let use = c.corpusIndex {
       out += "\n\nRead through the corpus index \(text(use.digest)): \(use.candidateDocuments) candidate documents in \(use.candidateShards) shards; \(text(use.scope))."
     }
@@ -164,6 +169,11 @@ public enum ReportRenderer {
     out += "<p>Certificate <code>\(escape(c.digest ?? "unsealed"))</code>, \(escape(c.tool)), \(escape(c.format))"
     if let s = c.signature { out += ", signed by <code>\(escape(s.publicKey))</code>" }
     out += ". Corpus: \(c.shards.count) shards, \(c.corpus.documents) documents, \(c.corpus.tokens) tokens.</p>"
+    let weaker = c.parameters.weakenings()
+    if !weaker.isEmpty {
+      out += "<p><strong>Weaker than the defaults</strong>, so its clean verdicts say less than a default scan's: "
+      out += weaker.map(escape).joined(separator: "; ") + ".</p>"
+    }
     if let use = c.corpusIndex {
       out += "<p>Read through the corpus index <code>\(escape(use.digest))</code>: \(use.candidateDocuments) candidate documents in \(use.candidateShards) shards; \(escape(use.scope)).</p>"
     }

@@ -91,6 +91,41 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     return .clean
   }
 
+  /// What makes this configuration find less than `standard` (by default this tool's defaults):
+  /// one sentence per setting, empty when none does. A certificate made with any of these can
+  /// read `clean` where the standard check would not, so ``Verifier`` fails it unless the
+  /// reader accepts them.
+  /// - Parameter standard: the configuration to compare with.
+  public func weakenings(against standard: ScanConfiguration = ScanConfiguration()) -> [String] {
+    var weaker: [String] = []
+    func note(_ isWeaker: Bool, _ what: String) { if isWeaker { weaker.append(what) } }
+    note(!exact && standard.exact, "the exact n-gram probe was off")
+    note(n > standard.n, "n = \(n): longer n-grams than \(standard.n) find fewer copies")
+    note(minimumTokens > standard.minimumTokens, "minimumTokens = \(minimumTokens): more items are too_short than with \(standard.minimumTokens)")
+    note(
+      maximumItemsPerNGram < standard.maximumItemsPerNGram,
+      "maximumItemsPerNGram = \(maximumItemsPerNGram): more n-grams are dropped as boilerplate than with \(standard.maximumItemsPerNGram)")
+    note(
+      contaminatedThreshold > standard.contaminatedThreshold,
+      "contaminatedThreshold = \(contaminatedThreshold) is above \(standard.contaminatedThreshold)")
+    note(partialThreshold > standard.partialThreshold, "partialThreshold = \(partialThreshold) is above \(standard.partialThreshold)")
+    if let version = textVersion, let standardVersion = standard.textVersion, version < standardVersion {
+      weaker.append("normalization = \(normalization): an older text pipeline folds fewer variants than \(standard.normalization)")
+    }
+    note(headRuns != true && standard.headRuns == true, "head runs were off: halves of items of \(n) to \(2 * n - 1) tokens are not found")
+    note(
+      partsApart != true && standard.partsApart == true, "parts apart was off: items of short parts with layout between them are not found")
+    if reader.maxLineBytes < standard.reader.maxLineBytes {
+      weaker.append("maxLineBytes = \(reader.maxLineBytes): longer lines were skipped (default \(standard.reader.maxLineBytes))")
+    }
+    switch (near, standard.near) {
+    case (nil, .some): weaker.append("near-duplicate search was off: reworded and perturbed copies are not found")
+    case (let near?, let standardNear?): weaker += near.weakenings(against: standardNear).map { "near." + $0 }
+    default: break
+    }
+    return weaker
+  }
+
   /// Checks that every parameter is in its range, so a configuration read from a file or a
   /// command line can never make the index or the scoring misbehave.
   /// - Throws: ``ContamError/Code/invalidArgument`` naming the first parameter out of range.
