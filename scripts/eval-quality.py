@@ -8,7 +8,7 @@ and untouched items. Standard library only.
 
 `generate` writes DIR/benchmarks/<preset>/... (a sample of each test set in its own native
 format, so contam's presets read it), DIR/shards/planted.jsonl (background documents, some
-carrying a planted copy) and DIR/labels.jsonl (for every sampled item: how it was planted
+carrying a planted copy) and DIR/labels.jsonl (for every sampled item: how it was planted and in which document
 and which verdicts count as found). `score` reads a certificate of a scan of those shards
 and prints recall per kind and benchmark, and false positives on untouched items and hard
 negatives.
@@ -417,6 +417,7 @@ def generate(args):
             labels.append({"benchmark": "math-perturb", "position": position, "kind": f"math-perturb-{variant}" if usable else "unpaired"})
             position += 1
             if usable:
+                labels[-1]["doc"] = f"doc-{len(docs)}"
                 paired.add(original["original_unique_id"])
                 docs.append(filler(1) + "\n\n" + original["original_problem"] + "\n\n" + original["original_solution"] + "\n\n" + filler(1))
 
@@ -443,6 +444,7 @@ def generate(args):
             labels.append({"benchmark": preset, "position": position, "kind": kind})
             if kind == "untouched":
                 continue
+            labels[-1]["doc"] = f"doc-{len(docs)}"  # the document holding it (the first of a split pair)
             if kind == "shared-phrases":
                 text = filler(1) + " " + " ... ".join(phrases(item, rng)) + " " + filler(1)
                 docs.append(text)
@@ -504,7 +506,8 @@ def score(args):
             t[key][0] += ok
             t[key][1] += 1
         if not ok:
-            misses[label["kind"]].append(f"{label['benchmark']}/{item['id']} {item['verdict']} cov {item['coverage']:.2f}")
+            where = f" in {label['doc']}" if "doc" in label else ""
+            misses[label["kind"]].append(f"{label['benchmark']}/{item['id']} {item['verdict']} cov {item['coverage']:.2f}{where}")
     groups = []
     for (group, kind), (found, total) in sorted(table.items()):
         groups.append((group, kind, found, total))

@@ -102,6 +102,13 @@ extension ContamCommand {
       help: ArgumentHelp("A near copy counts toward the verdict only when it shares at least this many shingles with the item.", valueName: "n"))
     var nearMinShingles = 12
 
+    @Option(
+      name: .customLong("near-alignment"),
+      help: ArgumentHelp(
+        "An item of 16 to 64 tokens also has a near copy where one window holds at least this fraction of its tokens in order (typos, dropped or swapped words). Example: --near-alignment 0.9",
+        valueName: "fraction"))
+    var nearAlignment = 0.85
+
     @Option(help: ArgumentHelp("MinHash scheme: one-permutation (fast, densified) or classic (k hash functions).", valueName: "scheme"))
     var minhash: MinHasher.Scheme = .onePermutation
 
@@ -176,6 +183,7 @@ extension ContamCommand {
         throw ValidationError("--near-contaminated must be in --near-containment...1.")
       }
       guard nearMinShingles >= 1 else { throw ValidationError("--near-min-shingles must be at least 1.") }
+      guard nearAlignment > 0.5, nearAlignment <= 1 else { throw ValidationError("--near-alignment must be in (0.5, 1].") }
       guard partial <= contaminated else { throw ValidationError("--partial must not exceed --contaminated.") }
       guard !(noExact && noNear) else { throw ValidationError("--no-exact and --no-near leave nothing to do.") }
       if let partition { _ = try Self.parsePartition(partition) }
@@ -285,6 +293,7 @@ extension ContamCommand {
         near.containmentThreshold = nearContainment
         near.contaminatedContainment = nearContaminated
         near.minimumMatchedShingles = nearMinShingles
+        near.alignment = nearAlignment
         near.scheme = minhash
         configuration.near = near
       }

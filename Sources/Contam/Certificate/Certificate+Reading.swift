@@ -152,6 +152,7 @@ extension Certificate {
           try fraction(evidence.containment, here + ".containment")
           try fraction(evidence.estimatedContainment, here + ".estimatedContainment")
           try check(evidence.matchedShingles >= 0, here + ".matchedShingles", "negative")
+          if let alignment = evidence.alignment { try fraction(alignment, here + ".alignment") }
         }
       }
     }

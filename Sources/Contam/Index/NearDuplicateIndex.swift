@@ -39,6 +39,16 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// short MATH problem with one number changed). Such an item is flagged `partial` either way;
   /// this names what the copy is. Nil (certificates made before this rule): off.
   public var perturbedWithPartialCoverage: Bool? = true
+  /// A whole item of ``alignedTokens`` tokens also has a near copy where one window of at most
+  /// 1.5 times its length holds at least this fraction of its tokens in order (the longest
+  /// common subsequence), its own text included as for containment: a short item copied with a
+  /// few typos, dropped or swapped words, where each change breaks up to `k` of its few
+  /// shingles. Such a copy counts toward the verdict. Nil (certificates made before this rule):
+  /// off, and the fraction is not measured.
+  public var alignment: Double? = 0.85
+  /// The item lengths, in tokens, measured by ``alignment``: from 16 (with fewer, three short
+  /// phrases of the item could pass) to 64 (one bit per token; longer items have shingles enough).
+  public static let alignedTokens = 16...64
 
   public init() {}
 
@@ -57,6 +67,10 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
       containmentThreshold > standard.containmentThreshold,
       "containmentThreshold = \(containmentThreshold) is above \(standard.containmentThreshold)")
     note(minimumShingles > standard.minimumShingles, "minimumShingles = \(minimumShingles) is above \(standard.minimumShingles)")
+    if let standardAlignment = standard.alignment {
+      note(alignment == nil, "alignment was off: short items copied with typos or words changed are not found")
+      note((alignment ?? 0) > standardAlignment, "alignment = \(alignment ?? 0) is above \(standardAlignment)")
+    }
     note(
       contaminatedContainment > standard.contaminatedContainment,
       "contaminatedContainment = \(contaminatedContainment) is above \(standard.contaminatedContainment)")
@@ -81,6 +95,7 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
       contaminatedContainment >= containmentThreshold && contaminatedContainment <= 1,
       "contaminatedContainment = \(contaminatedContainment) is not in containmentThreshold...1")
     try check(minimumMatchedShingles >= 1, "minimumMatchedShingles = \(minimumMatchedShingles) is below 1")
+    if let alignment { try check(alignment > 0.5 && alignment <= 1, "alignment = \(alignment) is not in (0.5, 1]") }
   }
 }
 

@@ -57,7 +57,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// ``NearDuplicateConfiguration/minimumMatchedShingles`` shingles with the item, so a short
   /// item is not judged on a handful of common shingles; or, for an item with fewer shingles,
   /// at least ``NearDuplicateConfiguration/minimumShingles`` and 60% of all the item's shingles
-  /// (not of one part): a short item copied with a typo or a word dropped.
+  /// (not of one part): a short item copied with a typo or a word dropped; or, for an item of
+  /// ``NearDuplicateConfiguration/alignedTokens`` tokens, at least
+  /// ``NearDuplicateConfiguration/alignment`` of its tokens in order (a few words changed).
   /// - Parameters:
   ///   - tokens: the item's informative tokens.
   ///   - coverage: exact coverage of those tokens.
@@ -70,6 +72,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
       best.matchedShingles >= (near?.minimumMatchedShingles ?? Int.max)
         || (best.matchedShingles >= (near?.minimumShingles ?? Int.max)
           && Double(best.matchedShingles) >= 0.6 * Double(nearFinding?.shingles ?? Int.max))
+        || (best.alignment ?? 0) >= (near?.alignment ?? 2)
     } ?? false
     let answer = best?.answer?.agreement
     if tokens < minimumTokens && !nearCounts { return .tooShort }

@@ -84,7 +84,24 @@ extension _ScanWorker {
     sortable.sort()
     let (shared, ownFound) = near.intersection(target, UnsafeBufferPointer(sortable))
     let containment = Double(shared) / Double(near.shingleCount[target])
-    guard containment >= near.configuration.containmentThreshold else { return }
+    // A short whole item: how many of its tokens the region holds in order.
+    let tokens = storage.buffer.view
+    var aligned: (fraction: Double, first: Int, last: Int)?
+    let length = near.length[target]
+    if let threshold = near.configuration.alignment, near.targetPart[target] == nil,
+      NearDuplicateConfiguration.alignedTokens.contains(length), index.tokenHashes[item].count == length
+    {
+      let regionTokens = unitCount + near.configuration.k - 1
+      scratch.reserve(regionTokens)
+      let best = index.tokenHashes[item].withUnsafeBufferPointer { itemTokens in
+        _TokenAlignment.best(
+          item: itemTokens, document: UnsafeBufferPointer(start: tokens.hashes + lower, count: regionTokens),
+          window: length + length / 2, masks: scratch.sorted)
+      }
+      let fraction = Double(best.matched) / Double(length)
+      if fraction >= threshold { aligned = (fraction, lower + best.first, lower + best.last) }
+    }
+    guard containment >= near.configuration.containmentThreshold || aligned != nil else { return }
     // Shared context: the span must hold the item's own text, not only what siblings share.
     let ownCount = near.ownCount[target]
     if ownCount > 0 {
@@ -112,15 +129,21 @@ extension _ScanWorker {
         last = runEnd
       }
     }
-    let tokens = storage.buffer.view
-    let byteStart = base + Int(tokens.starts[first])
-    let byteEnd = base + Int(tokens.ends[last + near.configuration.k - 1])
+    // The span: the shingles' densest run, or the aligned window where the shingles fall short.
+    var startToken = first
+    var endToken = last + near.configuration.k - 1
+    if let aligned, containment < near.configuration.containmentThreshold || first < 0 {
+      startToken = aligned.first
+      endToken = aligned.last
+    }
+    let byteStart = base + Int(tokens.starts[startToken])
+    let byteEnd = base + Int(tokens.ends[endToken])
     let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
     let evidence = NearDuplicateEvidence(
       shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
       snippet: String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self),
       part: near.targetPart[target], containment: containment,
-      estimatedContainment: Double(votes) / Double(near.sampleSize[target]), matchedShingles: shared,
+      estimatedContainment: Double(votes) / Double(near.sampleSize[target]), matchedShingles: shared, alignment: aligned?.fraction,
       answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart, to: byteEnd) })
     if let previous = scratch.best[item], !evidence.ranksBefore(previous) { return }
     scratch.best[item] = evidence

@@ -19,14 +19,23 @@ public struct NearDuplicateEvidence: Sendable, Codable, Hashable {
   public var estimatedContainment: Double
   /// Item shingles present in the span.
   public var matchedShingles: Int
+  /// The fraction of the item's tokens found in order in one window of the document
+  /// (``NearDuplicateConfiguration/alignment``); nil when not measured (a part, an item outside
+  /// ``NearDuplicateConfiguration/alignedTokens``, or the rule off).
+  public var alignment: Double?
   /// Whether the document carries the item's answer, where the item has one.
   public var answer: AnswerCheck?
 
-  /// Higher containment first, then the whole item before a part, then shard path, line and
-  /// part name: a total order.
+  /// How much of the item the span holds: its containment, or its alignment where that is
+  /// higher (a copy with typos keeps its tokens but loses shingles).
+  public var strength: Double { max(containment, alignment ?? 0) }
+
+  /// Higher ``strength`` first, then an aligned copy, then the whole item before a part, then
+  /// shard path, line and part name: a total order. Without alignments (certificates made
+  /// before them) this is the order by containment they were made with.
   public func ranksBefore(_ other: NearDuplicateEvidence) -> Bool {
-    (containment, part == nil ? 1 : 0, other.shard, other.line, other.part ?? "")
-      > (other.containment, other.part == nil ? 1 : 0, shard, line, part ?? "")
+    (strength, alignment == nil ? 0 : 1, part == nil ? 1 : 0, other.shard, other.line, other.part ?? "")
+      > (other.strength, other.alignment == nil ? 0 : 1, other.part == nil ? 1 : 0, shard, line, part ?? "")
   }
 }
 
