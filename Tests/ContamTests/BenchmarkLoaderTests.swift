@@ -88,6 +88,25 @@ struct BenchmarkLoaderTests {
     }
   }
 
+  /// A plain-lines preset (LAMBADA) given a JSONL file would make items of its JSON syntax, which
+  /// a copy of the records' text does not match: a wrong preset must be an error, not a scan
+  /// that finds nothing.
+  @Test func aJSONLFileUnderAPlainLinesPresetIsAnError() throws {
+    let gsm = TestData.path("benchmarks/gsm8k/test.jsonl")
+    do {
+      _ = try load("lambada", "benchmarks/gsm8k/test.jsonl")
+      Issue.record("a JSONL file read as plain lines must fail")
+    } catch let error as ContamError {
+      #expect(error.code == .invalidBenchmark && error.line == 1 && error.description.contains(gsm), "\(error)")
+      #expect(error.description.contains("every line is a JSON object"), "\(error)")
+    }
+    // Plain text with a JSON-looking line or two among others still loads.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let mixed = try fixture.write("mixed.txt", Data("{\"a\": 1}\nan ordinary line of text\n".utf8))
+    #expect(try BenchmarkLoader.load(name: "lambada", path: mixed, format: BenchmarkFormat.presets["lambada"]!).count == 2)
+  }
+
   @Test func csvQuotingFollowsRFC4180() throws {
     let rows = try CSVParser.parse("a,\"b, with comma\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",,end\n\n")
     #expect(rows == [["a", "b, with comma", "say \"hi\""], ["multi\nline", "", "end"]])

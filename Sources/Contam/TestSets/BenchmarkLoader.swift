@@ -141,10 +141,19 @@ public enum BenchmarkLoader {
             }))
       }
     case .lines:
+      var objects = 0
       for (i, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
       where !isBlank(line) {
         let value = String(decoding: line, as: UTF8.self)
         records.append((i + 1, { $0 == "text" ? [value] : [] }))
+        if line.first == UInt8(ascii: "{"), (try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any] { objects += 1 }
+      }
+      // A JSONL file read as plain lines would make items of its JSON syntax, field names and
+      // all, which a copy of the records' text does not match: a wrong preset, never a result.
+      if !records.isEmpty && objects == records.count {
+        throw ContamError(
+          .invalidBenchmark, path: path, line: records[0].0,
+          "benchmark '\(name)' is read as plain text lines, but every line is a JSON object (a JSONL file): name it with the preset of its fields, or give --fields with a .jsonl file")
       }
     }
     var items: [BenchmarkItem] = []
