@@ -95,13 +95,11 @@ struct AlignmentTests {
     defer { fixture.cleanup() }
     let path = try ScannerTests.shard(fixture, "noisy.jsonl.gz", plants: plants, documents: 40)
     let results = try scan(items, path, alignment: 0.85, nearOnly: true)
-    // Flagged, unless a part of the item found whole outranks the aligned copy in its document
-    // and is too small to count by itself (the verdict reads the best evidence only).
+    // Every one flagged: where a part of the item is found whole beside it (its options) but is
+    // too small to count, the aligned item is the document's finding.
     for i in planted {
-      let best = results[i].nearDuplicate?.evidence.first
-      #expect(results[i].verdict != .clean || (best?.part != nil && best!.containment > 0.85), "\(items[i].id): \(String(describing: best))")
+      #expect(results[i].verdict != .clean, "\(items[i].id): \(String(describing: results[i].nearDuplicate?.evidence.first))")
     }
-    #expect(planted.filter { results[$0].verdict != .clean }.count >= 10)
     // Found by their alignment (a part left whole may rank first where it holds more).
     let aligned = planted.filter { (results[$0].nearDuplicate?.evidence.first?.alignment ?? 0) >= 0.85 }
     #expect(aligned.count >= 6, "\(planted.map { String(describing: results[$0].nearDuplicate?.evidence.first) })")

@@ -52,6 +52,19 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
 
   public init() {}
 
+  /// Whether a near copy counts toward the verdict: enough shared shingles to decide on
+  /// (``minimumMatchedShingles``); or, for an item with few, at least ``minimumShingles`` and 60%
+  /// of all its shingles, not of one part (a short item copied with a typo or a dropped word);
+  /// or at least ``alignment`` of its tokens in order.
+  /// - Parameters:
+  ///   - evidence: the near copy.
+  ///   - itemShingles: the item's distinct informative shingles (``NearDuplicateResult/shingles``).
+  public func counts(_ evidence: NearDuplicateEvidence, itemShingles: Int) -> Bool {
+    evidence.matchedShingles >= minimumMatchedShingles
+      || (evidence.matchedShingles >= minimumShingles && Double(evidence.matchedShingles) >= 0.6 * Double(itemShingles))
+      || (evidence.alignment ?? 0) >= (alignment ?? 2)
+  }
+
   /// What makes this search find less than `standard`, one sentence per setting (see
   /// ``ScanConfiguration/weakenings(against:)``). `k` and the scheme are not ordered weaker or
   /// stronger, so a change there is named too. The two `perturbed` rules are not here: off, they

@@ -66,14 +66,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   ///   - near: the near-duplicate finding, if any.
   public func verdict(tokens: Int, coverage: Double, near nearFinding: NearDuplicateResult? = nil) -> Verdict {
     let best = nearFinding?.evidence.first
-    let nearCounts = best.map { best in
-      // Enough shingles to decide on; or, for an item with few, most of all its shingles (not
-      // of one part): a short item copied with a typo or a dropped word.
-      best.matchedShingles >= (near?.minimumMatchedShingles ?? Int.max)
-        || (best.matchedShingles >= (near?.minimumShingles ?? Int.max)
-          && Double(best.matchedShingles) >= 0.6 * Double(nearFinding?.shingles ?? Int.max))
-        || (best.alignment ?? 0) >= (near?.alignment ?? 2)
-    } ?? false
+    let nearCounts = best.map { near?.counts($0, itemShingles: nearFinding?.shingles ?? Int.max) ?? false } ?? false
     let answer = best?.answer?.agreement
     if tokens < minimumTokens && !nearCounts { return .tooShort }
     if coverage >= contaminatedThreshold {

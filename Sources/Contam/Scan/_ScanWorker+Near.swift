@@ -145,7 +145,15 @@ extension _ScanWorker {
       part: near.targetPart[target], containment: containment,
       estimatedContainment: Double(votes) / Double(near.sampleSize[target]), matchedShingles: shared, alignment: aligned?.fraction,
       answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart, to: byteEnd) })
-    if let previous = scratch.best[item], !evidence.ranksBefore(previous) { return }
+    if let previous = scratch.best[item] {
+      // One finding per item and document. With alignment measured, one that counts toward the
+      // verdict comes first: a part found whole but too small to count (an item's options) must
+      // not hide the aligned item around it.
+      let counts = near.configuration.alignment == nil ? (true, true) : (
+        near.configuration.counts(evidence, itemShingles: near.itemShingles(item)),
+        near.configuration.counts(previous, itemShingles: near.itemShingles(item)))
+      if counts.0 != counts.1 ? !counts.0 : !evidence.ranksBefore(previous) { return }
+    }
     scratch.best[item] = evidence
   }
 }
