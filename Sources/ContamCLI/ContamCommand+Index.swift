@@ -296,8 +296,8 @@ enum IndexRun {
         },
         { shards in
           terminal.endProgress()
-          if shards.reduce(0, { $0 + $1.documents }) == 0 {
-            terminal.line("contam: no document was read (see the problems above); no index is written: it could vouch for nothing")
+          if shards.reduce(0, { $0 + $1.documents }) == 0 || shards.reduce(0, { $0 + $1.tokens }) == 0 {
+            terminal.line("contam: no document with text was read (see the problems above); no index is written: it could vouch for nothing")
             throw ExitCode(ContamExit.failed)
           }
           try CorpusOptions.refuseMostlySkipped(shards, maxSkippedFraction: maxSkippedFraction, output: "index")

@@ -356,6 +356,11 @@ extension ContamCommand {
           "contam: no document was read from \(result.shards.count) shards (see the problems above): nothing was checked, so no certificate is written and nothing is called clean")
         throw ExitCode(ContamExit.failed)
       }
+      if total.tokens == 0 && !result.shards.isEmpty {
+        terminal.line(
+          "contam: \(total.documents) documents were read from \(result.shards.count) shards but hold no word to match (check --text-field): nothing was checked, so no certificate is written and nothing is called clean")
+        throw ExitCode(ContamExit.failed)
+      }
       let scanSeconds = Date().timeIntervalSince(indexed)
       if let use = result.corpusIndex {
         terminal.line(

@@ -70,6 +70,10 @@ struct BadInputMatrixTests {
     Case(name: "text missing", make: { f in
       try (f.write("missing.jsonl", Data("{\"body\": \"x\"}\n".utf8)) as NSString).lastPathComponent
     }, code: "missing_field", count: 1, line: 1),
+    Case(name: "text empty in every record, the words in another field", make: { f in
+      try (f.write("emptytext.jsonl", Data(String(repeating: "{\"text\": \"\", \"content\": \"the words\"}\n", count: 3).utf8)) as NSString)
+        .lastPathComponent
+    }, code: "empty_text", count: 3, line: 1),
     Case(name: "duplicate keys, BOM, CRLF, invalid UTF-8, lone surrogate: read, not skipped", make: { f in
       var bytes = Data("\u{FEFF}{\"text\": \"first\", \"text\": \"second\"}\r\n".utf8)
       bytes += Data("{\"text\": \"bad ".utf8) + Data([0xFF, 0xC3]) + Data(" bytes \\ud800 end\"}\r\n".utf8)

@@ -154,7 +154,48 @@ struct TrustTests {
       $0.corpus.documents = 0
     }
     let none = try Tool.execute(contam, ["verify", empty] + roots(fixture))
-    #expect(none.status == 1 && none.stdout.contains("FAIL consistency: documents: no document was read"), "\(none.stdout)")
+    #expect(none.status == 1 && none.stdout.contains("FAIL consistency: documents: no document with text was read"), "\(none.stdout)")
+  }
+
+  /// A text field that is there but empty (the words in another field) or only blank: nothing
+  /// was checked, so nothing may be called clean.
+  @Test func emptyOrBlankTextFieldsCheckNothing() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let question = Self.firstQuestion(samples)
+    // Four records in five with an empty `text`, the item's words in `content`.
+    var lines = ""
+    for k in 0..<20 {
+      let record: [String: String] = ["text": k % 5 == 0 ? "an ordinary line of prose" : "", "content": question]
+      lines += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self) + "\n"
+    }
+    let mostlyEmpty = try fixture.write("mostly-empty.jsonl", Data(lines.utf8))
+    let out = fixture.url("c.json").path
+    let refused = try Tool.execute(contam, ["scan", "--out", out] + gsm8k + [mostlyEmpty])
+    #expect(refused.status == 3, "\(refused.stderr)")
+    #expect(refused.stderr.contains("mostly-empty.jsonl: 16 records have an empty text field and 4 have text: check --text-field"), "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out))
+    // Through the right field the copy is found.
+    let right = try Tool.execute(contam, ["scan", "--fail-on", "never", "--text-field", "content", "--out", out] + gsm8k + [mostlyEmpty])
+    #expect(right.status == 0 && right.stdout.contains("contaminated"), "\(right.stdout)")
+    // Only blank text: documents, but no word to match.
+    let blank = try fixture.write("blank.jsonl", Data(String(repeating: "{\"text\": \"  \\n \"}\n", count: 5).utf8))
+    let none = try Tool.execute(contam, ["scan", "--out", out + "2"] + gsm8k + [blank])
+    #expect(none.status == 4 && none.stderr.contains("5 documents were read from 1 shards but hold no word to match"), "\(none.stderr)")
+    // A certificate edited to say so fails verify.
+    let edited = try resealed(try certificate(fixture), fixture) { c in
+      c.shards[0].problems["empty_text"] = c.shards[0].documents + 1
+      c.corpus.problems["empty_text"] = c.shards[0].documents + 1
+    }
+    let verified = try Tool.execute(contam, ["verify", edited] + roots(fixture))
+    #expect(verified.status == 1 && verified.stdout.contains("FAIL consistency: input read"), "\(verified.stdout)")
+  }
+
+  /// The question of the first gsm8k sample item.
+  static func firstQuestion(_ samples: URL) -> String {
+    let line = try! String(contentsOf: samples.appendingPathComponent("benchmarks/gsm8k-sample.jsonl"), encoding: .utf8).split(separator: "\n")[0]
+    let record = try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+    return (record["question"] as! String) + "\n" + (record["answer"] as! String)
   }
 
   @Test func valuesOutOfRangeAreErrorsNotCrashes() throws {

@@ -64,11 +64,13 @@ public enum Verifier {
     // A scan that read no document checked nothing: none of its verdicts is evidence of clean.
     // (Not a consistency check: one part of a partitioned run may hold no document.)
     let documents = certificate.corpus.documents
+    let read = documents > 0 && certificate.corpus.tokens > 0
     checks.append(
       .init(
-        kind: .consistency, subject: "documents", passed: documents > 0,
-        message: documents > 0
-          ? "\(documents) documents were read" : "no document was read, so nothing was checked: no verdict here means clean"))
+        kind: .consistency, subject: "documents", passed: read,
+        message: read
+          ? "\(documents) documents were read"
+          : "no document with text was read, so nothing was checked: no verdict here means clean"))
     checks.append(parametersCheck(certificate.parameters, accept: acceptWeakerParameters))
 
     // Files: where they are now, and whether they are the same.
@@ -264,14 +266,15 @@ public enum Verifier {
     // scan's --max-skipped-fraction said: its clean verdicts prove nothing.
     let unread = certificate.shards.filter { shard in
       let skipped = shard.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }.values.reduce(0, +)
-      return skipped > shard.documents
+      // Records with an empty text field were not skipped, but most of them means the wrong field.
+      return skipped > shard.documents || shard.problems[ContamError.Code.emptyText.rawValue, default: 0] > shard.documents
     }
     checks.append(
       .init(
         kind: .consistency, subject: "input read", passed: unread.isEmpty,
         message: unread.isEmpty
-          ? "every shard had more records read than skipped"
-          : "\(unread.count) shards had more records skipped than read, so they were not checked: \(unread.prefix(3).map(\.path).joined(separator: ", "))"))
+          ? "every shard had more records read than skipped or empty"
+          : "\(unread.count) shards had more records skipped or empty than read, so they were not checked: \(unread.prefix(3).map(\.path).joined(separator: ", "))"))
     var total = CorpusStatistics.ShardFigures.empty("total")
     for shard in certificate.shards { total.add(shard) }
 

@@ -28,6 +28,9 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     case missingField = "missing_field"
     /// The text field is present but not a string (number, null, array, object, bool).
     case fieldNotString = "field_not_string"
+    /// The text field is an empty string: nothing to check. Not input lost, but a shard whose
+    /// records are mostly empty was read through the wrong field and is refused.
+    case emptyText = "empty_text"
     /// A benchmark file or option that cannot be used.
     case invalidBenchmark = "invalid_benchmark"
     /// The shard changed (size, modification time or inode) while it was being read: what was
@@ -52,7 +55,7 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     /// Whether this problem loses input: a record or part of a shard that was not scanned.
     public var losesInput: Bool {
       switch self {
-      case .emptyLine, .emptyFile, .trailingGarbage: return false
+      case .emptyLine, .emptyFile, .trailingGarbage, .emptyText: return false
       default: return true
       }
     }

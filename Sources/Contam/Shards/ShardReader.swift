@@ -501,6 +501,8 @@ public final class ShardReader {
           ContamError(
             .missingField, path: path, line: number, offset: offset,
             fallbackExtractors.isEmpty ? "no field '\(textField)'" : "none of the fields \(names)"))
+      case .found(.string(let s, let e, _)) where s == e:
+        try report(ContamError(.emptyText, path: path, line: number, offset: offset, "field '\(usedField)' is an empty string"))
       case .found(.string(let s, let e, let escaped)):
         var text = UnsafeRawBufferPointer(rebasing: line[s..<e])
         if escaped {

@@ -143,6 +143,21 @@ extension CorpusOptions {
       let fraction = Double(skipped) / Double(max(1, skipped + shard.documents))
       return fraction > maxSkippedFraction ? (shard.path, fraction) : nil
     }
+    // More records with an empty text field than with text: read through the wrong field
+    // (unless --max-skipped-fraction allows more than that).
+    let mostlyEmpty = shards.filter { shard in
+      let empty = shard.problems[ContamError.Code.emptyText.rawValue, default: 0]
+      return Double(empty) > max(0.5, maxSkippedFraction) * Double(empty + shard.documents)
+    }
+    for shard in mostlyEmpty.prefix(10) {
+      terminal.line(
+        "contam: \(shard.path): \(shard.problems[ContamError.Code.emptyText.rawValue, default: 0]) records have an empty text field and \(shard.documents) have text: check --text-field")
+    }
+    if !mostlyEmpty.isEmpty && mostlySkipped.isEmpty {
+      terminal.line(
+        "contam: \(mostlyEmpty.count) shards are mostly records with an empty text field. No \(output) is written: what was not read cannot be called clean")
+      throw ExitCode(ContamExit.skippedUnderStrict)
+    }
     guard !mostlySkipped.isEmpty else { return }
     for (path, fraction) in mostlySkipped.prefix(10) {
       terminal.line("contam: \(path): \(Format.fixed(100 * fraction, 1))% of its records were skipped (see the problems above)")
