@@ -44,7 +44,7 @@ struct MixedSchemaTests {
     let forced = fixture.url("forced.json").path
     #expect(try Tool.execute(contam, ["scan", "--fail-on", "never", "--max-skipped-fraction", "1", "--out", forced] + benchmark + [dir]).status == 0)
     let refused = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, "--corpus", TestData.path(""), forced])
-    #expect(refused.status == 1 && refused.stdout.contains("FAIL consistency: input read: 2 shards had more records skipped than read"), "\(refused.stdout)")
+    #expect(refused.status == 1 && refused.stdout.contains("FAIL consistency: input read: 2 shards had more records skipped or empty than read"), "\(refused.stdout)")
     // Three fields: every shard read, the three planted questions found.
     let run = try Tool.execute(
       contam, ["scan", "--fail-on", "never", "--text-field", "text,content,raw_content", "--out", cert] + benchmark + [dir])

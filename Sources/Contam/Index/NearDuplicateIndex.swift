@@ -46,6 +46,11 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// shingles. Such a copy counts toward the verdict. Nil (certificates made before this rule):
   /// off, and the fraction is not measured.
   public var alignment: Double? = 0.85
+  /// Whether near evidence after the best is kept only when it counts toward the verdict
+  /// (``counts(_:itemShingles:)``): a second document sharing a few shingles with a short item
+  /// (a sibling problem) is not reported as a copy of it. Nil (certificates made before this
+  /// rule): every finding is kept, best first.
+  public var secondaryEvidenceCounts: Bool? = true
   /// The item lengths, in tokens, measured by ``alignment``: from 16 (with fewer, three short
   /// phrases of the item could pass) to 64 (one bit per token; longer items have shingles enough).
   public static let alignedTokens = 16...64

@@ -80,12 +80,18 @@ enum ItemScorer {
     let hasContext = shape.parts.contains { BenchmarkItem.contextPartNames.contains($0.name) }
     let ownCoverage = hasContext && ownJudged >= parameters.minimumTokens ? Double(ownCovered) / Double(ownJudged) : 0
     let keep = parameters.evidencePerItem
+    var nearEvidence = found.near.sorted { $0.ranksBefore($1) }
+    if let rules = parameters.near, rules.secondaryEvidenceCounts == true, nearEvidence.count > 1 {
+      // The best copy is kept whatever it is (the verdict reads it); another only when it is a
+      // near copy by the verdict's rule, not a few shingles another problem shares.
+      nearEvidence = [nearEvidence[0]] + nearEvidence.dropFirst().filter { rules.counts($0, itemShingles: found.nearShingles) }
+    }
     let near =
       found.near.isEmpty
       ? nil
       : NearDuplicateResult(
         shingles: found.nearShingles, containment: found.near.map(\.containment).max() ?? 0,
-        documents: found.nearDocuments, evidence: Array(found.near.sorted { $0.ranksBefore($1) }.prefix(keep)))
+        documents: found.nearDocuments, evidence: Array(nearEvidence.prefix(keep)))
     return ItemResult(
       benchmark: shape.benchmark, id: shape.id, verdict: parameters.verdict(
         tokens: judged, coverage: max(coverage, ownCoverage), near: near),
