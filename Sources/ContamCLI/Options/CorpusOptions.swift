@@ -68,7 +68,7 @@ struct CorpusOptions: ParsableArguments {
         _ = try FieldPath(String(field).trimmingCharacters(in: .whitespaces))
       }
       if let idField { _ = try FieldPath(idField) }
-    } catch let error as ContamError {
+    } catch {
       throw ValidationError(error.message)
     }
   }
