@@ -57,8 +57,8 @@ extension ContamCommand {
     @Option(
       name: .customLong("text-version"),
       help: ArgumentHelp(
-        "The text pipeline to tokenize with: 3 (the default) folds look-alike letters, Traditional Chinese and letters drawn as symbols; 2 does not; 1 also keeps option labels, HTML tags and \\n escapes as text. Example: --text-version 2 to repeat a scan made before contam-text/3.",
-        valueName: "1|2|3"))
+        "The text pipeline to tokenize with: 4 (the default) drops the names of LaTeX presentation commands (\\text, \\frac, \\left); 3 keeps them; 2 does not fold look-alike letters, Traditional Chinese and letters drawn as symbols; 1 also keeps option labels, HTML tags and \\n escapes as text. Example: --text-version 3 to repeat a scan made before contam-text/4.",
+        valueName: "1|2|3|4"))
     var textVersion: TextVersion = .current
 
     @Option(help: ArgumentHelp("Coverage at or above which an item is contaminated.", valueName: "fraction"))

@@ -72,6 +72,58 @@ public enum LayoutMarkup {
       "tbinom", "to", "tan", "top",
     ].filter { $0.utf8.count <= 8 }.map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
 
+  /// More commands that begin with `n`, `r` or `t` for rule 14 (`contam-text/4`), by their first
+  /// eight letters when longer (`\rightarrow` is `rightarr`).
+  public static let moreLatexCommands: Set<UInt64> = Set(
+    [
+      "newline", "noindent", "nonumber", "normalsi", "nolimits", "ne", "ni", "not", "rightarr", "rightlef", "rvert", "rVert",
+      "rbrack", "rparen", "textsty", "textstyl", "texttt", "textsf", "textsc", "textup", "textnorm", "textcolo", "textsupe",
+      "textsubs", "therefor", "triangle", "tanh", "tt", "thinspac", "tiny", "today",
+    ].map { String($0.prefix(8)).utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
+
+  /// Rule 14 (`contam-text/4`): LaTeX commands of presentation, not meaning (packed lower-case
+  /// ASCII, the first eight letters of longer names): text and font families, sizes of
+  /// delimiters, the forms of a fraction, spacing. Their names are not tokens, so `\text{cm}`
+  /// reads as `cm`, `\dfrac{1}{2}` as `1 2` like `1/2`. Commands with a meaning (`\sin`, `\le`,
+  /// `\sqrt`, `\cdot`) stay words: a perturbed problem may change just one of them.
+  public static let presentationCommands: Set<UInt64> = Set(
+    [
+      "text", "textbf", "textit", "textrm", "texttt", "textsf", "textup", "textsc", "textnormal", "textstyle", "mathrm",
+      "mathbf", "mathit", "mathsf", "mathtt", "mathbb", "mathcal", "mathfrak", "mathscr", "mathop", "mathord", "boldsymbol",
+      "bm", "emph", "mbox", "hbox", "operatorname", "displaystyle", "scriptstyle", "left", "right", "big", "bigg", "bigl",
+      "bigr", "biggl", "biggr", "middle", "frac", "dfrac", "tfrac", "cfrac", "quad", "qquad", "hspace", "vspace", "noindent",
+      "newline", "limits", "nolimits", "phantom", "displaylines",
+    ].map { String($0.prefix(8)).utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
+
+  /// Whether the normalized word `bytes` (lower case) is a presentation command's name
+  /// (``presentationCommands``), compared on its first eight bytes.
+  @inlinable
+  public static func isPresentationCommand(_ bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
+    guard count >= 2, count <= 16 else { return false }
+    var name: UInt64 = 0
+    for k in 0..<min(count, 8) { name = name << 8 | UInt64(bytes[k]) }
+    return presentationCommands.contains(name)
+  }
+
+  /// Rule 14 (`contam-text/4`): whether the backslash at `p` is the escape `\n`, `\r` or `\t`
+  /// (two bytes, skipped) rather than the start of a LaTeX command, whose name the tokenizer
+  /// then drops: `\n` followed by no letter or by letters that are no known command (`\nThe`),
+  /// where `\neq`, `\newline`, `\rightarrow`, `\times` are commands.
+  @inlinable
+  public static func isEscape(_ p: UnsafePointer<UInt8>, available: Int) -> Bool {
+    guard available >= 2, p[0] == 0x5C else { return false }
+    let first = p[1]
+    guard first == UInt8(ascii: "n") || first == UInt8(ascii: "r") || first == UInt8(ascii: "t") else { return false }
+    func isLetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
+    var k = 1
+    var name: UInt64 = 0
+    while k < available, isLetter(p[k]) {
+      if k <= 8 { name = name << 8 | UInt64(p[k]) }
+      k += 1
+    }
+    return k == 2 || !(latexCommands.contains(name) || moreLatexCommands.contains(name))
+  }
+
   /// The length of an HTML tag at `p` (`<br>`, `</p>`, `<li class="x">`, `<br/>`), else 0. Only
   /// the names in ``tagNames`` count, and a tag ends at its `>` within 256 bytes and before
   /// any `<` or line break, so `a < b` and `x<y>` in code and math stay text.

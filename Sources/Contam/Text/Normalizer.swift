@@ -34,8 +34,16 @@ import Foundation
 ///    number label of rule 8 must be followed by white space (`23.56` on its own line keeps
 ///    its `23`); a LaTeX command that starts like an escape (`\neq`, `\right`, `\times`) is
 ///    not one (rule 10): it reads `neq`, like `\frac` reads `frac`.
+/// 14. The name of a LaTeX command of presentation (`\text`, `\mathrm`, `\left`, `\big`,
+///    `\frac`, `\dfrac`, `\quad`; ``LayoutMarkup/presentationCommands``) right after a
+///    backslash is not a token, whatever script its letters are in, so the TeX source of a
+///    math problem and the same problem rendered as text (`2/3`, `5 cm`, `(x)`) give the same
+///    tokens. Commands with a meaning (`\sin`, `\le`, `\sqrt`, `\cdot`) stay words. `\n`,
+///    `\r` and `\t` followed by letters that are no command stay the escapes of rule 10
+///    (`\nThe` reads `the`; ``LayoutMarkup/isEscape(_:available:)``).
 ///
-/// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3` (``TextVersion``);
+/// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–14
+/// `contam-text/4` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
@@ -46,6 +54,7 @@ public final class Normalizer: @unchecked Sendable {
 
   /// The normalizer of the current version, shared process-wide.
   public static let shared = Normalizer(version: .current)
+  private static let _v3 = Normalizer(version: .v3)
   private static let _v2 = Normalizer(version: .v2)
   private static let _v1 = Normalizer(version: .v1)
 
@@ -54,7 +63,8 @@ public final class Normalizer: @unchecked Sendable {
     switch version {
     case .v1: return _v1
     case .v2: return _v2
-    case .v3: return shared
+    case .v3: return _v3
+    case .v4: return shared
     }
   }
 
@@ -62,6 +72,8 @@ public final class Normalizer: @unchecked Sendable {
   public let textVersion: TextVersion
   /// Whether option labels, layout tags and escapes are skipped (rules 8–10).
   @usableFromInline let skipsLayoutMarkup: Bool
+  /// Whether LaTeX command names are skipped (rule 14).
+  @usableFromInline let skipsLatexCommands: Bool
 
   /// How a scalar takes part in tokenization.
   public enum Kind: UInt8, Sendable {
@@ -84,6 +96,7 @@ public final class Normalizer: @unchecked Sendable {
   private init(version: TextVersion) {
     textVersion = version
     skipsLayoutMarkup = version.skipsLayoutMarkup
+    skipsLatexCommands = version.skipsLatexCommands
     ascii = .allocate(capacity: 128)
     for b in 0..<128 {
       let c = UInt8(b)

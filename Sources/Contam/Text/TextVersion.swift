@@ -10,13 +10,15 @@
 /// | `contam-text/1` | 1–7 | UTF-8, entities, NFKD, marks, case, CJK one token per character |
 /// | `contam-text/2` | 1–10 | option labels, HTML layout tags and `\n` escapes are not tokens |
 /// | `contam-text/3` | 1–13 | look-alike letters, Traditional Chinese and letters drawn as symbols fold; a number label needs white space after it |
+/// | `contam-text/4` | 1–14 | LaTeX presentation commands (`\text`, `\mathrm`, `\left`, `\frac`) are not tokens |
 public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v1 = 1
   case v2 = 2
   case v3 = 3
+  case v4 = 4
 
   /// The version a scan uses unless told otherwise.
-  public static let current = TextVersion.v3
+  public static let current = TextVersion.v4
 
   /// The name written into results: `contam-text/N`.
   public var name: String { "contam-text/\(rawValue)" }
@@ -35,6 +37,9 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   /// fold (rules 11–13).
   public var foldsScripts: Bool { self >= .v3 }
 
+  /// Whether a LaTeX presentation command's name is not a token (rule 14).
+  public var skipsLatexCommands: Bool { self >= .v4 }
+
   /// A one-line statement of what this version adds to the one before, for `--help`.
   public var summary: String {
     switch self {
@@ -44,6 +49,8 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
       return "as 1, and option labels (one letter, ii-viii, a line-leading 1. or (2)), HTML layout tags and \\n \\r \\t escapes are not tokens"
     case .v3:
       return "as 2, and look-alike letters of other scripts fold to the Latin letter or digit they copy (Unicode TR39: Cyrillic а→a, Greek ο→o), Traditional Chinese characters to Simplified (OpenCC), and letters drawn as symbols (Ⓐ ⒜ 🄰 🅐 🅰 🇦) to the letter; a number label (1.) must be followed by white space, so a line-leading 23.56 keeps its 23; LaTeX commands such as \\neq, \\right, \\times are not escapes"
+    case .v4:
+      return "as 3, and the name of a LaTeX presentation command (\\text, \\mathrm, \\left, \\big, \\frac, \\dfrac, \\quad) is not a token, so math written in TeX and the same math rendered (2/3, 5 cm, (x)) give the same tokens; commands with a meaning (\\sin, \\le, \\sqrt, \\cdot) stay words; \\n \\r \\t before a word stay escapes"
     }
   }
 

@@ -120,6 +120,19 @@ public final class Tokenizer {
           i &+= length
           continue
         }
+        if b == 0x5C && normalizer.skipsLatexCommands {
+          // Rule 14: an escape is skipped; else a LaTeX command starts here, and the word right
+          // after the backslash (its name, whatever script its letters are in) is no token when
+          // it names a presentation command.
+          word.finish(into: &sink, counts: &counts)
+          if LayoutMarkup.isEscape(base + i, available: n &- i) {
+            i &+= 2
+          } else {
+            i &+= 1
+            word.commandAt = i
+          }
+          continue
+        }
         // Layout that is not text (Normalizer rules 9 and 10): escapes and tags end the word
         // and are skipped whole.
         let skip =
@@ -180,6 +193,11 @@ struct _Word {
   @usableFromInline let dropsLabels: Bool
   /// Whether a number label must be followed by white space (rule 8 in `contam-text/3`).
   @usableFromInline let spacedNumberLabels: Bool
+  /// Whether a LaTeX presentation command's name is dropped (rule 14 in `contam-text/4`).
+  @usableFromInline let dropsCommands: Bool
+  /// Source offset right after the last backslash that starts a command: a word starting
+  /// there is the command's name (rule 14); -1 when none.
+  @usableFromInline var commandAt = -1
 
   @usableFromInline init(buffer: UnsafeMutablePointer<UInt8>, source: UnsafePointer<UInt8>, sourceCount: Int, version: TextVersion) {
     self.buffer = buffer
@@ -187,6 +205,7 @@ struct _Word {
     self.sourceCount = sourceCount
     self.dropsLabels = version.skipsLayoutMarkup
     self.spacedNumberLabels = version.foldsScripts
+    self.dropsCommands = version.skipsLatexCommands
   }
 
   @inlinable @inline(__always)
@@ -208,6 +227,15 @@ struct _Word {
   @inlinable @inline(__always)
   mutating func finish<Sink: TokenSink & ~Copyable>(into sink: inout Sink, counts: inout TokenizeCounts) {
     guard start >= 0 else { return }
+    if dropsCommands && start == commandAt && !chunked && LayoutMarkup.isPresentationCommand(buffer, count: length) {
+      // A LaTeX presentation command's name (rule 14): not a token.
+      counts.labels &+= 1
+      start = -1
+      length = 0
+      chunked = false
+      carry = 0
+      return
+    }
     if !chunked && length <= 4 && dropsLabels
       && (LayoutMarkup.isLabel(buffer, count: length)
         || (buffer[0] < 0x3A && LayoutMarkup.isNumberLabel(source, count: sourceCount, start: start, end: end, spaced: spacedNumberLabels)))
@@ -236,6 +264,12 @@ struct _Word {
     _ value: UInt32, start sourceStart: Int, end sourceEnd: Int, normalizer: Normalizer,
     into sink: inout Sink, counts: inout TokenizeCounts
   ) {
+    if dropsCommands && (value == 0x5C || value == 0xFF3C || value == 0xFE68) {
+      // A backslash written as an entity (`&#92;`), full width or small: a command may follow.
+      finish(into: &sink, counts: &counts)
+      commandAt = sourceEnd
+      return
+    }
     if value < 0x80 {
       let c = normalizer.ascii[Int(value)]
       if c != 0 && c != 0xFF {

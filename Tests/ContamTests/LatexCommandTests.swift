@@ -1,0 +1,83 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// contam-text/4 (Normalizer rule 14): a LaTeX command's name is not a token, so the TeX source
+/// of a math item and the same math rendered as text give the same tokens.
+@Suite("LaTeX command names (contam-text/4)")
+struct LatexCommandTests {
+  let v3 = Tokenizer(normalizer: .of(.v3))
+  let v4 = Tokenizer(normalizer: .of(.v4))
+
+  func hashes(_ text: String, _ tokenizer: Tokenizer) -> [UInt64] { tokenizer.tokens(of: text).map(\.hash) }
+
+  @Test func texAndRenderedMathGiveTheSameTokens() {
+    let tex = "Find $\\frac{2}{3}$ of $5\\text{ cm}$ when $\\left( x \\right) = \\dfrac{7}{\\mathrm{d}}$,\\quad $\\big[ 4 \\big]$."
+    let rendered = "Find 2/3 of 5 cm when (x) = 7/d, [4]."
+    #expect(hashes(tex, v4) == hashes(rendered, v4))
+    #expect(hashes(tex, v3) != hashes(rendered, v3), "contam-text/3 reads frac, text, left as words")
+    #expect(v3.tokens(of: "\\frac{1}{2}").count == 3 && v4.tokens(of: "\\frac{1}{2}").count == 2)
+    // Commands with a meaning stay words: a perturbed problem may change only one of them.
+    #expect(hashes("$\\sin x \\leq \\sqrt{2} \\cdot y$", v4) == hashes("sin x leq sqrt 2 cdot y", v4))
+    #expect(hashes("$\\sin x$", v4) != hashes("$\\cos x$", v4))
+  }
+
+  @Test func escapesStayEscapesAndDisguisedCommandsAreCommands() {
+    // A JSON-escaped transcript loses its escapes, also before a word that is no command.
+    #expect(hashes("Question?\\nThe answer\\tis\\r\\nnear", v4) == hashes("Question The answer is near", v4))
+    // Commands that start like an escape are commands: \\newline is dropped, \\neq a word.
+    #expect(hashes("x \\newline z \\neq w \\textbf{v}", v4) == hashes("x z neq w v", v4))
+    // The name after a backslash is dropped whatever its letters look like, and so is the
+    // name after a backslash written as an entity or in full width.
+    for disguised in ["x \\ⓣⓔⓧⓣ{cm} y", "x \\𝐭𝐞𝐱𝐭{cm} y", "x ＼ｔｅｘｔ｛ｃｍ｝ y", "x &#92;text{cm} y", "x \\ＴＥＸＴ{cm} y"] {
+      #expect(hashes(disguised, v4) == hashes("x cm y", v4), "\(disguised)")
+    }
+    // A backslash before anything but a letter is a separator; the word after a space stays.
+    #expect(hashes("a \\$5 and \\\\ text \\ frac", v4) == hashes("a 5 and text frac", v4))
+  }
+
+  /// Real MATH problems from the fixtures, copied without their presentation (`\frac{a}{b}` as
+  /// `a/b`, `\text{cm}` as `cm`, no `\left`, no `$`) into prose: contam-text/4 finds more of
+  /// them whole.
+  @Test func renderedMathProblemsAreFound() throws {
+    let items = try BenchmarkLoader.load(
+      name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    func rendered(_ tex: String) -> String {
+      var text = tex
+      // Presentation goes; what a command means is written out, as a page shows it.
+      for (pattern, template) in [
+        (#"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"#, "$1/$2"), (#"\\(?:text|mathrm|textbf|mbox|mathbf)\{([^{}]*)\}"#, "$1"),
+        (#"\\(?:left|right|[bB]ig+[lr]?|displaystyle|quad|qquad)"#, ""), (#"\$"#, ""),
+      ] {
+        text = text.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
+      }
+      return text
+    }
+    // Problems with commands in them, whose rendered form differs from the source.
+    let chosen = items.indices.filter { items[$0].parts[0].text.contains("\\frac") || items[$0].parts[0].text.contains("\\text") }
+    try #require(chosen.count >= 40)
+    let planted = Array(chosen.prefix(30))
+    var plants: [Int: String] = [:]
+    for (k, i) in planted.enumerated() {
+      plants[2 * k + 1] = items[i].parts.map { rendered($0.text) }.joined(separator: "\n\n")
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "rendered.jsonl.gz", plants: plants, documents: 61)
+    func scan(_ version: TextVersion) throws -> [ItemResult] {
+      var configuration = ScanConfiguration()
+      configuration.normalization = version.name
+      let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+      return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+    }
+    let now = try scan(.v4)
+    let before = try scan(.v3)
+    let contaminated = planted.filter { now[$0].verdict == .contaminated }.count
+    let contaminatedBefore = planted.filter { before[$0].verdict == .contaminated }.count
+    #expect(contaminated >= 27, "contam-text/4: \(contaminated) of 30")
+    #expect(contaminated > contaminatedBefore, "contam-text/3: \(contaminatedBefore) of 30")
+    let others = Set(items.indices).subtracting(planted)
+    #expect(others.filter { now[$0].verdict != .clean && now[$0].verdict != .tooShort }.count <= 3)
+  }
+}
