@@ -37,6 +37,16 @@ struct LatexCommandTests {
     #expect(hashes("a \\$5 and \\\\ text \\ frac", v4) == hashes("a 5 and text frac", v4))
   }
 
+  @Test func markdownLinkTargetsAreNotText() {
+    let item = "Which gas do plants take in for photosynthesis during the day?"
+    let linked = "Which [gas](https://en.wikipedia.org/wiki/Gas) do plants take in for [photosynthesis](/wiki/Photosynthesis_(x) during the day?"
+    #expect(hashes(item, v4) == hashes(linked.replacingOccurrences(of: "_(x)", with: "_x)"), v4))
+    #expect(hashes(item, v3) != hashes(linked.replacingOccurrences(of: "_(x)", with: "_x)"), v3))
+    // Brackets and parentheses that are no link target stay as they were: text between them is text.
+    #expect(hashes("f[i] (x + y) and [a] (b c)", v4) == hashes("f i x y and b c", v4))
+    #expect(hashes("see [1](note one) here", v4) == hashes("see 1 note one here", v4), "white space: no link target")
+  }
+
   /// Real MATH problems from the fixtures, copied without their presentation (`\frac{a}{b}` as
   /// `a/b`, `\text{cm}` as `cm`, no `\left`, no `$`) into prose: contam-text/4 finds more of
   /// them whole.

@@ -105,6 +105,24 @@ public enum LayoutMarkup {
     return presentationCommands.contains(name)
   }
 
+  /// Rule 15 (`contam-text/4`): the length of a markdown link target at `p`, `](` up to its `)`
+  /// with no white space or `(` in between, at most 512 bytes (`](https://x.org/a_b)`), else 0.
+  /// The link's text, in the brackets before, stays text: a question copied from a page where
+  /// a few of its words are links reads as the question.
+  @inlinable
+  public static func linkTargetLength(_ p: UnsafePointer<UInt8>, available: Int) -> Int {
+    guard available >= 3, p[0] == UInt8(ascii: "]"), p[1] == UInt8(ascii: "(") else { return 0 }
+    var k = 2
+    let limit = min(available, 512)
+    while k < limit {
+      let c = p[k]
+      if c == UInt8(ascii: ")") { return k + 1 }
+      if c <= 0x20 || c == UInt8(ascii: "(") || c == UInt8(ascii: "]") { return 0 }
+      k += 1
+    }
+    return 0
+  }
+
   /// Rule 14 (`contam-text/4`): whether the backslash at `p` is the escape `\n`, `\r` or `\t`
   /// (two bytes, skipped) rather than the start of a LaTeX command, whose name the tokenizer
   /// then drops: `\n` followed by no letter or by letters that are no known command (`\nThe`),

@@ -41,8 +41,10 @@ import Foundation
 ///    tokens. Commands with a meaning (`\sin`, `\le`, `\sqrt`, `\cdot`) stay words. `\n`,
 ///    `\r` and `\t` followed by letters that are no command stay the escapes of rule 10
 ///    (`\nThe` reads `the`; ``LayoutMarkup/isEscape(_:available:)``).
+/// 15. A markdown link's target, `](` up to its `)` without white space, is skipped whole: a
+///    question some of whose words are links (`[word](https://…)`) reads as the question.
 ///
-/// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–14
+/// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–15
 /// `contam-text/4` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///

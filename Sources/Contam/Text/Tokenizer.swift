@@ -120,6 +120,13 @@ public final class Tokenizer {
           i &+= length
           continue
         }
+        if b == 0x5D && normalizer.skipsLatexCommands {
+          // Rule 15: a markdown link's target is not text.
+          word.finish(into: &sink, counts: &counts)
+          let target = LayoutMarkup.linkTargetLength(base + i, available: n &- i)
+          i &+= target > 0 ? target : 1
+          continue
+        }
         if b == 0x5C && normalizer.skipsLatexCommands {
           // Rule 14: an escape is skipped; else a LaTeX command starts here, and the word right
           // after the backslash (its name, whatever script its letters are in) is no token when
