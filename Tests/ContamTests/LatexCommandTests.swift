@@ -26,6 +26,8 @@ struct LatexCommandTests {
   @Test func escapesStayEscapesAndDisguisedCommandsAreCommands() {
     // A JSON-escaped transcript loses its escapes, also before a word that is no command.
     #expect(hashes("Question?\\nThe answer\\tis\\r\\nnear", v4) == hashes("Question The answer is near", v4))
+    // An escaped line break before a lower-case option label stays an escape and a label.
+    #expect(hashes("Which?\\nd) four\\ne) five\\nt) six", v4) == hashes("Which four five six", v4))
     // Commands that start like an escape are commands: \\newline is dropped, \\neq a word.
     #expect(hashes("x \\newline z \\neq w \\textbf{v}", v4) == hashes("x z neq w v", v4))
     // The name after a backslash is dropped whatever its letters look like, and so is the

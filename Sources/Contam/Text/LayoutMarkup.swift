@@ -73,12 +73,13 @@ public enum LayoutMarkup {
     ].filter { $0.utf8.count <= 8 }.map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
 
   /// More commands that begin with `n`, `r` or `t` for rule 14 (`contam-text/4`), by their first
-  /// eight letters when longer (`\rightarrow` is `rightarr`).
+  /// eight letters when longer (`\rightarrow` is `rightarr`). Two-letter ones (`\ne`, `\ni`,
+  /// `\tt`) are left out: after an escaped line break they are more often a label (`\ne)`).
   public static let moreLatexCommands: Set<UInt64> = Set(
     [
-      "newline", "noindent", "nonumber", "normalsi", "nolimits", "ne", "ni", "not", "rightarr", "rightlef", "rvert", "rVert",
-      "rbrack", "rparen", "textsty", "textstyl", "texttt", "textsf", "textsc", "textup", "textnorm", "textcolo", "textsupe",
-      "textsubs", "therefor", "triangle", "tanh", "tt", "thinspac", "tiny", "today",
+      "newline", "noindent", "nonumber", "normalsi", "nolimits", "rightarr", "rightlef", "rvert", "rVert",
+      "rbrack", "rparen", "textstyl", "texttt", "textsf", "textsc", "textup", "textnorm", "textcolo", "textsupe",
+      "textsubs", "therefor", "tanh", "thinspac", "tiny", "today",
     ].map { String($0.prefix(8)).utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
 
   /// Rule 14 (`contam-text/4`): LaTeX commands of presentation, not meaning (packed lower-case
