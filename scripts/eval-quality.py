@@ -75,6 +75,9 @@ KINDS = {
     # template wording around other content.
     "shared-phrases": ("hard-negative", CLEAN, "any"),
     "template-only": ("hard-negative", CLEAN, "any"),
+    # Reformatted as a web page shows it (last, so the kinds above keep their items).
+    "latex-rendered": ("rendered", CONTAMINATED, "latex"),     # TeX rendered: 2/3, ≤, √2, sin, no $
+    "markdown-links": ("reformatted", CONTAMINATED, "any"),    # every 4th word a [link](https://…)
 }
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
@@ -308,6 +311,12 @@ def render(kind, item, rng):
                 line = ""
             line = (line + " " + word).strip()
         return "\n".join(out + [line])
+    if kind == "latex-rendered":
+        return rendered(base)
+    if kind == "markdown-links":
+        words = base.split(" ")
+        return " ".join(f"[{w}](https://example.org/wiki/{re.sub(r'[^A-Za-z0-9]', '_', w)})" if i % 4 == 3 and w.strip() else w
+                        for i, w in enumerate(words))
     if kind == "options-shuffled":
         order = list(range(len(item["choices"])))
         while order == sorted(order):
@@ -340,7 +349,23 @@ def applies(kind, item):
         return len(re.findall(r"\d+", item["q"])) >= 2 and item.get("final") is not None
     if need == "solution":
         return bool(item["solution"]) and len(item["solution"].split()) >= 20
+    if need == "latex":
+        return bool(re.search(r"\\[a-zA-Z]+", body(item) + "\n" + tail(item)))
     return True
+
+
+# TeX as a page renders it: what a command means is written out, its presentation goes.
+RENDERED = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "cdot": "·", "times": "×",
+            "div": "÷", "pm": "±", "infty": "∞", "pi": "π", "theta": "θ", "alpha": "α", "beta": "β", "circ": "°",
+            "sqrt": "√", "angle": "∠", "triangle": "△", "dots": "…", "ldots": "…", "cdots": "⋯", "to": "→"}
+
+
+def rendered(text):
+    text = re.sub(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", text)
+    text = re.sub(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\{([^{}]*)\}", r"\1", text)
+    text = re.sub(r"\\(sin|cos|tan|log|ln|exp|max|min|gcd|lim|det)\b", r"\1", text)
+    text = re.sub(r"\\([a-zA-Z]+)", lambda m: RENDERED.get(m.group(1), ""), text)
+    return text.replace("$", "").replace("{", "").replace("}", "")
 
 
 def phrases(item, rng, count=3, length=4):

@@ -14,9 +14,10 @@ struct HeadRunTests {
   }
 
   /// Exact evidence only: near duplicates judge short copies by rules of their own.
-  func scan(_ items: [BenchmarkItem], _ path: String, headRuns: Bool?) throws -> [ItemResult] {
+  func scan(_ items: [BenchmarkItem], _ path: String, headRuns: Bool?, pastOpening: Int? = 3) throws -> [ItemResult] {
     var configuration = ScanConfiguration()
     configuration.headRuns = headRuns
+    configuration.headRunPastOpening = pastOpening
     configuration.near = nil
     return try Scanner(items: items, configuration: configuration, readerOptions: Self.options).scan(paths: [path], jobs: 2).items
   }
@@ -104,5 +105,48 @@ struct HeadRunTests {
     let path = try ScannerTests.shard(fixture, "openings.jsonl.gz", plants: plants, documents: 20)
     let results = try scan(items, path, headRuns: true)
     for i in opening { #expect(results[i].verdict == .clean, "\(items[i].id): \(results[i].verdict) coverage \(results[i].coverage)") }
+  }
+
+  /// A head run must go 3 tokens past the longest opening its item shares with another item of
+  /// its benchmark: "Which of the following is the strongest argument" is 6 tokens of a
+  /// template MMLU questions share and 2 of this item, and a page that opens the same way is
+  /// not half of this item. Past the opening, the item's half is still found.
+  @Test func aHeadRunMustGoPastTheOpeningItSharesWithOtherItems() throws {
+    let items = try Self.load("mmlu", "benchmarks/mmlu/test")
+    let tokenizer = Tokenizer()
+    let hashes = items.map { tokenizer.tokens(of: ItemIndex.text(of: $0)).map(\.hash) }
+    // Items of 16 to 25 tokens with a question of at least 12, whose longest opening shared
+    // with another item is 6 or 7 tokens: 8 tokens of them hold 1 or 2 of the item's own.
+    func common(_ a: [UInt64], _ b: [UInt64]) -> Int { zip(a, b).prefix { $0 == $1 }.count }
+    let candidates = items.indices.filter {
+      (16...25).contains(hashes[$0].count) && items[$0].parts.count == 2
+        && tokenizer.tokens(of: items[$0].parts[0].text).count >= 12
+    }
+    var templated: [Int] = []
+    for i in candidates {
+      let shared = items.indices.filter { $0 != i }.map { common(hashes[i], hashes[$0]) }.max() ?? 0
+      if (6...7).contains(shared) { templated.append(i) }
+    }
+    try #require(templated.count >= 4, "\(templated.count)")
+    let chosen = Array(templated.prefix(6))
+    var plants: [Int: String] = [:]
+    for (k, i) in chosen.enumerated() {
+      // The item's first 8 tokens, then other words: the opening and 1 or 2 tokens of its own.
+      plants[2 * k + 1] = Self.prefix(ItemIndex.text(of: items[i]), tokens: 8) + " lorem ipsum dolor sit amet consectetur"
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "openings.jsonl.gz", plants: plants, documents: 20)
+    let results = try scan(items, path, headRuns: true)
+    for i in chosen { #expect(results[i].verdict == .clean, "\(items[i].id): \(results[i].verdict) coverage \(results[i].coverage)") }
+    // Without the rule, those 8 tokens were a head run.
+    let before = try scan(items, path, headRuns: true, pastOpening: nil)
+    #expect(chosen.filter { before[$0].verdict == .partial }.count >= 3, "\(chosen.map { before[$0].verdict })")
+    // The first 11 tokens of each (past the opening by 4 or more) are found.
+    var halves: [Int: String] = [:]
+    for (k, i) in chosen.enumerated() { halves[2 * k + 1] = Self.prefix(ItemIndex.text(of: items[i]), tokens: 11) }
+    let longer = try ScannerTests.shard(fixture, "halves.jsonl.gz", plants: halves, documents: 20)
+    let again = try scan(items, longer, headRuns: true)
+    #expect(chosen.filter { again[$0].verdict == .partial }.count >= 3, "\(chosen.map { again[$0].verdict })")
   }
 }

@@ -3,9 +3,11 @@ import Foundation
 import Testing
 import _ContamTestSupport
 
-/// contam-text/4 (Normalizer rule 14): a LaTeX command's name is not a token, so the TeX source
-/// of a math item and the same math rendered as text give the same tokens.
-@Suite("LaTeX command names (contam-text/4)")
+/// contam-text/4 (Normalizer rules 14-16): a LaTeX presentation command's name and a markdown
+/// link's target are not tokens, and a JSON `\uXXXX` escape is its character, so the TeX source
+/// of a math item and the same math rendered, a linked copy and an escaped chat record give the
+/// tokens of the item.
+@Suite("LaTeX presentation, link targets and JSON escapes (contam-text/4)")
 struct LatexCommandTests {
   let v3 = Tokenizer(normalizer: .of(.v3))
   let v4 = Tokenizer(normalizer: .of(.v4))
@@ -47,6 +49,22 @@ struct LatexCommandTests {
     // Brackets and parentheses that are no link target stay as they were: text between them is text.
     #expect(hashes("f[i] (x + y) and [a] (b c)", v4) == hashes("f i x y and b c", v4))
     #expect(hashes("see [1](note one) here", v4) == hashes("see 1 note one here", v4), "white space: no link target")
+  }
+
+  @Test func jsonUnicodeEscapesAreTheirCharacters() throws {
+    #expect(hashes("Zika fever\\u201a West Nile fever\\u201a and caf\\u00e9 \\ud83d\\ude00", v4) == hashes("Zika fever‚ West Nile fever‚ and café 😀", v4))
+    #expect(hashes("caf\\u00e9", v3) != hashes("café", v3), "contam-text/3 read u00e9 as a word")
+    // A lone surrogate or a short escape is no character: left as it was.
+    #expect(v4.tokens(of: "a \\ud83d b \\u12 c").count == v3.tokens(of: "a \\ud83d b \\u12 c").count)
+    // A chat record written by a JSON encoder that escapes every non-ASCII character, inside a
+    // document, reads as the item.
+    let item = "Which of the following is shared by Zika fever‚ West Nile fever‚ and malaria? Café au lait — naïve"
+    let record = try JSONSerialization.data(withJSONObject: ["messages": [["role": "user", "content": item]]])
+    let escaped = String(decoding: record, as: UTF8.self).unicodeScalars.map { $0.value < 0x80 ? String($0) : String(format: "\\u%04x", $0.value) }.joined()
+    #expect(escaped.contains("\\u201a"))
+    let tokens = hashes(escaped, v4)
+    let itemTokens = hashes(item, v4)
+    #expect(tokens.count >= itemTokens.count && (0...(tokens.count - itemTokens.count)).contains { Array(tokens[$0..<$0 + itemTokens.count]) == itemTokens }, "the item's tokens in a row")
   }
 
   /// Real MATH problems from the fixtures, copied without their presentation (`\frac{a}{b}` as

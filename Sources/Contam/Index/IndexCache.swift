@@ -54,6 +54,7 @@ public struct IndexCache: Sendable {
     feed(parameters.maximumItemsPerNGram)
     feed(parameters.textVersion.name)
     feed(parameters.headRuns ? 1 : 0)
+    feed(parameters.headRunPastOpening)
     feed(parameters.partsApart ? 1 : 0)
     feed(maximumItemsPerShingle)
     let encoder = JSONEncoder()

@@ -59,13 +59,19 @@ public final class ItemIndex: @unchecked Sendable {
     /// Whether items of `n` to `2n - 1` own tokens are also found by a run from their start
     /// (see the type's documentation).
     public var headRuns = true
+    /// How many tokens a head run must reach past the longest opening the item shares with
+    /// another item of its benchmark (0: `minimumTokens` alone). "Which of the following is the
+    /// strongest argument" is 6 tokens of template and 2 of this item: a copy of another item
+    /// that opens the same way is no evidence of this one.
+    public var headRunPastOpening = 0
     /// Whether an item of short parts is also found with layout words between its parts (see
     /// the type's documentation).
     public var partsApart = true
     public init(
       n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10, textVersion: TextVersion = .current, headRuns: Bool = true,
-      partsApart: Bool = true
+      headRunPastOpening: Int = 0, partsApart: Bool = true
     ) {
+      self.headRunPastOpening = headRunPastOpening
       self.n = n
       self.minimumTokens = minimumTokens
       self.maximumItemsPerNGram = maximumItemsPerNGram
@@ -328,12 +334,34 @@ public final class ItemIndex: @unchecked Sendable {
       if seen.items.insert(entry.span.item).inserted { seen.benchmarks[items[entry.span.item].benchmark, default: 0] += 1 }
       partSequences[sequence] = seen
     }
+    // The longest opening each head shares with another item of its benchmark: its tokens
+    // from the head's start, compared with its neighbours in sorted order.
+    var opening: [Int: Int] = [:]
+    if parameters.headRunPastOpening > 0 {
+      let heads = partEntries.filter { $0.span.minimum < $0.span.length }.map(\.span)
+      let reach = 2 * n
+      func sequence(_ span: Span) -> ArraySlice<Token> { tokens[span.item][span.start..<min(tokens[span.item].count, span.start + reach)] }
+      for group in Dictionary(grouping: heads, by: { benchmarkOf[$0.item] }).values {
+        let sorted = group.sorted { sequence($0).lexicographicallyPrecedes(sequence($1)) { $0.hash < $1.hash } }
+        for k in sorted.indices.dropFirst() {
+          let a = sequence(sorted[k - 1])
+          let b = sequence(sorted[k])
+          let common = zip(a, b).prefix { $0.hash == $1.hash }.count
+          opening[sorted[k - 1].item] = max(opening[sorted[k - 1].item] ?? 0, common)
+          opening[sorted[k].item] = max(opening[sorted[k].item] ?? 0, common)
+        }
+      }
+    }
     for (entry, sequence) in zip(partEntries, sequences) {
       let seen = partSequences[sequence]!
       guard entry.indexed, seen.items.count <= parameters.maximumItemsPerNGram, seen.benchmarks[items[entry.span.item].benchmark]! == 1
       else { continue }
-      shortEntries.append((entry.key, Posting(item: UInt32(entry.span.item), position: UInt32(spans.count))))
-      spans.append(entry.span)
+      var span = entry.span
+      if span.minimum < span.length, let shared = opening[span.item] {
+        span.minimum = min(span.length, max(span.minimum, shared + parameters.headRunPastOpening))
+      }
+      shortEntries.append((entry.key, Posting(item: UInt32(span.item), position: UInt32(spans.count))))
+      spans.append(span)
     }
     shortSpans = spans
     var dropped: [DroppedNGram] = []

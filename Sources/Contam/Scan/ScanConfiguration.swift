@@ -21,6 +21,10 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// `minimumTokens` tokens from their start (``ItemIndex``). Nil in certificates made before
   /// this rule: off, so they verify as they were made.
   public var headRuns: Bool? = true
+  /// How many tokens a head run must reach past the longest opening its item shares with
+  /// another item of its benchmark (``ItemIndex/Parameters/headRunPastOpening``). Nil in
+  /// certificates made before this rule: `minimumTokens` alone.
+  public var headRunPastOpening: Int? = 3
   /// Whether an item of short parts is also found with up to 4 layout tokens between its parts
   /// (``ItemIndex``). Nil in certificates made before this rule: off.
   public var partsApart: Bool? = true
@@ -35,7 +39,8 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   public var indexParameters: ItemIndex.Parameters {
     ItemIndex.Parameters(
       n: n, minimumTokens: minimumTokens, maximumItemsPerNGram: maximumItemsPerNGram,
-      textVersion: textVersion ?? .current, headRuns: headRuns ?? false, partsApart: partsApart ?? false)
+      textVersion: textVersion ?? .current, headRuns: headRuns ?? false, headRunPastOpening: headRunPastOpening ?? 0,
+      partsApart: partsApart ?? false)
   }
 
   /// The version ``normalization`` names, or nil when this tool does not know it.
@@ -110,6 +115,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     }
     note(headRuns != true && standard.headRuns == true, "head runs were off: halves of items of \(n) to \(2 * n - 1) tokens are not found")
     note(
+      (headRunPastOpening ?? 0) > (standard.headRunPastOpening ?? 0),
+      "headRunPastOpening = \(headRunPastOpening ?? 0): head runs need more than \(standard.headRunPastOpening ?? 0) tokens past a shared opening")
+    note(
       partsApart != true && standard.partsApart == true, "parts apart was off: items of short parts with layout between them are not found")
     if reader.maxLineBytes < standard.reader.maxLineBytes {
       weaker.append("maxLineBytes = \(reader.maxLineBytes): longer lines were skipped (default \(standard.reader.maxLineBytes))")
@@ -139,6 +147,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     try check((0...1).contains(partialThreshold), "partialThreshold = \(partialThreshold) is not in 0...1")
     try check(partialThreshold <= contaminatedThreshold, "partialThreshold exceeds contaminatedThreshold")
     try check((1...1000).contains(evidencePerItem), "evidencePerItem = \(evidencePerItem) is not in 1...1000")
+    if let headRunPastOpening { try check((0...64).contains(headRunPastOpening), "headRunPastOpening = \(headRunPastOpening) is not in 0...64") }
     try check(exact || near != nil, "exact and near are both off: nothing would be checked")
     if let near { try near.validate() }
   }

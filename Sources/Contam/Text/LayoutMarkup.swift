@@ -124,6 +124,36 @@ public enum LayoutMarkup {
     return 0
   }
 
+  /// Rule 16 (`contam-text/4`): a JSON `\uXXXX` escape at `p` (a chat record kept escaped in a
+  /// text, written with `ensure_ascii`), decoded: the scalar and the bytes it spans; a surrogate
+  /// pair (`\ud83d\ude00`) is one scalar. Nil when `p` is no such escape.
+  @inlinable
+  public static func unicodeEscape(_ p: UnsafePointer<UInt8>, available: Int) -> (value: UInt32, length: Int)? {
+    func hex(_ at: Int) -> UInt32? {
+      guard at + 6 <= available, p[at] == 0x5C, p[at + 1] == UInt8(ascii: "u") else { return nil }
+      var value: UInt32 = 0
+      for k in at + 2..<at + 6 {
+        let c = p[k]
+        let digit: UInt32
+        switch c {
+        case 0x30...0x39: digit = UInt32(c - 0x30)
+        case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
+        case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
+        default: return nil
+        }
+        value = value << 4 | digit
+      }
+      return value
+    }
+    guard let first = hex(0) else { return nil }
+    if (0xD800..<0xDC00).contains(first) {
+      guard let second = hex(6), (0xDC00..<0xE000).contains(second) else { return nil }
+      return (0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), 12)
+    }
+    if (0xDC00..<0xE000).contains(first) { return nil }
+    return (first, 6)
+  }
+
   /// Rule 14 (`contam-text/4`): whether the backslash at `p` is the escape `\n`, `\r` or `\t`
   /// (two bytes, skipped) rather than the start of a LaTeX command, whose name the tokenizer
   /// then drops: `\n` followed by no letter or by letters that are no known command (`\nThe`),

@@ -43,8 +43,10 @@ import Foundation
 ///    (`\nThe` reads `the`; ``LayoutMarkup/isEscape(_:available:)``).
 /// 15. A markdown link's target, `](` up to its `)` without white space, is skipped whole: a
 ///    question some of whose words are links (`[word](https://…)`) reads as the question.
+/// 16. A JSON escape `\uXXXX` (a surrogate pair as one) is the character it stands for: a chat
+///    record kept JSON-escaped in a text, written with `ensure_ascii`, reads as its text.
 ///
-/// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–15
+/// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
 /// `contam-text/4` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///

@@ -10,7 +10,7 @@
 /// | `contam-text/1` | 1–7 | UTF-8, entities, NFKD, marks, case, CJK one token per character |
 /// | `contam-text/2` | 1–10 | option labels, HTML layout tags and `\n` escapes are not tokens |
 /// | `contam-text/3` | 1–13 | look-alike letters, Traditional Chinese and letters drawn as symbols fold; a number label needs white space after it |
-/// | `contam-text/4` | 1–15 | LaTeX presentation commands (`\text`, `\mathrm`, `\left`, `\frac`) and markdown link targets are not tokens |
+/// | `contam-text/4` | 1–16 | LaTeX presentation commands (`\text`, `\mathrm`, `\left`, `\frac`) and markdown link targets are not tokens; JSON `\uXXXX` escapes are decoded |
 public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v1 = 1
   case v2 = 2
@@ -51,7 +51,7 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
     case .v3:
       return "as 2, and look-alike letters of other scripts fold to the Latin letter or digit they copy (Unicode TR39: Cyrillic а→a, Greek ο→o), Traditional Chinese characters to Simplified (OpenCC), and letters drawn as symbols (Ⓐ ⒜ 🄰 🅐 🅰 🇦) to the letter; a number label (1.) must be followed by white space, so a line-leading 23.56 keeps its 23; LaTeX commands such as \\neq, \\right, \\times are not escapes"
     case .v4:
-      return "as 3, and the name of a LaTeX presentation command (\\text, \\mathrm, \\left, \\big, \\frac, \\dfrac, \\quad) is not a token, so math written in TeX and the same math rendered (2/3, 5 cm, (x)) give the same tokens; commands with a meaning (\\sin, \\le, \\sqrt, \\cdot) stay words; \\n \\r \\t before a word stay escapes; a markdown link's target, ](…), is not text"
+      return "as 3, and the name of a LaTeX presentation command (\\text, \\mathrm, \\left, \\big, \\frac, \\dfrac, \\quad) is not a token, so math written in TeX and the same math rendered (2/3, 5 cm, (x)) give the same tokens; commands with a meaning (\\sin, \\le, \\sqrt, \\cdot) stay words; \\n \\r \\t before a word stay escapes; a markdown link's target, ](…), is not text; a JSON \\uXXXX escape is the character it stands for"
     }
   }
 

@@ -127,6 +127,12 @@ public final class Tokenizer {
           i &+= target > 0 ? target : 1
           continue
         }
+        if b == 0x5C && normalizer.skipsLatexCommands, let (value, length) = LayoutMarkup.unicodeEscape(base + i, available: n &- i) {
+          // Rule 16: a JSON \uXXXX escape is the character it stands for.
+          word.scalar(value, start: i, end: i &+ length, normalizer: normalizer, into: &sink, counts: &counts)
+          i &+= length
+          continue
+        }
         if b == 0x5C && normalizer.skipsLatexCommands {
           // Rule 14: an escape is skipped; else a LaTeX command starts here, and the word right
           // after the backslash (its name, whatever script its letters are in) is no token when
