@@ -6,6 +6,8 @@ Content: 120 rows of real prose (paragraphs of Pride and Prejudice from Tests/Fi
 the first three GSM8K test questions planted in rows 10, 55 and 100; an `id` column, a nested
 `meta` struct (`meta.url`, `meta.content` = the same text), and every 7th row's text null (not the planted rows).
 The same rows are written as JSONL (`same.jsonl.zst`, nulls left out) for equivalence tests.
+`empty-text.parquet`: the first 20 paragraphs, with `text` an empty string in 16 rows and the
+prose in `content` (the empty-text checks).
 
     pip install pyarrow zstandard && python3 scripts/make-parquet-fixtures.py
 """
@@ -67,4 +69,10 @@ pq.write_table(table(), os.path.join(out, "many-pages.parquet"), row_group_size=
 
 lines = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in zip(ids, texts) if t is not None)
 open(os.path.join(out, "same.jsonl.zst"), "wb").write(zstandard.ZstdCompressor(level=3).compress(lines.encode()))
+# A text column that is an empty string in 16 of 20 rows, the prose in `content`: read through
+# `text`, the shard is mostly empty and refused.
+empty = pa.table({"id": pa.array(ids[:20], pa.string()),
+                  "text": pa.array([p if i % 5 == 0 else "" for i, p in enumerate(paragraphs[:20])], pa.string()),
+                  "content": pa.array(paragraphs[:20], pa.string())})
+pq.write_table(empty, os.path.join(out, "empty-text.parquet"), compression="snappy")
 print("wrote", sorted(os.listdir(out)))

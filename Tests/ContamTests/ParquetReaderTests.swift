@@ -36,6 +36,15 @@ struct ParquetReaderTests {
     #expect(lines.prefix(4) == [1, 2, 3, 5])
   }
 
+  /// An empty string is `empty_text`, not a document: a text column that is empty in most rows
+  /// (the prose in another column) is what the scan refuses (`TrustTests`).
+  @Test func anEmptyTextIsReportedNotADocument() throws {
+    let (docs, counts) = try documents(Self.directory + "/empty-text.parquet")
+    #expect(docs.count == 4 && counts.documents == 4 && counts.problems == [.emptyText: 16], "\(counts.problems)")
+    let (content, right) = try documents(Self.directory + "/empty-text.parquet", text: "content")
+    #expect(content.count == 20 && right.problems.isEmpty)
+  }
+
   @Test func aNestedColumnIsReadByItsDottedPathAndAMissingOneIsReported() throws {
     let (nested, counts) = try documents(Self.directory + "/delta-byte-array.parquet", text: "meta.content")
     let (plain, _) = try documents(Self.directory + "/delta-byte-array.parquet")

@@ -360,6 +360,15 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       votes: votes, length: length, table: table, wholeShingles: wholeShingles, droppedShingles: droppedShingles)
   }
 
+  /// ``_TokenAlignment/best(item:document:window:masks:)`` on arrays, for tests.
+  @_spi(Testing) public static func alignment(item: [UInt64], document: [UInt64], window: Int) -> (matched: Int, first: Int, last: Int) {
+    let masks = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, document.count))
+    defer { masks.deallocate() }
+    return item.withUnsafeBufferPointer { item in
+      document.withUnsafeBufferPointer { _TokenAlignment.best(item: item, document: $0, window: window, masks: masks) }
+    }
+  }
+
   /// The targets in order: an item, and its part's name (nil for the whole item).
   @_spi(Testing) public var targets: [(item: Int, part: String?)] { zip(targetItem, targetPart).map { ($0, $1) } }
 

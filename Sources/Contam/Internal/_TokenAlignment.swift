@@ -61,14 +61,3 @@ enum _TokenAlignment {
     return best
   }
 }
-
-extension NearDuplicateIndex {
-  /// ``_TokenAlignment/best(item:document:window:masks:)`` on arrays, for tests.
-  @_spi(Testing) public static func alignment(item: [UInt64], document: [UInt64], window: Int) -> (matched: Int, first: Int, last: Int) {
-    let masks = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, document.count))
-    defer { masks.deallocate() }
-    return item.withUnsafeBufferPointer { item in
-      document.withUnsafeBufferPointer { _TokenAlignment.best(item: item, document: $0, window: window, masks: masks) }
-    }
-  }
-}

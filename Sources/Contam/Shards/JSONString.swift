@@ -56,26 +56,20 @@
       case UInt8(ascii: "f"): o = _put(0x0C, out, o); i += 2
       case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): o = _put(UInt32(e), out, o); i += 2
       case UInt8(ascii: "u"):
-        guard let unit = _hex4(base, i + 2, n) else {
+        switch _UnicodeEscape.read(base, at: i, count: n) {
+        case .scalar(let value, let length):
+          o = _put(value, out, o)
+          i += length
+        case .lone(let length):
+          bad += 1
+          out[o] = invalidMarker
+          o += 1
+          i += length
+        case nil:
           bad += 1
           out[o] = invalidMarker
           o += 1
           i += 2
-          continue
-        }
-        if unit >= 0xD800 && unit < 0xDC00, i + 12 <= n, base[i + 6] == 0x5C, base[i + 7] == UInt8(ascii: "u"),
-          let low = _hex4(base, i + 8, n), low >= 0xDC00 && low < 0xE000
-        {
-          o = _put(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), out, o)
-          i += 12
-        } else if unit >= 0xD800 && unit < 0xE000 {
-          bad += 1
-          out[o] = invalidMarker
-          o += 1
-          i += 6
-        } else {
-          o = _put(unit, out, o)
-          i += 6
         }
       default:
         bad += 1
@@ -85,24 +79,6 @@
       }
     }
     return o
-  }
-
-  @inline(__always)
-  static func _hex4(_ base: UnsafePointer<UInt8>, _ at: Int, _ n: Int) -> UInt32? {
-    guard at + 4 <= n else { return nil }
-    var v: UInt32 = 0
-    for k in 0..<4 {
-      let c = base[at + k]
-      let d: UInt32
-      switch c {
-      case 0x30...0x39: d = UInt32(c - 0x30)
-      case 0x61...0x66: d = UInt32(c - 0x61 + 10)
-      case 0x41...0x46: d = UInt32(c - 0x41 + 10)
-      default: return nil
-      }
-      v = v << 4 | d
-    }
-    return v
   }
 
   /// Writes scalar `v` as UTF-8 at `out[o...]`; returns the new write position.

@@ -52,15 +52,23 @@ public enum LayoutMarkup {
     let e = p[1]
     guard e == UInt8(ascii: "n") || e == UInt8(ascii: "r") || e == UInt8(ascii: "t") else { return 0 }
     if latex {
-      var name: UInt64 = 0
-      var k = 1
-      while k < available, k <= 9, (p[k] >= 0x61 && p[k] <= 0x7A) || (p[k] >= 0x41 && p[k] <= 0x5A) {
-        name = name << 8 | UInt64(p[k])
-        k += 1
-      }
-      if k <= 9 && latexCommands.contains(name) { return 0 }
+      let (name, letters) = commandName(p, available: available)
+      if letters <= 8 && latexCommands.contains(name) { return 0 }
     }
     return 2
+  }
+
+  /// The ASCII letters after the backslash at `p`: the first eight packed (big-endian) and how
+  /// many there are.
+  @inlinable
+  static func commandName(_ p: UnsafePointer<UInt8>, available: Int) -> (name: UInt64, letters: Int) {
+    var name: UInt64 = 0
+    var k = 1
+    while k < available, (p[k] >= 0x61 && p[k] <= 0x7A) || (p[k] >= 0x41 && p[k] <= 0x5A) {
+      if k <= 8 { name = name << 8 | UInt64(p[k]) }
+      k += 1
+    }
+    return (name, k - 1)
   }
 
   /// LaTeX commands (packed ASCII, big-endian) that begin with `n`, `r` or `t`, common in math
@@ -129,29 +137,8 @@ public enum LayoutMarkup {
   /// pair (`\ud83d\ude00`) is one scalar. Nil when `p` is no such escape.
   @inlinable
   public static func unicodeEscape(_ p: UnsafePointer<UInt8>, available: Int) -> (value: UInt32, length: Int)? {
-    func hex(_ at: Int) -> UInt32? {
-      guard at + 6 <= available, p[at] == 0x5C, p[at + 1] == UInt8(ascii: "u") else { return nil }
-      var value: UInt32 = 0
-      for k in at + 2..<at + 6 {
-        let c = p[k]
-        let digit: UInt32
-        switch c {
-        case 0x30...0x39: digit = UInt32(c - 0x30)
-        case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
-        case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
-        default: return nil
-        }
-        value = value << 4 | digit
-      }
-      return value
-    }
-    guard let first = hex(0) else { return nil }
-    if (0xD800..<0xDC00).contains(first) {
-      guard let second = hex(6), (0xDC00..<0xE000).contains(second) else { return nil }
-      return (0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), 12)
-    }
-    if (0xDC00..<0xE000).contains(first) { return nil }
-    return (first, 6)
+    guard case .scalar(let value, let length) = _UnicodeEscape.read(p, at: 0, count: available) else { return nil }
+    return (value, length)
   }
 
   /// Rule 14 (`contam-text/4`): whether the backslash at `p` is the escape `\n`, `\r` or `\t`
@@ -163,14 +150,8 @@ public enum LayoutMarkup {
     guard available >= 2, p[0] == 0x5C else { return false }
     let first = p[1]
     guard first == UInt8(ascii: "n") || first == UInt8(ascii: "r") || first == UInt8(ascii: "t") else { return false }
-    func isLetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
-    var k = 1
-    var name: UInt64 = 0
-    while k < available, isLetter(p[k]) {
-      if k <= 8 { name = name << 8 | UInt64(p[k]) }
-      k += 1
-    }
-    return k == 2 || !(latexCommands.contains(name) || moreLatexCommands.contains(name))
+    let (name, letters) = commandName(p, available: available)
+    return letters == 1 || !(latexCommands.contains(name) || moreLatexCommands.contains(name))
   }
 
   /// The length of an HTML tag at `p` (`<br>`, `</p>`, `<li class="x">`, `<br/>`), else 0. Only

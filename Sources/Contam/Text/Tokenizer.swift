@@ -120,29 +120,28 @@ public final class Tokenizer {
           i &+= length
           continue
         }
-        if b == 0x5D && normalizer.skipsLatexCommands {
-          // Rule 15: a markdown link's target is not text.
-          word.finish(into: &sink, counts: &counts)
-          let target = LayoutMarkup.linkTargetLength(base + i, available: n &- i)
-          i &+= target > 0 ? target : 1
-          continue
-        }
-        if b == 0x5C && normalizer.skipsLatexCommands, let (value, length) = LayoutMarkup.unicodeEscape(base + i, available: n &- i) {
-          // Rule 16: a JSON \uXXXX escape is the character it stands for.
-          word.scalar(value, start: i, end: i &+ length, normalizer: normalizer, into: &sink, counts: &counts)
-          i &+= length
-          continue
-        }
-        if b == 0x5C && normalizer.skipsLatexCommands {
-          // Rule 14: an escape is skipped; else a LaTeX command starts here, and the word right
-          // after the backslash (its name, whatever script its letters are in) is no token when
-          // it names a presentation command.
-          word.finish(into: &sink, counts: &counts)
-          if LayoutMarkup.isEscape(base + i, available: n &- i) {
-            i &+= 2
+        if (b == 0x5C || b == 0x5D) && normalizer.skipsLatexCommands {
+          // contam-text/4 (Normalizer rules 14-16), at a backslash or a closing bracket.
+          if b == 0x5D {
+            // A markdown link's target is not text.
+            word.finish(into: &sink, counts: &counts)
+            let target = LayoutMarkup.linkTargetLength(base + i, available: n &- i)
+            i &+= target > 0 ? target : 1
+          } else if let (value, length) = LayoutMarkup.unicodeEscape(base + i, available: n &- i) {
+            // A JSON \uXXXX escape is the character it stands for.
+            word.scalar(value, start: i, end: i &+ length, normalizer: normalizer, into: &sink, counts: &counts)
+            i &+= length
           } else {
-            i &+= 1
-            word.commandAt = i
+            // An escape is skipped; else a LaTeX command starts here, and the word right after
+            // the backslash (its name, whatever script its letters are in) is no token when it
+            // names a presentation command.
+            word.finish(into: &sink, counts: &counts)
+            if LayoutMarkup.isEscape(base + i, available: n &- i) {
+              i &+= 2
+            } else {
+              i &+= 1
+              word.commandAt = i
+            }
           }
           continue
         }

@@ -92,6 +92,10 @@ enum _ParquetDocuments {
               try report(ContamError(.missingField, path: path, line: row + r + 1, "column '\(textColumn.path)' is null"))
               continue
             }
+            guard !range.isEmpty else {
+              try report(ContamError(.emptyText, path: path, line: row + r + 1, "column '\(textColumn.path)' is an empty string"))
+              continue
+            }
             counts.documents += 1
             if textFields.count > 1 { counts.textFields[textColumn.path, default: 0] += 1 }
             let id = ids?.values[r].map { UnsafeRawBufferPointer(rebasing: idBytes[$0]) }
