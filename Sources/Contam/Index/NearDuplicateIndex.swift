@@ -362,10 +362,11 @@ public final class NearDuplicateIndex: @unchecked Sendable {
 
   /// ``_TokenAlignment/best(item:document:window:masks:)`` on arrays, for tests.
   @_spi(Testing) public static func alignment(item: [UInt64], document: [UInt64], window: Int) -> (matched: Int, first: Int, last: Int) {
-    let masks = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, document.count))
-    defer { masks.deallocate() }
-    return item.withUnsafeBufferPointer { item in
-      document.withUnsafeBufferPointer { _TokenAlignment.best(item: item, document: $0, window: window, masks: masks) }
+    var masks = [UInt64](repeating: 0, count: max(1, document.count))
+    return masks.withUnsafeMutableBufferPointer { masks in
+      item.withUnsafeBufferPointer { item in
+        document.withUnsafeBufferPointer { _TokenAlignment.best(item: item, document: $0, window: window, masks: masks.baseAddress!) }
+      }
     }
   }
 
