@@ -152,6 +152,29 @@ final class _HashTable: @unchecked Sendable {
     return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
   }
 
+  /// The slot holding `key`, or nil (the filter is not consulted: call after ``mayContain(_:)``).
+  @inline(__always)
+  func slot(of key: UInt64) -> Int? {
+    var slot = Int(truncatingIfNeeded: key) & mask
+    while true {
+      let k = keys[slot]
+      if k == key { return slot }
+      if k == 0 { return nil }
+      slot = (slot + 1) & mask
+    }
+  }
+
+  /// Where the postings offset of `slot` is stored (to prefetch).
+  @inline(__always)
+  func offsetAddress(_ slot: Int) -> UnsafeMutablePointer<UInt32> { offsets + slot }
+
+  /// The postings of the occupied `slot`.
+  @inline(__always)
+  func postings(atSlot slot: Int) -> UnsafeBufferPointer<ItemIndex.Posting> {
+    let start = Int(offsets[slot])
+    return UnsafeBufferPointer(start: postings + start, count: Int(offsets[slot + 1]) - start)
+  }
+
   /// The postings of `key`, or an empty buffer.
   @inline(__always)
   func lookup(_ key: UInt64) -> UnsafeBufferPointer<ItemIndex.Posting> {

@@ -7,6 +7,9 @@ final class _NearScratch {
   var hits: [UInt64] = []
   /// Hits per sample slot in the vote's sliding window (all zero between uses).
   var slotHits = [Int](repeating: 0, count: 64)
+  /// Hits per target in the current document, to drop the hits of targets that cannot reach
+  /// their votes before sorting (all zero between uses).
+  let targetHits: UnsafeMutablePointer<UInt32>
 
   /// A hit packed in 64 bits: target (26 bits), shingle position (32), sample slot (6).
   @inline(__always)
@@ -16,7 +19,11 @@ final class _NearScratch {
   /// The best finding per item in the current document.
   var best: [Int: NearDuplicateEvidence] = [:]
 
-  init() { sorted = .allocate(capacity: capacity) }
+  init(targets: Int) {
+    sorted = .allocate(capacity: capacity)
+    targetHits = .allocate(capacity: max(1, targets))
+    targetHits.initialize(repeating: 0, count: max(1, targets))
+  }
 
   func reserve(_ count: Int) {
     guard count > capacity else { return }
@@ -25,5 +32,8 @@ final class _NearScratch {
     sorted = .allocate(capacity: capacity)
   }
 
-  deinit { sorted.deallocate() }
+  deinit {
+    sorted.deallocate()
+    targetHits.deallocate()
+  }
 }

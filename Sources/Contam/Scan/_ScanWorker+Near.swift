@@ -12,15 +12,33 @@ extension _ScanWorker {
     var hits = scratch.hits
     scratch.hits = []
     hits.removeAll(keepingCapacity: true)
+    let targetHits = scratch.targetHits
     probe(near.table, hasher: near.shingler, tokens: tokens) { position, postings in
-      for p in postings { hits.append(_NearScratch.hit(target: Int(p.item), position: position, slot: Int(p.position))) }
+      for p in postings {
+        targetHits[Int(p.item)] &+= 1
+        hits.append(_NearScratch.hit(target: Int(p.item), position: position, slot: Int(p.position)))
+      }
     }
     defer { scratch.hits = hits }
     if hits.isEmpty { return }
+    func target(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: hit >> 38) }
+    // Only the hits of targets with enough of them to vote go on (most targets get one or two
+    // from a common phrase). A dropped target's count is cleared at once: its other hits are
+    // dropped too. A kept target's count is cleared when its group is read below.
+    var kept = 0
+    for h in hits.indices {
+      let t = target(hits[h])
+      if Int(targetHits[t]) >= near.votes[t] {
+        hits[kept] = hits[h]
+        kept += 1
+      } else {
+        targetHits[t] = 0
+      }
+    }
+    hits.removeLast(hits.count - kept)
     // The shingle keys are in tokens.keys now (probe wrote them).
     let shingles = tokens.keys
     hits.sort()  // by target, then position
-    func target(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: hit >> 38) }
     func position(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: (hit >> 6) & 0xFFFF_FFFF) }
     func slot(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: hit & 63) }
     var i = 0
@@ -29,6 +47,7 @@ extension _ScanWorker {
       var j = i
       while j < hits.count && target(hits[j]) == item { j += 1 }
       defer { i = j }
+      targetHits[item] = 0
       guard j - i >= near.votes[item] else { continue }
       // The best span: most distinct slots among hits within 2 × length shingles (a sliding
       // window, with each slot's hits in it counted).

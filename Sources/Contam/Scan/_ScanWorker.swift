@@ -19,7 +19,7 @@ struct _ScanWorker {
     self.index = index
     self.tokenizer = Tokenizer(normalizer: index.normalizer)
     self.near = near
-    self.nearScratch = near.map { _ in _NearScratch() }
+    self.nearScratch = near.map { _NearScratch(targets: $0.targetItem.count) }
     self.configuration = configuration
     self.reader = ShardReader(options: options)
   }
@@ -154,9 +154,11 @@ struct _ScanWorker {
     return hit ? partial : nil
   }
 
-  /// Keys probed per batch: their filter words are prefetched together, then the slots of
-  /// those that pass the filter, so the cache misses overlap instead of queueing.
-  static let batch = 32
+  /// Keys probed per batch. The probe is a pipeline over batches, so that the cache misses of
+  /// a batch overlap instead of queueing: the filter words of the next batch are prefetched
+  /// while this one is tested; then the slots of the keys that pass the filter; then the
+  /// offsets of the keys found; then their postings, which are handed to the caller last.
+  static let batch = 128
 
   /// Calls `body(windowPosition, postings)` for every window whose key is in `table`.
   @inline(__always)
@@ -170,21 +172,31 @@ struct _ScanWorker {
     hasher.forEachHash(of: UnsafeBufferPointer(start: tokens.hashes, count: tokens.count)) { position, key in
       keys[position] = key
     }
+    for k in 0..<min(Self.batch, windows) { CContamSupport_prefetch(table.filterWord(keys[k])) }
     candidates.withUnsafeMutableBufferPointer { candidates in
       var i = 0
       while i < windows {
         let end = min(i + Self.batch, windows)
-        for k in i..<end { CContamSupport_prefetch(table.filterWord(keys[k])) }
-        var found = 0
+        for k in end..<min(end + Self.batch, windows) { CContamSupport_prefetch(table.filterWord(keys[k])) }
+        var passed = 0
         for k in i..<end where table.mayContain(keys[k]) {
-          candidates[found] = k
-          found += 1
+          candidates[passed] = k
+          passed += 1
           CContamSupport_prefetch(table.firstSlot(keys[k]))
         }
-        for c in 0..<found {
+        // Candidates found in the table, packed as window << 32 | slot.
+        var found = 0
+        for c in 0..<passed {
           let k = candidates[c]
-          let postings = table.lookup(keys[k])
-          if postings.count > 0 { body(k, postings) }
+          guard let slot = table.slot(of: keys[k]) else { continue }
+          candidates[found] = k << 32 | slot
+          found += 1
+          CContamSupport_prefetch(table.offsetAddress(slot))
+        }
+        for c in 0..<found { CContamSupport_prefetch(table.postings(atSlot: candidates[c] & 0xFFFF_FFFF).baseAddress) }
+        for c in 0..<found {
+          let postings = table.postings(atSlot: candidates[c] & 0xFFFF_FFFF)
+          if postings.count > 0 { body(candidates[c] >> 32, postings) }
         }
         i = end
       }
