@@ -116,7 +116,7 @@ struct IndexCacheTests {
     _ = try make()
     let path = directory.appendingPathComponent(try #require(files(directory).first)).path
     let original = try Data(contentsOf: URL(fileURLWithPath: path))
-    // magic ("contam-index-cache/1\n"), the 64-character key, the payload, its length and checksum.
+    // magic ("contam-index-cache/2\n"), the 64-character key, the payload, its length and checksum.
     let payload = 21 + 64..<original.count - 16
     func checksum(_ bytes: Data) -> UInt64 {
       var sums: [UInt64] = []

@@ -572,3 +572,21 @@ extension ItemIndex {
       })
   }
 }
+
+extension ItemIndex {
+  /// The lookup table both indexes probe, built from `present` keys (each with a posting naming
+  /// its position in `present`), then asked for every key of `present` and `absent`: how many
+  /// present keys came back with the wrong postings or none (a false negative is a missed copy,
+  /// so this must be 0), and how many absent keys passed the table's filter.
+  @_spi(Testing) public static func tableCheck(present: [UInt64], absent: [UInt64]) -> (wrong: Int, filterPassed: Int) {
+    var entries = present.enumerated().map { (key: $1, posting: Posting(item: UInt32($0), position: 7)) }
+    _KeySort.sort(&entries) { $0.key }
+    let table = _HashTable(entries: entries)
+    var wrong = 0
+    for (i, key) in present.enumerated() {
+      let postings = table.lookup(key)
+      if postings.count != 1 || postings[0].item != UInt32(i) || postings[0].position != 7 { wrong += 1 }
+    }
+    return (wrong, absent.filter { table.mayContain($0) }.count)
+  }
+}

@@ -3,8 +3,9 @@ final class _NearScratch {
   var sorted: UnsafeMutablePointer<UInt64>
   var capacity = 1 << 16
   /// Sample hits of the current document, packed as ``hit(target:position:slot:)`` makes them,
-  /// so that sorting the integers orders them by target, then position.
-  var hits: [UInt64] = []
+  /// so that sorting the integers orders them by target, then position: `hitCapacity` of them.
+  private(set) var hits: UnsafeMutablePointer<UInt64>
+  private(set) var hitCapacity = 1 << 12
   /// Hits per sample slot in the vote's sliding window (all zero between uses).
   var slotHits = [Int](repeating: 0, count: 64)
   /// Hits per target in the current document, to drop the hits of targets that cannot reach
@@ -21,8 +22,19 @@ final class _NearScratch {
 
   init(targets: Int) {
     sorted = .allocate(capacity: capacity)
+    hits = .allocate(capacity: hitCapacity)
     targetHits = .allocate(capacity: max(1, targets))
     targetHits.initialize(repeating: 0, count: max(1, targets))
+  }
+
+  /// Doubles ``hits``, keeping its first `count`.
+  func growHits(keeping count: Int) -> UnsafeMutablePointer<UInt64> {
+    let larger = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * hitCapacity)
+    larger.update(from: hits, count: count)
+    hits.deallocate()
+    hits = larger
+    hitCapacity *= 2
+    return larger
   }
 
   func reserve(_ count: Int) {
@@ -34,6 +46,7 @@ final class _NearScratch {
 
   deinit {
     sorted.deallocate()
+    hits.deallocate()
     targetHits.deallocate()
   }
 }

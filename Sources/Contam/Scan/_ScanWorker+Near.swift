@@ -9,36 +9,40 @@ extension _ScanWorker {
     let k = near.configuration.k
     guard tokens.count >= k else { return }
     let count = tokens.count - k + 1
-    var hits = scratch.hits
-    scratch.hits = []
-    hits.removeAll(keepingCapacity: true)
+    var hitBuffer = scratch.hits
+    var hitCount = 0
+    var hitCapacity = scratch.hitCapacity
     let targetHits = scratch.targetHits
     probe(near.table, hasher: near.shingler, tokens: tokens) { position, postings in
       for p in postings {
         targetHits[Int(p.item)] &+= 1
-        hits.append(_NearScratch.hit(target: Int(p.item), position: position, slot: Int(p.position)))
+        if hitCount == hitCapacity {
+          hitBuffer = scratch.growHits(keeping: hitCount)
+          hitCapacity = scratch.hitCapacity
+        }
+        hitBuffer[hitCount] = _NearScratch.hit(target: Int(p.item), position: position, slot: Int(p.position))
+        hitCount += 1
       }
     }
-    defer { scratch.hits = hits }
-    if hits.isEmpty { return }
+    if hitCount == 0 { return }
     func target(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: hit >> 38) }
     // Only the hits of targets with enough of them to vote go on (most targets get one or two
     // from a common phrase). A dropped target's count is cleared at once: its other hits are
     // dropped too. A kept target's count is cleared when its group is read below.
     var kept = 0
-    for h in hits.indices {
-      let t = target(hits[h])
+    for h in 0..<hitCount {
+      let t = target(hitBuffer[h])
       if Int(targetHits[t]) >= near.votes[t] {
-        hits[kept] = hits[h]
+        hitBuffer[kept] = hitBuffer[h]
         kept += 1
       } else {
         targetHits[t] = 0
       }
     }
-    hits.removeLast(hits.count - kept)
+    var hits = UnsafeMutableBufferPointer(start: hitBuffer, count: kept)
+    hits.sort()  // by target, then position
     // The shingle keys are in tokens.keys now (probe wrote them).
     let shingles = tokens.keys
-    hits.sort()  // by target, then position
     func position(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: (hit >> 6) & 0xFFFF_FFFF) }
     func slot(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: hit & 63) }
     var i = 0

@@ -10,8 +10,8 @@ struct _ScanWorker {
   let reader: ShardReader
   let tokenizer: Tokenizer
   let storage = _TokenStorage()
-  /// Window positions whose key passed the prefilter, in the current batch.
-  var candidates = [Int](repeating: 0, count: _ScanWorker.batch)
+  /// Window positions whose key passed the prefilter, in the current chunk.
+  var candidates = [Int](repeating: 0, count: _ScanWorker.chunk)
   /// Exact hits of the current document: item, item position, byte range in the document, length in tokens.
   var hits: [(item: Int, itemPosition: Int, byteStart: Int, byteEnd: Int, length: Int)] = []
 
@@ -154,11 +154,14 @@ struct _ScanWorker {
     return hit ? partial : nil
   }
 
-  /// Keys probed per batch. The probe is a pipeline over batches, so that the cache misses of
-  /// a batch overlap instead of queueing: the filter words of the next batch are prefetched
-  /// while this one is tested; then the slots of the keys that pass the filter; then the
-  /// offsets of the keys found; then their postings, which are handed to the caller last.
-  static let batch = 128
+  /// Windows probed per chunk. The probe is a pipeline, so that cache misses overlap instead
+  /// of queueing: each window's filter word is prefetched ``filterAhead`` windows before it is
+  /// tested; then, chunk by chunk, the slots of the keys that passed the filter, the offsets of
+  /// the keys found, and their postings, which are handed to the caller last.
+  static let chunk = 1024
+  /// How many windows ahead a filter word is prefetched: enough to hide a miss to the shared
+  /// cache, few enough that the prefetches in flight stay within what a core tracks.
+  static let filterAhead = 32
 
   /// Calls `body(windowPosition, postings)` for every window whose key is in `table`.
   @inline(__always)
@@ -172,14 +175,16 @@ struct _ScanWorker {
     hasher.forEachHash(of: UnsafeBufferPointer(start: tokens.hashes, count: tokens.count)) { position, key in
       keys[position] = key
     }
-    for k in 0..<min(Self.batch, windows) { CContamSupport_prefetch(table.filterWord(keys[k])) }
+    for k in 0..<min(Self.filterAhead, windows) { CContamSupport_prefetch(table.filterWord(keys[k])) }
+    let last = windows - 1
     candidates.withUnsafeMutableBufferPointer { candidates in
       var i = 0
       while i < windows {
-        let end = min(i + Self.batch, windows)
-        for k in end..<min(end + Self.batch, windows) { CContamSupport_prefetch(table.filterWord(keys[k])) }
+        let end = min(i + Self.chunk, windows)
         var passed = 0
-        for k in i..<end where table.mayContain(keys[k]) {
+        for k in i..<end {
+          CContamSupport_prefetch(table.filterWord(keys[min(k + Self.filterAhead, last)]))
+          guard table.mayContain(keys[k]) else { continue }
           candidates[passed] = k
           passed += 1
           CContamSupport_prefetch(table.firstSlot(keys[k]))
