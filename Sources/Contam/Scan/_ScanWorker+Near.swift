@@ -13,9 +13,10 @@ extension _ScanWorker {
     var hitCount = 0
     var hitCapacity = scratch.hitCapacity
     let targetHits = scratch.targetHits
+    let targetVotes = scratch.targetVotes
     probe(near.table, hasher: near.shingler, tokens: tokens) { position, postings in
       for p in postings {
-        targetHits[Int(p.item)] &+= 1
+        scratch.count(Int(p.item))
         if hitCount == hitCapacity {
           hitBuffer = scratch.growHits(keeping: hitCount)
           hitCapacity = scratch.hitCapacity
@@ -32,7 +33,7 @@ extension _ScanWorker {
     var kept = 0
     for h in 0..<hitCount {
       let t = target(hitBuffer[h])
-      if Int(targetHits[t]) >= near.votes[t] {
+      if targetHits[t] >= targetVotes[t] {
         hitBuffer[kept] = hitBuffer[h]
         kept += 1
       } else {

@@ -19,7 +19,7 @@ struct _ScanWorker {
     self.index = index
     self.tokenizer = Tokenizer(normalizer: index.normalizer)
     self.near = near
-    self.nearScratch = near.map { _NearScratch(targets: $0.targetItem.count) }
+    self.nearScratch = near.map { _NearScratch(votes: $0.votes) }
     self.configuration = configuration
     self.reader = ShardReader(options: options)
   }
