@@ -20,6 +20,7 @@ owners=(
 # Files that read through pointers they are handed (views only; they own nothing).
 readers=(
   "${owners[@]}"
+  Certificate/_CertificateJSON.swift          # copies a string's UTF-8 bytes in runs
   CorpusIndex/Winnowing.swift CorpusIndex/_IndexWorker.swift
   Index/ItemIndex.swift Index/NearDuplicateIndex.swift
   Scan/_ScanWorker.swift Scan/_ScanWorker+Exact.swift Scan/_ScanWorker+Near.swift

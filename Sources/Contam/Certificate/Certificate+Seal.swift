@@ -23,9 +23,36 @@ extension Certificate {
     var body = self
     body.digest = nil
     body.signature = nil
+    return try body.encoding(pretty: false)
+  }
+
+  /// JSONEncoder's bytes for this certificate (`.sortedKeys`, `.withoutEscapingSlashes`, and
+  /// `.prettyPrinted` when `pretty`). The items are written by ``_CertificateJSON`` into the
+  /// encoding of the rest, where JSONEncoder wrote an empty array for them; when that place is
+  /// not found exactly once, or an item holds a number JSONEncoder refuses, JSONEncoder
+  /// encodes everything.
+  func encoding(pretty: Bool) throws -> Data {
+    guard !items.isEmpty, let array = _CertificateJSON.items(items, pretty: pretty, depth: 1) else {
+      return try encodedByFoundation(pretty: pretty)
+    }
+    var shell = self
+    shell.items = []
+    let data = try shell.encodedByFoundation(pretty: pretty)
+    let place = Array((pretty ? "\n  \"items\" : [\n\n  ]" : "\"items\":[]").utf8)
+    let found = Self.occurrences(of: place, in: data)
+    guard found.count == 1 else { return try encodedByFoundation(pretty: pretty) }
+    let emptyArray = pretty ? 6 : 2  // "[\n\n  ]" or "[]", at the end of `place`
+    let start = found[0] + place.count - emptyArray
+    var bytes = [UInt8](data)
+    bytes.replaceSubrange(start..<start + emptyArray, with: array)
+    return Data(bytes)
+  }
+
+  /// The same bytes, all through JSONEncoder (what ``encoding(pretty:)`` must equal).
+  @_spi(Testing) public func encodedByFoundation(pretty: Bool) throws -> Data {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(body)
+    encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(self)
   }
 
   /// The SHA-256 of the canonical body, lowercase hex.
@@ -109,9 +136,7 @@ extension Certificate {
 
   /// The file form: keys sorted, indented for people, a final newline.
   public func encoded() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-    return try encoder.encode(self) + Data("\n".utf8)
+    try encoding(pretty: true) + Data("\n".utf8)
   }
 
   /// Reads a certificate file's bytes, strictly: see ``Certificate/init(strictlyDecoding:)``.
