@@ -161,7 +161,7 @@ struct _ScanWorker {
   static let chunk = 1024
   /// How many windows ahead a filter word is prefetched: enough to hide a miss to the shared
   /// cache, few enough that the prefetches in flight stay within what a core tracks.
-  static let filterAhead = 32
+  static let filterAhead = 64
 
   /// Calls `body(windowPosition, postings)` for every window whose key is in `table`.
   @inline(__always)
