@@ -11,10 +11,11 @@ public enum LayoutMarkup {
   /// Whether the normalized word `bytes` (ASCII, lower case) is an option label by its form
   /// alone: one Latin letter (`a`, `b`, the `A` of `(A)`), or a Roman numeral from 2 to 8
   /// (`ii`, `iii`, `iv`, `vi`, `vii`, `viii`; `i` and `v` are single letters).
-  @inlinable
+  @inlinable @inline(__always)
   public static func isLabel(_ bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
     if count == 1 { return bytes[0] >= 0x61 && bytes[0] <= 0x7A }
-    guard count <= 4 else { return false }
+    // Asked of every short word: most ("the", "of") fail on their first letter.
+    guard count <= 4, bytes[0] == UInt8(ascii: "i") || bytes[0] == UInt8(ascii: "v") else { return false }
     var code: UInt32 = 0
     for k in 0..<count { code = code << 8 | UInt32(bytes[k]) }
     switch code {
