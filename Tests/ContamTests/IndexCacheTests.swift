@@ -1,4 +1,4 @@
-import Contam
+@_spi(Testing) import Contam
 import Foundation
 import Testing
 import _ContamTestSupport
@@ -139,6 +139,41 @@ struct IndexCacheTests {
       try crafted.write(to: URL(fileURLWithPath: path))
       let scanner = try make()  // must not crash, whatever it reads
       if offset < payload.lowerBound + 8 { #expect(!scanner.indexesFromCache, "the item count at \(offset) changed") }
+    }
+  }
+
+  /// A crafted file (valid checksum) that changes the votes a target needs would silently
+  /// weaken or disable the near-duplicate search, and one above 255 would stop the scan: the
+  /// votes are recomputed from the sample sizes when read, so such a file is not used.
+  @Test func aCraftedVoteCountIsNotRead() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let items = Array(try Self.items().prefix(300))
+    let make = { try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: cache(directory)) }
+    _ = try make()
+    #expect(try make().indexesFromCache)
+    let path = directory.appendingPathComponent(try #require(files(directory).first)).path
+    let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    // The votes array as the cache writes it: its count, then each value, as 64-bit integers.
+    let parameters = ScanConfiguration().indexParameters
+    let votes = NearDuplicateIndex(index: ItemIndex(items: items, parameters: parameters), configuration: NearDuplicateConfiguration(), maximumItemsPerShingle: 10).targetVotes
+    let pattern = ([votes.count] + votes).flatMap { value in withUnsafeBytes(of: Int64(value).littleEndian) { Array($0) } }
+    let at = try #require((0...(original.count - pattern.count)).first { original[$0..<$0 + pattern.count].elementsEqual(pattern) })
+    let payload = 21 + 64..<original.count - 16
+    for vote in [votes[0] + 1, 1, 100_000] {
+      var crafted = original
+      crafted.replaceSubrange(at + 8..<at + 16, with: withUnsafeBytes(of: Int64(vote).littleEndian) { Array($0) })
+      var sums: [UInt64] = []
+      var start = payload.lowerBound
+      while start < payload.upperBound {
+        let end = min(payload.upperBound, start + (1 << 20))
+        sums.append(crafted[start..<end].withUnsafeBytes { XXH3.hash64($0) })
+        start = end
+      }
+      let sum = sums.withUnsafeBytes { XXH3.hash64($0) }
+      crafted.replaceSubrange(crafted.count - 8..<crafted.count, with: withUnsafeBytes(of: sum) { Array($0) })
+      try Data(crafted).write(to: URL(fileURLWithPath: path))
+      #expect(!(try make().indexesFromCache), "a first target needing \(vote) votes was read")
     }
   }
 

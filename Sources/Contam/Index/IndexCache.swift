@@ -351,7 +351,11 @@ extension IndexCache {
       try check(ownCount[t] == ones(own[t]) && ownCount[t] < shingleCount[t])
       try check(zip(shingles[t], shingles[t].dropFirst()).allSatisfy { $0 < $1 })
     }
-    try check((0..<targets).allSatisfy { (0...64).contains(sampleSize[$0]) && length[$0] >= 0 && length[$0] <= tokenHashes[targetItem[$0]].count })
+    try check(
+      (0..<targets).allSatisfy {
+        (0...64).contains(sampleSize[$0]) && votes[$0] == configuration.votes(sampleSize: sampleSize[$0]) && length[$0] >= 0
+          && length[$0] <= tokenHashes[targetItem[$0]].count
+      })
     let nearTable = try _HashTable(reading: &reader)
     for k in 0..<nearTable.postingCount {
       let posting = nearTable.postings[k]

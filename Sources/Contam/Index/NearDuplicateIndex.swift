@@ -51,6 +51,9 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// (a sibling problem) is not reported as a copy of it. Nil (certificates made before this
   /// rule): every finding is kept, best first.
   public var secondaryEvidenceCounts: Bool? = true
+  /// The sample hits a target with `sampleSize` sample shingles needs to become a candidate.
+  func votes(sampleSize: Int) -> Int { max(2, Int((voteFraction * Double(sampleSize)).rounded(.up))) }
+
   /// The item lengths, in tokens, measured by ``alignment``: from 16 (with fewer, three short
   /// phrases of the item could pass) to 64 (one bit per token; longer items have shingles enough).
   public static let alignedTokens = 16...64
@@ -291,7 +294,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       shingleCount.append(informative.count)
       ownCount.append(ownKeys.count)
       sampleSize.append(sample.count)
-      votes.append(max(2, Int((configuration.voteFraction * Double(sample.count)).rounded(.up))))
+      votes.append(configuration.votes(sampleSize: sample.count))
       length.append(candidate.tokens)
       for (slot, key) in sample.enumerated() { entries.append((key, .init(item: UInt32(target), position: UInt32(slot)))) }
     }
@@ -372,6 +375,9 @@ public final class NearDuplicateIndex: @unchecked Sendable {
 
   /// The targets in order: an item, and its part's name (nil for the whole item).
   @_spi(Testing) public var targets: [(item: Int, part: String?)] { zip(targetItem, targetPart).map { ($0, $1) } }
+
+  /// Per target, the sample hits it needs (as the index cache stores them).
+  @_spi(Testing) public var targetVotes: [Int] { votes }
 
   /// The informative shingle keys of `target`, sorted (its bits of its item's keys).
   @_spi(Testing) public func informativeShingles(ofTarget target: Int) -> [UInt64] {
