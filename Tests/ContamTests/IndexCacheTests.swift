@@ -106,6 +106,18 @@ struct IndexCacheTests {
     #expect(path.hasSuffix(key + ".contam-index"))
   }
 
+  /// The cache file's checksum of its payload: XXH3 of the XXH3s of its 1 MiB pieces.
+  static func checksum(_ bytes: Data) -> UInt64 {
+    var sums: [UInt64] = []
+    var start = bytes.startIndex
+    while start < bytes.endIndex {
+      let end = min(bytes.endIndex, start + (1 << 20))
+      sums.append(bytes[start..<end].withUnsafeBytes { XXH3.hash64($0) })
+      start = end
+    }
+    return sums.withUnsafeBytes { XXH3.hash64($0) }
+  }
+
   /// A file made to pass the checksum (someone who can write the cache directory) with any
   /// byte changed: the reader never crashes; a changed count or length is not read.
   @Test func aCraftedFileWithAValidChecksumNeverCrashesTheReader() throws {
@@ -118,23 +130,13 @@ struct IndexCacheTests {
     let original = try Data(contentsOf: URL(fileURLWithPath: path))
     // magic ("contam-index-cache/2\n"), the 64-character key, the payload, its length and checksum.
     let payload = 21 + 64..<original.count - 16
-    func checksum(_ bytes: Data) -> UInt64 {
-      var sums: [UInt64] = []
-      var start = bytes.startIndex
-      while start < bytes.endIndex {
-        let end = min(bytes.endIndex, start + (1 << 20))
-        sums.append(bytes[start..<end].withUnsafeBytes { XXH3.hash64($0) })
-        start = end
-      }
-      return sums.withUnsafeBytes { XXH3.hash64($0) }
-    }
-    #expect(original.suffix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } == checksum(original[payload]))
+    #expect(original.suffix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } == Self.checksum(original[payload]))
     let offsets = Array(stride(from: payload.lowerBound, to: payload.lowerBound + 64, by: 7))
       + Array(stride(from: payload.lowerBound, to: payload.upperBound, by: payload.count / 60))
     for offset in offsets {
       var crafted = original
       crafted[offset] ^= 0x5A
-      let sum = checksum(crafted[payload])
+      let sum = Self.checksum(crafted[payload])
       crafted.replaceSubrange(crafted.count - 8..<crafted.count, with: withUnsafeBytes(of: sum) { Data($0) })
       try crafted.write(to: URL(fileURLWithPath: path))
       let scanner = try make()  // must not crash, whatever it reads
@@ -163,14 +165,7 @@ struct IndexCacheTests {
     for vote in [votes[0] + 1, 1, 100_000] {
       var crafted = original
       crafted.replaceSubrange(at + 8..<at + 16, with: withUnsafeBytes(of: Int64(vote).littleEndian) { Array($0) })
-      var sums: [UInt64] = []
-      var start = payload.lowerBound
-      while start < payload.upperBound {
-        let end = min(payload.upperBound, start + (1 << 20))
-        sums.append(crafted[start..<end].withUnsafeBytes { XXH3.hash64($0) })
-        start = end
-      }
-      let sum = sums.withUnsafeBytes { XXH3.hash64($0) }
+      let sum = Self.checksum(Data(crafted[payload]))
       crafted.replaceSubrange(crafted.count - 8..<crafted.count, with: withUnsafeBytes(of: sum) { Array($0) })
       try Data(crafted).write(to: URL(fileURLWithPath: path))
       #expect(!(try make().indexesFromCache), "a first target needing \(vote) votes was read")
