@@ -243,6 +243,8 @@ struct _CertificateJSON {
     bytes.append(contentsOf: text.utf8)
   }
 
+  private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
   private mutating func string(_ value: String) {
     bytes.append(UInt8(ascii: "\""))
     var value = value
@@ -262,7 +264,7 @@ struct _CertificateJSON {
         case 0x0C: bytes.append(UInt8(ascii: "f"))
         case 0x0D: bytes.append(UInt8(ascii: "r"))
         default:
-          let hex: [UInt8] = Array("0123456789abcdef".utf8)
+          let hex = Self.hexDigits
           bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
         }
       }

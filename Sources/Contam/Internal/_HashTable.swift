@@ -88,7 +88,9 @@ final class _HashTable: @unchecked Sendable {
     mask = try reader.readInt()
     filterMask = try reader.readInt()
     // Sizes in range before any arithmetic, and no buffer larger than the bytes left.
-    guard (15..<1 << 40).contains(mask), (63..<1 << 46).contains(filterMask), (0...mask).contains(count) else {
+    // At most 2^32 slots, as built (postings are addressed in 32 bits; the probe packs a slot
+    // into 32 bits).
+    guard (15..<1 << 32).contains(mask), (63..<1 << 46).contains(filterMask), (0...mask).contains(count) else {
       throw _ByteReader.Damaged()
     }
     let slotCount = mask + 1
@@ -189,16 +191,7 @@ final class _HashTable: @unchecked Sendable {
   /// The postings of `key`, or an empty buffer.
   @inline(__always)
   func lookup(_ key: UInt64) -> UnsafeBufferPointer<ItemIndex.Posting> {
-    if !mayContain(key) { return UnsafeBufferPointer(start: nil, count: 0) }
-    var slot = Int(truncatingIfNeeded: key) & mask
-    while true {
-      let k = keys[slot]
-      if k == key {
-        let start = Int(offsets[slot])
-        return UnsafeBufferPointer(start: postings + start, count: Int(offsets[slot + 1]) - start)
-      }
-      if k == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
-      slot = (slot + 1) & mask
-    }
+    guard mayContain(key), let slot = slot(of: key) else { return UnsafeBufferPointer(start: nil, count: 0) }
+    return postings(atSlot: slot)
   }
 }
