@@ -65,6 +65,7 @@ struct CertificateJSONTests {
       item.nearDuplicate!.evidence[0].part = k % 2 == 0 ? text : nil
       item.nearDuplicate!.evidence[0].alignment = k % 2 == 0 ? numbers[(k + 2) % numbers.count] : nil
       item.nearDuplicate!.evidence[0].estimatedContainment = numbers[(k + 11) % numbers.count]
+      item.nearDuplicate!.evidence[0].verbatim = [true, false, nil][k % 3]
       item.parts[0].part = text
       item.parts[0].coverage = numbers[(k + 7) % numbers.count]
       certificate.items.append(item)

@@ -159,8 +159,9 @@ struct NearDuplicateTests {
       let result = results[k]
       guard result.coverage >= 0.8, let near = result.nearDuplicate, near.evidence.first?.answer?.agreement == .different else { continue }
       mostlyThere += 1
-      // The problem's text changed too (some shingle of it is not in the copy): perturbed.
-      let changed = near.containment < 1
+      // The problem's text changed too (some shingle of it is not in the copy, or a sign or a
+      // lone letter tokens do not keep), and not every token of the item is there: perturbed.
+      let changed = result.coverage < 1 && (near.containment < 1 || near.evidence.first?.verbatim == false)
       #expect(result.verdict == (changed ? .perturbed : .contaminated), "item \(k): coverage \(result.coverage), \(result.verdict)")
       #expect(old.verdict(tokens: result.tokens, coverage: result.coverage, near: near) == .contaminated, "item \(k)")
     }
@@ -191,6 +192,87 @@ struct NearDuplicateTests {
       #expect(results[k].verdict == .contaminated, "item \(k): every token is there, whatever answer follows")
     }
     for k in 160..<items.count { #expect(results[k].verdict == .clean || results[k].verdict == .tooShort, "item \(k) was not planted") }
+  }
+
+  /// Tokens do not keep `+ - = < > ^` or a lone letter (a variable, a vertex), so a MATH problem
+  /// with one sign or one variable changed holds every shingle of its original. With another
+  /// answer after it, the original is the item perturbed (`perturbed`), not the item copied whole:
+  /// the copy is not verbatim. The item's own problem, copied in another layout (upper case, HTML
+  /// entities, a Unicode minus, quoted, JSON-escaped line breaks) with another answer after it,
+  /// is verbatim and stays `contaminated`.
+  @Test func aSignOrALoneLetterChangedIsAPerturbationNotACopy() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let math = try BenchmarkLoader.load(name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    // The item: the problem with its first ` + ` made ` - ` (or its first `$x$` made `$w$`), and
+    // an answer no copy states.
+    func changed(_ problem: String) -> String? {
+      for (from, to) in [(" + ", " - "), ("$x$", "$w$")] {
+        if let range = problem.range(of: from) { return problem.replacingCharacters(in: range, with: to) }
+      }
+      return nil
+    }
+    // 36 problems whose originals are planted, then 12 of several lines copied in a layout.
+    let candidates = math.filter { changed($0.parts[0].text) != nil && $0.parts[0].text.count > 120 }
+    let originals =
+      Array(candidates.filter { !$0.parts[0].text.contains("\n") }.prefix(36)) + candidates.filter { $0.parts[0].text.contains("\n") }.prefix(12)
+    try #require(originals.count == 48)
+    let items = originals.enumerated().map { k, original in
+      BenchmarkItem(
+        benchmark: "math-perturb", id: "\(k)",
+        parts: [.init(name: "question", text: changed(original.parts[0].text)!), .init(name: "answer", text: "987654")],
+        answer: ItemAnswer(value: "987654"))
+    }
+    let layouts: [(String) -> String] = [
+      { $0 },
+      { $0.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ") },
+      { $0.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "+", with: "&#43;").replacingOccurrences(of: "-", with: "&minus;") },
+      { $0.replacingOccurrences(of: "-", with: "\u{2212}") },
+      { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n") },
+      { $0.replacingOccurrences(of: "\n", with: "\\n") },
+    ]
+    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 400_000)
+    let chunk = novel.count / items.count
+    var lines: [String] = []
+    for k in items.indices {
+      let page = String(novel.dropFirst(k * chunk).prefix(chunk))
+      // Pages 0..<36: the original with its solution. Pages 36..<48: the item's own problem in a
+      // layout, then another answer.
+      let copy =
+        k < 36
+        ? "\(originals[k].parts[0].text)\n\n\(originals[k].parts[1].text)"
+        : "\(layouts[k % layouts.count](items[k].parts[0].text))\nThe answer is $\\boxed{5}$."
+      let text = String(page.prefix(chunk / 2)) + "\n" + copy + "\n" + String(page.dropFirst(chunk / 2))
+      lines.append(String(decoding: try JSONSerialization.data(withJSONObject: ["id": "page-\(k)", "text": text], options: [.sortedKeys]), as: UTF8.self))
+    }
+    let results = try scan(items, [try fixture.write("pages.jsonl", Data(lines.joined(separator: "\n").utf8))])
+    // Two of these problems are siblings (the same template, other numbers); the tokens they
+    // share are not judged, and a head run over them must not push coverage past 1.
+    for result in results { #expect((0...1).contains(result.coverage), "\(result.id): coverage \(result.coverage)") }
+    let beforeTheCheck = ScanConfiguration()
+    var wholeShingles = 0
+    for k in 0..<36 {
+      // The rule reads every token of the item there (coverage 1) as a copy, whatever follows.
+      guard let near = results[k].nearDuplicate, let best = near.evidence.first, best.containment == 1, best.matchedShingles >= 12,
+        results[k].coverage < 1
+      else { continue }
+      wholeShingles += 1
+      #expect(best.answer?.agreement == .different, "item \(k)")
+      #expect(best.verbatim == false, "item \(k): the sign or letter changed: \(items[k].parts[0].text)")
+      #expect(results[k].verdict == .perturbed, "item \(k): \(results[k].verdict), coverage \(results[k].coverage)")
+      // Without the check (a certificate made before it), every shingle there reads as a copy.
+      var unmeasured = near
+      unmeasured.evidence[0].verbatim = nil
+      #expect(beforeTheCheck.verdict(tokens: results[k].tokens, coverage: results[k].coverage, near: unmeasured) == .contaminated, "item \(k)")
+    }
+    #expect(wholeShingles >= 20, "originals holding every shingle of the changed problem: \(wholeShingles)")
+    for k in 36..<48 {
+      let best = results[k].nearDuplicate?.evidence.first
+      #expect(best?.containment == 1, "item \(k), layout \(k % layouts.count)")
+      #expect(best?.answer?.agreement == .different, "item \(k), layout \(k % layouts.count)")
+      #expect(best?.verbatim == true, "item \(k), layout \(k % layouts.count): \(best?.snippet ?? "")")
+      #expect(results[k].verdict == .contaminated, "item \(k), layout \(k % layouts.count): \(results[k].verdict)")
+    }
   }
 
   /// Near evidence after the best is kept only when it counts toward the verdict: a MATH

@@ -164,6 +164,10 @@ struct _CertificateJSON {
     string(evidence.shard)
     key("snippet")
     string(evidence.snippet)
+    if let verbatim = evidence.verbatim {
+      key("verbatim")
+      bytes.append(contentsOf: (verbatim ? "true" : "false").utf8)
+    }
     close(UInt8(ascii: "}"))
   }
 

@@ -51,7 +51,8 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   ///    copy reaches ``NearDuplicateConfiguration/contaminatedContainment`` and states the
   ///    item's answer (or the item has none to state): a verbatim copy in another layout;
   /// 2. `perturbed` when the best near copy states a different answer (before rule 1's coverage
-  ///    when the copy's text differs from the item's too:
+  ///    when the copy's text differs from the item's too, by a shingle or, where every shingle
+  ///    is there, by a sign or a lone letter (``NearDuplicateEvidence/verbatim``):
   ///    ``NearDuplicateConfiguration/perturbedOverCoverage``; also a copy too small to count
   ///    by itself when exact coverage reaches ``partialThreshold``:
   ///    ``NearDuplicateConfiguration/perturbedWithPartialCoverage``);
@@ -76,7 +77,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     if tokens < minimumTokens && !nearCounts { return .tooShort }
     if coverage >= contaminatedThreshold {
       // The item with its text and answer changed, unless every token of it is there.
-      if near?.perturbedOverCoverage == true, nearCounts, answer == .different, coverage < 1, let best, best.containment < 1 {
+      if near?.perturbedOverCoverage == true, nearCounts, answer == .different, coverage < 1, let best, best.containment < 1 || best.verbatim == false {
         return .perturbed
       }
       return .contaminated

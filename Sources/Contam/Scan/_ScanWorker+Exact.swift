@@ -166,6 +166,10 @@ extension _ScanWorker {
         }
         j += 1
       }
+      // Coverage is over the tokens the item is judged on: a whole short part or a head run may
+      // span tokens it shares with a sibling item, which must not count (nor push coverage past 1).
+      let judged = index.judged[item]
+      for w in marks.indices { marks[w] &= w < judged.count ? judged[w] : 0 }
       guard _Bits.count(marks, in: 0..<length) > 0 else {
         i = j
         continue

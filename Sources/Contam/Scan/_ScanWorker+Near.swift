@@ -163,12 +163,16 @@ extension _ScanWorker {
     let byteStart = base + Int(tokens.starts[startToken])
     let byteEnd = base + Int(tokens.ends[endToken])
     let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
-    let evidence = NearDuplicateEvidence(
+    var evidence = NearDuplicateEvidence(
       shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
       snippet: String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self),
       part: near.targetPart[target], containment: containment,
       estimatedContainment: Double(votes) / Double(near.sampleSize[target]), matchedShingles: shared, alignment: aligned?.fraction,
       answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart, to: byteEnd) })
+    if shared == near.shingleCount[target], evidence.answer?.agreement == .different {
+      evidence.verbatim = holdsVerbatim(
+        target: target, near: near, tokens: tokens, from: lower, count: unitCount + near.configuration.k - 1, document: document, base: base)
+    }
     if let previous = scratch.best[item] {
       // One finding per item and document. With alignment measured, one that counts toward the
       // verdict comes first: a part found whole but too small to count (an item's options) must
@@ -179,5 +183,29 @@ extension _ScanWorker {
       if counts.0 != counts.1 ? !counts.0 : !evidence.ranksBefore(previous) { return }
     }
     scratch.best[item] = evidence
+  }
+
+  /// Whether document tokens `from..<from + count` hold the target verbatim (``_VerbatimCheck``).
+  private func holdsVerbatim(
+    target: Int, near: NearDuplicateIndex, tokens: _TokenView, from: Int, count: Int, document: Document, base: Int
+  ) -> Bool {
+    let item = near.targetItem[target]
+    let parts = index.items[item].parts
+    var text = ItemIndex.text(of: index.items[item])
+    let itemTokens = tokenizer.tokens(of: text)
+    guard itemTokens.count == index.tokenHashes[item].count else { return false }
+    var range = itemTokens.indices
+    var partEnd = text.utf8.count
+    if let part = near.targetPart[target], let p = parts.firstIndex(where: { $0.name == part }) {
+      range = index.partRanges[item][p]
+      partEnd = parts[...p].reduce(p) { $0 + $1.text.utf8.count }  // the parts before joined by newlines
+    }
+    guard range.upperBound <= itemTokens.count else { return false }
+    return text.withUTF8 { itemText in
+      _VerbatimCheck.holds(
+        item: UnsafeRawBufferPointer(itemText), itemTokens: itemTokens[range], partEnd: partEnd, document: document.text,
+        hashes: UnsafeBufferPointer(start: tokens.hashes + from, count: count), starts: tokens.starts + from, ends: tokens.ends + from,
+        base: base, version: index.parameters.textVersion)
+    }
   }
 }

@@ -25,6 +25,12 @@ public struct NearDuplicateEvidence: Sendable, Codable, Hashable {
   public var alignment: Double?
   /// Whether the document carries the item's answer, where the item has one.
   public var answer: AnswerCheck?
+  /// Whether the span holds the matched target word for word: its tokens in one run, with the
+  /// same math operators (`+ - = < > ^`) between them, which tokens do not keep. Measured only
+  /// where the verdict asks: a copy holding every shingle of its target that states another
+  /// answer (a MATH-Perturb problem with only a sign changed holds every shingle of its
+  /// original). Nil when not measured (and in certificates made before the check).
+  public var verbatim: Bool? = nil
 
   /// How much of the item the span holds: its containment, or its alignment where that is
   /// higher (a copy with typos keeps its tokens but loses shingles).
