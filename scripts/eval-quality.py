@@ -369,10 +369,25 @@ def rendered(text):
 
 
 def phrases(item, rng, count=3, length=4):
+    """A few short phrases of the item, not the item: disjoint and never adjacent (two phrases
+    that overlap or touch are one longer copy), together at most half of its words. (Until
+    session 11 three windows were drawn independently; in a short item they could overlap and
+    stitch its whole question back together.) Draws from `rng` exactly as before, so every other
+    planted document of a seed stays the same."""
     words = body(item).split()
     if len(words) <= length:
-        return [" ".join(words)]
-    return [" ".join(words[s:s + length]) for s in (rng.randrange(0, len(words) - length) for _ in range(count))]
+        return [" ".join(words[:max(1, len(words) // 2)])]
+    draws = [rng.randrange(0, len(words) - length) for _ in range(count)]
+    own = random.Random(repr(draws))
+    length = min(length, max(1, len(words) // 2))
+    count = max(1, min(count, len(words) // (2 * length)))
+    for _ in range(100):
+        starts = sorted(own.randrange(0, len(words) - length + 1) for _ in range(count))
+        if all(b > a + length for a, b in zip(starts, starts[1:])):
+            break
+    else:
+        starts = starts[:1]
+    return [" ".join(words[s:s + length]) for s in starts]
 
 
 # ---------------------------------------------------------------------------------------
