@@ -454,4 +454,43 @@ struct TrustTests {
     let run = try Tool.execute(contam, ["verify", relabelled, "--corpus", fixture.directory.path, "--corpus", samples.path])
     #expect(run.status == 1 && run.stdout.contains("FAIL evidence"), "\(run.stdout)")
   }
+
+  /// A near copy holding every shingle of a problem, with another answer after it, is the item
+  /// (`contaminated`) when it is verbatim and a perturbed problem when a sign or a lone letter
+  /// changed. The default gate fails on the first and not the second, so `verbatim` is what an
+  /// adversary would edit: the copy re-read from the corpus must give the recorded value.
+  @Test func aVerbatimCopyCannotBeEditedIntoAPerturbedOne() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    // A real MATH-Perturb item, its problem pasted verbatim in real text with another answer.
+    let items = TestData.path("benchmarks/math_perturb/math_perturb_simple.jsonl")
+    let lines = try String(contentsOfFile: items, encoding: .utf8).split(separator: "\n").map(String.init)
+    let line = try #require(lines.first { $0.count > 400 })
+    let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    let benchmark = fixture.url("item.jsonl").path
+    try (line + "\n").write(toFile: benchmark, atomically: true, encoding: .utf8)
+    let prose = try TestData.gutenberg(bytes: 4_000)
+    let text = prose + "\n\n" + (record["problem"] as! String) + "\nThe answer is $\\boxed{987654}$.\n\n" + prose
+    let shard = fixture.url("page.jsonl").path
+    try (String(decoding: try JSONSerialization.data(withJSONObject: ["text": text]), as: UTF8.self) + "\n").write(toFile: shard, atomically: true, encoding: .utf8)
+    let cert = fixture.url("cert.json").path
+    let run = try Tool.execute(contam, ["scan", "--out", cert, "--benchmark", "math-perturb=\(benchmark)", shard])
+    #expect(run.status == 1, "the default gate fails on the copy: \(run.stderr)")
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    let best = try #require(certificate.items[0].nearDuplicate?.evidence.first)
+    #expect(best.containment == 1 && best.answer?.agreement == .different && best.verbatim == true, "\(best)")
+    #expect(certificate.items[0].verdict == .contaminated)
+    let roots = ["--corpus", fixture.directory.path]
+    #expect(try Tool.execute(contam, ["verify", cert] + roots).status == 0)
+    // Edited to a perturbed problem, verdict and summary to match: it agrees with itself, but not
+    // with the page.
+    let edited = try resealed(cert, fixture) {
+      $0.items[0].nearDuplicate!.evidence[0].verbatim = false
+      $0.items[0].verdict = .perturbed
+      $0.summary[0].contaminated -= 1
+      $0.summary[0].perturbed += 1
+    }
+    let check = try Tool.execute(contam, ["verify", edited] + roots)
+    #expect(check.status == 1 && check.stdout.contains("ok   consistency") && check.stdout.contains("FAIL evidence"), "\(check.stdout)")
+  }
 }
