@@ -245,6 +245,9 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       every = []
       // Per target, on all cores: its informative shingles, its own ones, its sample.
       let minimumShingles = configuration.minimumShingles
+      // A part keeps its shingles only as bits over its item's (a part has no shingle its item
+      // lacks), so no part's list outlives its preparation.
+      let wholeOf = Dictionary(candidates.indices.filter { candidates[$0].part == nil }.map { (candidates[$0].item, $0) }, uniquingKeysWith: { a, _ in a })
       let prepared = _parallelMap(candidates.count, jobs: jobs) { c -> _Target? in
         let candidate = candidates[c]
         let shingles = candidate.part == nil ? candidate.shingles : distinctShingles(index.tokens[candidate.item][candidate.range])
@@ -254,9 +257,13 @@ public final class NearDuplicateIndex: @unchecked Sendable {
         // shared ones and at least one of its own (a duplicate within its test set has none).
         let shared = sharedOf[candidate.item]  // sorted, as `every` was
         let own = Self.subtracting(shared, from: informative)
+        let ownKeys = own.count == informative.count ? [] : own
+        // The keys a target's bits are over: its item's informative shingles.
+        let keys = candidate.part == nil ? informative : Self.subtracting(boilerplate, from: candidates[wholeOf[candidate.item]!].shingles)
         return _Target(
-          item: candidate.item, part: candidate.part, tokens: candidate.range.count, informative: informative,
-          own: own.count == informative.count ? [] : own, sample: hasher.sample(of: informative))
+          item: candidate.item, part: candidate.part, tokens: candidate.range.count, informative: candidate.part == nil ? informative : [],
+          count: informative.count, ownCount: ownKeys.count, member: candidate.part == nil ? [] : Self.mask(of: informative, in: keys),
+          own: Self.mask(of: ownKeys, in: keys), sample: hasher.sample(of: informative))
       }
       return (prepared, boilerplate.count)
     }()
@@ -278,21 +285,20 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     for c in prepared.indices {
       guard let candidate = prepared[c] else { continue }
       prepared[c] = nil  // its lists live on only in what is kept
-      let (informative, ownKeys, sample) = (candidate.informative, candidate.own, candidate.sample)
+      let sample = candidate.sample
       let target = targetItem.count
       if candidate.part == nil { wholeTarget = target }
       // A part has no more informative shingles than its item, so its item is a target too.
       precondition(
         candidate.part == nil || (wholeTarget >= 0 && targetItem[wholeTarget] == candidate.item), "a part target follows its item's")
-      let keys = candidate.part == nil ? informative : shingles[wholeTarget]
       targetItem.append(candidate.item)
       targetPart.append(candidate.part)
-      shingles.append(keys)
+      shingles.append(candidate.part == nil ? candidate.informative : shingles[wholeTarget])
       keyOwner.append(wholeTarget)
-      member.append(candidate.part == nil ? [] : Self.mask(of: informative, in: keys))
-      own.append(Self.mask(of: ownKeys, in: keys))
-      shingleCount.append(informative.count)
-      ownCount.append(ownKeys.count)
+      member.append(candidate.member)
+      own.append(candidate.own)
+      shingleCount.append(candidate.count)
+      ownCount.append(candidate.ownCount)
       sampleSize.append(sample.count)
       votes.append(configuration.votes(sampleSize: sample.count))
       length.append(candidate.tokens)
@@ -313,6 +319,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     self.sampleSize = sampleSize
     self.votes = votes
     self.length = length
+    // In place: entries were made in (target, slot) order, which is the order of a key's postings.
     _KeySort.sort(&entries) { $0.key }
     table = _HashTable(entries: entries)
   }
@@ -459,27 +466,40 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     return (shared, ownFound)
   }
 
-  /// The keys of sorted `keys` that are not in sorted `removed` (one merge pass).
+  /// The keys of sorted `keys` that are not in sorted `removed`. The removed list (the
+  /// boilerplate shingles of every benchmark) is usually far longer than an item's keys, so each
+  /// key is looked up by binary search rather than both lists walked; and when nothing is
+  /// removed, which is nearly always, the list is shared, not copied (the build would otherwise
+  /// hold every item's shingles twice).
   static func subtracting(_ removed: [UInt64], from keys: [UInt64]) -> [UInt64] {
-    guard !removed.isEmpty else { return keys }
-    var kept: [UInt64] = []
-    kept.reserveCapacity(keys.count)
-    var j = 0
-    for key in keys {
-      while j < removed.count && removed[j] < key { j += 1 }
-      if j == removed.count || removed[j] != key { kept.append(key) }
+    func isRemoved(_ key: UInt64) -> Bool {
+      var low = 0
+      var high = removed.count
+      while low < high {
+        let middle = (low + high) / 2
+        if removed[middle] < key { low = middle + 1 } else { high = middle }
+      }
+      return low < removed.count && removed[low] == key
     }
+    guard let first = keys.firstIndex(where: isRemoved) else { return keys }
+    var kept = Array(keys[..<first])
+    kept.reserveCapacity(keys.count)
+    for key in keys[(first + 1)...] where !isRemoved(key) { kept.append(key) }
     return kept
   }
 }
 
 /// A target as the near-duplicate index's build prepares it: an item whole or one of its parts,
-/// its token count, informative and own shingles (sorted) and MinHash sample.
+/// its token count, informative shingles (sorted; an item's own, a part's as bits `member` over
+/// its item's), its own shingles as bits over its item's, their counts, and its MinHash sample.
 private struct _Target: Sendable {
   var item: Int
   var part: String?
   var tokens: Int
   var informative: [UInt64]
+  var count: Int
+  var ownCount: Int
+  var member: [UInt64]
   var own: [UInt64]
   var sample: [UInt64]
 }
