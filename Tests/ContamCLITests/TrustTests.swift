@@ -492,5 +492,9 @@ struct TrustTests {
     }
     let check = try Tool.execute(contam, ["verify", edited] + roots)
     #expect(check.status == 1 && check.stdout.contains("ok   consistency") && check.stdout.contains("FAIL evidence"), "\(check.stdout)")
+    // The report says which it is, as the certificate records it.
+    let report = try Tool.execute(contam, ["report", cert])
+    #expect(report.status == 0 && report.stdout.contains("answer different") && report.stdout.contains(", word for word"), "\(report.stdout)")
+    #expect(try Tool.execute(contam, ["report", edited]).stdout.contains("not word for word (a sign, an operator or a lone letter differs)"))
   }
 }

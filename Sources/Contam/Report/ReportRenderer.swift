@@ -105,6 +105,7 @@ public enum ReportRenderer {
       if let near = item.nearDuplicate, let e = near.evidence.first {
         out += "\nNear duplicate: containment \(String(format: "%.2f", e.containment))\(e.part.map { " of the \(text($0))" } ?? ""), \(text(e.shard)) line \(e.line)"
         if let a = e.answer { out += ", answer \(a.agreement.rawValue) (item: \(text(a.expected)), document: \(text(a.found ?? "none")))" }
+        out += Self.verbatimNote(e)
         out += "\n\n> " + text(e.snippet).replacingOccurrences(of: "\n", with: " ") + "\n"
       }
     }
@@ -196,9 +197,20 @@ public enum ReportRenderer {
       if let near = item.nearDuplicate, let e = near.evidence.first {
         out += "<p>Near duplicate: containment \(String(format: "%.2f", e.containment))\(e.part.map { " of the \(escape($0))" } ?? ""), <code>\(escape(e.shard))</code> line \(e.line)"
         if let a = e.answer { out += ", answer \(a.agreement.rawValue) (item: \(escape(a.expected)), document: \(escape(a.found ?? "none")))" }
+        out += Self.verbatimNote(e)
         out += "</p><div class=\"snippet\">\(escape(e.snippet))</div>"
       }
     }
     return out + "</body></html>\n"
+  }
+
+  /// Where measured (``NearDuplicateEvidence/verbatim``), whether the copy is the item word for
+  /// word or differs where tokens do not look: what tells `contaminated` from `perturbed` there.
+  static func verbatimNote(_ evidence: NearDuplicateEvidence) -> String {
+    switch evidence.verbatim {
+    case true?: ", word for word"
+    case false?: ", not word for word (a sign, an operator or a lone letter differs)"
+    case nil: ""
+    }
   }
 }
