@@ -209,10 +209,11 @@ public final class ItemIndex: @unchecked Sendable {
     hasher = NGramHasher(n: parameters.n)
     shortHasher = NGramHasher(n: self.minimumTokens)
     normalizer = Normalizer.of(parameters.textVersion)
-    let tokens = tokenized.tokens
+    // The token hashes are shared with the tokenized items, not copied (the build holds both).
+    let tokens = tokenized.hashes
     let ranges = tokenized.partRanges
-    tokenHashes = tokens.map { $0.map(\.hash) }
-    lastTokenEnd = tokens.map { $0.last?.end ?? 0 }
+    tokenHashes = tokens
+    lastTokenEnd = tokenized.ends.map { Int($0.last ?? 0) }
     partRanges = ranges
     lineSegments = items.indices.map { i in
       var offset = 0
@@ -236,7 +237,7 @@ public final class ItemIndex: @unchecked Sendable {
         var t = range.lowerBound
         for line in lines {
           let first = t
-          while t < range.upperBound && tokens[i][t].start < line.upperBound { t += 1 }
+          while t < range.upperBound && Int(tokenized.starts[i][t]) < line.upperBound { t += 1 }
           if t > first { segments.append(first..<t) }
         }
         result.append(segments)
@@ -255,7 +256,7 @@ public final class ItemIndex: @unchecked Sendable {
     var spans: [Span] = []
     var partEntries: [(key: UInt64, span: Span, indexed: Bool)] = []
     for (i, item) in tokens.enumerated() {
-      let hashes = item.map(\.hash)
+      let hashes = item
       if hashes.count >= n {
         hashes.withUnsafeBufferPointer { buffer in
           hasher.forEachHash(of: buffer) { position, key in
@@ -303,13 +304,13 @@ public final class ItemIndex: @unchecked Sendable {
       var itemsWith: [UInt64: Int] = [:]
       for entry in partEntries where entry.indexed && entry.span.minimum < entry.span.length {
         for t in tokens[entry.span.item][entry.span.start..<entry.span.start + entry.span.minimum] {
-          itemsWith[word(t.hash, benchmarkOf[entry.span.item])] = 0
+          itemsWith[word(t, benchmarkOf[entry.span.item])] = 0
         }
       }
       var itemsPerBenchmark = [Int](repeating: 0, count: items.count)  // by benchmarkOf (a first item's number)
       for (i, item) in tokens.enumerated() {
         itemsPerBenchmark[benchmarkOf[i]] += 1
-        for hash in Set(item.lazy.map(\.hash)) {
+        for hash in Set(item) {
           let key = word(hash, benchmarkOf[i])
           if let count = itemsWith[key] { itemsWith[key] = count + 1 }
         }
@@ -319,14 +320,14 @@ public final class ItemIndex: @unchecked Sendable {
         let benchmark = benchmarkOf[span.item]
         let rare = max(parameters.maximumItemsPerNGram, itemsPerBenchmark[benchmark] / 100)
         partEntries[e].indexed = tokens[span.item][span.start..<span.start + span.minimum].contains {
-          itemsWith[word($0.hash, benchmark)]! <= rare
+          itemsWith[word($0, benchmark)]! <= rare
         }
       }
     }
     // A part (or a head) is this item's own text when no other item of its benchmark has the
     // same part (head), and not boilerplate when at most maximumItemsPerNGram items have it.
     let sequences = partEntries.map {
-      [UInt64($0.span.minimum < $0.span.length ? 1 : 0)] + tokens[$0.span.item][$0.span.start..<$0.span.start + $0.span.minimum].map(\.hash)
+      [UInt64($0.span.minimum < $0.span.length ? 1 : 0)] + tokens[$0.span.item][$0.span.start..<$0.span.start + $0.span.minimum]
     }
     var partSequences: [[UInt64]: (items: Set<Int>, benchmarks: [String: Int])] = [:]
     for (entry, sequence) in zip(partEntries, sequences) {
@@ -340,13 +341,13 @@ public final class ItemIndex: @unchecked Sendable {
     if parameters.headRunPastOpening > 0 {
       let heads = partEntries.filter { $0.span.minimum < $0.span.length }.map(\.span)
       let reach = 2 * n
-      func sequence(_ span: Span) -> ArraySlice<Token> { tokens[span.item][span.start..<min(tokens[span.item].count, span.start + reach)] }
+      func sequence(_ span: Span) -> ArraySlice<UInt64> { tokens[span.item][span.start..<min(tokens[span.item].count, span.start + reach)] }
       for group in Dictionary(grouping: heads, by: { benchmarkOf[$0.item] }).values {
-        let sorted = group.sorted { sequence($0).lexicographicallyPrecedes(sequence($1)) { $0.hash < $1.hash } }
+        let sorted = group.sorted { sequence($0).lexicographicallyPrecedes(sequence($1)) }
         for k in sorted.indices.dropFirst() {
           let a = sequence(sorted[k - 1])
           let b = sequence(sorted[k])
-          let common = zip(a, b).prefix { $0.hash == $1.hash }.count
+          let common = zip(a, b).prefix { $0 == $1 }.count
           opening[sorted[k - 1].item] = max(opening[sorted[k - 1].item] ?? 0, common)
           opening[sorted[k].item] = max(opening[sorted[k].item] ?? 0, common)
         }
@@ -404,9 +405,9 @@ public final class ItemIndex: @unchecked Sendable {
         if dropping && distinct > maximumItemsPerNGram {
           droppedKeys.insert(entries[i].key)
           let first = entries[i].posting
-          let toks = tokens[Int(first.item)]
+          let (starts, ends) = (tokenized.starts[Int(first.item)], tokenized.ends[Int(first.item)])
           let text = ItemIndex.text(of: items[Int(first.item)])
-          let bytes = Array(text.utf8)[toks[Int(first.position)].start..<toks[Int(first.position) + n - 1].end]
+          let bytes = Array(text.utf8)[Int(starts[Int(first.position)])..<Int(ends[Int(first.position) + n - 1])]
           dropped.append(DroppedNGram(text: String(decoding: bytes, as: UTF8.self), items: distinct))
         } else {
           if dropping && severalInOne { markShared(entries[i..<j]) }
@@ -436,7 +437,7 @@ public final class ItemIndex: @unchecked Sendable {
       if item.count < n {
         _Bits.set(&bits, 0..<item.count)
       } else {
-        let hashes = item.map(\.hash)
+        let hashes = item
         hashes.withUnsafeBufferPointer { buffer in
           hasher.forEachHash(of: buffer) { position, key in
             guard !droppedKeys.contains(key) else { return }
@@ -528,7 +529,7 @@ public final class ItemIndex: @unchecked Sendable {
   /// The items of short parts and their keys (see the type's documentation). An item is kept
   /// when its own parts' tokens, in order, are no other item's of its benchmark, and a key in
   /// more than `maximumItemsPerNGram` items is dropped (a common opening decides nothing).
-  static func apartIndex(items: [BenchmarkItem], tokens: [[Token]], ranges: [[Range<Int>]], parameters: Parameters)
+  static func apartIndex(items: [BenchmarkItem], tokens: [[UInt64]], ranges: [[Range<Int>]], parameters: Parameters)
     -> (_HashTable, [(item: Int, parts: [Range<Int>])])
   {
     let minimumTokens = min(parameters.minimumTokens, parameters.n)
@@ -542,7 +543,7 @@ public final class ItemIndex: @unchecked Sendable {
       guard own.count >= 2, let first = own.first, (apartKeyTokens..<minimumTokens).contains(first.count),
         total >= minimumTokens, total < 2 * parameters.n
       else { continue }
-      let hashes = tokens[i].map(\.hash)
+      let hashes = tokens[i]
       candidates.append(
         (hasher.hash(Array(hashes[first.lowerBound..<first.lowerBound + apartKeyTokens])), i, own, own.flatMap { hashes[$0] }))
     }

@@ -195,9 +195,9 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     let shingler = NGramHasher(n: configuration.k)
     self.hasher = hasher
     self.shingler = shingler
-    func distinctShingles(_ tokens: ArraySlice<Token>) -> [UInt64] {
+    func distinctShingles(_ tokens: ArraySlice<UInt64>) -> [UInt64] {
       guard tokens.count >= configuration.k else { return [] }
-      var keys = shingler.hashes(of: tokens.map(\.hash))
+      var keys = shingler.hashes(of: Array(tokens))
       _KeySort.sort(&keys) { $0 }
       _KeySort.removeRepeats(&keys)
       return keys
@@ -208,9 +208,9 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       let jobs = ProcessInfo.processInfo.activeProcessorCount
       // Targets: every item whole, and each part of an item that has several (items on all
       // cores). A part's shingles are made when it is prepared, not held meanwhile.
-      let candidates = _parallelMap(index.tokens.count, jobs: jobs) {
+      let candidates = _parallelMap(index.hashes.count, jobs: jobs) {
         i -> [(item: Int, part: String?, range: Range<Int>, shingles: [UInt64])] in
-        let tokens = index.tokens[i]
+        let tokens = index.hashes[i]
         var list = [(i, String?.none, tokens.indices, distinctShingles(tokens[...]))]
         let ranges = index.partRanges[i]
         if ranges.count > 1 {
@@ -250,7 +250,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       let wholeOf = Dictionary(candidates.indices.filter { candidates[$0].part == nil }.map { (candidates[$0].item, $0) }, uniquingKeysWith: { a, _ in a })
       let prepared = _parallelMap(candidates.count, jobs: jobs) { c -> _Target? in
         let candidate = candidates[c]
-        let shingles = candidate.part == nil ? candidate.shingles : distinctShingles(index.tokens[candidate.item][candidate.range])
+        let shingles = candidate.part == nil ? candidate.shingles : distinctShingles(index.hashes[candidate.item][candidate.range])
         let informative = Self.subtracting(boilerplate, from: shingles)
         guard informative.count >= minimumShingles else { return nil }
         // Shared context (as in ItemIndex): the shingles of the item's own, when it also has

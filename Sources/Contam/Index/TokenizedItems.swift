@@ -3,14 +3,25 @@ import Foundation
 
 /// Benchmark items cut into tokens once, for both indexes: each item's token hashes with byte
 /// ranges in its joined text (``ItemIndex/text(of:)``) and the token range of each part.
-/// Items are tokenized on several threads; the result does not depend on how many.
+/// Items are tokenized on several threads; the result does not depend on how many. Hashes and
+/// ranges are kept apart: the exact index keeps the hashes as they are (shared, not copied), and
+/// the ranges are dropped with this value once both indexes are built.
 public struct TokenizedItems: Sendable {
   public let items: [BenchmarkItem]
   public let version: TextVersion
-  /// Per item: its tokens, offsets in the parts joined by newlines.
-  public let tokens: [[Token]]
+  /// Per item: its tokens' hashes, in order.
+  public let hashes: [[UInt64]]
+  /// Per item: where each token starts in the parts joined by newlines.
+  public let starts: [[UInt32]]
+  /// Per item: where each token ends, likewise.
+  public let ends: [[UInt32]]
   /// Per item: the token range of each part.
   public let partRanges: [[Range<Int>]]
+
+  /// Per item: its tokens, offsets in the parts joined by newlines.
+  public var tokens: [[Token]] {
+    hashes.indices.map { i in hashes[i].indices.map { Token(hash: hashes[i][$0], start: Int(starts[i][$0]), end: Int(ends[i][$0])) } }
+  }
 
   /// - Parameters:
   ///   - items: the benchmark items, in the order results are reported.
@@ -21,11 +32,11 @@ public struct TokenizedItems: Sendable {
     self.version = version
     let normalizer = Normalizer.of(version)
     let chunks = max(1, min(jobs, items.count / 256))
-    let results = _Slots<([[Token]], [[Range<Int>]])>(count: chunks)
+    typealias Chunk = (hashes: [[UInt64]], starts: [[UInt32]], ends: [[UInt32]], ranges: [[Range<Int>]])
+    let results = _Slots<Chunk>(count: chunks)
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
       let tokenizer = Tokenizer(normalizer: normalizer)
-      var tokens: [[Token]] = []
-      var ranges: [[Range<Int>]] = []
+      var chunk: Chunk = ([], [], [], [])
       for item in items[items.count * c / chunks..<items.count * (c + 1) / chunks] {
         var all: [Token] = []
         var partRanges: [Range<Int>] = []
@@ -36,22 +47,18 @@ public struct TokenizedItems: Sendable {
           partRanges.append(start..<all.count)
           offset += part.text.utf8.count + 1
         }
-        // At its size: appending left up to half of it unused, kept for the whole build.
-        tokens.append(all.capacity > all.count + 8 ? Array(unsafeUninitializedCapacity: all.count) { $1 = $0.initialize(from: all).1 } : all)
-        ranges.append(partRanges)
+        // Each at its size (`map` allocates exactly), kept for the whole build.
+        chunk.hashes.append(all.map(\.hash))
+        chunk.starts.append(all.map { UInt32(clamping: $0.start) })
+        chunk.ends.append(all.map { UInt32(clamping: $0.end) })
+        chunk.ranges.append(partRanges)
       }
-      results.set(c, (tokens, ranges))
+      results.set(c, chunk)
     }
     let parts = results.values()
-    tokens = parts.flatMap(\.0)
-    partRanges = parts.flatMap(\.1)
-  }
-
-  /// Items with their tokens already made (by an ``ItemIndex``).
-  init(_ items: [BenchmarkItem], tokens: [[Token]], partRanges: [[Range<Int>]], version: TextVersion) {
-    self.items = items
-    self.tokens = tokens
-    self.partRanges = partRanges
-    self.version = version
+    hashes = parts.flatMap(\.hashes)
+    starts = parts.flatMap(\.starts)
+    ends = parts.flatMap(\.ends)
+    partRanges = parts.flatMap(\.ranges)
   }
 }
