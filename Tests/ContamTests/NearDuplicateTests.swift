@@ -275,6 +275,36 @@ struct NearDuplicateTests {
     }
   }
 
+  /// The word-for-word check reads the text between a copy's tokens: entities cut short, lone
+  /// backslashes, tags never closed, look-alike signs, line breaks. Junk made only of such text,
+  /// put between the words of real MATH problems (so their tokens are unchanged), with another
+  /// answer after each: every copy is flagged and measured, none crashes the scan.
+  @Test func junkBetweenTheWordsOfACopyIsReadNotACrash() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = TestData.path("benchmarks/math_perturb/math_perturb_simple.jsonl")
+    let items = Array(try BenchmarkLoader.load(name: "math-perturb", path: path, format: BenchmarkFormat.presets["math-perturb"]!).prefix(40))
+    let junk = [
+      "&", "&#;", "&;", "\\", "<", ">", "</>", "<!", "\u{2212}", "\u{FF0B}", "\u{FFFD}", "\n", "\n- ", "\n> ", "$", "^", "=", "+", "--",
+      "\t", "\u{00A0}", "&&&", "<<", "\\\\",
+    ]
+    var generator = SystemRandomNumberGenerator()
+    let lines = try items.enumerated().map { k, item in
+      let words = item.parts[0].text.split(separator: " ", omittingEmptySubsequences: false)
+      let copy = words.map { String($0) + (Int.random(in: 0..<3, using: &generator) == 0 ? " " + junk.randomElement(using: &generator)! + " " : "") }
+        .joined(separator: " ")
+      let text = "Worked problems.\n\n" + copy + "\nThe answer is $\\boxed{987654}$.\n"
+      return String(decoding: try JSONSerialization.data(withJSONObject: ["id": "page-\(k)", "text": text]), as: UTF8.self)
+    }
+    let results = try scan(items, [try fixture.write("junk.jsonl", Data(lines.joined(separator: "\n").utf8))])
+    var measured = 0
+    for (k, result) in results.enumerated() where result.verdict != .tooShort {
+      #expect([.contaminated, .perturbed, .partial].contains(result.verdict), "item \(k): \(result.verdict)")
+      if result.nearDuplicate?.evidence.first?.verbatim != nil { measured += 1 }
+    }
+    #expect(measured >= 20, "copies measured word for word: \(measured)")
+  }
+
   /// Near evidence after the best is kept only when it counts toward the verdict: a MATH
   /// sibling that shares a few shingles with a short perturbed problem is not reported as a
   /// copy of it. The best copy and every verdict stay as they were.
