@@ -184,6 +184,20 @@ struct NearDuplicateTests {
       #expect(older.verdict(tokens: result.tokens, coverage: result.coverage, near: near) == .partial, "item \(k)")
     }
     #expect(weak >= 1, "pairs with a small near copy and another answer")
+    // No near copy reaches the threshold, but some 13-grams of the item are there and the exact
+    // evidence states another answer: perturbed (`partial` before the rule).
+    var beforeExactRule = ScanConfiguration()
+    beforeExactRule.perturbedByExactAnswer = nil
+    var exactOnly = 0
+    for k in 0..<150 {
+      let result = results[k]
+      guard result.nearDuplicate == nil, (0.2..<0.8).contains(result.coverage), result.evidence.first?.answer?.agreement == .different
+      else { continue }
+      exactOnly += 1
+      #expect(result.verdict == .perturbed, "item \(k): \(result.verdict)")
+      #expect(beforeExactRule.verdict(tokens: result.tokens, coverage: result.coverage, exactAnswer: .different) == .partial, "item \(k)")
+    }
+    #expect(exactOnly >= 1, "pairs with only exact evidence stating another answer")
     #expect(results[0..<150].filter { $0.verdict == .perturbed }.count >= 110, "\(results[0..<150].map(\.verdict))")
     for k in 150..<160 {
       #expect(k >= 155 || results[k].coverage == 1, "item \(k)")

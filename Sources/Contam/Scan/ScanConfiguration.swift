@@ -28,6 +28,13 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// Whether an item of short parts is also found with up to 4 layout tokens between its parts
   /// (``ItemIndex``). Nil in certificates made before this rule: off.
   public var partsApart: Bool? = true
+  /// Whether an item whose exact coverage reaches ``partialThreshold`` is `perturbed` when its
+  /// best exact evidence states a different answer (and no near copy states the same): the
+  /// item's text is there in part and another answer follows it, as where MATH-Perturb's
+  /// original holds some 13-grams of the perturbed problem, then its own solution, though no near
+  /// copy reaches the containment threshold. Such an item is flagged `partial` either way; this
+  /// names what it is. Nil in certificates made before this rule: off.
+  public var perturbedByExactAnswer: Bool? = true
   /// Near-duplicate search, or nil when off.
   public var near: NearDuplicateConfiguration? = NearDuplicateConfiguration()
   /// How the shards were read.
@@ -55,7 +62,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   ///    is there, by a sign or a lone letter (``NearDuplicateEvidence/verbatim``):
   ///    ``NearDuplicateConfiguration/perturbedOverCoverage``; also a copy too small to count
   ///    by itself when exact coverage reaches ``partialThreshold``:
-  ///    ``NearDuplicateConfiguration/perturbedWithPartialCoverage``);
+  ///    ``NearDuplicateConfiguration/perturbedWithPartialCoverage``; or no near copy stating
+  ///    the item's answer, exact coverage reaching ``partialThreshold`` and the best exact
+  ///    evidence stating another: ``perturbedByExactAnswer``);
   /// 3. `partial` when exact coverage reaches ``partialThreshold`` or there is a near copy;
   /// 4. `too_short` when the item has fewer informative tokens than ``minimumTokens`` (and no
   ///    near copy), else `clean`.
@@ -70,7 +79,10 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   ///   - tokens: the item's informative tokens.
   ///   - coverage: exact coverage of those tokens.
   ///   - near: the near-duplicate finding, if any.
-  public func verdict(tokens: Int, coverage: Double, near nearFinding: NearDuplicateResult? = nil) -> Verdict {
+  ///   - exactAnswer: whether the best exact evidence states the item's answer, if it was read.
+  public func verdict(
+    tokens: Int, coverage: Double, near nearFinding: NearDuplicateResult? = nil, exactAnswer: AnswerCheck.Agreement? = nil
+  ) -> Verdict {
     let best = nearFinding?.evidence.first
     let nearCounts = best.map { near?.counts($0, itemShingles: nearFinding?.shingles ?? Int.max) ?? false } ?? false
     let answer = best?.answer?.agreement
@@ -89,6 +101,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     }
     if nearCounts && answer == .different { return .perturbed }
     if near?.perturbedWithPartialCoverage == true, best != nil, answer == .different, coverage >= partialThreshold { return .perturbed }
+    if perturbedByExactAnswer == true, exactAnswer == .different, answer != .same, coverage >= partialThreshold { return .perturbed }
     if coverage >= partialThreshold || nearCounts { return .partial }
     return .clean
   }

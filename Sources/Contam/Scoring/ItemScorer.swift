@@ -92,13 +92,14 @@ enum ItemScorer {
       : NearDuplicateResult(
         shingles: found.nearShingles, containment: found.near.map(\.containment).max() ?? 0,
         documents: found.nearDocuments, evidence: Array(nearEvidence.prefix(keep)))
+    let evidence = Array(found.evidence.sorted { $0.ranksBefore($1) }.prefix(keep))
     return ItemResult(
       benchmark: shape.benchmark, id: shape.id, verdict: parameters.verdict(
-        tokens: judged, coverage: max(coverage, ownCoverage), near: near),
+        tokens: judged, coverage: max(coverage, ownCoverage), near: near, exactAnswer: evidence.first?.answer?.agreement),
       tokens: tokens, boilerplateTokens: tokens - judged - shape.shared, sharedTokens: shape.shared, coverage: coverage,
       coveredTokens: coveredCount == 0 ? nil : _Bits.hex(covered, count: tokens),
       longestRun: _Bits.longestRun(covered, count: tokens), parts: parts,
-      evidence: Array(found.evidence.sorted { $0.ranksBefore($1) }.prefix(keep)), documents: found.documents,
+      evidence: evidence, documents: found.documents,
       nearDuplicate: near)
   }
 }
