@@ -133,4 +133,27 @@ struct KeySortTests {
     _KeySort.sort(&pairs) { $0.key }
     #expect(pairs.map(\.original) == expected.map(\.original))
   }
+
+  /// The boilerplate set's bitmap answers "not there" for most keys; it must never answer it for
+  /// a key that is (keys sharing their top bits, keys at both ends of the range included).
+  @Test func theKeySetAgreesWithASet() {
+    var random = SystemRandomNumberGenerator()
+    for count in [0, 1, 8, 5_000] {
+      var keys = Set<UInt64>()
+      while keys.count < count {
+        switch keys.count % 4 {
+        case 0: keys.insert(UInt64.random(in: 0...UInt64.max, using: &random))
+        case 1: keys.insert(0xABCD << 48 | UInt64.random(in: 0..<(1 << 48), using: &random))
+        case 2: keys.insert(UInt64.random(in: 0..<1_000_000, using: &random))
+        default: keys.insert(UInt64.max - UInt64.random(in: 0..<1_000_000, using: &random))
+        }
+      }
+      let set = _KeySet(sorted: keys.sorted())
+      for key in keys { #expect(set.contains(key), "\(key) of \(count)") }
+      for _ in 0..<20_000 {
+        let probe = [UInt64.random(in: 0...UInt64.max, using: &random), 0xABCD << 48 | UInt64.random(in: 0..<(1 << 48), using: &random)][Int.random(in: 0...1, using: &random)]
+        #expect(set.contains(probe) == keys.contains(probe))
+      }
+    }
+  }
 }
