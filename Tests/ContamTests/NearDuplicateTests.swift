@@ -244,6 +244,8 @@ struct NearDuplicateTests {
       { $0.replacingOccurrences(of: "-", with: "\u{2212}") },
       { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n") },
       { $0.replacingOccurrences(of: "\n", with: "\\n") },
+      // Words as markdown links whose targets hold `-` and `=`.
+      { $0.split(separator: " ", omittingEmptySubsequences: false).map { $0.count > 3 && $0.allSatisfy(\.isLetter) ? "[\($0)](https://example.org/a-b?c=\($0))" : String($0) }.joined(separator: " ") },
     ]
     let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 400_000)
     let chunk = novel.count / items.count

@@ -11,8 +11,8 @@
 /// neighbouring tokens the same operators stand, in the same order, in the item and in the copy.
 /// Between two tokens, text is compared after HTML entities and JSON `\uXXXX` escapes are
 /// decoded, Unicode compatibility forms folded (`＋` is `+`), dashes and the minus sign (`−`, `–`)
-/// read as `-`, HTML tags dropped, and a line's leading list or quote marker (`- `, `* `, `> `)
-/// dropped, so a copy in another layout is still verbatim. Text before the first token and after
+/// read as `-`, HTML tags and markdown link targets dropped, and a line's leading list or quote
+/// marker (`- `, `* `, `> `) dropped, so a copy in another layout is still verbatim. Text before the first token and after
 /// the last is not compared.
 enum _VerbatimCheck {
   /// Whether `document` holds the target verbatim in the token range searched.
@@ -101,6 +101,12 @@ enum _VerbatimCheck {
         lineStart = false
         // An HTML tag (tags are not tokens, so a whole tag lies between two tokens).
         if c == "<", let next, next == "/" || next == "!" || next.properties.isAlphabetic, let close = scalars[(j + 1)...].firstIndex(of: ">") {
+          j = close
+          continue
+        }
+        // A markdown link's target, `](…)`, is not text (contam-text/4), so it too lies whole
+        // between two tokens.
+        if c == "]", next == "(", let close = scalars[(j + 1)...].firstIndex(of: ")") {
           j = close
           continue
         }
