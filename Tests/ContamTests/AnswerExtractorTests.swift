@@ -40,6 +40,12 @@ struct AnswerExtractorTests {
     #expect(check(ItemAnswer(value: "18"), "No conclusion here.").agreement == .none)
     // Only what follows the match counts.
     #expect(check(ItemAnswer(value: "18"), "#### 18 and then the question", from: 8).agreement == .none)
+    // Markdown links are read as their text, as tokens read them (a copy with linked words had
+    // its answer read as the link target `](https://…)`: another answer).
+    #expect(check(ItemAnswer(value: "22"), "per day.\n[####](https://example.org/wiki/complete_) 22").agreement == .same)
+    #expect(check(ItemAnswer(value: "22"), "per day.\n#### [22](https://example.org/wiki/22)").agreement == .same)
+    #expect(check(ItemAnswer(value: "22"), "The answer is [22](https://example.org/a-b).").agreement == .same)
+    #expect(check(ItemAnswer(value: "22"), "#### [21](https://example.org/wiki/21)").found == "21")
   }
 
   @Test func choiceLetters() {

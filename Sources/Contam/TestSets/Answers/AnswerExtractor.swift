@@ -72,12 +72,12 @@ public enum AnswerExtractor {
     }
     if let range = text.range(of: "####") {
       // GSM8K style: the value is the next word (the text may go on on the same line).
-      let rest = text[range.upperBound...].drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }
+      let rest = linkTargetsDropped(text[range.upperBound...].prefix(512)).drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }
       let value = closersTrimmed(String(rest))
       if !value.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), value)) }
     }
     if let range = text.range(of: answerIs, options: .regularExpression) {
-      let rest = text[range.upperBound...].prefix { $0 != "\n" }
+      let rest = linkTargetsDropped(text[range.upperBound...].prefix { $0 != "\n" })
       let offset = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
       if let i = firstIndex(of: "\\boxed{", in: Array(rest.utf8)), let content = boxed(Array(rest.utf8), at: i) {
         // "the answer is $3 - 6 = \boxed{-3}$": the boxed value.
@@ -102,6 +102,15 @@ public enum AnswerExtractor {
       }
     }
     return candidates.min { $0.offset < $1.offset }.map { ($0.value, text.utf8.index(text.startIndex, offsetBy: $0.offset)) }
+  }
+
+  /// `text` with markdown links read as their text, as tokens read them: `[22](https://…)` is
+  /// `22`, and a link target left after the marker (`[####](https://…) 22`) is dropped.
+  static func linkTargetsDropped(_ text: Substring) -> Substring {
+    guard text.contains("](") else { return text }
+    var out = text.replacingOccurrences(of: #"\[([^\]\n]*)\]\([^)\s]*\)"#, with: "$1", options: .regularExpression)
+    out = out.replacingOccurrences(of: #"^\]\([^)\s]*\)"#, with: "", options: .regularExpression)
+    return Substring(out)
   }
 
   /// `value` without closing quotes and brackets it does not open (`16"}]}` of a JSON chat
