@@ -46,6 +46,11 @@ struct AnswerExtractorTests {
     #expect(check(ItemAnswer(value: "22"), "per day.\n#### [22](https://example.org/wiki/22)").agreement == .same)
     #expect(check(ItemAnswer(value: "22"), "The answer is [22](https://example.org/a-b).").agreement == .same)
     #expect(check(ItemAnswer(value: "22"), "#### [21](https://example.org/wiki/21)").found == "21")
+    // A statement whose line was broken (a copy with its whitespace rewritten): the boxed value
+    // in its paragraph, not the first number of a calculation.
+    let rewrapped = "and   the\tfinal  answer \n is   $0   +   0  + \n 1 \n - \n \\frac{1}{4}  =\t\\boxed{\\frac{3}{4}}.$"
+    #expect(check(ItemAnswer(value: "\\frac{3}{4}"), rewrapped).agreement == .same)
+    #expect(check(ItemAnswer(value: "18"), "The answer is 5 + 13, which we add.").found == nil)
   }
 
   @Test func choiceLetters() {

@@ -79,7 +79,10 @@ public enum AnswerExtractor {
     if let range = text.range(of: answerIs, options: .regularExpression) {
       let rest = linkTargetsDropped(text[range.upperBound...].prefix { $0 != "\n" })
       let offset = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
-      if let i = firstIndex(of: "\\boxed{", in: Array(rest.utf8)), let content = boxed(Array(rest.utf8), at: i) {
+      // The statement's paragraph (a copy with its lines rewrapped may break it anywhere).
+      let paragraph = Array(text[range.upperBound...].prefix(240).utf8)
+      let paragraphEnd = firstIndex(of: "\n\n", in: paragraph) ?? paragraph.count
+      if let i = firstIndex(of: "\\boxed{", in: Array(paragraph[..<paragraphEnd])), let content = boxed(paragraph, at: i) {
         // "the answer is $3 - 6 = \boxed{-3}$": the boxed value.
         candidates.append((offset, String(decoding: content.bytes, as: UTF8.self)))
       } else {
@@ -90,7 +93,10 @@ public enum AnswerExtractor {
         let words = rest.split(separator: " ")
         let first = words.first.map { closersTrimmed(String($0)) } ?? ""
         let operators: Set<Substring> = ["x", "*", "+", "-", "/", "=", "×", "÷", "\\times", "\\cdot"]
+        // A number followed by an operator starts a calculation ("$0 + 0 + 1 - …"), however
+        // short the line.
         let calculation = rest.contains("=") || rest.contains("<<")
+          || (first.contains(where: \.isNumber) && operators.contains(words.dropFirst().first ?? ""))
         let short =
           !calculation
           && (words.count <= 8 || first.hasSuffix(".") || first.hasSuffix(",") || first.hasSuffix(";")
