@@ -18,11 +18,6 @@ public struct TokenizedItems: Sendable {
   /// Per item: the token range of each part.
   public let partRanges: [[Range<Int>]]
 
-  /// Per item: its tokens, offsets in the parts joined by newlines.
-  public var tokens: [[Token]] {
-    hashes.indices.map { i in hashes[i].indices.map { Token(hash: hashes[i][$0], start: Int(starts[i][$0]), end: Int(ends[i][$0])) } }
-  }
-
   /// - Parameters:
   ///   - items: the benchmark items, in the order results are reported.
   ///   - version: the text pipeline.

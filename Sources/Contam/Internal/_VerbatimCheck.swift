@@ -7,13 +7,14 @@
 /// is the item with another answer after it (`contaminated`) when it is verbatim, and a
 /// perturbed problem when it is not.
 ///
-/// Verbatim means: the target's tokens appear as one run in the document, and between each two
-/// neighbouring tokens the same operators stand, in the same order, in the item and in the copy.
-/// Between two tokens, text is compared after HTML entities and JSON `\uXXXX` escapes are
-/// decoded, Unicode compatibility forms folded (`＋` is `+`), dashes and the minus sign (`−`, `–`)
-/// read as `-`, HTML tags and markdown link targets dropped, and a line's leading list or quote
-/// marker (`- `, `* `, `> `) dropped, so a copy in another layout is still verbatim. Text before the first token and after
-/// the last is not compared.
+/// Verbatim means: the target's tokens appear as one run in the document; between each two
+/// neighbouring tokens the same operators and lone letters stand, in the same order, in the item
+/// and in the copy; and on the first and last line, the copy's text before the first token and
+/// after the last ends and starts with the item's. What the tokenizer skips as layout is skipped
+/// here by the same rules (``LayoutMarkup``: HTML tags, markdown link targets, `\n` escapes, JSON
+/// `\uXXXX` escapes decoded), HTML entities are decoded, Unicode compatibility forms folded (`＋`
+/// is `+`), dashes and the minus sign (`−`, `–`) read as `-`, and a line's leading list or quote
+/// marker (`- `, `* `, `> `) dropped, so a copy in another layout is still verbatim.
 enum _VerbatimCheck {
   /// Whether `document` holds the target verbatim in the token range searched.
   /// - Parameters:
@@ -99,17 +100,6 @@ enum _VerbatimCheck {
           continue
         }
         lineStart = false
-        // An HTML tag (tags are not tokens, so a whole tag lies between two tokens).
-        if c == "<", let next, next == "/" || next == "!" || next.properties.isAlphabetic, let close = scalars[(j + 1)...].firstIndex(of: ">") {
-          j = close
-          continue
-        }
-        // A markdown link's target, `](…)`, is not text (contam-text/4), so it too lies whole
-        // between two tokens.
-        if c == "]", next == "(", let close = scalars[(j + 1)...].firstIndex(of: ")") {
-          j = close
-          continue
-        }
         if c == "+" || c == "-" || c == "=" || c == "<" || c == ">" || c == "^" {
           operators.append(UInt8(c.value))
           all.append(UInt8(c.value))
@@ -163,41 +153,36 @@ enum _VerbatimCheck {
     return i
   }
 
-  /// The text's scalars with HTML entities and JSON escapes decoded, compatibility forms folded
-  /// and dashes read as `-`.
+  /// The text's scalars without what the tokenizer skips as layout (tags, link targets; a `\n`
+  /// escape read as the line break it stands for), with HTML entities and JSON `\uXXXX` escapes
+  /// decoded, compatibility forms folded and dashes read as `-`.
   static func scalars(_ gap: UnsafeRawBufferPointer) -> [Unicode.Scalar] {
-    // Decode entities and escapes first, so `&lt;b&gt;` is a tag and `&minus;` a minus.
     var scalars: [Unicode.Scalar] = []
+    guard let base = gap.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
     var i = 0
     while i < gap.count {
-      let byte = gap[i]
-      if byte == UInt8(ascii: "&"), let base = gap.baseAddress,
-        let (value, length) = HTMLEntity.decode((base + i).assumingMemoryBound(to: UInt8.self), available: gap.count - i),
+      let p = base + i
+      let available = gap.count - i
+      let skipped = max(LayoutMarkup.tagLength(p, available: available), LayoutMarkup.linkTargetLength(p, available: available))
+      if skipped > 0 {
+        i += skipped
+        continue
+      }
+      if let (value, length) = HTMLEntity.decode(p, available: available) ?? LayoutMarkup.unicodeEscape(p, available: available),
         let scalar = Unicode.Scalar(value)
       {
         scalars.append(scalar)
         i += length
         continue
       }
-      if byte == UInt8(ascii: "\\"), i + 6 <= gap.count, gap[i + 1] == UInt8(ascii: "u"),
-        let value = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: gap[i + 2..<i + 6]), as: UTF8.self), radix: 16),
-        let scalar = Unicode.Scalar(value)
-      {
-        scalars.append(scalar)
-        i += 6
-        continue
-      }
-      // A JSON escape of a line break or tab (`\n` before a letter is a TeX command).
-      if byte == UInt8(ascii: "\\"), i + 1 < gap.count, let escaped = lineEscape(gap[i + 1]),
-        i + 2 == gap.count || !Unicode.Scalar(gap[i + 2]).properties.isAlphabetic
-      {
-        scalars.append(escaped)
+      if LayoutMarkup.isEscape(p, available: available) {
+        scalars.append(p[1] == UInt8(ascii: "t") ? "\t" : "\n")
         i += 2
         continue
       }
-      // Other bytes as UTF-8: decode the run up to the next `&` or `\`.
+      // Other bytes as UTF-8, up to the next byte that may start one of the above.
       var end = i + 1
-      while end < gap.count && gap[end] != UInt8(ascii: "&") && gap[end] != UInt8(ascii: "\\") { end += 1 }
+      while end < gap.count && !mayStartMarkup(gap[end]) { end += 1 }
       scalars += String(decoding: UnsafeRawBufferPointer(rebasing: gap[i..<end]), as: UTF8.self).unicodeScalars
       i = end
     }
@@ -216,13 +201,8 @@ enum _VerbatimCheck {
     return folded
   }
 
-  /// The character a JSON escape `\n`, `\r` or `\t` stands for, by its letter.
-  private static func lineEscape(_ letter: UInt8) -> Unicode.Scalar? {
-    switch letter {
-    case UInt8(ascii: "n"): "\n"
-    case UInt8(ascii: "r"): "\r"
-    case UInt8(ascii: "t"): "\t"
-    default: nil
-    }
+  /// Whether a byte may start an entity, an escape, a tag or a link target.
+  private static func mayStartMarkup(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: "&") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: "]")
   }
 }
