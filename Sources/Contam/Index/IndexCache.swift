@@ -27,7 +27,7 @@ public struct IndexCache: Sendable {
   /// Cache files kept in ``directory``.
   public var keptFiles = 4
 
-  static let magic = Array("contam-index-cache/2\n".utf8)
+  static let magic = Array("contam-index-cache/3\n".utf8)
   static let suffix = ".contam-index"
 
   public init(directory: String, build: String) {
@@ -56,6 +56,7 @@ public struct IndexCache: Sendable {
     feed(parameters.headRuns ? 1 : 0)
     feed(parameters.headRunPastOpening)
     feed(parameters.partsApart ? 1 : 0)
+    feed(parameters.choicesInAnyOrder ? 1 : 0)
     feed(maximumItemsPerShingle)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
@@ -191,6 +192,9 @@ extension IndexCache {
     stored.apartTable.write(to: &writer)
     writer.write(stored.apartSpans.map(\.item))
     writer.write(stored.apartSpans.map { flat($0.parts) })
+    writer.write(stored.apartSpans.map(\.anyOrderPart))
+    writer.write(stored.apartSpans.map { flat($0.lines) })
+    writer.write(stored.apartSpans.map(\.keyOffset))
     guard let near else {
       writer.write(UInt8(0))
       return
@@ -284,15 +288,30 @@ extension IndexCache {
     let apartTable = try _HashTable(reading: &reader)
     let apartItems = try reader.readArray(of: Int.self)
     let apartParts = try reader.readArrays(of: Int.self).map(ranges)
-    try check(apartItems.count == apartParts.count)
-    for (item, parts) in zip(apartItems, apartParts) {
-      try check((0..<count).contains(item) && !parts.isEmpty)
-      try check(parts.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= tokenHashes[item].count })
-      try check(parts[0].count >= ItemIndex.apartKeyTokens)
+    let apartAnyOrder = try reader.readArray(of: Int.self)
+    let apartLines = try reader.readArrays(of: Int.self).map(ranges)
+    let apartKeyOffsets = try reader.readArray(of: Int.self)
+    try check(Set([apartParts.count, apartAnyOrder.count, apartLines.count, apartKeyOffsets.count]) == [apartItems.count])
+    var apartSpans: [ItemIndex.ApartSpan] = []
+    for k in apartItems.indices {
+      let span = ItemIndex.ApartSpan(
+        item: apartItems[k], parts: apartParts[k], anyOrderPart: apartAnyOrder[k], lines: apartLines[k], keyOffset: apartKeyOffsets[k])
+      try check((0..<count).contains(span.item) && !span.parts.isEmpty)
+      try check((span.parts + span.lines).allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= tokenHashes[span.item].count })
+      try check(span.anyOrderPart == -1 ? span.lines.isEmpty : (1..<span.parts.count).contains(span.anyOrderPart) && span.lines.count >= 2)
+      // Its keys lie inside the item: 3 tokens of the first part, or a short first part and
+      // the start of each line.
+      let first = span.parts[0].count
+      try check(
+        span.keyOffset >= 0
+          && (first >= ItemIndex.apartKeyTokens
+            ? span.keyOffset + ItemIndex.apartKeyTokens <= first
+            : span.keyOffset == 0 && span.anyOrderPart == 1 && span.lines.allSatisfy { first + $0.count >= ItemIndex.apartKeyTokens }))
+      apartSpans.append(span)
     }
     for k in 0..<apartTable.postingCount {
       let posting = apartTable.postings[k]
-      try check(Int(posting.position) < apartItems.count && Int(posting.item) == apartItems[Int(posting.position)])
+      try check(Int(posting.position) < apartSpans.count && Int(posting.item) == apartSpans[Int(posting.position)].item)
     }
     let index = ItemIndex(
       items: items, parameters: parameters,
@@ -300,7 +319,7 @@ extension IndexCache {
         tokenHashes: tokenHashes, lastTokenEnd: lastTokenEnd, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
         judged: judged, judgedTokens: judgedTokens, sharedStarts: sharedStarts, droppedNGrams: dropped, keyCount: keyCount,
         table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments,
-        apartTable: apartTable, apartSpans: Array(zip(apartItems, apartParts)).map { (item: $0.0, parts: $0.1) }))
+        apartTable: apartTable, apartSpans: apartSpans))
     let searched = try reader.read(UInt8.self)
     try check(searched == (configuration == nil ? 0 : 1))
     guard let configuration else { return (index, nil) }

@@ -22,7 +22,10 @@
 /// shorter than `2n` (a TruthfulQA question and its answer; a short question and its choices),
 /// is also keyed by the first 3 tokens of its first part (``Parameters/partsApart``): it is found
 /// when every own part follows the one before within 4 tokens, so `Answer:`, `Assistant:` or a
-/// chat record's `"role": "assistant", "content":` between them does not hide the copy.
+/// chat record's `"role": "assistant", "content":` between them does not hide the copy. With
+/// ``Parameters/choicesInAnyOrder``, the lines of a `choices` part may stand in any order, and
+/// items with a first part under `n` tokens and all under `4n` are keyed too, by the rarest 3
+/// tokens of their first part (``ItemIndex+PartsApart``).
 ///
 /// N-grams kept but found in two or more items of one benchmark are shared context (an MMLU passage several
 /// questions are asked about, the options block of moral-scenarios items, Winogrande twins that
@@ -67,10 +70,15 @@ public final class ItemIndex: @unchecked Sendable {
     /// Whether an item of short parts is also found with layout words between its parts (see
     /// the type's documentation).
     public var partsApart = true
+    /// Whether, for an item of parts apart, the lines of its `choices` part are found in any
+    /// order (options shuffled), and items with a first part under `n` tokens and all under
+    /// `4n` are keyed too (see the type's documentation).
+    public var choicesInAnyOrder = true
     public init(
       n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10, textVersion: TextVersion = .current, headRuns: Bool = true,
-      headRunPastOpening: Int = 0, partsApart: Bool = true
+      headRunPastOpening: Int = 0, partsApart: Bool = true, choicesInAnyOrder: Bool = true
     ) {
+      self.choicesInAnyOrder = choicesInAnyOrder
       self.headRunPastOpening = headRunPastOpening
       self.n = n
       self.minimumTokens = minimumTokens
@@ -131,40 +139,22 @@ public final class ItemIndex: @unchecked Sendable {
   /// (``_ScanWorker`` anchored search) so that choices in another order still count.
   let lineSegments: [[[Range<Int>]]]
   public var hasShortItems: Bool { shortTable.count > 0 }
-  /// Keyed by the first ``apartHasher`` tokens of the first own part of an item of short parts
-  /// (see the type's documentation); a posting's `position` is the index in ``apartSpans``.
+  /// Items of short parts (``ItemIndex+PartsApart``), keyed by 3 tokens of their first part; a
+  /// posting's `position` is the index in ``apartSpans``.
   let apartTable: _HashTable
   let apartHasher = NGramHasher(n: ItemIndex.apartKeyTokens)
-  /// The item, and the token ranges of its own parts in order.
-  let apartSpans: [(item: Int, parts: [Range<Int>])]
-  /// Tokens of a first part that key it, and layout tokens allowed between two parts.
-  static let apartKeyTokens = 3
-  static let apartGap = 4
+  let apartSpans: [ApartSpan]
   public var hasApartItems: Bool { apartTable.count > 0 }
-  /// 64 Kbit, one set for the first two tokens of every first part in ``apartSpans``
-  /// (``firstPairBit(_:_:)``): the scan hashes and probes only the windows it lets through.
-  let apartFirstPairs: [UInt64]
-  static func firstPairs(of spans: [(item: Int, parts: [Range<Int>])], hashes: [[UInt64]]) -> [UInt64] {
-    var bits = [UInt64](repeating: 0, count: 1024)
-    for span in spans {
-      let start = span.parts[0].lowerBound
-      let bit = firstPairBit(hashes[span.item][start], hashes[span.item][start + 1])
-      bits[bit >> 6] |= 1 << UInt64(bit & 63)
-    }
-    return bits
-  }
-  /// The bit of two consecutive token hashes in ``apartFirstPairs``.
-  @inline(__always)
-  static func firstPairBit(_ first: UInt64, _ second: UInt64) -> Int {
-    Int(truncatingIfNeeded: (first ^ (second &* 0x9E37_79B9_7F4A_7C15)) >> 48)
-  }
+  /// One bit set for every key of ``apartSpans`` (``keyBit(_:_:_:)``): the scan hashes and
+  /// probes only the windows it lets through.
+  let apartKeyBits: [UInt64]
   /// The most tokens one exact match can span (an n-gram, a short item or part, a head run,
   /// an item of parts apart): a long document's segments overlap by this much, so every match
   /// lies wholly in one of them.
   public var matchReach: Int {
     max(
       n, minimumTokens, shortSpans.map(\.length).max() ?? 0,
-      apartSpans.map { $0.parts.reduce(0) { $0 + $1.count } + Self.apartGap * ($0.parts.count - 1) }.max() ?? 0)
+      apartSpans.map(\.reach).max() ?? 0)
   }
 
   /// The number of an item's tokens that occur only inside boilerplate n-grams.
@@ -459,8 +449,10 @@ public final class ItemIndex: @unchecked Sendable {
     self.sharedStarts = sharedStarts
     table = mainTable
     shortTable = group(&shortEntries, dropping: false)
-    (apartTable, apartSpans) = parameters.partsApart ? Self.apartIndex(items: items, tokens: tokens, ranges: ranges, parameters: parameters) : (_HashTable(entries: []), [])
-    apartFirstPairs = Self.firstPairs(of: apartSpans, hashes: tokenHashes)
+    (apartTable, apartSpans) =
+      parameters.partsApart
+      ? Self.apartIndex(items: items, tokens: tokens, ranges: ranges, lines: lineSegments, parameters: parameters) : (_HashTable(entries: []), [])
+    apartKeyBits = Self.keyBits(of: apartSpans, hashes: tokenHashes)
     keyCount = table.count
     droppedNGrams = dropped.sorted { ($0.items, $1.text) > ($1.items, $0.text) }
   }
@@ -482,7 +474,7 @@ public final class ItemIndex: @unchecked Sendable {
     var shortSpans: [Span]
     var lineSegments: [[[Range<Int>]]]
     var apartTable: _HashTable
-    var apartSpans: [(item: Int, parts: [Range<Int>])]
+    var apartSpans: [ApartSpan]
   }
 
   /// The index ``stored`` describes, for `items` and `parameters` (``IndexCache``).
@@ -510,7 +502,7 @@ public final class ItemIndex: @unchecked Sendable {
     lineSegments = stored.lineSegments
     apartTable = stored.apartTable
     apartSpans = stored.apartSpans
-    apartFirstPairs = Self.firstPairs(of: stored.apartSpans, hashes: stored.tokenHashes)
+    apartKeyBits = Self.keyBits(of: stored.apartSpans, hashes: stored.tokenHashes)
   }
 
   var stored: Stored {
@@ -524,41 +516,6 @@ public final class ItemIndex: @unchecked Sendable {
   /// The token ranges of `item`'s own parts (not context, not empty), in order.
   static func ownRanges(_ item: BenchmarkItem, _ ranges: [Range<Int>]) -> [Range<Int>] {
     zip(item.parts, ranges).filter { !BenchmarkItem.contextPartNames.contains($0.0.name) && !$0.1.isEmpty }.map(\.1)
-  }
-
-  /// The items of short parts and their keys (see the type's documentation). An item is kept
-  /// when its own parts' tokens, in order, are no other item's of its benchmark, and a key in
-  /// more than `maximumItemsPerNGram` items is dropped (a common opening decides nothing).
-  static func apartIndex(items: [BenchmarkItem], tokens: [[UInt64]], ranges: [[Range<Int>]], parameters: Parameters)
-    -> (_HashTable, [(item: Int, parts: [Range<Int>])])
-  {
-    let minimumTokens = min(parameters.minimumTokens, parameters.n)
-    let hasher = NGramHasher(n: apartKeyTokens)
-    var candidates: [(key: UInt64, item: Int, parts: [Range<Int>], sequence: [UInt64])] = []
-    for i in items.indices {
-      let own = ownRanges(items[i], ranges[i])
-      let total = own.reduce(0) { $0 + $1.count }
-      // A first part of minimumTokens or more is found on its own, and the parts after it by
-      // the anchored search near it (``_ScanWorker``).
-      guard own.count >= 2, let first = own.first, (apartKeyTokens..<minimumTokens).contains(first.count),
-        total >= minimumTokens, total < 2 * parameters.n
-      else { continue }
-      let hashes = tokens[i]
-      candidates.append(
-        (hasher.hash(Array(hashes[first.lowerBound..<first.lowerBound + apartKeyTokens])), i, own, own.flatMap { hashes[$0] }))
-    }
-    var seen: [[UInt64]: [String: Int]] = [:]
-    for c in candidates { seen[c.sequence, default: [:]][items[c.item].benchmark, default: 0] += 1 }
-    var itemsPerKey: [UInt64: Int] = [:]
-    for c in candidates { itemsPerKey[c.key, default: 0] += 1 }
-    var spans: [(item: Int, parts: [Range<Int>])] = []
-    var entries: [(key: UInt64, posting: Posting)] = []
-    for c in candidates where seen[c.sequence]![items[c.item].benchmark]! == 1 && itemsPerKey[c.key]! <= parameters.maximumItemsPerNGram {
-      entries.append((c.key, Posting(item: UInt32(c.item), position: UInt32(spans.count))))
-      spans.append((c.item, c.parts))
-    }
-    _KeySort.sort(&entries) { $0.key }
-    return (_HashTable(entries: entries), spans)
   }
 }
 

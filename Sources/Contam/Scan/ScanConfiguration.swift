@@ -28,6 +28,11 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// Whether an item of short parts is also found with up to 4 layout tokens between its parts
   /// (``ItemIndex``). Nil in certificates made before this rule: off.
   public var partsApart: Bool? = true
+  /// Whether, with ``partsApart``, the lines of a `choices` part are found in any order (the
+  /// options of a copy shuffled), and items whose question has under `n` tokens and whose
+  /// own parts have under `4n` are found so too (``ItemIndex``). Nil in certificates made
+  /// before this rule: off.
+  public var choicesInAnyOrder: Bool? = true
   /// Whether an item whose exact coverage reaches ``partialThreshold`` is `perturbed` when its
   /// best exact evidence states a different answer (and no near copy states the same): the
   /// item's text is there in part and another answer follows it, as where MATH-Perturb's
@@ -47,7 +52,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     ItemIndex.Parameters(
       n: n, minimumTokens: minimumTokens, maximumItemsPerNGram: maximumItemsPerNGram,
       textVersion: textVersion ?? .current, headRuns: headRuns ?? false, headRunPastOpening: headRunPastOpening ?? 0,
-      partsApart: partsApart ?? false)
+      partsApart: partsApart ?? false, choicesInAnyOrder: choicesInAnyOrder ?? false)
   }
 
   /// The version ``normalization`` names, or nil when this tool does not know it.
@@ -133,6 +138,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
       "headRunPastOpening = \(headRunPastOpening ?? 0): head runs need more than \(standard.headRunPastOpening ?? 0) tokens past a shared opening")
     note(
       partsApart != true && standard.partsApart == true, "parts apart was off: items of short parts with layout between them are not found")
+    note(
+      choicesInAnyOrder != true && standard.choicesInAnyOrder == true,
+      "choices in any order was off: short multiple-choice items with their options shuffled are not found")
     if reader.maxLineBytes < standard.reader.maxLineBytes {
       weaker.append("maxLineBytes = \(reader.maxLineBytes): longer lines were skipped (default \(standard.reader.maxLineBytes))")
     }

@@ -93,9 +93,10 @@ extension _ScanWorker {
     }
   }
 
-  /// Items of short parts (``ItemIndex``): every own part in order, each within
-  /// ``ItemIndex/apartGap`` tokens of the last, keyed by the first tokens of the first part.
-  /// Only a window whose first two tokens may start a first part (a 64 Kbit map, in L1) is
+  /// Items of parts apart (``ItemIndex``): every own part in order, each within
+  /// ``ItemIndex/apartGap`` tokens of the last (the lines of a `choices` part in any order, each
+  /// within the gap of the line before), keyed by 3 tokens of the first part.
+  /// Only a window whose three tokens may be a key (a 128 Kbit map, in L1) is
   /// hashed and probed, so the pass costs about one load per token.
   mutating func collectApartHits(base: Int, overlap: Int) {
     let tokens = storage.buffer.view
@@ -110,30 +111,55 @@ extension _ScanWorker {
     func confirm(_ position: Int, _ postings: UnsafeBufferPointer<ItemIndex.Posting>) {
       for p in postings {
         let span = spans[Int(p.position)]
+        guard position >= span.keyOffset else { continue }
         let want = itemHashes[span.item]
         func matches(_ part: Range<Int>, at start: Int) -> Bool {
           start + part.count <= tokens.count && (0..<part.count).allSatisfy { tokens.hashes[start + $0] == want[part.lowerBound + $0] }
         }
-        // Where each part is: the first at `position`, each next within `gap` tokens of the
-        // last. Each part's hit is kept as it is placed, and taken back if a later one is not.
-        var at = position
+        // Where each part is: the first where the key puts it, each next within `gap` tokens of
+        // the last. Each part's hit is kept as it is placed, and taken back if a later one is not.
+        var at = position - span.keyOffset
         var placed = 0
-        for (k, part) in span.parts.enumerated() {
-          guard let start = (at...(k == 0 ? at : at + gap)).first(where: { matches(part, at: $0) }) else { break }
-          let bytes = tokens.byteRange(first: start, length: part.count)
-          found.append((span.item, part.lowerBound, base + bytes.lowerBound, base + bytes.upperBound, part.count))
-          at = start + part.count
+        func place(_ range: Range<Int>, _ start: Int) {
+          let bytes = tokens.byteRange(first: start, length: range.count)
+          found.append((span.item, range.lowerBound, base + bytes.lowerBound, base + bytes.upperBound, range.count))
+          at = start + range.count
           placed += 1
         }
-        if placed < span.parts.count || at <= overlap { found.removeLast(placed) }
+        var complete = true
+        for (k, part) in span.parts.enumerated() where complete {
+          if k == span.anyOrderPart {
+            // The nearest start of a line not yet placed (the longest line there), until none is left.
+            var left = span.lines
+            while complete && !left.isEmpty {
+              var next: (line: Int, start: Int)?
+              for start in at...(at + gap) where next == nil {
+                for (l, line) in left.enumerated() where line.count > (next.map { left[$0.line].count } ?? 0) && matches(line, at: start) {
+                  next = (l, start)
+                }
+              }
+              if let next {
+                place(left[next.line], next.start)
+                left.remove(at: next.line)
+              } else {
+                complete = false
+              }
+            }
+          } else if let start = (at...(k == 0 ? at : at + gap)).first(where: { matches(part, at: $0) }) {
+            place(part, start)
+          } else {
+            complete = false
+          }
+        }
+        if !complete || at <= overlap { found.removeLast(placed) }
       }
     }
     let hashes = tokens.hashes
-    let firsts = index.apartFirstPairs
+    let bits = index.apartKeyBits
     let hasher = index.apartHasher
     for k in 0..<windows {
-      let bit = ItemIndex.firstPairBit(hashes[k], hashes[k + 1])
-      guard firsts[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }
+      let bit = ItemIndex.keyBit(hashes[k], hashes[k + 1], hashes[k + 2])
+      guard bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }
       let key = hasher.hash(UnsafeBufferPointer(start: hashes + k, count: ItemIndex.apartKeyTokens))
       guard table.mayContain(key) else { continue }
       let postings = table.lookup(key)

@@ -14,6 +14,9 @@ public struct BenchmarkItem: Sendable, Hashable, Codable {
   /// Names of parts that are context given with an item, not the item itself (SciQ's
   /// supporting passage): an item is also judged without them.
   public static let contextPartNames: Set<String> = ["support", "context", "passage"]
+  /// The name of the part whose lines are the options of a multiple-choice item: a copy may
+  /// give them in another order.
+  public static let choicesPartName = "choices"
 
   /// The benchmark's name as given on the command line (`gsm8k`, `mmlu`, …).
   public var benchmark: String

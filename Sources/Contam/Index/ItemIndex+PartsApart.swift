@@ -1,0 +1,129 @@
+extension ItemIndex {
+  /// Tokens that key an item of parts apart, and layout tokens allowed between two of its parts
+  /// (or two of its choice lines).
+  static let apartKeyTokens = 3
+  static let apartGap = 4
+
+  /// An item of parts apart (see the type's documentation): its own parts in order, each found
+  /// within ``ItemIndex/apartGap`` tokens of the one before; the lines of one of them, its
+  /// `choices`, may stand in any order, each within the gap of the line before.
+  struct ApartSpan: Hashable, Sendable {
+    var item: Int
+    /// The token ranges of the item's own parts, in order.
+    var parts: [Range<Int>]
+    /// Which of `parts` has lines that may stand in any order, or -1.
+    var anyOrderPart: Int
+    /// That part's lines (empty when `anyOrderPart` is -1).
+    var lines: [Range<Int>]
+    /// Where the key starts, in tokens from the first part's start.
+    var keyOffset: Int
+
+    /// The most tokens a match spans: the parts, and a gap between each two parts or lines.
+    var reach: Int {
+      let pieces = parts.count + (anyOrderPart >= 0 ? lines.count - 1 : 0)
+      return parts.reduce(0) { $0 + $1.count } + ItemIndex.apartGap * (pieces - 1)
+    }
+
+    /// The token sequences that key it, from the item's token hashes: ``ItemIndex/apartKeyTokens``
+    /// tokens of its first part from `keyOffset`; for a first part shorter than that, the part
+    /// and the start of each choice line (any of them may come first).
+    func keys(in hashes: [UInt64]) -> [[UInt64]] {
+      let first = parts[0]
+      let size = ItemIndex.apartKeyTokens
+      if first.count >= size {
+        let start = first.lowerBound + keyOffset
+        return [Array(hashes[start..<start + size])]
+      }
+      return lines.map { Array((hashes[first] + hashes[$0]).prefix(size)) }
+    }
+  }
+
+  /// The items of parts apart and their keys (see the type's documentation). An item is kept
+  /// when its own parts' tokens, in order, are no other item's of its benchmark; a key in more
+  /// than `maximumItemsPerNGram` items is dropped (a common opening decides nothing).
+  ///
+  /// Without ``Parameters/choicesInAnyOrder`` (certificates made before it): items whose first
+  /// own part has 3 to `minimumTokens - 1` tokens and all under `2n`, keyed by the first 3
+  /// tokens, every part in order. With it, also items with a `choices` part of two or more
+  /// lines after a first part under `n` tokens, all under `4n`: their lines in any order, keyed
+  /// by the 3 tokens of the first part that the fewest items share (a question under 3 tokens:
+  /// by the question and the start of each line).
+  static func apartIndex(
+    items: [BenchmarkItem], tokens: [[UInt64]], ranges: [[Range<Int>]], lines: [[[Range<Int>]]], parameters: Parameters
+  ) -> (_HashTable, [ApartSpan]) {
+    let minimumTokens = min(parameters.minimumTokens, parameters.n)
+    let hasher = NGramHasher(n: apartKeyTokens)
+    var candidates: [ApartSpan] = []
+    for i in items.indices {
+      let own = zip(items[i].parts.indices, ranges[i]).filter { !BenchmarkItem.contextPartNames.contains(items[i].parts[$0.0].name) && !$0.1.isEmpty }
+      guard own.count >= 2 else { continue }
+      let first = own[0].1
+      let total = own.reduce(0) { $0 + $1.1.count }
+      let choices =
+        parameters.choicesInAnyOrder
+        ? own.indices.dropFirst().first { items[i].parts[own[$0].0].name == BenchmarkItem.choicesPartName && lines[i][own[$0].0].count >= 2 } : nil
+      if let choices, first.count < parameters.n, total >= minimumTokens, total < 4 * parameters.n {
+        let choiceLines = lines[i][own[choices].0]
+        // A question under 3 tokens is keyed with the start of the line after it.
+        guard first.count >= apartKeyTokens || (choices == 1 && choiceLines.allSatisfy { first.count + $0.count >= apartKeyTokens }) else { continue }
+        candidates.append(ApartSpan(item: i, parts: own.map(\.1), anyOrderPart: choices, lines: choiceLines, keyOffset: 0))
+      } else if (apartKeyTokens..<minimumTokens).contains(first.count), total >= minimumTokens, total < 2 * parameters.n {
+        candidates.append(ApartSpan(item: i, parts: own.map(\.1), anyOrderPart: -1, lines: [], keyOffset: 0))
+      }
+    }
+    func key(_ tokens: [UInt64]) -> UInt64 { hasher.hash(tokens) }
+    if parameters.choicesInAnyOrder {
+      // Every 3 tokens of every first part, with the number of items they open or stand in.
+      var itemsPerOption: [UInt64: Int] = [:]
+      func options(_ span: ApartSpan) -> [UInt64] {
+        let first = span.parts[0]
+        guard first.count >= apartKeyTokens else { return [] }
+        let hashes = tokens[span.item]
+        return (0...(first.count - apartKeyTokens)).map { key(Array(hashes[first.lowerBound + $0..<first.lowerBound + $0 + apartKeyTokens])) }
+      }
+      for span in candidates { for option in Set(options(span)) { itemsPerOption[option, default: 0] += 1 } }
+      for c in candidates.indices {
+        let keys = options(candidates[c])
+        if let rarest = keys.indices.min(by: { (itemsPerOption[keys[$0]]!, $0) < (itemsPerOption[keys[$1]]!, $1) }) { candidates[c].keyOffset = rarest }
+      }
+    }
+    var seen: [[UInt64]: [String: Int]] = [:]
+    func sequence(_ span: ApartSpan) -> [UInt64] { span.parts.flatMap { tokens[span.item][$0] } }
+    for span in candidates { seen[sequence(span), default: [:]][items[span.item].benchmark, default: 0] += 1 }
+    var itemsPerKey: [UInt64: Int] = [:]
+    let keys = candidates.map { Set($0.keys(in: tokens[$0.item]).map(key)) }
+    for set in keys { for k in set { itemsPerKey[k, default: 0] += 1 } }
+    var spans: [ApartSpan] = []
+    var entries: [(key: UInt64, posting: Posting)] = []
+    for (span, set) in zip(candidates, keys) where seen[sequence(span)]![items[span.item].benchmark]! == 1 {
+      let kept = set.filter { itemsPerKey[$0]! <= parameters.maximumItemsPerNGram }
+      guard !kept.isEmpty else { continue }
+      for k in kept { entries.append((k, Posting(item: UInt32(span.item), position: UInt32(spans.count)))) }
+      spans.append(span)
+    }
+    _KeySort.sort(&entries) { $0.key }
+    return (_HashTable(entries: entries), spans)
+  }
+
+  /// One bit set for every key of `spans`, in a map of ``keyBitCount`` bits.
+  static func keyBits(of spans: [ApartSpan], hashes: [[UInt64]]) -> [UInt64] {
+    var bits = [UInt64](repeating: 0, count: keyBitCount / 64)
+    for span in spans {
+      for key in span.keys(in: hashes[span.item]) {
+        let bit = keyBit(key[0], key[1], key[2])
+        bits[bit >> 6] |= 1 << UInt64(bit & 63)
+      }
+    }
+    return bits
+  }
+
+  /// 128 Kbit (16 KiB, half of L1): with the ~6,000 keys of every shared benchmark, about 1
+  /// window in 20 passes to the key's hash and the table.
+  static let keyBitCount = 1 << 17
+
+  /// The bit of a key's three token hashes in ``apartKeyBits``: cheaper than the key's hash.
+  @inline(__always)
+  static func keyBit(_ first: UInt64, _ second: UInt64, _ third: UInt64) -> Int {
+    Int(truncatingIfNeeded: (first ^ (second &* 0x9E37_79B9_7F4A_7C15) ^ (third &* 0xC2B2_AE3D_27D4_EB4F)) >> 47)
+  }
+}
