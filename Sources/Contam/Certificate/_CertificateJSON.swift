@@ -156,6 +156,10 @@ struct _CertificateJSON {
     int(evidence.line)
     key("matchedShingles")
     int(evidence.matchedShingles)
+    if let math = evidence.mathTokens {
+      key("mathTokens")
+      bytes.append(contentsOf: (math ? "true" : "false").utf8)
+    }
     if let part = evidence.part {
       key("part")
       string(part)

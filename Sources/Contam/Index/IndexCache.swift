@@ -200,6 +200,11 @@ extension IndexCache {
       return
     }
     writer.write(UInt8(1))
+    writeNear(near, to: &writer)
+  }
+
+  /// A near-duplicate index, then its math index if it has one (a flag byte first).
+  static func writeNear(_ near: NearDuplicateIndex, to writer: inout _ByteWriter) {
     let n = near.stored
     writer.write(n.targetItem)
     writer.write(n.targetPart.count)
@@ -220,6 +225,12 @@ extension IndexCache {
     n.table.write(to: &writer)
     writer.write(n.wholeShingles)
     writer.write(n.droppedShingles)
+    if let math = near.math {
+      writer.write(UInt8(1))
+      writeNear(math, to: &writer)
+    } else {
+      writer.write(UInt8(0))
+    }
   }
 
   /// Reads what ``write(_:_:to:)`` wrote, checking every count and position against `items`
@@ -323,6 +334,16 @@ extension IndexCache {
     let searched = try reader.read(UInt8.self)
     try check(searched == (configuration == nil ? 0 : 1))
     guard let configuration else { return (index, nil) }
+    let near = try readNear(&reader, items: items, lengthBound: tokenHashes.map(\.count), configuration: configuration, searchesMath: true)
+    return (index, near)
+  }
+
+  /// Reads what ``writeNear(_:to:)`` wrote, each target's length at most `lengthBound` of its item.
+  static func readNear(
+    _ reader: inout _ByteReader, items: [BenchmarkItem], lengthBound: [Int], configuration: NearDuplicateConfiguration, searchesMath: Bool
+  ) throws(_ByteReader.Damaged) -> NearDuplicateIndex {
+    func check(_ ok: Bool) throws(_ByteReader.Damaged) { if !ok { throw _ByteReader.Damaged() } }
+    let count = items.count
     let targetItem = try reader.readArray(of: Int.self)
     let targets = targetItem.count
     try check(targets < 1 << 26)
@@ -373,7 +394,7 @@ extension IndexCache {
     try check(
       (0..<targets).allSatisfy {
         (0...64).contains(sampleSize[$0]) && votes[$0] == configuration.votes(sampleSize: sampleSize[$0]) && length[$0] >= 0
-          && length[$0] <= tokenHashes[targetItem[$0]].count
+          && length[$0] <= lengthBound[targetItem[$0]]
       })
     let nearTable = try _HashTable(reading: &reader)
     for k in 0..<nearTable.postingCount {
@@ -383,12 +404,20 @@ extension IndexCache {
     let wholeShingles = try reader.readArray(of: Int.self)
     try check(wholeShingles.count == count)
     let droppedShingles = try reader.readInt()
-    let near = NearDuplicateIndex(
-      configuration: configuration,
+    // The math index (only the top one has one, and only when the configuration asks): a
+    // target's length there counts the math stream's tokens, at most one per byte of its item.
+    let hasMath = try reader.read(UInt8.self)
+    try check(hasMath == (searchesMath && configuration.mathTokens == true ? 1 : 0))
+    let math =
+      hasMath == 1
+      ? try readNear(
+        &reader, items: items, lengthBound: items.map { ItemIndex.text(of: $0).utf8.count }, configuration: configuration, searchesMath: false)
+      : nil
+    return NearDuplicateIndex(
+      configuration: configuration, math: math,
       stored: .init(
         targetItem: targetItem, targetPart: targetPart, shingles: shingles, keyOwner: keyOwner, member: member, own: own,
         shingleCount: shingleCount, ownCount: ownCount, sampleSize: sampleSize,
         votes: votes, length: length, table: nearTable, wholeShingles: wholeShingles, droppedShingles: droppedShingles))
-    return (index, near)
   }
 }

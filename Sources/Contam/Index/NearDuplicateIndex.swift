@@ -51,6 +51,11 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// (a sibling problem) is not reported as a copy of it. Nil (certificates made before this
   /// rule): every finding is kept, best first.
   public var secondaryEvidenceCounts: Bool? = true
+  /// Whether items with TeX math are also searched on a second token stream that holds their
+  /// math's lone letters and operators (``MathTokens``): a MATH problem with a sign, a variable
+  /// or an exponent changed, where the text's own tokens barely differ, and one whose few words
+  /// leave too few shingles to search. Nil (certificates made before this rule): off.
+  public var mathTokens: Bool? = true
   /// The sample hits a target with `sampleSize` sample shingles needs to become a candidate.
   func votes(sampleSize: Int) -> Int { max(2, Int((voteFraction * Double(sampleSize)).rounded(.up))) }
 
@@ -68,8 +73,11 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   ///   - evidence: the near copy.
   ///   - itemShingles: the item's distinct informative shingles (``NearDuplicateResult/shingles``).
   public func counts(_ evidence: NearDuplicateEvidence, itemShingles: Int) -> Bool {
-    evidence.matchedShingles >= minimumMatchedShingles
-      || (evidence.matchedShingles >= minimumShingles && Double(evidence.matchedShingles) >= 0.6 * Double(itemShingles))
+    // On the math stream the item has more shingles than `itemShingles` counts; a whole-item
+    // copy's containment is the share of them.
+    let share = evidence.mathTokens == true ? (evidence.part == nil ? evidence.containment : 0) : Double(evidence.matchedShingles) / Double(max(1, itemShingles))
+    return evidence.matchedShingles >= minimumMatchedShingles
+      || (evidence.matchedShingles >= minimumShingles && share >= 0.6)
       || (evidence.alignment ?? 0) >= (alignment ?? 2)
   }
 
@@ -95,6 +103,9 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
     note(
       contaminatedContainment > standard.contaminatedContainment,
       "contaminatedContainment = \(contaminatedContainment) is above \(standard.contaminatedContainment)")
+    note(
+      mathTokens != true && standard.mathTokens == true,
+      "math tokens were off: math items are not searched with their variables and operators")
     note(
       minimumMatchedShingles > standard.minimumMatchedShingles,
       "minimumMatchedShingles = \(minimumMatchedShingles) is above \(standard.minimumMatchedShingles)")
@@ -171,13 +182,16 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Tokens a segment of a long document must share with the one before, so that every span
   /// the search considers (twice a target's length, widened by half of it on each side) lies
   /// wholly in one segment.
-  var segmentOverlap: Int { 3 * (length.max() ?? 0) + 2 * configuration.k + 16 }
+  var segmentOverlap: Int { max(3 * (length.max() ?? 0) + 2 * configuration.k + 16, math?.segmentOverlap ?? 0) }
   /// Sample shingle → (target, slot within its sample).
   let table: _HashTable
   /// Per item: informative shingles of the whole item (0 if not searched whole).
   let wholeShingles: [Int]
   /// Shingles dropped as boilerplate.
   public let droppedShingles: Int
+  /// The same search over the items' math stream (``MathTokens``): items without TeX math have
+  /// no targets there. Nil when ``NearDuplicateConfiguration/mathTokens`` is off, and in itself.
+  public let math: NearDuplicateIndex?
 
   /// The index of the items of `index` (tokenized again: the item index keeps only their hashes).
   public convenience init(index: ItemIndex, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
@@ -187,8 +201,16 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   }
 
   /// Builds the index from items already tokenized (shared with ``ItemIndex``, so both can be
-  /// built at once).
-  public init(_ index: TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
+  /// built at once), and its ``math`` index when the configuration asks for it.
+  public convenience init(_ index: TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
+    let math =
+      configuration.mathTokens == true
+      ? NearDuplicateIndex(index.withMathTokens(), configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: nil) : nil
+    self.init(index, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: math)
+  }
+
+  init(_ index: TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int, math: NearDuplicateIndex?) {
+    self.math = math
     precondition(configuration.signatureSize <= 64, "the vote counts slots in a 64-bit mask")
     self.configuration = configuration
     let hasher = MinHasher(m: configuration.signatureSize, scheme: configuration.scheme)
@@ -344,8 +366,9 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   }
 
   /// The index ``stored`` describes (``IndexCache``).
-  init(configuration: NearDuplicateConfiguration, stored: Stored) {
+  init(configuration: NearDuplicateConfiguration, math: NearDuplicateIndex?, stored: Stored) {
     self.configuration = configuration
+    self.math = math
     hasher = MinHasher(m: configuration.signatureSize, scheme: configuration.scheme)
     shingler = NGramHasher(n: configuration.k)
     targetItem = stored.targetItem

@@ -56,4 +56,55 @@ public struct TokenizedItems: Sendable {
     ends = parts.flatMap(\.ends)
     partRanges = parts.flatMap(\.ranges)
   }
+
+  init(items: [BenchmarkItem], version: TextVersion, hashes: [[UInt64]], starts: [[UInt32]], ends: [[UInt32]], partRanges: [[Range<Int>]]) {
+    self.items = items
+    self.version = version
+    self.hashes = hashes
+    self.starts = starts
+    self.ends = ends
+    self.partRanges = partRanges
+  }
+
+  /// The items' tokens with the extra tokens of their TeX math merged in (``MathTokens``), part
+  /// by part; an item without any has no tokens here (it has no math stream to search).
+  func withMathTokens() -> TokenizedItems {
+    var hashes: [[UInt64]] = []
+    var starts: [[UInt32]] = []
+    var ends: [[UInt32]] = []
+    var ranges: [[Range<Int>]] = []
+    for i in items.indices {
+      var h: [UInt64] = []
+      var s: [UInt32] = []
+      var e: [UInt32] = []
+      var parts: [Range<Int>] = []
+      var extras = 0
+      var offset = 0
+      for (part, range) in zip(items[i].parts, partRanges[i]) {
+        let first = h.count
+        var text = part.text
+        let base = UInt32(clamping: offset)
+        extras += text.withUTF8 { bytes in
+          MathTokens.merge(
+            text: UnsafeRawBufferPointer(bytes), count: range.count, hash: { self.hashes[i][range.lowerBound + $0] },
+            start: { Int(self.starts[i][range.lowerBound + $0] - base) }, end: { Int(self.ends[i][range.lowerBound + $0] - base) }
+          ) { hash, start, end in
+            h.append(hash)
+            s.append(base + UInt32(clamping: start))
+            e.append(base + UInt32(clamping: end))
+          }
+        }
+        parts.append(first..<h.count)
+        offset += part.text.utf8.count + 1
+      }
+      if extras == 0 {
+        (h, s, e, parts) = ([], [], [], parts.map { _ in 0..<0 })
+      }
+      hashes.append(h)
+      starts.append(s)
+      ends.append(e)
+      ranges.append(parts)
+    }
+    return TokenizedItems(items: items, version: version, hashes: hashes, starts: starts, ends: ends, partRanges: ranges)
+  }
 }

@@ -83,4 +83,6 @@ struct _TokenView {
 /// Owns a worker's ``_TokenBuffer``.
 final class _TokenStorage {
   var buffer = _TokenBuffer(capacity: 1 << 16)
+  /// The math stream of the text in ``buffer`` (``MathTokens``), when it has one.
+  var mathBuffer = _TokenBuffer(capacity: 1 << 10)
 }

@@ -4,8 +4,9 @@ extension _ScanWorker {
   /// the span (at most twice the item's length) holding the most distinct sample slots; if it
   /// has the votes, the item's containment in the span, widened by half the item's length on
   /// each side, is computed exactly. The best finding per item is kept in `scratch.best`.
-  mutating func collectNearDuplicates(document: Document, base: Int, near: NearDuplicateIndex, scratch: _NearScratch) {
-    let tokens = storage.buffer.view
+  mutating func collectNearDuplicates(
+    document: Document, base: Int, tokens: _TokenView, near: NearDuplicateIndex, scratch: _NearScratch, math: Bool = false
+  ) {
     let k = near.configuration.k
     guard tokens.count >= k else { return }
     let count = tokens.count - k + 1
@@ -80,8 +81,42 @@ extension _ScanWorker {
       guard bestVotes >= near.votes[item] else { continue }
       confirm(
         target: item, votes: bestVotes, spanStart: bestStart, spanEnd: bestEnd, shingleCount: count,
-        shingles: shingles, near: near, scratch: scratch, document: document, base: base)
+        shingles: shingles, tokens: tokens, near: near, scratch: scratch, document: document, base: base, math: math)
     }
+  }
+
+  /// The near search over the math stream (``MathTokens``) of the text in the buffer (document
+  /// bytes `base..<end`), against the items' math index; its findings join the text's in
+  /// `nearScratch.best` by the same rule as two findings of one stream. Skipped at the cost of
+  /// one `memchr` for text without a `$` or a backslash, and of one pass for text without math.
+  mutating func collectMathNearDuplicates(document: Document, base: Int, end: Int, near math: NearDuplicateIndex, scratch: _NearScratch) {
+    let text = UnsafeRawBufferPointer(rebasing: document.text[base..<end])
+    guard MathTokens.mayHold(text), let nearScratch, let near = self.near else { return }
+    let tokens = storage.buffer.view
+    storage.mathBuffer.removeAll()
+    let extras = MathTokens.merge(
+      text: text, count: tokens.count, hash: { tokens.hashes[$0] }, start: { Int(tokens.starts[$0]) }, end: { Int(tokens.ends[$0]) }
+    ) { hash, start, end in storage.mathBuffer.consume(hash: hash, start: start, end: end) }
+    guard extras > 0 else { return }
+    collectNearDuplicates(document: document, base: base, tokens: storage.mathBuffer.view, near: math, scratch: scratch, math: true)
+    for (item, evidence) in scratch.best {
+      if let previous = nearScratch.best[item], !Self.replaces(evidence, previous, near: near, item: item) { continue }
+      nearScratch.best[item] = evidence
+    }
+    scratch.best.removeAll(keepingCapacity: true)
+  }
+
+  /// Whether `evidence` is kept as an item's finding in a document over `previous`: with
+  /// alignment measured, one that counts toward the verdict comes first (a part found whole but
+  /// too small to count, an item's options, must not hide the aligned item around it); then the
+  /// evidence order.
+  static func replaces(_ evidence: NearDuplicateEvidence, _ previous: NearDuplicateEvidence, near: NearDuplicateIndex, item: Int) -> Bool {
+    guard near.configuration.alignment != nil else { return evidence.ranksBefore(previous) }
+    let counts = (
+      near.configuration.counts(evidence, itemShingles: near.itemShingles(item)),
+      near.configuration.counts(previous, itemShingles: near.itemShingles(item))
+    )
+    return counts.0 != counts.1 ? counts.0 : evidence.ranksBefore(previous)
   }
 
   /// One finding per item and document: the best of its targets (and segments).
@@ -95,7 +130,7 @@ extension _ScanWorker {
 
   private func confirm(
     target: Int, votes: Int, spanStart: Int, spanEnd: Int, shingleCount: Int, shingles: UnsafeMutablePointer<UInt64>,
-    near: NearDuplicateIndex, scratch: _NearScratch, document: Document, base: Int
+    tokens: _TokenView, near: NearDuplicateIndex, scratch: _NearScratch, document: Document, base: Int, math: Bool
   ) {
     let item = near.targetItem[target]
     let margin = near.length[target] / 2 + near.configuration.k
@@ -109,10 +144,9 @@ extension _ScanWorker {
     let (shared, ownFound) = near.intersection(target, UnsafeBufferPointer(sortable))
     let containment = Double(shared) / Double(near.shingleCount[target])
     // A short whole item: how many of its tokens the region holds in order.
-    let tokens = storage.buffer.view
     var aligned: (fraction: Double, first: Int, last: Int)?
     let length = near.length[target]
-    if let threshold = near.configuration.alignment, near.targetPart[target] == nil,
+    if let threshold = near.configuration.alignment, !math, near.targetPart[target] == nil,
       NearDuplicateConfiguration.alignedTokens.contains(length), index.tokenHashes[item].count == length
     {
       let regionTokens = unitCount + near.configuration.k - 1
@@ -169,19 +203,15 @@ extension _ScanWorker {
       part: near.targetPart[target], containment: containment,
       estimatedContainment: Double(votes) / Double(near.sampleSize[target]), matchedShingles: shared, alignment: aligned?.fraction,
       answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart, to: byteEnd) })
-    if shared == near.shingleCount[target], evidence.answer?.agreement == .different {
+    if math {
+      // Its lone letters and operators are tokens here: every shingle is the word-for-word check.
+      evidence.mathTokens = true
+    } else if shared == near.shingleCount[target], evidence.answer?.agreement == .different {
       evidence.verbatim = holdsVerbatim(
         target: target, near: near, tokens: tokens, from: lower, count: unitCount + near.configuration.k - 1, document: document, base: base)
     }
-    if let previous = scratch.best[item] {
-      // One finding per item and document. With alignment measured, one that counts toward the
-      // verdict comes first: a part found whole but too small to count (an item's options) must
-      // not hide the aligned item around it.
-      let counts = near.configuration.alignment == nil ? (true, true) : (
-        near.configuration.counts(evidence, itemShingles: near.itemShingles(item)),
-        near.configuration.counts(previous, itemShingles: near.itemShingles(item)))
-      if counts.0 != counts.1 ? !counts.0 : !evidence.ranksBefore(previous) { return }
-    }
+    // One finding per item and document.
+    if let previous = scratch.best[item], !Self.replaces(evidence, previous, near: near, item: item) { return }
     scratch.best[item] = evidence
   }
 

@@ -6,6 +6,8 @@ struct _ScanWorker {
   let index: ItemIndex
   let near: NearDuplicateIndex?
   let nearScratch: _NearScratch?
+  /// The near search's scratch for ``NearDuplicateIndex/math``.
+  let mathScratch: _NearScratch?
   let configuration: ScanConfiguration
   let reader: ShardReader
   let tokenizer: Tokenizer
@@ -20,6 +22,7 @@ struct _ScanWorker {
     self.tokenizer = Tokenizer(normalizer: index.normalizer)
     self.near = near
     self.nearScratch = near.map { _NearScratch(votes: $0.votes) }
+    self.mathScratch = near?.math.map { _NearScratch(votes: $0.votes) }
     self.configuration = configuration
     self.reader = ShardReader(options: options)
   }
@@ -74,18 +77,23 @@ struct _ScanWorker {
   @discardableResult
   mutating func process(_ document: Document, into partial: inout _ShardPartial) -> TokenizeCounts {
     nearScratch?.best.removeAll(keepingCapacity: true)
+    mathScratch?.best.removeAll(keepingCapacity: true)
     if document.text.count > Self.segmentBytes { return processInSegments(document, into: &partial) }
     storage.buffer.removeAll()
     let counts = tokenizer.tokenize(document.text, into: &storage.buffer)
-    match(document, base: 0, overlap: 0)
+    match(document, base: 0, end: document.text.count, overlap: 0)
     emit(document, into: &partial)
     return counts
   }
 
-  /// Both passes over the tokens in the buffer (see ``collectExactHits(base:overlap:)``).
-  private mutating func match(_ document: Document, base: Int, overlap: Int) {
+  /// Both passes over the tokens in the buffer, the text of document bytes `base..<end` (see
+  /// ``collectExactHits(base:overlap:)``); the near search also over its math stream, if any.
+  private mutating func match(_ document: Document, base: Int, end: Int, overlap: Int) {
     if configuration.exact { collectExactHits(base: base, overlap: overlap) }
-    if let near, let nearScratch { collectNearDuplicates(document: document, base: base, near: near, scratch: nearScratch) }
+    if let near, let nearScratch {
+      collectNearDuplicates(document: document, base: base, tokens: storage.buffer.view, near: near, scratch: nearScratch)
+      if let math = near.math, let mathScratch { collectMathNearDuplicates(document: document, base: base, end: end, near: math, scratch: mathScratch) }
+    }
     if configuration.exact && index.hasApartItems { collectApartHits(base: base, overlap: overlap) }
   }
 
@@ -111,7 +119,7 @@ struct _ScanWorker {
       let end = Tokenizer.cut(text, after: start + Self.segmentBytes)
       storage.buffer.removeAll()
       _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[start..<end]), into: &storage.buffer)
-      match(document, base: start, overlap: skip)
+      match(document, base: start, end: end, overlap: skip)
       let tokens = storage.buffer.view
       guard end < text.count else { break }
       if tokens.count > overlap {

@@ -31,17 +31,24 @@ public struct NearDuplicateEvidence: Sendable, Codable, Hashable {
   /// answer (a MATH-Perturb problem with only a sign changed holds every shingle of its
   /// original). Nil when not measured (and in certificates made before the check).
   public var verbatim: Bool? = nil
+  /// True when the span was measured on the math stream (``MathTokens``): its containment and
+  /// shingles count the item's math's lone letters and operators too. Nil for the text's own
+  /// tokens (and in certificates made before the math stream).
+  public var mathTokens: Bool? = nil
 
   /// How much of the item the span holds: its containment, or its alignment where that is
   /// higher (a copy with typos keeps its tokens but loses shingles).
   public var strength: Double { max(containment, alignment ?? 0) }
 
   /// Higher ``strength`` first, then an aligned copy, then the whole item before a part, then
-  /// shard path, line and part name: a total order. Without alignments (certificates made
-  /// before them) this is the order by containment they were made with.
+  /// the text's own tokens before the math stream, then shard path, line and part name: a total
+  /// order. Without alignments (certificates made before them) this is the order by
+  /// containment they were made with.
   public func ranksBefore(_ other: NearDuplicateEvidence) -> Bool {
-    (strength, alignment == nil ? 0 : 1, part == nil ? 1 : 0, other.shard, other.line, other.part ?? "")
-      > (other.strength, other.alignment == nil ? 0 : 1, other.part == nil ? 1 : 0, shard, line, part ?? "")
+    let kind = (strength, alignment == nil ? 0 : 1, part == nil ? 1 : 0, mathTokens == true ? 0 : 1)
+    let otherKind = (other.strength, other.alignment == nil ? 0 : 1, other.part == nil ? 1 : 0, other.mathTokens == true ? 0 : 1)
+    if kind != otherKind { return kind > otherKind }
+    return (other.shard, other.line, other.part ?? "") > (shard, line, part ?? "")
   }
 }
 

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Math written in TeX, as tokens the text pipeline leaves out: inside `$…$`, `$$…$$`, `\(…\)`
+/// and `\[…\]`, each lone ASCII letter (a variable: no letter or digit on either side) and each
+/// operator `+ - = < > ^ * / |`.
+///
+/// Words are tokens; a lone letter is an option label and is dropped, and operators are not
+/// word bytes. So "$(x-1)^2+y^2=1$" is the tokens `1 2 2 1`, and a MATH problem with a sign or a
+/// variable changed keeps all its tokens. These extra tokens, merged into the text's own by byte
+/// position, make a second token stream, which the near-duplicate search measures math items
+/// on as well (``NearDuplicateIndex/math``).
+///
+/// The stream only adds: the text's own tokens are untouched, and a copy is measured on both
+/// streams, the better one kept. Math mode is decided by delimiters, so one stray `$` before a
+/// copy flips it for the copy; that makes the copy's extra tokens wrong and its math-stream
+/// measure low, and leaves the text-stream measure as it was. A blank line ends math mode, as
+/// it ends TeX's inline math, so a stray `$` reaches no further than its paragraph.
+enum MathTokens {
+  /// Whether `text` holds a `$` or a backslash: only then can it have extra tokens.
+  static func mayHold(_ text: UnsafeRawBufferPointer) -> Bool {
+    guard let base = text.baseAddress, text.count > 0 else { return false }
+    return memchr(base, 0x24, text.count) != nil || memchr(base, 0x5C, text.count) != nil
+  }
+
+  /// The hash of the extra token for ASCII byte `byte` (a letter folded to lower case, as the
+  /// text's tokens are): apart from every word's hash, which is an XXH3 of its bytes.
+  @inline(__always)
+  static func hash(_ byte: UInt8) -> UInt64 {
+    var x = (UInt64(byte) | 0x6D61_7468_0000_0000) &* 0x9E37_79B9_7F4A_7C15
+    x ^= x >> 29
+    x = x &* 0xBF58_476D_1CE4_E5B9
+    return x ^ (x >> 32)
+  }
+
+  /// Calls `body(hash, start, end)` for each extra token of `text`, in order.
+  static func forEach(in text: UnsafeRawBufferPointer, _ body: (UInt64, Int, Int) -> Void) {
+    let n = text.count
+    guard n > 0 else { return }
+    @inline(__always) func byte(_ i: Int) -> UInt8 { i >= 0 && i < n ? text[i] : 0x20 }
+    @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+    @inline(__always) func isWord(_ b: UInt8) -> Bool { isLetter(b) || (b >= 0x30 && b <= 0x39) }
+    var math = false
+    var i = 0
+    while i < n {
+      let b = text[i]
+      switch b {
+      case 0x5C:  // backslash: a delimiter, an escaped dollar, or a command (its name is a word)
+        let next = byte(i + 1)
+        if next == 0x28 || next == 0x5B {
+          math = true
+        } else if next == 0x29 || next == 0x5D {
+          math = false
+        } else if isLetter(next) {
+          i += 1
+          while i < n && isLetter(text[i]) { i += 1 }
+          continue
+        }
+        i += 2
+        continue
+      case 0x24:  // `$`, or `$$`: one switch
+        math.toggle()
+        i += byte(i + 1) == 0x24 ? 2 : 1
+        continue
+      case 0x0A:
+        // A blank line (spaces allowed on it) ends math mode.
+        var j = i + 1
+        while j < n && (text[j] == 0x20 || text[j] == 0x09 || text[j] == 0x0D) { j += 1 }
+        if j < n && text[j] == 0x0A { math = false }
+      default:
+        if math {
+          if isLetter(b) && !isWord(byte(i - 1)) && !isWord(byte(i + 1)) {
+            body(hash(b | 0x20), i, i + 1)
+          } else if b == 0x2B || b == 0x2D || b == 0x3D || b == 0x3C || b == 0x3E || b == 0x5E || b == 0x2A || b == 0x2F || b == 0x7C {
+            body(hash(b), i, i + 1)
+          }
+        }
+      }
+      i += 1
+    }
+  }
+
+  /// The tokens of a text with its extra tokens merged in by position (an extra token never
+  /// lies inside a word): calls `body(hash, start, end)` for each, in order. `regular` is the
+  /// text's own tokens, `count` of them. Returns the number of extra tokens.
+  @discardableResult
+  static func merge(
+    text: UnsafeRawBufferPointer, count: Int, hash: (Int) -> UInt64, start: (Int) -> Int, end: (Int) -> Int,
+    _ body: (UInt64, Int, Int) -> Void
+  ) -> Int {
+    var next = 0
+    var extras = 0
+    forEach(in: text) { extra, from, to in
+      while next < count && start(next) < from {
+        body(hash(next), start(next), end(next))
+        next += 1
+      }
+      body(extra, from, to)
+      extras += 1
+    }
+    while next < count {
+      body(hash(next), start(next), end(next))
+      next += 1
+    }
+    return extras
+  }
+}
