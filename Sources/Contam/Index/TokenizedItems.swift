@@ -82,17 +82,14 @@ public struct TokenizedItems: Sendable {
       var offset = 0
       for (part, range) in zip(items[i].parts, partRanges[i]) {
         let first = h.count
-        var text = part.text
         let base = UInt32(clamping: offset)
-        extras += text.withUTF8 { bytes in
-          MathTokens.merge(
-            text: UnsafeRawBufferPointer(bytes), count: range.count, hash: { self.hashes[i][range.lowerBound + $0] },
-            start: { Int(self.starts[i][range.lowerBound + $0] - base) }, end: { Int(self.ends[i][range.lowerBound + $0] - base) }
-          ) { hash, start, end in
-            h.append(hash)
-            s.append(base + UInt32(clamping: start))
-            e.append(base + UInt32(clamping: end))
-          }
+        extras += MathTokens.merge(
+          text: part.text, count: range.count, hash: { self.hashes[i][range.lowerBound + $0] },
+          start: { Int(self.starts[i][range.lowerBound + $0] - base) }, end: { Int(self.ends[i][range.lowerBound + $0] - base) }
+        ) { hash, start, end in
+          h.append(hash)
+          s.append(base + UInt32(clamping: start))
+          e.append(base + UInt32(clamping: end))
         }
         parts.append(first..<h.count)
         offset += part.text.utf8.count + 1

@@ -15,7 +15,7 @@ import Foundation
 /// copy flips it for the copy; that makes the copy's extra tokens wrong and its math-stream
 /// measure low, and leaves the text-stream measure as it was. A blank line ends math mode, as
 /// it ends TeX's inline math, so a stray `$` reaches no further than its paragraph.
-enum MathTokens {
+@_spi(Testing) public enum MathTokens {
   /// Whether `text` holds a `$` or a backslash: only then can it have extra tokens.
   static func mayHold(_ text: UnsafeRawBufferPointer) -> Bool {
     guard let base = text.baseAddress, text.count > 0 else { return false }
@@ -25,7 +25,7 @@ enum MathTokens {
   /// The hash of the extra token for ASCII byte `byte` (a letter folded to lower case, as the
   /// text's tokens are): apart from every word's hash, which is an XXH3 of its bytes.
   @inline(__always)
-  static func hash(_ byte: UInt8) -> UInt64 {
+  @_spi(Testing) public static func hash(_ byte: UInt8) -> UInt64 {
     var x = (UInt64(byte) | 0x6D61_7468_0000_0000) &* 0x9E37_79B9_7F4A_7C15
     x ^= x >> 29
     x = x &* 0xBF58_476D_1CE4_E5B9
@@ -33,7 +33,7 @@ enum MathTokens {
   }
 
   /// Calls `body(hash, start, end)` for each extra token of `text`, in order.
-  static func forEach(in text: UnsafeRawBufferPointer, _ body: (UInt64, Int, Int) -> Void) {
+  @_spi(Testing) public static func forEach(in text: UnsafeRawBufferPointer, _ body: (UInt64, Int, Int) -> Void) {
     let n = text.count
     guard n > 0 else { return }
     @inline(__always) func byte(_ i: Int) -> UInt8 { i >= 0 && i < n ? text[i] : 0x20 }
@@ -102,5 +102,14 @@ enum MathTokens {
       next += 1
     }
     return extras
+  }
+
+  /// ``merge(text:count:hash:start:end:_:)`` over a string's UTF-8 (a benchmark item's part).
+  @discardableResult
+  static func merge(
+    text: String, count: Int, hash: (Int) -> UInt64, start: (Int) -> Int, end: (Int) -> Int, _ body: (UInt64, Int, Int) -> Void
+  ) -> Int {
+    var copy = text
+    return copy.withUTF8 { merge(text: UnsafeRawBufferPointer($0), count: count, hash: hash, start: start, end: end, body) }
   }
 }

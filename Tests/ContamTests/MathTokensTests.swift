@@ -1,0 +1,120 @@
+@_spi(Testing) import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// The math stream (MathTokens): which bytes of TeX math become tokens, and what the near search
+/// finds with them.
+@Suite("Math stream: variables and operators of TeX math as tokens")
+struct MathTokensTests {
+  /// The extra tokens of `text`, as the bytes they stand for.
+  func extras(_ text: String) -> String {
+    var found: [UInt8] = []
+    var copy = text
+    copy.withUTF8 { bytes in
+      MathTokens.forEach(in: UnsafeRawBufferPointer(bytes)) { hash, start, end in
+        #expect(end == start + 1)
+        #expect(hash == MathTokens.hash(bytes[start] | (bytes[start] >= 0x41 && bytes[start] <= 0x5A ? 0x20 : 0)))
+        found.append(bytes[start])
+      }
+    }
+    return String(decoding: found, as: UTF8.self)
+  }
+
+  @Test func loneLettersAndOperatorsInsideMathAreTokens() {
+    #expect(extras("If $(x-1)^2+y^2=1$, what is $|x|+|y|$?") == "x-^+y^=|x|+|y|")
+    // Words, numbers with letters and command names are the text's own tokens.
+    #expect(extras("$2x + \\frac{a}{b} \\le \\alpha$ and $\\sin A$") == "+abA")
+    #expect(extras("\\(a+b\\) then \\[c=d\\] and $$e<f$$") == "a+bc=de<f")
+    // Outside math nothing is added: a lone letter there is an option label.
+    #expect(extras("A. x + y = 3\nB. 4 - 2") == "")
+    // An escaped dollar does not open math.
+    #expect(extras("It costs \\$5 or a pen, and $n$ more") == "n")
+  }
+
+  @Test func aStrayDollarReachesNoFurtherThanItsParagraph() {
+    // The `$` of a price opens math for the rest of the paragraph (its lone letter becomes a
+    // token); the blank line ends it, so the problem after it is read as written.
+    #expect(extras("Pens cost $5 for a box.\n\nLet $x+1=y$.") == "ax+=y")
+    #expect(extras("Pens cost $5 for a box.\n  \nLet $x+1=y$.") == "ax+=y")
+    // Within the paragraph, the parity is flipped for what follows.
+    #expect(extras("Pens cost $5. Let $x+1=y$.") == "")
+  }
+
+  /// Each MATH original (problem and solution) on a page of a novel, one page per pair.
+  static func originalsCorpus(_ fixture: ShardFixture) throws -> (path: String, pairs: [[String: Any]]) {
+    let pairs = try String(contentsOfFile: TestData.path("benchmarks/math_perturb/pairs_with_math_originals.jsonl"), encoding: .utf8)
+      .split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 600_000)
+    let chunk = novel.count / pairs.count
+    var lines: [String] = []
+    for (k, pair) in pairs.enumerated() {
+      let page = String(novel.dropFirst(k * chunk).prefix(chunk))
+      let copy = "\(pair["original_problem"] ?? "")\n\n\(pair["original_solution"] ?? "")"
+      let text = String(page.prefix(chunk / 2)) + "\n\n" + copy + "\n\n" + String(page.dropFirst(chunk / 2))
+      lines.append(String(decoding: try JSONSerialization.data(withJSONObject: ["id": "page-\(k)", "text": text], options: [.sortedKeys]), as: UTF8.self))
+    }
+    return (try fixture.write("originals.jsonl", Data(lines.joined(separator: "\n").utf8)), pairs)
+  }
+
+  func scan(_ items: [BenchmarkItem], _ path: String, mathTokens: Bool?) throws -> [ItemResult] {
+    var configuration = ScanConfiguration()
+    configuration.near?.mathTokens = mathTokens
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+  }
+
+  @Test(arguments: ["math_perturb_simple.jsonl", "math_perturb_hard.jsonl"])
+  func perturbedProblemsAreFoundOnTheirMathStream(file: String) throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (corpus, pairs) = try Self.originalsCorpus(fixture)
+    let items = try BenchmarkLoader.load(
+      name: "math-perturb", path: TestData.path("benchmarks/math_perturb/\(file)"), format: BenchmarkFormat.presets["math-perturb"]!)
+    try #require(items.count == pairs.count)
+    // Found: `perturbed`, with its own original's page as the best near copy.
+    func found(_ results: [ItemResult]) -> Set<Int> {
+      Set(
+        results.indices.filter { k in
+          pairs[k]["matched"] as? Bool == true && results[k].verdict == .perturbed
+            && results[k].nearDuplicate?.evidence.first?.documentID == "page-\(k)"
+        })
+    }
+    let with = try scan(items, corpus, mathTokens: true)
+    let without = try scan(items, corpus, mathTokens: nil)
+    let gained = found(with).subtracting(found(without))
+    #expect(gained.count >= 6, "\(file): \(found(without).count) -> \(found(with).count)")
+    #expect(found(without).subtracting(found(with)).isEmpty, "\(file): lost \(found(without).subtracting(found(with)).sorted())")
+    // What the math stream added was measured on it, and says so.
+    for k in gained { #expect(with[k].nearDuplicate?.evidence.first?.mathTokens == true) }
+    // No item's best near copy is another item's original.
+    let elsewhere = with.indices.filter { k in
+      with[k].nearDuplicate.map { $0.evidence.first?.documentID != "page-\(k)" } ?? false
+    }
+    let elsewhereBefore = without.indices.filter { k in
+      without[k].nearDuplicate.map { $0.evidence.first?.documentID != "page-\(k)" } ?? false
+    }
+    #expect(elsewhere.count <= elsewhereBefore.count + 1, "\(file): \(elsewhere) against \(elsewhereBefore)")
+  }
+
+  @Test func aStrayDollarBeforeACopyCostsNothing() throws {
+    // A price's `$` before a verbatim copy of a MATH problem, on its line: the copy's math is
+    // read with the parity flipped, so its math stream is wrong; the text's own stream still
+    // finds it as without the math stream.
+    let items = try BenchmarkLoader.load(
+      name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    let chosen = Array(items.indices.filter { ItemIndex.text(of: items[$0]).contains("$") }.prefix(12))
+    try #require(chosen.count == 12)
+    var plants: [Int: String] = [:]
+    for (k, i) in chosen.enumerated() { plants[2 * k + 1] = "Pens cost $5 each. " + ItemIndex.text(of: items[i]) }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "stray.jsonl.gz", plants: plants, documents: 26)
+    let with = try scan(items, path, mathTokens: true)
+    let without = try scan(items, path, mathTokens: nil)
+    for i in chosen {
+      #expect(with[i].verdict == .contaminated && with[i].verdict == without[i].verdict, "\(items[i].id): \(with[i].verdict)")
+      #expect((with[i].nearDuplicate?.containment ?? 0) >= (without[i].nearDuplicate?.containment ?? 0))
+    }
+  }
+}
