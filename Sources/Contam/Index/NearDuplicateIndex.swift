@@ -182,7 +182,10 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Tokens a segment of a long document must share with the one before, so that every span
   /// the search considers (twice a target's length, widened by half of it on each side) lies
   /// wholly in one segment.
-  var segmentOverlap: Int { max(3 * (length.max() ?? 0) + 2 * configuration.k + 16, math?.segmentOverlap ?? 0) }
+  let segmentOverlap: Int
+  static func segmentOverlap(lengths: [Int], k: Int, math: NearDuplicateIndex?) -> Int {
+    max(3 * (lengths.max() ?? 0) + 2 * k + 16, math?.segmentOverlap ?? 0)
+  }
   /// Sample shingle → (target, slot within its sample).
   let table: _HashTable
   /// Per item: informative shingles of the whole item (0 if not searched whole).
@@ -342,6 +345,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     self.sampleSize = sampleSize
     self.votes = votes
     self.length = length
+    segmentOverlap = Self.segmentOverlap(lengths: length, k: configuration.k, math: math)
     // In place: entries were made in (target, slot) order, which is the order of a key's postings.
     _KeySort.sort(&entries) { $0.key }
     table = _HashTable(entries: entries)
@@ -382,6 +386,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     sampleSize = stored.sampleSize
     votes = stored.votes
     length = stored.length
+    segmentOverlap = Self.segmentOverlap(lengths: stored.length, k: configuration.k, math: math)
     table = stored.table
     wholeShingles = stored.wholeShingles
     droppedShingles = stored.droppedShingles

@@ -87,23 +87,88 @@ extension _ScanWorker {
 
   /// The near search over the math stream (``MathTokens``) of the text in the buffer (document
   /// bytes `base..<end`), against the items' math index; its findings join the text's in
-  /// `nearScratch.best` by the same rule as two findings of one stream. Skipped at the cost of
-  /// one `memchr` for text without a `$` or a backslash, and of one pass for text without math.
+  /// `nearScratch.best` by the same rule as two findings of one stream. Only the tokens within
+  /// the math index's reach (``NearDuplicateIndex/segmentOverlap``) of an extra token are
+  /// searched: elsewhere the math stream is the text's own, on which the text's targets
+  /// measure a copy at least as well. Text without a `$` or a backslash costs two `memchr`.
   mutating func collectMathNearDuplicates(document: Document, base: Int, end: Int, near math: NearDuplicateIndex, scratch: _NearScratch) {
     let text = UnsafeRawBufferPointer(rebasing: document.text[base..<end])
-    guard MathTokens.mayHold(text), let nearScratch, let near = self.near else { return }
+    guard let nearScratch, let near = self.near else { return }
+    // The worker's array, taken out and put back, so that its capacity is kept and not copied.
+    var extras: [(hash: UInt64, start: Int, end: Int)] = []
+    swap(&extras, &storage.mathExtras)
+    defer { swap(&extras, &storage.mathExtras) }
+    extras.removeAll(keepingCapacity: true)
+    MathTokens.forEach(in: text) { hash, start, end in extras.append((hash, start, end)) }
+    guard !extras.isEmpty else { return }
     let tokens = storage.buffer.view
-    storage.mathBuffer.removeAll()
-    let extras = MathTokens.merge(
-      text: text, count: tokens.count, hash: { tokens.hashes[$0] }, start: { Int(tokens.starts[$0]) }, end: { Int(tokens.ends[$0]) }
-    ) { hash, start, end in storage.mathBuffer.consume(hash: hash, start: start, end: end) }
-    guard extras > 0 else { return }
-    collectNearDuplicates(document: document, base: base, tokens: storage.mathBuffer.view, near: math, scratch: scratch, math: true)
+    // The first token starting at or after byte `at`.
+    func firstToken(from at: Int) -> Int {
+      var low = 0
+      var high = tokens.count
+      while low < high {
+        let mid = (low + high) >> 1
+        if Int(tokens.starts[mid]) < at { low = mid + 1 } else { high = mid }
+      }
+      return low
+    }
+    let reach = math.segmentOverlap
+    var e = 0
+    while e < extras.count {
+      // A window of tokens around a run of extra tokens, each within `reach` of the next.
+      let first = e
+      var upper = min(tokens.count, firstToken(from: extras[e].start) + reach)
+      let lower = max(0, firstToken(from: extras[e].start) - reach)
+      e += 1
+      while e < extras.count {
+        let at = firstToken(from: extras[e].start)
+        guard at - reach <= upper else { break }
+        upper = min(tokens.count, at + reach)
+        e += 1
+      }
+      // One access to the buffer for the whole window (not one per token).
+      let placed = Self.fillMathWindow(&storage.mathBuffer, tokens: tokens, range: lower..<upper, extras: extras[first..<e])
+      // Only a window where a shingle holding an extra token may be in the math index's sample
+      // table is searched: elsewhere its math stream votes only with shingles the text's has.
+      let view = storage.mathBuffer.view
+      let k = math.configuration.k
+      let sampled = placed.contains { p in
+        (max(0, p - k + 1)...p).contains { s in
+          s + k <= view.count && math.table.mayContain(math.shingler.hash(UnsafeBufferPointer(start: view.hashes + s, count: k)))
+        }
+      }
+      guard sampled else { continue }
+      collectNearDuplicates(document: document, base: base, tokens: storage.mathBuffer.view, near: math, scratch: scratch, math: true)
+    }
     for (item, evidence) in scratch.best {
       if let previous = nearScratch.best[item], !Self.replaces(evidence, previous, near: near, item: item) { continue }
       nearScratch.best[item] = evidence
     }
     scratch.best.removeAll(keepingCapacity: true)
+  }
+
+  /// Fills `buffer` with tokens `range` of `tokens` and the extra tokens `extras` (in byte order,
+  /// all within the range's reach) merged in by position; returns where the extra tokens went.
+  static func fillMathWindow(
+    _ buffer: inout _TokenBuffer, tokens: _TokenView, range: Range<Int>, extras: ArraySlice<(hash: UInt64, start: Int, end: Int)>
+  ) -> [Int] {
+    buffer.removeAll()
+    var placed: [Int] = []
+    var x = extras.startIndex
+    for t in range {
+      while x < extras.endIndex && extras[x].start < Int(tokens.starts[t]) {
+        placed.append(buffer.count)
+        buffer.consume(hash: extras[x].hash, start: extras[x].start, end: extras[x].end)
+        x += 1
+      }
+      buffer.consume(hash: tokens.hashes[t], start: Int(tokens.starts[t]), end: Int(tokens.ends[t]))
+    }
+    while x < extras.endIndex {
+      placed.append(buffer.count)
+      buffer.consume(hash: extras[x].hash, start: extras[x].start, end: extras[x].end)
+      x += 1
+    }
+    return placed
   }
 
   /// Whether `evidence` is kept as an item's finding in a document over `previous`: with

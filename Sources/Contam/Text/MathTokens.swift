@@ -16,12 +16,6 @@ import Foundation
 /// measure low, and leaves the text-stream measure as it was. A blank line ends math mode, as
 /// it ends TeX's inline math, so a stray `$` reaches no further than its paragraph.
 @_spi(Testing) public enum MathTokens {
-  /// Whether `text` holds a `$` or a backslash: only then can it have extra tokens.
-  static func mayHold(_ text: UnsafeRawBufferPointer) -> Bool {
-    guard let base = text.baseAddress, text.count > 0 else { return false }
-    return memchr(base, 0x24, text.count) != nil || memchr(base, 0x5C, text.count) != nil
-  }
-
   /// The hash of the extra token for ASCII byte `byte` (a letter folded to lower case, as the
   /// text's tokens are): apart from every word's hash, which is an XXH3 of its bytes.
   @inline(__always)
@@ -41,7 +35,20 @@ import Foundation
     @inline(__always) func isWord(_ b: UInt8) -> Bool { isLetter(b) || (b >= 0x30 && b <= 0x39) }
     var math = false
     var i = 0
+    // Outside math only `$` and `\` matter: the scan jumps to the nearer of the next of each.
+    let base = text.baseAddress!
+    var nextDollar = -1
+    var nextSlash = -1
+    func next(_ byte: Int32, from: Int) -> Int {
+      memchr(base + from, byte, n - from).map { base.distance(to: UnsafeRawPointer($0)) } ?? n
+    }
     while i < n {
+      if !math {
+        if nextDollar < i { nextDollar = next(0x24, from: i) }
+        if nextSlash < i { nextSlash = next(0x5C, from: i) }
+        i = min(nextDollar, nextSlash)
+        guard i < n else { break }
+      }
       let b = text[i]
       switch b {
       case 0x5C:  // backslash: a delimiter, an escaped dollar, or a command (its name is a word)
