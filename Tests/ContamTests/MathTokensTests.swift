@@ -117,4 +117,37 @@ struct MathTokensTests {
       #expect((with[i].nearDuplicate?.containment ?? 0) >= (without[i].nearDuplicate?.containment ?? 0))
     }
   }
+
+  @Test func aCopyAcrossALongDocumentsSegmentCutIsFoundAsInAShortOne() throws {
+    // A document over 1 MiB is matched in segments that overlap by the near search's reach,
+    // the math index's included: an original found only on the math stream, placed across the
+    // first cut, is found as in a short document.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (corpus, pairs) = try Self.originalsCorpus(fixture)
+    let items = try BenchmarkLoader.load(
+      name: "math-perturb", path: TestData.path("benchmarks/math_perturb/math_perturb_hard.jsonl"), format: BenchmarkFormat.presets["math-perturb"]!)
+    let with = try scan(items, corpus, mathTokens: true)
+    let without = try scan(items, corpus, mathTokens: nil)
+    let k = try #require(
+      items.indices.first { with[$0].verdict == .perturbed && without[$0].verdict == .clean && with[$0].nearDuplicate?.evidence.first?.mathTokens == true })
+    let copy = "\(pairs[k]["original_problem"] ?? "")\n\n\(pairs[k]["original_solution"] ?? "")"
+    let prose = String(String.UnicodeScalarView(try TestData.gutenberg("1342-0.txt.gz", bytes: 700_000).unicodeScalars.filter { $0.isASCII && $0 != "\r" }))
+    // The cut falls just past the first white space from 1 MiB on: here, inside the copy.
+    let half = copy.utf8.count / 2
+    let before = String((prose + prose).prefix(1_048_576 - half))
+    let long = before + "\n\n" + copy + "\n\n" + String(prose.prefix(200_000))
+    let short = "Some words.\n\n" + copy + "\n\n" + String(prose.prefix(2_000))
+    var lines = Data()
+    for (id, text) in [("long", long), ("short", short)] {
+      lines += try JSONSerialization.data(withJSONObject: ["id": id, "text": text]) + Data("\n".utf8)
+    }
+    let path = try fixture.write("long.jsonl", lines)
+    let results = try scan([items[k]], path, mathTokens: true)
+    let evidence = try #require(results[0].nearDuplicate?.evidence)
+    let found = Dictionary(evidence.map { ($0.documentID ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+    let inLong = try #require(found["long"], "\(items[k].id): not found in the long document")
+    let inShort = try #require(found["short"])
+    #expect(inLong.containment == inShort.containment && inLong.matchedShingles == inShort.matchedShingles && inLong.mathTokens == true)
+  }
 }
