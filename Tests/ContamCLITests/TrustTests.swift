@@ -497,4 +497,44 @@ struct TrustTests {
     #expect(report.status == 0 && report.stdout.contains("answer different") && report.stdout.contains(", word for word"), "\(report.stdout)")
     #expect(try Tool.execute(contam, ["report", edited]).stdout.contains("not word for word (a sign, an operator or a lone letter differs)"))
   }
+
+  @Test func aCopyFoundOnTheMathStreamCannotBeEditedOrTurnedOff() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    // A MATH-P-Hard item whose original (planted in a novel's page) only the math stream finds.
+    let (jsonl, _) = try ShardFixture.mathOriginalsJSONL()
+    let corpus = try fixture.write("originals.jsonl", jsonl)
+    let itemsPath = TestData.path("benchmarks/math_perturb/math_perturb_hard.jsonl")
+    let items = try BenchmarkLoader.load(name: "math-perturb", path: itemsPath, format: BenchmarkFormat.presets["math-perturb"]!)
+    func scan(_ mathTokens: Bool?) throws -> [ItemResult] {
+      var configuration = ScanConfiguration()
+      configuration.near?.mathTokens = mathTokens
+      let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+      return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [corpus], jobs: 2).items
+    }
+    let (with, without) = (try scan(true), try scan(nil))
+    let k = try #require(items.indices.first { with[$0].verdict == .perturbed && without[$0].verdict == .clean })
+    // That item alone, against its original's page alone, through the command line.
+    let lines = try String(contentsOfFile: itemsPath, encoding: .utf8).split(separator: "\n").map(String.init)
+    let benchmark = fixture.url("item.jsonl").path
+    try (lines[k] + "\n").write(toFile: benchmark, atomically: true, encoding: .utf8)
+    let pages = String(decoding: jsonl, as: UTF8.self).split(separator: "\n").map(String.init)
+    let shard = fixture.url("page.jsonl").path
+    try (pages[k] + "\n").write(toFile: shard, atomically: true, encoding: .utf8)
+    let cert = fixture.url("cert.json").path
+    let run = try Tool.execute(contam, ["scan", "--fail-on", "partial", "--out", cert, "--benchmark", "math-perturb=\(benchmark)", shard])
+    #expect(run.status == 1, "--fail-on partial fails on the perturbed copy: \(run.stderr)")
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    #expect(certificate.items[0].verdict == .perturbed && certificate.items[0].nearDuplicate?.evidence.first?.mathTokens == true)
+    let roots = ["--corpus", fixture.directory.path]
+    #expect(try Tool.execute(contam, ["verify", cert] + roots).status == 0)
+    // The evidence said to be on the text's own tokens: the page does not give it so.
+    let edited = try resealed(cert, fixture) { $0.items[0].nearDuplicate!.evidence[0].mathTokens = nil }
+    let check = try Tool.execute(contam, ["verify", edited] + roots)
+    #expect(check.status == 1 && check.stdout.contains("FAIL evidence"), "\(check.stdout)")
+    // A scan with the math stream off is weaker than the defaults, and verify says so.
+    let off = try resealed(cert, fixture) { $0.parameters.near?.mathTokens = nil }
+    let weaker = try Tool.execute(contam, ["verify", off] + roots)
+    #expect(weaker.status == 1 && weaker.stdout.contains("math tokens were off"), "\(weaker.stdout)")
+  }
 }

@@ -43,18 +43,8 @@ struct MathTokensTests {
 
   /// Each MATH original (problem and solution) on a page of a novel, one page per pair.
   static func originalsCorpus(_ fixture: ShardFixture) throws -> (path: String, pairs: [[String: Any]]) {
-    let pairs = try String(contentsOfFile: TestData.path("benchmarks/math_perturb/pairs_with_math_originals.jsonl"), encoding: .utf8)
-      .split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
-    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 600_000)
-    let chunk = novel.count / pairs.count
-    var lines: [String] = []
-    for (k, pair) in pairs.enumerated() {
-      let page = String(novel.dropFirst(k * chunk).prefix(chunk))
-      let copy = "\(pair["original_problem"] ?? "")\n\n\(pair["original_solution"] ?? "")"
-      let text = String(page.prefix(chunk / 2)) + "\n\n" + copy + "\n\n" + String(page.dropFirst(chunk / 2))
-      lines.append(String(decoding: try JSONSerialization.data(withJSONObject: ["id": "page-\(k)", "text": text], options: [.sortedKeys]), as: UTF8.self))
-    }
-    return (try fixture.write("originals.jsonl", Data(lines.joined(separator: "\n").utf8)), pairs)
+    let (jsonl, pairs) = try ShardFixture.mathOriginalsJSONL()
+    return (try fixture.write("originals.jsonl", jsonl), pairs)
   }
 
   func scan(_ items: [BenchmarkItem], _ path: String, mathTokens: Bool?) throws -> [ItemResult] {

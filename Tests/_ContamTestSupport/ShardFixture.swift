@@ -56,3 +56,25 @@ public func readAll(_ path: String, options: ShardReaderOptions = ShardReaderOpt
   } onProblem: { result.problems.append($0) }
   return result
 }
+
+extension ShardFixture {
+  /// Each MATH-Perturb original (problem and solution, from the fixtures' pairs file) on a page
+  /// of a novel, one JSONL document per pair (`page-K` for pair K), and the pairs as read.
+  public static func mathOriginalsJSONL() throws -> (jsonl: Data, pairs: [[String: Any]]) {
+    let pairs = try String(contentsOfFile: TestData.path("benchmarks/math_perturb/pairs_with_math_originals.jsonl"), encoding: .utf8)
+      .split(separator: "\n").map { line -> [String: Any] in
+        guard let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { throw CocoaError(.fileReadCorruptFile) }
+        return record
+      }
+    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 600_000)
+    let chunk = novel.count / pairs.count
+    var lines: [String] = []
+    for (k, pair) in pairs.enumerated() {
+      let page = String(novel.dropFirst(k * chunk).prefix(chunk))
+      let copy = "\(pair["original_problem"] ?? "")\n\n\(pair["original_solution"] ?? "")"
+      let text = String(page.prefix(chunk / 2)) + "\n\n" + copy + "\n\n" + String(page.dropFirst(chunk / 2))
+      lines.append(String(decoding: try JSONSerialization.data(withJSONObject: ["id": "page-\(k)", "text": text], options: [.sortedKeys]), as: UTF8.self))
+    }
+    return (Data((lines.joined(separator: "\n") + "\n").utf8), pairs)
+  }
+}
