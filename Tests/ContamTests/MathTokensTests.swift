@@ -140,4 +140,20 @@ struct MathTokensTests {
     let inShort = try #require(found["short"])
     #expect(inLong.containment == inShort.containment && inLong.matchedShingles == inShort.matchedShingles && inLong.mathTokens == true)
   }
+
+  @Test func theMathIndexSearchesItemsWholeAndTheirQuestionsNotTheirSolutions() throws {
+    let items = try BenchmarkLoader.load(
+      name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    let index = NearDuplicateIndex(
+      TokenizedItems(items, version: .current), configuration: NearDuplicateConfiguration(), maximumItemsPerShingle: 10)
+    let math = try #require(index.math)
+    let question = try #require(items.first?.parts.first?.name)
+    let parts = Set(math.targets.map { $0.part ?? "" })
+    #expect(parts == ["", question], "\(parts)")
+    // The text's index searches the other parts too.
+    #expect(Set(index.targets.map { $0.part ?? "" }).count > 2)
+    // Only items with math have targets there, each with its whole target first.
+    #expect(Set(math.targets.map(\.item)).allSatisfy { ItemIndex.text(of: items[$0]).contains("$") || ItemIndex.text(of: items[$0]).contains("\\") })
+    #expect(math.targets.count > 0 && math.targets.count < index.targets.count)
+  }
 }

@@ -193,7 +193,11 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Shingles dropped as boilerplate.
   public let droppedShingles: Int
   /// The same search over the items' math stream (``MathTokens``): items without TeX math have
-  /// no targets there. Nil when ``NearDuplicateConfiguration/mathTokens`` is off, and in itself.
+  /// no targets there. Its targets are each item whole and its question (first part that is
+  /// not context), not its other parts: a worked solution's math is the generic algebra many
+  /// solutions share (searched alone it matched solution fragments of sibling problems), and its
+  /// words are searched on the text's own stream. Nil when ``NearDuplicateConfiguration/mathTokens``
+  /// is off, and in itself.
   public let math: NearDuplicateIndex?
 
   /// The index of the items of `index` (tokenized again: the item index keeps only their hashes).
@@ -208,11 +212,17 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   public convenience init(_ index: TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
     let math =
       configuration.mathTokens == true
-      ? NearDuplicateIndex(index.withMathTokens(), configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: nil) : nil
+      ? NearDuplicateIndex(
+        index.withMathTokens(), configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: nil, questionPartOnly: true) : nil
     self.init(index, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: math)
   }
 
-  init(_ index: TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int, math: NearDuplicateIndex?) {
+  /// - Parameter questionPartOnly: whether an item's only part target is its question (the math
+  ///   index, see ``math``).
+  init(
+    _ index: TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int, math: NearDuplicateIndex?,
+    questionPartOnly: Bool = false
+  ) {
     self.math = math
     precondition(configuration.signatureSize <= 64, "the vote counts slots in a 64-bit mask")
     self.configuration = configuration
@@ -239,7 +249,10 @@ public final class NearDuplicateIndex: @unchecked Sendable {
         var list = [(i, String?.none, tokens.indices, distinctShingles(tokens[...]))]
         let ranges = index.partRanges[i]
         if ranges.count > 1 {
-          for (part, range) in zip(index.items[i].parts, ranges) { list.append((i, part.name, range, [])) }
+          let question = index.items[i].parts.firstIndex { !BenchmarkItem.contextPartNames.contains($0.name) }
+          for (p, (part, range)) in zip(index.items[i].parts, ranges).enumerated() where !questionPartOnly || p == question {
+            list.append((i, part.name, range, []))
+          }
         }
         return list
       }.flatMap { $0 }
