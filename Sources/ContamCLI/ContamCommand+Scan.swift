@@ -74,6 +74,16 @@ extension ContamCommand {
     @Flag(name: .customLong("no-near"), help: "Skip near-duplicate search (exact n-grams only; faster).")
     var noNear = false
 
+    @Flag(
+      name: .customLong("no-math-tokens"),
+      help: """
+        Do not search items with TeX math a second time on their math stream (their lone \
+        letters and operators inside $...$, \\(...\\), \\[...\\] as tokens), which finds a \
+        problem with a sign or a variable changed. Faster on text with much math; a \
+        certificate made so is weaker than the defaults and `contam verify` says so.
+        """)
+    var noMathTokens = false
+
     @Option(help: ArgumentHelp("Tokens per shingle for near-duplicate search.", valueName: "k"))
     var shingle = 3
 
@@ -296,6 +306,7 @@ extension ContamCommand {
         near.minimumMatchedShingles = nearMinShingles
         near.alignment = nearAlignment
         near.scheme = minhash
+        near.mathTokens = noMathTokens ? nil : true
         configuration.near = near
       }
       for weaker in configuration.weakenings() {

@@ -536,5 +536,13 @@ struct TrustTests {
     let off = try resealed(cert, fixture) { $0.parameters.near?.mathTokens = nil }
     let weaker = try Tool.execute(contam, ["verify", off] + roots)
     #expect(weaker.status == 1 && weaker.stdout.contains("math tokens were off"), "\(weaker.stdout)")
+    // --no-math-tokens: the run says it is weaker, the certificate records it, and nothing in it
+    // was measured on the math stream.
+    let plain = fixture.url("plain.json").path
+    let unsearched = try Tool.execute(contam, ["scan", "--no-math-tokens", "--fail-on", "never", "--out", plain, "--benchmark", "math-perturb=\(benchmark)", shard])
+    #expect(unsearched.status == 0 && unsearched.stderr.contains("math tokens were off"), "\(unsearched.stderr)")
+    let recorded = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: plain)))
+    #expect(recorded.parameters.near?.mathTokens == nil)
+    #expect(recorded.items[0].nearDuplicate?.evidence.allSatisfy { $0.mathTokens == nil } ?? true)
   }
 }
