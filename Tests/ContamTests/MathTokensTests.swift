@@ -156,4 +156,62 @@ struct MathTokensTests {
     #expect(Set(math.targets.map(\.item)).allSatisfy { ItemIndex.text(of: items[$0]).contains("$") || ItemIndex.text(of: items[$0]).contains("\\") })
     #expect(math.targets.count > 0 && math.targets.count < index.targets.count)
   }
+
+  @Test func mathModeAtAnOffsetIsReadFromItsParagraph() {
+    func inMath(_ text: String, at marker: String) -> Bool {
+      var copy = text
+      let offset = copy.utf8.count - copy.split(separator: Character(marker), maxSplits: 1).last!.utf8.count - 1
+      return copy.withUTF8 { MathTokens.inMath(UnsafeRawBufferPointer($0), at: offset) }
+    }
+    #expect(inMath("Let $x + 1 @= y$.", at: "@"))
+    #expect(!inMath("Let $x + 1$ and @y.", at: "@"))
+    #expect(!inMath("Pens cost $5.\n\nLet @x.", at: "@"))
+    #expect(inMath("Pens cost $5.\n\nLet \\(x @+ 1\\).", at: "@"))
+    // A segment read from there gives the tokens the whole text gives from there.
+    let text = "Some words, then $a + b = c$ and $x^2 - y^2 = (x-y)(x+y)$ to end."
+    let whole = extras(text)
+    let cut = text.utf8.count - " y^2 = (x-y)(x+y)$ to end.".utf8.count
+    var copy = text
+    let tail = copy.withUTF8 { bytes -> String in
+      let raw = UnsafeRawBufferPointer(bytes)
+      var found: [UInt8] = []
+      MathTokens.forEach(in: UnsafeRawBufferPointer(rebasing: raw[cut...]), startingInMath: MathTokens.inMath(raw, at: cut)) { _, start, _ in
+        found.append(raw[cut + start])
+      }
+      return String(decoding: found, as: UTF8.self)
+    }
+    #expect(whole.hasSuffix(tail) && tail == "y^=(x-y)(x+y)".filter { !"()".contains($0) }, "\(whole) / \(tail)")
+  }
+
+  @Test func aLongDocumentCutInsideMathReadsTheCopyAfterItAsAShortOne() throws {
+    // Past 1 MiB, a paragraph opens math with `$` and holds thousands of tokens of it before
+    // the copy: the segment holding the copy starts inside that math, and reads the copy's
+    // `$` as the whole document does.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (corpus, pairs) = try Self.originalsCorpus(fixture)
+    let items = try BenchmarkLoader.load(
+      name: "math-perturb", path: TestData.path("benchmarks/math_perturb/math_perturb_hard.jsonl"), format: BenchmarkFormat.presets["math-perturb"]!)
+    let with = try scan(items, corpus, mathTokens: true)
+    let without = try scan(items, corpus, mathTokens: nil)
+    let k = try #require(
+      items.indices.first { with[$0].verdict == .perturbed && without[$0].verdict == .clean && with[$0].nearDuplicate?.evidence.first?.mathTokens == true })
+    let copy = "\(pairs[k]["original_problem"] ?? "")\n\n\(pairs[k]["original_solution"] ?? "")"
+    let prose = String(String.UnicodeScalarView(try TestData.gutenberg("1342-0.txt.gz", bytes: 700_000).unicodeScalars.filter { $0.isASCII && $0 != "\r" }))
+    let math = "Notes: $" + String(repeating: "2 + 3 = 5, ", count: 1_200) + "7 - 1 = 6$ and so on. "
+    let before = String((prose + prose).prefix(1_048_576 - math.utf8.count / 2))
+    let long = before + "\n\n" + math + copy + "\n\n" + String(prose.prefix(200_000))
+    let short = "Some words.\n\n" + math + copy + "\n\n" + String(prose.prefix(2_000))
+    var lines = Data()
+    for (id, text) in [("long", long), ("short", short)] {
+      lines += try JSONSerialization.data(withJSONObject: ["id": id, "text": text]) + Data("\n".utf8)
+    }
+    let path = try fixture.write("long-math.jsonl", lines)
+    let results = try scan([items[k]], path, mathTokens: true)
+    let evidence = try #require(results[0].nearDuplicate?.evidence)
+    let found = Dictionary(evidence.map { ($0.documentID ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+    let inShort = try #require(found["short"], "\(items[k].id): not found in the short document")
+    let inLong = try #require(found["long"], "\(items[k].id): not found in the long document")
+    #expect(inLong.containment == inShort.containment && inLong.matchedShingles == inShort.matchedShingles && inShort.mathTokens == true)
+  }
 }

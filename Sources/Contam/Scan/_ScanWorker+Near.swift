@@ -99,7 +99,9 @@ extension _ScanWorker {
     swap(&extras, &storage.mathExtras)
     defer { swap(&extras, &storage.mathExtras) }
     extras.removeAll(keepingCapacity: true)
-    MathTokens.forEach(in: text) { hash, start, end in extras.append((hash, start, end)) }
+    // A segment of a long document starts in the math mode the text before it leaves.
+    let startsInMath = base > 0 && MathTokens.inMath(document.text, at: base)
+    MathTokens.forEach(in: text, startingInMath: startsInMath) { hash, start, end in extras.append((hash, start, end)) }
     guard !extras.isEmpty else { return }
     let tokens = storage.buffer.view
     // The first token starting at or after byte `at`.

@@ -27,13 +27,19 @@ import Foundation
   }
 
   /// Calls `body(hash, start, end)` for each extra token of `text`, in order.
-  @_spi(Testing) public static func forEach(in text: UnsafeRawBufferPointer, _ body: (UInt64, Int, Int) -> Void) {
+  /// - Parameter startingInMath: whether `text` starts inside math (a segment of a long
+  ///   document cut inside a math paragraph: ``inMath(_:at:)``).
+  /// - Returns: whether `text` ends inside math.
+  @discardableResult
+  @_spi(Testing) public static func forEach(
+    in text: UnsafeRawBufferPointer, startingInMath: Bool = false, _ body: (UInt64, Int, Int) -> Void
+  ) -> Bool {
     let n = text.count
-    guard n > 0 else { return }
+    guard n > 0 else { return startingInMath }
     @inline(__always) func byte(_ i: Int) -> UInt8 { i >= 0 && i < n ? text[i] : 0x20 }
     @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
     @inline(__always) func isWord(_ b: UInt8) -> Bool { isLetter(b) || (b >= 0x30 && b <= 0x39) }
-    var math = false
+    var math = startingInMath
     var i = 0
     // Outside math only `$` and `\` matter: the scan jumps to the nearer of the next of each.
     let base = text.baseAddress!
@@ -84,6 +90,31 @@ import Foundation
       }
       i += 1
     }
+    return math
+  }
+
+  /// Whether byte `offset` of `text` lies inside math: math mode read from the start of its
+  /// paragraph (after the last blank line before it, at most `lookBack` bytes back), as
+  /// ``forEach(in:startingInMath:_:)`` reads it through the whole text. A long document's
+  /// segment that starts at `offset` starts in that mode, so where the cuts fall does not
+  /// change the math stream.
+  @_spi(Testing) public static func inMath(_ text: UnsafeRawBufferPointer, at offset: Int, lookBack: Int = 1 << 20) -> Bool {
+    guard offset > 0, offset <= text.count else { return false }
+    let floor = max(0, offset - lookBack)
+    var start = floor
+    var i = offset - 1
+    while i > floor {
+      if text[i] == 0x0A {
+        var j = i - 1
+        while j >= floor && (text[j] == 0x20 || text[j] == 0x09 || text[j] == 0x0D) { j -= 1 }
+        if j >= floor && text[j] == 0x0A {
+          start = i + 1
+          break
+        }
+      }
+      i -= 1
+    }
+    return forEach(in: UnsafeRawBufferPointer(rebasing: text[start..<offset])) { _, _, _ in }
   }
 
   /// The tokens of a text with its extra tokens merged in by position (an extra token never
