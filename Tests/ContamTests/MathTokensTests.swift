@@ -108,10 +108,10 @@ struct MathTokensTests {
     }
   }
 
-  @Test func aCopyAcrossALongDocumentsSegmentCutIsFoundAsInAShortOne() throws {
-    // A document over 1 MiB is matched in segments that overlap by the near search's reach,
-    // the math index's included: an original found only on the math stream, placed across the
-    // first cut, is found as in a short document.
+  /// A MATH-P-Hard item only the math stream finds; its original, with `lead` before it, in a
+  /// document over 1 MiB whose first cut falls `cutInto(lead + original)` bytes into them, and
+  /// in a short document: the item's near evidence in each.
+  func longAndShort(lead: String, cutInto: (String) -> Int) throws -> (id: String, long: NearDuplicateEvidence?, short: NearDuplicateEvidence?) {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
     let (corpus, pairs) = try Self.originalsCorpus(fixture)
@@ -121,23 +121,29 @@ struct MathTokensTests {
     let without = try scan(items, corpus, mathTokens: nil)
     let k = try #require(
       items.indices.first { with[$0].verdict == .perturbed && without[$0].verdict == .clean && with[$0].nearDuplicate?.evidence.first?.mathTokens == true })
-    let copy = "\(pairs[k]["original_problem"] ?? "")\n\n\(pairs[k]["original_solution"] ?? "")"
+    let placed = lead + "\(pairs[k]["original_problem"] ?? "")\n\n\(pairs[k]["original_solution"] ?? "")"
     let prose = String(String.UnicodeScalarView(try TestData.gutenberg("1342-0.txt.gz", bytes: 700_000).unicodeScalars.filter { $0.isASCII && $0 != "\r" }))
-    // The cut falls just past the first white space from 1 MiB on: here, inside the copy.
-    let half = copy.utf8.count / 2
-    let before = String((prose + prose).prefix(1_048_576 - half))
-    let long = before + "\n\n" + copy + "\n\n" + String(prose.prefix(200_000))
-    let short = "Some words.\n\n" + copy + "\n\n" + String(prose.prefix(2_000))
+    // The cut falls just past the first white space from 1 MiB on.
+    let before = String((prose + prose).prefix(1_048_576 - cutInto(placed)))
+    let long = before + "\n\n" + placed + "\n\n" + String(prose.prefix(200_000))
+    let short = "Some words.\n\n" + placed + "\n\n" + String(prose.prefix(2_000))
     var lines = Data()
     for (id, text) in [("long", long), ("short", short)] {
       lines += try JSONSerialization.data(withJSONObject: ["id": id, "text": text]) + Data("\n".utf8)
     }
     let path = try fixture.write("long.jsonl", lines)
     let results = try scan([items[k]], path, mathTokens: true)
-    let evidence = try #require(results[0].nearDuplicate?.evidence)
-    let found = Dictionary(evidence.map { ($0.documentID ?? "", $0) }, uniquingKeysWith: { a, _ in a })
-    let inLong = try #require(found["long"], "\(items[k].id): not found in the long document")
-    let inShort = try #require(found["short"])
+    let evidence = results[0].nearDuplicate?.evidence ?? []
+    return (items[k].id, evidence.first { $0.documentID == "long" }, evidence.first { $0.documentID == "short" })
+  }
+
+  @Test func aCopyAcrossALongDocumentsSegmentCutIsFoundAsInAShortOne() throws {
+    // A document over 1 MiB is matched in segments that overlap by the near search's reach,
+    // the math index's included: an original found only on the math stream, placed across the
+    // first cut, is found as in a short document.
+    let (id, long, short) = try longAndShort(lead: "") { $0.utf8.count / 2 }
+    let inShort = try #require(short, "\(id): not found in the short document")
+    let inLong = try #require(long, "\(id): not found in the long document")
     #expect(inLong.containment == inShort.containment && inLong.matchedShingles == inShort.matchedShingles && inLong.mathTokens == true)
   }
 
@@ -187,31 +193,10 @@ struct MathTokensTests {
     // Past 1 MiB, a paragraph opens math with `$` and holds thousands of tokens of it before
     // the copy: the segment holding the copy starts inside that math, and reads the copy's
     // `$` as the whole document does.
-    let fixture = try ShardFixture()
-    defer { fixture.cleanup() }
-    let (corpus, pairs) = try Self.originalsCorpus(fixture)
-    let items = try BenchmarkLoader.load(
-      name: "math-perturb", path: TestData.path("benchmarks/math_perturb/math_perturb_hard.jsonl"), format: BenchmarkFormat.presets["math-perturb"]!)
-    let with = try scan(items, corpus, mathTokens: true)
-    let without = try scan(items, corpus, mathTokens: nil)
-    let k = try #require(
-      items.indices.first { with[$0].verdict == .perturbed && without[$0].verdict == .clean && with[$0].nearDuplicate?.evidence.first?.mathTokens == true })
-    let copy = "\(pairs[k]["original_problem"] ?? "")\n\n\(pairs[k]["original_solution"] ?? "")"
-    let prose = String(String.UnicodeScalarView(try TestData.gutenberg("1342-0.txt.gz", bytes: 700_000).unicodeScalars.filter { $0.isASCII && $0 != "\r" }))
     let math = "Notes: $" + String(repeating: "2 + 3 = 5, ", count: 1_200) + "7 - 1 = 6$ and so on. "
-    let before = String((prose + prose).prefix(1_048_576 - math.utf8.count / 2))
-    let long = before + "\n\n" + math + copy + "\n\n" + String(prose.prefix(200_000))
-    let short = "Some words.\n\n" + math + copy + "\n\n" + String(prose.prefix(2_000))
-    var lines = Data()
-    for (id, text) in [("long", long), ("short", short)] {
-      lines += try JSONSerialization.data(withJSONObject: ["id": id, "text": text]) + Data("\n".utf8)
-    }
-    let path = try fixture.write("long-math.jsonl", lines)
-    let results = try scan([items[k]], path, mathTokens: true)
-    let evidence = try #require(results[0].nearDuplicate?.evidence)
-    let found = Dictionary(evidence.map { ($0.documentID ?? "", $0) }, uniquingKeysWith: { a, _ in a })
-    let inShort = try #require(found["short"], "\(items[k].id): not found in the short document")
-    let inLong = try #require(found["long"], "\(items[k].id): not found in the long document")
+    let (id, long, short) = try longAndShort(lead: math) { _ in math.utf8.count / 2 }
+    let inShort = try #require(short, "\(id): not found in the short document")
+    let inLong = try #require(long, "\(id): not found in the long document")
     #expect(inLong.containment == inShort.containment && inLong.matchedShingles == inShort.matchedShingles && inShort.mathTokens == true)
   }
 }
