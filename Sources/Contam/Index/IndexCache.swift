@@ -411,7 +411,7 @@ extension IndexCache {
     let math =
       hasMath == 1
       ? try readNear(
-        &reader, items: items, lengthBound: items.map { ItemIndex.text(of: $0).utf8.count }, configuration: configuration, searchesMath: false)
+        &reader, items: items, lengthBound: items.map { $0.parts.reduce(0) { $0 + $1.text.utf8.count + 1 } }, configuration: configuration, searchesMath: false)
       : nil
     return NearDuplicateIndex(
       configuration: configuration, math: math,

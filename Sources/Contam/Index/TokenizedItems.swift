@@ -83,13 +83,19 @@ public struct TokenizedItems: Sendable {
       for (part, range) in zip(items[i].parts, partRanges[i]) {
         let first = h.count
         let base = UInt32(clamping: offset)
-        extras += MathTokens.merge(
-          text: part.text, count: range.count, hash: { self.hashes[i][range.lowerBound + $0] },
-          start: { Int(self.starts[i][range.lowerBound + $0] - base) }, end: { Int(self.ends[i][range.lowerBound + $0] - base) }
-        ) { hash, start, end in
-          h.append(hash)
-          s.append(base + UInt32(clamping: start))
-          e.append(base + UInt32(clamping: end))
+        let found = MathTokens.extras(of: part.text)
+        extras += found.count
+        MathTokens.merge(found[...], tokens: range, start: { Int(self.starts[i][$0] - base) }) { step in
+          switch step {
+          case .token(let t):
+            h.append(self.hashes[i][t])
+            s.append(self.starts[i][t])
+            e.append(self.ends[i][t])
+          case .extra(let x):
+            h.append(found[x].hash)
+            s.append(base + UInt32(clamping: found[x].start))
+            e.append(base + UInt32(clamping: found[x].end))
+          }
         }
         parts.append(first..<h.count)
         offset += part.text.utf8.count + 1

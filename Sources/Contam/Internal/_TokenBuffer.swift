@@ -86,5 +86,5 @@ final class _TokenStorage {
   /// The math stream of the text in ``buffer`` (``MathTokens``), when it has one.
   var mathBuffer = _TokenBuffer(capacity: 1 << 10)
   /// The extra tokens of the text in ``buffer`` (hash, start, end), kept for their capacity.
-  var mathExtras: [(hash: UInt64, start: Int, end: Int)] = []
+  var mathExtras: [MathTokens.Extra] = []
 }

@@ -95,7 +95,7 @@ extension _ScanWorker {
     let text = UnsafeRawBufferPointer(rebasing: document.text[base..<end])
     guard let nearScratch, let near = self.near else { return }
     // The worker's array, taken out and put back, so that its capacity is kept and not copied.
-    var extras: [(hash: UInt64, start: Int, end: Int)] = []
+    var extras: [MathTokens.Extra] = []
     swap(&extras, &storage.mathExtras)
     defer { swap(&extras, &storage.mathExtras) }
     extras.removeAll(keepingCapacity: true)
@@ -152,23 +152,17 @@ extension _ScanWorker {
   /// Fills `buffer` with tokens `range` of `tokens` and the extra tokens `extras` (in byte order,
   /// all within the range's reach) merged in by position; returns where the extra tokens went.
   static func fillMathWindow(
-    _ buffer: inout _TokenBuffer, tokens: _TokenView, range: Range<Int>, extras: ArraySlice<(hash: UInt64, start: Int, end: Int)>
+    _ buffer: inout _TokenBuffer, tokens: _TokenView, range: Range<Int>, extras: ArraySlice<MathTokens.Extra>
   ) -> [Int] {
     buffer.removeAll()
     var placed: [Int] = []
-    var x = extras.startIndex
-    for t in range {
-      while x < extras.endIndex && extras[x].start < Int(tokens.starts[t]) {
+    MathTokens.merge(extras, tokens: range, start: { Int(tokens.starts[$0]) }) { step in
+      switch step {
+      case .token(let t): buffer.consume(hash: tokens.hashes[t], start: Int(tokens.starts[t]), end: Int(tokens.ends[t]))
+      case .extra(let x):
         placed.append(buffer.count)
         buffer.consume(hash: extras[x].hash, start: extras[x].start, end: extras[x].end)
-        x += 1
       }
-      buffer.consume(hash: tokens.hashes[t], start: Int(tokens.starts[t]), end: Int(tokens.ends[t]))
-    }
-    while x < extras.endIndex {
-      placed.append(buffer.count)
-      buffer.consume(hash: extras[x].hash, start: extras[x].start, end: extras[x].end)
-      x += 1
     }
     return placed
   }

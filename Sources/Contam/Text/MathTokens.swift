@@ -117,37 +117,38 @@ import Foundation
     return forEach(in: UnsafeRawBufferPointer(rebasing: text[start..<offset])) { _, _, _ in }
   }
 
-  /// The tokens of a text with its extra tokens merged in by position (an extra token never
-  /// lies inside a word): calls `body(hash, start, end)` for each, in order. `regular` is the
-  /// text's own tokens, `count` of them. Returns the number of extra tokens.
-  @discardableResult
-  static func merge(
-    text: UnsafeRawBufferPointer, count: Int, hash: (Int) -> UInt64, start: (Int) -> Int, end: (Int) -> Int,
-    _ body: (UInt64, Int, Int) -> Void
-  ) -> Int {
-    var next = 0
-    var extras = 0
-    forEach(in: text) { extra, from, to in
-      while next < count && start(next) < from {
-        body(hash(next), start(next), end(next))
-        next += 1
-      }
-      body(extra, from, to)
-      extras += 1
-    }
-    while next < count {
-      body(hash(next), start(next), end(next))
-      next += 1
-    }
-    return extras
+  /// An extra token: its hash and source bytes.
+  typealias Extra = (hash: UInt64, start: Int, end: Int)
+
+  /// One step of the math stream: the text's own token at an index, or an extra token.
+  enum Step {
+    case token(Int)
+    case extra(Int)
   }
 
-  /// ``merge(text:count:hash:start:end:_:)`` over a string's UTF-8 (a benchmark item's part).
-  @discardableResult
-  static func merge(
-    text: String, count: Int, hash: (Int) -> UInt64, start: (Int) -> Int, end: (Int) -> Int, _ body: (UInt64, Int, Int) -> Void
-  ) -> Int {
+  /// The math stream's order: tokens `tokens` (their start bytes by `start`) and `extras` (in
+  /// byte order, each within or after the tokens' reach) merged by position, an extra token
+  /// before the word that starts after it (an extra token never lies inside a word).
+  static func merge(_ extras: ArraySlice<Extra>, tokens: Range<Int>, start: (Int) -> Int, _ visit: (Step) -> Void) {
+    var x = extras.startIndex
+    for t in tokens {
+      while x < extras.endIndex && extras[x].start < start(t) {
+        visit(.extra(x))
+        x += 1
+      }
+      visit(.token(t))
+    }
+    while x < extras.endIndex {
+      visit(.extra(x))
+      x += 1
+    }
+  }
+
+  /// The extra tokens of a string (a benchmark item's part).
+  static func extras(of text: String) -> [Extra] {
+    var found: [Extra] = []
     var copy = text
-    return copy.withUTF8 { merge(text: UnsafeRawBufferPointer($0), count: count, hash: hash, start: start, end: end, body) }
+    copy.withUTF8 { bytes in forEach(in: UnsafeRawBufferPointer(bytes)) { found.append(($0, $1, $2)) } }
+    return found
   }
 }
