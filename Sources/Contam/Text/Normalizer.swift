@@ -58,6 +58,7 @@ public final class Normalizer: @unchecked Sendable {
 
   /// The normalizer of the current version, shared process-wide.
   public static let shared = Normalizer(version: .current)
+  private static let _v4 = Normalizer(version: .v4)
   private static let _v3 = Normalizer(version: .v3)
   private static let _v2 = Normalizer(version: .v2)
   private static let _v1 = Normalizer(version: .v1)
@@ -68,7 +69,8 @@ public final class Normalizer: @unchecked Sendable {
     case .v1: return _v1
     case .v2: return _v2
     case .v3: return _v3
-    case .v4: return shared
+    case .v4: return _v4
+    case .v5: return shared
     }
   }
 
@@ -146,6 +148,10 @@ public final class Normalizer: @unchecked Sendable {
       default: return (.separator, [])
       }
     }
+    if version.readsRenderedMath, let name = MathSymbols.symbolNames[scalar.value] {
+      // Rule 18: a math symbol is a token, the name of the TeX command that writes it.
+      return (.single, Array(name.utf8))
+    }
     let folds = version.foldsScripts
     let category = scalar.properties.generalCategory
     switch category {
@@ -166,13 +172,13 @@ public final class Normalizer: @unchecked Sendable {
       let composed = String(Character(character)).precomposedStringWithCompatibilityMapping
       return (.single, Array(composed.utf8))
     }
-    let out = foldWord(String(Character(scalar)), folds: folds)
+    let out = foldWord(String(Character(scalar)), folds: folds, capitalsByShape: version.readsRenderedMath)
     return (.word, out)
   }
 
   /// NFKD, marks dropped, each letter or number lower-cased (or, with `folds`, replaced by the
   /// ASCII letter it looks like); anything else becomes one space between the parts.
-  private static func foldWord(_ text: String, folds: Bool) -> [UInt8] {
+  private static func foldWord(_ text: String, folds: Bool, capitalsByShape: Bool = false) -> [UInt8] {
     var out: [UInt8] = []
     for part in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
       switch part.properties.generalCategory {
@@ -183,7 +189,7 @@ public final class Normalizer: @unchecked Sendable {
           out += [UInt8(ascii: "s"), UInt8(ascii: "s")]
           continue
         }
-        if folds, let latin = ScriptFold.latin(part) {
+        if folds, let latin = ScriptFold.latin(part, capitalsByShape: capitalsByShape) {
           out.append(latin)
           continue
         }

@@ -25,9 +25,18 @@
 /// `\neq` are not escapes; see ``Normalizer``.)
 public enum ScriptFold {
   /// The ASCII letter or digit (lower case) a look-alike folds to, or nil.
-  public static func latin(_ scalar: Unicode.Scalar) -> UInt8? {
+  /// With `capitalsByShape` (rule 17, `contam-text/5`), a capital letter folds to the letter its
+  /// own shape copies where the pair's small letter copies another: Greek `Ν` reads `n` and `Υ`
+  /// reads `y` (their small forms `ν`, `υ` still read `v`, `u`). A capital whose prototype is `l`
+  /// (`Ι`, `І`, TR39's prototype of `I`) still folds with its small letter, to `i`.
+  public static func latin(_ scalar: Unicode.Scalar, capitalsByShape: Bool = false) -> UInt8? {
     guard !scalar.isASCII else { return nil }
     let table = _tables.confusables
+    if capitalsByShape, scalar.properties.generalCategory == .uppercaseLetter, let own = table[scalar.value],
+      own != UInt8(ascii: "l")
+    {
+      return own
+    }
     let properties = scalar.properties
     for form in [properties.lowercaseMapping, properties.uppercaseMapping] {
       let scalars = form.unicodeScalars

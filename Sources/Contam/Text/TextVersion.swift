@@ -11,14 +11,16 @@
 /// | `contam-text/2` | 1–10 | option labels, HTML layout tags and `\n` escapes are not tokens |
 /// | `contam-text/3` | 1–13 | look-alike letters, Traditional Chinese and letters drawn as symbols fold; a number label needs white space after it |
 /// | `contam-text/4` | 1–16 | LaTeX presentation commands (`\text`, `\mathrm`, `\left`, `\frac`) and markdown link targets are not tokens; JSON `\uXXXX` escapes are decoded |
+/// | `contam-text/5` | 1–18 | a capital look-alike folds to the capital it copies (Greek `Ν` → `n`); math symbols and a lone Greek letter read as the TeX command that writes them (`≤` = `\le`, `π` = `\pi`) |
 public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v1 = 1
   case v2 = 2
   case v3 = 3
   case v4 = 4
+  case v5 = 5
 
   /// The version a scan uses unless told otherwise.
-  public static let current = TextVersion.v4
+  public static let current = TextVersion.v5
 
   /// The name written into results: `contam-text/N`.
   public var name: String { "contam-text/\(rawValue)" }
@@ -41,6 +43,10 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   /// (rules 14 and 15).
   public var skipsLatexCommands: Bool { self >= .v4 }
 
+  /// Whether a capital look-alike folds to the letter its own shape copies (rule 17), and math
+  /// written as symbols reads as the TeX that writes it (rule 18).
+  public var readsRenderedMath: Bool { self >= .v5 }
+
   /// A one-line statement of what this version adds to the one before, for `--help`.
   public var summary: String {
     switch self {
@@ -52,6 +58,8 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
       return "as 2, and look-alike letters of other scripts fold to the Latin letter or digit they copy (Unicode TR39: Cyrillic а→a, Greek ο→o), Traditional Chinese characters to Simplified (OpenCC), and letters drawn as symbols (Ⓐ ⒜ 🄰 🅐 🅰 🇦) to the letter; a number label (1.) must be followed by white space, so a line-leading 23.56 keeps its 23; LaTeX commands such as \\neq, \\right, \\times are not escapes"
     case .v4:
       return "as 3, and the name of a LaTeX presentation command (\\text, \\mathrm, \\left, \\big, \\frac, \\dfrac, \\quad) is not a token, so math written in TeX and the same math rendered (2/3, 5 cm, (x)) give the same tokens; commands with a meaning (\\sin, \\le, \\sqrt, \\cdot) stay words; \\n \\r \\t before a word stay escapes; a markdown link's target, ](…), is not text; a JSON \\uXXXX escape is the character it stands for"
+    case .v5:
+      return "as 4, and a capital look-alike folds to the capital it copies (Greek Ν→n, Υ→y, where 4 read their small forms ν→v, υ→u); a math symbol reads as the name of the TeX command that writes it (≤ as \\le, × as \\times, √ as \\sqrt, ° as \\circ), a word of one Greek letter as its command (π as \\pi), \\leq as \\le, and \\dots, \\cdots, \\ldots are not tokens, so TeX and the same math rendered on a page give the same tokens"
     }
   }
 

@@ -210,6 +210,9 @@ struct _Word {
   /// Source offset right after the last backslash that starts a command: a word starting
   /// there is the command's name (rule 14); -1 when none.
   @usableFromInline var commandAt = -1
+  /// Whether math symbols, one-letter Greek words and command aliases read as TeX command
+  /// names (rule 18 in `contam-text/5`).
+  @usableFromInline let readsMath: Bool
 
   @usableFromInline init(buffer: UnsafeMutablePointer<UInt8>, source: UnsafePointer<UInt8>, sourceCount: Int, version: TextVersion) {
     self.buffer = buffer
@@ -218,6 +221,7 @@ struct _Word {
     self.dropsLabels = version.skipsLayoutMarkup
     self.spacedNumberLabels = version.foldsScripts
     self.dropsCommands = version.skipsLatexCommands
+    self.readsMath = version.readsRenderedMath
   }
 
   @inlinable @inline(__always)
@@ -239,14 +243,21 @@ struct _Word {
   @inlinable @inline(__always)
   mutating func finish<Sink: TokenSink & ~Copyable>(into sink: inout Sink, counts: inout TokenizeCounts) {
     guard start >= 0 else { return }
-    if dropsCommands && start == commandAt && !chunked && LayoutMarkup.isPresentationCommand(buffer, count: length) {
-      // A LaTeX presentation command's name (rule 14): not a token.
-      counts.labels &+= 1
-      start = -1
-      length = 0
-      chunked = false
-      carry = 0
-      return
+    if dropsCommands && start == commandAt && !chunked {
+      // A LaTeX command's name: not a token when it names a presentation command (rule 14) or
+      // dots (rule 18); an alias reads as the name it stands for (`\leq` as `le`, rule 18).
+      if readsMath { length = MathSymbols.canonicalCommand(buffer, count: length) }
+      if length == 0 || LayoutMarkup.isPresentationCommand(buffer, count: length) {
+        counts.labels &+= 1
+        start = -1
+        length = 0
+        chunked = false
+        carry = 0
+        return
+      }
+    } else if readsMath && length == 2 && buffer[0] & 0xFE == 0xCE && !chunked {
+      // A word of one Greek letter reads as its command's name (`π` as `pi`, rule 18).
+      length = MathSymbols.greekLetter(buffer)
     }
     if !chunked && length <= 4 && dropsLabels
       && (LayoutMarkup.isLabel(buffer, count: length)
@@ -293,6 +304,10 @@ struct _Word {
       return
     }
     if value < 0x10000 {
+      if readsMath && length > 0 && buffer[length &- 1] < 0x3A && MathSymbols.isNamedGreek(value) && !chunked {
+        // A Greek letter right after digits starts a word (`2π` reads `2 pi`, rule 18).
+        finish(into: &sink, counts: &counts)
+      }
       let (kind, folded, count) = normalizer.lookup(value)
       apply(kind: kind, folded: folded, count: count, start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
       return

@@ -1,0 +1,118 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// contam-text/5 (Normalizer rules 17-18): a capital look-alike folds to the capital it copies,
+/// and math as a page renders it (`x ≤ 2π`) reads as the TeX that writes it (`$x \le 2\pi$`).
+@Suite("Rendered math and capital look-alikes (contam-text/5)")
+struct RenderedMathTests {
+  let v4 = Tokenizer(normalizer: .of(.v4))
+  let v5 = Tokenizer(normalizer: .of(.v5))
+
+  func hashes(_ text: String, _ tokenizer: Tokenizer) -> [UInt64] { tokenizer.tokens(of: text).map(\.hash) }
+
+  @Test func symbolsReadAsTheirCommands() {
+    let pairs = [
+      ("$x \\le 2\\pi$ and $y \\geq 3 \\cdot 4$", "x ≤ 2π and y ≥ 3 · 4"),
+      ("$a \\neq b \\times c \\div d \\pm e$", "a ≠ b × c ÷ d ± e"),
+      ("$\\sqrt{2} + \\infty$, $90^\\circ$, $\\angle ABC$", "√2 + ∞, 90°, ∠ABC"),
+      ("$x \\in A \\cup B \\cap C$, $f \\to g$, $1 + 2 + \\cdots + n$", "x ∈ A ∪ B ∩ C, f → g, 1 + 2 + ⋯ + n"),
+      ("$\\theta = \\frac{\\pi}{3}$, $\\Delta = \\lambda \\omega$", "θ = π/3, Δ = λ ω"),
+      ("$\\leq \\leqslant \\rightarrow \\varphi \\ldots$", "≤ ≤ → φ …"),
+    ]
+    for (tex, rendered) in pairs {
+      #expect(hashes(tex, v5) == hashes(rendered, v5), "\(rendered)")
+      #expect(hashes(tex, v4) != hashes(rendered, v4), "contam-text/4 reads \(rendered) otherwise")
+    }
+    // A symbol is a token of its own, spanning the symbol's bytes (the lone x is a label).
+    let tokens = v5.tokens(of: "x≤2π")
+    #expect(tokens.map { $0.end - $0.start } == [3, 1, 2])
+    #expect(tokens.map(\.hash) == hashes("\\le 2 \\pi", v5))
+    // A Greek letter that folds to a Latin look-alike (μ with its capital Μ, α) is that letter,
+    // a lone one a label, as in contam-text/4: naming it would let a disguised article add a token.
+    #expect(hashes("λ μ α", v5) == hashes("\\lambda", v5))
+    // Different symbols stay different: a perturbed problem may change only one.
+    #expect(hashes("x ≤ 2", v5) != hashes("x ≥ 2", v5))
+    #expect(hashes("$\\sin x$", v5) != hashes("$\\cos x$", v5))
+  }
+
+  @Test func greekWordsAndLookAlikesAreUntouched() {
+    // Greek text keeps its words: only a word of one Greek letter is read as a command.
+    let greek = "Το σπίτι είναι μεγάλο και η πόλη έχει πολλά δέντρα"
+    #expect(hashes(greek, v5) == hashes(greek, v4))
+    #expect(v5.tokens(of: greek).count == v4.tokens(of: greek).count)
+    // A formula written with a Greek omicron after digits stays one word (it folds to o).
+    #expect(hashes("H2Ο and CΟ2", v5) == hashes("H2O and CO2", v5))
+    // Small look-alikes fold as before.
+    #expect(hashes("ναι υπο", v5) == hashes("ναι υπο", v4))
+  }
+
+  @Test func capitalLookAlikesFoldToTheCapitalTheyCopy() {
+    // Greek capital Nu and Upsilon look like N and Y; their small letters like v and u.
+    let plain = "New York Yields Nothing"
+    let disguised = "Νew Υork Υields Νothing"
+    #expect(hashes(disguised, v5) == hashes(plain, v5))
+    #expect(hashes(disguised, v4) != hashes(plain, v4), "contam-text/4 folded Ν to v, Υ to u")
+    // Capital iota and Ukrainian І still fold with their small letters, to i.
+    #expect(hashes("ΙN Іt", v5) == hashes("in it", v5))
+    // A Greek word in capitals and in small letters: the capitals that copy another Latin
+    // letter than their small forms (Ν, Υ) now read differently; the rest fold as before.
+    #expect(hashes("ΚΑΙ ΤΟ", v5) == hashes("και το", v5))
+  }
+
+  /// Real MATH problems from the fixtures, copied as a page renders them (commands with a meaning
+  /// as their symbols, Greek letters as letters, presentation gone, no `$`) into prose:
+  /// contam-text/5 finds more of them whole than contam-text/4.
+  @Test func mathRenderedWithSymbolsIsFound() throws {
+    let items = try BenchmarkLoader.load(
+      name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    let symbols = [
+      "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠", "cdot": "·", "times": "×", "div": "÷",
+      "pm": "±", "infty": "∞", "pi": "π", "theta": "θ", "circ": "°", "sqrt": "√", "angle": "∠", "cdots": "⋯",
+      "ldots": "…", "dots": "…", "in": "∈", "to": "→", "lambda": "λ", "phi": "φ", "omega": "ω", "delta": "δ",
+    ]
+    func rendered(_ tex: String) -> String {
+      var text = tex
+      for (pattern, template) in [
+        (#"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"#, "($1)/($2)"), (#"\\(?:text|mathrm|textbf|mbox|mathbf)\{([^{}]*)\}"#, "$1"),
+        (#"\\(?:left|right|[bB]ig+[lr]?|displaystyle|quad|qquad)"#, ""), (#"\$"#, ""),
+      ] {
+        text = text.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
+      }
+      for (name, symbol) in symbols.sorted(by: { $0.key.count > $1.key.count }) {
+        text = text.replacingOccurrences(of: "\\\\\(name)(?![a-zA-Z])", with: symbol, options: .regularExpression)
+      }
+      return text
+    }
+    // Problems whose source writes symbols as commands.
+    let pattern = try NSRegularExpression(pattern: #"\\(le|leq|ge|geq|neq|cdot|times|pi|sqrt|circ|infty|pm|div|theta)(?![a-zA-Z])"#)
+    let chosen = items.indices.filter {
+      let text = items[$0].parts[0].text
+      return pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+    try #require(chosen.count >= 40)
+    let planted = Array(chosen.prefix(30))
+    var plants: [Int: String] = [:]
+    for (k, i) in planted.enumerated() {
+      plants[2 * k + 1] = items[i].parts.map { rendered($0.text) }.joined(separator: "\n\n")
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "symbols.jsonl.gz", plants: plants, documents: 61)
+    func scan(_ version: TextVersion) throws -> [ItemResult] {
+      var configuration = ScanConfiguration()
+      configuration.normalization = version.name
+      let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+      return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+    }
+    let now = try scan(.v5)
+    let before = try scan(.v4)
+    let contaminated = planted.filter { now[$0].verdict == .contaminated }.count
+    let contaminatedBefore = planted.filter { before[$0].verdict == .contaminated }.count
+    #expect(contaminated >= 27, "contam-text/5: \(contaminated) of 30")
+    #expect(contaminated > contaminatedBefore + 3, "contam-text/4: \(contaminatedBefore) of 30")
+    let others = Set(items.indices).subtracting(planted)
+    #expect(others.filter { now[$0].verdict != .clean && now[$0].verdict != .tooShort }.count <= 3)
+  }
+}
