@@ -45,9 +45,16 @@ import Foundation
 ///    question some of whose words are links (`[word](https://…)`) reads as the question.
 /// 16. A JSON escape `\uXXXX` (a surrogate pair as one) is the character it stands for: a chat
 ///    record kept JSON-escaped in a text, written with `ensure_ascii`, reads as its text.
+/// 17. A capital look-alike folds to the letter its own shape copies where its small letter
+///    copies another (Greek `Ν` → `n`, `Υ` → `y`; ``ScriptFold/latin(_:capitalsByShape:)``).
+/// 18. Math as a page renders it reads as its TeX (``MathSymbols``): a math symbol is a token,
+///    the name of the command that writes it (`≤` as `le`, `×` as `times`); a word of one Greek
+///    letter that folds to no Latin letter is its command's name (`π` as `pi`), and such a
+///    letter right after digits starts a word (`2π` as `2 pi`); command aliases read as one name
+///    (`\leq` as `le`) and the dots commands are no token.
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
-/// `contam-text/4` (``TextVersion``);
+/// `contam-text/4`, 1–18 `contam-text/5` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
