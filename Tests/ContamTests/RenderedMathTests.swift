@@ -19,7 +19,7 @@ struct RenderedMathTests {
       ("$\\sqrt{2} + \\infty$, $90^\\circ$, $\\angle ABC$", "√2 + ∞, 90°, ∠ABC"),
       ("$x \\in A \\cup B \\cap C$, $f \\to g$, $1 + 2 + \\cdots + n$", "x ∈ A ∪ B ∩ C, f → g, 1 + 2 + ⋯ + n"),
       ("$\\theta = \\frac{\\pi}{3}$, $\\Delta = \\lambda \\omega$", "θ = π/3, Δ = λ ω"),
-      ("$\\leq \\leqslant \\rightarrow \\varphi \\ldots$", "≤ ≤ → φ …"),
+      ("so $\\leq \\leqslant \\rightarrow \\varphi \\ldots$", "so ≤ ≤ → φ …"),
     ]
     for (tex, rendered) in pairs {
       #expect(hashes(tex, v5) == hashes(rendered, v5), "\(rendered)")
@@ -35,6 +35,43 @@ struct RenderedMathTests {
     // Different symbols stay different: a perturbed problem may change only one.
     #expect(hashes("x ≤ 2", v5) != hashes("x ≥ 2", v5))
     #expect(hashes("$\\sin x$", v5) != hashes("$\\cos x$", v5))
+  }
+
+  @Test func aSymbolUsedAsABulletIsNoToken() {
+    // First on its line and followed by white space, a symbol is a bullet: layout, like `-`.
+    let bulleted = "Which is a compound?\n· water\n  → iron\n∙ gold\n√ neon\n× salt"
+    #expect(hashes(bulleted, v5) == hashes("Which is a compound? water iron gold neon salt", v5))
+    // Inside a line, or before a number, it is the symbol.
+    #expect(hashes("2 · 3 → 6", v5) == hashes("2 \\cdot 3 \\to 6", v5))
+    #expect(hashes("√2 is irrational", v5) == hashes("\\sqrt 2 is irrational", v5))
+  }
+
+  /// Real PIQA items (a short goal and two solutions) copied with each solution on a line behind
+  /// a symbol bullet read as they do behind `-`: contaminated. (Without the bullet rule, `·`
+  /// added a `cdot` token between the lines, and such a copy of a short item read clean.)
+  @Test func choicesBehindSymbolBulletsAreFound() throws {
+    let items = try HeadRunTests.load("piqa", "benchmarks/piqa/dev.jsonl")
+    let tokenizer = Tokenizer()
+    // Items of 8 to 24 tokens: their n-grams, or the whole short item, span the lines.
+    let chosen = items.indices.filter { (8..<25).contains(tokenizer.tokens(of: ItemIndex.text(of: items[$0])).count) }
+    try #require(chosen.count >= 20)
+    let planted = Array(chosen.prefix(20))
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    func contaminated(bullets: [String]) throws -> Int {
+      var plants: [Int: String] = [:]
+      for (k, i) in planted.enumerated() {
+        let lines = items[i].parts.dropFirst().flatMap { $0.text.split(separator: "\n") }
+        plants[2 * k + 1] = ([items[i].parts[0].text] + lines.map { "\(bullets[k % bullets.count]) \($0)" }).joined(separator: "\n")
+      }
+      let path = try ScannerTests.shard(fixture, "bullets-\(bullets.count).jsonl.gz", plants: plants, documents: 41)
+      let results = try HeadRunTests().scan(items, path, headRuns: true)
+      return planted.filter { results[$0].verdict == .contaminated }.count
+    }
+    let dashes = try contaminated(bullets: ["-"])
+    let symbols = try contaminated(bullets: ["·", "→", "∙", "×", "°", "√", "⋅"])
+    #expect(dashes >= 18, "behind -: \(dashes) of 20")
+    #expect(symbols == dashes, "behind symbols: \(symbols), behind -: \(dashes)")
   }
 
   @Test func greekWordsAndLookAlikesAreUntouched() {

@@ -24,6 +24,17 @@ public enum LayoutMarkup {
     }
   }
 
+  /// Rule 18 (`contam-text/5`): whether a math symbol at `start..<end` of `text` is a bullet:
+  /// first on its line (after spaces or tabs) and followed by white space (`· choice`,
+  /// `→ step`). A bullet is layout, not math, so it is no token, as `-` and `*` are not.
+  @inlinable
+  public static func isBullet(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    guard end >= n || text[end] == 0x20 || text[end] == 0x09 || text[end] == 0x0A || text[end] == 0x0D else { return false }
+    var p = start - 1
+    while p >= 0 && (text[p] == 0x20 || text[p] == 0x09) { p -= 1 }
+    return p < 0 || text[p] == 0x0A || text[p] == 0x0D
+  }
+
   /// Whether a number word of one or two digits at `start..<end` of `text` is a list label:
   /// first on its line (after spaces) or alone in parentheses there, and followed by `.` or
   /// `)` (`1.`, `2)`, `(3)`). A number inside a sentence (`costs 5.`, `f(2)`) is not. With

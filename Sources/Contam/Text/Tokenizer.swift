@@ -355,6 +355,11 @@ struct _Word {
       }
     case 2:  // single
       finish(into: &sink, counts: &counts)
+      if readsMath && folded[0] < 0x80 && LayoutMarkup.isBullet(source, count: sourceCount, start: sourceStart, end: sourceEnd) {
+        // A math symbol used as a list bullet (`· choice`) is layout, not a token (rule 18).
+        counts.labels &+= 1
+        return
+      }
       let hash = XXH3.hash64(UnsafeRawPointer(folded), count: count)
       sink.consume(hash: hash, start: sourceStart, end: sourceEnd)
       counts.tokens &+= 1
