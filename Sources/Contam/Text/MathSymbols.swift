@@ -14,7 +14,9 @@
 ///   τ υ χ`, rule 11): named, a disguised article (`α` for `a`) would add a token to a copy;
 /// - commands that write the same symbol read as one name (`\leq` as `\le`, `\rightarrow` as
 ///   `\to`, `\varphi` as `\phi`; ``commandAliases``), and the dots commands (`\dots`, `\cdots`,
-///   `\ldots`), which render as dots that are no token, are not tokens either.
+///   `\ldots`), which render as dots that are no token, are not tokens either;
+/// - a symbol first on its line and followed by white space is a list bullet (`· choice`,
+///   `→ step`; ``LayoutMarkup/isBullet(_:count:start:end:)``): layout, like `-`, and no token.
 public enum MathSymbols {
   /// Symbol scalar → the name of the TeX command that writes it (lower case).
   public static let symbolNames: [UInt32: String] = [

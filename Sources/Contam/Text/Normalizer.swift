@@ -51,7 +51,8 @@ import Foundation
 ///    the name of the command that writes it (`≤` as `le`, `×` as `times`); a word of one Greek
 ///    letter that folds to no Latin letter is its command's name (`π` as `pi`), and such a
 ///    letter right after digits starts a word (`2π` as `2 pi`); command aliases read as one name
-///    (`\leq` as `le`) and the dots commands are no token.
+///    (`\leq` as `le`) and the dots commands are no token. A symbol first on its line and
+///    followed by white space is a bullet (`· choice`), no token.
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
 /// `contam-text/4`, 1–18 `contam-text/5` (``TextVersion``);
