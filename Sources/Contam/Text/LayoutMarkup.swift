@@ -24,6 +24,25 @@ public enum LayoutMarkup {
     }
   }
 
+  /// Rule 19 (`contam-text/5`): where the `-` at `i` of `text` ends a line inside a word
+  /// (`exam-⏎ple`, as text extracted from a PDF keeps it): at least two ASCII letters before it,
+  /// then spaces or tabs, one line break, spaces or tabs, and a small ASCII letter. Returns the
+  /// offset of that letter, where the word goes on, or nil. A capital after the break
+  /// (`Jean-⏎Paul`) or a digit is no continuation.
+  @inlinable
+  public static func lineBreakHyphen(_ text: UnsafePointer<UInt8>, count n: Int, at i: Int) -> Int? {
+    @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+    guard i >= 2, isLetter(text[i - 1]), isLetter(text[i - 2]) else { return nil }
+    var j = i + 1
+    while j < n && (text[j] == 0x20 || text[j] == 0x09) { j += 1 }
+    if j < n && text[j] == 0x0D { j += 1 }
+    guard j < n && text[j] == 0x0A else { return nil }
+    j += 1
+    while j < n && (text[j] == 0x20 || text[j] == 0x09) { j += 1 }
+    guard j < n && text[j] >= 0x61 && text[j] <= 0x7A else { return nil }
+    return j
+  }
+
   /// Rule 18 (`contam-text/5`): whether a math symbol at `start..<end` of `text` is a bullet:
   /// first on its line (after spaces or tabs) and followed by white space (`· choice`,
   /// `→ step`). A bullet is layout, not math, so it is no token, as `-` and `*` are not.

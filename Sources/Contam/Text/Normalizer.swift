@@ -53,9 +53,12 @@ import Foundation
 ///    letter right after digits starts a word (`2π` as `2 pi`); command aliases read as one name
 ///    (`\leq` as `le`) and the dots commands are no token. A symbol first on its line and
 ///    followed by white space is a bullet (`· choice`), no token.
+/// 19. A word hyphenated across a line break (`exam-⏎ple`: two ASCII letters, `-`, the break, a
+///    small letter) is one word, as text extracted from a PDF keeps it
+///    (``LayoutMarkup/lineBreakHyphen(_:count:at:)``).
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
-/// `contam-text/4`, 1–18 `contam-text/5` (``TextVersion``);
+/// `contam-text/4`, 1–19 `contam-text/5` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
@@ -88,6 +91,8 @@ public final class Normalizer: @unchecked Sendable {
   @usableFromInline let skipsLayoutMarkup: Bool
   /// Whether LaTeX command names are skipped (rule 14).
   @usableFromInline let skipsLatexCommands: Bool
+  /// Whether a word hyphenated across a line break is one word (rule 19).
+  @usableFromInline let joinsLineBreakHyphens: Bool
 
   /// How a scalar takes part in tokenization.
   public enum Kind: UInt8, Sendable {
@@ -111,6 +116,7 @@ public final class Normalizer: @unchecked Sendable {
     textVersion = version
     skipsLayoutMarkup = version.skipsLayoutMarkup
     skipsLatexCommands = version.skipsLatexCommands
+    joinsLineBreakHyphens = version.joinsLineBreakHyphens
     ascii = .allocate(capacity: 128)
     for b in 0..<128 {
       let c = UInt8(b)

@@ -145,6 +145,13 @@ public final class Tokenizer {
           }
           continue
         }
+        if b == 0x2D && word.start >= 0 && normalizer.joinsLineBreakHyphens,
+          let next = LayoutMarkup.lineBreakHyphen(base, count: n, at: i)
+        {
+          // A word hyphenated across a line break is one word (rule 19): it goes on after it.
+          i = next
+          continue
+        }
         // Layout that is not text (Normalizer rules 9 and 10): escapes and tags end the word
         // and are skipped whole.
         let skip =
