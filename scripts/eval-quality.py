@@ -78,7 +78,12 @@ KINDS = {
     # Reformatted as a web page shows it (last, so the kinds above keep their items).
     "latex-rendered": ("rendered", CONTAMINATED, "latex"),     # TeX rendered: 2/3, ≤, √2, sin, no $
     "markdown-links": ("reformatted", CONTAMINATED, "any"),    # every 4th word a [link](https://…)
+    # Added in session 13 (LATE: items drawn from the other end, documents from an RNG of their
+    # own, so every document above stays the same for a seed).
+    "symbol-bullets": ("verbatim", CONTAMINATED, "mc"),          # · choice / → choice / ∙ choice
+    "pdf-hyphenated": ("reformatted", CONTAMINATED, "any"),    # wrapped at 60 columns, long words cut "exam-\nple"
 }
+LATE = {"symbol-bullets", "pdf-hyphenated"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -230,6 +235,11 @@ def render(kind, item, rng):
         }[kind]
         style = rng.choice(["Answer: {}", "Answer: ({})", "The answer is {}.", "Correct answer: {}"])
         return body(item, label, one_line=kind == "options-one-line") + "\n" + tail(item, style)
+    if kind == "symbol-bullets":
+        bullet = rng.choice(["·", "→", "∙", "•"])
+        return body(item, lambda i: bullet) + "\n" + tail(item, rng.choice(["Answer: {}", "The answer is {}."]))
+    if kind == "pdf-hyphenated":
+        return hyphenated(body(item, letters) + "\n" + tail(item), rng)
     if kind == "qa-prompt":
         return "Question: " + body(item, letters) + "\nAnswer: " + tail(item, "{}")
     if kind == "instruction-prompt":
@@ -360,6 +370,28 @@ RENDERED = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "
             "sqrt": "√", "angle": "∠", "triangle": "△", "dots": "…", "ldots": "…", "cdots": "⋯", "to": "→"}
 
 
+def hyphenated(text, rng, width=60):
+    """Text as a PDF's extracted text keeps it: each paragraph wrapped at `width` columns, and a
+    word of 7+ small letters that would cross the margin cut with a hyphen at the line's end."""
+    out = []
+    for para in text.split("\n"):
+        lines, line = [], ""
+        for word in para.split(" "):
+            if line and len(line) + 1 + len(word) > width:
+                if len(word) >= 7 and word.isalpha() and word.islower():
+                    k = rng.randint(3, len(word) - 3)
+                    lines.append(line + " " + word[:k] + "-")
+                    line = word[k:]
+                    continue
+                lines.append(line)
+                line = word
+            else:
+                line = (line + " " + word) if line else word
+        lines.append(line)
+        out.append("\n".join(lines))
+    return "\n".join(out)
+
+
 def rendered(text):
     text = re.sub(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", text)
     text = re.sub(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\{([^{}]*)\}", r"\1", text)
@@ -468,7 +500,7 @@ def generate(args):
         chosen, used = [], set()  # (record index, kind)
         for kind in KINDS:
             placed = 0
-            for i in indices:
+            for i in (reversed(indices) if kind in LATE else indices):
                 if placed == args.per_kind:
                     break
                 if i not in used and applies(kind, records[i][1]):
@@ -494,6 +526,11 @@ def generate(args):
                 fake = dict(q=other, choices=[rng.choice(paragraphs)[:40] for _ in (item["choices"] or [])] or None,
                             answer=0 if item["choices"] else None, solution=rng.choice(paragraphs)[:300], final=None)
                 docs.append(filler(1) + "\n\n" + render(rng.choice(["qa-prompt", "chat", "instruction-prompt"]), fake, rng) + "\n\n" + filler(1))
+                continue
+            if kind in LATE:
+                own = random.Random(f"{args.seed}:{preset}:{i}:{kind}")
+                docs.append("\n\n".join(own.choice(paragraphs) for _ in range(own.randint(1, 3))) + "\n\n" + render(kind, item, own)
+                            + "\n\n" + "\n\n".join(own.choice(paragraphs) for _ in range(own.randint(1, 3))))
                 continue
             copy = render(kind, item, rng)
             if kind == "split-documents":
