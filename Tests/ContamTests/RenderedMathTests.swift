@@ -20,7 +20,7 @@ struct RenderedMathTests {
       ("$\\sqrt{2} + \\infty$, $90^\\circ$, $\\angle ABC$", "√2 + ∞, 90°, ∠ABC"),
       ("$x \\in A \\cup B \\cap C$, $f \\to g$, $1 + 2 + \\cdots + n$", "x ∈ A ∪ B ∩ C, f → g, 1 + 2 + ⋯ + n"),
       ("$\\theta = \\frac{\\pi}{3}$, $\\Delta = \\lambda \\omega$", "θ = π/3, Δ = λ ω"),
-      ("so $\\leq \\leqslant \\rightarrow \\varphi \\ldots$", "so ≤ ≤ → φ …"),
+      ("x $\\leq \\leqslant \\rightarrow \\varphi \\ldots$", "x ≤ ≤ → φ …"),
     ]
     for (tex, rendered) in pairs {
       #expect(hashes(tex, v5) == hashes(rendered, v5), "\(rendered)")
@@ -45,6 +45,41 @@ struct RenderedMathTests {
     // Inside a line, or before a number, it is the symbol.
     #expect(hashes("2 · 3 → 6", v5) == hashes("2 \\cdot 3 \\to 6", v5))
     #expect(hashes("√2 is irrational", v5) == hashes("\\sqrt 2 is irrational", v5))
+    // Between two words it separates, as in contam-text/4: words joined by symbols keep their
+    // n-grams (`What·is·the`, a navigation bar's `Home · About`).
+    for joined in ["What·is·the×capital→of°France", "Home · About · Contact", "word → word", "lay·16·eggs", "3 × width"] {
+      #expect(hashes(joined, v5) == hashes(joined, v4), "\(joined)")
+    }
+    // With math (a digit, a lone letter, a bracket or an operator, another symbol or a Greek
+    // letter) on both sides of a relation, after a prefix (`√`), before a postfix (`°`), it
+    // stands in math.
+    for (math, tex) in [
+      ("n → ∞", "n \\to \\infty"), ("(a) · (b)", "a \\cdot b"), ("θ · r", "\\theta \\cdot r"), ("= ∑ a", "\\sum a"),
+      ("is √2", "is \\sqrt 2"), ("angle 90° here", "angle 90 \\circ here"),
+    ] {
+      #expect(hashes(math, v5) == hashes(tex, v5), "\(math)")
+    }
+  }
+
+  /// Real GSM8K questions with every space replaced by a symbol (`What·is·the…`), a disguise that
+  /// contam-text/4 saw through because symbols separated: still covered. (Not `°`: after a number
+  /// it is a degree, `16°`, a token as `16^\circ` gives one.)
+  @Test func wordsJoinedBySymbolsAreFound() throws {
+    let items = try ScannerTests.gsm8k(20)
+    let symbols = ["·", "×", "→", "∙", "≈", "∈"]
+    var plants: [Int: String] = [:]
+    for k in 0..<items.count {
+      plants[k + 1] = items[k].parts[0].text.split(separator: " ").joined(separator: symbols[k % symbols.count])
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "joined.jsonl.gz", plants: plants, documents: 21)
+    var configuration = ScanConfiguration()
+    configuration.near = nil
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    let results = try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+    let covered = results.filter { $0.parts[0].coverage >= 0.9 }.count
+    #expect(covered == items.count, "\(covered) of \(items.count) questions covered")
   }
 
   /// Real PIQA items (a short goal and two solutions) copied with each solution on a line behind

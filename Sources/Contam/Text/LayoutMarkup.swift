@@ -24,6 +24,72 @@ public enum LayoutMarkup {
     }
   }
 
+  /// Rule 18 (`contam-text/5`): whether the math symbol `value` at `start..<end` of `text`
+  /// stands in math, so that it is a token. Math beside it is the nearest character on its line
+  /// (spaces and tabs skipped): a digit, a bracket or an operator (`( ) [ ] { } + - * / = < > ^ |
+  /// $ \ _ % !`), a letter standing alone (`x`), another math symbol or a Greek letter. A relation or
+  /// operation (`≤ × · → ∈`) needs math on both sides (`x ≤ y`, `2 · 3`, `n → ∞`); one written
+  /// before its operand (`√ ∑ ∫ ∀ ∠ ⌊`) after it (`√2`, and `∠`, `△` before capitals: `∠ABC`);
+  /// one written after (`° ⌋`) before it (`90°`); `∞` and `∅` on either side. Anywhere else (`Home · About`, `What·is·the`,
+  /// `lay·16·eggs`) it separates, as in `contam-text/4`, so text joined by symbols keeps its
+  /// n-grams.
+  @inlinable
+  public static func isMathContext(_ value: UInt32, _ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    switch MathSymbols.position(of: value) {
+    case .before:
+      // An angle or a triangle names its points: `∠ABC`, `△PQR`.
+      let points = (value == 0x2220 || value == 0x25B3) && end < n && text[end] >= 0x41 && text[end] <= 0x5A
+      return points || mathAfter(text, count: n, end: end)
+    case .after: return mathBefore(text, count: n, start: start)
+    case .operand: return mathBefore(text, count: n, start: start) || mathAfter(text, count: n, end: end)
+    case .between: return mathBefore(text, count: n, start: start) && mathAfter(text, count: n, end: end)
+    }
+  }
+
+  @usableFromInline static func isOperatorByte(_ b: UInt8) -> Bool {
+    switch b {
+    case 0x30...0x39, 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0x2B, 0x2D, 0x3D, 0x3C, 0x3E, 0x5E, 0x2F, 0x7C, 0x24, 0x5C, 0x5F, 0x2A, 0x25, 0x21:
+      return true
+    default: return false
+    }
+  }
+
+  @usableFromInline static func isWordByte(_ b: UInt8) -> Bool {
+    (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) || b >= 0x80
+  }
+
+  /// A non-ASCII character starting at `q`: a math symbol or a Greek letter.
+  @usableFromInline static func isMathScalar(_ text: UnsafePointer<UInt8>, count n: Int, at q: Int) -> Bool {
+    let (value, length) = _UTF8.decode(text + q, available: n - q)
+    return length > 0 && (MathSymbols.symbolNames[value] != nil || (value >= 0x370 && value < 0x400))
+  }
+
+  /// Whether the nearest character before `start` on its line is math (``isMathContext``).
+  @usableFromInline static func mathBefore(_ text: UnsafePointer<UInt8>, count n: Int, start: Int) -> Bool {
+    var p = start - 1
+    while p >= 0 && (text[p] == 0x20 || text[p] == 0x09) { p -= 1 }
+    guard p >= 0 && text[p] != 0x0A && text[p] != 0x0D else { return false }
+    let b = text[p]
+    if isOperatorByte(b) { return true }
+    if b >= 0x80 {
+      var q = p
+      while q > 0 && text[q] & 0xC0 == 0x80 { q -= 1 }
+      return isMathScalar(text, count: n, at: q)
+    }
+    return (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A && (p == 0 || !isWordByte(text[p - 1]))
+  }
+
+  /// Whether the nearest character after `end` on its line is math (``isMathContext``).
+  @usableFromInline static func mathAfter(_ text: UnsafePointer<UInt8>, count n: Int, end: Int) -> Bool {
+    var q = end
+    while q < n && (text[q] == 0x20 || text[q] == 0x09) { q += 1 }
+    guard q < n && text[q] != 0x0A && text[q] != 0x0D else { return false }
+    let b = text[q]
+    if isOperatorByte(b) { return true }
+    if b >= 0x80 { return isMathScalar(text, count: n, at: q) }
+    return (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A && (q + 1 >= n || !isWordByte(text[q + 1]))
+  }
+
   /// Rule 19 (`contam-text/5`): where the `-` at `i` of `text` ends a line inside a word
   /// (`exam-⏎ple`, as text extracted from a PDF keeps it): at least two ASCII letters before it,
   /// then spaces or tabs, one line break, spaces or tabs, and a small ASCII letter. Returns the

@@ -4,8 +4,9 @@
 /// (`x ≤ 2π`). Under `contam-text/4` the command names of meaning (`le`, `pi`) were words and
 /// the symbols were separators or words of their own, so every n-gram across them was lost. Now
 /// both sides give the command's name:
-/// - a math symbol (`≤ ≥ ≠ × ÷ ± · √ ∞ ° ∠ → ≈ ≡ ∈ ⊂ ∪ ∩ ∑ ∫ ∀ ∃ …`) is a token on its own, the
-///   name of the command that writes it (``symbolNames``);
+/// - a math symbol (`≤ ≥ ≠ × ÷ ± · √ ∞ ° ∠ → ≈ ≡ ∈ ⊂ ∪ ∩ ∑ ∫ ∀ ∃ …`) that stands in math is a
+///   token on its own, the name of the command that writes it (``symbolNames``); between two
+///   words it separates as before (``LayoutMarkup/isMathContext(_:_:count:start:end:)``);
 /// - a word that is one Greek letter (after the folds of rules 3 and 11) reads as the letter's
 ///   command (`π` as `pi`, `Δ` as `delta`), and a Greek letter right after digits starts a
 ///   word of its own (`2π` is `2 pi`, as `2\pi` is). That names `δ θ λ ξ π φ ψ ω` and their
@@ -30,6 +31,29 @@ public enum MathSymbols {
     0x2228: "vee", 0x2205: "emptyset", 0x22A5: "perp", 0x2225: "parallel", 0x230A: "lfloor", 0x230B: "rfloor",
     0x2308: "lceil", 0x2309: "rceil",
   ]
+
+  /// Where a symbol's operand stands, for ``LayoutMarkup/isMathContext(_:_:count:start:end:)``.
+  public enum Position: Sendable {
+    /// A relation or operation: math on both sides (`x ≤ y`).
+    case between
+    /// Written before its operand (`√2`, `∑ a`, `∠ABC`).
+    case before
+    /// Written after its operand (`90°`, `⌊x⌋`).
+    case after
+    /// An operand itself (`∞`, `∅`): math on either side.
+    case operand
+  }
+
+  /// Where the operand of the symbol `value` stands (``Position``).
+  @inlinable
+  public static func position(of value: UInt32) -> Position {
+    switch value {
+    case 0x221A, 0x2211, 0x220F, 0x222B, 0x2202, 0x2207, 0x2200, 0x2203, 0x00AC, 0x2220, 0x25B3, 0x230A, 0x2308: return .before
+    case 0x00B0, 0x2218, 0x230B, 0x2309: return .after
+    case 0x221E, 0x2205: return .operand
+    default: return .between
+    }
+  }
 
   /// Commands that write the same symbol as another, by the name they read as.
   public static let commandAliases: [String: String] = [

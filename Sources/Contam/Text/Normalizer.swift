@@ -47,7 +47,8 @@ import Foundation
 ///    record kept JSON-escaped in a text, written with `ensure_ascii`, reads as its text.
 /// 17. A capital look-alike folds to the letter its own shape copies where its small letter
 ///    copies another (Greek `Ν` → `n`, `Υ` → `y`; ``ScriptFold/latin(_:capitalsByShape:)``).
-/// 18. Math as a page renders it reads as its TeX (``MathSymbols``): a math symbol is a token,
+/// 18. Math as a page renders it reads as its TeX (``MathSymbols``): a math symbol in math (not
+///    between two words) is a token,
 ///    the name of the command that writes it (`≤` as `le`, `×` as `times`); a word of one Greek
 ///    letter that folds to no Latin letter is its command's name (`π` as `pi`), and such a
 ///    letter right after digits starts a word (`2π` as `2 pi`); command aliases read as one name

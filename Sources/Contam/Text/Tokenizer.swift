@@ -316,7 +316,7 @@ struct _Word {
         finish(into: &sink, counts: &counts)
       }
       let (kind, folded, count) = normalizer.lookup(value)
-      apply(kind: kind, folded: folded, count: count, start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
+      apply(value, kind: kind, folded: folded, count: count, start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
       return
     }
     _scalarAboveBMP(value, start: sourceStart, end: sourceEnd, version: normalizer.textVersion, into: &sink, counts: &counts)
@@ -334,14 +334,14 @@ struct _Word {
     let (kind, bytes) = Normalizer.fold(scalar, version: version)
     bytes.withUnsafeBufferPointer { folded in
       apply(
-        kind: UInt32(kind.rawValue), folded: folded.baseAddress ?? UnsafePointer(buffer), count: folded.count,
+        value, kind: UInt32(kind.rawValue), folded: folded.baseAddress ?? UnsafePointer(buffer), count: folded.count,
         start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
     }
   }
 
   @inlinable @inline(__always)
   mutating func apply<Sink: TokenSink & ~Copyable>(
-    kind: UInt32, folded: UnsafePointer<UInt8>, count: Int, start sourceStart: Int, end sourceEnd: Int,
+    _ value: UInt32, kind: UInt32, folded: UnsafePointer<UInt8>, count: Int, start sourceStart: Int, end sourceEnd: Int,
     into sink: inout Sink, counts: inout TokenizeCounts
   ) {
     switch kind {
@@ -362,10 +362,14 @@ struct _Word {
       }
     case 2:  // single
       finish(into: &sink, counts: &counts)
-      if readsMath && folded[0] < 0x80 && LayoutMarkup.isBullet(source, count: sourceCount, start: sourceStart, end: sourceEnd) {
-        // A math symbol used as a list bullet (`· choice`) is layout, not a token (rule 18).
-        counts.labels &+= 1
-        return
+      if readsMath && folded[0] < 0x80 {
+        // A math symbol (rule 18). Used as a list bullet (`· choice`) it is layout, not a token;
+        // between two words (`Home · About`) it separates; in math it is a token.
+        if LayoutMarkup.isBullet(source, count: sourceCount, start: sourceStart, end: sourceEnd) {
+          counts.labels &+= 1
+          return
+        }
+        if !LayoutMarkup.isMathContext(value, source, count: sourceCount, start: sourceStart, end: sourceEnd) { return }
       }
       let hash = XXH3.hash64(UnsafeRawPointer(folded), count: count)
       sink.consume(hash: hash, start: sourceStart, end: sourceEnd)
