@@ -13,7 +13,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   public var partialThreshold = 0.2
   /// Evidence documents kept per item.
   public var evidencePerItem = 3
-  /// The text pipeline's version (``TextVersion/name``): `contam-text/3` unless asked otherwise.
+  /// The text pipeline's version (``TextVersion/name``): ``TextVersion/current`` unless asked otherwise.
   public var normalization = TextVersion.current.name
   /// Whether the exact n-gram probe runs.
   public var exact = true
