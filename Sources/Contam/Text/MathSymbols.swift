@@ -13,6 +13,8 @@
 ///   capitals. Greek words of two letters or more are untouched, and so are the letters that
 ///   fold to a Latin look-alike by their own shape or their capital's (`α β γ ε ζ η ι κ μ ν ρ σ
 ///   τ υ χ`, rule 11): named, a disguised article (`α` for `a`) would add a token to a copy;
+/// - a superscript or subscript after other text starts a word (`x²` reads `x 2`, as `x^2`
+///   does; ``isScript(_:)``);
 /// - commands that write the same symbol read as one name (`\leq` as `\le`, `\rightarrow` as
 ///   `\to`, `\varphi` as `\phi`; ``commandAliases``), and the dots commands (`\dots`, `\cdots`,
 ///   `\ldots`), which render as dots that are no token, are not tokens either;
@@ -127,6 +129,14 @@ public enum MathSymbols {
     guard let name = greekNames[UInt16(buffer[0]) << 8 | UInt16(buffer[1])] else { return 2 }
     for (k, byte) in name.enumerated() { buffer[k] = byte }
     return name.count
+  }
+
+  /// Whether the BMP scalar `value` is a superscript or subscript digit, letter or sign (`² ³ ¹
+  /// ⁰…⁹ ⁿ ⁱ ⁺ ⁻ ₀…₉ ₙ …`): one after other text starts a word, so `x²` reads `x 2` as `x^2` does,
+  /// `x¹⁰` reads `x 10`, and `H₂O` reads `h 2o` as `H_2O` does.
+  @inlinable @inline(__always)
+  public static func isScript(_ value: UInt32) -> Bool {
+    (value >= 0x2070 && value <= 0x209C) || value == 0xB2 || value == 0xB3 || value == 0xB9
   }
 
   /// Whether the BMP scalar `value` is a Greek letter that rule 18 names (not one that folds to

@@ -51,7 +51,8 @@ import Foundation
 ///    between two words) is a token,
 ///    the name of the command that writes it (`≤` as `le`, `×` as `times`); a word of one Greek
 ///    letter that folds to no Latin letter is its command's name (`π` as `pi`), and such a
-///    letter right after digits starts a word (`2π` as `2 pi`); command aliases read as one name
+///    letter right after digits starts a word (`2π` as `2 pi`), and so does a superscript or
+///    subscript after other text (`x²` as `x 2`, like `x^2`); command aliases read as one name
 ///    (`\leq` as `le`) and the dots commands are no token. A symbol first on its line and
 ///    followed by white space is a bullet (`· choice`), no token.
 /// 19. A word hyphenated across a line break (`exam-⏎ple`: two ASCII letters, `-`, the break, a

@@ -62,7 +62,7 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
     case .v4:
       return "as 3, and the name of a LaTeX presentation command (\\text, \\mathrm, \\left, \\big, \\frac, \\dfrac, \\quad) is not a token, so math written in TeX and the same math rendered (2/3, 5 cm, (x)) give the same tokens; commands with a meaning (\\sin, \\le, \\sqrt, \\cdot) stay words; \\n \\r \\t before a word stay escapes; a markdown link's target, ](…), is not text; a JSON \\uXXXX escape is the character it stands for"
     case .v5:
-      return "as 4, and a capital look-alike folds to the capital it copies (Greek Ν→n, Υ→y, where 4 read their small forms ν→v, υ→u); a math symbol reads as the name of the TeX command that writes it (≤ as \\le, × as \\times, √ as \\sqrt, ° as \\circ), a word of one Greek letter as its command (π as \\pi), \\leq as \\le, and \\dots, \\cdots, \\ldots are not tokens, so TeX and the same math rendered on a page give the same tokens; a word hyphenated at a line break (exam-⏎ple, as PDF text keeps it) is one word"
+      return "as 4, and a capital look-alike folds to the capital it copies (Greek Ν→n, Υ→y, where 4 read their small forms ν→v, υ→u); a math symbol reads as the name of the TeX command that writes it (≤ as \\le, × as \\times, √ as \\sqrt, ° as \\circ), a word of one Greek letter as its command (π as \\pi), a superscript starts a word (x² as x^2), \\leq as \\le, and \\dots, \\cdots, \\ldots are not tokens, so TeX and the same math rendered on a page give the same tokens; a word hyphenated at a line break (exam-⏎ple, as PDF text keeps it) is one word"
     }
   }
 

@@ -77,6 +77,7 @@ public final class Tokenizer {
         if c != 0 && c != 0xFF {
           // A run of ASCII word bytes, consumed in one tight loop (most text is this).
           if word.start < 0 { word.start = i }
+          word.inScript = false
           var length = word.length
           let buffer = word.buffer
           var j = i
@@ -220,6 +221,9 @@ struct _Word {
   /// Whether math symbols, one-letter Greek words and command aliases read as TeX command
   /// names (rule 18 in `contam-text/5`).
   @usableFromInline let readsMath: Bool
+  /// Whether the last character added to the word was a superscript or subscript (rule 18):
+  /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
+  @usableFromInline var inScript = false
 
   @usableFromInline init(buffer: UnsafeMutablePointer<UInt8>, source: UnsafePointer<UInt8>, sourceCount: Int, version: TextVersion) {
     self.buffer = buffer
@@ -311,12 +315,21 @@ struct _Word {
       return
     }
     if value < 0x10000 {
-      if readsMath && length > 0 && buffer[length &- 1] < 0x3A && MathSymbols.isNamedGreek(value) && !chunked {
-        // A Greek letter right after digits starts a word (`2π` reads `2 pi`, rule 18).
-        finish(into: &sink, counts: &counts)
+      var script = false
+      if readsMath {
+        if length > 0 && buffer[length &- 1] < 0x3A && MathSymbols.isNamedGreek(value) && !chunked {
+          // A Greek letter right after digits starts a word (`2π` reads `2 pi`, rule 18).
+          finish(into: &sink, counts: &counts)
+        }
+        script = MathSymbols.isScript(value)
+        if script && start >= 0 && !inScript {
+          // A superscript or subscript after other text starts a word (`x²` reads `x 2`, rule 18).
+          finish(into: &sink, counts: &counts)
+        }
       }
       let (kind, folded, count) = normalizer.lookup(value)
       apply(value, kind: kind, folded: folded, count: count, start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
+      inScript = script && start >= 0
       return
     }
     _scalarAboveBMP(value, start: sourceStart, end: sourceEnd, version: normalizer.textVersion, into: &sink, counts: &counts)
