@@ -393,6 +393,8 @@ def hyphenated(text, rng, width=60):
 
 
 def rendered(text):
+    # Environments (a matrix, aligned equations) show as their content: \begin{pmatrix} goes.
+    text = re.sub(r"\\(?:begin|end)\{[a-zA-Z]*\*?\}", "", text)
     text = re.sub(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", text)
     text = re.sub(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\{([^{}]*)\}", r"\1", text)
     text = re.sub(r"\\(sin|cos|tan|log|ln|exp|max|min|gcd|lim|det)\b", r"\1", text)
