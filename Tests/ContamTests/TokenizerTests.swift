@@ -58,7 +58,8 @@ struct TokenizerTests {
 
   @Test(arguments: [
     ("café", "cafe"), ("CAFÉ", "cafe"), ("cafe\u{301}", "cafe"), ("Ｃａｆｅ", "cafe"), ("ﬁne", "fine"),
-    ("Straße", "strasse"), ("x²", "x2"), ("Ǆemal", "dzemal"), ("naïve", "naive"), ("Ångström", "angstrom"),
+    // (A superscript after a letter starts a word since contam-text/5, `x²` as `x^2`: RenderedMathTests.)
+    ("Straße", "strasse"), ("ｘ２", "x2"), ("Ǆemal", "dzemal"), ("naïve", "naive"), ("Ångström", "angstrom"),
   ])
   func foldsToTheSameWord(input: String, expected: String) {
     #expect(hashes(input) == words(expected))

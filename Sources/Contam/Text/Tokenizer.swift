@@ -307,6 +307,7 @@ struct _Word {
     if value < 0x80 {
       let c = normalizer.ascii[Int(value)]
       if c != 0 && c != 0xFF {
+        inScript = false
         append(c, at: sourceStart)
         end = sourceEnd
       } else {
@@ -332,6 +333,7 @@ struct _Word {
       inScript = script && start >= 0
       return
     }
+    inScript = false
     _scalarAboveBMP(value, start: sourceStart, end: sourceEnd, version: normalizer.textVersion, into: &sink, counts: &counts)
   }
 
