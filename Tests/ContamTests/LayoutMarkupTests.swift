@@ -24,6 +24,8 @@ struct LayoutMarkupTests {
     ("L. T", ["a", "b", "c", "d"]), ("L. T", ["1", "2", "3", "4"]), ("(L) T", ["1", "2", "3", "4"]),
     ("(L) T", ["i", "ii", "iii", "iv"]), ("- T", ["", "", "", ""]), ("* T", ["", "", "", ""]),
     ("<li>T</li>", ["", "", "", ""]), ("**L**: T", ["A", "B", "C", "D"]), ("| L | T |", ["A", "B", "C", "D"]),
+    // HTML escaped into the text once more (contam-text/5).
+    ("&lt;li&gt;T&lt;/li&gt;", ["", "", "", ""]), ("L. T&lt;br /&gt;", ["A", "B", "C", "D"]),
   ]
 
   @Test(arguments: styles.indices)
@@ -46,6 +48,18 @@ struct LayoutMarkupTests {
       let same = hashes(escaped) == hashes("content") + itemTokens(row)
       #expect(same, "\(escaped)")
     }
+  }
+
+  /// contam-text/5: a layout tag escaped into the text is layout like the tag; other escaped
+  /// `<` and `>` stay text.
+  @Test func escapedLayoutTagsAreLayout() {
+    #expect(hashes("one&lt;br /&gt;two &lt;p class=&quot;q&quot;&gt;three&lt;/p&gt;") == hashes("one two three"))
+    #expect(hashes("&LT;TD&GT;four&lt;/td>") == hashes("four"))
+    #expect(hashes("if a &lt; b and c &gt; d") == hashes("if a < b and c > d"))
+    #expect(hashes("&lt;xyz&gt;word") == hashes("xyz word"), "not a layout tag")
+    #expect(hashes("&lt;br no end\nnext") == hashes("br no end next"), "a tag ends on its line")
+    let v4 = Tokenizer(normalizer: .of(.v4))
+    #expect(v4.tokens(of: "one&lt;br /&gt;two").count == 3, "contam-text/4 read br as a word")
   }
 
   @Test func numbersInsideSentencesAndMathStayTokens() {

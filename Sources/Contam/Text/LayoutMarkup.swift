@@ -281,6 +281,46 @@ public enum LayoutMarkup {
     return 0
   }
 
+  /// Rule 9 for HTML that was escaped once more (`contam-text/5`): the length of a tag written
+  /// with entities at `p` (`&lt;br /&gt;`, `&lt;/p&gt;`, `&lt;li class=&quot;q&quot;&gt;`), else 0.
+  /// A page whose HTML was escaped into its text shows its tags as text; they are layout as much
+  /// as the tags themselves. The same names as ``tagNames``; the tag ends at `&gt;` (or `>`)
+  /// within 256 bytes, before any other `&lt;`, `<` or line break.
+  @inlinable
+  public static func escapedTagLength(_ p: UnsafePointer<UInt8>, available: Int) -> Int {
+    guard available >= 8, p[0] == UInt8(ascii: "&"), p[1] | 0x20 == UInt8(ascii: "l"), p[2] | 0x20 == UInt8(ascii: "t"),
+      p[3] == UInt8(ascii: ";")
+    else { return 0 }
+    var k = 4
+    if p[k] == UInt8(ascii: "/") { k += 1 }
+    var name: UInt64 = 0
+    let nameStart = k
+    while k < available, k - nameStart < 8 {
+      var c = p[k]
+      if c >= 0x41 && c <= 0x5A { c += 32 }
+      guard (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39 && k > nameStart) else { break }
+      name = name << 8 | UInt64(c)
+      k += 1
+    }
+    guard k > nameStart, k < available, tagNames.contains(name) else { return 0 }
+    let after = p[k]
+    guard after == UInt8(ascii: "&") || after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || after == 0x20 || after == 0x09
+    else { return 0 }
+    let limit = min(available, k + 256)
+    while k < limit {
+      let c = p[k]
+      if c == UInt8(ascii: ">") { return k + 1 }
+      if c == UInt8(ascii: "&") && k + 3 < available && p[k + 3] == UInt8(ascii: ";") {
+        let a = p[k + 1] | 0x20, b = p[k + 2] | 0x20
+        if a == UInt8(ascii: "g") && b == UInt8(ascii: "t") { return k + 4 }
+        if a == UInt8(ascii: "l") && b == UInt8(ascii: "t") { return 0 }
+      }
+      if c == UInt8(ascii: "<") || c == 0x0A || c == 0x0D { return 0 }
+      k += 1
+    }
+    return 0
+  }
+
   /// Tag names (packed ASCII, big-endian) whose tags are layout: text structure and inline
   /// style, the tags that wrap a question and its options on a web page.
   public static let tagNames: Set<UInt64> = Set(

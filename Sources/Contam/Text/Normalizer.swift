@@ -24,7 +24,8 @@ import Foundation
 ///    layouts a multiple-choice item is copied in (`A. x`, `(A) x`, `a) x`, `1. x`, `(ii) x`)
 ///    give the tokens of its question and choices alone.
 /// 9. HTML tags of text structure and style (`<p>`, `<br/>`, `<li class="q">`, `</td>`) are
-///    separators, skipped whole; other `<` stay punctuation.
+///    separators, skipped whole; other `<` stay punctuation. In `contam-text/5` so are such tags
+///    escaped into the text (`&lt;br /&gt;`).
 /// 10. The escapes `\n`, `\r` and `\t` (a JSON or code string kept escaped in a text) are
 ///    separators, skipped whole (so `\neq` reads `eq` on both sides).
 /// 11. A letter or number of another script that looks like one ASCII letter or digit folds to
@@ -95,6 +96,8 @@ public final class Normalizer: @unchecked Sendable {
   @usableFromInline let skipsLatexCommands: Bool
   /// Whether a word hyphenated across a line break is one word (rule 19).
   @usableFromInline let joinsLineBreakHyphens: Bool
+  /// Whether an HTML tag escaped into the text is layout (rule 9, `contam-text/5`).
+  @usableFromInline let skipsEscapedTags: Bool
 
   /// How a scalar takes part in tokenization.
   public enum Kind: UInt8, Sendable {
@@ -119,6 +122,7 @@ public final class Normalizer: @unchecked Sendable {
     skipsLayoutMarkup = version.skipsLayoutMarkup
     skipsLatexCommands = version.skipsLatexCommands
     joinsLineBreakHyphens = version.joinsLineBreakHyphens
+    skipsEscapedTags = version.skipsEscapedTags
     ascii = .allocate(capacity: 128)
     for b in 0..<128 {
       let c = UInt8(b)

@@ -11,7 +11,7 @@
 /// | `contam-text/2` | 1–10 | option labels, HTML layout tags and `\n` escapes are not tokens |
 /// | `contam-text/3` | 1–13 | look-alike letters, Traditional Chinese and letters drawn as symbols fold; a number label needs white space after it |
 /// | `contam-text/4` | 1–16 | LaTeX presentation commands (`\text`, `\mathrm`, `\left`, `\frac`) and markdown link targets are not tokens; JSON `\uXXXX` escapes are decoded |
-/// | `contam-text/5` | 1–19 | a capital look-alike folds to the capital it copies (Greek `Ν` → `n`); math symbols and a lone Greek letter read as the TeX command that writes them (`≤` = `\le`, `π` = `\pi`); a word hyphenated at a line break is one word |
+/// | `contam-text/5` | 1–19 | a capital look-alike folds to the capital it copies (Greek `Ν` → `n`); math symbols and a lone Greek letter read as the TeX command that writes them (`≤` = `\le`, `π` = `\pi`); a word hyphenated at a line break is one word; an HTML tag escaped into the text (`&lt;br&gt;`) is layout |
 public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v1 = 1
   case v2 = 2
@@ -50,6 +50,9 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   /// Whether a word hyphenated across a line break (`exam-` `ple`) is one word (rule 19).
   public var joinsLineBreakHyphens: Bool { self >= .v5 }
 
+  /// Whether an HTML tag escaped into the text (`&lt;br /&gt;`) is layout like the tag (rule 9).
+  public var skipsEscapedTags: Bool { self >= .v5 }
+
   /// A one-line statement of what this version adds to the one before, for `--help`.
   public var summary: String {
     switch self {
@@ -62,7 +65,7 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
     case .v4:
       return "as 3, and the name of a LaTeX presentation command (\\text, \\mathrm, \\left, \\big, \\frac, \\dfrac, \\quad) is not a token, so math written in TeX and the same math rendered (2/3, 5 cm, (x)) give the same tokens; commands with a meaning (\\sin, \\le, \\sqrt, \\cdot) stay words; \\n \\r \\t before a word stay escapes; a markdown link's target, ](…), is not text; a JSON \\uXXXX escape is the character it stands for"
     case .v5:
-      return "as 4, and a capital look-alike folds to the capital it copies (Greek Ν→n, Υ→y, where 4 read their small forms ν→v, υ→u); a math symbol reads as the name of the TeX command that writes it (≤ as \\le, × as \\times, √ as \\sqrt, ° as \\circ), a word of one Greek letter as its command (π as \\pi), a superscript starts a word (x² as x^2), \\leq as \\le, and \\dots, \\cdots, \\ldots are not tokens, so TeX and the same math rendered on a page give the same tokens; a word hyphenated at a line break (exam-⏎ple, as PDF text keeps it) is one word"
+      return "as 4, and a capital look-alike folds to the capital it copies (Greek Ν→n, Υ→y, where 4 read their small forms ν→v, υ→u); a math symbol reads as the name of the TeX command that writes it (≤ as \\le, × as \\times, √ as \\sqrt, ° as \\circ), a word of one Greek letter as its command (π as \\pi), a superscript starts a word (x² as x^2), \\leq as \\le, and \\dots, \\cdots, \\ldots are not tokens, so TeX and the same math rendered on a page give the same tokens; a word hyphenated at a line break (exam-⏎ple, as PDF text keeps it) is one word; an HTML tag escaped into the text (&lt;br /&gt;) is layout like the tag"
     }
   }
 

@@ -116,6 +116,12 @@ public final class Tokenizer {
           i = j
           continue
         }
+        if c == 0xFF && normalizer.skipsEscapedTags, case let skip = LayoutMarkup.escapedTagLength(base + i, available: n &- i), skip > 0 {
+          // An HTML tag escaped into the text (`&lt;br /&gt;`) is layout like the tag (rule 9).
+          word.finish(into: &sink, counts: &counts)
+          i &+= skip
+          continue
+        }
         if c == 0xFF, let (value, length) = HTMLEntity.decode(base + i, available: n &- i) {
           word.scalar(value, start: i, end: i &+ length, normalizer: normalizer, into: &sink, counts: &counts)
           i &+= length
