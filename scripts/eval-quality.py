@@ -82,8 +82,9 @@ KINDS = {
     # own, so every document above stays the same for a seed).
     "symbol-bullets": ("verbatim", CONTAMINATED, "mc"),          # · choice / → choice / ∙ choice
     "pdf-hyphenated": ("reformatted", CONTAMINATED, "any"),    # wrapped at 60 columns, long words cut "exam-\nple"
+    "html-escaped": ("reformatted", CONTAMINATED, "any"),      # a page's HTML escaped into text: &lt;br /&gt;, &lt;li&gt;
 }
-LATE = {"symbol-bullets", "pdf-hyphenated"}
+LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -240,6 +241,13 @@ def render(kind, item, rng):
         return body(item, lambda i: bullet) + "\n" + tail(item, rng.choice(["Answer: {}", "The answer is {}."]))
     if kind == "pdf-hyphenated":
         return hyphenated(body(item, letters) + "\n" + tail(item), rng)
+    if kind == "html-escaped":
+        if item["choices"]:
+            opts = "".join(f"&lt;li&gt;{c}&lt;/li&gt;" for c in item["choices"])
+            text = f"&lt;p&gt;{item['q']}&lt;/p&gt;&lt;ol type=&quot;A&quot;&gt;{opts}&lt;/ol&gt;&lt;p&gt;{tail(item)}&lt;/p&gt;"
+        else:
+            text = "&lt;p&gt;" + (body(item) + "\n" + tail(item)).replace("\n", "&lt;br /&gt;") + "&lt;/p&gt;"
+        return text
     if kind == "qa-prompt":
         return "Question: " + body(item, letters) + "\nAnswer: " + tail(item, "{}")
     if kind == "instruction-prompt":
