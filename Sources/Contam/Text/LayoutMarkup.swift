@@ -73,7 +73,7 @@ public enum LayoutMarkup {
     if isOperatorByte(b) { return true }
     if b >= 0x80 {
       var q = p
-      while q > 0 && text[q] & 0xC0 == 0x80 { q -= 1 }
+      while q > 0 && q > p - 3 && text[q] & 0xC0 == 0x80 { q -= 1 }  // a character is at most 4 bytes
       return isMathScalar(text, count: n, at: q)
     }
     return (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A && (p == 0 || !isWordByte(text[p - 1]))
