@@ -71,8 +71,7 @@ struct LatexCommandTests {
   /// `a/b`, `\text{cm}` as `cm`, no `\left`, no `$`) into prose: contam-text/4 finds more of
   /// them whole.
   @Test func renderedMathProblemsAreFound() throws {
-    let items = try BenchmarkLoader.load(
-      name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    let items = try RenderedMathTests.mathItems()
     func rendered(_ tex: String) -> String {
       var text = tex
       // Presentation goes; what a command means is written out, as a page shows it.
@@ -88,21 +87,9 @@ struct LatexCommandTests {
     let chosen = items.indices.filter { items[$0].parts[0].text.contains("\\frac") || items[$0].parts[0].text.contains("\\text") }
     try #require(chosen.count >= 40)
     let planted = Array(chosen.prefix(30))
-    var plants: [Int: String] = [:]
-    for (k, i) in planted.enumerated() {
-      plants[2 * k + 1] = items[i].parts.map { rendered($0.text) }.joined(separator: "\n\n")
-    }
-    let fixture = try ShardFixture()
-    defer { fixture.cleanup() }
-    let path = try ScannerTests.shard(fixture, "rendered.jsonl.gz", plants: plants, documents: 61)
-    func scan(_ version: TextVersion) throws -> [ItemResult] {
-      var configuration = ScanConfiguration()
-      configuration.normalization = version.name
-      let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
-      return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
-    }
-    let now = try scan(.v4)
-    let before = try scan(.v3)
+    let (now, before) = try RenderedMathTests.scanPlanted(items, planted, versions: [.v4, .v3]) { i in
+      items[i].parts.map { rendered($0.text) }.joined(separator: "\n\n")
+    }.pair
     let contaminated = planted.filter { now[$0].verdict == .contaminated }.count
     let contaminatedBefore = planted.filter { before[$0].verdict == .contaminated }.count
     #expect(contaminated >= 27, "contam-text/4: \(contaminated) of 30")

@@ -13,6 +13,29 @@ struct RenderedMathTests {
 
   func hashes(_ text: String, _ tokenizer: Tokenizer) -> [UInt64] { tokenizer.tokens(of: text).map(\.hash) }
 
+  /// The fixtures' MATH test problems.
+  static func mathItems() throws -> [BenchmarkItem] { try HeadRunTests.load("math", "benchmarks/math/test.jsonl.gz") }
+
+  /// `items` scanned once per version in `versions` (near duplicates too unless `near` is
+  /// false) over novel paragraphs, the copy `copy(i)` of each item `i` of `planted` inside
+  /// every other document.
+  static func scanPlanted(
+    _ items: [BenchmarkItem], _ planted: [Int], versions: [TextVersion], near: Bool = true, copy: (Int) -> String
+  ) throws -> [[ItemResult]] {
+    var plants: [Int: String] = [:]
+    for (k, i) in planted.enumerated() { plants[2 * k + 1] = copy(i) }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "planted.jsonl.gz", plants: plants, documents: 2 * planted.count + 1)
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    return try versions.map { version in
+      var configuration = ScanConfiguration()
+      configuration.normalization = version.name
+      if !near { configuration.near = nil }
+      return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+    }
+  }
+
   @Test func symbolsReadAsTheirCommands() {
     let pairs = [
       ("$x \\le 2\\pi$ and $y \\geq 3 \\cdot 4$", "x ≤ 2π and y ≥ 3 · 4"),
@@ -67,17 +90,9 @@ struct RenderedMathTests {
   @Test func wordsJoinedBySymbolsAreFound() throws {
     let items = try ScannerTests.gsm8k(20)
     let symbols = ["·", "×", "→", "∙", "≈", "∈"]
-    var plants: [Int: String] = [:]
-    for k in 0..<items.count {
-      plants[k + 1] = items[k].parts[0].text.split(separator: " ").joined(separator: symbols[k % symbols.count])
-    }
-    let fixture = try ShardFixture()
-    defer { fixture.cleanup() }
-    let path = try ScannerTests.shard(fixture, "joined.jsonl.gz", plants: plants, documents: 21)
-    var configuration = ScanConfiguration()
-    configuration.near = nil
-    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
-    let results = try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+    let results = try Self.scanPlanted(items, Array(items.indices), versions: [.current], near: false) { k in
+      items[k].parts[0].text.split(separator: " ").joined(separator: symbols[k % symbols.count])
+    }[0]
     let covered = results.filter { $0.parts[0].coverage >= 0.9 }.count
     #expect(covered == items.count, "\(covered) of \(items.count) questions covered")
   }
@@ -146,22 +161,12 @@ struct RenderedMathTests {
       }
       return (lines + [line]).joined(separator: "\n")
     }
-    var plants: [Int: String] = [:]
-    for k in 0..<items.count { plants[k + 1] = wrapped(items[k].parts[0].text, cut: k) }
-    let hyphens = plants.values.map { $0.components(separatedBy: "-\n").count - 1 }.reduce(0, +)
+    let copies = items.indices.map { wrapped(items[$0].parts[0].text, cut: $0) }
+    let hyphens = copies.map { $0.components(separatedBy: "-\n").count - 1 }.reduce(0, +)
     try #require(hyphens >= 25, "\(hyphens) hyphens")
-    let fixture = try ShardFixture()
-    defer { fixture.cleanup() }
-    let path = try ScannerTests.shard(fixture, "hyphenated.jsonl.gz", plants: plants, documents: 41)
-    func scan(_ version: TextVersion) throws -> [ItemResult] {
-      var configuration = ScanConfiguration()
-      configuration.normalization = version.name
-      configuration.near = nil
-      let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
-      return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
-    }
-    let now = try scan(.v5).filter { $0.parts[0].coverage == 1 }.count
-    let before = try scan(.v4).filter { $0.parts[0].coverage == 1 }.count
+    let results = try Self.scanPlanted(items, Array(items.indices), versions: [.v5, .v4], near: false) { copies[$0] }
+    let now = results[0].filter { $0.parts[0].coverage == 1 }.count
+    let before = results[1].filter { $0.parts[0].coverage == 1 }.count
     #expect(now == items.count, "contam-text/5: \(now) questions covered whole")
     #expect(before < now - 5, "contam-text/4: \(before)")
   }
@@ -177,8 +182,7 @@ struct RenderedMathTests {
   /// and the rest as TeX: contam-text/5 reads them as their TeX (30 of 30 contaminated, against
   /// 19 under contam-text/4).
   @Test func powersWrittenAsSuperscriptsAreFound() throws {
-    let items = try BenchmarkLoader.load(
-      name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    let items = try Self.mathItems()
     let superscript = Dictionary(uniqueKeysWithValues: zip("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
     func rendered(_ tex: String) -> String {
       var text = tex
@@ -194,20 +198,9 @@ struct RenderedMathTests {
     let chosen = items.indices.filter { rendered(items[$0].parts[0].text) != items[$0].parts[0].text }
     try #require(chosen.count >= 30)
     let planted = Array(chosen.prefix(30))
-    var plants: [Int: String] = [:]
-    for (k, i) in planted.enumerated() {
-      plants[2 * k + 1] = items[i].parts.map { rendered($0.text) }.joined(separator: "\n\n")
-    }
-    let fixture = try ShardFixture()
-    defer { fixture.cleanup() }
-    let path = try ScannerTests.shard(fixture, "powers.jsonl.gz", plants: plants, documents: 61)
-    func scan(_ version: TextVersion) throws -> [ItemResult] {
-      var configuration = ScanConfiguration()
-      configuration.normalization = version.name
-      let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
-      return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
-    }
-    let (v5, v4) = (try scan(.v5), try scan(.v4))
+    let (v5, v4) = try Self.scanPlanted(items, planted, versions: [.v5, .v4]) { i in
+      items[i].parts.map { rendered($0.text) }.joined(separator: "\n\n")
+    }.pair
     let now = planted.filter { v5[$0].verdict == .contaminated }.count
     let before = planted.filter { v4[$0].verdict == .contaminated }.count
     #expect(now >= 28, "contam-text/5: \(now) of 30")
@@ -242,8 +235,7 @@ struct RenderedMathTests {
   /// as their symbols, Greek letters as letters, presentation gone, no `$`) into prose:
   /// contam-text/5 finds more of them whole than contam-text/4.
   @Test func mathRenderedWithSymbolsIsFound() throws {
-    let items = try BenchmarkLoader.load(
-      name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    let items = try Self.mathItems()
     let symbols = [
       "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠", "cdot": "·", "times": "×", "div": "÷",
       "pm": "±", "infty": "∞", "pi": "π", "theta": "θ", "circ": "°", "sqrt": "√", "angle": "∠", "cdots": "⋯",
@@ -270,21 +262,9 @@ struct RenderedMathTests {
     }
     try #require(chosen.count >= 40)
     let planted = Array(chosen.prefix(30))
-    var plants: [Int: String] = [:]
-    for (k, i) in planted.enumerated() {
-      plants[2 * k + 1] = items[i].parts.map { rendered($0.text) }.joined(separator: "\n\n")
-    }
-    let fixture = try ShardFixture()
-    defer { fixture.cleanup() }
-    let path = try ScannerTests.shard(fixture, "symbols.jsonl.gz", plants: plants, documents: 61)
-    func scan(_ version: TextVersion) throws -> [ItemResult] {
-      var configuration = ScanConfiguration()
-      configuration.normalization = version.name
-      let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
-      return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
-    }
-    let now = try scan(.v5)
-    let before = try scan(.v4)
+    let (now, before) = try Self.scanPlanted(items, planted, versions: [.v5, .v4]) { i in
+      items[i].parts.map { rendered($0.text) }.joined(separator: "\n\n")
+    }.pair
     let contaminated = planted.filter { now[$0].verdict == .contaminated }.count
     let contaminatedBefore = planted.filter { before[$0].verdict == .contaminated }.count
     #expect(contaminated >= 27, "contam-text/5: \(contaminated) of 30")
@@ -292,4 +272,9 @@ struct RenderedMathTests {
     let others = Set(items.indices).subtracting(planted)
     #expect(others.filter { now[$0].verdict != .clean && now[$0].verdict != .tooShort }.count <= 3)
   }
+}
+
+extension Array {
+  /// The first two elements (of a two-element result).
+  var pair: (Element, Element) { (self[0], self[1]) }
 }

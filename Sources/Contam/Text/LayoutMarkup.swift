@@ -257,28 +257,7 @@ public enum LayoutMarkup {
   @inlinable
   public static func tagLength(_ p: UnsafePointer<UInt8>, available: Int) -> Int {
     guard available >= 3, p[0] == UInt8(ascii: "<") else { return 0 }
-    var k = 1
-    if p[k] == UInt8(ascii: "/") { k += 1 }
-    var name: UInt64 = 0
-    let nameStart = k
-    while k < available, k - nameStart < 8 {
-      var c = p[k]
-      if c >= 0x41 && c <= 0x5A { c += 32 }
-      guard (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39 && k > nameStart) else { break }
-      name = name << 8 | UInt64(c)
-      k += 1
-    }
-    guard k > nameStart, k < available, tagNames.contains(name) else { return 0 }
-    let limit = min(available, k + 256)
-    let after = p[k]
-    guard after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || after == 0x20 || after == 0x09 else { return 0 }
-    while k < limit {
-      let c = p[k]
-      if c == UInt8(ascii: ">") { return k + 1 }
-      if c == UInt8(ascii: "<") || c == 0x0A || c == 0x0D { return 0 }
-      k += 1
-    }
-    return 0
+    return layoutTagLength(p, nameAt: 1, available: available, escaped: false)
   }
 
   /// Rule 9 for HTML that was escaped once more (`contam-text/5`): the length of a tag written
@@ -291,7 +270,15 @@ public enum LayoutMarkup {
     guard available >= 8, p[0] == UInt8(ascii: "&"), p[1] | 0x20 == UInt8(ascii: "l"), p[2] | 0x20 == UInt8(ascii: "t"),
       p[3] == UInt8(ascii: ";")
     else { return 0 }
-    var k = 4
+    return layoutTagLength(p, nameAt: 4, available: available, escaped: true)
+  }
+
+  /// The tag whose opening (`<` or `&lt;`) ends at `nameAt`: an optional `/`, a name in
+  /// ``tagNames``, then attributes up to the closing `>` (or, `escaped`, `&gt;`). Its length
+  /// from `p`, else 0.
+  @usableFromInline
+  static func layoutTagLength(_ p: UnsafePointer<UInt8>, nameAt start: Int, available: Int, escaped: Bool) -> Int {
+    var k = start
     if p[k] == UInt8(ascii: "/") { k += 1 }
     var name: UInt64 = 0
     let nameStart = k
@@ -304,14 +291,16 @@ public enum LayoutMarkup {
     }
     guard k > nameStart, k < available, tagNames.contains(name) else { return 0 }
     let after = p[k]
-    guard after == UInt8(ascii: "&") || after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || after == 0x20 || after == 0x09
+    guard after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || after == 0x20 || after == 0x09
+      || (escaped && after == UInt8(ascii: "&"))
     else { return 0 }
     let limit = min(available, k + 256)
     while k < limit {
       let c = p[k]
       if c == UInt8(ascii: ">") { return k + 1 }
-      if c == UInt8(ascii: "&") && k + 3 < available && p[k + 3] == UInt8(ascii: ";") {
-        let a = p[k + 1] | 0x20, b = p[k + 2] | 0x20
+      if escaped && c == UInt8(ascii: "&") && k + 3 < available && p[k + 3] == UInt8(ascii: ";") {
+        let a = p[k + 1] | 0x20
+        let b = p[k + 2] | 0x20
         if a == UInt8(ascii: "g") && b == UInt8(ascii: "t") { return k + 4 }
         if a == UInt8(ascii: "l") && b == UInt8(ascii: "t") { return 0 }
       }
