@@ -22,9 +22,34 @@ struct LookupTableTests {
   func everyPresentKeyIsFoundAndFewAbsentOnesPassTheFilter(count: Int) {
     let present = Self.keys(count, seed: UInt64(count))
     let absent = Self.keys(200_000, seed: 0xABCD_0000 &+ UInt64(count))
-    let (wrong, passed) = ItemIndex.tableCheck(present: present, absent: absent)
+    let (wrong, passed, found) = ItemIndex.tableCheck(present: present, absent: absent)
     #expect(wrong == 0)
+    #expect(found == 0)
     // At least 8 filter bits per key with 3 set per key: about 3% false positives at worst.
     #expect(Double(passed) / Double(absent.count) < 0.04, "\(passed) of \(absent.count) absent keys passed")
+  }
+
+  /// A key's home slot is its top bits: keys crowded at the top of the range are pushed past the
+  /// last home slot (the table grows its tail), keys crowded at the bottom fill a long run from
+  /// slot 0. Every present key is found, and no absent key between them, above or below them.
+  @Test(arguments: [true, false])
+  func keysCrowdedAtOneEndOfTheRangeAreAllFound(top: Bool) {
+    let present = (0..<2_000).map { top ? UInt64.max - UInt64($0) * 4 : UInt64($0) * 4 + 8 }
+    let absent = (0..<2_000).map { top ? UInt64.max - UInt64($0) * 4 - 1 : UInt64($0) * 4 + 9 } + [1, 2, UInt64.max - 2, 1 << 63]
+    let (wrong, _, found) = ItemIndex.tableCheck(present: present, absent: absent)
+    #expect(wrong == 0)
+    #expect(found == 0)
+  }
+
+  /// The indexes build their tables in passes over the key range, so that no list of every
+  /// (key, posting) pair is held: the table must be the one built from all pairs at once, keys
+  /// repeated (several postings, in order) and some dropped, for any number of passes.
+  @Test(arguments: [0, 1, 3, 6])
+  func aTableBuiltInPassesIsTheTableBuiltAtOnce(passBits: Int) {
+    let distinct = Self.keys(30_000, seed: 99)
+    // Each key once to four times, the repeats spread through the list.
+    let keys = distinct + distinct.enumerated().filter { $0.offset % 3 == 0 }.map(\.element) + distinct.enumerated().filter { $0.offset % 7 == 0 }.map(\.element)
+    #expect(ItemIndex.passCheck(keys: keys, passBits: passBits, dropEvery: 10))
+    #expect(ItemIndex.passCheck(keys: keys, passBits: passBits, dropEvery: 1 << 30))
   }
 }

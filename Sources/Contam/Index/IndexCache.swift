@@ -27,7 +27,7 @@ public struct IndexCache: Sendable {
   /// Cache files kept in ``directory``.
   public var keptFiles = 4
 
-  static let magic = Array("contam-index-cache/3\n".utf8)
+  static let magic = Array("contam-index-cache/4\n".utf8)
   static let suffix = ".contam-index"
 
   public init(directory: String, build: String) {

@@ -1,3 +1,4 @@
+import CContamSupport
 /// The n-grams of every benchmark item, in one open-addressing table keyed by 64-bit hash,
 /// with a bit-array prefilter in front so that a miss (nearly every corpus position) costs
 /// about one cache access.
@@ -179,7 +180,8 @@ public final class ItemIndex: @unchecked Sendable {
   /// - Parameters:
   ///   - items: the benchmark items, in the order results are reported.
   ///   - parameters: n, the short-item minimum and the boilerplate limit.
-  /// - Complexity: O(T log T) for T item tokens (the n-grams are sorted once).
+  /// - Complexity: O(T) expected for T item tokens (the n-grams are hashed once, then sorted in
+  ///   passes over the key range, twice).
   public convenience init(items: [BenchmarkItem], parameters: Parameters = Parameters()) {
     self.init(TokenizedItems(items, version: parameters.textVersion), parameters: parameters)
   }
@@ -240,19 +242,14 @@ public final class ItemIndex: @unchecked Sendable {
     let minimumTokens = self.minimumTokens
     let hasher = self.hasher
     let shortHasher = self.shortHasher
-    var entries: [(key: UInt64, posting: Posting)] = []
-    entries.reserveCapacity(tokens.reduce(0) { $0 + max(0, $1.count - n + 1) })
+    let ngramCount = tokens.reduce(0) { $0 + max(0, $1.count - n + 1) }
     var shortEntries: [(key: UInt64, posting: Posting)] = []
     var spans: [Span] = []
     var partEntries: [(key: UInt64, span: Span, indexed: Bool)] = []
     for (i, item) in tokens.enumerated() {
       let hashes = item
       if hashes.count >= n {
-        hashes.withUnsafeBufferPointer { buffer in
-          hasher.forEachHash(of: buffer) { position, key in
-            entries.append((key, Posting(item: UInt32(i), position: UInt32(position))))
-          }
-        }
+        // Its n-grams go in the table below.
       } else if hashes.count >= minimumTokens {
         shortEntries.append((shortHasher.hash(Array(hashes.prefix(minimumTokens))), Posting(item: UInt32(i), position: UInt32(spans.count))))
         spans.append((i, 0, hashes.count, hashes.count))
@@ -361,7 +358,7 @@ public final class ItemIndex: @unchecked Sendable {
     var sharedAt = tokens.map { [UInt64](repeating: 0, count: ($0.count + 63) / 64) }
     /// Marks the n-gram of `group` (one key) as shared for the items whose benchmark has it in
     /// two or more items. Rare (a few percent of keys), so it counts plainly.
-    func markShared(_ group: ArraySlice<(key: UInt64, posting: Posting)>) {
+    func markShared(_ group: UnsafeBufferPointer<(key: UInt64, posting: Posting)>) {
       var items: [Int: Set<UInt32>] = [:]
       for entry in group { items[benchmarkOf[Int(entry.posting.item)], default: []].insert(entry.posting.item) }
       for entry in group where items[benchmarkOf[Int(entry.posting.item)]]!.count > 1 {
@@ -369,50 +366,71 @@ public final class ItemIndex: @unchecked Sendable {
         sharedAt[Int(entry.posting.item)][position >> 6] |= 1 << UInt64(position & 63)
       }
     }
-    /// Sorts the entries by key and builds the table of the keys found in at most
-    /// `maximumItemsPerNGram` distinct items (all keys when `dropping` is false); the entries
-    /// of the other keys are removed (the kept ones move down in place).
-    func group(_ entries: inout [(key: UInt64, posting: Posting)], dropping: Bool) -> _HashTable {
-      // Stable, and entries are made in (item, position) order: postings stay in that order.
-      _KeySort.sort(&entries) { $0.key }
-      var kept = 0
-      var i = 0
-      while i < entries.count {
-        var j = i
-        var distinct = 0
-        var lastItem = UInt32.max
-        var firstBenchmark = -1
-        var severalInOne = false
-        while j < entries.count && entries[j].key == entries[i].key {
-          if entries[j].posting.item != lastItem {
-            distinct += 1
-            lastItem = entries[j].posting.item
-            let benchmark = benchmarkOf[Int(lastItem)]
-            if firstBenchmark < 0 { firstBenchmark = benchmark } else if benchmark == firstBenchmark || distinct > 2 { severalInOne = true }
-          }
-          j += 1
-        }
-        if dropping && distinct > maximumItemsPerNGram {
-          droppedKeys.insert(entries[i].key)
-          let first = entries[i].posting
-          let (starts, ends) = (tokenized.starts[Int(first.item)], tokenized.ends[Int(first.item)])
-          let text = ItemIndex.text(of: items[Int(first.item)])
-          let bytes = Array(text.utf8)[Int(starts[Int(first.position)])..<Int(ends[Int(first.position) + n - 1])]
-          dropped.append(DroppedNGram(text: String(decoding: bytes, as: UTF8.self), items: distinct))
-        } else {
-          if dropping && severalInOne { markShared(entries[i..<j]) }
-          for k in i..<j {
-            entries[kept] = entries[k]
-            kept += 1
-          }
-        }
-        i = j
+    /// Whether the n-gram of `group` (one key's postings, in (item, position) order) is kept:
+    /// not when more than `maximumItemsPerNGram` distinct items have it (boilerplate, recorded
+    /// in `dropped`); a kept one found in two items of one benchmark is marked shared.
+    func keep(_ group: UnsafeBufferPointer<(key: UInt64, posting: Posting)>) -> Bool {
+      var distinct = 0
+      var lastItem = UInt32.max
+      var firstBenchmark = -1
+      var severalInOne = false
+      for entry in group where entry.posting.item != lastItem {
+        distinct += 1
+        lastItem = entry.posting.item
+        let benchmark = benchmarkOf[Int(lastItem)]
+        if firstBenchmark < 0 { firstBenchmark = benchmark } else if benchmark == firstBenchmark || distinct > 2 { severalInOne = true }
       }
-      entries.removeLast(entries.count - kept)
+      if distinct > maximumItemsPerNGram {
+        droppedKeys.insert(group[0].key)
+        let first = group[0].posting
+        let (starts, ends) = (tokenized.starts[Int(first.item)], tokenized.ends[Int(first.item)])
+        let text = ItemIndex.text(of: items[Int(first.item)])
+        let bytes = Array(text.utf8)[Int(starts[Int(first.position)])..<Int(ends[Int(first.position) + n - 1])]
+        dropped.append(DroppedNGram(text: String(decoding: bytes, as: UTF8.self), items: distinct))
+        return false
+      }
+      if severalInOne { markShared(group) }
+      return true
+    }
+    /// Sorts the entries by key (stable: entries are made in (item, position) order, and
+    /// postings stay in that order) and builds their table.
+    func group(_ entries: inout [(key: UInt64, posting: Posting)]) -> _HashTable {
+      _KeySort.sort(&entries) { $0.key }
       return _HashTable(entries: entries)
     }
-    let mainTable = group(&entries, dropping: true)
-    entries = []  // the table holds the postings now
+    // The n-grams of every item, hashed once (in item order), then taken in passes over the key
+    // range (no list of every (key, posting) pair is held), grouped by key; boilerplate dropped.
+    var ngramKeys = [UInt64](repeating: 0, count: ngramCount)
+    var ngramStart = [Int](repeating: 0, count: tokens.count + 1)  // per item: its first n-gram's
+    ngramKeys.withUnsafeMutableBufferPointer { keys in
+      var next = 0
+      for (i, hashes) in tokens.enumerated() {
+        ngramStart[i] = next
+        guard hashes.count >= n else { continue }
+        hashes.withUnsafeBufferPointer { buffer in
+          hasher.forEachHash(of: buffer) { _, key in
+            keys[next] = key
+            next += 1
+          }
+        }
+      }
+      ngramStart[tokens.count] = next
+    }
+    let passBits = _HashTable.passBits(for: ngramCount)
+    let mainTable = ngramKeys.withUnsafeBufferPointer { keys in
+      _HashTable.built(
+        passBits: passBits,
+        pairs: { pass, chunk in
+          for i in 0..<tokens.count {
+            let first = ngramStart[i]
+            for k in first..<ngramStart[i + 1] where _HashTable.inPass(keys[k], pass, passBits: passBits) {
+              chunk.append((keys[k], Posting(item: UInt32(i), position: UInt32(k - first))))
+            }
+          }
+        }, keep: keep)
+    }
+    ngramKeys = []
+    CContamSupport_releaseFreeMemory()
     // Informative tokens: those inside a kept n-gram; all tokens of short items. Distinctive
     // tokens: those inside a kept n-gram of this item alone.
     var informative: [[UInt64]] = []
@@ -448,7 +466,7 @@ public final class ItemIndex: @unchecked Sendable {
     judgedTokens = judged.enumerated().map { _Bits.count($0.element, in: 0..<tokens[$0.offset].count) }
     self.sharedStarts = sharedStarts
     table = mainTable
-    shortTable = group(&shortEntries, dropping: false)
+    shortTable = group(&shortEntries)
     (apartTable, apartSpans) =
       parameters.partsApart
       ? Self.apartIndex(items: items, tokens: tokens, ranges: ranges, lines: lineSegments, parameters: parameters) : (_HashTable(entries: []), [])
@@ -535,8 +553,9 @@ extension ItemIndex {
   /// The lookup table both indexes probe, built from `present` keys (each with a posting naming
   /// its position in `present`), then asked for every key of `present` and `absent`: how many
   /// present keys came back with the wrong postings or none (a false negative is a missed copy,
-  /// so this must be 0), and how many absent keys passed the table's filter.
-  @_spi(Testing) public static func tableCheck(present: [UInt64], absent: [UInt64]) -> (wrong: Int, filterPassed: Int) {
+  /// so this must be 0), how many absent keys passed the table's filter, and how many the table
+  /// itself then claimed (must be 0).
+  @_spi(Testing) public static func tableCheck(present: [UInt64], absent: [UInt64]) -> (wrong: Int, filterPassed: Int, absentFound: Int) {
     var entries = present.enumerated().map { (key: $1, posting: Posting(item: UInt32($0), position: 7)) }
     _KeySort.sort(&entries) { $0.key }
     let table = _HashTable(entries: entries)
@@ -545,6 +564,37 @@ extension ItemIndex {
       let postings = table.lookup(key)
       if postings.count != 1 || postings[0].item != UInt32(i) || postings[0].position != 7 { wrong += 1 }
     }
-    return (wrong, absent.filter { table.mayContain($0) }.count)
+    let passed = absent.filter { table.mayContain($0) }
+    return (wrong, passed.count, passed.filter { table.slot(of: $0) != nil }.count)
+  }
+
+  /// The table built in `2^passBits` passes over the key range from `keys` (a key repeated is
+  /// one key with several postings, in order), keeping the keys whose first posting's item is not
+  /// a multiple of `dropEvery`, against the table built from the kept pairs sorted at once:
+  /// whether every key gives the same postings in both, every dropped key none, and the keys
+  /// were decided once each, in increasing order.
+  @_spi(Testing) public static func passCheck(keys: [UInt64], passBits: Int, dropEvery: Int) -> Bool {
+    let pairs = keys.enumerated().map { (key: $1, posting: Posting(item: UInt32($0), position: UInt32($0 % 5))) }
+    var decided: [UInt64] = []
+    let built = _HashTable.built(
+      passBits: passBits, pairs: { pass, chunk in chunk += pairs.filter { _HashTable.inPass($0.key, pass, passBits: passBits) } },
+      keep: { run in
+        decided.append(run[0].key)
+        return Int(run[0].posting.item) % dropEvery != 0
+      })
+    var sorted = pairs
+    _KeySort.sort(&sorted) { $0.key }
+    var keptPairs: [(key: UInt64, posting: Posting)] = []
+    var droppedKeys: [UInt64] = []
+    sorted.withUnsafeBufferPointer { all in
+      _HashTable.forEachRun(all) { run in
+        if Int(run[0].posting.item) % dropEvery != 0 { keptPairs += run } else { droppedKeys.append(run[0].key) }
+      }
+    }
+    let reference = _HashTable(entries: keptPairs)
+    let distinct = Array(Set(keys)).sorted()
+    guard decided == distinct, built.count == reference.count, built.postingCount == reference.postingCount else { return false }
+    for key in distinct where Array(built.lookup(key)) != Array(reference.lookup(key)) { return false }
+    return droppedKeys.allSatisfy { built.lookup($0).isEmpty }
   }
 }

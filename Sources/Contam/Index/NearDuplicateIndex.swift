@@ -1,3 +1,4 @@
+import CContamSupport
 import Foundation
 
 /// How near duplicates are searched: shingles, MinHash samples, the banded index, the vote,
@@ -258,29 +259,49 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       }.flatMap { $0 }
       // Items per shingle (whole items only), by sorting their distinct shingles together:
       // boilerplate counts items of every benchmark; shared context the items of one benchmark
-      // (as in ItemIndex), kept per item as a sorted list.
+      // (as in ItemIndex), kept per item as a sorted list. The keys are taken in passes over
+      // their range (by their top bits; each item's list is sorted, so a pass takes the next run
+      // of it), so no array of every (key, item) pair is held at once, only a pass's.
       let benchmarkNumbers = Dictionary(index.items.map(\.benchmark).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
       let benchmarkOf = index.items.map { benchmarkNumbers[$0.benchmark]! }
-      var every: [(key: UInt64, item: Int32)] = []
-      every.reserveCapacity(candidates.reduce(0) { $0 + ($1.part == nil ? $1.shingles.count : 0) })
-      for c in candidates where c.part == nil { for key in c.shingles { every.append((key, Int32(c.item))) } }
-      _KeySort.sort(&every) { $0.key }
-      var boilerplate: [UInt64] = []  // sorted, as `every` is
+      let wholes = candidates.indices.filter { candidates[$0].part == nil }
+      let total = wholes.reduce(0) { $0 + candidates[$1].shingles.count }
+      let passBits = _HashTable.passBits(for: total)
+      var next = [Int](repeating: 0, count: candidates.count)  // per candidate: its first key not taken
+      var boilerplate: [UInt64] = []  // sorted: the passes go up the key range
       var sharedOf = [[UInt64]](repeating: [], count: index.items.count)
-      var run = 0
-      while run < every.count {
-        var end = run
-        while end < every.count && every[end].key == every[run].key { end += 1 }
-        if end - run > maximumItemsPerShingle {
-          boilerplate.append(every[run].key)
-        } else if end - run > 1 {
-          for k in run..<end where (run..<end).contains(where: { $0 != k && benchmarkOf[Int(every[$0].item)] == benchmarkOf[Int(every[k].item)] }) {
-            sharedOf[Int(every[k].item)].append(every[k].key)
+      var pass: [(key: UInt64, item: Int32)] = []
+      for range in 0..<(1 << passBits) {
+        pass.removeAll(keepingCapacity: true)
+        for c in wholes {
+          let item = Int32(candidates[c].item)
+          next[c] = candidates[c].shingles.withUnsafeBufferPointer { keys in
+            var j = next[c]
+            while j < keys.count && _HashTable.inPass(keys[j], UInt64(range), passBits: passBits) {
+              pass.append((keys[j], item))
+              j += 1
+            }
+            return j
           }
         }
-        run = end
+        // A pass's keys share their top bits: sorted on the bits below them.
+        _KeySort.sort(&pass) { $0.key << UInt64(passBits) }
+        var run = 0
+        while run < pass.count {
+          var end = run
+          while end < pass.count && pass[end].key == pass[run].key { end += 1 }
+          if end - run > maximumItemsPerShingle {
+            boilerplate.append(pass[run].key)
+          } else if end - run > 1 {
+            for k in run..<end where (run..<end).contains(where: { $0 != k && benchmarkOf[Int(pass[$0].item)] == benchmarkOf[Int(pass[k].item)] }) {
+              sharedOf[Int(pass[k].item)].append(pass[k].key)
+            }
+          }
+          run = end
+        }
       }
-      every = []
+      precondition(zip(wholes, wholes.map { next[$0] }).allSatisfy { candidates[$0].shingles.count == $1 }, "every key is taken by a pass")
+      pass = []
       // Per target, on all cores: its informative shingles, its own ones, its sample.
       let minimumShingles = configuration.minimumShingles
       // A part keeps its shingles only as bits over its item's (a part has no shingle its item
@@ -307,6 +328,8 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       return (prepared, boilerplate.count)
     }()
     droppedShingles = dropped
+    // The candidates' shingle lists and the pass buffers are freed: hand them back.
+    CContamSupport_releaseFreeMemory()
     var targetItem: [Int] = []
     var targetPart: [String?] = []
     var shingles: [[UInt64]] = []
@@ -318,8 +341,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     var sampleSize: [Int] = []
     var votes: [Int] = []
     var length: [Int] = []
-    var entries: [(key: UInt64, posting: ItemIndex.Posting)] = []
-    entries.reserveCapacity(prepared.reduce(0) { $0 + ($1?.sample.count ?? 0) })
+    var samples: [[UInt64]] = []  // per target
     var wholeTarget = -1  // the latest whole target: an item's parts follow it
     for c in prepared.indices {
       guard let candidate = prepared[c] else { continue }
@@ -341,7 +363,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       sampleSize.append(sample.count)
       votes.append(configuration.votes(sampleSize: sample.count))
       length.append(candidate.tokens)
-      for (slot, key) in sample.enumerated() { entries.append((key, .init(item: UInt32(target), position: UInt32(slot)))) }
+      samples.append(sample)
     }
     precondition(targetItem.count < 1 << 26, "a hit packs its target in 26 bits (_NearScratch)")
     var whole = [Int](repeating: 0, count: index.items.count)
@@ -359,9 +381,20 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     self.votes = votes
     self.length = length
     segmentOverlap = Self.segmentOverlap(lengths: length, k: configuration.k, math: math)
-    // In place: entries were made in (target, slot) order, which is the order of a key's postings.
-    _KeySort.sort(&entries) { $0.key }
-    table = _HashTable(entries: entries)
+    // Sample shingle → (target, slot), in passes over the key range; a key's postings in
+    // (target, slot) order.
+    let passBits = _HashTable.passBits(for: samples.reduce(0) { $0 + $1.count })
+    table = _HashTable.built(
+      passBits: passBits,
+      pairs: { pass, chunk in
+        for (target, sample) in samples.enumerated() {
+          sample.withUnsafeBufferPointer { sample in
+            for (slot, key) in sample.enumerated() where _HashTable.inPass(key, pass, passBits: passBits) {
+              chunk.append((key, .init(item: UInt32(target), position: UInt32(slot))))
+            }
+          }
+        }
+      }, keep: { _ in true })
   }
 
   /// Everything the index holds beyond its configuration (the index cache's payload).

@@ -6,98 +6,259 @@
 /// at least 8 bits per key (about 3% false positives at 8, under 1% at the 12–16 that rounding the
 /// size to a power of two usually gives), so one memory access tests a key and the longer probe
 /// runs of a fuller table are rarely walked: the corpus's windows are nearly all misses.
+///
+/// A key's home slot is its top bits, and keys are placed in increasing order (``Builder``), each
+/// in the first free slot from its home on: so the slots hold the keys in increasing order, a
+/// probe ends at the first empty slot or larger key, and the table is built in one pass over
+/// keys that arrive sorted, without a list of every (key, posting) pair. Probes never wrap: the
+/// slots run on past the last home slot as far as the last key was pushed, and one empty slot
+/// ends them.
 final class _HashTable: @unchecked Sendable {
-  let count: Int
-  let mask: Int
+  typealias Entry = (key: UInt64, posting: ItemIndex.Posting)
+  /// The arrays and sizes (``Storage``), owned.
+  private let table: Storage
+  /// Keys in the table.
+  var count: Int { table.count }
+  /// Home slots minus one (a power of two, minus one); the key's top bits above `shift` choose one.
+  var mask: Int { table.mask }
+  let shift: UInt64
+  /// Slots in all: the home slots, those the last keys were pushed into past them, and one empty.
+  var slotCount: Int { table.slotCount }
   /// Per slot: its key, 0 when empty.
-  let keys: UnsafeMutablePointer<UInt64>
-  /// Per slot, and one past the last: where its postings start (`mask + 2` entries).
-  let offsets: UnsafeMutablePointer<UInt32>
-  let postings: UnsafeMutablePointer<ItemIndex.Posting>
-  let filter: UnsafeMutablePointer<UInt64>
+  var keys: UnsafeMutablePointer<UInt64> { table.keys }
+  /// Per slot, and one past the last: where its postings start (`slotCount + 1` entries).
+  var offsets: UnsafeMutablePointer<UInt32> { table.offsets }
+  var postings: UnsafeMutablePointer<ItemIndex.Posting> { table.postings }
+  var filter: UnsafeMutablePointer<UInt64> { table.filter }
   /// Filter bits, minus one (a power of two, minus one).
-  let filterMask: Int
+  var filterMask: Int { table.filterMask }
   /// Bits set per key in its filter word.
   static let keyBits = 3
   /// Postings in all (the length of `postings`).
-  let postingCount: Int
+  var postingCount: Int { table.postingCount }
+
+  /// Home slots for `count` keys: a power of two, at least 16, at most 3/4 full.
+  static func homeSlots(for count: Int) -> Int {
+    var slots = 16
+    while 3 * slots < 4 * max(1, count) { slots <<= 1 }
+    return slots
+  }
+
+  /// Builds a table from its keys in increasing order, each with its postings: every slot is
+  /// written once, in order (no pass zeroing the arrays first).
+  struct Builder: ~Copyable {
+    /// The arrays being filled; `slotCount` is the key and offset arrays' capacity until
+    /// ``finish()`` sets it.
+    private var table: Storage
+    private let shift: UInt64
+    /// The first slot after the last key placed; keys and postings placed so far.
+    private var next = 0
+    private var placed = 0
+    private var placedPostings = 0
+    private var last: UInt64 = 0
+
+    /// - Parameters: `keys` distinct keys with `postings` postings in all will be appended.
+    init(keys count: Int, postings postingCount: Int) {
+      precondition(postingCount < Int(UInt32.max), "postings are addressed in 32 bits")
+      let home = _HashTable.homeSlots(for: count)
+      shift = UInt64(64 - home.trailingZeroBitCount)
+      // Room for keys pushed past the last home slot (a few at 3/4 load); grown if need be.
+      let capacity = home + 64 + home / 64
+      var filterBits = 64
+      while filterBits < 8 * max(1, count) { filterBits <<= 1 }
+      table = Storage(
+        count: count, mask: home - 1, slotCount: capacity, keys: .allocate(capacity: capacity), offsets: .allocate(capacity: capacity + 1),
+        postings: .allocate(capacity: max(1, postingCount)), postingCount: postingCount, filter: .allocate(capacity: filterBits / 64),
+        filterMask: filterBits - 1)
+      table.filter.initialize(repeating: 0, count: filterBits / 64)
+    }
+
+    /// Places `key`, larger than every key before it and not 0, with its postings in order.
+    mutating func append(_ key: UInt64, _ keyPostings: UnsafeBufferPointer<Entry>) {
+      precondition(
+        key > last && placed < table.count && placedPostings + keyPostings.count <= table.postingCount,
+        "keys come in increasing order, as counted")
+      let slot = max(Int(key >> shift), next)
+      // Empty slots up to it, and room for one more past it.
+      if slot + 2 > table.slotCount { grow(to: slot + 2 + table.slotCount / 8) }
+      fillEmpty(to: slot)
+      table.keys[slot] = key
+      table.offsets[slot] = UInt32(placedPostings)
+      for entry in keyPostings {
+        table.postings[placedPostings] = entry.posting
+        placedPostings += 1
+      }
+      table.filter[_HashTable.filterIndex(key, table.filterMask)] |= _HashTable.filterPattern(key)
+      next = slot + 1
+      placed += 1
+      last = key
+    }
+
+    /// Marks the slots from `next` up to `slot` empty (no postings).
+    private mutating func fillEmpty(to slot: Int) {
+      while next < slot {
+        table.keys[next] = 0
+        table.offsets[next] = UInt32(placedPostings)
+        next += 1
+      }
+    }
+
+    private mutating func grow(to capacity: Int) {
+      let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+      keys.moveInitialize(from: table.keys, count: next)
+      table.keys.deallocate()
+      table.keys = keys
+      let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity + 1)
+      offsets.moveInitialize(from: table.offsets, count: next)
+      table.offsets.deallocate()
+      table.offsets = offsets
+      table.slotCount = capacity
+    }
+
+    /// The table: the home slots not reached, then one empty slot past the last key.
+    consuming func finish() -> Storage {
+      precondition(placed == table.count && placedPostings == table.postingCount, "every key and posting counted was appended")
+      let end = max(table.mask + 1, next) + 1
+      if end > table.slotCount { grow(to: end) }
+      fillEmpty(to: end)
+      table.offsets[end] = UInt32(placedPostings)
+      table.slotCount = end
+      return table
+    }
+  }
+
+  /// A table's arrays and sizes, as a builder or the index cache's reader leaves them.
+  struct Storage {
+    var count: Int
+    var mask: Int
+    var slotCount: Int
+    var keys: UnsafeMutablePointer<UInt64>
+    var offsets: UnsafeMutablePointer<UInt32>
+    var postings: UnsafeMutablePointer<ItemIndex.Posting>
+    var postingCount: Int
+    var filter: UnsafeMutablePointer<UInt64>
+    var filterMask: Int
+  }
+
+  /// The table that owns `storage` from now on.
+  init(_ storage: Storage) {
+    table = storage
+    shift = UInt64(64 - (storage.mask + 1).trailingZeroBitCount)
+  }
 
   /// - Parameter entries: (key, posting) sorted by key; a key's postings are the run of its
   ///   entries, in their order.
-  init(entries: [(key: UInt64, posting: ItemIndex.Posting)]) {
-    precondition(entries.count < Int(Int32.max), "postings are addressed in 32 bits")
+  convenience init(entries: [Entry]) {
     var distinct = 0
     for k in entries.indices where k == 0 || entries[k].key != entries[k - 1].key { distinct += 1 }
-    count = distinct
-    var slotCount = 16
-    while 3 * slotCount < 4 * max(1, count) { slotCount <<= 1 }
-    mask = slotCount - 1
-    keys = .allocate(capacity: slotCount)
-    keys.initialize(repeating: 0, count: slotCount)
-    postingCount = entries.count
-    postings = .allocate(capacity: max(1, entries.count))
-    offsets = .allocate(capacity: slotCount + 1)
-    var filterBits = 64
-    while filterBits < 8 * max(1, count) { filterBits <<= 1 }
-    filterMask = filterBits - 1
-    filter = .allocate(capacity: filterBits / 64)
-    filter.initialize(repeating: 0, count: filterBits / 64)
-    // Keys into slots (remembering where each slot's run of entries starts), then postings in
-    // slot order.
-    let first = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
-    defer { first.deallocate() }
-    first.initialize(repeating: -1, count: slotCount)
-    for k in entries.indices where k == 0 || entries[k].key != entries[k - 1].key {
-      let key = entries[k].key
-      var slot = Int(truncatingIfNeeded: key) & mask
-      while keys[slot] != 0 { slot = (slot + 1) & mask }
-      keys[slot] = key
-      first[slot] = Int32(k)
-      filter[filterIndex(key)] |= Self.filterPattern(key)
+    var builder = Builder(keys: distinct, postings: entries.count)
+    entries.withUnsafeBufferPointer { all in
+      Self.forEachRun(all) { builder.append($0[0].key, $0) }
     }
-    var next = 0
-    for slot in 0..<slotCount {
-      offsets[slot] = UInt32(next)
-      guard first[slot] >= 0 else { continue }
-      var k = Int(first[slot])
-      let key = keys[slot]
-      while k < entries.count && entries[k].key == key {
-        postings[next] = entries[k].posting
-        next += 1
-        k += 1
+    self.init(builder.finish())
+  }
+
+  /// The runs of equal keys of key-sorted `entries`, in order.
+  static func forEachRun(_ entries: UnsafeBufferPointer<Entry>, _ body: (UnsafeBufferPointer<Entry>) -> Void) {
+    var i = 0
+    while i < entries.count {
+      var j = i + 1
+      while j < entries.count && entries[j].key == entries[i].key { j += 1 }
+      body(UnsafeBufferPointer(rebasing: entries[i..<j]))
+      i = j
+    }
+  }
+
+  /// A table built from pairs taken in passes over the key range (by the keys' top `passBits`
+  /// bits), so that no list of all of them is held: `pairs(pass, append)` appends the pairs of
+  /// one pass (those whose keys' top bits are `pass`, ``inPass(_:_:passBits:)``), in the order
+  /// a key's postings keep, and is called twice per pass (once to count what is kept, once to
+  /// place it). `keep` decides on each key's run of pairs, once, in increasing key order (it may
+  /// record what it decides).
+  @inline(__always)
+  static func built(
+    passBits: Int, pairs: (_ pass: UInt64, _ into: inout [Entry]) -> Void, keep: (UnsafeBufferPointer<Entry>) -> Bool
+  ) -> _HashTable {
+    precondition((0...16).contains(passBits))
+    var chunk: [Entry] = []
+    /// One bit per key run, in order: kept.
+    var kept: [UInt64] = []
+    var runs = 0
+    var keptKeys = 0
+    var keptPostings = 0
+    func sortedPass(_ pass: Int, _ body: (UnsafeBufferPointer<Entry>) -> Void) {
+      chunk.removeAll(keepingCapacity: true)
+      pairs(UInt64(pass), &chunk)
+      // A pass's keys share their top bits: sorted on the bits below them (stable).
+      _KeySort.sort(&chunk) { $0.key << UInt64(passBits) }
+      chunk.withUnsafeBufferPointer { forEachRun($0, body) }
+    }
+    for pass in 0..<(1 << passBits) {
+      sortedPass(pass) { run in
+        if runs & 63 == 0 { kept.append(0) }
+        if keep(run) {
+          kept[runs >> 6] |= 1 << UInt64(runs & 63)
+          keptKeys += 1
+          keptPostings += run.count
+        }
+        runs += 1
       }
     }
-    offsets[slotCount] = UInt32(next)
+    var builder = Builder(keys: keptKeys, postings: keptPostings)
+    runs = 0
+    for pass in 0..<(1 << passBits) {
+      sortedPass(pass) { run in
+        if kept[runs >> 6] & (1 << UInt64(runs & 63)) != 0 { builder.append(run[0].key, run) }
+        runs += 1
+      }
+    }
+    return _HashTable(builder.finish())
   }
+
+  /// Whether `key` is in pass `pass` of ``built(passBits:pairs:keep:)``.
+  @inline(__always)
+  static func inPass(_ key: UInt64, _ pass: UInt64, passBits: Int) -> Bool {
+    passBits == 0 || key >> UInt64(64 - passBits) == pass
+  }
+
+  /// Pass bits for `count` pairs: about a quarter million pairs a pass.
+  static func passBits(for count: Int) -> Int { min(16, max(0, 64 - (count >> 18).leadingZeroBitCount)) }
 
   /// The table as ``init(reading:)`` reads it back (the index cache).
   func write(to writer: inout _ByteWriter) {
     writer.write(count)
     writer.write(mask)
+    writer.write(slotCount)
     writer.write(filterMask)
-    writer.write(raw: keys, count: (mask + 1) * 8)
-    writer.write(raw: offsets, count: (mask + 2) * 4)
+    writer.write(raw: keys, count: slotCount * 8)
+    writer.write(raw: offsets, count: (slotCount + 1) * 4)
     writer.write(raw: postings, count: postingCount * MemoryLayout<ItemIndex.Posting>.stride)
     writer.write(raw: filter, count: (filterMask + 1) / 64 * 8)
   }
 
   /// A table written by ``write(to:)``; the sizes are checked against each other and the bytes,
-  /// and the offsets against the keys (an empty slot has no postings, none runs backwards).
-  init(reading reader: inout _ByteReader) throws(_ByteReader.Damaged) {
-    count = try reader.readInt()
-    mask = try reader.readInt()
-    filterMask = try reader.readInt()
+  /// and the slots against the layout probes rely on: keys in increasing order, none before its
+  /// home slot, an empty slot last, offsets that never run backwards and give an empty slot no
+  /// postings.
+  convenience init(reading reader: inout _ByteReader) throws(_ByteReader.Damaged) {
+    let count = try reader.readInt()
+    let mask = try reader.readInt()
+    let slotCount = try reader.readInt()
+    let filterMask = try reader.readInt()
     // Sizes in range before any arithmetic, and no buffer larger than the bytes left.
     // At most 2^32 slots, as built (postings are addressed in 32 bits; the probe packs a slot
     // into 32 bits).
-    guard (15..<1 << 32).contains(mask), (63..<1 << 46).contains(filterMask), (0...mask).contains(count) else {
+    guard (15..<1 << 31).contains(mask), (mask + 2...2 * (mask + 1)).contains(slotCount), (63..<1 << 46).contains(filterMask),
+      (0...mask).contains(count)
+    else {
       throw _ByteReader.Damaged()
     }
-    let slotCount = mask + 1
+    let homeSlots = mask + 1
     let filterBits = filterMask + 1
-    guard slotCount & mask == 0, 3 * slotCount >= 4 * max(1, count), filterBits & filterMask == 0,
+    guard homeSlots & mask == 0, 3 * homeSlots >= 4 * max(1, count), filterBits & filterMask == 0,
       slotCount * 12 + filterBits / 8 <= reader.bytesLeft
     else { throw _ByteReader.Damaged() }
+    let shift = UInt64(64 - homeSlots.trailingZeroBitCount)
     let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: slotCount)
     let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: slotCount + 1)
     let filter = UnsafeMutablePointer<UInt64>.allocate(capacity: filterBits / 64)
@@ -106,12 +267,18 @@ final class _HashTable: @unchecked Sendable {
     do throws(_ByteReader.Damaged) {
       try reader.readRaw(into: keys, expected: slotCount * 8)
       try reader.readRaw(into: offsets, expected: (slotCount + 1) * 4)
-      guard offsets[0] == 0 else { throw _ByteReader.Damaged() }
+      guard offsets[0] == 0, keys[slotCount - 1] == 0 else { throw _ByteReader.Damaged() }
       var occupied = 0
+      var last: UInt64 = 0
       for slot in 0..<slotCount {
         let postingsHere = Int(offsets[slot + 1]) - Int(offsets[slot])
-        guard postingsHere >= 0, keys[slot] != 0 || postingsHere == 0 else { throw _ByteReader.Damaged() }
-        if keys[slot] != 0 { occupied += 1 }
+        let key = keys[slot]
+        guard postingsHere >= 0, key != 0 || postingsHere == 0 else { throw _ByteReader.Damaged() }
+        if key != 0 {
+          guard key > last, Int(key >> shift) <= slot else { throw _ByteReader.Damaged() }
+          last = key
+          occupied += 1
+        }
       }
       guard occupied == count else { throw _ByteReader.Damaged() }
       total = Int(offsets[slotCount])
@@ -126,11 +293,10 @@ final class _HashTable: @unchecked Sendable {
       postings?.deallocate()
       throw error
     }
-    self.keys = keys
-    self.offsets = offsets
-    self.filter = filter
-    self.postings = postings!
-    postingCount = total
+    self.init(
+      Storage(
+        count: count, mask: mask, slotCount: slotCount, keys: keys, offsets: offsets, postings: postings!, postingCount: total,
+        filter: filter, filterMask: filterMask))
   }
 
   deinit {
@@ -140,9 +306,12 @@ final class _HashTable: @unchecked Sendable {
     filter.deallocate()
   }
 
-  /// The filter word of `key`: chosen by its bits 32 and up (the slot by its low bits).
+  /// The filter word of `key`: chosen by its bits 32 and up (the pattern by its low bits).
   @inline(__always)
-  func filterIndex(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key >> 32) & (filterMask >> 6) }
+  static func filterIndex(_ key: UInt64, _ filterMask: Int) -> Int { Int(truncatingIfNeeded: key >> 32) & (filterMask >> 6) }
+
+  @inline(__always)
+  func filterIndex(_ key: UInt64) -> Int { Self.filterIndex(key, filterMask) }
 
   /// The bits `key` sets in its filter word: ``keyBits`` positions from its bits 0–17.
   @inline(__always)
@@ -156,7 +325,7 @@ final class _HashTable: @unchecked Sendable {
 
   /// The first slot's key probed for `key` (to prefetch).
   @inline(__always)
-  func firstSlot(_ key: UInt64) -> UnsafeMutablePointer<UInt64> { keys + (Int(truncatingIfNeeded: key) & mask) }
+  func firstSlot(_ key: UInt64) -> UnsafeMutablePointer<UInt64> { keys + Int(key >> shift) }
 
   /// False only if `key` is certainly absent.
   @inline(__always)
@@ -168,12 +337,13 @@ final class _HashTable: @unchecked Sendable {
   /// The slot holding `key`, or nil (the filter is not consulted: call after ``mayContain(_:)``).
   @inline(__always)
   func slot(of key: UInt64) -> Int? {
-    var slot = Int(truncatingIfNeeded: key) & mask
+    // Slots hold keys in increasing order, and the last slot is empty: the walk ends in bounds.
+    var slot = Int(key >> shift)
     while true {
       let k = keys[slot]
       if k == key { return slot }
-      if k == 0 { return nil }
-      slot = (slot + 1) & mask
+      if k == 0 || k > key { return nil }
+      slot += 1
     }
   }
 

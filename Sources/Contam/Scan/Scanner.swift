@@ -70,6 +70,7 @@ public struct Scanner: Sendable {
     // go back to the system when freed instead of staying in the heap for the whole scan.
     CContamSupport_mapLargeBlocks()
     let tokenized = TokenizedItems(items, version: parameters.textVersion)
+    CContamSupport_releaseFreeMemory()
     let exact = _Slots<ItemIndex>(count: 1)
     let approximate = _Slots<NearDuplicateIndex>(count: 1)
     let near = configuration.near
