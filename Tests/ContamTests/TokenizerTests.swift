@@ -150,6 +150,24 @@ struct TokenizerTests {
     #expect(Normalizer.fold("—").kind == .separator)
   }
 
+  /// The fold table skips NFKC for the blocks whose characters compose to themselves (most of
+  /// the BMP's letters, the slow part of building it): every scalar in them is checked against
+  /// Foundation's NFKC, and a compatibility ideograph (which NFKC changes) is not in them.
+  @Test func theBlocksTheFoldTableTakesAsTheyAreComposeToThemselves() {
+    // Scalar by scalar: String's == holds canonically equivalent strings equal.
+    func nfkc(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] { Array(String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars) }
+    var checked = 0
+    var changed: [UInt32] = []
+    for value in UInt32(0x3000)...0xD7FF {
+      guard let scalar = Unicode.Scalar(value), Normalizer.composesToItself(scalar) else { continue }
+      if nfkc(scalar) != [scalar] { changed.append(value) }
+      checked += 1
+    }
+    #expect(changed.isEmpty, "NFKC changes \(changed.prefix(5).map { String($0, radix: 16) })")
+    #expect(checked > 38_000)
+    #expect(!Normalizer.composesToItself("\u{F900}") && nfkc("\u{F900}") == ["\u{8C48}"])
+  }
+
   @Test func aCharacterThatFoldsToSeveralWordsGivesTokensSharingItsBytes() {
     // Found by the tokenizer fuzzer: `¾` is `3⁄4` after NFKD.
     let tokens = tokenizer.tokens(of: "o¾ xy")

@@ -99,12 +99,13 @@ public struct IndexCache: Sendable {
     guard read == head + 16, ends[0..<Self.magic.count].elementsEqual(Self.magic), ends[Self.magic.count..<head].elementsEqual(key.utf8)
     else { return nil }
     let (length, sum) = ends.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: head, as: UInt64.self), $0.loadUnaligned(fromByteOffset: head + 8, as: UInt64.self)) }
-    // The whole payload is checksummed before any of it is trusted, then read.
-    guard length == UInt64(size - head - 16), lseek(descriptor, off_t(head), SEEK_SET) == off_t(head),
-      _ByteReader.checksum(of: descriptor, length: Int(length)) == sum, lseek(descriptor, off_t(head), SEEK_SET) == off_t(head)
-    else { return nil }
+    // Read in one pass, checked as it goes (every count and position) and summed: none of it is
+    // used unless the whole payload was read and its checksum is the one written.
+    guard length == UInt64(size - head - 16), lseek(descriptor, off_t(head), SEEK_SET) == off_t(head) else { return nil }
     var reader = _ByteReader(descriptor: descriptor, length: Int(length))
-    guard let restored = try? Self.read(&reader, items: items, parameters: parameters, near: near), reader.atEnd else { return nil }
+    guard let restored = try? Self.read(&reader, items: items, parameters: parameters, near: near), reader.atEnd,
+      reader.checksum == sum
+    else { return nil }
     // Used: it is the last to go when the directory is pruned.
     try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
     return restored

@@ -1,9 +1,11 @@
 import Foundation
 
-/// Reads back, from a file in 4 MiB pieces (never held whole), what a ``_ByteWriter`` wrote.
-/// The caller checks the payload's checksum first (``checksum(of:length:)``); even so every
+/// Reads back, from a file in 4 MiB pieces (never held whole), what a ``_ByteWriter`` wrote,
+/// summing the pieces as they go by: the caller trusts nothing read until ``atEnd`` and
+/// ``checksum`` is the one written (one pass over the file, not a checking pass first). Every
 /// length is checked against the bytes left before anything is allocated, so a damaged or
-/// crafted cache file is an error (and the index is built again), never a crash.
+/// crafted cache file is an error (and the index is built again), never a crash, whatever
+/// its checksum.
 struct _ByteReader: ~Copyable {
   struct Damaged: Error {}
 
@@ -15,28 +17,17 @@ struct _ByteReader: ~Copyable {
   var atEnd: Bool { position == filled && remaining == 0 }
   /// Payload bytes not read yet.
   var bytesLeft: Int { filled - position + remaining }
+  /// The XXH3-64 of each 1 MiB piece read so far (``_ByteWriter/piece``).
+  private var pieceSums: [UInt64] = []
+  /// The checksum ``_ByteWriter/finish()`` gives, of the bytes read so far (the payload's, once
+  /// ``atEnd``).
+  var checksum: UInt64 { pieceSums.withUnsafeBytes { XXH3.hash64($0) } }
 
   /// Reads `length` bytes from `descriptor`'s current offset.
   init(descriptor: Int32, length: Int) {
     self.descriptor = descriptor
     remaining = length
     buffer = [UInt8](repeating: 0, count: 4 * _ByteWriter.piece)
-  }
-
-  /// The checksum ``_ByteWriter/finish()`` gives, of the `length` bytes at `descriptor`'s
-  /// offset (which it moves past them); nil when they cannot all be read.
-  static func checksum(of descriptor: Int32, length: Int) -> UInt64? {
-    var buffer = [UInt8](repeating: 0, count: _ByteWriter.piece)
-    var sums: [UInt64] = []
-    var left = length
-    while left > 0 {
-      let want = min(left, buffer.count)
-      let got = buffer.withUnsafeMutableBytes { readFully(descriptor, into: $0.baseAddress!, count: want) }
-      guard got == want else { return nil }
-      sums.append(buffer.withUnsafeBytes { XXH3.hash64(UnsafeRawBufferPointer(rebasing: $0[..<want])) })
-      left -= want
-    }
-    return sums.withUnsafeBytes { XXH3.hash64($0) }
   }
 
   /// Reads up to `count` bytes; fewer only at the end of the file or on an error.
@@ -57,6 +48,12 @@ struct _ByteReader: ~Copyable {
     guard want > 0 else { throw Damaged() }
     let got = buffer.withUnsafeMutableBytes { Self.readFully(descriptor, into: $0.baseAddress!, count: want) }
     guard got == want else { throw Damaged() }
+    // Fills start at multiples of the buffer's size, itself a multiple of the piece.
+    buffer.withUnsafeBytes { raw in
+      for start in stride(from: 0, to: got, by: _ByteWriter.piece) {
+        pieceSums.append(XXH3.hash64(UnsafeRawBufferPointer(rebasing: raw[start..<min(got, start + _ByteWriter.piece)])))
+      }
+    }
     remaining -= got
     position = 0
     filled = got

@@ -189,6 +189,9 @@ public final class Normalizer: @unchecked Sendable {
     }
     if isSingleTokenScript(scalar) {
       let character = folds ? ScriptFold.simplified(scalar) : scalar
+      // Unified ideographs and Hangul syllables have no compatibility decomposition: their NFKC
+      // is themselves (``composesToItself(_:)``; most of the BMP's letters, skipped quickly).
+      if composesToItself(character) { return (.single, Array(String(character).utf8)) }
       let composed = String(Character(character)).precomposedStringWithCompatibilityMapping
       return (.single, Array(composed.utf8))
     }
@@ -223,6 +226,15 @@ public final class Normalizer: @unchecked Sendable {
     }
     while out.last == 0x20 { out.removeLast() }
     return out
+  }
+
+  /// Whether `scalar`'s NFKC form is itself for certain, from its block: CJK Unified
+  /// Ideographs and their Extension A, and Hangul syllables (which NFKC composes back).
+  @_spi(Testing) public static func composesToItself(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7A3: return true
+    default: return false
+    }
   }
 
   /// Ideographs, kana and Hangul syllables: scripts written without spaces between words,
