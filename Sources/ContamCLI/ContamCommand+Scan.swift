@@ -162,11 +162,11 @@ extension ContamCommand {
     @Option(
       name: .customLong("index-cache"),
       help: ArgumentHelp(
-        "Keep the built item indexes here, so the next scan of the same items with the same parameters reads them instead of building them (about a second for all shared benchmarks). Default: $CONTAM_INDEX_CACHE, else $XDG_CACHE_HOME/contam, else ~/.cache/contam. A file is used only by the contam binary that wrote it, for exactly those items; results are the same either way. Only builds of 0.2 s or more are kept, and the 4 most recently used. Example: --index-cache /scratch/contam-cache",
+        "Keep the built item indexes (and the items loaded from the benchmark files) here, so the next scan of the same items with the same parameters reads them instead of building them (about a second for all shared benchmarks). Default: $CONTAM_INDEX_CACHE, else $XDG_CACHE_HOME/contam, else ~/.cache/contam. A file is used only by the contam binary that wrote it, for exactly those items; results are the same either way. Only builds of 0.2 s or more are kept, and the 4 most recently used. Example: --index-cache /scratch/contam-cache",
         valueName: "dir"))
     var indexCache: String?
 
-    @Flag(name: .customLong("no-index-cache"), help: "Build the item indexes without reading or writing the index cache.")
+    @Flag(name: .customLong("no-index-cache"), help: "Load the benchmarks and build the item indexes without reading or writing the index cache.")
     var noIndexCache = false
 
     @Argument(help: ArgumentHelp("Shard files, directories or quoted glob patterns (none with --index).", valueName: "shard"))
@@ -246,9 +246,19 @@ extension ContamCommand {
         guard pair.count == 2 else { throw ValidationError("--benchmark takes NAME=PATH, got '\(spec)'.") }
         specs.append((pair[0], pair[1], try format(for: pair[0], path: pair[1])))
       }
+      let cache = noIndexCache ? nil : IndexCacheLocation.cache(directory: indexCache)
+      let started = Date()
+      var loadedFromCache = false
       do {
-        // The files of all benchmarks are read in parallel (MMLU alone is 57 files).
-        for (spec, loaded) in zip(specs, try BenchmarkLoader.loadWithFiles(specs, jobs: corpus.jobs)) {
+        // The files of all benchmarks are read in parallel (MMLU alone is 57 files), or their
+        // items read back from the cache when these very files were loaded before.
+        let benchmarksLoaded: [(items: [BenchmarkItem], files: [InputFile])]
+        if let cache {
+          (benchmarksLoaded, loadedFromCache) = try cache.loadBenchmarksReportingCache(specs, jobs: corpus.jobs)
+        } else {
+          benchmarksLoaded = try BenchmarkLoader.loadWithFiles(specs, jobs: corpus.jobs)
+        }
+        for (spec, loaded) in zip(specs, benchmarksLoaded) {
           items += loaded.items
           inputs.append(
             Certificate.BenchmarkInput(name: spec.name, path: spec.path, items: loaded.items.count, format: spec.format, files: loaded.files))
@@ -313,7 +323,6 @@ extension ContamCommand {
         terminal.line("contam: note: weaker than the defaults: \(weaker); `contam verify` will say so")
       }
       let loaded = Date()
-      let cache = noIndexCache ? nil : IndexCacheLocation.cache(directory: indexCache)
       let scanner: Contam.Scanner
       do {
         scanner = try Contam.Scanner(items: items, configuration: configuration, readerOptions: readerOptions, indexCache: cache)
@@ -323,7 +332,8 @@ extension ContamCommand {
       }
       let index = scanner.index
       let indexed = Date()
-      var built = "\(Format.count(items.count)) items, \(Format.count(index.keyCount)) distinct \(ngram)-grams (\(index.droppedNGrams.count) dropped as boilerplate)"
+      let load = "loaded in \(Format.fixed(loaded.timeIntervalSince(started), 2)) s" + (loadedFromCache ? " (read from the cache)" : "")
+      var built = "\(Format.count(items.count)) items (\(load)), \(Format.count(index.keyCount)) distinct \(ngram)-grams (\(index.droppedNGrams.count) dropped as boilerplate)"
       if let near = scanner.nearIndex {
         built += ", \(Format.count(near.searchedItems)) items sampled for near duplicates (\(Format.count(near.droppedShingles)) boilerplate shingles)"
       }

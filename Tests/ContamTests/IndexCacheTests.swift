@@ -196,4 +196,83 @@ struct IndexCacheTests {
     _ = try Scanner(items: Array(items.prefix(100)), configuration: configuration, readerOptions: Self.options, indexCache: slow)
     #expect(files(fast).isEmpty)
   }
+
+  /// Real benchmarks of every layout (JSONL, a directory of CSV files, gzip, CSV, JSON), as the
+  /// scan names them.
+  static func specs(_ root: (String) throws -> String = { try TestData.path($0) }) throws -> [(name: String, path: String, format: BenchmarkFormat)] {
+    try [
+      ("gsm8k", "benchmarks/gsm8k/test.jsonl"), ("mmlu", "benchmarks/mmlu/test"), ("math", "benchmarks/math/test.jsonl.gz"),
+      ("truthfulqa", "benchmarks/truthfulqa/TruthfulQA.csv"), ("sciq", "benchmarks/sciq/test.json"),
+    ].map { ($0.0, try root($0.1), BenchmarkFormat.presets[$0.0]!) }
+  }
+
+  func benchmarkFiles(_ directory: URL) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".contam-benchmarks") }.sorted()
+  }
+
+  static func same(_ a: [(items: [BenchmarkItem], files: [InputFile])], _ b: [(items: [BenchmarkItem], files: [InputFile])]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { $0.items == $1.items && $0.files == $1.files }
+  }
+
+  /// The benchmarks loaded once are read back from the cache, item for item and file for file
+  /// what loading gives (every field: BenchmarkItem's == compares them all).
+  @Test func theBenchmarksAreReadBackAsLoaded() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let specs = try Self.specs()
+    let expected = try BenchmarkLoader.loadWithFiles(specs, jobs: 2)
+    #expect(expected.allSatisfy { !$0.items.isEmpty } && expected.contains { $0.items.contains { $0.answer?.choice != nil } })
+    #expect(Self.same(try cache(directory).loadBenchmarks(specs, jobs: 2), expected))
+    let written = benchmarkFiles(directory)
+    #expect(written.count == 1)
+    let second = try cache(directory).loadBenchmarks(specs, jobs: 2)
+    #expect(Self.same(second, expected))
+    // Read, not loaded again: the file's payload is what came back (a crafted item in it, with
+    // its checksum made good, comes back too).
+    let path = directory.appendingPathComponent(written[0]).path
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+    let question = Array(expected[0].items[0].parts[0].text.utf8.prefix(12))
+    let at = try #require((0...(bytes.count - question.count)).first { bytes[$0..<$0 + question.count].elementsEqual(question) })
+    bytes[at] ^= 0x20  // the first letter's case
+    let payload = Self.benchmarksMagicCount + 64..<bytes.count - 16
+    bytes.replaceSubrange(bytes.count - 8..<bytes.count, with: withUnsafeBytes(of: Self.checksum(bytes[payload])) { Data($0) })
+    try bytes.write(to: URL(fileURLWithPath: path))
+    let crafted = try cache(directory).loadBenchmarks(specs, jobs: 2)
+    #expect(crafted[0].items[0].parts[0].text != expected[0].items[0].parts[0].text)
+  }
+
+  static let benchmarksMagicCount = "contam-benchmarks-cache/1\n".utf8.count
+
+  /// A benchmark file changed after it was cached is loaded again (its SHA-256 names another
+  /// cache file); a cache file damaged on disk is not read (its checksum).
+  @Test func aChangedBenchmarkFileOrADamagedCacheFileIsLoadedAgain() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let copies = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: copies) }
+    let gsm8k = copies.appendingPathComponent("test.jsonl")
+    try FileManager.default.copyItem(at: URL(fileURLWithPath: try TestData.path("benchmarks/gsm8k/test.jsonl")), to: gsm8k)
+    let specs: [(name: String, path: String, format: BenchmarkFormat)] = [("gsm8k", gsm8k.path, BenchmarkFormat.presets["gsm8k"]!)]
+    let before = try cache(directory).loadBenchmarks(specs, jobs: 2)
+    #expect(Self.same(try cache(directory).loadBenchmarks(specs, jobs: 2), before))
+    // The same size, one word changed.
+    let text = try String(contentsOf: gsm8k, encoding: .utf8)
+    let first = String(try #require(before[0].items.first?.parts.first?.text.split(separator: " ").first { $0.count >= 4 && $0.allSatisfy { $0.isASCII && $0.isLetter } }))
+    let changedWord = String(first.reversed()) == first ? first.uppercased() : String(first.reversed())
+    let range = try #require(text.range(of: first))
+    try text.replacingCharacters(in: range, with: changedWord).write(
+      to: gsm8k, atomically: true, encoding: .utf8)
+    let after = try cache(directory).loadBenchmarks(specs, jobs: 2)
+    #expect(Self.same(after, try BenchmarkLoader.loadWithFiles(specs, jobs: 2)))
+    #expect(after[0].items[0] != before[0].items[0] && after[0].files != before[0].files)
+    #expect(benchmarkFiles(directory).count == 2)
+    // Damage every cache file in its payload: loading gives what the loader gives.
+    for name in benchmarkFiles(directory) {
+      let path = directory.appendingPathComponent(name)
+      var bytes = try Data(contentsOf: path)
+      bytes[bytes.count / 2] ^= 0x20
+      try bytes.write(to: path)
+    }
+    #expect(Self.same(try cache(directory).loadBenchmarks(specs, jobs: 2), after))
+  }
 }

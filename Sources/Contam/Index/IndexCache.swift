@@ -40,14 +40,21 @@ public struct IndexCache: Sendable {
     items: [BenchmarkItem], parameters: ItemIndex.Parameters, near: NearDuplicateConfiguration?, maximumItemsPerShingle: Int
   ) -> String {
     let digest = SHA256Stream()
-    // Every value with its length, so no two inputs feed the same bytes.
-    func feed(_ value: Int) { withUnsafeBytes(of: Int64(value)) { digest.update($0) } }
-    func feed(_ string: String) {
-      let bytes = Array(string.utf8)
-      feed(bytes.count)
-      bytes.withUnsafeBytes { digest.update($0) }
+    // Every value with its length, so no two inputs feed the same bytes; hashed in 1 MiB runs
+    // (a call per value made the key cost 35 ms for all shared benchmarks).
+    var pending: [UInt8] = []
+    pending.reserveCapacity(1 << 20 + 4096)
+    func flush() {
+      pending.withUnsafeBytes { digest.update($0) }
+      pending.removeAll(keepingCapacity: true)
     }
-    Self.magic.withUnsafeBytes { digest.update($0) }
+    func feed(_ value: Int) { withUnsafeBytes(of: Int64(value)) { pending += $0 } }
+    func feed(_ string: String) {
+      feed(string.utf8.count)
+      pending += string.utf8
+      if pending.count >= 1 << 20 { flush() }
+    }
+    pending += Self.magic
     feed(build)
     feed(parameters.n)
     feed(parameters.minimumTokens)
@@ -73,51 +80,63 @@ public struct IndexCache: Sendable {
       feed(item.answer?.value ?? "")
       feed(item.answer?.choice ?? (item.answer == nil ? "no answer" : "no choice"))
     }
+    flush()
     return digest.finalizeHex()
   }
 
-  func path(of key: String) -> String { (directory as NSString).appendingPathComponent(key + Self.suffix) }
+  func path(of key: String, suffix: String = Self.suffix) -> String { (directory as NSString).appendingPathComponent(key + suffix) }
 
   /// The indexes stored under `key`, or nil when there are none or the file does not read back
   /// whole and consistent with `items`.
   func load(
     key: String, items: [BenchmarkItem], parameters: ItemIndex.Parameters, near: NearDuplicateConfiguration?
   ) -> (index: ItemIndex, near: NearDuplicateIndex?)? {
-    let path = path(of: key)
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
-    // magic, key, payload, then the payload's length and checksum.
-    var status = stat()
-    let head = Self.magic.count + 64
-    guard fstat(descriptor, &status) == 0, Int(status.st_size) >= head + 16 else { return nil }
-    let size = Int(status.st_size)
-    var ends = [UInt8](repeating: 0, count: head + 16)
-    let read = ends.withUnsafeMutableBytes { raw in
-      pread(descriptor, raw.baseAddress!, head, 0) + pread(descriptor, raw.baseAddress! + head, 16, off_t(size - 16))
+    readFile(key: key, magic: Self.magic, suffix: Self.suffix) { reader throws(_ByteReader.Damaged) in
+      try Self.read(&reader, items: items, parameters: parameters, near: near)
     }
-    guard read == head + 16, ends[0..<Self.magic.count].elementsEqual(Self.magic), ends[Self.magic.count..<head].elementsEqual(key.utf8)
-    else { return nil }
-    let (length, sum) = ends.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: head, as: UInt64.self), $0.loadUnaligned(fromByteOffset: head + 8, as: UInt64.self)) }
-    // Read in one pass, checked as it goes (every count and position) and summed: none of it is
-    // used unless the whole payload was read and its checksum is the one written.
-    guard length == UInt64(size - head - 16), lseek(descriptor, off_t(head), SEEK_SET) == off_t(head) else { return nil }
-    var reader = _ByteReader(descriptor: descriptor, length: Int(length))
-    guard let restored = try? Self.read(&reader, items: items, parameters: parameters, near: near), reader.atEnd,
-      reader.checksum == sum
-    else { return nil }
-    // Used: it is the last to go when the directory is pruned.
-    try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
-    return restored
   }
 
   /// Writes the indexes under `key` (to a temporary file, renamed into place), then prunes the
   /// directory. Errors are ignored: a cache that cannot be written only makes the next start
   /// slower.
   func store(key: String, index: ItemIndex, near: NearDuplicateIndex?) {
+    writeFile(key: key, magic: Self.magic, suffix: Self.suffix) { Self.write(index, near, to: &$0) }
+  }
+
+  /// What `read` makes of the payload of the file under `key` (`magic`, the key, the payload, its
+  /// length and checksum), or nil when there is none or it does not read back whole: every
+  /// count and position is checked as it goes, and nothing read is used unless the whole payload
+  /// was read and its checksum is the one written (one pass over the file).
+  func readFile<T>(key: String, magic: [UInt8], suffix: String, _ read: (inout _ByteReader) throws(_ByteReader.Damaged) -> T) -> T? {
+    let path = path(of: key, suffix: suffix)
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var status = stat()
+    let head = magic.count + 64
+    guard fstat(descriptor, &status) == 0, Int(status.st_size) >= head + 16 else { return nil }
+    let size = Int(status.st_size)
+    var ends = [UInt8](repeating: 0, count: head + 16)
+    let got = ends.withUnsafeMutableBytes { raw in
+      pread(descriptor, raw.baseAddress!, head, 0) + pread(descriptor, raw.baseAddress! + head, 16, off_t(size - 16))
+    }
+    guard got == head + 16, ends[0..<magic.count].elementsEqual(magic), ends[magic.count..<head].elementsEqual(key.utf8)
+    else { return nil }
+    let (length, sum) = ends.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: head, as: UInt64.self), $0.loadUnaligned(fromByteOffset: head + 8, as: UInt64.self)) }
+    guard length == UInt64(size - head - 16), lseek(descriptor, off_t(head), SEEK_SET) == off_t(head) else { return nil }
+    var reader = _ByteReader(descriptor: descriptor, length: Int(length))
+    guard let restored = try? read(&reader), reader.atEnd, reader.checksum == sum else { return nil }
+    // Used: it is the last to go when the directory is pruned.
+    try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+    return restored
+  }
+
+  /// Writes a file under `key` that ``readFile(key:magic:suffix:_:)`` reads (to a temporary
+  /// file, renamed into place), then prunes the directory. Errors are ignored.
+  func writeFile(key: String, magic: [UInt8], suffix: String, _ write: (inout _ByteWriter) -> Void) {
     let manager = FileManager.default
     guard (try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return }
-    let final = path(of: key)
+    let final = path(of: key, suffix: suffix)
     let temporary = final + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max))" + Self.partialSuffix
     guard manager.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else { return }
     var written = false
@@ -125,9 +144,9 @@ public struct IndexCache: Sendable {
       try? handle.close()
       if !written { try? manager.removeItem(atPath: temporary) }
     }
-    guard (try? handle.write(contentsOf: Self.magic + Array(key.utf8))) != nil else { return }
+    guard (try? handle.write(contentsOf: magic + Array(key.utf8))) != nil else { return }
     var writer = _ByteWriter(file: handle)
-    Self.write(index, near, to: &writer)
+    write(&writer)
     let sum = writer.finish()
     var trailer: [UInt8] = []
     withUnsafeBytes(of: UInt64(writer.count)) { trailer += $0 }
@@ -148,7 +167,9 @@ public struct IndexCache: Sendable {
       names.filter { $0.hasSuffix(suffix) }.map { (directory as NSString).appendingPathComponent($0) }
         .map { ($0, (try? manager.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? .distantPast) }
     }
-    for file in dated(Self.suffix).sorted(by: { $0.date > $1.date }).dropFirst(keptFiles) { try? manager.removeItem(atPath: file.path) }
+    for suffix in [Self.suffix, Self.benchmarksSuffix] {
+      for file in dated(suffix).sorted(by: { $0.date > $1.date }).dropFirst(keptFiles) { try? manager.removeItem(atPath: file.path) }
+    }
     for file in dated(Self.partialSuffix) where file.date < Date(timeIntervalSinceNow: -3600) { try? manager.removeItem(atPath: file.path) }
   }
 }

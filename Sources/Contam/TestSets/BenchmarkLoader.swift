@@ -28,17 +28,7 @@ public enum BenchmarkLoader {
   public static func loadWithFiles(_ benchmarks: [(name: String, path: String, format: BenchmarkFormat)], jobs: Int) throws
     -> [(items: [BenchmarkItem], files: [InputFile])]
   {
-    var units: [(benchmark: Int, file: String)] = []
-    for (b, benchmark) in benchmarks.enumerated() {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: benchmark.path, isDirectory: &isDirectory) else {
-        throw ContamError(.invalidBenchmark, path: benchmark.path, "benchmark '\(benchmark.name)': no such file or directory")
-      }
-      // A benchmark directory (MMLU: a CSV per subject) is read whole, whatever the file names.
-      let files = try isDirectory.boolValue ? ShardList.resolve([benchmark.path], dataFilesOnly: false).paths : [benchmark.path]
-      units += files.map { (b, $0) }
-    }
-    let work = units
+    let work = try files(of: benchmarks)
     let loaded = ShardPool.run(count: work.count, jobs: jobs, makeWorker: { () }) { _, i in
       let benchmark = benchmarks[work[i].benchmark]
       return try loadFile(name: benchmark.name, path: work[i].file, format: benchmark.format)
@@ -55,6 +45,25 @@ public enum BenchmarkLoader {
       try check(name: benchmark.name, path: benchmark.path, format: benchmark.format, items: result[b].items)
     }
     return result
+  }
+
+  /// The files the benchmarks are read from, in order, each with its benchmark's position: a
+  /// benchmark's file, or every file of its directory (sorted).
+  /// - Throws: ``ContamError/Code/invalidBenchmark`` for the first path that does not exist.
+  public static func files(of benchmarks: [(name: String, path: String, format: BenchmarkFormat)]) throws
+    -> [(benchmark: Int, file: String)]
+  {
+    var units: [(benchmark: Int, file: String)] = []
+    for (b, benchmark) in benchmarks.enumerated() {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: benchmark.path, isDirectory: &isDirectory) else {
+        throw ContamError(.invalidBenchmark, path: benchmark.path, "benchmark '\(benchmark.name)': no such file or directory")
+      }
+      // A benchmark directory (MMLU: a CSV per subject) is read whole, whatever the file names.
+      let files = try isDirectory.boolValue ? ShardList.resolve([benchmark.path], dataFilesOnly: false).paths : [benchmark.path]
+      units += files.map { (b, $0) }
+    }
+    return units
   }
 
   /// A loaded benchmark must have items, each id once.
