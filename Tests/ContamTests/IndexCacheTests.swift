@@ -275,4 +275,32 @@ struct IndexCacheTests {
     }
     #expect(Self.same(try cache(directory).loadBenchmarks(specs, jobs: 2), after))
   }
+
+  /// A benchmark given as a pipe (`--benchmark gsm8k=<(zcat test.jsonl.gz)`) can be read once:
+  /// with the cache it is not hashed first (then the loader would wait for a writer that is
+  /// gone), it gives what the loader gives on it, and nothing is cached.
+  @Test func aBenchmarkReadFromAPipeIsReadOnceByTheLoader() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let content = try Data(contentsOf: URL(fileURLWithPath: try TestData.path("benchmarks/gsm8k/test.jsonl")))
+    let fifo = directory.appendingPathComponent("gsm8k.fifo").path
+    let format = BenchmarkFormat.presets["gsm8k"]!
+    /// The outcome of `load` on the pipe, fed once by another thread.
+    func outcome(_ load: () throws -> [BenchmarkItem]) -> String {
+      unlink(fifo)
+      guard mkfifo(fifo, 0o600) == 0 else { return "no fifo" }
+      let writer = Thread {
+        if let handle = FileHandle(forWritingAtPath: fifo) {
+          try? handle.write(contentsOf: content)
+          try? handle.close()
+        }
+      }
+      writer.start()
+      do { return "\(try load().count) items" } catch { return "\(error)" }
+    }
+    let direct = outcome { try BenchmarkLoader.load(name: "gsm8k", path: fifo, format: format) }
+    let cached = outcome { try cache(directory).loadBenchmarks([("gsm8k", fifo, format)], jobs: 2)[0].items }
+    #expect(cached == direct)
+    #expect(benchmarkFiles(directory).isEmpty)
+  }
 }

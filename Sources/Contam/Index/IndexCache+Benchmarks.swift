@@ -29,6 +29,9 @@ extension IndexCache {
     -> (benchmarks: [(items: [BenchmarkItem], files: [InputFile])], fromCache: Bool)
   {
     let units = try BenchmarkLoader.files(of: benchmarks)
+    // Only regular files are hashed first: a pipe (`<(zcat …)`) or standard input can be read
+    // once, by the loader.
+    guard units.allSatisfy({ Self.isRegularFile($0.file) }) else { return (try BenchmarkLoader.loadWithFiles(benchmarks, jobs: jobs), false) }
     // Each file's SHA-256 and size; a file that cannot be read is the loader's to report.
     func hashed(_ path: String) throws -> InputFile {
       let source = try FileSource(path: path)
@@ -49,6 +52,11 @@ extension IndexCache {
       writeFile(key: key, magic: Self.benchmarksMagic, suffix: Self.benchmarksSuffix) { Self.writeBenchmarks(loaded, to: &$0) }
     }
     return (loaded, false)
+  }
+
+  static func isRegularFile(_ path: String) -> Bool {
+    var status = stat()
+    return path != FileSource.standardInput && stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
   }
 
   /// The name of the cache file for these benchmarks and files, lowercase hex.
