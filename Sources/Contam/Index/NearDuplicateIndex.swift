@@ -210,12 +210,15 @@ public final class NearDuplicateIndex: @unchecked Sendable {
 
   /// Builds the index from items already tokenized (shared with ``ItemIndex``, so both can be
   /// built at once), and its ``math`` index when the configuration asks for it.
-  public convenience init(_ index: TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
+  public convenience init(_ index: consuming TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
     let math =
       configuration.mathTokens == true
       ? NearDuplicateIndex(
         index.withMathTokens(), configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: nil, questionPartOnly: true) : nil
-    self.init(index, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: math)
+    // Past the math stream, only the hashes and part ranges are read: the byte ranges go.
+    let tokens = index.withoutByteRanges
+    _ = consume index
+    self.init(tokens, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: math)
   }
 
   /// - Parameter questionPartOnly: whether an item's only part target is its question (the math

@@ -66,6 +66,12 @@ public struct TokenizedItems: Sendable {
     self.partRanges = partRanges
   }
 
+  /// The same tokens without their byte ranges (``starts`` and ``ends`` empty): for a reader of
+  /// hashes and part ranges only (the near-duplicate index past its math stream).
+  var withoutByteRanges: TokenizedItems {
+    TokenizedItems(items: items, version: version, hashes: hashes, starts: [], ends: [], partRanges: partRanges)
+  }
+
   /// The items' tokens with the extra tokens of their TeX math merged in (``MathTokens``), part
   /// by part; an item without any has no tokens here (it has no math stream to search).
   func withMathTokens() -> TokenizedItems {

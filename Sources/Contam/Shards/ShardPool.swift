@@ -39,4 +39,11 @@ final class _Slots<Value>: @unchecked Sendable {
   func values() -> [Value] { lock.withLock { _ in storage.map { $0! } } }
   /// The values, nil where none was set.
   func values(allowingMissing: Bool) -> [Value?] { lock.withLock { _ in storage } }
+  /// The value at `index`, which the slot no longer holds (the caller's is the last reference).
+  func take(_ index: Int) -> Value? {
+    lock.withLock { _ in
+      defer { storage[index] = nil }
+      return storage[index]
+    }
+  }
 }
