@@ -6,7 +6,11 @@
 # Truth: pairs_with_math_originals.jsonl links 276 perturbed problems to their originals.
 # Prints recall (the original found as near-duplicate evidence), answer agreement on the found
 # pairs, exact-scan recall, and the false-positive rate: MATH documents that are not the
-# original of any perturbed problem but are reported as near-duplicate evidence.
+# original of any perturbed problem but are reported as near-duplicate evidence. Then the same
+# by verdict, as a user reading one word per item sees it: the original named in the exact or
+# near evidence of an item flagged perturbed, contaminated or partial (a near finding too small
+# to count toward the verdict leaves its item clean), and the documents so named that are no
+# original.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 data=${CONTAM_SHARED_DATA:-$here/../shared/data}/benchmarks
@@ -58,4 +62,24 @@ print(f"MATH-P-{variant.capitalize()}: near-duplicate recall {found}/{n} = {foun
       f"exact (partial or contaminated, original as evidence) {exact}/{n} = {exact / n:.1%}")
 print(f"  answer agreement on found pairs: same {answers['same']}, different {answers['different']}, none {answers['none']}")
 print(f"  false positives: {len(false_docs)} of {non_originals} non-original MATH documents reported = {len(false_docs) / non_originals:.2%}")
+flagged = ("perturbed", "contaminated", "partial")
+named = set()
+by_verdict = 0
+verdicts = {}
+for item in result["items"]:
+    docs = set()
+    if item["verdict"] in flagged:
+        docs = {e.get("documentID") for e in (item.get("nearDuplicate") or {}).get("evidence", [])}
+        docs |= {e.get("documentID") for e in item["evidence"]}
+    docs.discard(None)
+    named |= docs
+    want = truth.get(item["id"])
+    if want is None:
+        continue
+    verdicts[item["verdict"]] = verdicts.get(item["verdict"], 0) + 1
+    by_verdict += want in docs
+false_named = named - originals
+print(f"  by verdict: original named by a flagged item {by_verdict}/{n} = {by_verdict / n:.1%}; "
+      f"non-original documents named {len(false_named)} = {len(false_named) / non_originals:.2%}; verdicts "
+      + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())))
 PY
