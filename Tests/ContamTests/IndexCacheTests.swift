@@ -303,4 +303,25 @@ struct IndexCacheTests {
     #expect(cached == direct)
     #expect(benchmarkFiles(directory).isEmpty)
   }
+
+  /// A cache file crafted to pass its checksum with two items of one id is not used: what
+  /// loading checks (items, each id once) holds for what is read back, or it is a miss.
+  @Test func aCraftedBenchmarksFileWithARepeatedIdIsNotUsed() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let specs = Array(try Self.specs().prefix(1))  // GSM8K
+    let expected = try cache(directory).loadBenchmarks(specs, jobs: 2)
+    let (first, second) = (expected[0].items[0].id, expected[0].items[1].id)
+    #expect(first.utf8.count == second.utf8.count && first != second)
+    let path = directory.appendingPathComponent(try #require(benchmarkFiles(directory).first)).path
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+    // Item ids follow their benchmark's name, each with its length: the second id's bytes.
+    let pattern = withUnsafeBytes(of: Int64(second.utf8.count).littleEndian) { Data($0) } + Data(second.utf8)
+    let at = try #require(bytes.range(of: pattern))
+    bytes.replaceSubrange(at.lowerBound + 8..<at.upperBound, with: Data(first.utf8))
+    let payload = Self.benchmarksMagicCount + 64..<bytes.count - 16
+    bytes.replaceSubrange(bytes.count - 8..<bytes.count, with: withUnsafeBytes(of: Self.checksum(bytes[payload])) { Data($0) })
+    try bytes.write(to: URL(fileURLWithPath: path))
+    #expect(Self.same(try cache(directory).loadBenchmarks(specs, jobs: 2), expected))
+  }
 }

@@ -44,7 +44,10 @@ extension IndexCache {
     let key = benchmarksKey(benchmarks, units: units, files: files)
     if let cached = readFile(key: key, magic: Self.benchmarksMagic, suffix: Self.benchmarksSuffix, { reader throws(_ByteReader.Damaged) in
       try Self.readBenchmarks(&reader, count: benchmarks.count)
-    }), cached.flatMap(\.files) == files {
+    }), cached.flatMap(\.files) == files,
+      // What loading checks holds for what is read back (items, each id once), or it is a miss.
+      zip(benchmarks, cached).allSatisfy({ (try? BenchmarkLoader.check(name: $0.name, path: $0.path, format: $0.format, items: $1.items)) != nil })
+    {
       return (cached, true)
     }
     let loaded = try BenchmarkLoader.loadWithFiles(benchmarks, jobs: jobs)

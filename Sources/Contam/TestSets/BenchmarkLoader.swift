@@ -67,7 +67,7 @@ public enum BenchmarkLoader {
   }
 
   /// A loaded benchmark must have items, each id once.
-  private static func check(name: String, path: String, format: BenchmarkFormat, items: [BenchmarkItem]) throws {
+  static func check(name: String, path: String, format: BenchmarkFormat, items: [BenchmarkItem]) throws {
     if items.isEmpty {
       throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': no usable item (check the fields: \(format.parts.flatMap(\.fields).joined(separator: ", ")))")
     }
