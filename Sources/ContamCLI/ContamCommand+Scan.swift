@@ -332,7 +332,7 @@ extension ContamCommand {
       }
       let index = scanner.index
       let indexed = Date()
-      let load = "loaded in \(Format.fixed(loaded.timeIntervalSince(started), 2)) s" + (loadedFromCache ? " (read from the cache)" : "")
+      let load = "loaded in \(Format.fixed(loaded.timeIntervalSince(started), 2)) s" + (loadedFromCache ? ", read from the cache" : "")
       var built = "\(Format.count(items.count)) items (\(load)), \(Format.count(index.keyCount)) distinct \(ngram)-grams (\(index.droppedNGrams.count) dropped as boilerplate)"
       if let near = scanner.nearIndex {
         built += ", \(Format.count(near.searchedItems)) items sampled for near duplicates (\(Format.count(near.droppedShingles)) boilerplate shingles)"
