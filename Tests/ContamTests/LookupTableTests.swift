@@ -52,4 +52,18 @@ struct LookupTableTests {
     #expect(ItemIndex.passCheck(keys: keys, passBits: passBits, dropEvery: 10))
     #expect(ItemIndex.passCheck(keys: keys, passBits: passBits, dropEvery: 1 << 30))
   }
+
+  /// A table read back from the index cache is used only when every key can be found by a
+  /// probe: a slot emptied between a key's home and the key (a probe stops there: the n-gram
+  /// would be hidden, its copies read clean), keys out of order, a key before its home slot, or
+  /// no empty slot at the end is refused. Home slots here are the keys' top 2 bits (4 slots).
+  @Test func aTableLayoutThatWouldHideAKeyIsRefused() {
+    let home = (0..<4).map { UInt64($0) << 62 }
+    let good: [UInt64] = [home[0] + 1, home[0] + 2, home[0] + 3, home[2] + 1, 0, 0]
+    #expect(ItemIndex.tableLayoutIsProbeable(good, homeBits: 2))
+    #expect(!ItemIndex.tableLayoutIsProbeable([home[0] + 1, 0, home[0] + 3, home[2] + 1, 0, 0], homeBits: 2), "a gap before a pushed key")
+    #expect(!ItemIndex.tableLayoutIsProbeable([home[0] + 2, home[0] + 1, 0, home[2] + 1, 0, 0], homeBits: 2), "keys out of order")
+    #expect(!ItemIndex.tableLayoutIsProbeable([home[1] + 1, 0, 0, 0, 0, 0], homeBits: 2), "a key before its home")
+    #expect(!ItemIndex.tableLayoutIsProbeable([home[0] + 1, home[0] + 2, home[0] + 3, home[2] + 1, 0, home[3] + 1], homeBits: 2), "no empty last slot")
+  }
 }

@@ -416,14 +416,14 @@ public final class ItemIndex: @unchecked Sendable {
       }
       ngramStart[tokens.count] = next
     }
-    let passBits = _HashTable.passBits(for: ngramCount)
+    let passBits = _KeySort.passBits(for: ngramCount)
     let mainTable = ngramKeys.withUnsafeBufferPointer { keys in
       _HashTable.built(
         passBits: passBits,
         pairs: { pass, chunk in
           for i in 0..<tokens.count {
             let first = ngramStart[i]
-            for k in first..<ngramStart[i + 1] where _HashTable.inPass(keys[k], pass, passBits: passBits) {
+            for k in first..<ngramStart[i + 1] where _KeySort.inPass(keys[k], pass, passBits: passBits) {
               chunk.append((keys[k], Posting(item: UInt32(i), position: UInt32(k - first))))
             }
           }
@@ -577,7 +577,7 @@ extension ItemIndex {
     let pairs = keys.enumerated().map { (key: $1, posting: Posting(item: UInt32($0), position: UInt32($0 % 5))) }
     var decided: [UInt64] = []
     let built = _HashTable.built(
-      passBits: passBits, pairs: { pass, chunk in chunk += pairs.filter { _HashTable.inPass($0.key, pass, passBits: passBits) } },
+      passBits: passBits, pairs: { pass, chunk in chunk += pairs.filter { _KeySort.inPass($0.key, pass, passBits: passBits) } },
       keep: { run in
         decided.append(run[0].key)
         return Int(run[0].posting.item) % dropEvery != 0
@@ -596,5 +596,11 @@ extension ItemIndex {
     guard decided == distinct, built.count == reference.count, built.postingCount == reference.postingCount else { return false }
     for key in distinct where Array(built.lookup(key)) != Array(reference.lookup(key)) { return false }
     return droppedKeys.allSatisfy { built.lookup($0).isEmpty }
+  }
+
+  /// Whether slots holding `keys` (0 = empty) with `homeBits` bits of home slot are laid out as
+  /// a table read from the index cache must be (``_HashTable/probeableOccupancy(keys:shift:)``).
+  @_spi(Testing) public static func tableLayoutIsProbeable(_ keys: [UInt64], homeBits: Int) -> Bool {
+    keys.withUnsafeBufferPointer { _HashTable.probeableOccupancy(keys: $0, shift: UInt64(64 - homeBits)) } != nil
   }
 }

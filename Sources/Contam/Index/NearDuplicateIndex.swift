@@ -269,42 +269,33 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       let benchmarkOf = index.items.map { benchmarkNumbers[$0.benchmark]! }
       let wholes = candidates.indices.filter { candidates[$0].part == nil }
       let total = wholes.reduce(0) { $0 + candidates[$1].shingles.count }
-      let passBits = _HashTable.passBits(for: total)
+      let passBits = _KeySort.passBits(for: total)
       var next = [Int](repeating: 0, count: candidates.count)  // per candidate: its first key not taken
       var boilerplate: [UInt64] = []  // sorted: the passes go up the key range
       var sharedOf = [[UInt64]](repeating: [], count: index.items.count)
-      var pass: [(key: UInt64, item: Int32)] = []
-      for range in 0..<(1 << passBits) {
-        pass.removeAll(keepingCapacity: true)
+      let fill = { (range: UInt64, pass: inout [(key: UInt64, item: Int32)]) in
         for c in wholes {
           let item = Int32(candidates[c].item)
           next[c] = candidates[c].shingles.withUnsafeBufferPointer { keys in
             var j = next[c]
-            while j < keys.count && _HashTable.inPass(keys[j], UInt64(range), passBits: passBits) {
+            while j < keys.count && _KeySort.inPass(keys[j], range, passBits: passBits) {
               pass.append((keys[j], item))
               j += 1
             }
             return j
           }
         }
-        // A pass's keys share their top bits: sorted on the bits below them.
-        _KeySort.sort(&pass) { $0.key << UInt64(passBits) }
-        var run = 0
-        while run < pass.count {
-          var end = run
-          while end < pass.count && pass[end].key == pass[run].key { end += 1 }
-          if end - run > maximumItemsPerShingle {
-            boilerplate.append(pass[run].key)
-          } else if end - run > 1 {
-            for k in run..<end where (run..<end).contains(where: { $0 != k && benchmarkOf[Int(pass[$0].item)] == benchmarkOf[Int(pass[k].item)] }) {
-              sharedOf[Int(pass[k].item)].append(pass[k].key)
-            }
+      }
+      _KeySort.forEachRun(passBits: passBits, key: { $0.key }, fill: fill) { run in
+        if run.count > maximumItemsPerShingle {
+          boilerplate.append(run[0].key)
+        } else if run.count > 1 {
+          for k in run.indices where run.indices.contains(where: { $0 != k && benchmarkOf[Int(run[$0].item)] == benchmarkOf[Int(run[k].item)] }) {
+            sharedOf[Int(run[k].item)].append(run[k].key)
           }
-          run = end
         }
       }
       precondition(zip(wholes, wholes.map { next[$0] }).allSatisfy { candidates[$0].shingles.count == $1 }, "every key is taken by a pass")
-      pass = []
       // Per target, on all cores: its informative shingles, its own ones, its sample.
       let minimumShingles = configuration.minimumShingles
       // A part keeps its shingles only as bits over its item's (a part has no shingle its item
@@ -386,13 +377,13 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     segmentOverlap = Self.segmentOverlap(lengths: length, k: configuration.k, math: math)
     // Sample shingle → (target, slot), in passes over the key range; a key's postings in
     // (target, slot) order.
-    let passBits = _HashTable.passBits(for: samples.reduce(0) { $0 + $1.count })
+    let passBits = _KeySort.passBits(for: samples.reduce(0) { $0 + $1.count })
     table = _HashTable.built(
       passBits: passBits,
       pairs: { pass, chunk in
         for (target, sample) in samples.enumerated() {
           sample.withUnsafeBufferPointer { sample in
-            for (slot, key) in sample.enumerated() where _HashTable.inPass(key, pass, passBits: passBits) {
+            for (slot, key) in sample.enumerated() where _KeySort.inPass(key, pass, passBits: passBits) {
               chunk.append((key, .init(item: UInt32(target), position: UInt32(slot))))
             }
           }

@@ -158,6 +158,25 @@ final class _HashTable: @unchecked Sendable {
     self.init(builder.finish())
   }
 
+  /// The occupied slots of `keys` laid out as probes need them, or nil: keys in increasing
+  /// order, none before its home slot (its top bits above `shift`), every slot from a key's home
+  /// to the key's own occupied (a probe stops at an empty slot, so a gap would hide the key), and
+  /// the last slot empty (a probe never runs past the end).
+  static func probeableOccupancy(keys: UnsafeBufferPointer<UInt64>, shift: UInt64) -> Int? {
+    guard let lastSlot = keys.last, lastSlot == 0 else { return nil }
+    var occupied = 0
+    var last: UInt64 = 0
+    for (slot, key) in keys.enumerated() where key != 0 {
+      let home = Int(key >> shift)
+      // Slot `slot - 1` occupied by a smaller key, whose own run back to its home (at most
+      // this key's) is checked: so every slot from `home` on is occupied.
+      guard key > last, home <= slot, home == slot || keys[slot - 1] != 0 else { return nil }
+      last = key
+      occupied += 1
+    }
+    return occupied
+  }
+
   /// The runs of equal keys of key-sorted `entries`, in order.
   static func forEachRun(_ entries: UnsafeBufferPointer<Entry>, _ body: (UnsafeBufferPointer<Entry>) -> Void) {
     var i = 0
@@ -169,60 +188,37 @@ final class _HashTable: @unchecked Sendable {
     }
   }
 
-  /// A table built from pairs taken in passes over the key range (by the keys' top `passBits`
-  /// bits), so that no list of all of them is held: `pairs(pass, append)` appends the pairs of
-  /// one pass (those whose keys' top bits are `pass`, ``inPass(_:_:passBits:)``), in the order
-  /// a key's postings keep, and is called twice per pass (once to count what is kept, once to
-  /// place it). `keep` decides on each key's run of pairs, once, in increasing key order (it may
-  /// record what it decides).
+  /// A table built from pairs taken in passes over the key range (``_KeySort/forEachRun(passBits:key:fill:_:)``),
+  /// so that no list of all of them is held: `pairs(pass, append)` appends the pairs of one
+  /// pass, in the order a key's postings keep, and is called twice per pass (once to count what
+  /// is kept, once to place it). `keep` decides on each key's run of pairs, once, in increasing
+  /// key order (it may record what it decides).
   @inline(__always)
   static func built(
     passBits: Int, pairs: (_ pass: UInt64, _ into: inout [Entry]) -> Void, keep: (UnsafeBufferPointer<Entry>) -> Bool
   ) -> _HashTable {
-    precondition((0...16).contains(passBits))
-    var chunk: [Entry] = []
     /// One bit per key run, in order: kept.
     var kept: [UInt64] = []
     var runs = 0
     var keptKeys = 0
     var keptPostings = 0
-    func sortedPass(_ pass: Int, _ body: (UnsafeBufferPointer<Entry>) -> Void) {
-      chunk.removeAll(keepingCapacity: true)
-      pairs(UInt64(pass), &chunk)
-      // A pass's keys share their top bits: sorted on the bits below them (stable).
-      _KeySort.sort(&chunk) { $0.key << UInt64(passBits) }
-      chunk.withUnsafeBufferPointer { forEachRun($0, body) }
-    }
-    for pass in 0..<(1 << passBits) {
-      sortedPass(pass) { run in
-        if runs & 63 == 0 { kept.append(0) }
-        if keep(run) {
-          kept[runs >> 6] |= 1 << UInt64(runs & 63)
-          keptKeys += 1
-          keptPostings += run.count
-        }
-        runs += 1
+    _KeySort.forEachRun(passBits: passBits, key: { $0.key }, fill: pairs) { run in
+      if runs & 63 == 0 { kept.append(0) }
+      if keep(run) {
+        kept[runs >> 6] |= 1 << UInt64(runs & 63)
+        keptKeys += 1
+        keptPostings += run.count
       }
+      runs += 1
     }
     var builder = Builder(keys: keptKeys, postings: keptPostings)
     runs = 0
-    for pass in 0..<(1 << passBits) {
-      sortedPass(pass) { run in
-        if kept[runs >> 6] & (1 << UInt64(runs & 63)) != 0 { builder.append(run[0].key, run) }
-        runs += 1
-      }
+    _KeySort.forEachRun(passBits: passBits, key: { $0.key }, fill: pairs) { run in
+      if kept[runs >> 6] & (1 << UInt64(runs & 63)) != 0 { builder.append(run[0].key, run) }
+      runs += 1
     }
     return _HashTable(builder.finish())
   }
-
-  /// Whether `key` is in pass `pass` of ``built(passBits:pairs:keep:)``.
-  @inline(__always)
-  static func inPass(_ key: UInt64, _ pass: UInt64, passBits: Int) -> Bool {
-    passBits == 0 || key >> UInt64(64 - passBits) == pass
-  }
-
-  /// Pass bits for `count` pairs: about a quarter million pairs a pass.
-  static func passBits(for count: Int) -> Int { min(16, max(0, 64 - (count >> 18).leadingZeroBitCount)) }
 
   /// The table as ``init(reading:)`` reads it back (the index cache).
   func write(to writer: inout _ByteWriter) {
@@ -268,19 +264,13 @@ final class _HashTable: @unchecked Sendable {
       try reader.readRaw(into: keys, expected: slotCount * 8)
       try reader.readRaw(into: offsets, expected: (slotCount + 1) * 4)
       guard offsets[0] == 0, keys[slotCount - 1] == 0 else { throw _ByteReader.Damaged() }
-      var occupied = 0
-      var last: UInt64 = 0
+      guard let occupied = Self.probeableOccupancy(keys: UnsafeBufferPointer(start: keys, count: slotCount), shift: shift),
+        occupied == count
+      else { throw _ByteReader.Damaged() }
       for slot in 0..<slotCount {
         let postingsHere = Int(offsets[slot + 1]) - Int(offsets[slot])
-        let key = keys[slot]
-        guard postingsHere >= 0, key != 0 || postingsHere == 0 else { throw _ByteReader.Damaged() }
-        if key != 0 {
-          guard key > last, Int(key >> shift) <= slot else { throw _ByteReader.Damaged() }
-          last = key
-          occupied += 1
-        }
+        guard postingsHere >= 0, keys[slot] != 0 || postingsHere == 0 else { throw _ByteReader.Damaged() }
       }
-      guard occupied == count else { throw _ByteReader.Damaged() }
       total = Int(offsets[slotCount])
       guard total * MemoryLayout<ItemIndex.Posting>.stride + filterBits / 8 <= reader.bytesLeft else { throw _ByteReader.Damaged() }
       postings = .allocate(capacity: max(1, total))

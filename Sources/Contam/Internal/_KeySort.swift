@@ -46,6 +46,42 @@ package enum _KeySort {
     }
   }
 
+  /// Pass bits for `count` elements: about a quarter million a pass.
+  static func passBits(for count: Int) -> Int { min(16, max(0, 64 - (count >> 18).leadingZeroBitCount)) }
+
+  /// Whether `key` is in pass `pass` of ``forEachRun(passBits:key:fill:_:)``: its top `passBits` bits.
+  @inline(__always)
+  static func inPass(_ key: UInt64, _ pass: UInt64, passBits: Int) -> Bool {
+    passBits == 0 || key >> UInt64(64 - passBits) == pass
+  }
+
+  /// Every run of elements with one key, in increasing key order, from elements taken in
+  /// `2^passBits` passes over the key range, so that no list of all of them is held:
+  /// `fill(pass, &chunk)` appends the elements of one pass (``inPass(_:_:passBits:)``), and
+  /// a run keeps the order they were appended in.
+  @inline(__always)
+  static func forEachRun<T>(
+    passBits: Int, key: (T) -> UInt64, fill: (_ pass: UInt64, _ into: inout [T]) -> Void, _ body: (UnsafeBufferPointer<T>) -> Void
+  ) {
+    precondition((0...16).contains(passBits))
+    var chunk: [T] = []
+    for pass in 0..<(1 << passBits) {
+      chunk.removeAll(keepingCapacity: true)
+      fill(UInt64(pass), &chunk)
+      // A pass's keys share their top bits: sorted on the bits below them.
+      sort(&chunk) { key($0) << UInt64(passBits) }
+      chunk.withUnsafeBufferPointer { all in
+        var i = 0
+        while i < all.count {
+          var j = i + 1
+          while j < all.count && key(all[j]) == key(all[i]) { j += 1 }
+          body(UnsafeBufferPointer(rebasing: all[i..<j]))
+          i = j
+        }
+      }
+    }
+  }
+
   /// Stable: an element moves left only past strictly greater keys.
   private static func insertionSort<T>(_ elements: inout [T], _ range: Range<Int>, key: (T) -> UInt64) {
     guard range.count > 1 else { return }
