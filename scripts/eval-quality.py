@@ -16,7 +16,7 @@ negatives.
 Every item is planted in one way only, so its verdict measures that way. The kinds and what
 counts as found are written once, in KINDS below; nothing here knows contam's thresholds.
 """
-import argparse, csv, gzip, html, io, json, os, random, re, sys
+import argparse, csv, gzip, html, io, json, os, random, re, sys, urllib.parse
 from collections import defaultdict
 
 CONTAMINATED = {"contaminated"}
@@ -83,8 +83,15 @@ KINDS = {
     "symbol-bullets": ("verbatim", CONTAMINATED, "mc"),          # · choice / → choice / ∙ choice
     "pdf-hyphenated": ("reformatted", CONTAMINATED, "any"),    # wrapped at 60 columns, long words cut "exam-\nple"
     "html-escaped": ("reformatted", CONTAMINATED, "any"),      # a page's HTML escaped into text: &lt;br /&gt;, &lt;li&gt;
+    # Added in session 15 (LATE too): web text encoded once more, and "fancy text" letters.
+    "escaped-twice": ("encoded", CONTAMINATED, "any"),       # a page's text escaped twice: &amp;nbsp; &amp;#x27; &amp;lt;br /&amp;gt;
+    "inline-tags": ("encoded", CONTAMINATED, "any"),         # words cut by <span class="c3">…</span>, as a converted PDF has them
+    "url-encoded": ("encoded", CONTAMINATED, "any"),         # in a share link's query string: ?text=What%20is%20...&via=
+    "small-capitals": ("encoded", CONTAMINATED, "any"),      # ꜱᴍᴀʟʟ ᴄᴀᴘɪᴛᴀʟ letters
+    "superscript-letters": ("encoded", CONTAMINATED, "any"), # ˢᵘᵖᵉʳˢᶜʳⁱᵖᵗ letters (q, which has none, stays q)
 }
-LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped"}
+LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
+        "superscript-letters"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -104,6 +111,8 @@ def shifted(text, upper, lower, digit):
             return chr(digit + ord(c) - 48)
         return c
     return "".join(one(c) for c in text)
+SMALL_CAPITALS = dict(zip("abcdefghijklmnopqrstuvwyz", "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ"))
+SUPERSCRIPTS = dict(zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"))
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii"]
 
 
@@ -248,6 +257,25 @@ def render(kind, item, rng):
         else:
             text = "&lt;p&gt;" + (body(item) + "\n" + tail(item)).replace("\n", "&lt;br /&gt;") + "&lt;/p&gt;"
         return text
+    if kind == "escaped-twice":
+        page = "<p>" + html.escape(body(item, letters) + "\n" + tail(item), quote=True).replace("\n", "<br />\n").replace(" ", "&nbsp;", 4) + "</p>"
+        return html.escape(page, quote=False)
+    if kind == "inline-tags":
+        def cut(word):
+            if len(word) < 5 or not word.isalpha() or rng.random() < 0.6:
+                return word
+            k = rng.randrange(1, len(word) - 1)
+            return f'{word[:k]}<span class="c{rng.randrange(1, 9)}">{word[k:]}</span>'
+        return "<p>" + " ".join(cut(w) for w in (body(item, letters) + "\n" + tail(item)).split(" ")) + "</p>"
+    if kind == "url-encoded":
+        quote = rng.choice([urllib.parse.quote, urllib.parse.quote_plus])
+        # A link kept as text (a page's text extracted with its URLs, a log), not inside a tag:
+        # attributes of a tag are layout (rule 9).
+        return f'Share: https://twitter.com/intent/tweet?text={quote(body(item, letters) + chr(10) + tail(item), safe="")}&via=quizbot'
+    if kind == "small-capitals":
+        return "".join(SMALL_CAPITALS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))
+    if kind == "superscript-letters":
+        return "".join(SUPERSCRIPTS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))
     if kind == "qa-prompt":
         return "Question: " + body(item, letters) + "\nAnswer: " + tail(item, "{}")
     if kind == "instruction-prompt":

@@ -51,7 +51,7 @@ extension ContamCommand.Index {
 
     @Option(
       name: .customLong("text-version"),
-      help: ArgumentHelp("The text pipeline to tokenize with (as `contam scan --text-version`); scans through the index must use the same.", valueName: "1|2|3|4"))
+      help: ArgumentHelp("The text pipeline to tokenize with (as `contam scan --text-version`); scans through the index must use the same.", valueName: "1|2|3|4|5|6"))
     var textVersion: TextVersion = .current
 
     @Option(

@@ -58,8 +58,8 @@ extension ContamCommand {
     @Option(
       name: .customLong("text-version"),
       help: ArgumentHelp(
-        "The text pipeline to tokenize with: 5 (the default) reads math symbols as the TeX commands that write them (≤ as \\le, π as \\pi) and folds capital look-alikes by their own shape (Greek Ν as N); 4 reads them as before; 4 and 5 drop the names of LaTeX presentation commands (\\text, \\frac, \\left), 3 keeps them; 2 does not fold look-alike letters, Traditional Chinese and letters drawn as symbols; 1 also keeps option labels, HTML tags and \\n escapes as text. Example: --text-version 4 to repeat a scan made before contam-text/5.",
-        valueName: "1|2|3|4|5"))
+        "The text pipeline to tokenize with: 6 (the default) reads text escaped twice (&amp;nbsp;), URL-encoded (%20) or cut by inline tags (Na<b>ta</b>lia) and letters written as small capitals or superscripts (ᴀ, ᵃ) as the text they show; 5 reads them as before; 5 and 6 read math symbols as the TeX commands that write them (≤ as \\le, π as \\pi) and fold capital look-alikes by their own shape (Greek Ν as N); 4 reads them as before; 4 and later drop the names of LaTeX presentation commands (\\text, \\frac, \\left), 3 keeps them; 2 does not fold look-alike letters, Traditional Chinese and letters drawn as symbols; 1 also keeps option labels, HTML tags and \\n escapes as text. Example: --text-version 5 to repeat a scan made before contam-text/6.",
+        valueName: "1|2|3|4|5|6"))
     var textVersion: TextVersion = .current
 
     @Option(help: ArgumentHelp("Coverage at or above which an item is contaminated.", valueName: "fraction"))

@@ -32,8 +32,8 @@ func check(_ tokenizer: Tokenizer, _ text: UnsafeRawBufferPointer, _ size: Int) 
     precondition(token.start >= previous.start && token.end >= previous.end, "tokens out of order")
     if token.start < previous.end {
       // Overlap only inside one source character that folded to several words: at most one
-      // UTF-8 scalar (4 bytes) or one HTML entity (12 bytes).
-      precondition(previous.end - token.start <= HTMLEntity.maximumLength, "tokens overlap by more than one character")
+      // UTF-8 scalar (4 bytes) or one HTML reference, escaped up to three times (20 bytes).
+      precondition(previous.end - token.start <= HTMLEntity.maximumEscapedLength, "tokens overlap by more than one character")
     }
     previous = (token.start, token.end)
   }

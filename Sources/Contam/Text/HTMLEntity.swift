@@ -47,21 +47,44 @@ public enum HTMLEntity {
   /// The longest reference looked at, `&` and `;` included.
   public static let maximumLength = 12
 
+  /// The longest reference escaped two or three times that `decode(_:available:twice:)` reads:
+  /// `&amp;amp;` and the longest reference's rest.
+  public static let maximumEscapedLength = 9 + maximumLength - 1
+
   /// Decodes the reference at `start` (which must point at `&`).
   /// - Parameters:
   ///   - start: the `&` byte.
   ///   - available: bytes readable from `start`.
+  ///   - twice: whether a reference escaped once more reads as the reference (rule 20,
+  ///     `contam-text/6`): `&amp;nbsp;` is `&nbsp;`, `&amp;#39;` is `&#39;`, as text escaped
+  ///     twice on its way into a crawl shows them (three times too); `&amp;` followed by no
+  ///     reference stays `&`.
   /// - Returns: the scalar value and the reference's length in bytes, or nil if the bytes
   ///   are not a reference Contam decodes.
-  public static func decode(_ start: UnsafePointer<UInt8>, available: Int) -> (value: UInt32, length: Int)? {
-    let limit = min(available, maximumLength)
-    guard limit >= 4, start[0] == UInt8(ascii: "&") else { return nil }
-    var end = 1
+  public static func decode(_ start: UnsafePointer<UInt8>, available: Int, twice: Bool = false) -> (value: UInt32, length: Int)? {
+    guard available >= 4, start[0] == UInt8(ascii: "&"), var (value, length) = body(start + 1, available: available - 1)
+    else { return nil }
+    length += 1
+    // `&amp;` then the rest of a reference (`nbsp;`), or escaped three times (`&amp;amp;nbsp;`).
+    var levels = 0
+    while twice && value == 0x26 && levels < 2, let (inner, more) = body(start + length, available: available - length) {
+      value = inner
+      length += more
+      levels += 1
+    }
+    return (value, length)
+  }
+
+  /// A reference after its `&`: `#39;`, `#x2019;` or `nbsp;`; its value and length, `;` included.
+  static func body(_ start: UnsafePointer<UInt8>, available: Int) -> (value: UInt32, length: Int)? {
+    let limit = min(available, maximumLength - 1)
+    guard limit >= 3 else { return nil }
+    var end = 0
     while end < limit && start[end] != UInt8(ascii: ";") { end += 1 }
-    guard end < limit else { return nil }
-    if start[1] == UInt8(ascii: "#") {
+    guard end < limit, end > 0 else { return nil }
+    if start[0] == UInt8(ascii: "#") {
       var value: UInt32 = 0
-      var i = 2
+      var i = 1
       let hex = i < end && (start[i] | 0x20) == UInt8(ascii: "x")
       if hex { i += 1 }
       guard i < end else { return nil }
@@ -81,12 +104,12 @@ public enum HTMLEntity {
       guard value != 0, Unicode.Scalar(value) != nil else { return nil }
       return (value, end + 1)
     }
-    for i in 1..<end {
+    for i in 0..<end {
       let c = start[i]
       let isAlnum = (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A)
       if !isAlnum { return nil }
     }
-    let name = String(decoding: UnsafeBufferPointer(start: start + 1, count: end - 1), as: UTF8.self)
+    let name = String(decoding: UnsafeBufferPointer(start: start, count: end), as: UTF8.self)
     guard let value = named[name] else { return nil }
     return (value, end + 1)
   }

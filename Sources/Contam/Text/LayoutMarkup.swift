@@ -238,6 +238,35 @@ public enum LayoutMarkup {
     return (value, length)
   }
 
+  /// Rule 23 (`contam-text/6`): a URL-encoded character at `p` (`%20`, `%2C`, `%C3%A9`: the
+  /// bytes of one UTF-8 character, each `%` and two upper-case hex digits, as URL encoders write
+  /// them), decoded: the scalar and the bytes it spans. Nil when `p` is no such escape, so `50%`
+  /// and a format such as `%2d` stay what they were.
+  @inlinable
+  public static func percentEscape(_ p: UnsafePointer<UInt8>, available: Int) -> (value: UInt32, length: Int)? {
+    @inline(__always) func hex(_ c: UInt8) -> UInt8? {
+      switch c {
+      case 0x30...0x39: return c &- 0x30
+      case 0x41...0x46: return c &- 0x37
+      default: return nil
+      }
+    }
+    @inline(__always) func byte(_ k: Int) -> UInt8? {
+      guard k &+ 3 <= available, p[k] == UInt8(ascii: "%"), let high = hex(p[k &+ 1]), let low = hex(p[k &+ 2]) else { return nil }
+      return high << 4 | low
+    }
+    guard let first = byte(0), first != 0 else { return nil }
+    if first < 0x80 { return (UInt32(first), 3) }
+    let count = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : 2
+    var bytes: (UInt8, UInt8, UInt8, UInt8) = (first, 0, 0, 0)
+    for k in 1..<count {
+      guard let next = byte(3 &* k) else { return nil }
+      withUnsafeMutableBytes(of: &bytes) { $0[k] = next }
+    }
+    let (value, length) = withUnsafeBytes(of: &bytes) { _UTF8.decode($0.baseAddress!.assumingMemoryBound(to: UInt8.self), available: count) }
+    return length == count ? (value, 3 &* count) : nil
+  }
+
   /// Rule 14 (`contam-text/4`): whether the backslash at `p` is the escape `\n`, `\r` or `\t`
   /// (two bytes, skipped) rather than the start of a LaTeX command, whose name the tokenizer
   /// then drops: `\n` followed by no letter or by letters that are no known command (`\nThe`),
@@ -260,24 +289,61 @@ public enum LayoutMarkup {
     return layoutTagLength(p, nameAt: 1, available: available, escaped: false)
   }
 
+  /// The length of a run of inline tags at `p` (`<b>`, `</span>`, `<wbr>`, `<a href="…">`; see
+  /// ``inlineTagNames``), one after another, else 0. Rule 21 (`contam-text/6`): such tags
+  /// between two letters do not split the word, as a browser shows `Na<b>ta</b>lia` as one word
+  /// (a page converted from a PDF or a word processor wraps pieces of words in `<span>`s).
+  @inlinable
+  public static func inlineTagsLength(_ p: UnsafePointer<UInt8>, available: Int) -> Int {
+    var total = 0
+    while total + 3 <= available && p[total] == UInt8(ascii: "<") {
+      var k = total + 1
+      if p[k] == UInt8(ascii: "/") { k += 1 }
+      var name: UInt64 = 0
+      let nameStart = k
+      while k < available, k - nameStart < 8 {
+        let c = p[k] | 0x20
+        guard c >= 0x61 && c <= 0x7A else { break }
+        name = name << 8 | UInt64(c)
+        k += 1
+      }
+      guard inlineTagNames.contains(name), case let length = tagLength(p + total, available: available - total), length > 0
+      else { break }
+      total += length
+    }
+    return total
+  }
+
   /// Rule 9 for HTML that was escaped once more (`contam-text/5`): the length of a tag written
   /// with entities at `p` (`&lt;br /&gt;`, `&lt;/p&gt;`, `&lt;li class=&quot;q&quot;&gt;`), else 0.
   /// A page whose HTML was escaped into its text shows its tags as text; they are layout as much
   /// as the tags themselves. The same names as ``tagNames``; the tag ends at `&gt;` (or `>`)
-  /// within 256 bytes, before any other `&lt;`, `<` or line break.
+  /// within 256 bytes, before any other `&lt;`, `<` or line break. With `twice` (rule 20,
+  /// `contam-text/6`) a tag escaped twice (`&amp;lt;br&amp;gt;`) is one too.
   @inlinable
-  public static func escapedTagLength(_ p: UnsafePointer<UInt8>, available: Int) -> Int {
-    guard available >= 8, p[0] == UInt8(ascii: "&"), p[1] | 0x20 == UInt8(ascii: "l"), p[2] | 0x20 == UInt8(ascii: "t"),
-      p[3] == UInt8(ascii: ";")
+  public static func escapedTagLength(_ p: UnsafePointer<UInt8>, available: Int, twice: Bool = false) -> Int {
+    guard available >= 8, p[0] == UInt8(ascii: "&") else { return 0 }
+    if p[1] | 0x20 == UInt8(ascii: "l"), p[2] | 0x20 == UInt8(ascii: "t"), p[3] == UInt8(ascii: ";") {
+      return layoutTagLength(p, nameAt: 4, available: available, escaped: true, twice: twice)
+    }
+    guard twice, available >= 12, isAmp(p, available: available), p[5] | 0x20 == UInt8(ascii: "l"),
+      p[6] | 0x20 == UInt8(ascii: "t"), p[7] == UInt8(ascii: ";")
     else { return 0 }
-    return layoutTagLength(p, nameAt: 4, available: available, escaped: true)
+    return layoutTagLength(p, nameAt: 8, available: available, escaped: true, twice: true)
+  }
+
+  /// Whether `&amp;` starts at `p`.
+  @inlinable @inline(__always)
+  static func isAmp(_ p: UnsafePointer<UInt8>, available: Int) -> Bool {
+    available >= 5 && p[0] == UInt8(ascii: "&") && p[1] == UInt8(ascii: "a") && p[2] == UInt8(ascii: "m")
+      && p[3] == UInt8(ascii: "p") && p[4] == UInt8(ascii: ";")
   }
 
   /// The tag whose opening (`<` or `&lt;`) ends at `nameAt`: an optional `/`, a name in
   /// ``tagNames``, then attributes up to the closing `>` (or, `escaped`, `&gt;`). Its length
   /// from `p`, else 0.
   @usableFromInline
-  static func layoutTagLength(_ p: UnsafePointer<UInt8>, nameAt start: Int, available: Int, escaped: Bool) -> Int {
+  static func layoutTagLength(_ p: UnsafePointer<UInt8>, nameAt start: Int, available: Int, escaped: Bool, twice: Bool = false) -> Int {
     var k = start
     if p[k] == UInt8(ascii: "/") { k += 1 }
     var name: UInt64 = 0
@@ -298,6 +364,12 @@ public enum LayoutMarkup {
     while k < limit {
       let c = p[k]
       if c == UInt8(ascii: ">") { return k + 1 }
+      if twice && c == UInt8(ascii: "&") && k + 7 < available && isAmp(p + k, available: available - k) && p[k + 7] == UInt8(ascii: ";") {
+        let a = p[k + 5] | 0x20
+        let b = p[k + 6] | 0x20
+        if a == UInt8(ascii: "g") && b == UInt8(ascii: "t") { return k + 8 }
+        if a == UInt8(ascii: "l") && b == UInt8(ascii: "t") { return 0 }
+      }
       if escaped && c == UInt8(ascii: "&") && k + 3 < available && p[k + 3] == UInt8(ascii: ";") {
         let a = p[k + 1] | 0x20
         let b = p[k + 2] | 0x20
@@ -321,4 +393,13 @@ public enum LayoutMarkup {
       "section", "article", "header", "footer", "nav", "main", "aside", "figure", "figcaption", "mark", "ins",
       "del", "strike", "body", "html", "head", "title", "meta", "link", "wbr", "nobr",
     ].filter { $0.utf8.count <= 8 }.map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
+
+  /// Tag names (packed like ``tagNames``) of inline style that a browser shows inside a word
+  /// without a break (rule 21); not `sup` and `sub`, which set a word apart (`x<sup>2</sup>`
+  /// reads `x 2`, as `x²` does).
+  public static let inlineTagNames: Set<UInt64> = Set(
+    [
+      "a", "abbr", "b", "big", "del", "em", "font", "i", "ins", "mark", "nobr", "s", "small", "span", "strike",
+      "strong", "tt", "u", "wbr",
+    ].map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
 }

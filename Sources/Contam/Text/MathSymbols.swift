@@ -139,6 +139,17 @@ public enum MathSymbols {
     (value >= 0x2070 && value <= 0x209C) || value == 0xB2 || value == 0xB3 || value == 0xB9
   }
 
+  /// Whether the BMP scalar `value` is a superscript or subscript as `contam-text/6` has them
+  /// (rule 22): ``isScript(_:)``, and the modifier letters drawn raised or lowered (`ᵃ ᴺ ʰ ᶜ ₐ`),
+  /// so a word written in superscript letters (`ᴺᵃᵗᵃˡⁱᵃ`) is one word, set apart from the text
+  /// before it like `x²`.
+  @inlinable @inline(__always)
+  public static func isScriptLetter(_ value: UInt32) -> Bool {
+    isScript(value) || (value >= 0x1D2C && value <= 0x1D6A) || (value >= 0x1D9B && value <= 0x1DBF)
+      || (value >= 0x02B0 && value <= 0x02B8) || (value >= 0x02E0 && value <= 0x02E4) || value == 0x2C7C || value == 0x2C7D
+      || (value >= 0xA7F8 && value <= 0xA7F9) || (value >= 0xAB5C && value <= 0xAB5F)
+  }
+
   /// Whether the BMP scalar `value` is a Greek letter that rule 18 names (not one that folds to
   /// a Latin look-alike: `H2Ο` with a Greek `Ο` stays `h2o`): one right after digits starts a
   /// word of its own.

@@ -60,8 +60,22 @@ import Foundation
 ///    small letter) is one word, as text extracted from a PDF keeps it
 ///    (``LayoutMarkup/lineBreakHyphen(_:count:at:)``).
 ///
+/// 20. An HTML reference escaped twice (`&amp;nbsp;`, `&amp;#39;`, `&amp;quot;`) is the
+///    reference (`&nbsp;`), and a tag escaped twice (`&amp;lt;br&amp;gt;`) is layout like the tag:
+///    web text escaped once more on its way into a crawl reads as the text.
+/// 21. Inline tags (`<b>`, `</span>`, `<wbr>`, `<a href="…">`; ``LayoutMarkup/inlineTagNames``)
+///    between two parts of a word do not split it: `Na<b>ta</b>lia` reads `natalia`, as a browser
+///    shows it.
+/// 22. A Latin small capital (`ᴀ`, `ʀ`, `ꜰ`) is its letter, and a superscript or subscript letter
+///    (`ᵃ`, `ᴺ`, `ₐ`) is a script like `²` (rule 18), so a word written in small capitals or in
+///    superscript letters, as "fancy text" generators write them, reads as the word.
+/// 23. A URL-encoded character (`%20`, `%2C`, `%C3%A9`, upper-case hex) is the character it
+///    encodes: a question kept in a link's query string reads as the question.
+/// 24. The Hangul fillers (`U+3164`, `U+115F`, `U+1160`, `U+FFA0`), letters that show nothing,
+///    are ignored like the format characters of rule 5: one inside a word hides nothing.
+///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
-/// `contam-text/4`, 1–19 `contam-text/5` (``TextVersion``);
+/// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
@@ -72,6 +86,7 @@ public final class Normalizer: @unchecked Sendable {
 
   /// The normalizer of the current version, shared process-wide.
   public static let shared = Normalizer(version: .current)
+  private static let _v5 = Normalizer(version: .v5)
   private static let _v4 = Normalizer(version: .v4)
   private static let _v3 = Normalizer(version: .v3)
   private static let _v2 = Normalizer(version: .v2)
@@ -84,7 +99,8 @@ public final class Normalizer: @unchecked Sendable {
     case .v2: return _v2
     case .v3: return _v3
     case .v4: return _v4
-    case .v5: return shared
+    case .v5: return _v5
+    case .v6: return shared
     }
   }
 
@@ -98,6 +114,9 @@ public final class Normalizer: @unchecked Sendable {
   @usableFromInline let joinsLineBreakHyphens: Bool
   /// Whether an HTML tag escaped into the text is layout (rule 9, `contam-text/5`).
   @usableFromInline let skipsEscapedTags: Bool
+  /// Whether references escaped twice, inline tags inside words and URL-encoded characters read
+  /// as the text they stand for (rules 20, 21 and 23, `contam-text/6`).
+  @usableFromInline let readsEncodedText: Bool
 
   /// How a scalar takes part in tokenization.
   public enum Kind: UInt8, Sendable {
@@ -110,7 +129,8 @@ public final class Normalizer: @unchecked Sendable {
     case single = 2
   }
 
-  /// ASCII: 0 = separator, 0xFF = `&` (maybe an entity), else the lower-cased word byte.
+  /// ASCII: 0 = separator, 0xFF = `&` (maybe an entity) or, from `contam-text/6`, `%` (maybe a
+  /// URL-encoded character), else the lower-cased word byte.
   @usableFromInline let ascii: UnsafeMutablePointer<UInt8>
   /// Per BMP scalar: kind in bits 30-31, folded length in bits 24-29, pool offset in bits 0-23.
   @usableFromInline let bmp: UnsafeMutablePointer<UInt32>
@@ -123,6 +143,7 @@ public final class Normalizer: @unchecked Sendable {
     skipsLatexCommands = version.skipsLatexCommands
     joinsLineBreakHyphens = version.joinsLineBreakHyphens
     skipsEscapedTags = version.skipsEscapedTags
+    readsEncodedText = version.readsEncodedText
     ascii = .allocate(capacity: 128)
     for b in 0..<128 {
       let c = UInt8(b)
@@ -130,6 +151,7 @@ public final class Normalizer: @unchecked Sendable {
       case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"): ascii[b] = c
       case UInt8(ascii: "A")...UInt8(ascii: "Z"): ascii[b] = c + 32
       case UInt8(ascii: "&"): ascii[b] = 0xFF
+      case UInt8(ascii: "%") where version.readsEncodedText: ascii[b] = 0xFF
       default: ascii[b] = 0
       }
     }
@@ -171,6 +193,12 @@ public final class Normalizer: @unchecked Sendable {
     if version.readsRenderedMath, let name = MathSymbols.symbolNames[scalar.value] {
       // Rule 18: a math symbol is a token, the name of the TeX command that writes it.
       return (.single, Array(name.utf8))
+    }
+    if version.readsEncodedText {
+      // Rule 22: a small capital (`ᴀ`, `ʀ`, `ꜰ`) is its letter.
+      if let letter = smallCapital(scalar) { return (.word, [letter]) }
+      // Rule 24: the Hangul fillers, letters that show nothing, are ignored like format characters.
+      if [0x115F, 0x1160, 0x3164, 0xFFA0].contains(scalar.value) { return (.word, []) }
     }
     let folds = version.foldsScripts
     let category = scalar.properties.generalCategory
@@ -226,6 +254,21 @@ public final class Normalizer: @unchecked Sendable {
     }
     while out.last == 0x20 { out.removeLast() }
     return out
+  }
+
+  /// The letter (lower case) a Latin small capital is (`ᴀ` → `a`, `ʀ` → `r`, `ꜱ` → `s`):
+  /// a scalar named `LATIN LETTER SMALL CAPITAL` and one letter, else nil. Its own letter, where
+  /// its shape alone would read another (rule 11 takes `ᴄ` `ᴏ` `ᴠ` for `c` `o` `v`, not `ᴀ`).
+  static func smallCapital(_ scalar: Unicode.Scalar) -> UInt8? {
+    switch scalar.value {
+    case 0x0250...0x02AF, 0x1D00...0x1D2B, 0xA730...0xA7FF, 0x1DF00...0x1DFFF: break
+    default: return nil
+    }
+    let prefix = "LATIN LETTER SMALL CAPITAL "
+    guard let name = scalar.properties.name, name.hasPrefix(prefix), name.utf8.count == prefix.utf8.count + 1,
+      let letter = name.utf8.last, letter >= UInt8(ascii: "A"), letter <= UInt8(ascii: "Z")
+    else { return nil }
+    return letter + 32
   }
 
   /// Whether `scalar`'s NFKC form is itself for certain, from its block: CJK Unified

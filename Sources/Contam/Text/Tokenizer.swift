@@ -116,13 +116,26 @@ public final class Tokenizer {
           i = j
           continue
         }
-        if c == 0xFF && normalizer.skipsEscapedTags, case let skip = LayoutMarkup.escapedTagLength(base + i, available: n &- i), skip > 0 {
+        if c == 0xFF && b == 0x25 {
+          // `%` (only `contam-text/6` marks it): a URL-encoded character is the character (rule 23).
+          if let (value, length) = LayoutMarkup.percentEscape(base + i, available: n &- i) {
+            word.scalar(value, start: i, end: i &+ length, normalizer: normalizer, into: &sink, counts: &counts)
+            i &+= length
+          } else {
+            word.finish(into: &sink, counts: &counts)
+            i &+= 1
+          }
+          continue
+        }
+        if c == 0xFF && normalizer.skipsEscapedTags,
+          case let skip = LayoutMarkup.escapedTagLength(base + i, available: n &- i, twice: normalizer.readsEncodedText), skip > 0
+        {
           // An HTML tag escaped into the text (`&lt;br /&gt;`) is layout like the tag (rule 9).
           word.finish(into: &sink, counts: &counts)
           i &+= skip
           continue
         }
-        if c == 0xFF, let (value, length) = HTMLEntity.decode(base + i, available: n &- i) {
+        if c == 0xFF, let (value, length) = HTMLEntity.decode(base + i, available: n &- i, twice: normalizer.readsEncodedText) {
           word.scalar(value, start: i, end: i &+ length, normalizer: normalizer, into: &sink, counts: &counts)
           i &+= length
           continue
@@ -157,6 +170,14 @@ public final class Tokenizer {
         {
           // A word hyphenated across a line break is one word (rule 19): it goes on after it.
           i = next
+          continue
+        }
+        if b == 0x3C && word.start >= 0 && normalizer.readsEncodedText,
+          case let inline = LayoutMarkup.inlineTagsLength(base + i, available: n &- i), inline > 0, i &+ inline < n,
+          case let next = base[i &+ inline], next >= 0x80 || (ascii[Int(next)] != 0 && ascii[Int(next)] != 0xFF)
+        {
+          // Inline tags inside a word do not split it (rule 21): `Na<b>ta</b>lia` is one word.
+          i &+= inline
           continue
         }
         // Layout that is not text (Normalizer rules 9 and 10): escapes and tags end the word
@@ -227,6 +248,8 @@ struct _Word {
   /// Whether math symbols, one-letter Greek words and command aliases read as TeX command
   /// names (rule 18 in `contam-text/5`).
   @usableFromInline let readsMath: Bool
+  /// Whether superscript and subscript letters are scripts too (rule 22, `contam-text/6`).
+  @usableFromInline let readsEncodedText: Bool
   /// Whether the last character added to the word was a superscript or subscript (rule 18):
   /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
   @usableFromInline var inScript = false
@@ -239,6 +262,7 @@ struct _Word {
     self.spacedNumberLabels = version.foldsScripts
     self.dropsCommands = version.skipsLatexCommands
     self.readsMath = version.readsRenderedMath
+    self.readsEncodedText = version.readsEncodedText
   }
 
   @inlinable @inline(__always)
@@ -328,7 +352,7 @@ struct _Word {
           // A Greek letter right after digits starts a word (`2π` reads `2 pi`, rule 18).
           finish(into: &sink, counts: &counts)
         }
-        script = MathSymbols.isScript(value)
+        script = readsEncodedText ? MathSymbols.isScriptLetter(value) : MathSymbols.isScript(value)
         if script && start >= 0 && !inScript {
           // A superscript or subscript after other text starts a word (`x²` reads `x 2`, rule 18).
           finish(into: &sink, counts: &counts)

@@ -1,0 +1,117 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// contam-text/6 (Normalizer rules 20-24): web text escaped or encoded once more, and letters in
+/// the styles "fancy text" generators write, read as the text they show.
+@Suite("Text escaped twice, inline tags, URL encoding, small capitals (contam-text/6)")
+struct EncodedTextTests {
+  let v5 = Tokenizer(normalizer: .of(.v5))
+  let v6 = Tokenizer(normalizer: .of(.v6))
+
+  func hashes(_ text: String, _ tokenizer: Tokenizer) -> [UInt64] { tokenizer.tokens(of: text).map(\.hash) }
+
+  /// The disguises rules 20-24 undo, each a function of the plain text.
+  enum Disguise: String, CaseIterable {
+    case referencesEscapedTwice, tagsEscapedTwice, inlineTagsInWords, urlEncoded, smallCapitals, superscriptLetters, hangulFillers
+
+    func apply(_ text: String) -> String {
+      switch self {
+      case .referencesEscapedTwice:
+        // A page's `&nbsp;` and `&#39;` escaped once more, as a crawl of escaped HTML keeps them.
+        return text.replacingOccurrences(of: "'", with: "&amp;#39;").replacingOccurrences(of: "\"", with: "&amp;quot;")
+          .replacingOccurrences(of: " ", with: "&amp;nbsp;")
+      case .tagsEscapedTwice:
+        return text.replacingOccurrences(of: "\n", with: "&amp;lt;br /&amp;gt;").replacingOccurrences(of: ". ", with: ".&amp;lt;/p&amp;gt;&amp;lt;p class=&amp;quot;q&amp;quot;&amp;gt;")
+      case .inlineTagsInWords:
+        // Every word of five letters or more broken by inline tags, as a converted PDF's spans do.
+        return words(text) { word in
+          let w = Array(word)
+          guard w.count >= 5, w.allSatisfy(\.isLetter) else { return word }
+          return String(w[0..<2]) + "<span class=\"c3\">" + String(w[2..<3]) + "</span><wbr>" + String(w[3...])
+        }
+      case .urlEncoded:
+        return text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+      case .smallCapitals:
+        let capitals = Dictionary(uniqueKeysWithValues: zip("abcdefghijklmnopqrstuvwxyz", "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ"))
+        return String(text.map { capitals[Character($0.lowercased())] ?? $0 })
+      case .superscriptLetters:
+        let raised = Dictionary(uniqueKeysWithValues: zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"))
+        return String(text.map { raised[Character($0.lowercased())] ?? $0 })
+      case .hangulFillers:
+        return words(text) { $0.count > 3 ? String($0.prefix(2)) + "\u{3164}" + String($0.dropFirst(2)) : $0 }
+      }
+    }
+
+    private func words(_ text: String, _ change: (String) -> String) -> String {
+      text.components(separatedBy: " ").map(change).joined(separator: " ")
+    }
+  }
+
+  /// A sentence of real text (Pride and Prejudice, the fixture's opening) and its tokens under
+  /// each disguise: the plain text's under contam-text/6, other tokens under contam-text/5.
+  @Test(arguments: Disguise.allCases)
+  func aDisguisedSentenceReadsAsThePlainOne(_ disguise: Disguise) {
+    let plain = "It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife. \"However little known\" the feelings or views of such a man may be on his first entering a neighbourhood, this truth is so well fixed in the minds of the surrounding families."
+    let disguised = disguise.apply(plain)
+    #expect(disguised != plain)
+    #expect(hashes(disguised, v6) == hashes(plain, v6), "\(disguise): \(disguised.prefix(80))")
+    #expect(hashes(disguised, v5) != hashes(plain, v5), "contam-text/5 read \(disguise) otherwise")
+  }
+
+  @Test func whatTheRulesLeaveAlone() {
+    for text in [
+      "a 50% rise, then 20 %", "printf(\"%2d %5s\", x)",  // no encoding: lower-case hex, no two hex digits
+      "AT&amp;T and &amp;c.", "&amp;foo; stays", "Tom &amp; Jerry",  // `&amp;` before no reference is `&`
+      "x<sup>2</sup> and H<sub>2</sub>O", "one<br>two<p>three",  // tags that set words apart still do
+      "word <b>bold</b> word",
+    ] {
+      #expect(hashes(text, v6) == hashes(text, v5), "\(text)")
+    }
+    // Escaped three times is read too; the reference's bytes bound how far a token reaches.
+    #expect(hashes("one&amp;amp;nbsp;two&amp;amp;#39;s", v6) == hashes("one two's", v6))
+    #expect(v6.tokens(of: "o&amp;amp;frac34;").map(\.end) == [17, 17])  // `o3`, `4` both end past the reference
+    // A percent sign before upper-case hex is an encoding, read as what it encodes.
+    #expect(hashes("caf%C3%A9%20au%20lait%2C%20please", v6) == hashes("café au lait, please", v6))
+    // A sequence that is not one UTF-8 character is no encoding: a lone continuation byte, a
+    // lead byte without its continuation, an overlong form.
+    for bad in ["%80abc", "%C3abc", "%C0%AFabc", "%ED%A0%80abc"] {
+      #expect(hashes(bad, v6) == hashes(bad.replacingOccurrences(of: "%", with: " "), v6), "\(bad)")
+    }
+    // Inline tags join a word only between its parts: an inline tag at a word's edge still ends it.
+    #expect(hashes("Na<b>ta</b>lia sold", v6) == hashes("Natalia sold", v6))
+    #expect(hashes("Natalia<b> sold</b>", v6) == hashes("Natalia sold", v6))
+    #expect(hashes("Natalia</b>.", v6) == hashes("Natalia", v6))
+    // A superscript letter after a plain word starts a word of its own, like `x²`.
+    #expect(hashes("xⁿ and mᵃˣ", v6) == hashes("x n and m ax", v6))
+    // Small capitals that are not one letter (a turned or barred form) are not folded.
+    #expect(hashes("\u{1D09}", v6) == hashes("\u{1D09}", v5))
+  }
+
+  @Test func tokenRangesSpanTheirSourceBytes() {
+    let text = "Na<b>ta</b>lia&amp;nbsp;sold%20clips"
+    let tokens = v6.tokens(of: text)
+    let bytes = Array(text.utf8)
+    #expect(tokens.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) } == ["Na<b>ta</b>lia", "sold", "clips"])
+  }
+
+  /// Real GSM8K items (question and worked solution) planted in real text under each disguise:
+  /// every copy reads `contaminated` under contam-text/6. Under contam-text/5, 0 or 1 of 12 did
+  /// for every disguise but tags escaped twice (8 of 12: only line and sentence ends are tags).
+  @Test(arguments: Disguise.allCases)
+  func disguisedCopiesOfRealItemsAreContaminated(_ disguise: Disguise) throws {
+    // Items without a q, which has no superscript letter.
+    let items = Array(try HeadRunTests.load("gsm8k", "benchmarks/gsm8k/test.jsonl").filter { item in
+      !item.parts.contains { $0.text.lowercased().contains("q") }
+    }.prefix(12))
+    try #require(items.count == 12)
+    let results = try RenderedMathTests.scanPlanted(items, Array(items.indices), versions: [.v6, .v5]) { i in
+      disguise.apply(items[i].parts.map(\.text).joined(separator: "\n"))
+    }
+    let now = results[0].filter { $0.verdict == .contaminated }.count
+    let before = results[1].filter { $0.verdict == .contaminated }.count
+    #expect(now == items.count, "\(disguise): \(now) of \(items.count) contaminated")
+    #expect(before < now, "\(disguise) under contam-text/5: \(before)")
+  }
+}
