@@ -1,5 +1,6 @@
 import ArgumentParser
 import Contam
+import Foundation
 
 @main
 struct ContamCommand: ParsableCommand {
@@ -19,6 +20,14 @@ struct ContamCommand: ParsableCommand {
     version: ContamVersion.string,
     subcommands: [Scan.self, Index.self, Verify.self, Merge.self, Report.self, Impact.self, Stats.self, Keygen.self]
   )
+
+  /// A reader of stdout or stderr that goes away (`| head`) must not kill a scan before it
+  /// writes its certificate: SIGPIPE is ignored, and writes to a closed pipe are dropped
+  /// (``writeAll(_:_:)``).
+  static func main() {
+    signal(SIGPIPE, SIG_IGN)
+    main(nil)
+  }
 }
 
 extension TextVersion: ExpressibleByArgument {

@@ -45,4 +45,36 @@ struct StreamTests {
     let verify = try Tool.execute(contam, ["verify", piped])
     #expect(verify.status == 1 && verify.stdout.contains("standard input") && verify.stdout.contains(sha), "\(verify.stdout)")
   }
+
+  /// `contam scan … 2>&1 | head`: the reader of stdout and stderr is gone before the scan
+  /// writes its first line. The scan still writes its certificate and exits with the status a
+  /// normal run has (before, SIGPIPE killed it at the first line of stderr: status 141, no
+  /// certificate).
+  @Test func aReaderThatGoesAwayDoesNotStopTheCertificate() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let arguments = [
+      "scan", "--fail-on", "partial", "--benchmark", "gsm8k=\(samples.path)/benchmarks/gsm8k-sample.jsonl",
+      "\(samples.path)/shards/web.jsonl.gz",
+    ]
+    let closed = fixture.url("closed.json").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: contam)
+    process.arguments = arguments + ["--out", closed]
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try output.fileHandleForReading.close()
+    try errors.fileHandleForReading.close()
+    try process.run()
+    process.waitUntilExit()
+    let normal = fixture.url("normal.json").path
+    let reference = try Tool.execute(contam, arguments + ["--out", normal])
+    #expect(reference.status == 1, "the sample holds partial copies")
+    #expect(process.terminationReason == .exit && process.terminationStatus == reference.status)
+    let a = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: closed)))
+    let b = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: normal)))
+    #expect(!a.items.isEmpty && a.items.map(\.verdict) == b.items.map(\.verdict))
+  }
 }

@@ -25,7 +25,7 @@ final class Terminal: Sendable {
         s.progressShown = false
       }
       out += text + "\n"
-      FileHandle.standardError.write(Data(out.utf8))
+      writeAll(2, out)
     }
   }
 
@@ -50,7 +50,7 @@ final class Terminal: Sendable {
   func progress(_ text: String) {
     guard isInteractive else { return }
     state.withLock { s in
-      FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+      writeAll(2, "\r\u{1B}[K" + text)
       s.progressShown = true
     }
   }
@@ -58,7 +58,7 @@ final class Terminal: Sendable {
   func endProgress() {
     state.withLock { s in
       if s.progressShown {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        writeAll(2, "\r\u{1B}[K")
         s.progressShown = false
       }
     }
@@ -67,5 +67,26 @@ final class Terminal: Sendable {
 
 /// Writes text to stdout.
 func printOut(_ text: String) {
-  FileHandle.standardOutput.write(Data((text + "\n").utf8))
+  writeAll(1, text + "\n")
+}
+
+/// Writes `text` to file descriptor `fd`, all of it, or as much as the reader takes: a reader
+/// that went away (`contam scan … 2>&1 | head`: EPIPE, SIGPIPE being ignored) or any other
+/// write error drops the rest. The table and the progress are for a person; the run goes on, and
+/// its result (the certificate, the exit status) does not depend on them.
+func writeAll(_ fd: Int32, _ text: String) {
+  var text = text
+  text.withUTF8 { bytes in
+    var done = 0
+    while done < bytes.count {
+      let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+      if n > 0 {
+        done += n
+      } else if n < 0 && errno == EINTR {
+        continue
+      } else {
+        return
+      }
+    }
+  }
 }
