@@ -51,9 +51,16 @@ struct FaultTests {
       #expect(error.description.contains(target))
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path).isEmpty, "no half-written or temporary file")
-    // The CLI says so and exits 4, on a disk with about 2 KiB left.
+    // The CLI says so and exits 4, on a disk made full: a filler written 1 KiB at a time until
+    // the disk refuses more (a fixed size depends on how the kernel counts the tmpfs's pages).
     let filler = mountPoint.appendingPathComponent("filler").path
-    #expect(FileManager.default.createFile(atPath: filler, contents: Data(count: 62 * 1024)))
+    let fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    try #require(fd >= 0)
+    let chunk = [UInt8](repeating: 0, count: 1024)
+    var filled = 0
+    while filled < 1 << 20, chunk.withUnsafeBytes({ write(fd, $0.baseAddress!, $0.count) }) == chunk.count { filled += chunk.count }
+    close(fd)
+    #expect(filled > 0 && filled < 1 << 20, "\(filled) bytes filled the disk")
     let samples = TestData.packageRoot.appendingPathComponent("corpora-samples").path
     let run = try Tool.execute(
       TestData.contamExecutable,
