@@ -29,6 +29,44 @@ struct MixedSchemaTests {
     return (fixture.url("corpus").path, questions)
   }
 
+  /// A chat dataset (OpenAI `messages` records) with real GSM8K items as user and assistant
+  /// turns, among turns of real prose: read through `messages[].content`, the planted items are
+  /// contaminated, the certificate records the path, and `verify --full` re-reads it the same
+  /// way. Without `[]` no record is read and no certificate is written.
+  @Test func chatRecordsAreReadThroughTheirTurns() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let (_, texts) = try ShardFixture.paragraphsJSONL(count: 40, novel: "1342-0.txt.gz")
+    var data = Data()
+    for (i, text) in texts.enumerated() {
+      let turns: [[String: Any]] =
+        i % 10 == 3
+        ? [["role": "system", "content": text], ["role": "user", "content": items[i / 10].parts[0].text],
+           ["role": "assistant", "content": items[i / 10].parts[1].text]]
+        : [["role": "user", "content": text], ["role": "assistant", "content": "Noted."]]
+      data += try JSONSerialization.data(withJSONObject: ["id": "chat-\(i)", "messages": turns], options: [.sortedKeys]) + Data("\n".utf8)
+    }
+    try fixture.compress("chat.jsonl.gz", data, tool: "gzip", ["-c"])
+    let shard = fixture.url("chat.jsonl.gz").path
+    let benchmark = ["--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))"]
+    let cert = fixture.url("chat.json").path
+    let plain = try Tool.execute(contam, ["scan", "--fail-on", "never", "--text-field", "messages", "--out", cert] + benchmark + [shard])
+    #expect(plain.status == 4 && plain.stderr.contains("--text-field 'messages[]'"), "\(plain.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: cert))
+    let run = try Tool.execute(
+      contam, ["scan", "--text-field", "messages[].content", "--id-field", "id", "--out", cert] + benchmark + [shard])
+    #expect(run.status == 1, "\(run.stderr)")
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    #expect(certificate.corpus.documents == 40 && certificate.corpus.problems.isEmpty)
+    #expect(certificate.parameters.reader.textField == "messages[].content")
+    #expect(certificate.items.prefix(4).map(\.verdict) == [.contaminated, .contaminated, .contaminated, .contaminated])
+    #expect(certificate.items.prefix(4).map { $0.evidence.first?.documentID } == ["chat-3", "chat-13", "chat-23", "chat-33"])
+    #expect(certificate.items.dropFirst(4).allSatisfy { $0.verdict == .clean || $0.verdict == .tooShort })
+    let verify = try Tool.execute(contam, ["verify", "--full", "--corpus", fixture.directory.path, "--corpus", TestData.path(""), cert])
+    #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+  }
+
   @Test func everySchemaIsReadAndTheCertificateSaysWhichFieldEachShardUsed() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

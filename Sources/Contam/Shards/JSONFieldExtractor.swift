@@ -15,7 +15,9 @@
     case string(start: Int, end: Int, escaped: Bool)
     /// A number: the literal's bytes `[start, end)`.
     case number(start: Int, end: Int)
-    /// Another JSON type: `null`, `true`/`false`, `object` or `array`.
+    /// An array: its bytes from `[` to `]`, both included (``JSONArrayText`` reads its strings).
+    case array(start: Int, end: Int)
+    /// Another JSON type: `null`, `true`/`false` or `object`.
     case other(String)
   }
 
@@ -89,6 +91,9 @@
     i += 1
     // Set when the key just read selects the path's next step.
     var keyOnPath = false
+    // The target array being read: where it opened and the stack depth inside it.
+    var arrayStart = -1
+    var arrayDepth = -1
     while true {
       skipSpace()
       if i >= n {
@@ -144,15 +149,17 @@
           i += 1
           expect = .keyOrClose
         case UInt8(ascii: "["):
-          if isTarget { found = .other("array") }
+          let open = i
           stack.append(false)
           i += 1
           skipSpace()
           if i < n && base[i] == UInt8(ascii: "]") {
             stack.removeLast()
             i += 1
+            if isTarget { found = .array(start: open, end: i) }
             expect = .commaOrClose
           } else {
+            if isTarget { (arrayStart, arrayDepth) = (open, stack.count) }
             expect = .value
           }
         default:
@@ -187,6 +194,10 @@
           expect = inObject ? .key : .value
         } else if (c == UInt8(ascii: "}") && inObject) || (c == UInt8(ascii: "]") && !inObject) {
           if inObject && stack.count == matched + 1 && matched > 0 { matched -= 1 }
+          if !inObject && stack.count == arrayDepth {
+            found = .array(start: arrayStart, end: i + 1)
+            arrayDepth = -1
+          }
           stack.removeLast()
           i += 1
           expect = .commaOrClose

@@ -99,6 +99,8 @@ public final class ShardReader {
   private var scratchCapacity: Int
   private var idScratch: [UInt8] = []
   private var textExtractor: JSONFieldExtractor?
+  /// The text of an array field (`--text-field 'messages[]'`), joined; reused across records.
+  private var joined: [UInt8] = []
   private var idExtractor: JSONFieldExtractor?
   private var fallbackExtractors: [JSONFieldExtractor] = []
   /// The Parquet piece being read, if the shard is split.
@@ -491,26 +493,8 @@ public final class ShardReader {
         }
       }
       if !fallbackExtractors.isEmpty, case .found = extracted { counts.textFields[usedField.description, default: 0] += 1 }
-      switch extracted {
-      case .notJSON(let column, let reason):
-        try report(
-          ContamError(.notJSON, path: path, line: number, offset: offset, "not a JSON object: \(reason) at column \(column + 1)"))
-      case .missing:
-        let names = ([textField] + options.fallbackTextFields).map { "'\($0)'" }.joined(separator: ", ")
-        try report(
-          ContamError(
-            .missingField, path: path, line: number, offset: offset,
-            fallbackExtractors.isEmpty ? "no field '\(textField)'" : "none of the fields \(names)"))
-      case .found(.string(let s, let e, _)) where s == e:
-        try report(ContamError(.emptyText, path: path, line: number, offset: offset, "field '\(usedField)' is an empty string"))
-      case .found(.string(let s, let e, let escaped)):
-        var text = UnsafeRawBufferPointer(rebasing: line[s..<e])
-        if escaped {
-          ensureScratch(e - s)
-          var bad = 0
-          let written = JSONString.unescape(text, into: scratch, bad: &bad)
-          text = UnsafeRawBufferPointer(start: scratch, count: written)
-        }
+      /// Hands the record's text on as a document, with its id when it has one.
+      func emit(_ text: UnsafeRawBufferPointer) throws {
         if idField != nil, case .found(let value) = idExtractor!.extract(line) {
           switch value {
           case .string(let s, let e, let escaped):
@@ -523,7 +507,7 @@ public final class ShardReader {
           case .number(let s, let e):
             idScratch.removeAll(keepingCapacity: true)
             idScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[s..<e]))
-          case .other:
+          case .other, .array:
             idScratch.removeAll(keepingCapacity: true)
           }
           if !idScratch.isEmpty {
@@ -536,11 +520,51 @@ public final class ShardReader {
         }
         counts.documents += 1
         try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: text))
+      }
+      switch extracted {
+      case .notJSON(let column, let reason):
+        try report(
+          ContamError(.notJSON, path: path, line: number, offset: offset, "not a JSON object: \(reason) at column \(column + 1)"))
+      case .missing:
+        let names = ([textField] + options.fallbackTextFields).map { "'\($0)'" }.joined(separator: ", ")
+        try report(
+          ContamError(
+            .missingField, path: path, line: number, offset: offset,
+            fallbackExtractors.isEmpty ? "no field '\(textField)'" : "none of the fields \(names)"))
+      case .found(.string(let s, let e, _)) where s == e:
+        try report(ContamError(.emptyText, path: path, line: number, offset: offset, "field '\(usedField)' is an empty string"))
+      case .found(.array) where usedField.element == nil:
+        try report(
+          ContamError(
+            .fieldNotString, path: path, line: number, offset: offset,
+            "field '\(usedField)' is an array, not a string (to read the strings in it: --text-field '\(usedField)[]', or '\(usedField)[].content' for one field of each element)"
+          ))
+      case .found(.array(let s, let e)):
+        // `--text-field 'messages[]'` or `'messages[].content'`: the array's strings, joined.
+        joined.removeAll(keepingCapacity: true)
+        _ = JSONArrayText.append(UnsafeRawBufferPointer(rebasing: line[s..<e]), element: usedField.element!, into: &joined)
+        guard joined.contains(where: { $0 != 0x0A }) else {
+          try report(ContamError(.emptyText, path: path, line: number, offset: offset, "field '\(usedField)' holds no text"))
+          return
+        }
+        ensureScratch(joined.count)
+        joined.withUnsafeBytes { scratch.update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count) }
+        try emit(UnsafeRawBufferPointer(start: scratch, count: joined.count))
+      case .found(.string(let s, let e, let escaped)):
+        var text = UnsafeRawBufferPointer(rebasing: line[s..<e])
+        if escaped {
+          ensureScratch(e - s)
+          var bad = 0
+          let written = JSONString.unescape(text, into: scratch, bad: &bad)
+          text = UnsafeRawBufferPointer(start: scratch, count: written)
+        }
+        try emit(text)
       case .found(.number):
         try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(usedField)' is a number, not a string"))
       case .found(.other(let kind)):
         try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(usedField)' is \(kind == "array" || kind == "object" ? "an" : "a") \(kind), not a string"))
       }
     }
+
   }
 }

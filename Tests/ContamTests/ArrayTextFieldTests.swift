@@ -1,0 +1,84 @@
+@_spi(Testing) import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// `--text-field 'messages[]'` and `'messages[].content'`: the text of chat and instruction
+/// records, kept in an array of turns, read as its strings joined by line breaks.
+@Suite("Text fields that are arrays (chat records)")
+struct ArrayTextFieldTests {
+  func read(_ lines: [String], field: String) throws -> (texts: [String], problems: [ContamError]) {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try fixture.write("chat.jsonl", Data(lines.joined(separator: "\n").utf8))
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath(field), idField: try FieldPath("id")))
+    let result = try readAll(path, options: options)
+    return (result.documents.map(\.text), result.problems)
+  }
+
+  @Test func pathsThroughAnArrayParseAndPrintAsWritten() throws {
+    for (written, keys, element) in [
+      ("messages[]", ["messages"], [String]()), ("messages[].content", ["messages"], ["content"]),
+      ("data.turns[].value.text", ["data", "turns"], ["value", "text"]),
+    ] {
+      let path = try FieldPath(written)
+      #expect(path.keys == keys && path.element?.keys == element && path.description == written)
+    }
+    #expect(try FieldPath("meta.raw_content").element == nil)
+    #expect(try FieldPath("messages[]") != FieldPath("messages"))
+    for bad in ["[]", "messages[0]", "messages[].", "messages[]content", "a[].b[]", "a[]]", "a.[]"] {
+      #expect(throws: ContamError.self, "\(bad)") { try FieldPath(bad) }
+    }
+  }
+
+  @Test func theExtractorGivesTheArraysBytes() throws {
+    let line = #"{"id": 1, "messages": [{"role": "user", "content": "a [b] c"}, [1, 2]], "text": "x"}"#
+    var extractor = JSONFieldExtractor(path: try FieldPath("messages"))
+    var copy = line
+    let outcome = copy.withUTF8 { extractor.extract(UnsafeRawBufferPointer($0)) }
+    guard case .found(.array(let start, let end)) = outcome else {
+      Issue.record("\(outcome)")
+      return
+    }
+    let bytes = Array(line.utf8)
+    #expect(String(decoding: bytes[start..<end], as: UTF8.self) == #"[{"role": "user", "content": "a [b] c"}, [1, 2]]"#)
+    var empty = #"{"messages": []}"#
+    var again = JSONFieldExtractor(path: try FieldPath("messages"))
+    #expect(empty.withUTF8 { again.extract(UnsafeRawBufferPointer($0)) } == .found(.array(start: 13, end: 15)))
+  }
+
+  @Test func chatLayoutsReadAsTheirTurns() throws {
+    let records = [
+      // OpenAI messages, one with content parts.
+      #"{"id": "a", "messages": [{"role": "user", "content": "Natalia sold clips.\nHow many?"}, {"role": "assistant", "content": "She sold \"72\"."}]}"#,
+      #"{"id": "b", "messages": [{"role": "user", "content": [{"type": "text", "text": "What is 2+2?"}]}, {"role": "assistant", "content": "4"}]}"#,
+      // An element without the field, one that is no object, numbers: nothing from them.
+      #"{"id": "c", "messages": [{"role": "system"}, "loose", 7, {"role": "user", "content": "only this"}]}"#,
+    ]
+    let contents = try read(records, field: "messages[].content")
+    #expect(contents.problems.isEmpty, "\(contents.problems)")
+    #expect(contents.texts == ["Natalia sold clips.\nHow many?\nShe sold \"72\".\n", "text\nWhat is 2+2?\n4\n", "only this\n"])
+    // Every string: roles and content, not the keys.
+    let every = try read(records, field: "messages[]")
+    #expect(every.texts[0] == "user\nNatalia sold clips.\nHow many?\nassistant\nShe sold \"72\".\n")
+    #expect(every.texts[2] == "system\nloose\nuser\nonly this\n")
+    // ShareGPT turns and a list of paragraphs; a record whose field is a plain string is read as it is.
+    let sharegpt = try read(
+      [#"{"id": 1, "conversations": [{"from": "human", "value": "Hi \u00e9"}, {"from": "gpt", "value": "Hello"}]}"#, #"{"id": 2, "conversations": "plain"}"#],
+      field: "conversations[].value")
+    #expect(sharegpt.texts == ["Hi é\nHello\n", "plain"])
+    #expect(try read([#"{"id": 1, "text": ["one", "two"]}"#], field: "text[]").texts == ["one\ntwo\n"])
+  }
+
+  @Test func anArrayWithoutTextAndAnArrayForAStringFieldAreNamed() throws {
+    let (texts, problems) = try read(
+      [#"{"id": 1, "messages": []}"#, #"{"id": 2, "messages": [{"role": "user"}]}"#, #"{"id": 3, "messages": {"content": "an object"}}"#],
+      field: "messages[].content")
+    #expect(texts.isEmpty)
+    #expect(problems.map(\.code) == [.emptyText, .emptyText, .fieldNotString])
+    // Without `[]` an array is not read, and the message says how to read it.
+    let plain = try read([#"{"id": 1, "messages": [{"content": "x"}]}"#], field: "messages")
+    #expect(plain.texts.isEmpty && plain.problems.map(\.code) == [.fieldNotString])
+    #expect(plain.problems[0].description.contains("--text-field 'messages[]'"))
+  }
+}
