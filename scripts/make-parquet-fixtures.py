@@ -9,8 +9,15 @@ The same rows are written as JSONL (`same.jsonl.zst`, nulls left out) for equiva
 `empty-text.parquet`: the first 20 paragraphs, with `text` an empty string in 16 rows and the
 prose in `content` (the empty-text checks).
 
-    pip install pyarrow zstandard && python3 scripts/make-parquet-fixtures.py
+`chat-*.parquet` (written alone with `--chat`): 60 chat records, `messages` a list of
+{role, content} structs (Parquet's three-level list: column `messages.list.element.content`),
+turns of the same prose, the first three GSM8K test items as a user turn and an assistant turn in
+rows 8, 30 and 52; row 13 has no turns, row 14 a null list, row 15 a turn whose content is null,
+row 16 an empty content. The same records as JSONL in `chat.jsonl.zst`.
+
+    pip install pyarrow zstandard && python3 scripts/make-parquet-fixtures.py [--chat]
 """
+import sys
 import gzip
 import json
 import os
@@ -59,6 +66,41 @@ variants = {
                              column_encoding={"text": "DELTA_BYTE_ARRAY", "id": "DELTA_BYTE_ARRAY",
                                               "meta.url": "DELTA_BYTE_ARRAY", "meta.content": "DELTA_BYTE_ARRAY"}),
 }
+
+
+def chat():
+    items = [json.loads(l) for l in open(os.path.join(fixtures, "data/benchmarks/gsm8k/test.jsonl"))][:3]
+    records = []
+    for i in range(60):
+        turns = [{"role": "user", "content": paragraphs[2 * i]}, {"role": "assistant", "content": paragraphs[2 * i + 1]}]
+        if i in (7, 29, 51):
+            item = items[(7, 29, 51).index(i)]
+            turns = [{"role": "system", "content": "You are a helpful tutor."},
+                     {"role": "user", "content": item["question"]}, {"role": "assistant", "content": item["answer"]}]
+        if i == 12:
+            turns = []
+        if i == 13:
+            turns = None
+        if i == 14:
+            turns = [{"role": "user", "content": None}, {"role": "assistant", "content": paragraphs[2 * i + 1]}]
+        if i == 15:
+            turns = [{"role": "user", "content": ""}]
+        records.append({"id": f"chat-{i + 1}", "messages": turns})
+    turn = pa.struct([("role", pa.string()), ("content", pa.string())])
+    t = pa.table({"id": pa.array([r["id"] for r in records], pa.string()),
+                  "messages": pa.array([r["messages"] for r in records], pa.list_(turn))})
+    pq.write_table(t, os.path.join(out, "chat-snappy-dictionary-v1.parquet"), row_group_size=25, compression="snappy",
+                   use_dictionary=True, data_page_version="1.0")
+    pq.write_table(t, os.path.join(out, "chat-zstd-plain-v2.parquet"), row_group_size=25, compression="zstd",
+                   use_dictionary=False, data_page_version="2.0", data_page_size=2048)
+    lines = "".join(json.dumps(r) + "\n" for r in records)
+    open(os.path.join(out, "chat.jsonl.zst"), "wb").write(zstandard.ZstdCompressor(level=3).compress(lines.encode()))
+
+
+if "--chat" in sys.argv:
+    chat()
+    print("wrote", sorted(f for f in os.listdir(out) if f.startswith("chat")))
+    sys.exit(0)
 for name, options in variants.items():
     pq.write_table(table(), os.path.join(out, f"{name}.parquet"), row_group_size=50, **options)
 pq.write_table(table(pa.large_string()), os.path.join(out, "large-string.parquet"), row_group_size=50, compression="snappy")
@@ -75,4 +117,5 @@ empty = pa.table({"id": pa.array(ids[:20], pa.string()),
                   "text": pa.array([p if i % 5 == 0 else "" for i, p in enumerate(paragraphs[:20])], pa.string()),
                   "content": pa.array(paragraphs[:20], pa.string())})
 pq.write_table(empty, os.path.join(out, "empty-text.parquet"), compression="snappy")
+chat()
 print("wrote", sorted(os.listdir(out)))

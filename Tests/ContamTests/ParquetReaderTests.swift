@@ -36,6 +36,27 @@ struct ParquetReaderTests {
     #expect(lines.prefix(4) == [1, 2, 3, 5])
   }
 
+  /// Chat records whose `messages` is a list of {role, content} structs (the column
+  /// `messages.list.element.content`), read through `messages[].content`: every row's turns,
+  /// joined, as the same records in JSONL give them. Rows without text (no turns, a null list,
+  /// only an empty content) are `empty_text`; a null content inside a row is left out.
+  @Test(arguments: ["chat-snappy-dictionary-v1", "chat-zstd-plain-v2"])
+  func chatRecordsReadThroughTheirTurnsAsInJSONL(_ name: String) throws {
+    let (expected, jsonl) = try documents(Self.directory + "/chat.jsonl.zst", text: "messages[].content")
+    let (got, counts) = try documents(Self.directory + "/\(name).parquet", text: "messages[].content")
+    #expect(expected.count == 57 && jsonl.problems == [.emptyText: 2, .fieldNotString: 1], "\(jsonl.problems)")
+    #expect(got.map(\.0) == expected.map(\.0) && got.map(\.1) == expected.map(\.1), "\(name)")
+    #expect(counts.lines == 60 && counts.problems == [.emptyText: 3], "\(counts.problems)")
+    #expect(got.first { $0.0 == "chat-8" }?.1.hasPrefix("You are a helpful tutor.\nJanet’s ducks lay 16 eggs per day.") == true)
+    // `messages[]` would join two columns (role and content): no one column fits, and the
+    // message lists what the file has.
+    let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: try FieldPath("messages[]"), idField: nil)))
+    var problems: [ContamError] = []
+    let both = try reader.read(path: Self.directory + "/\(name).parquet") { _ in } onProblem: { problems.append($0) }
+    #expect(both.documents == 0 && problems.first?.code == .missingField)
+    #expect(problems.first?.description.contains("messages.list.element.content") == true, "\(problems)")
+  }
+
   /// An empty string is `empty_text`, not a document: a text column that is empty in most rows
   /// (the prose in another column) is what the scan refuses (`TrustTests`).
   @Test func anEmptyTextIsReportedNotADocument() throws {

@@ -3,7 +3,8 @@
 /// (`"messages": [{"role": "user", "content": "…"}, …]`, ShareGPT's `conversations[].value`),
 /// or of paragraphs (`"text": ["…", "…"]`).
 ///
-/// The strings are taken in order, unescaped, each followed by a line break: with an empty
+/// The strings are taken in order, unescaped, each followed by a line break (an empty string
+/// adds nothing): with an empty
 /// element path every string value in the array at any depth (keys are not text: a `role`'s
 /// value `user` is, the key `role` is not), else each element's value at the element path (an
 /// element without it, or not an object, adds nothing; a value that is itself an array adds
@@ -26,7 +27,7 @@ enum JSONArrayText {
       i = end + 1
       var k = i
       while k < n, array[k] == 0x20 || array[k] == 0x09 || array[k] == 0x0A || array[k] == 0x0D { k += 1 }
-      if k < n && array[k] == UInt8(ascii: ":") { continue }  // a key
+      if k < n && array[k] == UInt8(ascii: ":") || start == end { continue }  // a key, or no text
       _ = JSONString.unescape(UnsafeRawBufferPointer(rebasing: array[start..<end]), into: &out)
       out.append(0x0A)
       strings += 1
@@ -57,7 +58,7 @@ enum JSONArrayText {
           let object = UnsafeRawBufferPointer(rebasing: array[objectStart...i])
           objectStart = -1
           switch extractor.extract(object) {
-          case .found(.string(let s, let e, _)):
+          case .found(.string(let s, let e, _)) where s < e:
             _ = JSONString.unescape(UnsafeRawBufferPointer(rebasing: object[s..<e]), into: &out)
             out.append(0x0A)
             strings += 1

@@ -36,6 +36,25 @@ struct ParquetMetadata {
 
   static let magic: [UInt8] = Array("PAR1".utf8)
 
+  /// The column a text field names: its dotted path (`meta.content`), or for a path through a
+  /// list (`messages[].content`) the one column inside that list: the keys, the list's wrapper
+  /// levels (one or two: `list.element` as Arrow writes it, `bag.array_element`, `array`), then
+  /// the element path (none for `texts[]`, a list of strings). Nil when no column, or more than
+  /// one, fits.
+  func column(for field: FieldPath) -> Column? {
+    guard let element = field.element else { return columns[field.description] }
+    let head = field.keys
+    let tail = element.keys
+    let fitting = columns.values.filter { column in
+      let parts = column.path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+      guard column.maxRepetition == 1, parts.count > head.count + tail.count, Array(parts.prefix(head.count)) == head,
+        Array(parts.suffix(tail.count)) == tail
+      else { return false }
+      return (1...2).contains(parts.count - head.count - tail.count)
+    }
+    return fitting.count == 1 ? fitting[0] : nil
+  }
+
   /// Physical type names for messages.
   static func typeName(_ type: Int) -> String {
     ["BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"].indices.contains(type)

@@ -3,7 +3,10 @@ import CZlib
 import CZstd
 
 /// Decodes one BYTE_ARRAY column chunk into its values: every present value copied into one
-/// arena, and per row the value's byte range there (nil for a null). Pages v1 and v2,
+/// arena, and per row the value's byte range there (nil for a null). A column inside a list
+/// (one level of repetition: `messages.list.element.content`, read for `--text-field
+/// 'messages[].content'`) gives per row its present values joined, each followed by a line
+/// break (nil for a row with none), as ``JSONArrayText`` joins a JSON array's strings. Pages v1 and v2,
 /// dictionary pages; PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, DELTA_LENGTH_BYTE_ARRAY and
 /// DELTA_BYTE_ARRAY; codecs UNCOMPRESSED, SNAPPY, GZIP and ZSTD. Everything read from the file
 /// is bounds-checked: a damaged page is a failure with a message, never a crash.
@@ -18,6 +21,8 @@ struct _ParquetColumnDecoder {
   private(set) var values: [Range<Int>?] = []
   private var dictionary: [Range<Int>] = []
   private var dictionaryArena: [UInt8] = []
+  /// Per value slot of a repeated column: its repetition level (0 starts a row).
+  private var repetitions: [Int] = []
 
   init(column: ParquetMetadata.Column, codec: Int) {
     self.column = column
@@ -32,6 +37,7 @@ struct _ParquetColumnDecoder {
     values.removeAll(keepingCapacity: true)
     dictionary.removeAll(keepingCapacity: true)
     dictionaryArena.removeAll(keepingCapacity: true)
+    repetitions.removeAll(keepingCapacity: true)
   }
 
   static func codecName(_ codec: Int) -> String {
@@ -39,11 +45,14 @@ struct _ParquetColumnDecoder {
       ? ["UNCOMPRESSED", "SNAPPY", "GZIP", "LZO", "BROTLI", "LZ4", "ZSTD", "LZ4_RAW"][codec] : "codec \(codec)"
   }
 
-  /// Decodes the pages in `chunk` until `rows` values are read.
-  mutating func decode(chunk: [UInt8], rows: Int) throws(Failure) {
-    guard column.maxRepetition == 0 else {
-      throw .init(message: "column '\(column.path)' is repeated (a list): not supported as text")
+  /// Decodes the pages in `chunk` until `rows` rows are read (`slots` value slots, the chunk's
+  /// count of levels, for a column inside a list).
+  mutating func decode(chunk: [UInt8], rows: Int, slots: Int) throws(Failure) {
+    guard column.maxRepetition <= 1 else {
+      throw .init(message: "column '\(column.path)' is inside a list of lists: not supported as text")
     }
+    let repeated = column.maxRepetition > 0
+    let rows = repeated ? slots : rows
     guard column.physicalType == 6 else {
       throw .init(message: "column '\(column.path)' is \(ParquetMetadata.typeName(column.physicalType)), not text (BYTE_ARRAY)")
     }
@@ -76,13 +85,17 @@ struct _ParquetColumnDecoder {
         let bytes = try decompress(page, to: uncompressed)
         var start = 0
         var definitions: [Int]? = nil
-        if column.maxDefinition > 0 {
-          guard bytes.count >= 4 else { throw .init(message: "a data page too short for its levels") }
-          let length = Int(UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24)
-          guard length <= bytes.count - 4 else { throw .init(message: "definition levels longer than their page") }
-          definitions = try Self.hybrid(bytes[4..<4 + length], width: Self.bitWidth(column.maxDefinition), count: count)
-          start = 4 + length
+        // Repetition levels, then definition levels, each behind its 4-byte length.
+        func levels(maximum: Int, name: String) throws(Failure) -> [Int] {
+          guard bytes.count - start >= 4 else { throw .init(message: "a data page too short for its levels") }
+          let length = Int(UInt32(bytes[start]) | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2]) << 16 | UInt32(bytes[start + 3]) << 24)
+          guard length <= bytes.count - start - 4 else { throw .init(message: "\(name) levels longer than their page") }
+          let decoded = try Self.hybrid(bytes[(start + 4)..<(start + 4 + length)], width: Self.bitWidth(maximum), count: count)
+          start += 4 + length
+          return decoded
         }
+        if repeated { repetitions += try levels(maximum: column.maxRepetition, name: "repetition") }
+        if column.maxDefinition > 0 { definitions = try levels(maximum: column.maxDefinition, name: "definition") }
         try add(values: bytes[start...], encoding: encoding, count: count, definitions: definitions, rows: rows)
       case 3:  // data page v2: levels uncompressed in front
         guard let data = header[8] else { throw .init(message: "a data page v2 without its header") }
@@ -96,6 +109,9 @@ struct _ParquetColumnDecoder {
           definitionBytes + repetitionBytes <= uncompressed
         else { throw .init(message: "levels longer than their page") }
         let levelsStart = page.startIndex + repetitionBytes
+        if repeated {
+          repetitions += try Self.hybrid(page[page.startIndex..<levelsStart], width: Self.bitWidth(column.maxRepetition), count: count)
+        }
         var definitions: [Int]? = nil
         if column.maxDefinition > 0 {
           definitions = try Self.hybrid(
@@ -109,6 +125,32 @@ struct _ParquetColumnDecoder {
         continue  // index pages and anything newer: not needed for the values
       }
     }
+    if repeated { try joinRows() }
+  }
+
+  /// A repeated column's slots made rows: a row starts at repetition level 0, and its present
+  /// values that are not empty are joined, each followed by a line break (a row with none has
+  /// an empty range: no text, as an empty list or a list of empty strings has none).
+  private mutating func joinRows() throws(Failure) {
+    guard repetitions.count == values.count, repetitions.first ?? 0 == 0 else {
+      throw .init(message: "column '\(column.path)': repetition levels do not match its values")
+    }
+    var joined: [UInt8] = []
+    joined.reserveCapacity(arena.count + values.count)
+    var rows: [Range<Int>?] = []
+    var rowStart = 0
+    for (slot, level) in repetitions.enumerated() {
+      if level == 0 && slot > 0 {
+        rows.append(rowStart..<joined.count)
+        rowStart = joined.count
+      }
+      guard let range = values[slot], !range.isEmpty else { continue }
+      joined.append(contentsOf: arena[range])
+      joined.append(0x0A)
+    }
+    if !repetitions.isEmpty { rows.append(rowStart..<joined.count) }
+    arena = joined
+    values = rows
   }
 
   /// Adds one data page's slots: `count` levels, a value for each present one.

@@ -3,8 +3,9 @@
 #endif
 
 /// The documents of a Parquet shard: one per row whose text column holds a value. The text
-/// column is the first of the given field paths (dotted for nested structs: `meta.content`)
-/// that the file has; the id column is read when asked for and present. Row groups are read
+/// column is the first of the given field paths (dotted for nested structs: `meta.content`;
+/// through a list for chat records: `messages[].content`, each row's values joined) that the
+/// file has; the id column is read when asked for and present. Row groups are read
 /// one at a time, only the text and id column chunks of each, so memory stays at about one
 /// row group's text. A document's `line` is its 1-based row number in the file.
 enum _ParquetDocuments {
@@ -43,7 +44,7 @@ enum _ParquetDocuments {
       return counts
     }
     let names = textFields.map(\.description)
-    guard let textColumn = names.lazy.compactMap({ metadata.columns[$0] }).first else {
+    guard let textColumn = textFields.lazy.compactMap({ metadata.column(for: $0) }).first else {
       let known = metadata.columns.keys.sorted().prefix(12).joined(separator: ", ")
       var rows = 0
       for (g, group) in metadata.rowGroups.enumerated() where piece.map({ g % $0.count == $0.index }) ?? true { rows += group.rows }
@@ -72,7 +73,7 @@ enum _ParquetDocuments {
         guard let chunk = group.chunks[column.path] else { throw .init(message: "row group without column '\(column.path)'") }
         decoder.reset(codec: chunk.codec)
         try ParquetMetadata.pread(fd: fd, offset: chunk.start, count: chunk.length, into: &chunkBytes)
-        try decoder.decode(chunk: chunkBytes, rows: group.rows)
+        try decoder.decode(chunk: chunkBytes, rows: group.rows, slots: chunk.values)
       }
       do {
         try decode(&textDecoder)
@@ -93,7 +94,8 @@ enum _ParquetDocuments {
               continue
             }
             guard !range.isEmpty else {
-              try report(ContamError(.emptyText, path: path, line: row + r + 1, "column '\(textColumn.path)' is an empty string"))
+              let what = textColumn.maxRepetition > 0 ? "holds no text (a list without a value that is not empty)" : "is an empty string"
+              try report(ContamError(.emptyText, path: path, line: row + r + 1, "column '\(textColumn.path)' \(what)"))
               continue
             }
             counts.documents += 1
