@@ -37,7 +37,9 @@ struct FuzzRegressionTests {
   @Test func parquetInputs() throws {
     let files = try Self.inputs("FuzzParquet")
     #expect(!files.isEmpty)
-    let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: .text, idField: try FieldPath("id"))))
+    var options = ShardReaderOptions(format: .auto(textField: .text, idField: try FieldPath("id")))
+    options.fallbackTextFields = [try FieldPath("messages[].content")]
+    let reader = ShardReader(options: options)
     for file in files {
       // The target's checks: no crash, rows in order, no more documents than rows.
       var last = 0

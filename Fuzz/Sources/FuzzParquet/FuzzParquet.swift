@@ -2,8 +2,12 @@ import Contam
 import Foundation
 
 nonisolated(unsafe) let path = FileManager.default.temporaryDirectory.appendingPathComponent("contam-fuzz-parquet-\(getpid()).parquet").path
-nonisolated(unsafe) let reader = ShardReader(
-  options: ShardReaderOptions(format: .auto(textField: .text, idField: try! FieldPath("id")), maxLineBytes: 1 << 20))
+nonisolated(unsafe) let reader: ShardReader = {
+  var options = ShardReaderOptions(format: .auto(textField: .text, idField: try! FieldPath("id")), maxLineBytes: 1 << 20)
+  // A column inside a list too (chat records), so repetition levels are decoded.
+  options.fallbackTextFields = [try! FieldPath("messages[].content")]
+  return ShardReader(options: options)
+}()
 
 /// The Parquet footer, page and value decoders on arbitrary files that start with `PAR1`
 /// (seeded with small pyarrow files): no crash; rows come in order; no more documents than rows.
