@@ -81,4 +81,24 @@ struct ArrayTextFieldTests {
     #expect(plain.texts.isEmpty && plain.problems.map(\.code) == [.fieldNotString])
     #expect(plain.problems[0].description.contains("--text-field 'messages[]'"))
   }
+
+  /// A shard whose records lack the text field: its first `missing_field` names the record's
+  /// fields and the path with the most text, so the fix is in the message.
+  @Test func theFirstMissingFieldSaysWhereTheTextMayBe() throws {
+    let chat = try read(
+      [#"{"id": 1, "messages": [{"role": "user", "content": "a question of some length"}, {"role": "assistant", "content": "and its answer"}]}"#,
+       #"{"id": 2, "messages": []}"#],
+      field: "text")
+    #expect(chat.problems.map(\.code) == [.missingField, .missingField])
+    #expect(chat.problems[0].description.contains("(the record has: id, messages[]; its text may be at --text-field 'messages[].content')"), "\(chat.problems[0])")
+    #expect(!chat.problems[1].description.contains("the record has"))
+    let nested = try read([#"{"id": 1, "meta": {"url": "https://x.org", "raw_content": "the words of a long page, longer than its url"}}"#], field: "text")
+    #expect(nested.problems[0].description.contains("its text may be at --text-field 'meta.raw_content'"), "\(nested.problems[0])")
+    let parquet = try ParquetReaderTests().documents(ParquetReaderTests.directory + "/chat-snappy-dictionary-v1.parquet")
+    #expect(parquet.docs.isEmpty && parquet.counts.problems[.missingField] == 60)
+    let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: .text, idField: nil)))
+    var problems: [ContamError] = []
+    _ = try reader.read(path: ParquetReaderTests.directory + "/chat-snappy-dictionary-v1.parquet") { _ in } onProblem: { problems.append($0) }
+    #expect(problems.first?.description.contains("--text-field 'messages[].content'") == true, "\(problems)")
+  }
 }

@@ -527,10 +527,12 @@ public final class ShardReader {
           ContamError(.notJSON, path: path, line: number, offset: offset, "not a JSON object: \(reason) at column \(column + 1)"))
       case .missing:
         let names = ([textField] + options.fallbackTextFields).map { "'\($0)'" }.joined(separator: ", ")
+        // The shard's first such record says what it has and where its text may be.
+        let hint = counts.problems[.missingField, default: 0] == 0 ? JSONRecordFields.hint(line) : ""
         try report(
           ContamError(
             .missingField, path: path, line: number, offset: offset,
-            fallbackExtractors.isEmpty ? "no field '\(textField)'" : "none of the fields \(names)"))
+            (fallbackExtractors.isEmpty ? "no field '\(textField)'" : "none of the fields \(names)") + hint))
       case .found(.string(let s, let e, _)) where s == e:
         try report(ContamError(.emptyText, path: path, line: number, offset: offset, "field '\(usedField)' is an empty string"))
       case .found(.array) where usedField.element == nil:

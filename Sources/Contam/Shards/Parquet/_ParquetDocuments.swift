@@ -49,11 +49,18 @@ enum _ParquetDocuments {
       var rows = 0
       for (g, group) in metadata.rowGroups.enumerated() where piece.map({ g % $0.count == $0.index }) ?? true { rows += group.rows }
       counts.lines = rows
+      // A text column inside a list (a chat record's turns) is named through `[]`.
+      let listed = metadata.columns.values.filter { $0.maxRepetition == 1 && $0.physicalType == 6 }.map(\.path).sorted()
+        .lazy.compactMap { path -> String? in
+          guard let wrapper = path.range(of: ".list.element") ?? path.range(of: ".bag.array_element") else { return nil }
+          return path[..<wrapper.lowerBound] + "[]" + path[wrapper.upperBound...]
+        }.first { $0.hasSuffix(".content") || $0.hasSuffix(".value") || $0.hasSuffix(".text") || $0.hasSuffix("[]") }
+      let through = listed.map { "; a column inside a list is read through '[]': --text-field '\($0)'" } ?? ""
       if rows > 0 {
         try report(
           ContamError(
             .missingField, path: path,
-            "no column \(names.map { "'\($0)'" }.joined(separator: " or ")) (the file has: \(known)); its \(rows) rows are skipped"))
+            "no column \(names.map { "'\($0)'" }.joined(separator: " or ")) (the file has: \(known)\(through)); its \(rows) rows are skipped"))
         counts.uncountedProblems[.missingField, default: 0] += rows - 1
       }
       return counts
