@@ -27,6 +27,7 @@ readers=(
   Shards/ByteSource.swift Shards/Codec.swift Shards/Document.swift Shards/JSONFieldExtractor.swift
   Shards/JSONString.swift Shards/SHA256Stream.swift
   Shards/JSONArrayText.swift                   # reads the array bytes the extractor located
+  Shards/JSONRecordFields.swift                # copies one record line for a message
   Shards/Parquet/_ParquetColumnDecoder.swift   # hands page arrays to snappy, zlib and zstd
   Shards/Parquet/_ParquetDocuments.swift       # Document views into the decoded column arenas
   Shards/_WETRecords.swift                     # Document views into the record buffer
