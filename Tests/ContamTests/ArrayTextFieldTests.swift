@@ -11,8 +11,11 @@ struct ArrayTextFieldTests {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
     let path = try fixture.write("chat.jsonl", Data(lines.joined(separator: "\n").utf8))
-    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath(field), idField: try FieldPath("id")))
-    let result = try readAll(path, options: options)
+    var parameters = ReaderParameters()
+    parameters.format = .jsonl
+    parameters.textField = field  // several, comma-separated, as --text-field takes them
+    parameters.idField = "id"
+    let result = try readAll(path, options: try parameters.options())
     return (result.documents.map(\.text), result.problems)
   }
 
@@ -100,5 +103,21 @@ struct ArrayTextFieldTests {
     var problems: [ContamError] = []
     _ = try reader.read(path: ParquetReaderTests.directory + "/chat-snappy-dictionary-v1.parquet") { _ in } onProblem: { problems.append($0) }
     #expect(problems.first?.description.contains("--text-field 'messages[].content'") == true, "\(problems)")
+  }
+
+  /// `--text-field '*'`: every string value of the record, in its order, keys and numbers left
+  /// out (instruction records keep a question and its answer in separate fields); `text,*`
+  /// reads `text` where a record has it.
+  @Test func everyStringOfARecord() throws {
+    let alpaca = [
+      #"{"instruction": "Solve the problem.", "input": "Natalia sold clips.", "output": "She sold 72.", "id": 7, "meta": {"source": "gsm"}}"#,
+      #"not json"#, #"{"n": 1}"#,
+    ]
+    let every = try read(alpaca, field: "*")
+    #expect(every.texts == ["Solve the problem.\nNatalia sold clips.\nShe sold 72.\ngsm\n"])
+    #expect(every.problems.map(\.code) == [.notJSON, .emptyText])
+    #expect(try FieldPath("*").description == "*" && FieldPath("*").isEveryString && !FieldPath("text").isEveryString)
+    let fallback = try read([#"{"text": "plain words", "extra": "x"}"#, #"{"prompt": "a prompt", "completion": "its completion"}"#], field: "text,*")
+    #expect(fallback.texts == ["plain words", "a prompt\nits completion\n"] && fallback.problems.isEmpty)
   }
 }

@@ -1,6 +1,7 @@
 /// A dotted path to a field of a JSON record: `text`, `content`, `meta.raw_content`; or to the
 /// strings of an array field: `messages[]` (every string in it), `messages[].content` (one field
-/// of each element), as chat and instruction data keep their text.
+/// of each element), as chat and instruction data keep their text; or `*`, every string value
+/// of the record (an `instruction`/`input`/`output` record, a schema not known).
 public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Codable {
   /// The keys from the outermost object inwards, up to the array when there is one (`messages`
   /// for `messages[].content`).
@@ -17,6 +18,13 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Codable {
   /// - Throws: ``ContamError/Code/invalidArgument`` for an empty path or an empty key, or a
   ///   `[]` anywhere else.
   public init(_ dotted: String) throws(ContamError) {
+    if dotted == "*" {
+      // Every string of the record (instruction/input/output records, schemas not known).
+      self.keys = []
+      self.keyBytes = []
+      self.elementKeys = []
+      return
+    }
     let array = dotted.range(of: "[]")
     let head = array.map { String(dotted[..<$0.lowerBound]) } ?? dotted
     let tail = array.map { String(dotted[$0.upperBound...]) }
@@ -55,7 +63,11 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Codable {
   /// The field `text`, where most corpora keep a document's text.
   public static let text = FieldPath(validKeys: ["text"])
 
+  /// Whether this is `*`: every string value of the record, at any depth, joined.
+  public var isEveryString: Bool { keys.isEmpty }
+
   public var description: String {
+    if keys.isEmpty { return "*" }
     let head = keys.joined(separator: ".")
     guard let element else { return head }
     return element.keys.isEmpty ? head + "[]" : head + "[]." + element.description

@@ -482,11 +482,16 @@ public final class ShardReader {
         return
       }
       if textExtractor == nil { textExtractor = JSONFieldExtractor(path: textField) }
-      var extracted = textExtractor?.extract(line) ?? .missing
+      // `*` finds no field (it has no keys) but checks the line: the record's strings are its text.
+      func everyString(_ outcome: JSONFieldExtractor.Outcome, _ field: FieldPath) -> JSONFieldExtractor.Outcome {
+        guard field.isEveryString, case .missing = outcome else { return outcome }
+        return .found(.array(start: 0, end: line.count))
+      }
+      var extracted = everyString(textExtractor?.extract(line) ?? .missing, textField)
       var usedField = textField
       if case .missing = extracted, !fallbackExtractors.isEmpty {
         for k in fallbackExtractors.indices {
-          extracted = fallbackExtractors[k].extract(line)
+          extracted = everyString(fallbackExtractors[k].extract(line), options.fallbackTextFields[k])
           if case .missing = extracted { continue }
           usedField = options.fallbackTextFields[k]
           break

@@ -6,8 +6,8 @@ struct CorpusOptions: ParsableArguments {
   @Option(
     name: .customLong("text-field"),
     help: ArgumentHelp(
-      "The JSON field holding the document text; a dotted path reaches into nested objects. Several, comma-separated, are tried in order for corpora that mix schemas: the first field a record has is read, and the certificate counts per shard which field was used. A field that is an array (chat records) is read through `[]`: 'messages[].content' reads the content of each turn, 'messages[]' every string in the array; its strings are joined by line breaks.",
-      discussion: "Examples: --text-field meta.raw_content, --text-field text,content,raw_content, --text-field 'messages[].content' (OpenAI chat records), --text-field 'conversations[].value' (ShareGPT)", valueName: "path[,path...]"))
+      "The JSON field holding the document text; a dotted path reaches into nested objects. Several, comma-separated, are tried in order for corpora that mix schemas: the first field a record has is read, and the certificate counts per shard which field was used. A field that is an array (chat records) is read through `[]`: 'messages[].content' reads the content of each turn, 'messages[]' every string in the array; its strings are joined by line breaks. '*' reads every string value of the record (instruction/input/output records, a schema you do not know).",
+      discussion: "Examples: --text-field meta.raw_content, --text-field text,content,raw_content, --text-field 'messages[].content' (OpenAI chat records), --text-field 'conversations[].value' (ShareGPT), --text-field '*' (Alpaca: instruction, input, output)", valueName: "path[,path...]"))
   var textField = "text"
 
   @Option(

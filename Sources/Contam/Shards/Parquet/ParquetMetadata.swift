@@ -43,6 +43,7 @@ struct ParquetMetadata {
   /// one, fits.
   func column(for field: FieldPath) -> Column? {
     guard let element = field.element else { return columns[field.description] }
+    guard !field.isEveryString else { return nil }
     let head = field.keys
     let tail = element.keys
     let fitting = columns.values.filter { column in
