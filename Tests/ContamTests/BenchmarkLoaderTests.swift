@@ -88,6 +88,18 @@ struct BenchmarkLoaderTests {
     }
   }
 
+  /// A benchmark downloaded from Hugging Face as Parquet is refused with what to do (read as
+  /// text it would be no items, or items of its bytes).
+  @Test func aParquetBenchmarkIsAnErrorSayingHowToConvertIt() throws {
+    let parquet = TestData.packageRoot.appendingPathComponent("Tests/Fixtures/parquet/snappy-plain-v2.parquet").path
+    do {
+      _ = try BenchmarkLoader.load(name: "gsm8k", path: parquet, format: BenchmarkFormat.presets["gsm8k"]!)
+      Issue.record("a Parquet benchmark must fail")
+    } catch let error as ContamError {
+      #expect(error.code == .invalidBenchmark && error.description.contains("a Parquet file") && error.description.contains("read_parquet"))
+    }
+  }
+
   /// A plain-lines preset (LAMBADA) given a JSONL file would make items of its JSON syntax, which
   /// a copy of the records' text does not match: a wrong preset must be an error, not a scan
   /// that finds nothing.

@@ -82,6 +82,11 @@ public enum BenchmarkLoader {
     var problem: ContamError? = nil
     let reader = ShardReader(options: ShardReaderOptions(format: .wholeFile, maxLineBytes: 1 << 30))
     let counts = try reader.read(path: path) { text = $0.textString } onProblem: { if $0.code.losesInput { problem = $0 } }
+    if counts.codec == .parquet {
+      throw ContamError(
+        .invalidBenchmark, path: path,
+        "a Parquet file (as Hugging Face serves datasets): benchmark files are read as JSONL, JSON, CSV or text, in the layout of the benchmark's own release; convert it first, e.g. python3 -c \"import pandas; pandas.read_parquet('\(path)').to_json('test.jsonl', orient='records', lines=True)\", and check its fields (--fields)")
+    }
     if let problem { throw ContamError(.invalidBenchmark, path: path, problem.message) }
     return (text ?? "", InputFile(path: path, bytes: counts.compressedBytes, sha256: counts.sha256 ?? ""))
   }
