@@ -28,6 +28,7 @@ readers=(
   Shards/JSONString.swift Shards/SHA256Stream.swift
   Shards/JSONArrayText.swift                   # reads the array bytes the extractor located
   Shards/JSONRecordFields.swift                # copies one record line for a message
+  Shards/_TextProbe.swift                      # reads the first bytes of a stream
   Shards/Parquet/_ParquetColumnDecoder.swift   # hands page arrays to snappy, zlib and zstd
   Shards/Parquet/_ParquetDocuments.swift       # Document views into the decoded column arenas
   Shards/_WETRecords.swift                     # Document views into the record buffer

@@ -26,6 +26,15 @@ struct BadInputMatrixTests {
 
   static func records(_ n: Int) throws -> Data { try ShardFixture.paragraphsJSONL(count: n).jsonl }
 
+  /// 100,000 bytes of seeded noise (what an unknown compression looks like).
+  static let noise: Data = {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    return Data((0..<100_000).map { _ in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: state >> 33)
+    })
+  }()
+
   static let cases: [Case] = [
     Case(name: "gzip truncated at 30%", make: { f in
       let whole = try Tool.run("gzip", ["-c"], input: try records(300))
@@ -79,6 +88,28 @@ struct BadInputMatrixTests {
       bytes += Data("{\"text\": \"bad ".utf8) + Data([0xFF, 0xC3]) + Data(" bytes \\ud800 end\"}\r\n".utf8)
       return try (f.write("odd.jsonl", bytes) as NSString).lastPathComponent
     }, code: nil, count: 0),
+    // Formats Contam does not read: refused by name, never read as text (which matched nothing
+    // and read clean). Each file starts with its format's magic bytes, then real records.
+  ] + [
+    ("xz", "a.jsonl.xz", Data([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])), ("bzip2", "b.jsonl.bz2", Data("BZh9".utf8)),
+    ("LZ4", "c.jsonl.lz4", Data([0x04, 0x22, 0x4D, 0x18])), ("zip", "d.zip", Data([0x50, 0x4B, 0x03, 0x04])),
+    ("tar", "e.tar", Data(count: 257) + Data("ustar".utf8) + Data(count: 250)),
+  ].map { format, file, magic in
+    Case(name: "\(format) data", make: { f in try (f.write(file, magic + (try records(20))) as NSString).lastPathComponent },
+      code: "unsupported", count: 1)
+  } + [
+    Case(name: "UTF-16 text with a byte order mark", make: { f in
+      try (f.write("bom.jsonl", String(decoding: try records(20), as: UTF8.self).data(using: .utf16)!) as NSString).lastPathComponent
+    }, code: "unsupported", count: 1),
+    Case(name: "UTF-16 text without one", make: { f in
+      try (f.write("le.jsonl", String(decoding: try records(20), as: UTF8.self).data(using: .utf16LittleEndian)!) as NSString).lastPathComponent
+    }, code: "unsupported", count: 1),
+    Case(name: "random bytes", make: { f in
+      try (f.write("noise.jsonl", Self.noise) as NSString).lastPathComponent
+    }, code: "unsupported", count: 1),
+    Case(name: "random bytes, gzip-compressed", make: { f in
+      try (f.write("noise.jsonl.gz", try Tool.run("gzip", ["-c"], input: Self.noise)) as NSString).lastPathComponent
+    }, code: "unsupported", count: 1),
     Case(name: "a dangling symlink", make: { f in
       try FileManager.default.createSymbolicLink(atPath: f.url("dangling.jsonl").path, withDestinationPath: f.url("nowhere").path)
       return "dangling.jsonl"

@@ -135,6 +135,24 @@ struct ShardReaderTests {
     #expect(result.counts.lines == 11)
   }
 
+  /// Text in a legacy encoding (Latin-1 `é` is one byte that is not UTF-8) and a stray NUL are
+  /// still text: read, the bad bytes counted, not refused as binary (`BadInputMatrixTests` has
+  /// the binary, UTF-16 and unsupported-compression cases).
+  @Test func latin1TextAndAStrayNULAreReadNotRefused() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (jsonl, texts) = try ShardFixture.paragraphsJSONL(count: 40)
+    // Latin-1: one byte per character (`é` is 0xE9); characters it lacks (curly quotes) as `?`.
+    let latin1 = String(decoding: jsonl, as: UTF8.self).replacingOccurrences(of: "the", with: "thé").unicodeScalars
+      .map { $0.value < 256 ? UInt8($0.value) : UInt8(ascii: "?") }
+    var bytes = Data(latin1)
+    let firstSpace = bytes.firstIndex(of: 0x20)! + 30
+    bytes[firstSpace] = 0
+    let path = try fixture.write("latin1.jsonl", bytes)
+    let result = try readAll(path)
+    #expect(result.documents.count == texts.count && result.problems.isEmpty, "\(result.problems)")
+  }
+
   @Test func crlfLineEndsAndAByteOrderMarkAreHandled() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

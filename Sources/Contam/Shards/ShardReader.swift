@@ -193,10 +193,18 @@ public final class ShardReader {
     }
     let source: ByteSource
     do {
-      let head = try file.peek(4)
+      let head = try file.peek(262)
       if head.isEmpty {
         try report(ContamError(.emptyFile, path: path, "file is empty"))
         counts.sha256 = try? file.finish().sha256
+        return counts
+      }
+      if let name = Codec.unsupportedFormat(head) {
+        // Read as text it would be bytes that match nothing, and read clean.
+        try report(
+          ContamError(
+            .unsupported, path: path,
+            "\(name) data: Contam reads gzip, zstd, Parquet and plain text; decompress it first (\(name == "tar" || name == "zip" || name == "7-Zip" ? "extract the archive and scan its files" : "e.g. \(name == "bzip2" ? "bzip2" : name == "xz" || name == "lzma" ? "xz" : "lz4") -dc FILE | contam scan ... -"))"))
         return counts
       }
       counts.codec = Codec.detect(head)
@@ -322,6 +330,29 @@ public final class ShardReader {
       if got == 0 { ended = true }
       counts.decompressedBytes += got
       if onInputRead != nil { reportInput(upTo: source.compressedBytesRead) }
+      if streamOffset == 0 && have == 0 && got > 0 {
+        // The stream's first bytes must be text: other bytes would match nothing and read clean.
+        var first = got
+        while first < min(capacity, _TextProbe.window) && !ended {
+          // A short first read (a pipe) is topped up, so the probe sees enough bytes.
+          var more = 0
+          do {
+            more = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + first, count: min(capacity, _TextProbe.window) - first))
+          } catch {
+            ended = true
+            faulted = error.code != .trailingGarbage
+            try report(error)
+          }
+          if more == 0 { ended = true }
+          first += more
+          counts.decompressedBytes += more
+        }
+        got = first
+        if let reason = _TextProbe.reason(UnsafeRawBufferPointer(start: buffer, count: got), complete: ended) {
+          try report(ContamError(.unsupported, path: path, "\(reason); not read"))
+          return counts
+        }
+      }
       if wholeFile && !ended {
         have += got
         continue

@@ -1,0 +1,46 @@
+/// Whether a shard's first bytes (after decompression) are text: a file in a format Contam does
+/// not know (brotli, a binary dump) or in UTF-16, read as UTF-8 lines, is bytes that match
+/// nothing, and would read clean. Judged on the first 64 KiB: more than 1% NUL bytes, or more
+/// than 20% of bytes that are not UTF-8, is not text (Latin-1 prose has a few percent; compressed
+/// data about half); NULs on every other byte are UTF-16.
+enum _TextProbe {
+  static let window = 1 << 16
+
+  /// Why `bytes`, the first bytes of a stream, are not text Contam reads, or nil.
+  /// - Parameter complete: whether `bytes` is the whole stream (else a character cut at the
+  ///   end is not counted as invalid).
+  static func reason(_ bytes: UnsafeRawBufferPointer, complete: Bool) -> String? {
+    let n = min(bytes.count, window)
+    guard n >= 64, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+    if (base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF) {
+      return "UTF-16 text (it starts with a UTF-16 byte order mark); convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)"
+    }
+    var nuls = [0, 0]  // at even and odd offsets
+    var invalid = 0
+    let limit = complete && bytes.count <= window ? n : n - 3
+    var i = 0
+    while i < limit {
+      let b = base[i]
+      if b < 0x80 {
+        if b == 0 { nuls[i & 1] += 1 }
+        i += 1
+        continue
+      }
+      let (_, length) = _UTF8.decode(base + i, available: n - i)
+      if length == 0 {
+        invalid += 1
+        i += 1
+      } else {
+        i += length
+      }
+    }
+    let nul = nuls[0] + nuls[1]
+    if 4 * nul >= n && min(nuls[0], nuls[1]) * 10 < max(nuls[0], nuls[1]) {
+      return "UTF-16 text (every other byte is NUL); convert it to UTF-8 first (iconv -f UTF-16LE -t UTF-8)"
+    }
+    if 100 * nul > n || 5 * invalid > n {
+      return "binary data, not text (\(nul) NUL bytes and \(invalid) bytes that are not UTF-8 in the first \(n)): compressed in a format Contam does not read, or not a corpus file"
+    }
+    return nil
+  }
+}
