@@ -120,4 +120,14 @@ struct ArrayTextFieldTests {
     let fallback = try read([#"{"text": "plain words", "extra": "x"}"#, #"{"prompt": "a prompt", "completion": "its completion"}"#], field: "text,*")
     #expect(fallback.texts == ["plain words", "a prompt\nits completion\n"] && fallback.problems.isEmpty)
   }
+
+  /// A file that is one JSON array of records is not JSON Lines; its first line's message says
+  /// so and how to convert it.
+  @Test func aJSONArrayFileSaysHowToConvertIt() throws {
+    let pretty = try read(["[", "  {", #"    "instruction": "Solve.","#, #"    "output": "72""#, "  }", "]"], field: "*")
+    #expect(pretty.texts.isEmpty && pretty.problems.first?.description.contains("jq -c '.[]'") == true, "\(pretty.problems)")
+    #expect(pretty.problems.dropFirst().allSatisfy { !$0.description.contains("jq") })
+    let oneLine = try read([#"[{"text": "a"}, {"text": "b"}]"#], field: "text")
+    #expect(oneLine.problems.map(\.code) == [.notJSON] && oneLine.problems[0].description.contains("one JSON array of records"))
+  }
 }

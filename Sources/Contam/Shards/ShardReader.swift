@@ -559,8 +559,12 @@ public final class ShardReader {
       }
       switch extracted {
       case .notJSON(let column, let reason):
+        // A file that is one JSON array of records (Alpaca, ShareGPT dumps) opens with `[`.
+        let array =
+          number == 1 && line.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) == UInt8(ascii: "[")
+          ? "; the file looks like one JSON array of records: convert it to JSON Lines first (jq -c '.[]' FILE > FILE.jsonl)" : ""
         try report(
-          ContamError(.notJSON, path: path, line: number, offset: offset, "not a JSON object: \(reason) at column \(column + 1)"))
+          ContamError(.notJSON, path: path, line: number, offset: offset, "not a JSON object: \(reason) at column \(column + 1)\(array)"))
       case .missing:
         let names = ([textField] + options.fallbackTextFields).map { "'\($0)'" }.joined(separator: ", ")
         // The shard's first such record says what it has and where its text may be.
