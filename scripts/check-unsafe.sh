@@ -29,6 +29,7 @@ readers=(
   Shards/JSONArrayText.swift                   # reads the array bytes the extractor located
   Shards/JSONRecordFields.swift                # copies one record line for a message
   Shards/_TextProbe.swift                      # reads the first bytes of a stream
+  Shards/_JSONArrayLines.swift                 # rewrites the bytes it reads in place
   Shards/Parquet/_ParquetColumnDecoder.swift   # hands page arrays to snappy, zlib and zstd
   Shards/Parquet/_ParquetDocuments.swift       # Document views into the decoded column arenas
   Shards/_WETRecords.swift                     # Document views into the record buffer

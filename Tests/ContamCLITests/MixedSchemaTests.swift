@@ -33,6 +33,35 @@ struct MixedSchemaTests {
   /// turns, among turns of real prose: read through `messages[].content`, the planted items are
   /// contaminated, the certificate records the path, and `verify --full` re-reads it the same
   /// way. Without `[]` no record is read and no certificate is written.
+  /// A ShareGPT dump: one pretty-printed JSON array of records, gzip-compressed. Its records are
+  /// read as JSON Lines (record k is line k), the planted GSM8K turns are contaminated, and
+  /// `verify --full` re-reads them the same way.
+  @Test func aJSONArrayDumpIsReadRecordByRecord() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let (_, texts) = try ShardFixture.paragraphsJSONL(count: 30, novel: "155-0.txt.gz")
+    let records: [[String: Any]] = texts.enumerated().map { i, text in
+      let turns = i % 10 == 5 ? [items[i / 10].parts[0].text, items[i / 10].parts[1].text] : [text, "Noted."]
+      return ["id": "conv-\(i)", "conversations": [["from": "human", "value": turns[0]], ["from": "gpt", "value": turns[1]]]]
+    }
+    try fixture.compress("sharegpt.json.gz", try JSONSerialization.data(withJSONObject: records, options: [.prettyPrinted]), tool: "gzip", ["-c"])
+    let cert = fixture.url("dump.json").path
+    let run = try Tool.execute(
+      contam, [
+        "scan", "--text-field", "conversations[].value", "--id-field", "id", "--out", cert, "--benchmark",
+        "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))", fixture.url("sharegpt.json.gz").path,
+      ])
+    #expect(run.status == 1, "\(run.stderr)")
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    #expect(certificate.corpus.documents == 30 && certificate.corpus.problems.isEmpty)
+    #expect(certificate.items.prefix(3).map(\.verdict) == [.contaminated, .contaminated, .contaminated])
+    #expect(certificate.items.prefix(3).map { $0.evidence.first?.documentID } == ["conv-5", "conv-15", "conv-25"])
+    #expect(certificate.items.prefix(3).map { $0.evidence.first?.line } == [6, 16, 26], "record k is line k")
+    let verify = try Tool.execute(contam, ["verify", "--full", "--corpus", fixture.directory.path, "--corpus", TestData.path(""), cert])
+    #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+  }
+
   @Test func chatRecordsAreReadThroughTheirTurns() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

@@ -121,13 +121,32 @@ struct ArrayTextFieldTests {
     #expect(fallback.texts == ["plain words", "a prompt\nits completion\n"] && fallback.problems.isEmpty)
   }
 
-  /// A file that is one JSON array of records is not JSON Lines; its first line's message says
-  /// so and how to convert it.
-  @Test func aJSONArrayFileSaysHowToConvertIt() throws {
-    let pretty = try read(["[", "  {", #"    "instruction": "Solve.","#, #"    "output": "72""#, "  }", "]"], field: "*")
-    #expect(pretty.texts.isEmpty && pretty.problems.first?.description.contains("jq -c '.[]'") == true, "\(pretty.problems)")
-    #expect(pretty.problems.dropFirst().allSatisfy { !$0.description.contains("jq") })
-    let oneLine = try read([#"[{"text": "a"}, {"text": "b"}]"#], field: "text")
-    #expect(oneLine.problems.map(\.code) == [.notJSON] && oneLine.problems[0].description.contains("one JSON array of records"))
+  /// A file that is one JSON array of records (Alpaca, ShareGPT), pretty-printed or on one
+  /// line, is read as JSON Lines: record k is line k, and its bytes are the file's own. An array
+  /// of something else is not, and its message says how to convert it; a text file that opens
+  /// with `[` is read as it is.
+  @Test func aJSONArrayOfRecordsIsReadRecordByRecord() throws {
+    let records = [
+      ["id": "a", "instruction": "Solve the problem.", "input": "Natalia sold clips, \"48\" in April; [then] half, {so} 24.", "output": "72"],
+      ["id": "b", "instruction": "Add, then halve.", "input": "", "output": "3"],
+    ]
+    let pretty = String(decoding: try JSONSerialization.data(withJSONObject: records, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self)
+    let compact = String(decoding: try JSONSerialization.data(withJSONObject: records, options: [.sortedKeys]), as: UTF8.self)
+    for layout in [pretty, compact, "\u{FEFF}  \n" + compact + "\n"] {
+      let read = try read([layout], field: "*")
+      #expect(read.problems.isEmpty, "\(read.problems)")
+      // Keys sorted: id, input, instruction, output.
+      #expect(read.texts == ["a\nNatalia sold clips, \"48\" in April; [then] half, {so} 24.\nSolve the problem.\n72\n", "b\nAdd, then halve.\n3\n"])
+    }
+    let field = try read([pretty], field: "input")
+    #expect(field.texts == [#"Natalia sold clips, "48" in April; [then] half, {so} 24."#] && field.problems.map(\.code) == [.emptyText])
+    let strings = try read([#"["one", "two"]"#], field: "text")
+    #expect(strings.problems.map(\.code) == [.notJSON] && strings.problems[0].description.contains("jq -c '.[]'"))
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let text = "[1] Introduction\n[2] Methods, {as} before\n"
+    let path = try fixture.write("refs.txt", Data(text.utf8))
+    let lines = try readAll(path, options: ShardReaderOptions(format: .auto(textField: .text, idField: nil)))
+    #expect(lines.documents.map(\.text) == ["[1] Introduction", "[2] Methods, {as} before"])
   }
 }

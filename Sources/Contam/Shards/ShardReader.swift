@@ -222,6 +222,13 @@ public final class ShardReader {
       return counts
     }
     if case .auto = format, Self.namedAsWET(path) { format = .wet }
+    // One JSON array of records is read as JSON Lines, a record a line (`_JSONArrayLines`).
+    let reading: ByteSource = {
+      switch format {
+      case .jsonl, .auto: return counts.codec == .parquet ? source : _JSONArrayLines(source)
+      default: return source
+      }
+    }()
     var result: ShardReadCounts
     if counts.codec == .parquet {
       result = counts
@@ -238,7 +245,7 @@ public final class ShardReader {
       counts.decompressedBytes = figures.decompressedBytes
       result = counts
     } else {
-      result = try readLines(path: path, source: source, report: report, onDocument: onDocument)
+      result = try readLines(path: path, source: reading, report: report, onDocument: onDocument)
     }
     do {
       let whole = try file.finish()
