@@ -37,11 +37,17 @@ final class _JSONArrayLines: ByteSource {
 
   /// Reads until the first byte that is not white space, and the one after a `[`.
   private func decide(capacity: Int) throws(ContamError) {
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, min(capacity, 1 << 16)), alignment: 1)
-    defer { chunk.deallocate() }
+    var chunk = [UInt8](repeating: 0, count: max(1, min(capacity, 1 << 16)))
     var sawBracket = false
     while mode == .undecided {
-      let n = try source.read(into: chunk)
+      var failure: ContamError? = nil
+      let n = chunk.withUnsafeMutableBytes { bytes -> Int in
+        do throws(ContamError) { return try source.read(into: bytes) } catch {
+          failure = error
+          return 0
+        }
+      }
+      if let failure { throw failure }
       if n == 0 {
         mode = .passThrough
         break
