@@ -88,6 +88,28 @@ struct BenchmarkLoaderTests {
     }
   }
 
+  /// Records of two schemas in one file (a field renamed in some lines): their items would be
+  /// judged without the renamed part, or not loaded at all, and the item count would not say so.
+  /// The file is refused, naming the first such line; a part no record has (an optional field of
+  /// the preset) and an empty field are fine.
+  @Test func recordsOfTwoSchemasAreAnErrorNamingTheFirstLine() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let lines = try String(contentsOfFile: TestData.path("benchmarks/gsm8k/test.jsonl"), encoding: .utf8).split(separator: "\n").prefix(10)
+    let renamed = lines.enumerated().map { i, line in i == 3 || i == 7 ? line.replacingOccurrences(of: "\"question\":", with: "\"problem\":") : String(line) }
+    let path = try fixture.write("mixed.jsonl", Data(renamed.joined(separator: "\n").utf8))
+    do {
+      _ = try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!)
+      Issue.record("two schemas must fail")
+    } catch let error as ContamError {
+      #expect(error.code == .invalidBenchmark && error.line == 4, "\(error)")
+      #expect(error.description.contains("2 of 10 records have none of the fields 'question'"), "\(error)")
+    }
+    let empty = lines.enumerated().map { i, line in i == 3 ? "{\"question\": \"\", \"answer\": \"#### 1\"}" : String(line) }
+    let fine = try fixture.write("empty.jsonl", Data(empty.joined(separator: "\n").utf8))
+    #expect(try BenchmarkLoader.load(name: "gsm8k", path: fine, format: BenchmarkFormat.presets["gsm8k"]!).count == 10)
+  }
+
   /// A benchmark downloaded from Hugging Face as Parquet is refused with what to do (read as
   /// text it would be no items, or items of its bytes).
   @Test func aParquetBenchmarkIsAnErrorSayingHowToConvertIt() throws {

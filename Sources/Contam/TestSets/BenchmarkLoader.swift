@@ -171,10 +171,19 @@ public enum BenchmarkLoader {
       }
     }
     var items: [BenchmarkItem] = []
+    // Per part: the records that have one of its fields (empty or not), and the first that has none.
+    var having = [Int](repeating: 0, count: format.parts.count)
+    var firstWithout = [Int?](repeating: nil, count: format.parts.count)
     for (number, value) in records {
       var parts: [BenchmarkItem.Part] = []
-      for part in format.parts {
-        let texts = part.fields.flatMap(value).filter { !$0.isEmpty }
+      for (k, part) in format.parts.enumerated() {
+        let values = part.fields.flatMap(value)
+        if values.isEmpty {
+          if firstWithout[k] == nil { firstWithout[k] = number }
+        } else {
+          having[k] += 1
+        }
+        let texts = values.filter { !$0.isEmpty }
         if !texts.isEmpty { parts.append(.init(name: part.name, text: texts.joined(separator: "\n"))) }
       }
       if parts.isEmpty { continue }
@@ -187,6 +196,15 @@ public enum BenchmarkLoader {
           "benchmark '\(name)': item '\(id)' has \(bytes) bytes of text, more than the \(maximumItemBytes >> 20) MiB an item may have")
       }
       items.append(BenchmarkItem(benchmark: name, id: id, parts: parts, answer: format.answer.flatMap { answer($0, value) }))
+    }
+    // A part some records have and others lack: the records are not of one schema (a field
+    // renamed in some lines). Their items would be judged without that part, or not at all.
+    for (k, part) in format.parts.enumerated() where having[k] > 0 {
+      guard let line = firstWithout[k] else { continue }
+      let missing = records.count - having[k]
+      throw ContamError(
+        .invalidBenchmark, path: path, line: line,
+        "benchmark '\(name)': \(missing) of \(records.count) records have none of the fields \(part.fields.map { "'\($0)'" }.joined(separator: ", ")) (part '\(part.name)') that the other \(having[k]) have: not one schema (check the file, or give --fields)")
     }
     return (items, input)
   }
