@@ -105,7 +105,9 @@ struct BenchmarkLoaderTests {
       #expect(error.code == .invalidBenchmark && error.line == 4, "\(error)")
       #expect(error.description.contains("2 of 10 records have none of the fields 'question'"), "\(error)")
     }
-    let empty = lines.enumerated().map { i, line in i == 3 ? "{\"question\": \"\", \"answer\": \"#### 1\"}" : String(line) }
+    let empty = lines.enumerated().map { i, line in
+      i == 3 ? "{\"question\": \"\", \"answer\": \"#### 1\"}" : i == 5 ? "{\"question\": null, \"answer\": \"#### 2\"}" : String(line)
+    }
     let fine = try fixture.write("empty.jsonl", Data(empty.joined(separator: "\n").utf8))
     #expect(try BenchmarkLoader.load(name: "gsm8k", path: fine, format: BenchmarkFormat.presets["gsm8k"]!).count == 10)
   }

@@ -104,6 +104,8 @@ public enum BenchmarkLoader {
     let (text, input) = try readText(path)
     let stem = stem(path)
     var records: [(Int, (String) -> [String])] = []
+    // Per record: whether it has a field at all (a JSON null or an empty cell counts as had).
+    var has: [(String) -> Bool] = []
     // A JSONL benchmark that is really one JSON array (on one line or pretty-printed) is read
     // as the array it is, one record per element, never as one giant item.
     let layout = format.layout == .jsonl && text.drop(while: \.isWhitespace).first == "[" ? .json : format.layout
@@ -118,6 +120,7 @@ public enum BenchmarkLoader {
           throw ContamError(.invalidBenchmark, path: path, line: i + 1, "benchmark '\(name)': line is JSON but not an object")
         }
         records.append((i + 1, { fieldValues(object, path: $0) }))
+        has.append { fieldPresent(object, path: $0) }
       }
     case .json:
       guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
@@ -136,6 +139,7 @@ public enum BenchmarkLoader {
           throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': record \(i + 1) of the JSON is not an object")
         }
         records.append((i + 1, { fieldValues(record, path: $0) }))
+        has.append { fieldPresent(record, path: $0) }
       }
     case .csv, .csvNoHeader:
       let rows: [[String]]
@@ -153,6 +157,10 @@ public enum BenchmarkLoader {
               guard let column, column < row.count else { return [] }
               return [row[column]]
             }))
+        has.append { field in
+          let column = format.layout == .csv ? header.firstIndex(of: field) : Int(field)
+          return column.map { $0 >= 0 && $0 < row.count } ?? false
+        }
       }
     case .lines:
       var objects = 0
@@ -160,6 +168,7 @@ public enum BenchmarkLoader {
       where !isBlank(line) {
         let value = String(decoding: line, as: UTF8.self)
         records.append((i + 1, { $0 == "text" ? [value] : [] }))
+        has.append { $0 == "text" }
         if line.first == UInt8(ascii: "{"), (try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any] { objects += 1 }
       }
       // A JSONL file read as plain lines would make items of its JSON syntax, field names and
@@ -174,16 +183,15 @@ public enum BenchmarkLoader {
     // Per part: the records that have one of its fields (empty or not), and the first that has none.
     var having = [Int](repeating: 0, count: format.parts.count)
     var firstWithout = [Int?](repeating: nil, count: format.parts.count)
-    for (number, value) in records {
+    for (r, (number, value)) in records.enumerated() {
       var parts: [BenchmarkItem.Part] = []
       for (k, part) in format.parts.enumerated() {
-        let values = part.fields.flatMap(value)
-        if values.isEmpty {
-          if firstWithout[k] == nil { firstWithout[k] = number }
-        } else {
+        if part.fields.contains(where: has[r]) {
           having[k] += 1
+        } else if firstWithout[k] == nil {
+          firstWithout[k] = number
         }
-        let texts = values.filter { !$0.isEmpty }
+        let texts = part.fields.flatMap(value).filter { !$0.isEmpty }
         if !texts.isEmpty { parts.append(.init(name: part.name, text: texts.joined(separator: "\n"))) }
       }
       if parts.isEmpty { continue }
@@ -240,6 +248,26 @@ public enum BenchmarkLoader {
   }
 
   /// The texts at a dotted path; arrays along the way give all their elements.
+  /// Whether `path` leads to a value in `object` (a JSON null included); through an array, in
+  /// any of its elements.
+  static func fieldPresent(_ object: Any, path: String) -> Bool {
+    var current: [Any] = [object]
+    for key in path.split(separator: ".") {
+      var next: [Any] = []
+      for value in current {
+        if let dictionary = value as? [String: Any], let child = dictionary[String(key)] {
+          if let array = child as? [Any] { next += array.isEmpty ? [NSNull()] : array } else { next.append(child) }
+        } else if let array = value as? [Any] {
+          for element in array {
+            if let dictionary = element as? [String: Any], let child = dictionary[String(key)] { next.append(child) }
+          }
+        }
+      }
+      current = next
+    }
+    return !current.isEmpty
+  }
+
   static func fieldValues(_ object: Any, path: String) -> [String] {
     var current: [Any] = [object]
     for key in path.split(separator: ".") {
