@@ -172,6 +172,24 @@ struct AnswerExtractorTests {
     #expect(checked.agreement == .none)
   }
 
+  /// A copy that spells out its numbers states the item's answer in words: the same answer.
+  @Test func numbersWrittenInWordsAreTheirValues() {
+    for (digits, words) in [
+      ("18", "eighteen"), ("21", "twenty-one"), ("21", "Twenty-One"), ("105", "onehundredfive"), ("105", "onehundredandfive"),
+      ("3000", "threethousand"), ("1250", "onethousandtwohundredfifty"), ("0", "zero"), ("70", "seventy"), ("17", "seventeen"),
+    ] {
+      #expect(AnswerExtractor.equivalent(digits, words) && AnswerExtractor.equivalent(words, digits), "\(digits) \(words)")
+    }
+    for (digits, words) in [("18", "eight"), ("17", "seventy"), ("1", "none"), ("5", "fives"), ("12", "twelvee"), ("2", "and")] {
+      #expect(!AnswerExtractor.equivalent(digits, words), "\(digits) \(words)")
+    }
+    let copy = "Natalia sold clips to forty-eight of her friends.\nShe sold forty-eight + twenty-four = seventy-two clips.\n#### seventy-two"
+    let check = copy.utf8.withContiguousStorageIfAvailable {
+      AnswerExtractor.check(expected: ItemAnswer(value: "72"), in: UnsafeRawBufferPointer($0), from: 0)
+    }
+    #expect(check?.agreement == .same, "\(String(describing: check))")
+  }
+
   @Test func normalization() {
     #expect(AnswerExtractor.normalize(" $1,234$ ") == "1234")
     #expect(AnswerExtractor.normalize("\\left( 3, \\dfrac{1}{2} \\right)") == "(3,\\frac{1}{2})")

@@ -219,12 +219,53 @@ public enum AnswerExtractor {
     return s
   }
 
-  /// Equal after normalization, or equal as numbers.
+  /// Equal after normalization, or equal as numbers; a number may be written in English words
+  /// (`eighteen`, `twenty-one`, `one hundred five`: a copy that spells out its numbers states the
+  /// item's answer, it is not a perturbed problem).
   public static func equivalent(_ a: String, _ b: String) -> Bool {
     if a == b { return true }
-    if let x = Double(a), let y = Double(b) { return abs(x - y) <= 1e-9 * max(1, abs(x)) }
+    if let x = Double(a) ?? numberInWords(a), let y = Double(b) ?? numberInWords(b) { return abs(x - y) <= 1e-9 * max(1, abs(x)) }
     return false
   }
+
+  /// The value of a whole number written in English words (white space already removed, as
+  /// ``normalize(_:)`` leaves it: `onehundredfive`), or nil.
+  static func numberInWords(_ text: String) -> Double? {
+    var rest = Substring(text.lowercased().replacingOccurrences(of: "-", with: ""))
+    guard !rest.isEmpty, rest.allSatisfy({ $0 >= "a" && $0 <= "z" }) else { return nil }
+    var total = 0.0
+    var current = 0.0
+    var words = 0
+    while !rest.isEmpty {
+      if rest.hasPrefix("and") && words > 0 {
+        rest = rest.dropFirst(3)
+        continue
+      }
+      // The longest word that opens the rest (`seventeen` before `seven`).
+      guard let (word, value) = numberWords.filter({ rest.hasPrefix($0.key) }).max(by: { $0.key.count < $1.key.count }) else { return nil }
+      rest = rest.dropFirst(word.count)
+      words += 1
+      switch value {
+      case 100: current = max(current, 1) * 100
+      case 1000, 1_000_000, 1_000_000_000:
+        total += max(current, 1) * value
+        current = 0
+      default: current += value
+      }
+    }
+    return words > 0 ? total + current : nil
+  }
+
+  /// English number words and their values.
+  static let numberWords: [String: Double] = {
+    var table: [String: Double] = ["hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000]
+    let small = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+    for (k, word) in small.split(separator: " ").enumerated() { table[String(word)] = Double(k) }
+    for (k, word) in "twenty thirty forty fifty sixty seventy eighty ninety".split(separator: " ").enumerated() {
+      table[String(word)] = Double(20 + 10 * k)
+    }
+    return table
+  }()
 
   static func firstIndex(of needle: String, in bytes: [UInt8]) -> Int? {
     let n = Array(needle.utf8)
