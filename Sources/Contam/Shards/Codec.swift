@@ -17,20 +17,22 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
     return .none
   }
 
-  /// The name of a compression or archive format Contam does not read, from the stream's first
-  /// bytes (up to 262: a tar header's `ustar` is at 257), or nil. Read as text, such a file is
-  /// bytes that match nothing: a corpus shipped as `.jsonl.xz` or a Wikipedia `.bz2` dump would
-  /// read clean. So it is refused, by name.
-  public static func unsupportedFormat(_ prefix: [UInt8]) -> String? {
+  /// A compression or archive format Contam does not read, from the stream's first bytes (up
+  /// to 262: a tar header's `ustar` is at 257): its name and what to do instead, or nil. Read as
+  /// text, such a file is bytes that match nothing, and a corpus shipped as `.jsonl.xz` or a
+  /// `.bz2` dump would read clean; so it is refused, by name.
+  public static func unsupportedFormat(_ prefix: [UInt8]) -> (name: String, remedy: String)? {
     func starts(_ magic: [UInt8]) -> Bool { prefix.count >= magic.count && prefix.starts(with: magic) }
-    if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "xz" }
-    if starts([0x42, 0x5A, 0x68]), prefix.count >= 4, (0x31...0x39).contains(prefix[3]) { return "bzip2" }
-    if starts([0x04, 0x22, 0x4D, 0x18]) || starts([0x02, 0x21, 0x4C, 0x18]) { return "LZ4" }
-    if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return "zip" }
-    if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return "7-Zip" }
-    if starts([0x5D, 0x00, 0x00]) && prefix.count >= 13 { return "lzma" }
-    if starts([0x1F, 0x9D]) { return "compress (.Z)" }
-    if prefix.count >= 262 && Array(prefix[257..<262]) == Array("ustar".utf8) { return "tar" }
+    func decompress(_ tool: String) -> String { "decompress it first, e.g. \(tool) -dc FILE | contam scan ... -" }
+    let extract = "extract the archive and scan its files"
+    if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return ("xz", decompress("xz")) }
+    if starts([0x42, 0x5A, 0x68]), prefix.count >= 4, (0x31...0x39).contains(prefix[3]) { return ("bzip2", decompress("bzip2")) }
+    if starts([0x04, 0x22, 0x4D, 0x18]) || starts([0x02, 0x21, 0x4C, 0x18]) { return ("LZ4", decompress("lz4")) }
+    if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return ("zip", extract) }
+    if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return ("7-Zip", extract) }
+    if starts([0x5D, 0x00, 0x00]) && prefix.count >= 13 { return ("lzma", decompress("xz --format=lzma")) }
+    if starts([0x1F, 0x9D]) { return ("compress (.Z)", decompress("gzip")) }
+    if prefix.count >= 262 && Array(prefix[257..<262]) == Array("ustar".utf8) { return ("tar", extract) }
     return nil
   }
 

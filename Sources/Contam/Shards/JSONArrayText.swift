@@ -1,5 +1,5 @@
 /// The text of a JSON array field, as `--text-field 'messages[]'` or `'messages[].content'`
-/// asks for it: chat and instruction records keep their text in an array of turns
+/// asks for it (and of a whole record for `--text-field '*'`: its string values, keys left out): chat and instruction records keep their text in an array of turns
 /// (`"messages": [{"role": "user", "content": "…"}, …]`, ShareGPT's `conversations[].value`),
 /// or of paragraphs (`"text": ["…", "…"]`).
 ///
@@ -75,18 +75,9 @@ enum JSONArrayText {
   }
 
   /// The body of the string whose opening quote is at `quote`: from after it to its closing
-  /// quote (the first not escaped by an odd run of backslashes).
+  /// quote (``JSONString/closingQuote(_:count:bodyStart:)``), or to the end.
   private static func stringBody(_ bytes: UnsafeRawBufferPointer, quoteAt quote: Int) -> (start: Int, end: Int) {
-    let start = quote + 1
-    var q = start
-    while q < bytes.count {
-      if bytes[q] == UInt8(ascii: "\"") {
-        var backslashes = 0
-        while q - backslashes - 1 >= start && bytes[q - backslashes - 1] == 0x5C { backslashes += 1 }
-        if backslashes % 2 == 0 { return (start, q) }
-      }
-      q += 1
-    }
-    return (start, bytes.count)
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (quote + 1, quote + 1) }
+    return (quote + 1, JSONString.closingQuote(base, count: bytes.count, bodyStart: quote + 1) ?? bytes.count)
   }
 }

@@ -64,20 +64,10 @@
     /// odd number of backslashes is escaped.
     @inline(__always) func skipString() -> (Int, Int, Bool)? {
       let start = i + 1
-      var p = start
-      while p < n {
-        guard let hit = memchr(base + p, 0x22, n - p) else { return nil }
-        let q = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
-        var backslashes = 0
-        while q - backslashes - 1 >= start && base[q - backslashes - 1] == 0x5C { backslashes += 1 }
-        if backslashes % 2 == 0 {
-          i = q + 1
-          let escaped = memchr(base + start, 0x5C, q - start) != nil
-          return (start, q, escaped)
-        }
-        p = q + 1
-      }
-      return nil
+      guard let q = JSONString.closingQuote(base, count: n, bodyStart: start) else { return nil }
+      i = q + 1
+      let escaped = memchr(base + start, 0x5C, q - start) != nil
+      return (start, q, escaped)
     }
 
     skipSpace()

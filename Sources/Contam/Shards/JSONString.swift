@@ -22,6 +22,23 @@
     return bad
   }
 
+  /// The closing quote of the string whose body starts at `start` in `base[0..<n]` (the first
+  /// `"` not escaped by an odd run of backslashes), found quote to quote with memchr; nil when
+  /// the string does not end.
+  @inline(__always)
+  static func closingQuote(_ base: UnsafePointer<UInt8>, count n: Int, bodyStart start: Int) -> Int? {
+    var p = start
+    while p < n {
+      guard let hit = memchr(base + p, 0x22, n - p) else { return nil }
+      let q = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+      var backslashes = 0
+      while q - backslashes - 1 >= start && base[q - backslashes - 1] == 0x5C { backslashes += 1 }
+      if backslashes % 2 == 0 { return q }
+      p = q + 1
+    }
+    return nil
+  }
+
   /// Decodes `body` into `out`, which must have room for `body.count` bytes.
   /// - Returns: the number of bytes written.
   static func unescape(_ body: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>, bad: inout Int) -> Int {

@@ -199,12 +199,9 @@ public final class ShardReader {
         counts.sha256 = try? file.finish().sha256
         return counts
       }
-      if let name = Codec.unsupportedFormat(head) {
+      if let (name, remedy) = Codec.unsupportedFormat(head) {
         // Read as text it would be bytes that match nothing, and read clean.
-        try report(
-          ContamError(
-            .unsupported, path: path,
-            "\(name) data: Contam reads gzip, zstd, Parquet and plain text; decompress it first (\(name == "tar" || name == "zip" || name == "7-Zip" ? "extract the archive and scan its files" : "e.g. \(name == "bzip2" ? "bzip2" : name == "xz" || name == "lzma" ? "xz" : "lz4") -dc FILE | contam scan ... -"))"))
+        try report(ContamError(.unsupported, path: path, "\(name) data: Contam reads gzip, zstd, Parquet and plain text; \(remedy)"))
         return counts
       }
       counts.codec = Codec.detect(head)
@@ -611,7 +608,7 @@ public final class ShardReader {
       case .found(.number):
         try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(usedField)' is a number, not a string"))
       case .found(.other(let kind)):
-        try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(usedField)' is \(kind == "array" || kind == "object" ? "an" : "a") \(kind), not a string"))
+        try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(usedField)' is \(kind == "object" ? "an" : "a") \(kind), not a string"))
       }
     }
 

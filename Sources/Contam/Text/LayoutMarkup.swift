@@ -297,17 +297,8 @@ public enum LayoutMarkup {
   public static func inlineTagsLength(_ p: UnsafePointer<UInt8>, available: Int) -> Int {
     var total = 0
     while total + 3 <= available && p[total] == UInt8(ascii: "<") {
-      var k = total + 1
-      if p[k] == UInt8(ascii: "/") { k += 1 }
-      var name: UInt64 = 0
-      let nameStart = k
-      while k < available, k - nameStart < 8 {
-        let c = p[k] | 0x20
-        guard c >= 0x61 && c <= 0x7A else { break }
-        name = name << 8 | UInt64(c)
-        k += 1
-      }
-      guard inlineTagNames.contains(name), case let length = tagLength(p + total, available: available - total), length > 0
+      guard inlineTagNames.contains(tagName(p + total, nameAt: 1, available: available - total).name),
+        case let length = tagLength(p + total, available: available - total), length > 0
       else { break }
       total += length
     }
@@ -344,18 +335,9 @@ public enum LayoutMarkup {
   /// from `p`, else 0.
   @usableFromInline
   static func layoutTagLength(_ p: UnsafePointer<UInt8>, nameAt start: Int, available: Int, escaped: Bool, twice: Bool = false) -> Int {
-    var k = start
-    if p[k] == UInt8(ascii: "/") { k += 1 }
-    var name: UInt64 = 0
-    let nameStart = k
-    while k < available, k - nameStart < 8 {
-      var c = p[k]
-      if c >= 0x41 && c <= 0x5A { c += 32 }
-      guard (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39 && k > nameStart) else { break }
-      name = name << 8 | UInt64(c)
-      k += 1
-    }
-    guard k > nameStart, k < available, tagNames.contains(name) else { return 0 }
+    let (name, end) = tagName(p, nameAt: start, available: available)
+    var k = end
+    guard name != 0, k < available, tagNames.contains(name) else { return 0 }
     let after = p[k]
     guard after == UInt8(ascii: ">") || after == UInt8(ascii: "/") || after == 0x20 || after == 0x09
       || (escaped && after == UInt8(ascii: "&"))
@@ -380,6 +362,25 @@ public enum LayoutMarkup {
       k += 1
     }
     return 0
+  }
+
+  /// The name of the tag whose opening ends at `nameAt` (after an optional `/`): up to 8 ASCII
+  /// letters and digits, a letter first, lower-cased and packed like ``tagNames``, with where it
+  /// ends; name 0 when there is none.
+  @usableFromInline
+  static func tagName(_ p: UnsafePointer<UInt8>, nameAt start: Int, available: Int) -> (name: UInt64, end: Int) {
+    var k = start
+    if k < available && p[k] == UInt8(ascii: "/") { k += 1 }
+    var name: UInt64 = 0
+    let nameStart = k
+    while k < available, k - nameStart < 8 {
+      var c = p[k]
+      if c >= 0x41 && c <= 0x5A { c += 32 }
+      guard (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39 && k > nameStart) else { break }
+      name = name << 8 | UInt64(c)
+      k += 1
+    }
+    return (name, k)
   }
 
   /// Tag names (packed ASCII, big-endian) whose tags are layout: text structure and inline
