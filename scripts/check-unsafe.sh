@@ -32,7 +32,9 @@ readers=(
   Shards/_JSONArrayLines.swift                 # rewrites the bytes it reads in place
   Shards/Parquet/_ParquetColumnDecoder.swift   # hands page arrays to snappy, zlib and zstd
   Shards/Parquet/_ParquetDocuments.swift       # Document views into the decoded column arenas
-  Shards/_WETRecords.swift                     # Document views into the record buffer
+  Shards/_WARCRecords.swift                    # Document views into the record buffer or a decoded body
+  Shards/_HTTPPayload.swift                    # hands a body to zlib and zstd
+  Shards/_PeekedSource.swift                   # copies the bytes it read ahead into the caller's buffer
   TestSets/Answers/AnswerExtractor.swift
   TestSets/Answers/AnswerExtractor+Layout.swift  # plain(_:) reads the document region it is handed
   Text/HTMLEntity.swift Text/LayoutMarkup.swift Text/NGramHasher.swift Text/XXH3.swift Text/_UTF8.swift

@@ -11,7 +11,7 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
     case lines
     /// Plain text, one document per file.
     case file
-    /// Common Crawl WET: one document per WARC `conversion` record.
+    /// WARC files: one document per record with text (WET `conversion`, `response`, `resource`).
     case wet
   }
 

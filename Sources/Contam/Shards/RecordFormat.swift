@@ -7,12 +7,14 @@ public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
   case lines
   /// Plain text, the whole file one document (up to the line limit).
   case wholeFile
-  /// Common Crawl WET (WARC `conversion` records, one document each, id the target URI).
+  /// WARC files (named for Common Crawl's WET): one document per record with text, id the
+  /// target URI: `conversion` records as they are, `response` records' HTTP bodies decoded,
+  /// `resource` records.
   case wet
   /// Decided per shard: JSONL (with these fields) if the file name ends in `.jsonl`, `.ndjson`
   /// or `.json` (before `.gz`/`.zst`), or else if its first non-blank line starts with `{`;
   /// otherwise plain text, one document per line. A name ending in `.wet` or `.warc` (before
-  /// `.gz`/`.zst`) means WET. (The name decides first so that a JSONL shard
+  /// `.gz`/`.zst`), or a stream that starts with `WARC/`, means WARC. (The name decides first so that a JSONL shard
   /// whose first line is damaged is not read as text.)
   case auto(textField: FieldPath, idField: FieldPath?)
 

@@ -191,7 +191,7 @@ public final class ShardReader {
       try report(error)
       return counts
     }
-    let source: ByteSource
+    var source: ByteSource
     do {
       let head = try file.peek(262)
       if head.isEmpty {
@@ -219,6 +219,14 @@ public final class ShardReader {
       return counts
     }
     if case .auto = format, Self.namedAsWET(path) { format = .wet }
+    if case .auto = format, counts.codec != .parquet {
+      // A WARC file is known by its first bytes too (`WARC/1.1`), whatever its name (a WAT
+      // file, an archive named `.gz`): read as text lines, its records' bodies would be cut at
+      // their line breaks and their binary payloads read as text.
+      let peeked = _PeekedSource(source, count: 5)
+      if peeked.head == Array("WARC/".utf8) { format = .wet }
+      source = peeked
+    }
     // One JSON array of records is read as JSON Lines, a record a line (`_JSONArrayLines`).
     let reading: ByteSource = {
       switch format {
@@ -235,7 +243,7 @@ public final class ShardReader {
         return result
       }
     } else if format == .wet {
-      let figures = try _WETRecords.read(
+      let figures = try _WARCRecords.read(
         path: path, source: source, maxBytes: options.maxLineBytes, report: report, onDocument: onDocument)
       counts.lines = figures.records
       counts.documents = figures.documents

@@ -43,4 +43,21 @@ enum _TextProbe {
     }
     return nil
   }
+
+  enum PayloadKind { case text, binary, utf16 }
+
+  /// Whether a record's payload (a WARC response body) is text: binary when more than 1% of its
+  /// first 64 KiB are NUL bytes (images, fonts, archives), UTF-16 when it has a byte order mark
+  /// or NULs on every other byte. Bytes that are not UTF-8 alone do not make it binary: a page
+  /// in Latin-1 or Shift JIS is text, read as it is.
+  static func payloadKind(_ bytes: UnsafeRawBufferPointer) -> PayloadKind {
+    let n = min(bytes.count, window)
+    guard n >= 2, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return .text }
+    if (base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF) { return .utf16 }
+    var nuls = [0, 0]
+    for i in 0..<n where base[i] == 0 { nuls[i & 1] += 1 }
+    let nul = nuls[0] + nuls[1]
+    if n >= 16 && 4 * nul >= n && min(nuls[0], nuls[1]) * 10 < max(nuls[0], nuls[1]) { return .utf16 }
+    return 100 * nul > n ? .binary : .text
+  }
 }

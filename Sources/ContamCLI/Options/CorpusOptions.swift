@@ -19,7 +19,7 @@ struct CorpusOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "How shards are cut into documents: auto (per shard: jsonl if the name ends in .jsonl/.ndjson/.json, before .gz/.zst, or the first line starts with '{'; else lines), jsonl (one JSON object per line), lines (plain text, one document per line), file (plain text, one document per file) or wet (Common Crawl WET: one document per WARC conversion record, its target URI as id; auto picks it for names ending in .wet or .warc). Parquet files are recognised by their PAR1 magic whatever the format.",
+      "How shards are cut into documents: auto (per shard: jsonl if the name ends in .jsonl/.ndjson/.json, before .gz/.zst, or the first line starts with '{'; else lines), jsonl (one JSON object per line), lines (plain text, one document per line), file (plain text, one document per file) or wet (WARC files: one document per record with text, its target URI as id: a Common Crawl WET file's conversion records, a crawl archive's response records (the HTTP body, its chunked, gzip, deflate or zstd coding undone) and resource records; auto picks it for names ending in .wet or .warc and for any file that starts with WARC/). Parquet files are recognised by their PAR1 magic whatever the format.",
       valueName: "format"))
   var format: ReaderParameters.Format = .auto
 

@@ -1,17 +1,44 @@
-/// Common Crawl WET files: WARC records, each a header block (`WARC/1.0`, `Name: value`
-/// lines, a blank line) and `Content-Length` bytes of content. Every `conversion` record is one
-/// document, its `WARC-Target-URI` the document id, its `line` the record's 1-based ordinal
-/// in the file; `warcinfo` and other records are passed over. Content longer than the line
-/// limit is skipped without being held; a header that is not WARC ends the shard with a
-/// problem naming the record.
-enum _WETRecords {
+/// WARC files: Common Crawl's WET files (`conversion` records, the text extracted from a page)
+/// and WARC archives as crawlers write them (`response` records, the HTTP response as received;
+/// `resource` records, a fetched file). Each record is a header block (`WARC/1.x`, `Name: value`
+/// lines, a blank line) and `Content-Length` bytes of content. A `conversion` record is one
+/// document as it is; a `response` record the body of its HTTP message, its transfer and content
+/// codings undone (`_HTTPPayload`); a `resource` record its content. Its `WARC-Target-URI` is the
+/// document id, its `line` the record's 1-based ordinal in the file. A payload that is binary (an
+/// image, a font: NUL bytes) is passed over, as are `warcinfo`, `request`, `metadata` and
+/// `revisit` records; a body in a coding Contam does not decode is a problem. A file of records
+/// none of which is text (a WAT file of metadata, a request log) is ``ContamError/Code/unsupported``
+/// naming the record types it has, so it is counted as skipped and never reads clean. Content
+/// longer than the line limit is skipped without being held; a header that is not WARC ends the
+/// shard with a problem naming the record.
+enum _WARCRecords {
   struct Figures {
     var records = 0
     var documents = 0
+    /// Records that are not documents, by WARC-Type (binary payloads as `binary <type>`).
+    var passedOver: [String: Int] = [:]
     var decompressedBytes = 0
   }
 
+  /// The record types read as documents.
+  static let textTypes: Set<String> = ["conversion", "response", "resource"]
+
   static func read(
+    path: String, source: ByteSource, maxBytes: Int, report: (ContamError) throws -> Void,
+    onDocument: (Document) throws -> Void
+  ) throws -> Figures {
+    let figures = try readRecords(path: path, source: source, maxBytes: maxBytes, report: report, onDocument: onDocument)
+    if figures.documents == 0 && figures.records > 0 && !figures.passedOver.isEmpty {
+      let types = figures.passedOver.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+      try report(
+        ContamError(
+          .unsupported, path: path,
+          "a WARC file with no text record (it has \(types)): Contam reads conversion (WET), response and resource records with text; not read"))
+    }
+    return figures
+  }
+
+  private static func readRecords(
     path: String, source: ByteSource, maxBytes: Int, report: (ContamError) throws -> Void,
     onDocument: (Document) throws -> Void
   ) throws -> Figures {
@@ -119,16 +146,53 @@ enum _WETRecords {
       }
       let contentStart = start
       start += length
-      guard fields["warc-type"] == "conversion" else { continue }
-      figures.documents += 1
-      let uri = Array((fields["warc-target-uri"] ?? "").utf8)
-      try buffer.withUnsafeBytes { bytes in
-        try uri.withUnsafeBytes { id in
-          try onDocument(
-            Document(
-              shardPath: path, line: figures.records, lineOffset: recordOffset, idBytes: uri.isEmpty ? nil : id,
-              text: UnsafeRawBufferPointer(rebasing: bytes[contentStart..<contentStart + length])))
+      let type = fields["warc-type"] ?? "(none)"
+      guard textTypes.contains(type) else {
+        figures.passedOver[type, default: 0] += 1
+        continue
+      }
+      let content = contentStart..<contentStart + length
+      var decoded: [UInt8]? = nil  // the body when it is not the content's own bytes
+      var text = content
+      if type == "response" {
+        switch _HTTPPayload.body(of: buffer, in: content, maxBytes: maxBytes) {
+        case .slice(let body): text = body
+        case .decoded(let body): decoded = body
+        case .unsupported(let why):
+          try report(ContamError(.unsupported, path: path, line: figures.records, offset: recordOffset, "\(why); record skipped"))
+          continue
+        case .corrupt(let why):
+          try report(ContamError(.corruptData, path: path, line: figures.records, offset: recordOffset, "\(why); record skipped"))
+          continue
+        case .tooLong:
+          try report(
+            ContamError(.lineTooLong, path: path, line: figures.records, offset: recordOffset, "an HTTP body over the limit once decoded; skipped"))
+          continue
         }
+      }
+      let uri = Array((fields["warc-target-uri"] ?? "").utf8)
+      let id: [UInt8]? = uri.isEmpty ? nil : uri
+      let kind = try buffer.withUnsafeBytes { bytes in
+        try (decoded ?? []).withUnsafeBytes { decodedBytes in
+          let body = decoded == nil ? UnsafeRawBufferPointer(rebasing: bytes[text]) : decodedBytes
+          // A binary payload (an image, a font) is not a page of text; text in a legacy
+          // encoding (no NULs) is read as it is.
+          let kind = type == "conversion" ? .text : _TextProbe.payloadKind(body)
+          guard kind == .text else { return kind }
+          try (id ?? []).withUnsafeBytes { idBytes in
+            try onDocument(
+              Document(shardPath: path, line: figures.records, lineOffset: recordOffset, idBytes: id == nil ? nil : idBytes, text: body))
+          }
+          return kind
+        }
+      }
+      switch kind {
+      case .text: figures.documents += 1
+      case .binary: figures.passedOver["binary \(type)", default: 0] += 1
+      case .utf16:
+        try report(
+          ContamError(
+            .unsupported, path: path, line: figures.records, offset: recordOffset, "a page in UTF-16, which Contam does not read; record skipped"))
       }
     }
   }
