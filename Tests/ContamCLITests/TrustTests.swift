@@ -191,6 +191,25 @@ struct TrustTests {
     #expect(verified.status == 1 && verified.stdout.contains("FAIL consistency: input read"), "\(verified.stdout)")
   }
 
+  /// Records read through a field of short strings (a title, a URL): nothing in them can hold an
+  /// item, and the scan says so rather than letting "clean" pass unremarked.
+  @Test func documentsTooShortToHoldAnItemAreRemarked() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let question = Self.firstQuestion(samples)
+    var lines = ""
+    for k in 0..<20 {
+      let record: [String: String] = ["title": "Chapter \(k + 1): a short title", "text": k == 7 ? question : "An ordinary paragraph of prose, long enough to hold a passage of a test item had anyone copied one into it."]
+      lines += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self) + "\n"
+    }
+    let path = try fixture.write("titled.jsonl", Data(lines.utf8))
+    let titles = try Tool.execute(contam, ["scan", "--fail-on", "never", "--text-field", "title"] + gsm8k + [path])
+    #expect(titles.status == 0 && titles.stderr.contains("hold 4.0 tokens on average, fewer than an n-gram (13)"), "\(titles.stderr)")
+    #expect(titles.stderr.contains("--text-field title"))
+    let text = try Tool.execute(contam, ["scan", "--fail-on", "never"] + gsm8k + [path])
+    #expect(text.status == 0 && !text.stderr.contains("on average") && text.stdout.contains("contaminated"), "\(text.stderr)")
+  }
+
   /// The question of the first gsm8k sample item.
   static func firstQuestion(_ samples: URL) -> String {
     let line = try! String(contentsOf: samples.appendingPathComponent("benchmarks/gsm8k-sample.jsonl"), encoding: .utf8).split(separator: "\n")[0]
