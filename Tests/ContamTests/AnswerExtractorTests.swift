@@ -51,6 +51,15 @@ struct AnswerExtractorTests {
     let rewrapped = "and   the\tfinal  answer \n is   $0   +   0  + \n 1 \n - \n \\frac{1}{4}  =\t\\boxed{\\frac{3}{4}}.$"
     #expect(check(ItemAnswer(value: "\\frac{3}{4}"), rewrapped).agreement == .same)
     #expect(check(ItemAnswer(value: "18"), "The answer is 5 + 13, which we add.").found == nil)
+    // The next sentence glued to the value (a page's block tags stripped without a space): the
+    // number; a unit or a variable after a number is not a sentence.
+    #expect(check(ItemAnswer(value: "15"), "#### 15The morning was grey.").agreement == .same)
+    #expect(check(ItemAnswer(value: "1,000"), "#### 1,000Natalia's friends").agreement == .same)
+    #expect(check(ItemAnswer(value: "18"), "The answer is 18Next, the road.").agreement == .same)
+    #expect(check(ItemAnswer(value: "16"), "#### 15The").found == "15")
+    #expect(check(ItemAnswer(value: "15"), "#### 15x").found == "15x")
+    #expect(check(ItemAnswer(value: "15"), "#### 15Km").found == "15Km")
+    #expect(check(ItemAnswer(value: "15"), "#### 15Hz").found == "15Hz")
   }
 
   @Test func choiceLetters() {

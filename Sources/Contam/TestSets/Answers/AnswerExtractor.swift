@@ -73,7 +73,7 @@ public enum AnswerExtractor {
     if let range = text.range(of: "####") {
       // GSM8K style: the value is the next word (the text may go on on the same line).
       let rest = linkTargetsDropped(text[range.upperBound...].prefix(512)).drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }
-      let value = closersTrimmed(String(rest))
+      let value = gluedWordDropped(closersTrimmed(String(rest)))
       if !value.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), value)) }
     }
     if let range = text.range(of: answerIs, options: .regularExpression) {
@@ -102,12 +102,20 @@ public enum AnswerExtractor {
           && (words.count <= 8 || first.hasSuffix(".") || first.hasSuffix(",") || first.hasSuffix(";")
             || (first.contains(where: \.isNumber) && !operators.contains(words.dropFirst().first ?? "")))
         // A number is one word ("18 since…"); a text answer may be a few ("light energy").
-        let value = !short ? "" : first.contains(where: \.isNumber) ? first : words.prefix(3).joined(separator: " ")
+        let value = !short ? "" : first.contains(where: \.isNumber) ? gluedWordDropped(first) : words.prefix(3).joined(separator: " ")
         let trimmed = closersTrimmed(String(value.prefix { $0 != "," && $0 != ";" }).trimmingCharacters(in: CharacterSet(charactersIn: " .:*_")))
         if !trimmed.isEmpty && !(number && !trimmed.contains(where: \.isNumber)) { candidates.append((offset, trimmed)) }
       }
     }
     return candidates.min { $0.offset < $1.offset }.map { ($0.value, text.utf8.index(text.startIndex, offsetBy: $0.offset)) }
+  }
+
+  /// A number with the next sentence's first word glued to it (`15The`, `#### 72Natalia`: text
+  /// whose line or paragraph breaks were lost, as when a page's block tags are stripped) is the
+  /// number; anything else is as it is (`15x`, `3km`, `2Pi` are not a number and a sentence).
+  static func gluedWordDropped(_ value: String) -> String {
+    guard let range = value.range(of: #"^[-+−]?[0-9][0-9.,/]*(?=\p{Lu}\p{Ll}{2,}[\p{Ll}\p{P}]*$)"#, options: .regularExpression) else { return value }
+    return String(value[range])
   }
 
   /// `text` with markdown links read as their text, as tokens read them: `[22](https://…)` is
