@@ -204,7 +204,7 @@ extension ContamCommand {
     }
 
     /// Writes the certificate file; a failure (disk full, no directory) ends the run with status 4.
-    static func write(_ file: Data, to path: String) throws {
+    static func write(_ file: [UInt8], to path: String) throws {
       do {
         try AtomicFile.write(file, to: path)
       } catch {
@@ -399,7 +399,7 @@ extension ContamCommand {
       }
       try CorpusOptions.refuseMostlySkipped(result.shards, maxSkippedFraction: maxSkippedFraction, output: "certificate")
       if let out {
-        let file = try result.sealedFile(signingKey: signingKey).file
+        let file = try result.sealedBytes(signingKey: signingKey).file
         try Self.write(file, to: out)
       }
       var table = TextTable(["benchmark", "items", "contaminated", "perturbed", "partial", "clean", "too short", "near dup"])

@@ -17,7 +17,7 @@ public enum AtomicFile {
   ///     is never readable by others, not even for a moment).
   /// - Throws: ``ContamError/Code/outputFailed`` naming the path and the OS reason (disk full,
   ///   no permission, missing directory); the temporary file is removed and `path` is untouched.
-  public static func write(_ data: Data, to path: String, permissions: mode_t = 0o644) throws(ContamError) {
+  public static func write<Bytes: ContiguousBytes>(_ data: Bytes, to path: String, permissions: mode_t = 0o644) throws(ContamError) {
     let directory = (path as NSString).deletingLastPathComponent
     let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
     unlink(temporary)

@@ -31,21 +31,29 @@ extension Certificate {
   /// encoding of the rest, where JSONEncoder wrote an empty array for them; when that place is
   /// not found exactly once, or an item holds a number JSONEncoder refuses, JSONEncoder
   /// encodes everything.
-  func encoding(pretty: Bool) throws -> Data {
-    guard !items.isEmpty, let array = _CertificateJSON.items(items, pretty: pretty, depth: 1) else {
-      return try encodedByFoundation(pretty: pretty)
-    }
+  func encoding(pretty: Bool) throws -> Data { Data(try encodingBytes(pretty: pretty)) }
+
+  /// ``encoding(pretty:)`` as one buffer, written once: the rest of the certificate around its
+  /// items, the items appended in place (a certificate of all shared benchmarks is 14 MB; each
+  /// copy of it was that much more memory at the end of a scan).
+  func encodingBytes(pretty: Bool, reserving extra: Int = 0) throws -> [UInt8] {
+    guard !items.isEmpty else { return [UInt8](try encodedByFoundation(pretty: pretty)) }
     var shell = self
     shell.items = []
     let data = try shell.encodedByFoundation(pretty: pretty)
     let place = Array((pretty ? "\n  \"items\" : [\n\n  ]" : "\"items\":[]").utf8)
     let found = Self.occurrences(of: place, in: data)
-    guard found.count == 1 else { return try encodedByFoundation(pretty: pretty) }
+    guard found.count == 1 else { return [UInt8](try encodedByFoundation(pretty: pretty)) }
     let emptyArray = pretty ? 6 : 2  // "[\n\n  ]" or "[]", at the end of `place`
     let start = found[0] + place.count - emptyArray
-    var bytes = [UInt8](data)
-    bytes.replaceSubrange(start..<start + emptyArray, with: array)
-    return Data(bytes)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(data.count + items.count * _CertificateJSON.bytesPerItem(pretty: pretty) + extra)
+    bytes += data[data.startIndex..<data.startIndex + start]
+    guard _CertificateJSON.items(items, pretty: pretty, depth: 1, appendingTo: &bytes) else {
+      return [UInt8](try encodedByFoundation(pretty: pretty))
+    }
+    bytes += data[(data.startIndex + start + emptyArray)...]
+    return bytes
   }
 
   /// The same bytes, all through JSONEncoder (what ``encoding(pretty:)`` must equal).
@@ -80,6 +88,13 @@ extension Certificate {
   /// a placeholder digest (and signature) of the right length, which are then written in. The
   /// bytes are those of `sealed(signingKey:).encoded()` (checked: any surprise falls back to it).
   public func sealedFile(signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> (certificate: Certificate, file: Data) {
+    let (sealed, bytes) = try sealedBytes(signingKey: signingKey)
+    return (sealed, Data(bytes))
+  }
+
+  /// ``sealedFile(signingKey:)`` as one buffer (what the CLI writes): the canonical body is
+  /// hashed as soon as it is encoded and freed, so at most the file and that body are held.
+  package func sealedBytes(signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> (certificate: Certificate, file: [UInt8]) {
     let digestPlaceholder = String(repeating: "0", count: 64)
     let signaturePlaceholder = String(repeating: "A", count: 88)
     var draft = self
@@ -87,56 +102,70 @@ extension Certificate {
     draft.signature = signingKey.map {
       CertificateSignature(publicKey: $0.publicKey.rawRepresentation.base64EncodedString(), value: signaturePlaceholder)
     }
-    let body = self
+    var unsealed = self
+    unsealed.digest = nil
+    unsealed.signature = nil
+    let body = unsealed
     let file0 = draft
-    let encodings = _Slots<Result<Data, any Error>>(count: 2)
+    let digests = _Slots<Result<String, any Error>>(count: 1)
+    let files = _Slots<Result<[UInt8], any Error>>(count: 1)
     DispatchQueue.concurrentPerform(iterations: 2) { k in
-      encodings.set(k, Result { k == 0 ? try body.canonicalBody() : try file0.encoded() })
+      if k == 0 {
+        digests.set(0, Result { _Hex.encode(Data(SHA256.hash(data: try body.encodingBytes(pretty: false)))) })
+      } else {
+        files.set(0, Result { try file0.encodedBytes() })
+      }
     }
-    let results = encodings.values()
-    let canonical = try results[0].get()
-    var file = try results[1].get()
+    let digest = try digests.values()[0].get()
+    var file = try files.values()[0].get()
     var sealed = self
     sealed.signature = nil
-    sealed.digest = _Hex.encode(Data(SHA256.hash(data: canonical)))
+    sealed.digest = digest
     if let signingKey {
-      let value = try signingKey.signature(for: Data(_Hex.decode(sealed.digest!)))
+      let value = try signingKey.signature(for: Data(_Hex.decode(digest)))
       sealed.signature = CertificateSignature(
         publicKey: signingKey.publicKey.rawRepresentation.base64EncodedString(), value: value.base64EncodedString())
     }
     // Top-level keys sit on their own line after two spaces; no string holds a raw newline, so
-    // each pattern occurs once, at the field itself.
+    // each pattern occurs once, at the field itself. The value has the placeholder's length:
+    // written over it in place.
     func splice(_ pattern: String, _ placeholder: String, _ value: String) -> Bool {
       let needle = Array((pattern + placeholder).utf8)
       let found = Self.occurrences(of: needle, in: file)
       guard value.utf8.count == placeholder.utf8.count, found.count == 1 else { return false }
       let end = found[0] + needle.count
-      file.replaceSubrange(end - placeholder.utf8.count..<end, with: Data(value.utf8))
+      file.replaceSubrange(end - placeholder.utf8.count..<end, with: Array(value.utf8))
       return true
     }
-    var spliced = splice("\n  \"digest\" : \"", digestPlaceholder, sealed.digest!)
+    var spliced = splice("\n  \"digest\" : \"", digestPlaceholder, digest)
     if let signature = sealed.signature {
       spliced = spliced && splice("\n    \"value\" : \"", signaturePlaceholder, signature.value)
     }
-    return (sealed, spliced ? file : try sealed.encoded())
+    return (sealed, spliced ? file : try sealed.encodedBytes())
   }
 
-  /// Where `needle` starts in `data` (at most two places: enough to tell one from several).
-  static func occurrences(of needle: [UInt8], in data: Data) -> [Int] {
+  /// Where `needle` starts in `bytes` (at most two places: enough to tell one from several),
+  /// as offsets from its start.
+  static func occurrences<Bytes: RandomAccessCollection>(of needle: [UInt8], in bytes: Bytes) -> [Int]
+  where Bytes.Element == UInt8, Bytes.Index == Int {
     guard let first = needle.first else { return [] }
-    let bytes = [UInt8](data)
     var found: [Int] = []
-    var p = 0
-    while found.count < 2 && p + needle.count <= bytes.count {
-      if bytes[p] == first && bytes[p..<p + needle.count].elementsEqual(needle) { found.append(p) }
+    var p = bytes.startIndex
+    while found.count < 2 && p + needle.count <= bytes.endIndex {
+      if bytes[p] == first && bytes[p..<p + needle.count].elementsEqual(needle) { found.append(p - bytes.startIndex) }
       p += 1
     }
     return found
   }
 
   /// The file form: keys sorted, indented for people, a final newline.
-  public func encoded() throws -> Data {
-    try encoding(pretty: true) + Data("\n".utf8)
+  public func encoded() throws -> Data { Data(try encodedBytes()) }
+
+  /// ``encoded()`` as one buffer.
+  func encodedBytes() throws -> [UInt8] {
+    var bytes = try encodingBytes(pretty: true, reserving: 1)
+    bytes.append(0x0A)
+    return bytes
   }
 
   /// Reads a certificate file's bytes, strictly: see ``Certificate/init(strictlyDecoding:)``.

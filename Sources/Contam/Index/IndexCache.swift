@@ -236,9 +236,9 @@ extension IndexCache {
     }
     // A part's keys are its item's array: written once, with the owner of each target's.
     writer.write(n.keyOwner)
-    writer.write(n.shingles.indices.filter { n.keyOwner[$0] == $0 }.map { n.shingles[$0] })
-    writer.write(n.member)
-    writer.write(n.own)
+    writer.write(n.keyOwner.indices.filter { n.keyOwner[$0] == $0 }.map { Array(n.shingles[$0]) })
+    writer.write(n.member.rows)
+    writer.write(n.own.rows)
     writer.write(n.shingleCount)
     writer.write(n.ownCount)
     writer.write(n.sampleSize)
@@ -380,8 +380,8 @@ extension IndexCache {
     let keyOwner = try reader.readArray(of: Int.self)
     try check(keyOwner.count == targets)
     let ownedKeys = try reader.readArrays(of: UInt64.self)
-    var shingles: [[UInt64]] = []
-    shingles.reserveCapacity(targets)
+    var shingles = _Ragged<UInt64>()
+    shingles.reserveCapacity(rows: targets, elements: ownedKeys.reduce(0) { $0 + $1.count })
     var owned = 0
     for t in 0..<targets {
       // A whole target owns the next array; a part reads its item's whole target's.
@@ -392,12 +392,12 @@ extension IndexCache {
         shingles.append(ownedKeys[owned])
         owned += 1
       } else {
-        shingles.append(shingles[owner])
+        shingles.append([])
       }
     }
     try check(owned == ownedKeys.count)
-    let member = try reader.readArrays(of: UInt64.self)
-    let own = try reader.readArrays(of: UInt64.self)
+    let member = _Ragged(try reader.readArrays(of: UInt64.self))
+    let own = _Ragged(try reader.readArrays(of: UInt64.self))
     let shingleCount = try reader.readArray(of: Int.self)
     let ownCount = try reader.readArray(of: Int.self)
     let sampleSize = try reader.readArray(of: Int.self)
@@ -405,13 +405,14 @@ extension IndexCache {
     let length = try reader.readArray(of: Int.self)
     try check(
       [member.count, own.count, shingleCount.count, ownCount.count, sampleSize.count, votes.count, length.count].allSatisfy { $0 == targets })
-    func ones(_ mask: [UInt64]) -> Int { mask.reduce(0) { $0 + $1.nonzeroBitCount } }
+    func ones(_ mask: ArraySlice<UInt64>) -> Int { mask.reduce(0) { $0 + $1.nonzeroBitCount } }
     for t in 0..<targets {
-      let words = (shingles[t].count + 63) / 64
+      let keys = shingles[keyOwner[t]]
+      let words = (keys.count + 63) / 64
       try check((member[t].isEmpty || member[t].count == words) && (own[t].isEmpty || own[t].count == words))
-      try check(shingleCount[t] == (member[t].isEmpty ? shingles[t].count : ones(member[t])) && shingleCount[t] > 0)
+      try check(shingleCount[t] == (member[t].isEmpty ? keys.count : ones(member[t])) && shingleCount[t] > 0)
       try check(ownCount[t] == ones(own[t]) && ownCount[t] < shingleCount[t])
-      try check(zip(shingles[t], shingles[t].dropFirst()).allSatisfy { $0 < $1 })
+      try check(zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 })
     }
     try check(
       (0..<targets).allSatisfy {

@@ -158,20 +158,20 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Per target: its item, and its part's name (nil for the whole item).
   let targetItem: [Int]
   let targetPart: [String?]
-  /// Per target: sorted distinct informative shingle keys. A part's keys are a subset of its
-  /// item's, so a part target holds its whole target's array (one storage, shared) and marks
-  /// its own keys in ``member``.
-  let shingles: [[UInt64]]
+  /// Per whole target: its sorted distinct informative shingle keys. A part's keys are a
+  /// subset of its item's, so a part target's row is empty: it reads its whole target's
+  /// (``keys(of:)``) and marks its own keys in ``member``.
+  let shingles: _Ragged<UInt64>
   /// Per target: the whole target whose array ``shingles`` holds (the target itself for a
   /// whole item).
   let keyOwner: [Int]
-  /// Per target: one bit per key of `shingles[target]`, set for the part's keys; empty for a
+  /// Per target: one bit per key of `keys(of: target)`, set for the part's keys; empty for a
   /// whole item (every key is its).
-  let member: [[UInt64]]
-  /// Per target: one bit per key of `shingles[target]`, set for its own shingles (those no
+  let member: _Ragged<UInt64>
+  /// Per target: one bit per key of `keys(of: target)`, set for its own shingles (those no
   /// other item of its benchmark has) when it has shared ones too and at least one of its own;
   /// empty otherwise. A near copy must hold its share of them.
-  let own: [[UInt64]]
+  let own: _Ragged<UInt64>
   /// Per target: its informative shingles, and its own ones (0 when ``own`` is empty).
   let shingleCount: [Int]
   let ownCount: [Int]
@@ -326,18 +326,36 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     CContamSupport_releaseFreeMemory()
     var targetItem: [Int] = []
     var targetPart: [String?] = []
-    var shingles: [[UInt64]] = []
+    // Every target's lists go into four arrays, sized first (``_Ragged``).
+    var shingles = _Ragged<UInt64>()
+    var member = _Ragged<UInt64>()
+    var own = _Ragged<UInt64>()
+    var samples = _Ragged<UInt64>()  // per target
+    do {
+      var sizes = (rows: 0, keys: 0, member: 0, own: 0, sample: 0)
+      for case let candidate? in prepared {
+        sizes = (
+          sizes.rows + 1, sizes.keys + candidate.informative.count, sizes.member + candidate.member.count, sizes.own + candidate.own.count,
+          sizes.sample + candidate.sample.count
+        )
+      }
+      shingles.reserveCapacity(rows: sizes.rows, elements: sizes.keys)
+      member.reserveCapacity(rows: sizes.rows, elements: sizes.member)
+      own.reserveCapacity(rows: sizes.rows, elements: sizes.own)
+      samples.reserveCapacity(rows: sizes.rows, elements: sizes.sample)
+    }
     var keyOwner: [Int] = []
-    var member: [[UInt64]] = []
-    var own: [[UInt64]] = []
     var shingleCount: [Int] = []
     var ownCount: [Int] = []
     var sampleSize: [Int] = []
     var votes: [Int] = []
     var length: [Int] = []
-    var samples: [[UInt64]] = []  // per target
     var wholeTarget = -1  // the latest whole target: an item's parts follow it
+    let trimEvery = max(1, prepared.count / 8)
     for c in prepared.indices {
+      // The lists copied so far are freed: hand their pages back as the copies grow, so the
+      // two are not resident at once.
+      if c > 0 && c % trimEvery == 0 { CContamSupport_releaseFreeMemory() }
       guard let candidate = prepared[c] else { continue }
       prepared[c] = nil  // its lists live on only in what is kept
       let sample = candidate.sample
@@ -348,7 +366,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
         candidate.part == nil || (wholeTarget >= 0 && targetItem[wholeTarget] == candidate.item), "a part target follows its item's")
       targetItem.append(candidate.item)
       targetPart.append(candidate.part)
-      shingles.append(candidate.part == nil ? candidate.informative : shingles[wholeTarget])
+      shingles.append(candidate.part == nil ? candidate.informative : [])
       keyOwner.append(wholeTarget)
       member.append(candidate.member)
       own.append(candidate.own)
@@ -359,6 +377,8 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       length.append(candidate.tokens)
       samples.append(sample)
     }
+    // The prepared lists are all copied and freed: hand them back before the table is built.
+    CContamSupport_releaseFreeMemory()
     precondition(targetItem.count < 1 << 26, "a hit packs its target in 26 bits (_NearScratch)")
     var whole = [Int](repeating: 0, count: index.items.count)
     for t in targetItem.indices where targetPart[t] == nil { whole[targetItem[t]] = shingleCount[t] }
@@ -377,12 +397,12 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     segmentOverlap = Self.segmentOverlap(lengths: length, k: configuration.k, math: math)
     // Sample shingle → (target, slot), in passes over the key range; a key's postings in
     // (target, slot) order.
-    let passBits = _KeySort.passBits(for: samples.reduce(0) { $0 + $1.count })
+    let passBits = _KeySort.passBits(for: (0..<samples.count).reduce(0) { $0 + samples[$1].count })
     table = _HashTable.built(
       passBits: passBits,
       pairs: { pass, chunk in
-        for (target, sample) in samples.enumerated() {
-          sample.withUnsafeBufferPointer { sample in
+        for target in 0..<samples.count {
+          samples[target].withUnsafeBufferPointer { sample in
             for (slot, key) in sample.enumerated() where _KeySort.inPass(key, pass, passBits: passBits) {
               chunk.append((key, .init(item: UInt32(target), position: UInt32(slot))))
             }
@@ -395,10 +415,10 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   struct Stored {
     var targetItem: [Int]
     var targetPart: [String?]
-    var shingles: [[UInt64]]
+    var shingles: _Ragged<UInt64>
     var keyOwner: [Int]
-    var member: [[UInt64]]
-    var own: [[UInt64]]
+    var member: _Ragged<UInt64>
+    var own: _Ragged<UInt64>
     var shingleCount: [Int]
     var ownCount: [Int]
     var sampleSize: [Int]
@@ -457,8 +477,12 @@ public final class NearDuplicateIndex: @unchecked Sendable {
 
   /// The informative shingle keys of `target`, sorted (its bits of its item's keys).
   @_spi(Testing) public func informativeShingles(ofTarget target: Int) -> [UInt64] {
-    shingles[target].enumerated().filter { Self.bit(member[target], $0.offset) }.map(\.element)
+    keys(of: target).enumerated().filter { Self.bit(member[target], $0.offset) }.map(\.element)
   }
+
+  /// The sorted keys `target`'s bits are over: its own for a whole item, its item's for a part.
+  @inline(__always)
+  func keys(of target: Int) -> ArraySlice<UInt64> { shingles[keyOwner[target]] }
 
   /// How many keys of `keys` `target` holds, and how many of its own (as the search counts them).
   @_spi(Testing) public func intersection(ofTarget target: Int, with keys: [UInt64]) -> (shared: Int, own: Int) {
@@ -476,21 +500,22 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// keys, then its part's bit).
   @inline(__always)
   func holds(_ target: Int, _ value: UInt64) -> Bool {
-    let keys = shingles[target]
+    let keys = keys(of: target)
+    let base = keys.startIndex
     var low = 0
     var high = keys.count
     while low < high {
       let mid = (low + high) >> 1
-      if keys[mid] < value { low = mid + 1 } else { high = mid }
+      if keys[base + mid] < value { low = mid + 1 } else { high = mid }
     }
-    guard low < keys.count && keys[low] == value else { return false }
+    guard low < keys.count && keys[base + low] == value else { return false }
     return Self.bit(member[target], low)
   }
 
   /// Bit `position` of `mask`; an empty mask has every bit.
   @inline(__always)
-  static func bit(_ mask: [UInt64], _ position: Int) -> Bool {
-    mask.isEmpty || mask[position >> 6] & (1 << UInt64(position & 63)) != 0
+  static func bit(_ mask: ArraySlice<UInt64>, _ position: Int) -> Bool {
+    mask.isEmpty || mask[mask.startIndex + (position >> 6)] & (1 << UInt64(position & 63)) != 0
   }
 
   /// One bit per key of sorted `keys`, set for those in sorted `subset` (a subset of `keys`);
@@ -510,24 +535,26 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// How many of the informative shingles of `target` the sorted `unit` holds (duplicates
   /// allowed in `unit`), and how many of its own ones.
   func intersection(_ target: Int, _ unit: UnsafeBufferPointer<UInt64>) -> (shared: Int, own: Int) {
-    let keys = shingles[target]
+    let keys = keys(of: target)
     let member = member[target]
     let own = own[target]
+    let base = keys.startIndex
     var i = 0
     var j = 0
     var shared = 0
     var ownFound = 0
     while i < keys.count && j < unit.count {
-      if keys[i] < unit[j] {
+      let key = keys[base + i]
+      if key < unit[j] {
         i += 1
-      } else if keys[i] > unit[j] {
+      } else if key > unit[j] {
         j += 1
       } else {
         if Self.bit(member, i) {
           shared += 1
           if !own.isEmpty && Self.bit(own, i) { ownFound += 1 }
         }
-        let value = keys[i]
+        let value = key
         i += 1
         while j < unit.count && unit[j] == value { j += 1 }
       }
