@@ -40,7 +40,7 @@ extension ContamCommand {
         let pinned = try signers.keys()
         let merged = try Certificate.merge(certificates, trustedSigners: pinned, requireSignedParts: sign != nil)
         let key = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
-        try AtomicFile.write(try merged.sealedBytes(signingKey: key).file, to: out)
+        try merged.writeSealed(to: out, signingKey: key)
         printOut("merged \(parts.count) partial certificates into \(out)")
       } catch let error as ContamError {
         terminal.line("contam: cannot merge: \(error.message)")

@@ -203,10 +203,11 @@ extension ContamCommand {
       }
     }
 
-    /// Writes the certificate file; a failure (disk full, no directory) ends the run with status 4.
-    static func write(_ file: [UInt8], to path: String) throws {
+    /// Seals and writes the certificate file; a failure (disk full, no directory) ends the run
+    /// with status 4.
+    static func write(_ certificate: Certificate, to path: String, signingKey: Curve25519.Signing.PrivateKey?) throws {
       do {
-        try AtomicFile.write(file, to: path)
+        try certificate.writeSealed(to: path, signingKey: signingKey)
       } catch {
         Terminal.shared.line("contam: \(error)")
         throw ExitCode(ContamExit.failed)
@@ -399,8 +400,7 @@ extension ContamCommand {
       }
       try CorpusOptions.refuseMostlySkipped(result.shards, maxSkippedFraction: maxSkippedFraction, output: "certificate")
       if let out {
-        let file = try result.sealedBytes(signingKey: signingKey).file
-        try Self.write(file, to: out)
+        try Self.write(result, to: out, signingKey: signingKey)
       }
       var table = TextTable(["benchmark", "items", "contaminated", "perturbed", "partial", "clean", "too short", "near dup"])
       for s in result.summary {

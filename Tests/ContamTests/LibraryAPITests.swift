@@ -47,6 +47,35 @@ struct LibraryAPITests {
       #expect(try reread.checkIntegrity().signatureValid == (signing == nil ? nil : true))
     }
   }
+
+  /// `writeSealed` (the canonical body hashed as it is encoded, the file written a piece at a
+  /// time: what `contam scan --out` does) writes the bytes `sealedFile` gives, for a certificate
+  /// of several MiB (pieces flushed many times), signed or not; a failure leaves no file.
+  @Test func sealingToAFileInPiecesGivesTheSameFile() throws {
+    let samples = TestData.packageRoot.appendingPathComponent("corpora-samples").path
+    let path = samples + "/benchmarks/gsm8k-sample.jsonl"
+    let items = try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!)
+    let scanner = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: ShardReaderOptions())
+    var result = try scanner.run(
+      benchmarks: [.init(name: "gsm8k", path: path, items: items.count)],
+      paths: try ShardList.resolve([samples + "/shards"]).paths, jobs: 2)
+    let one = result.items
+    result.items = (0..<2_000).flatMap { k in one.map { item in var copy = item; copy.id += "-\(k)"; return copy } }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let out = fixture.url("c.json").path
+    let key = try Certificate.signingKey(fromBase64: Certificate.generateKey().privateKey)
+    for signing in [nil, key] {
+      let certificate = try result.writeSealed(to: out, signingKey: signing)
+      let file = try Data(contentsOf: URL(fileURLWithPath: out))
+      #expect(file.count > 4 << 20)
+      #expect(file == (try Certificate(copying: result.sealed(signingKey: signing), signatureFrom: certificate).encoded()))
+      #expect(certificate.digest == (try result.sealed().digest) && certificate.digest?.count == 64)
+    }
+    let missing = fixture.url("no-such-directory/c.json").path
+    #expect(throws: ContamError.self) { try result.writeSealed(to: missing) }
+    #expect(!FileManager.default.fileExists(atPath: missing))
+  }
 }
 
 extension Certificate {

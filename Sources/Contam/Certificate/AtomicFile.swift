@@ -18,29 +18,61 @@ public enum AtomicFile {
   /// - Throws: ``ContamError/Code/outputFailed`` naming the path and the OS reason (disk full,
   ///   no permission, missing directory); the temporary file is removed and `path` is untouched.
   public static func write<Bytes: ContiguousBytes>(_ data: Bytes, to path: String, permissions: mode_t = 0o644) throws(ContamError) {
+    do {
+      try write(to: path, permissions: permissions) { append in try append(data) }
+    } catch let error as ContamError {
+      throw error
+    } catch {
+      throw ContamError(.outputFailed, path: path, "cannot write: \(error)")
+    }
+  }
+
+  /// Writes the bytes `body` hands to `append`, a piece at a time (a file too large to hold
+  /// twice, such as a certificate of every shared benchmark), to `path` atomically.
+  /// - Throws: ``ContamError/Code/outputFailed`` as ``write(_:to:permissions:)`` does, or what
+  ///   `body` throws; either way the temporary file is removed and `path` is untouched.
+  public static func write(
+    to path: String, permissions: mode_t = 0o644, _ body: (_ append: (any ContiguousBytes) throws -> Void) throws -> Void
+  ) throws {
     let directory = (path as NSString).deletingLastPathComponent
     let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
     unlink(temporary)
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
     guard fd >= 0 else { throw failure(path, errno) }
+    var closed = false
+    func abandon() {
+      if !closed { close(fd) }
+      closed = true
+      unlink(temporary)
+    }
     guard fchmod(fd, permissions) == 0 else {
       let code = errno
-      close(fd)
-      unlink(temporary)
+      abandon()
       throw failure(path, code)
     }
-    var written = 0
-    let status: Int32 = data.withUnsafeBytes { bytes in
-      while written < bytes.count {
-        let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
-        if n < 0 {
-          if errno == EINTR { continue }
-          return errno
+    func append(_ data: any ContiguousBytes) throws {
+      let status: Int32 = data.withUnsafeBytes { bytes in
+        var written = 0
+        while written < bytes.count {
+          let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+          if n < 0 {
+            if errno == EINTR { continue }
+            return errno
+          }
+          written += n
         }
-        written += n
+        return 0
       }
-      return fsync(fd) == 0 ? 0 : errno
+      guard status == 0 else { throw failure(path, status) }
     }
+    do {
+      try body(append)
+    } catch {
+      abandon()
+      throw error
+    }
+    let status = fsync(fd) == 0 ? 0 : errno
+    closed = true
     if close(fd) != 0 && status == 0 {
       let code = errno
       unlink(temporary)

@@ -33,27 +33,42 @@ extension Certificate {
   /// encodes everything.
   func encoding(pretty: Bool) throws -> Data { Data(try encodingBytes(pretty: pretty)) }
 
-  /// ``encoding(pretty:)`` as one buffer, written once: the rest of the certificate around its
-  /// items, the items appended in place (a certificate of all shared benchmarks is 14 MB; each
-  /// copy of it was that much more memory at the end of a scan).
+  /// ``encoding(pretty:)`` as one buffer, written once (a certificate of all shared benchmarks
+  /// is 14 MB; each copy of it was that much more memory at the end of a scan).
   func encodingBytes(pretty: Bool, reserving extra: Int = 0) throws -> [UInt8] {
-    guard !items.isEmpty else { return [UInt8](try encodedByFoundation(pretty: pretty)) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(4096 + items.count * _CertificateJSON.bytesPerItem(pretty: pretty) + extra)
+    try streamEncoding(pretty: pretty) { bytes += $0 }
+    return bytes
+  }
+
+  /// ``encoding(pretty:)`` handed to `emit` a piece of about 1 MiB at a time: the rest of the
+  /// certificate before its items, the items, the rest after them.
+  func streamEncoding(pretty: Bool, _ emit: ([UInt8]) throws -> Void) throws {
+    guard !items.isEmpty else { return try emit([UInt8](try encodedByFoundation(pretty: pretty))) }
     var shell = self
     shell.items = []
     let data = try shell.encodedByFoundation(pretty: pretty)
     let place = Array((pretty ? "\n  \"items\" : [\n\n  ]" : "\"items\":[]").utf8)
     let found = Self.occurrences(of: place, in: data)
-    guard found.count == 1 else { return [UInt8](try encodedByFoundation(pretty: pretty)) }
+    guard found.count == 1 else { return try emit([UInt8](try encodedByFoundation(pretty: pretty))) }
     let emptyArray = pretty ? 6 : 2  // "[\n\n  ]" or "[]", at the end of `place`
-    let start = found[0] + place.count - emptyArray
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(data.count + items.count * _CertificateJSON.bytesPerItem(pretty: pretty) + extra)
-    bytes += data[data.startIndex..<data.startIndex + start]
-    guard _CertificateJSON.items(items, pretty: pretty, depth: 1, appendingTo: &bytes) else {
-      return [UInt8](try encodedByFoundation(pretty: pretty))
+    let start = data.startIndex + found[0] + place.count - emptyArray
+    try emit([UInt8](data[..<start]))
+    let limit = 1 << 20
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(limit + 64 * 1024)
+    let finite = try _CertificateJSON.items(items, pretty: pretty, depth: 1, appendingTo: &buffer, flushingAt: limit) { bytes in
+      try emit(bytes)
+      bytes.removeAll(keepingCapacity: true)
     }
-    bytes += data[(data.startIndex + start + emptyArray)...]
-    return bytes
+    guard finite else {
+      // JSONEncoder refuses the number: its error says where.
+      _ = try encodedByFoundation(pretty: pretty)
+      throw ContamError(.outputFailed, "a certificate item holds a number JSON cannot write")
+    }
+    try emit(buffer)
+    try emit([UInt8](data[(start + emptyArray)...]))
   }
 
   /// The same bytes, all through JSONEncoder (what ``encoding(pretty:)`` must equal).
@@ -142,6 +157,33 @@ extension Certificate {
       spliced = spliced && splice("\n    \"value\" : \"", signaturePlaceholder, signature.value)
     }
     return (sealed, spliced ? file : try sealed.encodedBytes())
+  }
+
+  /// Seals the certificate and writes its file form to `path` atomically, without holding
+  /// either encoding whole: the canonical body is hashed as it is encoded, then the file is
+  /// written a piece at a time with the digest (and signature) in place. The bytes are those of
+  /// ``sealedFile(signingKey:)``.
+  /// - Returns: the sealed certificate.
+  /// - Throws: ``ContamError/Code/outputFailed`` naming the path (the file is then untouched).
+  @discardableResult
+  package func writeSealed(to path: String, signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> Certificate {
+    var body = self
+    body.digest = nil
+    body.signature = nil
+    var hasher = SHA256()
+    try body.streamEncoding(pretty: false) { hasher.update(data: $0) }
+    var sealed = body
+    sealed.digest = _Hex.encode(Data(hasher.finalize()))
+    if let signingKey {
+      let value = try signingKey.signature(for: Data(_Hex.decode(sealed.digest!)))
+      sealed.signature = CertificateSignature(
+        publicKey: signingKey.publicKey.rawRepresentation.base64EncodedString(), value: value.base64EncodedString())
+    }
+    try AtomicFile.write(to: path) { append in
+      try sealed.streamEncoding(pretty: true) { try append($0) }
+      try append([UInt8(ascii: "\n")])
+    }
+    return sealed
   }
 
   /// Where `needle` starts in `bytes` (at most two places: enough to tell one from several),

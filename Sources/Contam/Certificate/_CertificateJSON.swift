@@ -32,17 +32,27 @@ struct _CertificateJSON {
   static func items(_ items: [ItemResult], pretty: Bool, depth: Int) -> [UInt8]? {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(items.count * bytesPerItem(pretty: pretty))
-    return Self.items(items, pretty: pretty, depth: depth, appendingTo: &bytes) ? bytes : nil
+    return (try? Self.items(items, pretty: pretty, depth: depth, appendingTo: &bytes)) == true ? bytes : nil
   }
 
-  /// Writes the JSON array of `items` at the end of `bytes` (the certificate is one buffer, not
-  /// a copy of its items' bytes in another); false, with `bytes` unspecified, when an item holds
-  /// a non-finite number.
-  static func items(_ items: [ItemResult], pretty: Bool, depth: Int, appendingTo bytes: inout [UInt8]) -> Bool {
+  /// Writes the JSON array of `items` at the end of `bytes`, handing `bytes` to `flush` (which
+  /// takes them and leaves it empty) whenever it holds `limit` bytes or more after an item: a
+  /// certificate written to a file or a hash need not be held whole. False, with the bytes
+  /// unspecified, when an item holds a non-finite number.
+  static func items(
+    _ items: [ItemResult], pretty: Bool, depth: Int, appendingTo bytes: inout [UInt8], flushingAt limit: Int = .max,
+    _ flush: (inout [UInt8]) throws -> Void = { _ in }
+  ) rethrows -> Bool {
     var writer = _CertificateJSON(pretty: pretty, depth: depth)
     swap(&writer.bytes, &bytes)
-    writer.array(items) { $0.write($1) }
-    swap(&writer.bytes, &bytes)
+    defer { swap(&writer.bytes, &bytes) }
+    writer.open(UInt8(ascii: "["))
+    for item in items {
+      writer.element()
+      writer.write(item)
+      if writer.bytes.count >= limit { try flush(&writer.bytes) }
+    }
+    writer.close(UInt8(ascii: "]"))
     return writer.finite
   }
 
