@@ -83,8 +83,12 @@ struct BadInputMatrixTests {
       try (f.write("emptytext.jsonl", Data(String(repeating: "{\"text\": \"\", \"content\": \"the words\"}\n", count: 3).utf8)) as NSString)
         .lastPathComponent
     }, code: "empty_text", count: 3, line: 1),
-    Case(name: "duplicate keys, BOM, CRLF, invalid UTF-8, lone surrogate: read, not skipped", make: { f in
-      var bytes = Data("\u{FEFF}{\"text\": \"first\", \"text\": \"second\"}\r\n".utf8)
+    Case(name: "the text field twice (readers disagree on which one a record means): both read, counted", make: { f in
+      try (f.write("twice.jsonl", Data("{\"text\": \"first\", \"id\": 1, \"text\": \"second\"}\n{\"text\": \"once\"}\n".utf8)) as NSString)
+        .lastPathComponent
+    }, code: "repeated_field", count: 1, line: 1),
+    Case(name: "duplicate keys (not the text), BOM, CRLF, invalid UTF-8, lone surrogate: read, not skipped", make: { f in
+      var bytes = Data("\u{FEFF}{\"text\": \"first\", \"id\": 1, \"id\": 2}\r\n".utf8)
       bytes += Data("{\"text\": \"bad ".utf8) + Data([0xFF, 0xC3]) + Data(" bytes \\ud800 end\"}\r\n".utf8)
       return try (f.write("odd.jsonl", bytes) as NSString).lastPathComponent
     }, code: nil, count: 0),

@@ -191,6 +191,37 @@ struct TrustTests {
     #expect(verified.status == 1 && verified.stdout.contains("FAIL consistency: input read"), "\(verified.stdout)")
   }
 
+  /// A record that holds its text field twice: Python's json reads the last value, simdjson the
+  /// first, so a copy in either one must be found (it read clean when it was the first).
+  @Test func aTextFieldGivenTwiceIsReadBothTimes() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let question = Self.firstQuestion(samples)
+    let prose = "An ordinary paragraph of prose about the weather, the roads and the market in town."
+    func quoted(_ text: String) throws -> String { String(decoding: try JSONSerialization.data(withJSONObject: [text], options: []), as: UTF8.self).dropFirst().dropLast().description }
+    var lines = ""
+    for k in 0..<10 {
+      switch k {
+      case 3: lines += "{\"id\": 3, \"text\": \(try quoted(question)), \"text\": \(try quoted(prose))}\n"  // the copy first
+      case 6: lines += "{\"meta\": {\"text\": \(try quoted(question))}, \"text\": \(try quoted(prose))}\n"  // another path: not the text
+      default: lines += "{\"id\": \(k), \"text\": \(try quoted(prose + " Day \(k)."))}\n"
+      }
+    }
+    let path = try fixture.write("twice.jsonl", Data(lines.utf8))
+    let read = try readAll(path)
+    #expect(read.problems.map(\.code) == [.repeatedField] && read.problems.first?.line == 4, "\(read.problems)")
+    #expect(read.documents.count == 10 && read.documents[3].text == question + "\n" + prose)
+    #expect(read.documents[6].text == prose)
+    let out = fixture.url("c.json").path
+    let run = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", out] + gsm8k + [path])
+    #expect(run.status == 0 && run.stderr.contains("twice.jsonl:4: repeated_field"), "\(run.stderr)")
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: out)))
+    #expect(certificate.items[0].verdict == .contaminated && certificate.items[0].evidence.first?.line == 4)
+    #expect(certificate.corpus.problems["repeated_field"] == 1)
+    let verified = try Tool.execute(contam, ["verify", "--full", out] + roots(fixture))
+    #expect(verified.status == 0, "\(verified.stdout)")
+  }
+
   /// Records read through a field of short strings (a title, a URL): nothing in them can hold an
   /// item, and the scan says so rather than letting "clean" pass unremarked.
   @Test func documentsTooShortToHoldAnItemAreRemarked() throws {

@@ -123,16 +123,17 @@ struct ShardReaderTests {
     let lines = [
       #"{"text": "ok one"}"#, "not json at all", "", #"{"text": 42}"#, #"{"text": null}"#, #"{"text": ["a"]}"#,
       #"{"other": "x"}"#, #"{"text": "unterminated}"#, #"{"text": "ok two"} trailing"#, #"["text"]"#,
-      #"{"text": "dup", "text": "last wins"}"#,
+      #"{"text": "first of two", "text": "last of two"}"#, #"{"text": "a copy before an empty one", "text": ""}"#,
     ]
     let path = try fixture.write("bad.jsonl", Data(lines.joined(separator: "\n").utf8))
     let result = try readAll(path)
-    #expect(result.documents.map(\.text) == ["ok one", "last wins"])
-    #expect(result.documents.map(\.line) == [1, 11])
-    #expect(result.counts.problems == [.notJSON: 4, .emptyLine: 1, .fieldNotString: 3, .missingField: 1])
-    #expect(result.problems.map(\.line) == [2, 3, 4, 5, 6, 7, 8, 9, 10])
+    // A field given twice: both read (readers disagree on which one the record means), counted.
+    #expect(result.documents.map(\.text) == ["ok one", "first of two\nlast of two", "a copy before an empty one\n"])
+    #expect(result.documents.map(\.line) == [1, 11, 12])
+    #expect(result.counts.problems == [.notJSON: 4, .emptyLine: 1, .fieldNotString: 3, .missingField: 1, .repeatedField: 2])
+    #expect(result.problems.map(\.line) == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     #expect(result.problems.allSatisfy { $0.path == path })
-    #expect(result.counts.lines == 11)
+    #expect(result.counts.lines == 12)
   }
 
   /// Text in a legacy encoding (Latin-1 `é` is one byte that is not UTF-8) and a stray NUL are

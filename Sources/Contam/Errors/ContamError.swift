@@ -31,6 +31,10 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     /// The text field is an empty string: nothing to check. Not input lost, but a shard whose
     /// records are mostly empty was read through the wrong field and is refused.
     case emptyText = "empty_text"
+    /// The record holds its text field more than once (`{"text": a, "text": b}`). JSON readers
+    /// disagree on which one such a record means (Python's `json` takes the last, simdjson the
+    /// first), so both are read, joined by a line break: counted, not input lost.
+    case repeatedField = "repeated_field"
     /// A benchmark file or option that cannot be used.
     case invalidBenchmark = "invalid_benchmark"
     /// The shard changed (size, modification time or inode) while it was being read: what was
@@ -55,7 +59,7 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     /// Whether this problem loses input: a record or part of a shard that was not scanned.
     public var losesInput: Bool {
       switch self {
-      case .emptyLine, .emptyFile, .trailingGarbage, .emptyText: return false
+      case .emptyLine, .emptyFile, .trailingGarbage, .emptyText, .repeatedField: return false
       default: return true
       }
     }

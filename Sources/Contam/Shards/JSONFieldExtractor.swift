@@ -2,8 +2,9 @@
 ///
 /// The whole line is checked to be one well-formed JSON object (strings, numbers, literals,
 /// nesting of any depth: the scan keeps an explicit stack, no recursion), and the value at the
-/// path is located. When a key repeats, the last occurrence wins, as in Python's `json` and most
-/// JSON libraries. String values come back as the byte range of their body plus a flag saying
+/// path is located. When a key repeats, the last occurrence is the value, as in Python's `json`
+/// and most JSON libraries; when the path's string repeats, the first string is kept too
+/// (``earlierString``: simdjson and other readers take the first). String values come back as the byte range of their body plus a flag saying
 /// whether escapes need decoding (``JSONString/unescape(_:into:)``).
 ///
 /// Leniency, stated: control characters inside strings are accepted (real dumps carry raw
@@ -32,6 +33,9 @@
   let path: FieldPath
   /// Container stack: true = object, false = array. Reused across lines.
   private var stack: [Bool] = []
+  /// After a scan whose path held a string more than once: the first of them (the value found
+  /// is the last).
+  public private(set) var earlierString: (start: Int, end: Int, escaped: Bool)?
 
   public init(path: FieldPath) {
     self.path = path
@@ -46,6 +50,7 @@
     let n = line.count
     var i = 0
     stack.removeAll(keepingCapacity: true)
+    earlierString = nil
     var found: Value? = nil
     // Open objects at depths 1...matched+1 lie on the path: depth 1 is the root, depth k+1 the
     // value of keys[k-1].
@@ -130,7 +135,10 @@
           guard let (s, e, esc) = skipString() else {
             return .notJSON(column: i, reason: "unterminated string")
           }
-          if isTarget { found = .string(start: s, end: e, escaped: esc) }
+          if isTarget {
+            if earlierString == nil, case .string(let a, let b, let c)? = found { earlierString = (a, b, c) }
+            found = .string(start: s, end: e, escaped: esc)
+          }
           expect = .commaOrClose
         case UInt8(ascii: "{"):
           if isTarget { found = .other("object") }

@@ -585,6 +585,23 @@ public final class ShardReader {
           ContamError(
             .missingField, path: path, line: number, offset: offset,
             (fallbackExtractors.isEmpty ? "no field '\(textField)'" : "none of the fields \(names)") + hint))
+      case .found(.string(let s, let e, let escaped)) where textExtractor?.earlierString.map({ $0.start < $0.end || s < e }) == true && usedField == textField:
+        // The field twice: readers disagree on which one the record means, so both are read
+        // (also when one of them is empty: `{"text": copy, "text": ""}` is not an empty record).
+        let first = textExtractor!.earlierString!
+        joined.removeAll(keepingCapacity: true)
+        for (start, end, isEscaped) in [(first.start, first.end, first.escaped), (s, e, escaped)] {
+          if !joined.isEmpty { joined.append(0x0A) }
+          let body = UnsafeRawBufferPointer(rebasing: line[start..<end])
+          if isEscaped { JSONString.unescape(body, into: &joined) } else { joined.append(contentsOf: body) }
+        }
+        try report(
+          ContamError(
+            .repeatedField, path: path, line: number, offset: offset,
+            "field '\(usedField)' appears twice in the record: both are read (Python's json reads the last, simdjson the first)"))
+        ensureScratch(joined.count)
+        joined.withUnsafeBytes { scratch.update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count) }
+        try emit(UnsafeRawBufferPointer(start: scratch, count: joined.count))
       case .found(.string(let s, let e, _)) where s == e:
         try report(ContamError(.emptyText, path: path, line: number, offset: offset, "field '\(usedField)' is an empty string"))
       case .found(.array) where usedField.element == nil:
