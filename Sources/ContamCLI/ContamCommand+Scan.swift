@@ -384,9 +384,10 @@ extension ContamCommand {
           "contam: \(total.documents) documents were read from \(result.shards.count) shards but hold no word to match (check --text-field): nothing was checked, so no certificate is written and nothing is called clean")
         throw ExitCode(ContamExit.failed)
       }
-      if total.documents >= 10 && total.tokens < configuration.n * total.documents {
+      if total.documents >= 10 && total.tokens < configuration.n * total.documents && 4 * total.textBytes < total.decompressedBytes {
         // Titles, ids or URLs read as the text: every item would read clean, rightly for what
-        // was read, and wrongly for the corpus.
+        // was read, and wrongly for the corpus. (Short documents that are most of the bytes,
+        // such as the lines of a plain text file, are not this.)
         terminal.line(
           "contam: warning: the \(Format.count(total.documents)) documents read hold \(Format.fixed(Double(total.tokens) / Double(total.documents), 1)) tokens on average, fewer than an n-gram (\(configuration.n)): an item is found only in a document that holds its words. Is the documents' text in the field read (--text-field \(corpus.textField))?")
       }

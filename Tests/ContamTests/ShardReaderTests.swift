@@ -154,6 +154,32 @@ struct ShardReaderTests {
     #expect(result.documents.count == texts.count && result.problems.isEmpty, "\(result.problems)")
   }
 
+  /// Binary data inside a plain text stream (a gzip member compressed twice, after members of
+  /// text): its lines with NUL bytes that are mostly not UTF-8 are `unsupported`, named by line,
+  /// not read as text that matches nothing; the text around them, Latin-1 and a stray NUL
+  /// included, is read as before.
+  @Test func binaryLinesInsideTextAreNamedNotRead() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    // The text before the binary part is more than the 64 KiB the stream's first look reads.
+    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 160_000)
+    let lines = novel.split(whereSeparator: \.isNewline).map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+      .filter { !$0.isEmpty }
+    let first = Data((lines[0..<1400].joined(separator: "\n") + "\n").utf8)
+    var strayNUL = Data("A line of prose with a stray".utf8)
+    strayNUL.append(0)
+    strayNUL += Data(" byte in it, and the r\u{E9}st of it in Latin-1 caf\u{E9}.\n".utf8.map { $0 })
+    let twice = try Tool.run("gzip", ["-c"], input: try Tool.run("gzip", ["-c"], input: Data(lines[1400...].joined(separator: "\n").utf8)))
+    let file = try Tool.run("gzip", ["-c"], input: first) + (try Tool.run("gzip", ["-c"], input: strayNUL)) + twice
+    let path = try fixture.write("mixed.txt.gz", file)
+    let result = try readAll(path, options: ShardReaderOptions(format: .lines))
+    try #require(result.documents.count > 1400, "\(result.problems)")
+    #expect(result.documents.prefix(1400).map(\.text) == Array(lines[0..<1400]))
+    #expect(result.documents[1400].line == 1401 && result.documents[1400].text.hasPrefix("A line of prose with a stray"))
+    #expect(!result.problems.isEmpty && result.problems.allSatisfy { $0.code == .unsupported && ($0.line ?? 0) > 1401 }, "\(result.problems)")
+    #expect(result.problems.first?.message.contains("binary data") == true)
+  }
+
   @Test func crlfLineEndsAndAByteOrderMarkAreHandled() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

@@ -508,6 +508,16 @@ public final class ShardReader {
     switch format {
     case .lines, .wholeFile, .auto, .wet:
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 == 0x0C }) { return }
+      // Binary data inside text (a gzip member compressed twice, a file appended to another):
+      // its "lines" hold NUL bytes, which text does not, and are mostly not UTF-8. Read, they
+      // would be bytes that match nothing, and what they hold would read clean.
+      if format == .lines, memchr(line.baseAddress!, 0, line.count) != nil, let reason = _TextProbe.reason(line, complete: true, line: true) {
+        try report(
+          ContamError(
+            .unsupported, path: path, line: number, offset: offset,
+            "\(reason): compressed data inside the text (a part compressed twice?) or a binary file; this line is not read"))
+        return
+      }
       counts.documents += 1
       try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: line))
     case .jsonl(let textField, let idField):

@@ -9,7 +9,9 @@ enum _TextProbe {
   /// Why `bytes`, the first bytes of a stream, are not text Contam reads, or nil.
   /// - Parameter complete: whether `bytes` is the whole stream (else a character cut at the
   ///   end is not counted as invalid).
-  static func reason(_ bytes: UnsafeRawBufferPointer, complete: Bool) -> String? {
+  /// - Parameter line: `bytes` is one line of a text stream that holds a NUL (binary data
+  ///   inside text): binary only when most of it is not UTF-8 either.
+  static func reason(_ bytes: UnsafeRawBufferPointer, complete: Bool, line: Bool = false) -> String? {
     let n = min(bytes.count, window)
     guard n >= 64, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
     if (base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF) {
@@ -33,6 +35,12 @@ enum _TextProbe {
       } else {
         i += length
       }
+    }
+    if line {
+      // A line: a stray NUL in a short line of text is more than 1%; only bytes that are mostly
+      // not UTF-8 as well are binary.
+      guard 5 * invalid > n else { return nil }
+      return "binary data, not text (\(nuls[0] + nuls[1]) NUL bytes and \(invalid) bytes that are not UTF-8 in \(n))"
     }
     let nul = nuls[0] + nuls[1]
     if 4 * nul >= n && min(nuls[0], nuls[1]) * 10 < max(nuls[0], nuls[1]) {
