@@ -15,7 +15,9 @@ turns of the same prose, the first three GSM8K test items as a user turn and an 
 rows 8, 30 and 52; row 13 has no turns, row 14 a null list, row 15 a turn whose content is null,
 row 16 an empty content. The same records as JSONL in `chat.jsonl.zst`.
 
-    pip install pyarrow zstandard && python3 scripts/make-parquet-fixtures.py [--chat]
+`gzipped-rows.parquet` (`--compressed`): see compressed().
+
+    pip install pyarrow zstandard && python3 scripts/make-parquet-fixtures.py [--chat | --compressed]
 """
 import sys
 import gzip
@@ -97,6 +99,21 @@ def chat():
     open(os.path.join(out, "chat.jsonl.zst"), "wb").write(zstandard.ZstdCompressor(level=3).compress(lines.encode()))
 
 
+def compressed():
+    """`gzipped-rows.parquet` (written alone with `--compressed`): a binary `text` column of 30
+    rows of the same prose, rows 5, 15 and 25 the first three GSM8K questions gzip-compressed
+    (a column of compressed text: bytes that are not text, which must not read clean)."""
+    rows = []
+    for i, p in enumerate(paragraphs[:30]):
+        rows.append(gzip.compress(questions[(i - 5) // 10].encode(), mtime=0) if i in (4, 14, 24) else p.encode())
+    t = pa.table({"text": pa.array(rows, type=pa.binary())})
+    pq.write_table(t, os.path.join(out, "gzipped-rows.parquet"), compression="snappy")
+
+
+if "--compressed" in sys.argv:
+    compressed()
+    print("wrote gzipped-rows.parquet")
+    sys.exit(0)
 if "--chat" in sys.argv:
     chat()
     print("wrote", sorted(f for f in os.listdir(out) if f.startswith("chat")))

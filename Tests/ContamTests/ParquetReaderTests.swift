@@ -66,6 +66,19 @@ struct ParquetReaderTests {
     #expect(content.count == 20 && right.problems.isEmpty)
   }
 
+  /// A binary column whose rows hold compressed text (`gzipped-rows.parquet`: three GSM8K
+  /// questions gzip-compressed among rows of prose): those rows are `unsupported`, named by row,
+  /// not read as bytes that match nothing; the prose rows (a binary column of text) are read.
+  @Test func rowsOfCompressedBytesAreNamedNotRead() throws {
+    let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: .text, idField: nil)))
+    var lines: [Int] = []
+    var problems: [ContamError] = []
+    let counts = try reader.read(path: Self.directory + "/gzipped-rows.parquet") { lines.append($0.line) } onProblem: { problems.append($0) }
+    #expect(problems.map(\.code) == [.unsupported, .unsupported, .unsupported] && problems.map(\.line) == [5, 15, 25], "\(problems)")
+    #expect(problems.first?.message.contains("binary data") == true)
+    #expect(lines == (1...30).filter { ![5, 15, 25].contains($0) } && counts.documents == 27 && counts.lines == 30)
+  }
+
   @Test func aNestedColumnIsReadByItsDottedPathAndAMissingOneIsReported() throws {
     let (nested, counts) = try documents(Self.directory + "/delta-byte-array.parquet", text: "meta.content")
     let (plain, _) = try documents(Self.directory + "/delta-byte-array.parquet")

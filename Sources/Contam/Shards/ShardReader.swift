@@ -290,11 +290,26 @@ public final class ShardReader {
       text = .text
       id = nil
     }
+    // A binary column of compressed or encoded text (bytes that are not text): a row whose
+    // text holds a NUL and is mostly not UTF-8 is named and not read, as a binary line is.
+    var binaryRows = 0
     let figures = try _ParquetDocuments.read(
-      path: path, textFields: [text] + options.fallbackTextFields, idField: id, piece: piece, report: report,
-      onDocument: onDocument)
+      path: path, textFields: [text] + options.fallbackTextFields, idField: id, piece: piece, report: report
+    ) { document in
+      if document.text.count > 0, memchr(document.text.baseAddress!, 0, document.text.count) != nil,
+        let reason = _TextProbe.reason(document.text, complete: true, line: true)
+      {
+        binaryRows += 1
+        try report(
+          ContamError(
+            .unsupported, path: path, line: document.line,
+            "\(reason): the text column holds binary data (compressed or encoded text?); this row is not read"))
+        return
+      }
+      try onDocument(document)
+    }
     counts.lines = figures.lines
-    counts.documents = figures.documents
+    counts.documents = figures.documents - binaryRows
     counts.decompressedBytes = figures.decompressedBytes
     counts.textFields = figures.textFields
     for (code, count) in figures.uncountedProblems { counts.problems[code, default: 0] += count }
