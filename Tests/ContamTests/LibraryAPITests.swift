@@ -28,13 +28,7 @@ struct LibraryAPITests {
   /// exactly the bytes of `sealed().encoded()`, signed or not, on a real certificate whose items
   /// include text an adversary controls (a snippet with quotes, newlines and "digest" in it).
   @Test func sealingInOnePassGivesTheSameFile() throws {
-    let samples = TestData.packageRoot.appendingPathComponent("corpora-samples").path
-    let path = samples + "/benchmarks/gsm8k-sample.jsonl"
-    let items = try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!)
-    let scanner = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: ShardReaderOptions())
-    var result = try scanner.run(
-      benchmarks: [.init(name: "gsm8k\n  \"digest\" : \"0000", path: path, items: items.count)],
-      paths: try ShardList.resolve([samples + "/shards"]).paths, jobs: 2)
+    var result = try Self.sampleResult(benchmarkName: "gsm8k\n  \"digest\" : \"0000")
     result.items[0].id = "\n  \"digest\" : \"" + String(repeating: "0", count: 64)
     let key = try Certificate.signingKey(fromBase64: Certificate.generateKey().privateKey)
     for signing in [nil, key] {
@@ -52,13 +46,7 @@ struct LibraryAPITests {
   /// time: what `contam scan --out` does) writes the bytes `sealedFile` gives, for a certificate
   /// of several MiB (pieces flushed many times), signed or not; a failure leaves no file.
   @Test func sealingToAFileInPiecesGivesTheSameFile() throws {
-    let samples = TestData.packageRoot.appendingPathComponent("corpora-samples").path
-    let path = samples + "/benchmarks/gsm8k-sample.jsonl"
-    let items = try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!)
-    let scanner = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: ShardReaderOptions())
-    var result = try scanner.run(
-      benchmarks: [.init(name: "gsm8k", path: path, items: items.count)],
-      paths: try ShardList.resolve([samples + "/shards"]).paths, jobs: 2)
+    var result = try Self.sampleResult(benchmarkName: "gsm8k")
     let one = result.items
     result.items = (0..<2_000).flatMap { k in one.map { item in var copy = item; copy.id += "-\(k)"; return copy } }
     let fixture = try ShardFixture()
@@ -75,6 +63,19 @@ struct LibraryAPITests {
     let missing = fixture.url("no-such-directory/c.json").path
     #expect(throws: ContamError.self) { try result.writeSealed(to: missing) }
     #expect(!FileManager.default.fileExists(atPath: missing))
+  }
+}
+
+extension LibraryAPITests {
+  /// The scan of the bundled samples (`corpora-samples`) for their GSM8K items, unsealed.
+  static func sampleResult(benchmarkName: String) throws -> Certificate {
+    let samples = TestData.packageRoot.appendingPathComponent("corpora-samples").path
+    let path = samples + "/benchmarks/gsm8k-sample.jsonl"
+    let items = try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!)
+    let scanner = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: ShardReaderOptions())
+    return try scanner.run(
+      benchmarks: [.init(name: benchmarkName, path: path, items: items.count)],
+      paths: try ShardList.resolve([samples + "/shards"]).paths, jobs: 2)
   }
 }
 
