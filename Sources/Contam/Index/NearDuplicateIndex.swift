@@ -215,9 +215,11 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       configuration.mathTokens == true
       ? NearDuplicateIndex(
         index.withMathTokens(), configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: nil, questionPartOnly: true) : nil
-    // Past the math stream, only the hashes and part ranges are read: the byte ranges go.
+    // Past the math stream, only the hashes and part ranges are read: the byte ranges go, and
+    // what the math index's build freed goes back before the main build's peak.
     let tokens = index.withoutByteRanges
     _ = consume index
+    CContamSupport_releaseFreeMemory()
     self.init(tokens, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: math)
   }
 

@@ -86,6 +86,8 @@ public struct Scanner: Sendable {
     DispatchQueue.concurrentPerform(iterations: near == nil ? 1 : 2) { k in
       if k == 0 {
         exact.set(0, ItemIndex(tokenized.take(0)!, parameters: parameters))
+        // Done first: what its build freed goes back now, not under the near build's peak.
+        CContamSupport_releaseFreeMemory()
       } else if let near {
         approximate.set(0, NearDuplicateIndex(tokenized.take(1)!, configuration: near, maximumItemsPerShingle: limit))
       }
