@@ -55,6 +55,21 @@ struct ShardReaderTests {
     #expect(result.documents.map(\.text) == texts)
   }
 
+  /// pzstd (in Debian's zstd package) starts its files, and each of its frames, with a skippable
+  /// frame holding the next frame's size: such a file is zstd (it was refused as binary data).
+  @Test(.enabled(if: Tool.exists("pzstd"), "needs pzstd (Debian's zstd package)"))
+  func zstdFilesThatStartWithASkippableFrameAreRead() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (jsonl, texts) = try ShardFixture.paragraphsJSONL(count: 200)
+    let compressed = try Tool.run("pzstd", ["-c", "-q", "-p", "2"], input: jsonl)
+    #expect(compressed.prefix(4) == Data([0x50, 0x2A, 0x4D, 0x18]), "pzstd's skippable frame first")
+    let path = try fixture.write("pzstd.jsonl.zst", compressed)
+    let result = try readAll(path)
+    #expect(result.problems.isEmpty, "\(result.problems)")
+    #expect(result.documents.map(\.text) == texts)
+  }
+
   @Test(arguments: ["gzip", "zstd"], [0.1, 0.5, 0.9, 0.999])
   func truncatedStreamsAreReportedAndKeepWhatCameBefore(tool: String, fraction: Double) throws {
     let fixture = try ShardFixture()

@@ -7,11 +7,15 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
   case parquet
 
   /// The codec of a stream that starts with `prefix` (at least 4 bytes where available).
-  /// gzip: `1f 8b`; zstd: `28 b5 2f fd`; anything else is uncompressed.
+  /// gzip: `1f 8b`; zstd: `28 b5 2f fd`, or a skippable frame `5? 2a 4d 18` (pzstd starts every
+  /// file with one, holding the next frame's size); anything else is uncompressed.
   public static func detect(_ prefix: UnsafeRawBufferPointer) -> Codec {
     if prefix.count >= 2 && prefix[0] == 0x1F && prefix[1] == 0x8B { return .gzip }
     if prefix.count >= 4 && prefix[0] == 0x50 && prefix[1] == 0x41 && prefix[2] == 0x52 && prefix[3] == 0x31 { return .parquet }
     if prefix.count >= 4 && prefix[0] == 0x28 && prefix[1] == 0xB5 && prefix[2] == 0x2F && prefix[3] == 0xFD {
+      return .zstd
+    }
+    if prefix.count >= 8 && prefix[0] & 0xF0 == 0x50 && prefix[1] == 0x2A && prefix[2] == 0x4D && prefix[3] == 0x18 {
       return .zstd
     }
     return .none
