@@ -98,6 +98,8 @@ struct BadInputMatrixTests {
     ("xz", "a.jsonl.xz", Data([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])), ("bzip2", "b.jsonl.bz2", Data("BZh9".utf8)),
     ("LZ4", "c.jsonl.lz4", Data([0x04, 0x22, 0x4D, 0x18])), ("zip", "d.zip", Data([0x50, 0x4B, 0x03, 0x04])),
     ("tar", "e.tar", Data(count: 257) + Data("ustar".utf8) + Data(count: 250)),
+    ("Arrow IPC file", "f.arrow", Data("ARROW1".utf8) + Data(count: 2)),
+    ("Arrow IPC stream", "data-00000-of-00001.arrow", Data([0xFF, 0xFF, 0xFF, 0xFF, 0x70, 0x00, 0x00, 0x00])),
   ].map { format, file, magic in
     Case(name: "\(format) data", make: { f in try (f.write(file, magic + (try records(20))) as NSString).lastPathComponent },
       code: "unsupported", count: 1)

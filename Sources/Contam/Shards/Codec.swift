@@ -37,6 +37,16 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
     if starts([0x5D, 0x00, 0x00]) && prefix.count >= 13 { return ("lzma", decompress("xz --format=lzma")) }
     if starts([0x1F, 0x9D]) { return ("compress (.Z)", decompress("gzip")) }
     if prefix.count >= 262 && Array(prefix[257..<262]) == Array("ustar".utf8) { return ("tar", extract) }
+    // Arrow IPC, the format of a Hugging Face `datasets` cache (`data-00000-of-00001.arrow`):
+    // the file form opens with `ARROW1`, the stream form with a continuation marker and the
+    // length of its schema message.
+    func toParquet(_ open: String) -> String {
+      "write it as Parquet first, e.g. python3 -c \"import pyarrow as pa, pyarrow.parquet as pq; pq.write_table(pa.ipc.\(open)('FILE').read_all(), 'FILE.parquet')\""
+    }
+    if starts(Array("ARROW1".utf8)) { return ("Arrow IPC file", toParquet("open_file")) }
+    if starts([0xFF, 0xFF, 0xFF, 0xFF]) && prefix.count >= 8 && prefix[6] == 0 && prefix[7] == 0 {
+      return ("Arrow IPC stream (a Hugging Face datasets cache file)", toParquet("open_stream"))
+    }
     return nil
   }
 
