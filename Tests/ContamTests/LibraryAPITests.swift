@@ -24,9 +24,10 @@ struct LibraryAPITests {
     #expect(reread == certificate, "a certificate survives its file form")
   }
 
-  /// `sealedFile` (both encodings at once, digest and signature written into a placeholder) gives
-  /// exactly the bytes of `sealed().encoded()`, signed or not, on a real certificate whose items
-  /// include text an adversary controls (a snippet with quotes, newlines and "digest" in it).
+  /// `sealedFile` (the digest hashed as the body is encoded) gives the sealed certificate's file,
+  /// whose digest and signature check when it is read back (`CertificateJSONTests` holds the
+  /// bytes to JSONEncoder's), signed or not, on a real certificate whose items include text an adversary
+  /// controls (quotes, newlines and "digest" in an id and a benchmark name).
   @Test func sealingInOnePassGivesTheSameFile() throws {
     var result = try Self.sampleResult(benchmarkName: "gsm8k\n  \"digest\" : \"0000")
     result.items[0].id = "\n  \"digest\" : \"" + String(repeating: "0", count: 64)

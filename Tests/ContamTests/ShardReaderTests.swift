@@ -149,6 +149,12 @@ struct ShardReaderTests {
     #expect(result.problems.map(\.line) == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     #expect(result.problems.allSatisfy { $0.path == path })
     #expect(result.counts.lines == 12)
+    // Read through a fallback field (`--text-field text,content`), the same: both strings.
+    var fallback = ShardReaderOptions()
+    fallback.fallbackTextFields = [try FieldPath("content")]
+    let twice = try fixture.write("fallback.jsonl", Data((#"{"content": "a copy first", "content": "prose last"}"# + "\n").utf8))
+    let read = try readAll(twice, options: fallback)
+    #expect(read.documents.map(\.text) == ["a copy first\nprose last"] && read.counts.problems == [.repeatedField: 1])
   }
 
   /// Text in a legacy encoding (Latin-1 `é` is one byte that is not UTF-8) and a stray NUL are

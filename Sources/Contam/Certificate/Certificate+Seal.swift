@@ -1,4 +1,3 @@
-import Dispatch
 import Crypto
 import Foundation
 
@@ -79,8 +78,14 @@ extension Certificate {
   }
 
   /// The SHA-256 of the canonical body, lowercase hex.
+  /// Hashed as it is encoded: the body is never held whole.
   public func computeDigest() throws -> String {
-    _Hex.encode(Data(SHA256.hash(data: try canonicalBody())))
+    var body = self
+    body.digest = nil
+    body.signature = nil
+    var hasher = SHA256()
+    try body.streamEncoding(pretty: false) { hasher.update(data: $0) }
+    return _Hex.encode(Data(hasher.finalize()))
   }
 
   /// This certificate with its digest set and, with a key, its signature.
@@ -98,87 +103,22 @@ extension Certificate {
     return sealed
   }
 
-  /// Seals the certificate and encodes its file form in one step, the two JSON encodings (the
-  /// canonical body for the digest, and the file) made at the same time: the file is encoded with
-  /// a placeholder digest (and signature) of the right length, which are then written in. The
-  /// bytes are those of `sealed(signingKey:).encoded()` (checked: any surprise falls back to it).
+  /// Seals the certificate and encodes its file form: the bytes of
+  /// `sealed(signingKey:).encoded()`, with the certificate they hold.
   public func sealedFile(signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> (certificate: Certificate, file: Data) {
-    let (sealed, bytes) = try sealedBytes(signingKey: signingKey)
-    return (sealed, Data(bytes))
-  }
-
-  /// ``sealedFile(signingKey:)`` as one buffer (what the CLI writes): the canonical body is
-  /// hashed as soon as it is encoded and freed, so at most the file and that body are held.
-  package func sealedBytes(signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> (certificate: Certificate, file: [UInt8]) {
-    let digestPlaceholder = String(repeating: "0", count: 64)
-    let signaturePlaceholder = String(repeating: "A", count: 88)
-    var draft = self
-    draft.digest = digestPlaceholder
-    draft.signature = signingKey.map {
-      CertificateSignature(publicKey: $0.publicKey.rawRepresentation.base64EncodedString(), value: signaturePlaceholder)
-    }
-    var unsealed = self
-    unsealed.digest = nil
-    unsealed.signature = nil
-    let body = unsealed
-    let file0 = draft
-    let digests = _Slots<Result<String, any Error>>(count: 1)
-    let files = _Slots<Result<[UInt8], any Error>>(count: 1)
-    DispatchQueue.concurrentPerform(iterations: 2) { k in
-      if k == 0 {
-        digests.set(0, Result { _Hex.encode(Data(SHA256.hash(data: try body.encodingBytes(pretty: false)))) })
-      } else {
-        files.set(0, Result { try file0.encodedBytes() })
-      }
-    }
-    let digest = try digests.values()[0].get()
-    var file = try files.values()[0].get()
-    var sealed = self
-    sealed.signature = nil
-    sealed.digest = digest
-    if let signingKey {
-      let value = try signingKey.signature(for: Data(_Hex.decode(digest)))
-      sealed.signature = CertificateSignature(
-        publicKey: signingKey.publicKey.rawRepresentation.base64EncodedString(), value: value.base64EncodedString())
-    }
-    // Top-level keys sit on their own line after two spaces; no string holds a raw newline, so
-    // each pattern occurs once, at the field itself. The value has the placeholder's length:
-    // written over it in place.
-    func splice(_ pattern: String, _ placeholder: String, _ value: String) -> Bool {
-      let needle = Array((pattern + placeholder).utf8)
-      let found = Self.occurrences(of: needle, in: file)
-      guard value.utf8.count == placeholder.utf8.count, found.count == 1 else { return false }
-      let end = found[0] + needle.count
-      file.replaceSubrange(end - placeholder.utf8.count..<end, with: Array(value.utf8))
-      return true
-    }
-    var spliced = splice("\n  \"digest\" : \"", digestPlaceholder, digest)
-    if let signature = sealed.signature {
-      spliced = spliced && splice("\n    \"value\" : \"", signaturePlaceholder, signature.value)
-    }
-    return (sealed, spliced ? file : try sealed.encodedBytes())
+    let sealed = try sealed(signingKey: signingKey)
+    return (sealed, try sealed.encoded())
   }
 
   /// Seals the certificate and writes its file form to `path` atomically, without holding
-  /// either encoding whole: the canonical body is hashed as it is encoded, then the file is
-  /// written a piece at a time with the digest (and signature) in place. The bytes are those of
-  /// ``sealedFile(signingKey:)``.
+  /// either encoding whole: the canonical body is hashed as it is encoded
+  /// (``computeDigest()``), then the file is written a piece at a time with its digest (and
+  /// signature) in place. The bytes are those of ``sealedFile(signingKey:)``.
   /// - Returns: the sealed certificate.
   /// - Throws: ``ContamError/Code/outputFailed`` naming the path (the file is then untouched).
   @discardableResult
   package func writeSealed(to path: String, signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> Certificate {
-    var body = self
-    body.digest = nil
-    body.signature = nil
-    var hasher = SHA256()
-    try body.streamEncoding(pretty: false) { hasher.update(data: $0) }
-    var sealed = body
-    sealed.digest = _Hex.encode(Data(hasher.finalize()))
-    if let signingKey {
-      let value = try signingKey.signature(for: Data(_Hex.decode(sealed.digest!)))
-      sealed.signature = CertificateSignature(
-        publicKey: signingKey.publicKey.rawRepresentation.base64EncodedString(), value: value.base64EncodedString())
-    }
+    let sealed = try sealed(signingKey: signingKey)
     try AtomicFile.write(to: path) { append in
       try sealed.streamEncoding(pretty: true) { try append($0) }
       try append([UInt8(ascii: "\n")])

@@ -13,8 +13,8 @@
 /// - pretty: two spaces per level, `"key" : value`, an empty container as `[`, an empty line
 ///   and `]` at the container's indentation.
 ///
-/// A non-finite `Double` (which JSONEncoder refuses) makes ``items(_:pretty:depth:)`` return
-/// nil, so the caller encodes with JSONEncoder and gets its error.
+/// A non-finite `Double` (which JSONEncoder refuses) makes ``items(_:pretty:depth:appendingTo:flushingAt:_:)`` return
+/// false, so the caller encodes with JSONEncoder and gets its error.
 struct _CertificateJSON {
   private(set) var bytes: [UInt8] = []
   let pretty: Bool
@@ -26,13 +26,6 @@ struct _CertificateJSON {
   private init(pretty: Bool, depth: Int) {
     self.pretty = pretty
     self.depth = depth
-  }
-
-  /// The JSON array of `items`, as it stands at nesting `depth` (1: a top-level key's value).
-  static func items(_ items: [ItemResult], pretty: Bool, depth: Int) -> [UInt8]? {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(items.count * bytesPerItem(pretty: pretty))
-    return (try? Self.items(items, pretty: pretty, depth: depth, appendingTo: &bytes)) == true ? bytes : nil
   }
 
   /// Writes the JSON array of `items` at the end of `bytes`, handing `bytes` to `flush` (which

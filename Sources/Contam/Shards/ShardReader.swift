@@ -296,9 +296,7 @@ public final class ShardReader {
     let figures = try _ParquetDocuments.read(
       path: path, textFields: [text] + options.fallbackTextFields, idField: id, piece: piece, report: report
     ) { document in
-      if document.text.count > 0, memchr(document.text.baseAddress!, 0, document.text.count) != nil,
-        let reason = _TextProbe.reason(document.text, complete: true, line: true)
-      {
+      if let reason = _TextProbe.binaryRecordReason(document.text) {
         binaryRows += 1
         try report(
           ContamError(
@@ -526,7 +524,7 @@ public final class ShardReader {
       // Binary data inside text (a gzip member compressed twice, a file appended to another):
       // its "lines" hold NUL bytes, which text does not, and are mostly not UTF-8. Read, they
       // would be bytes that match nothing, and what they hold would read clean.
-      if format == .lines, memchr(line.baseAddress!, 0, line.count) != nil, let reason = _TextProbe.reason(line, complete: true, line: true) {
+      if format == .lines, let reason = _TextProbe.binaryRecordReason(line) {
         try report(
           ContamError(
             .unsupported, path: path, line: number, offset: offset,
@@ -557,11 +555,14 @@ public final class ShardReader {
       }
       var extracted = everyString(textExtractor?.extract(line) ?? .missing, textField)
       var usedField = textField
+      // The first of two strings at the field read, when the record gives it twice.
+      var earlier = textExtractor?.earlierString
       if case .missing = extracted, !fallbackExtractors.isEmpty {
         for k in fallbackExtractors.indices {
           extracted = everyString(fallbackExtractors[k].extract(line), options.fallbackTextFields[k])
           if case .missing = extracted { continue }
           usedField = options.fallbackTextFields[k]
+          earlier = fallbackExtractors[k].earlierString
           break
         }
       }
@@ -594,6 +595,12 @@ public final class ShardReader {
         counts.documents += 1
         try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: text))
       }
+      /// Hands `joined` (the text put together from several strings) on as the document.
+      func emitJoined() throws {
+        ensureScratch(joined.count)
+        joined.withUnsafeBytes { scratch.update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count) }
+        try emit(UnsafeRawBufferPointer(start: scratch, count: joined.count))
+      }
       switch extracted {
       case .notJSON(let column, let reason):
         // A file that is one JSON array of records (Alpaca, ShareGPT dumps) opens with `[`.
@@ -610,10 +617,10 @@ public final class ShardReader {
           ContamError(
             .missingField, path: path, line: number, offset: offset,
             (fallbackExtractors.isEmpty ? "no field '\(textField)'" : "none of the fields \(names)") + hint))
-      case .found(.string(let s, let e, let escaped)) where textExtractor?.earlierString.map({ $0.start < $0.end || s < e }) == true && usedField == textField:
+      case .found(.string(let s, let e, let escaped)) where earlier.map({ $0.start < $0.end || s < e }) == true:
         // The field twice: readers disagree on which one the record means, so both are read
         // (also when one of them is empty: `{"text": copy, "text": ""}` is not an empty record).
-        let first = textExtractor!.earlierString!
+        let first = earlier!
         joined.removeAll(keepingCapacity: true)
         for (start, end, isEscaped) in [(first.start, first.end, first.escaped), (s, e, escaped)] {
           if !joined.isEmpty { joined.append(0x0A) }
@@ -624,9 +631,7 @@ public final class ShardReader {
           ContamError(
             .repeatedField, path: path, line: number, offset: offset,
             "field '\(usedField)' appears twice in the record: both are read (Python's json reads the last, simdjson the first)"))
-        ensureScratch(joined.count)
-        joined.withUnsafeBytes { scratch.update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count) }
-        try emit(UnsafeRawBufferPointer(start: scratch, count: joined.count))
+        try emitJoined()
       case .found(.string(let s, let e, _)) where s == e:
         try report(ContamError(.emptyText, path: path, line: number, offset: offset, "field '\(usedField)' is an empty string"))
       case .found(.array) where usedField.element == nil:
@@ -643,9 +648,7 @@ public final class ShardReader {
           try report(ContamError(.emptyText, path: path, line: number, offset: offset, "field '\(usedField)' holds no text"))
           return
         }
-        ensureScratch(joined.count)
-        joined.withUnsafeBytes { scratch.update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count) }
-        try emit(UnsafeRawBufferPointer(start: scratch, count: joined.count))
+        try emitJoined()
       case .found(.string(let s, let e, let escaped)):
         var text = UnsafeRawBufferPointer(rebasing: line[s..<e])
         if escaped {

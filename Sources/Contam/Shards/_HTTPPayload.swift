@@ -72,7 +72,8 @@ enum _HTTPPayload {
     return .slice(bodyStart..<range.upperBound)
   }
 
-  /// The end of the header block (its last line break) and the body's first byte.
+  /// The end of a header block in `bytes[range]` (its last line break, before a blank line of
+  /// `\n` or `\r\n`) and the next block's first byte: an HTTP message's, and a WARC record's.
   static func headerEnd(_ bytes: [UInt8], in range: Range<Int>) -> (end: Int, next: Int)? {
     var i = range.lowerBound
     while i + 1 < range.upperBound {

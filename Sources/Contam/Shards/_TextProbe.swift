@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Whether a shard's first bytes (after decompression) are text: a file in a format Contam does
 /// not know (brotli, a binary dump) or in UTF-16, read as UTF-8 lines, is bytes that match
 /// nothing, and would read clean. Judged on the first 64 KiB: more than 1% NUL bytes, or more
@@ -67,5 +71,14 @@ enum _TextProbe {
     let nul = nuls[0] + nuls[1]
     if n >= 16 && 4 * nul >= n && min(nuls[0], nuls[1]) * 10 < max(nuls[0], nuls[1]) { return .utf16 }
     return 100 * nul > n ? .binary : .text
+  }
+
+  /// Why one record's text (a plain-text line, a Parquet row) is binary data inside text (a
+  /// gzip member compressed twice, compressed bytes in a column), or nil: it holds a NUL, found
+  /// by one `memchr` (text has none), and is mostly not UTF-8 (a stray NUL in a line of text, or
+  /// Latin-1, is still text).
+  static func binaryRecordReason(_ text: UnsafeRawBufferPointer) -> String? {
+    guard let base = text.baseAddress, text.count > 0, memchr(base, 0, text.count) != nil else { return nil }
+    return reason(text, complete: true, line: true)
   }
 }

@@ -79,14 +79,7 @@ enum _WARCRecords {
       // Bytes after `start` already searched: relative, because `more()` may move the buffer.
       var searched = 0
       while true {
-        var i = start + searched
-        while i + 1 < buffer.count {
-          if buffer[i] == 0x0A {
-            if buffer[i + 1] == 0x0A { return (i, i + 2) }
-            if buffer[i + 1] == 0x0D, i + 2 < buffer.count, buffer[i + 2] == 0x0A { return (i, i + 3) }
-          }
-          i += 1
-        }
+        if let found = _HTTPPayload.headerEnd(buffer, in: start + searched..<buffer.count) { return found }
         searched = max(0, buffer.count - 3 - start)
         guard buffer.count - start <= 1 << 20 else { return nil }  // a header over 1 MiB is not WARC
         guard try more() else { return nil }
