@@ -4,7 +4,8 @@
 public struct Document {
   /// The shard's path as given.
   public let shardPath: String
-  /// 1-based line number in the decompressed stream (1 for a whole-file document).
+  /// 1-based line number in the decompressed stream (a paragraph's first line; 1 for a whole-file
+  /// document).
   public let line: Int
   /// Byte offset of the line's first byte in the decompressed stream.
   public let lineOffset: Int

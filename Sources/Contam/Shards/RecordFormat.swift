@@ -5,6 +5,11 @@ public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
   case jsonl(textField: FieldPath, idField: FieldPath?)
   /// Plain text, one document per non-blank line.
   case lines
+  /// Plain text, one document per paragraph: the lines up to a blank line, read as the file
+  /// holds them (line breaks kept), cut at a line end past ``ShardReaderOptions/paragraphBytes``.
+  /// Hard-wrapped text (a book, a mail, a man page) has lines of 8 to 12 words, too few for an
+  /// n-gram: read a line at a time, an item copied into it matches nothing.
+  case paragraphs
   /// Plain text, the whole file one document (up to the line limit).
   case wholeFile
   /// WARC files (named for Common Crawl's WET): one document per record with text, id the
@@ -13,7 +18,8 @@ public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
   case wet
   /// Decided per shard: JSONL (with these fields) if the file name ends in `.jsonl`, `.ndjson`
   /// or `.json` (before `.gz`/`.zst`), or else if its first non-blank line starts with `{`;
-  /// otherwise plain text, one document per line. A name ending in `.wet` or `.warc` (before
+  /// otherwise plain text, one document per paragraph (per line when
+  /// ``ShardReaderOptions/autoParagraphs`` is off, as before session 17). A name ending in `.wet` or `.warc` (before
   /// `.gz`/`.zst`), or a stream that starts with `WARC/`, means WARC. (The name decides first so that a JSONL shard
   /// whose first line is damaged is not read as text.)
   case auto(textField: FieldPath, idField: FieldPath?)
@@ -25,6 +31,7 @@ public enum RecordFormat: Hashable, Sendable, CustomStringConvertible {
     switch self {
     case .jsonl(let text, let id): return "jsonl(text: \(text)\(id.map { ", id: \($0)" } ?? ""))"
     case .lines: return "lines"
+    case .paragraphs: return "paragraphs"
     case .wholeFile: return "whole-file"
     case .wet: return "wet"
     case .auto(let text, let id): return "auto(text: \(text)\(id.map { ", id: \($0)" } ?? ""))"
