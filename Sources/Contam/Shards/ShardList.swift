@@ -17,21 +17,48 @@ public enum ShardList {
     public var hidden: [String]
     /// Arguments dropped because they name a file already in the list.
     public var duplicates: [String]
-    /// Files inside the given directories that are not data files by name (`README.md`,
-    /// `LICENSE`, `*.py`, `*.yaml`: what a dataset checkout carries besides its shards), not
-    /// read; a file named explicitly is always read.
+    /// Files inside the given directories passed over as media (an image, a PDF, a font, model
+    /// weights: ``isPassedOver(_:)``), not read; a file named explicitly is always read.
     public var notData: [String] = []
 
   }
 
-  /// Whether a file met in a directory walk is a shard by its name: after a `.gz`, `.zst`,
-  /// `.zstd` suffix, it ends in `.jsonl`, `.ndjson`, `.json`, `.parquet`, `.txt`, `.text`,
-  /// `.wet`, `.warc`, or has no extension at all.
-  public static func isDataFileName(_ name: String) -> Bool {
-    var name = name.lowercased()
-    for suffix in [".gz", ".zst", ".zstd"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
-    guard let dot = name.lastIndex(of: ".") else { return true }
-    return [".jsonl", ".ndjson", ".json", ".parquet", ".txt", ".text", ".wet", ".warc"].contains(String(name[dot...]))
+  /// Names of files that hold no text Contam reads: images, audio, video, fonts, PDF and office
+  /// documents, compiled code, model weights.
+  static let mediaExtensions: Set<String> = [
+    "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "ico", "icns", "heic", "avif", "psd",
+    "mp3", "wav", "flac", "ogg", "m4a", "aac", "opus", "mp4", "m4v", "mkv", "avi", "mov", "webm", "wmv",
+    "ttf", "otf", "woff", "woff2", "eot", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods",
+    "odp", "epub", "exe", "dll", "so", "dylib", "o", "a", "class", "jar", "pyc", "whl", "db", "sqlite",
+    "sqlite3", "npy", "npz", "pt", "pth", "ckpt", "safetensors", "onnx", "h5", "hdf5", "pkl", "pickle",
+  ]
+
+  /// Whether a file met in a directory walk is passed over: its name says media (an image, a
+  /// PDF, model weights: ``mediaExtensions``) and its first bytes agree (they are not text, and
+  /// not gzip, zstd, Parquet or an archive Contam names). Every other file is read: a corpus
+  /// kept as `.md`, `.html`, `.csv` or `.py` files, or compressed as `.xz` (refused by name
+  /// then, and counted), was once passed over by name while the run read clean; a text file
+  /// named `.png` is read too.
+  public static func isPassedOver(_ path: String) -> Bool {
+    let name = (path as NSString).lastPathComponent.lowercased()
+    guard let dot = name.lastIndex(of: "."), mediaExtensions.contains(String(name[name.index(after: dot)...])) else {
+      return false
+    }
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return false }  // the reader reports it
+    defer { close(fd) }
+    var head = [UInt8](repeating: 0, count: 4096)
+    let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
+    guard count > 0 else { return false }
+    return head.withUnsafeBytes { raw in
+      let bytes = UnsafeRawBufferPointer(rebasing: raw.prefix(count))
+      if Codec.detect(Array(bytes.prefix(262))) != .none || Codec.unsupportedFormat(Array(bytes.prefix(262))) != nil {
+        return false
+      }
+      // Media has NULs or bytes that are not UTF-8 in its first 64 bytes (a PNG, JPEG, PDF
+      // header); text, however named, has neither.
+      return _TextProbe.reason(bytes, complete: count < 4096) != nil || bytes.prefix(64).contains(0)
+    }
   }
 
   /// Resolves `arguments`: a directory gives every regular file below it (recursively; hidden
@@ -39,8 +66,8 @@ public enum ShardList {
   /// matches, a file is kept as given.
   /// - Parameters:
   ///   - arguments: files, directories and glob patterns.
-  ///   - dataFilesOnly: in directories, read only files that are data by name
-  ///     (``isDataFileName(_:)``); false reads every file (a benchmark directory of CSVs).
+  ///   - dataFilesOnly: in directories, pass over media files (``isPassedOver(_:)``); false
+  ///     reads every file (a benchmark directory).
   /// - Throws: ``ContamError/Code/invalidArgument`` naming the first argument that gives no
   ///   file, or a file name that is not UTF-8.
   public static func resolve(_ arguments: [String], dataFilesOnly: Bool = true) throws(ContamError) -> Resolution {
@@ -63,7 +90,7 @@ public enum ShardList {
           if out.count == before && (dataFilesOnly || notData.isEmpty) {
             throw ContamError(
               .invalidArgument, path: argument,
-              "the directory holds no shard files\(notData.isEmpty ? "" : " (only files that are not data by name, such as \((notData.last! as NSString).lastPathComponent))")")
+              "the directory holds no shard files\(notData.isEmpty ? "" : " (only media files, such as \((notData.last! as NSString).lastPathComponent))")")
           }
         } else {
           out.append(argument)
@@ -144,7 +171,7 @@ public enum ShardList {
         hidden.append(path)
       } else if entry.isDirectory {
         try walk(path, into: &files, hidden: &hidden, notData: &notData, visited: &visited)
-      } else if !isDataFileName(entry.name) {
+      } else if isPassedOver(path) {
         notData.append(path)
       } else {
         // Dangling links and unreadable entries are kept so that the reader reports them.

@@ -121,7 +121,7 @@ extension CorpusOptions {
     }
     if !resolution.notData.isEmpty {
       terminal.line(
-        "contam: not reading \(resolution.notData.count) files that are not data by name (\(resolution.notData.prefix(3).joined(separator: ", "))\(resolution.notData.count > 3 ? ", ..." : "")); name a file to read it")
+        "contam: not reading \(resolution.notData.count) media files (images, PDF, fonts, model weights: \(resolution.notData.prefix(3).joined(separator: ", "))\(resolution.notData.count > 3 ? ", ..." : "")); name a file to read it")
     }
     if !resolution.duplicates.isEmpty {
       terminal.line(
