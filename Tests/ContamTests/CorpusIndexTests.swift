@@ -68,6 +68,25 @@ struct CorpusIndexTests {
 
   /// A built index answers exactly what the documents' kept fingerprints say: every document
   /// holding a looked-up fingerprint, no other (on real paragraphs, several segments).
+  /// A segment of exactly 2^k documents: the writer gives their numbers k bits (0..<2^k); the
+  /// reader asked for the count itself to fit in k bits and refused the segment as damaged.
+  @Test(arguments: [1, 2, 64, 65, 128])
+  func aSegmentOfAPowerOfTwoDocumentsOpensAndAnswers(documents count: Int) throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (jsonl, texts) = try ShardFixture.paragraphsJSONL(count: count, novel: "122-0.txt.gz")
+    #expect(texts.count == count)
+    let path = directory.appendingPathComponent("s.jsonl").path
+    try jsonl.write(to: URL(fileURLWithPath: path))
+    let out = directory.appendingPathComponent("index").path
+    let manifest = try CorpusIndexBuilder().build(paths: [path], into: out)
+    let index = try CorpusIndex(directory: out)
+    let keys = Self.kept(Tokenizer().tokens(of: texts[count - 1]).map(\.hash), Winnowing())
+    #expect(!keys.isEmpty)
+    let found = try index.candidates(forKeys: keys)
+    #expect(found.first { $0.shard.absolutePath == path }?.lines.contains(count) == true, "\(manifest.segments.count) segments")
+  }
+
   @Test func lookupsAnswerExactlyTheDocumentsHoldingAKey() throws {
     let directory = try TestData.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

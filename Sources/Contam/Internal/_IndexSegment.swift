@@ -88,7 +88,7 @@ final class _IndexSegment {
     guard try small(header[10], 1 << 20, "chunk words") == Self.chunkWords else { throw bad("unexpected chunk size") }
     entryWords = try small(header[12], 1 << 40, "entry words")
     guard k >= 1, window >= 1, bucketBits <= fingerprintBits, fingerprintBits - bucketBits + documentBits <= 64,
-      documentCount < (1 << documentBits) || documentCount == 0
+      documentCount <= (1 << documentBits)  // documents 0..<documentCount: a count of 2^bits fits
     else { throw bad("inconsistent parameters") }
     let bits = fingerprintBits - bucketBits + documentBits
     guard entryWords == (entryCount * bits + 63) / 64 + 1 else { throw bad("entry words do not match the entry count") }
