@@ -10,7 +10,7 @@ owners=(
   Index/MinHasher.swift             # MinHasher's scratch for densification
   Shards/FileSource.swift           # FileSource's read buffer
   Shards/GzipDecompressor.swift     # the member loop's input buffer
-  Shards/ShardReader.swift          # ShardReader's line buffer and unescape scratch
+  Shards/ShardReader.swift          # ShardReader's line buffer, unescape scratch and piece of plain text
   Shards/ZstdDecompressor.swift     # the zstd input buffer
   Shards/_IsalInflateEngine.swift   # ISA-L's inflate state (C needs a stable address)
   Shards/_ZlibInflateEngine.swift   # zlib's z_stream (C needs a stable address)

@@ -16,7 +16,7 @@ negatives.
 Every item is planted in one way only, so its verdict measures that way. The kinds and what
 counts as found are written once, in KINDS below; nothing here knows contam's thresholds.
 """
-import argparse, csv, gzip, html, io, json, os, random, re, sys, urllib.parse
+import argparse, csv, gzip, html, io, json, os, random, re, sys, textwrap, urllib.parse
 from collections import defaultdict
 
 CONTAMINATED = {"contaminated"}
@@ -89,9 +89,11 @@ KINDS = {
     "url-encoded": ("encoded", CONTAMINATED, "any"),         # in a share link's query string: ?text=What%20is%20...&via=
     "small-capitals": ("encoded", CONTAMINATED, "any"),      # ꜱᴍᴀʟʟ ᴄᴀᴘɪᴛᴀʟ letters
     "superscript-letters": ("encoded", CONTAMINATED, "any"), # ˢᵘᵖᵉʳˢᶜʳⁱᵖᵗ letters (q, which has none, stays q)
+    # Added in session 17 (LATE too): the corpus itself in another layout.
+    "wrapped-text-file": ("text-file", CONTAMINATED, "any"),  # a plain-text shard (a book, a mail) wrapped at 56-78 columns
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
-        "superscript-letters"}
+        "superscript-letters", "wrapped-text-file"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -493,7 +495,7 @@ def generate(args):
     if not benchmarks or len(paragraphs) < 100:
         sys.exit(f"eval-quality: no benchmarks or too little background text under {args.data}")
     os.makedirs(os.path.join(args.out, "shards"), exist_ok=True)
-    docs, labels = [], []
+    docs, labels, text_docs = [], [], []  # text_docs: the plain-text shard's documents
 
     def filler(n):
         return "\n\n".join(rng.choice(paragraphs) for _ in range(n))
@@ -565,6 +567,17 @@ def generate(args):
                             answer=0 if item["choices"] else None, solution=rng.choice(paragraphs)[:300], final=None)
                 docs.append(filler(1) + "\n\n" + render(rng.choice(["qa-prompt", "chat", "instruction-prompt"]), fake, rng) + "\n\n" + filler(1))
                 continue
+            if kind == "wrapped-text-file":
+                # Its own shard, planted.txt: paragraphs wrapped at one width, blank lines between.
+                own = random.Random(f"{args.seed}:{preset}:{i}:{kind}")
+                width = own.randint(56, 78)
+                parts = [own.choice(paragraphs) for _ in range(own.randint(1, 3))] + [render("plain", item, own)]
+                parts += [own.choice(paragraphs) for _ in range(own.randint(1, 3))]
+                wrap = lambda t: "\n".join(textwrap.fill(line, width=width, break_long_words=False, break_on_hyphens=False)
+                                           for line in t.split("\n"))
+                labels[-1]["doc"] = f"planted.txt:{len(text_docs)}"
+                text_docs.append("\n\n".join(wrap(t) for t in parts))
+                continue
             if kind in LATE:
                 own = random.Random(f"{args.seed}:{preset}:{i}:{kind}")
                 docs.append("\n\n".join(own.choice(paragraphs) for _ in range(own.randint(1, 3))) + "\n\n" + render(kind, item, own)
@@ -584,6 +597,9 @@ def generate(args):
             f.write(json.dumps({"id": f"doc-{n}", "text": text}, ensure_ascii=False) + "\n")
         for n in range(len(docs) // 4):
             f.write(json.dumps({"id": f"bg-{n}", "text": filler(3)}, ensure_ascii=False) + "\n")
+    if text_docs:
+        with open(os.path.join(args.out, "shards", "planted.txt"), "w", encoding="utf-8") as f:
+            f.write("\n\n".join(text_docs) + "\n")
     with open(os.path.join(args.out, "labels.jsonl"), "w") as f:
         f.writelines(json.dumps(l) + "\n" for l in labels)
     print(f"eval-quality: {len(labels)} items in {len({l['benchmark'] for l in labels})} benchmarks, {len(docs)} planted documents", file=sys.stderr)

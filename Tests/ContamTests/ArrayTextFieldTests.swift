@@ -147,7 +147,7 @@ struct ArrayTextFieldTests {
     let text = "[1] Introduction\n[2] Methods, {as} before\n"
     let path = try fixture.write("refs.txt", Data(text.utf8))
     let lines = try readAll(path, options: ShardReaderOptions(format: .auto(textField: .text, idField: nil)))
-    // Plain text, a paragraph a document: its two lines, as the file holds them.
+    // Plain text, read in pieces: its two lines, as the file holds them.
     #expect(lines.documents.map(\.text) == ["[1] Introduction\n[2] Methods, {as} before"] && lines.problems.isEmpty)
   }
 }

@@ -9,6 +9,7 @@ final class _DocumentBatch: @unchecked Sendable {
     var idCount: Int
     var textStart: Int
     var textCount: Int
+    var spansLines: Bool
   }
 
   /// Texts and ids. Starts with one byte that is no document's, so even a batch of empty texts
@@ -59,7 +60,7 @@ final class _DocumentBatch: @unchecked Sendable {
     records.append(
       Record(
         line: document.line, lineOffset: document.lineOffset, idStart: idStart, idCount: idCount, textStart: textStart,
-        textCount: document.text.count))
+        textCount: document.text.count, spansLines: document.spansLines))
   }
 
   /// Calls `body` with each document, in the order appended, as read from the shard at
@@ -74,7 +75,9 @@ final class _DocumentBatch: @unchecked Sendable {
         // Safe: every range was appended whole, so it lies inside `bytes`.
         let id = r.idCount < 0 ? nil : UnsafeRawBufferPointer(rebasing: raw[r.idStart..<(r.idStart + r.idCount)])
         let text = UnsafeRawBufferPointer(rebasing: raw[r.textStart..<(r.textStart + r.textCount)])
-        try body(Document(shardPath: shardPath, line: r.line, lineOffset: r.lineOffset, idBytes: id, text: text))
+        var document = Document(shardPath: shardPath, line: r.line, lineOffset: r.lineOffset, idBytes: id, text: text)
+        document.spansLines = r.spansLines
+        try body(document)
       }
     }
   }

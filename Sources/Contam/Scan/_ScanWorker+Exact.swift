@@ -207,7 +207,7 @@ extension _ScanWorker {
       let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
       let snippet = String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self)
       let evidence = Evidence(
-        shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
+        shard: document.shardPath, line: document.line(at: byteStart), documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
         snippet: snippet, coverage: Double(matched) / Double(max(1, index.judgedTokens[item])),
         longestRun: _Bits.longestRun(marks, count: length), matchedTokens: matched,
         answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart, to: byteEnd) })

@@ -259,7 +259,7 @@ extension _ScanWorker {
     let byteEnd = base + Int(tokens.ends[endToken])
     let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)
     var evidence = NearDuplicateEvidence(
-      shard: document.shardPath, line: document.line, documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
+      shard: document.shardPath, line: document.line(at: byteStart), documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
       snippet: String(decoding: UnsafeRawBufferPointer(rebasing: document.text[byteStart..<snippetEnd]), as: UTF8.self),
       part: near.targetPart[target], containment: containment,
       estimatedContainment: Double(votes) / Double(near.sampleSize[target]), matchedShingles: shared, alignment: aligned?.fraction,

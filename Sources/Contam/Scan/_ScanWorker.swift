@@ -43,10 +43,7 @@ struct _ScanWorker {
     let counts = try reader.read(path: path, piece: piece) { document in
       if let only, !only.contains(document.line) { return }
       if let shardName {
-        found.add(
-          Document(
-            shardPath: shardName, line: document.line, lineOffset: document.lineOffset, idBytes: document.idBytes,
-            text: document.text), through: &self)
+        found.add(document.renamed(shardName), through: &self)
       } else {
         found.add(document, through: &self)
       }
@@ -150,11 +147,9 @@ struct _ScanWorker {
     var hit = false
     do {
       _ = try reader.read(path: path) { document in
-        guard document.line == line else { return }
-        let renamed = Document(
-          shardPath: shardName, line: document.line, lineOffset: document.lineOffset, idBytes: document.idBytes,
-          text: document.text)
-        process(renamed, into: &partial)
+        // The document that holds the line: a piece of plain text holds many.
+        guard document.holds(line: line) else { return }
+        process(document.renamed(shardName), into: &partial)
         hit = true
         throw Found()
       } onProblem: { _ in }

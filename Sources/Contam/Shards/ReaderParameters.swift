@@ -10,8 +10,8 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
     case jsonl
     /// Plain text, one document per non-blank line.
     case lines
-    /// Plain text, one document per paragraph (lines up to a blank line).
-    case paragraphs
+    /// Plain text in pieces of up to about 1 MiB, cut at blank lines (``RecordFormat/text``).
+    case text
     /// Plain text, one document per file.
     case file
     /// WARC files: one document per record with text (WET `conversion`, `response`, `resource`).
@@ -22,14 +22,14 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
   /// How `auto` cuts plain text. Absent (nil) in certificates and corpus indexes made before
   /// session 17, whose plain-text shards were read a document per line: they are read that way
   /// again.
-  public var plainText: PlainText? = .paragraphs
+  public var plainText: PlainText? = .pieces
 
   /// What `auto` makes of a shard that is plain text.
   public enum PlainText: String, Sendable, Codable {
     /// A document per non-blank line (before session 17).
     case lines
-    /// A document per paragraph.
-    case paragraphs
+    /// Pieces of up to about 1 MiB, cut at blank lines (``RecordFormat/text``).
+    case pieces
   }
   /// The JSON field (dotted path) holding the document text; several, comma-separated, are
   /// tried in order (`text,content,raw_content`: the first one a record has is read).
@@ -45,7 +45,7 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
   /// The options that give these parameters, as a user types them.
   public var summary: String {
     var parts = ["--format \(format.rawValue)", "--text-field \(textField)"]
-    if format == .auto && plainText != .paragraphs { parts[0] += " (plain text a document per line)" }
+    if format == .auto && plainText != .pieces { parts[0] += " (plain text a document per line)" }
     if let idField { parts.append("--id-field \(idField)") }
     parts.append("--max-line-bytes \(maxLineBytes)")
     if let zstdWindowLogMax { parts.append("--zstd-window-log-max \(zstdWindowLogMax)") }
@@ -69,14 +69,14 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
     switch format {
     case .jsonl: recordFormat = .jsonl(textField: text, idField: id)
     case .lines: recordFormat = .lines
-    case .paragraphs: recordFormat = .paragraphs
+    case .text: recordFormat = .text
     case .file: recordFormat = .wholeFile
     case .wet: recordFormat = .wet
     case .auto: recordFormat = .auto(textField: text, idField: id)
     }
     var options = ShardReaderOptions(format: recordFormat, maxLineBytes: maxLineBytes, policy: policy, inflater: inflater)
     options.fallbackTextFields = Array(fields.dropFirst())
-    options.autoParagraphs = plainText == .paragraphs
+    options.autoTextPieces = plainText == .pieces
     if let zstdWindowLogMax {
       guard (10...31).contains(zstdWindowLogMax) else {
         throw ContamError(.invalidArgument, "zstdWindowLogMax \(zstdWindowLogMax) is not in 10...31")

@@ -44,21 +44,12 @@ public enum ShardList {
     guard let dot = name.lastIndex(of: "."), mediaExtensions.contains(String(name[name.index(after: dot)...])) else {
       return false
     }
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return false }  // the reader reports it
-    defer { close(fd) }
-    var head = [UInt8](repeating: 0, count: 4096)
-    let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
-    guard count > 0 else { return false }
-    return head.withUnsafeBytes { raw in
-      let bytes = UnsafeRawBufferPointer(rebasing: raw.prefix(count))
-      if Codec.detect(Array(bytes.prefix(262))) != .none || Codec.unsupportedFormat(Array(bytes.prefix(262))) != nil {
-        return false
-      }
-      // Media has NULs or bytes that are not UTF-8 in its first 64 bytes (a PNG, JPEG, PDF
-      // header); text, however named, has neither.
-      return _TextProbe.reason(bytes, complete: count < 4096) != nil || bytes.prefix(64).contains(0)
+    // An unreadable file is read, so that the reader reports it.
+    guard let file = FileHandle(forReadingAtPath: path), let head = try? file.read(upToCount: 4096), !head.isEmpty else {
+      return false
     }
+    try? file.close()
+    return _TextProbe.isMedia(Array(head), complete: head.count < 4096)
   }
 
   /// Resolves `arguments`: a directory gives every regular file below it (recursively; hidden

@@ -27,14 +27,15 @@ public struct ShardReaderOptions: Sendable, Hashable {
   /// `onProblem` (nor built as messages), so a shard of a billion blank or broken lines costs
   /// a count each, not a message each. Counts are always complete.
   public var problemCallbackLimit = Int.max
-  /// What ``RecordFormat/auto(textField:idField:)`` makes of plain text: a document per
-  /// paragraph (on, the default) or per line (off: what certificates made before session 17
-  /// recorded as `auto`, so `verify` reads their shards as they were read).
-  public var autoParagraphs = true
-  /// A paragraph longer than this (or than ``maxLineBytes``) is cut at the end of the line
-  /// that passes it: a file of long lines and no blank line (a document a line) is read in
-  /// pieces of about this size, not as one document.
-  public static let paragraphBytes = 1 << 20
+  /// What ``RecordFormat/auto(textField:idField:)`` makes of plain text: pieces
+  /// (``RecordFormat/text``, on, the default) or a document per line (off: what certificates
+  /// made before session 17 recorded as `auto`, so `verify` reads their shards as they were read).
+  public var autoTextPieces = true
+  /// A piece of plain text is cut at the end of the line that takes it past this (or past
+  /// ``maxLineBytes``): a file of long lines and no blank line is read in pieces of about this size.
+  public static let textPieceBytes = 1 << 20
+  /// A piece of plain text that holds this much is cut at the next blank line.
+  public static let textPieceBlankCut = 1 << 19
 
   /// The gzip decoders: both read every member and report the same faults.
   public enum Inflater: String, Sendable, Hashable, Codable, CaseIterable {
@@ -132,13 +133,13 @@ public final class ShardReader {
   }
   /// `format` is JSONL (kept apart so the per-line fast path never touches the enum's payload).
   private var formatIsJSONL = false
-  /// The paragraph being gathered (``RecordFormat/paragraphs``): its lines as the file holds
-  /// them, a line break between; where its first line is.
-  private var paragraph: UnsafeMutableRawPointer
-  private var paragraphCount = 0
-  private var paragraphCapacity = 1 << 16
-  private var paragraphLine = 0
-  private var paragraphOffset = 0
+  /// The piece of plain text being gathered (``RecordFormat/text``): the file's bytes from its
+  /// first line, whose number and offset follow.
+  private var textPiece: UnsafeMutableRawPointer
+  private var pieceCount = 0
+  private var pieceCapacity = 1 << 16
+  private var pieceLine = 0
+  private var pieceOffset = 0
 
   /// Bytes asked of the decompressor per call.
   static let chunk = 1 << 20
@@ -149,13 +150,13 @@ public final class ShardReader {
     buffer = .allocate(byteCount: capacity, alignment: 64)
     scratchCapacity = 1 << 16
     scratch = .allocate(capacity: scratchCapacity)
-    paragraph = .allocate(byteCount: paragraphCapacity, alignment: 16)
+    textPiece = .allocate(byteCount: pieceCapacity, alignment: 16)
     switch options.format {
     case .jsonl(let text, let id), .auto(let text, let id):
       textExtractor = JSONFieldExtractor(path: text)
       idExtractor = id.map { JSONFieldExtractor(path: $0) }
       fallbackExtractors = options.fallbackTextFields.map { JSONFieldExtractor(path: $0) }
-    case .lines, .paragraphs, .wholeFile, .wet:
+    case .lines, .text, .wholeFile, .wet:
       break
     }
   }
@@ -163,7 +164,7 @@ public final class ShardReader {
   deinit {
     buffer.deallocate()
     scratch.deallocate()
-    paragraph.deallocate()
+    textPiece.deallocate()
   }
 
   /// Reads one shard.
@@ -189,7 +190,7 @@ public final class ShardReader {
     onProblem: (ContamError) -> Void
   ) throws -> ShardReadCounts {
     counts = ShardReadCounts()
-    paragraphCount = 0
+    pieceCount = 0
     inputReported = 0
     self.piece = piece
     format = options.format
@@ -304,7 +305,7 @@ public final class ShardReader {
     case .jsonl(let t, let i), .auto(let t, let i):
       text = t
       id = i
-    case .lines, .paragraphs, .wholeFile, .wet:
+    case .lines, .text, .wholeFile, .wet:
       text = .text
       id = nil
     }
@@ -416,9 +417,12 @@ public final class ShardReader {
             && (!formatIsJSONL || blankLines + counts.problems[.emptyLine, default: 0] >= options.problemCallbackLimit)
           {
             // This line and the run of bare newlines after it, in one tight loop.
-            if paragraphCount > 0 { try endParagraph(path: path, onDocument: onDocument) }
             var q = nl + 1
             while q < have && buffer.load(fromByteOffset: q, as: UInt8.self) == 0x0A { q += 1 }
+            if pieceCount > 0 {
+              // Blank lines inside a piece of text: its bytes (a CR, then newlines).
+              try addToPiece(start: lineStart, end: nl, newlines: q - nl - 1, blank: true, path: path, onDocument: onDocument)
+            }
             lineNumber += q - nl - 1
             if formatIsJSONL { blankLines += q - nl }
             lineStart = q
@@ -426,7 +430,7 @@ public final class ShardReader {
             continue
           }
           if skipping || nl - lineStart > options.maxLineBytes {
-            if paragraphCount > 0 { try endParagraph(path: path, onDocument: onDocument) }
+            if pieceCount > 0 { try endPiece(path: path, onDocument: onDocument) }
             try report(
               ContamError(
                 .lineTooLong, path: path, line: lineNumber, offset: skipping ? skippedLineStart : streamOffset + lineStart,
@@ -444,8 +448,8 @@ public final class ShardReader {
       if ended {
         // What is left is a last line without a newline (or the whole file).
         let rest = have - lineStart
-        if paragraphCount > 0 && (skipping || rest > options.maxLineBytes || (rest > 0 && faulted)) {
-          try endParagraph(path: path, onDocument: onDocument)
+        if pieceCount > 0 && (skipping || rest > options.maxLineBytes || (rest > 0 && faulted)) {
+          try endPiece(path: path, onDocument: onDocument)
         }
         if skipping || rest > options.maxLineBytes {
           lineNumber += 1
@@ -466,7 +470,7 @@ public final class ShardReader {
               report: report, onDocument: onDocument)
           }
         }
-        if paragraphCount > 0 { try endParagraph(path: path, onDocument: onDocument) }
+        if pieceCount > 0 { try endPiece(path: path, onDocument: onDocument) }
         break
       }
       // Keep the partial line at the front.
@@ -501,30 +505,55 @@ public final class ShardReader {
     return name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") || name.hasSuffix(".json")
   }
 
-  /// Hands on the paragraph gathered (without a CR its last line ends with) and starts a new one.
-  private func endParagraph(path: String, onDocument: (Document) throws -> Void) throws {
-    var count = paragraphCount
-    paragraphCount = 0
-    if count > 0 && paragraph.load(fromByteOffset: count - 1, as: UInt8.self) == 0x0D { count -= 1 }
-    guard count > 0 else { return }
-    counts.documents += 1
-    let text = UnsafeRawBufferPointer(start: paragraph, count: count)
-    try onDocument(Document(shardPath: path, line: paragraphLine, lineOffset: paragraphOffset, idBytes: nil, text: text))
-    if paragraphCapacity > 4 * ShardReaderOptions.paragraphBytes {
-      // A paragraph that ended in a line of many MiB: give the memory back.
-      paragraph.deallocate()
-      paragraphCapacity = 1 << 16
-      paragraph = .allocate(byteCount: paragraphCapacity, alignment: 16)
+  /// Adds the line `buffer[start..<end]` (its CR kept) to the piece of text, after a line break
+  /// when the piece holds lines already, then `newlines` bare line breaks (a run of blank
+  /// lines), so the piece's bytes are the file's; a piece that has grown enough is handed on: at
+  /// a blank line past ``ShardReaderOptions/textPieceBlankCut``, at any line past
+  /// ``ShardReaderOptions/textPieceBytes`` (or ``ShardReaderOptions/maxLineBytes``).
+  private func addToPiece(
+    start: Int, end: Int, newlines: Int, blank: Bool, path: String, onDocument: (Document) throws -> Void
+  ) throws {
+    let count = end - start
+    let separator = pieceCount > 0 ? 1 : 0
+    ensurePiece(pieceCount + separator + count + newlines)
+    if separator > 0 { textPiece.storeBytes(of: 0x0A, toByteOffset: pieceCount, as: UInt8.self) }
+    (textPiece + pieceCount + separator).copyMemory(from: buffer + start, byteCount: count)
+    if newlines > 0 { memset(textPiece + pieceCount + separator + count, 0x0A, newlines) }
+    pieceCount += separator + count + newlines
+    if pieceCount >= min(ShardReaderOptions.textPieceBytes, options.maxLineBytes)
+      || (blank && pieceCount >= ShardReaderOptions.textPieceBlankCut)
+    {
+      try endPiece(path: path, onDocument: onDocument)
     }
   }
 
-  private func ensureParagraph(_ count: Int) {
-    if count <= paragraphCapacity { return }
-    let bigger = UnsafeMutableRawPointer.allocate(byteCount: max(count, paragraphCapacity * 2), alignment: 16)
-    bigger.copyMemory(from: paragraph, byteCount: paragraphCount)
-    paragraph.deallocate()
-    paragraph = bigger
-    paragraphCapacity = max(count, paragraphCapacity * 2)
+  /// Hands on the piece of text gathered (without the blank lines and spaces it ends with) and
+  /// starts a new one.
+  private func endPiece(path: String, onDocument: (Document) throws -> Void) throws {
+    var count = pieceCount
+    pieceCount = 0
+    while count > 0, [0x0A, 0x0D, 0x20, 0x09, 0x0C].contains(textPiece.load(fromByteOffset: count - 1, as: UInt8.self)) { count -= 1 }
+    guard count > 0 else { return }
+    counts.documents += 1
+    var document = Document(
+      shardPath: path, line: pieceLine, lineOffset: pieceOffset, idBytes: nil, text: UnsafeRawBufferPointer(start: textPiece, count: count))
+    document.spansLines = true
+    try onDocument(document)
+    if pieceCapacity > 4 * ShardReaderOptions.textPieceBytes {
+      // A piece that ended in a line of many MiB: give the memory back.
+      textPiece.deallocate()
+      pieceCapacity = 1 << 16
+      textPiece = .allocate(byteCount: pieceCapacity, alignment: 16)
+    }
+  }
+
+  private func ensurePiece(_ count: Int) {
+    if count <= pieceCapacity { return }
+    let bigger = UnsafeMutableRawPointer.allocate(byteCount: max(count, pieceCapacity * 2), alignment: 16)
+    bigger.copyMemory(from: textPiece, byteCount: pieceCount)
+    textPiece.deallocate()
+    textPiece = bigger
+    pieceCapacity = max(count, pieceCapacity * 2)
   }
 
   private func grow(to newCapacity: Int, keeping count: Int) {
@@ -555,9 +584,9 @@ public final class ShardReader {
       else { return }
       format =
         line[first] == UInt8(ascii: "{")
-        ? .jsonl(textField: textField, idField: idField) : options.autoParagraphs ? .paragraphs : .lines
+        ? .jsonl(textField: textField, idField: idField) : options.autoTextPieces ? .text : .lines
     }
-    let isJSONL = format != .lines && format != .paragraphs && format != .wholeFile
+    let isJSONL = format != .lines && format != .text && format != .wholeFile
     if format != .wholeFile && end > begin && buffer.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D {
       end -= 1
     }
@@ -571,40 +600,30 @@ public final class ShardReader {
     }
     let line = UnsafeRawBufferPointer(start: buffer + begin, count: end - begin)
     switch format {
-    case .lines, .paragraphs, .wholeFile, .auto, .wet:
+    case .lines, .text, .wholeFile, .auto, .wet:
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 == 0x0C }) {
-        if paragraphCount > 0 { try endParagraph(path: path, onDocument: onDocument) }
+        if pieceCount > 0 {
+          try addToPiece(start: start, end: rawEnd, newlines: 0, blank: true, path: path, onDocument: onDocument)
+        }
         return
       }
       // Binary data inside text (a gzip member compressed twice, a file appended to another):
       // its "lines" hold NUL bytes, which text does not, and are mostly not UTF-8. Read, they
       // would be bytes that match nothing, and what they hold would read clean.
-      if format == .lines || format == .paragraphs, let reason = _TextProbe.binaryRecordReason(line) {
-        if paragraphCount > 0 { try endParagraph(path: path, onDocument: onDocument) }
+      if format == .lines || format == .text, let reason = _TextProbe.binaryRecordReason(line) {
+        if pieceCount > 0 { try endPiece(path: path, onDocument: onDocument) }
         try report(
           ContamError(
             .unsupported, path: path, line: number, offset: offset,
             "\(reason): compressed data inside the text (a part compressed twice?) or a binary file; this line is not read"))
         return
       }
-      if format == .paragraphs {
-        // The line as the file holds it (a CR before its newline kept), after the one before
-        // and the newline between, so the paragraph's bytes are the file's and offsets in it hold.
-        let count = rawEnd - start
-        if paragraphCount == 0 {
-          paragraphLine = number
-          paragraphOffset = offset
-        } else {
-          ensureParagraph(paragraphCount + 1 + count)
-          paragraph.storeBytes(of: 0x0A, toByteOffset: paragraphCount, as: UInt8.self)
-          paragraphCount += 1
+      if format == .text {
+        if pieceCount == 0 {
+          pieceLine = number
+          pieceOffset = offset
         }
-        ensureParagraph(paragraphCount + count)
-        (paragraph + paragraphCount).copyMemory(from: buffer + start, byteCount: count)
-        paragraphCount += count
-        if paragraphCount >= min(ShardReaderOptions.paragraphBytes, options.maxLineBytes) {
-          try endParagraph(path: path, onDocument: onDocument)
-        }
+        try addToPiece(start: start, end: rawEnd, newlines: 0, blank: false, path: path, onDocument: onDocument)
         return
       }
       counts.documents += 1

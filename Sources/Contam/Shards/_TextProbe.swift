@@ -56,6 +56,16 @@ enum _TextProbe {
     return nil
   }
 
+  /// Whether a file's first bytes are media (an image, a PDF, a font): not text, and not gzip,
+  /// zstd, Parquet or an archive Contam names (those are read, and refused by name if need be).
+  /// Media has NULs in its first 64 bytes or is mostly not UTF-8; text, however named, is neither.
+  static func isMedia(_ head: [UInt8], complete: Bool) -> Bool {
+    let prefix = Array(head.prefix(262))
+    if Codec.detect(prefix) != .none || Codec.unsupportedFormat(prefix) != nil { return false }
+    if head.prefix(64).contains(0) { return true }
+    return head.withUnsafeBytes { reason($0, complete: complete) != nil }
+  }
+
   enum PayloadKind { case text, binary, utf16 }
 
   /// Whether a record's payload (a WARC response body) is text: binary when more than 1% of its
