@@ -248,6 +248,74 @@ struct TrustTests {
     return (record["question"] as! String) + "\n" + (record["answer"] as! String)
   }
 
+  /// A shard whose stream ends in a fault (a download cut short, a damaged block) read `clean`,
+  /// exit 0: the records before the fault were read, none was counted as skipped, and the
+  /// copies after it were never seen.
+  @Test(arguments: ["gzip cut at 30%", "gzip damaged at a third", "zstd cut at half", "WARC cut at half"])
+  func aShardNotReadToItsEndIsNeverCalledClean(_ damage: String) throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let gsm8kPath = TestData.path("benchmarks/gsm8k/test.jsonl")
+    let items = try BenchmarkLoader.load(name: "gsm8k", path: gsm8kPath, format: BenchmarkFormat.presets["gsm8k"]!)
+    // Real prose of four novels (about 1 MB: several zstd blocks), the first GSM8K item copied
+    // into the record at 80%.
+    var texts: [String] = []
+    for novel in ["1342-0.txt.gz", "122-0.txt.gz", "1310-0.txt.gz", "155-0.txt.gz"] {
+      texts += try ShardFixture.paragraphsJSONL(count: 300, novel: novel).texts
+    }
+    texts[texts.count * 4 / 5] += "\n\n" + items[0].parts.map(\.text).joined(separator: "\n")
+    let name: String
+    var bytes: Data
+    if damage.hasPrefix("WARC") {
+      var records = Data()
+      for (k, text) in texts.enumerated() {
+        let body = Data(text.utf8)
+        records += Data("WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: https://example.org/\(k)\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+        records += body + Data("\r\n\r\n".utf8)
+      }
+      name = "crawl.warc.gz"
+      bytes = try Tool.run("gzip", ["-c"], input: records)
+    } else {
+      let jsonl = Data(texts.map { String(data: try! JSONSerialization.data(withJSONObject: ["text": $0]), encoding: .utf8)! + "\n" }.joined().utf8)
+      name = damage.hasPrefix("zstd") ? "shard.jsonl.zst" : "shard.jsonl.gz"
+      bytes = try Tool.run(damage.hasPrefix("zstd") ? "zstd" : "gzip", ["-c"], input: jsonl)
+    }
+    let whole = try fixture.write("whole-" + name, bytes)
+    if damage.contains("damaged") {
+      let at = bytes.count / 3
+      for i in at..<at + 64 { bytes[i] ^= 0x5A }
+    } else {
+      bytes = bytes.prefix(damage.contains("30%") ? bytes.count * 3 / 10 : bytes.count / 2)
+    }
+    let path = try fixture.write(name, bytes)
+    let cert = fixture.url("c.json").path
+    // The whole shard: the copy is found.
+    let good = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", cert, "--benchmark", "gsm8k=\(gsm8kPath)", whole])
+    #expect(good.status == 0, "\(good.stderr)")
+    let found = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    #expect(found.items[0].verdict == .contaminated && found.shards[0].cutShort == nil)
+    // Cut short: no clean bill, no certificate.
+    try FileManager.default.removeItem(atPath: cert)
+    let cut = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", cert, "--benchmark", "gsm8k=\(gsm8kPath)", path])
+    // (Where the fault leaves most records unread, the skipped-records gate says so first.)
+    #expect(cut.status == 3, "\(damage): \(cut.status) \(cut.stderr)")
+    #expect(
+      (cut.stderr.contains("\(path): its stream ended in a fault") && cut.stderr.contains("not read to their end"))
+        || cut.stderr.contains("mostly skipped"), "\(cut.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: cert))
+    // Accepted on purpose: the certificate says the shard was cut short, and verify says what
+    // that means.
+    let accepted = try Tool.execute(
+      contam, ["scan", "--fail-on", "never", "--max-skipped-fraction", "1", "--out", cert, "--benchmark", "gsm8k=\(gsm8kPath)", path])
+    #expect(accepted.status == 0, "\(accepted.stderr)")
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    #expect(certificate.shards[0].cutShort == true && certificate.shards[0].documents > 0 && certificate.shards[0].documents < texts.count)
+    #expect(certificate.items[0].verdict == .clean, "the copy lies past the fault")
+    let verified = try Tool.execute(contam, ["verify", "--full", "--corpus", fixture.directory.path, "--corpus", TestData.packageRoot.path, cert])
+    #expect(verified.status == 1 && verified.stdout.contains("FAIL consistency: read to the end"), "\(verified.stdout)\(verified.stderr)")
+    #expect(!verified.stdout.contains("FAIL full"), "the re-read agrees: \(verified.stdout)")
+  }
+
   @Test func valuesOutOfRangeAreErrorsNotCrashes() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

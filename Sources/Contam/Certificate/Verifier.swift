@@ -275,6 +275,15 @@ public enum Verifier {
         message: unread.isEmpty
           ? "every shard had more records read than skipped or empty"
           : "\(unread.count) shards had more records skipped or empty than read, so they were not checked: \(unread.prefix(3).map(\.path).joined(separator: ", "))"))
+    // A shard whose stream ended in a fault (accepted with --max-skipped-fraction 1) was read
+    // only up to it: its clean verdicts say nothing of what came after.
+    let cut = certificate.shards.filter { $0.cutShort == true }
+    checks.append(
+      .init(
+        kind: .consistency, subject: "read to the end", passed: cut.isEmpty,
+        message: cut.isEmpty
+          ? "every shard was read to its end"
+          : "\(cut.count) shards were not read to their end (cut short or damaged), so what came after was not checked: \(cut.prefix(3).map(\.path).joined(separator: ", "))"))
     var total = CorpusStatistics.ShardFigures.empty("total")
     for shard in certificate.shards { total.add(shard) }
 

@@ -27,6 +27,10 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
     /// Documents per text field they were read from; present only when several text fields
     /// were allowed (`--text-field text,content`), so each shard says which schema it had.
     public var textFields: [String: Int]?
+    /// The shard's stream ended in a fault (cut short, or damaged past the point it can be read):
+    /// what came after was not read, and how much that was cannot be known. Absent (nil) when it
+    /// ended cleanly, and in certificates made before session 17.
+    public var cutShort: Bool?
 
     /// The figures of one read shard.
     public init(
@@ -40,6 +44,7 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
         seconds: seconds)
       sha256 = counts.sha256
       textFields = counts.textFields.isEmpty ? nil : counts.textFields
+      cutShort = counts.cutShort ? true : nil
     }
 
     public init(

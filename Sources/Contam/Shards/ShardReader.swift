@@ -75,6 +75,9 @@ public struct ShardReadCounts: Hashable, Sendable, Codable {
   public var problems: [ContamError.Code: Int] = [:]
   /// Documents per text field they were read from, when fallback fields are configured.
   public var textFields: [String: Int] = [:]
+  /// The stream ended in a fault (`truncated_data`, `corrupt_data`): what the shard held after
+  /// it was not read, and how much that was cannot be known.
+  public var cutShort = false
 
   public init() {}
 
@@ -85,6 +88,7 @@ public struct ShardReadCounts: Hashable, Sendable, Codable {
     lines += other.lines
     documents += other.documents
     for (code, count) in other.problems { problems[code, default: 0] += count }
+    cutShort = cutShort || other.cutShort
   }
 }
 
@@ -267,6 +271,7 @@ public final class ShardReader {
       counts.lines = figures.records
       counts.documents = figures.documents
       counts.decompressedBytes = figures.decompressedBytes
+      counts.cutShort = figures.cutShort
       result = counts
     } else {
       result = try readLines(path: path, source: reading, report: report, onDocument: onDocument)
@@ -369,6 +374,7 @@ public final class ShardReader {
         // A stream fault ends the shard; trailing garbage leaves what came before intact.
         ended = true
         faulted = error.code != .trailingGarbage
+        counts.cutShort = counts.cutShort || faulted
         try report(error)
       }
       if got == 0 { ended = true }
@@ -385,6 +391,7 @@ public final class ShardReader {
           } catch {
             ended = true
             faulted = error.code != .trailingGarbage
+            counts.cutShort = counts.cutShort || faulted
             try report(error)
           }
           if more == 0 { ended = true }

@@ -18,6 +18,8 @@ enum _WARCRecords {
     /// Records that are not documents, by WARC-Type (binary payloads as `binary <type>`).
     var passedOver: [String: Int] = [:]
     var decompressedBytes = 0
+    /// The stream ended in a fault: the records after it were not read.
+    var cutShort = false
   }
 
   /// The record types read as documents.
@@ -69,6 +71,7 @@ enum _WARCRecords {
         return true
       } catch let error as ContamError {
         ended = true
+        figures.cutShort = error.code != .trailingGarbage
         try report(error)
         return false
       }

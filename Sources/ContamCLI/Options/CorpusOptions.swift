@@ -158,6 +158,20 @@ extension CorpusOptions {
         "contam: \(mostlyEmpty.count) shards are mostly records with an empty text field. No \(output) is written: what was not read cannot be called clean")
       throw ExitCode(ContamExit.skippedUnderStrict)
     }
+    // A stream that ended in a fault (a download cut short, a damaged block): what the shard
+    // held after it was not read, and how much that was cannot be known, so a count of the
+    // records read says nothing. Refused unless every loss is accepted (--max-skipped-fraction 1).
+    let cutShort = shards.filter { $0.cutShort == true || $0.problems[ContamError.Code.shardChanged.rawValue] != nil }
+    if !cutShort.isEmpty && maxSkippedFraction < 1 && mostlySkipped.isEmpty {
+      for shard in cutShort.prefix(10) {
+        let why = shard.cutShort == true ? "its stream ended in a fault (see the problems above)" : "it changed while it was read"
+        terminal.line(
+          "contam: \(shard.path): \(why): what it holds after that was not read (\(shard.documents) documents were); fetch it again, or pass --max-skipped-fraction 1 to accept what was read")
+      }
+      terminal.line(
+        "contam: \(cutShort.count) shards were not read to their end. No \(output) is written: what was not read cannot be called clean")
+      throw ExitCode(ContamExit.skippedUnderStrict)
+    }
     guard !mostlySkipped.isEmpty else { return }
     for (path, fraction) in mostlySkipped.prefix(10) {
       terminal.line("contam: \(path): \(Format.fixed(100 * fraction, 1))% of its records were skipped (see the problems above)")
