@@ -87,7 +87,13 @@ enum _ParquetDocuments {
         // Safe: checked non-nil on the same line.
         if idDecoder != nil { try decode(&idDecoder!) }
       } catch {
-        try report(ContamError(.corruptData, path: path, line: row + 1, "row group \(g + 1) (rows \(row + 1)–\(row + group.rows)): \(error.message)"))
+        try report(
+          ContamError(
+            .corruptData, path: path, line: row + 1,
+            "row group \(g + 1) (rows \(row + 1)–\(row + group.rows)): \(error.message); its \(group.rows) rows are skipped"))
+        // Each row of the group is lost: counted as such, so a damaged group of many rows weighs
+        // in the skipped-records gate as what it is, not as one record.
+        counts.uncountedProblems[.corruptData, default: 0] += group.rows - 1
         continue
       }
       let text = textDecoder
