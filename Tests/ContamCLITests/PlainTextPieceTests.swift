@@ -192,6 +192,39 @@ struct PlainTextPieceTests {
     #expect(lines.items.filter { $0.verdict == .contaminated }.count < 8)
   }
 
+  /// A skipped line of plain text (binary data inside it) is one of the file's lines, not one of
+  /// its few pieces: one such line in a 60 KB book made it "33% skipped" and refused the run.
+  /// Blank JSONL lines do not dilute what was skipped.
+  @Test func aSkippedLineIsWeighedAgainstTheLinesReadNotThePieces() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let gsm8k = ["--fail-on", "never", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))"]
+    let lines = try TestData.gutenberg("1342-0.txt.gz", bytes: 120_000).components(separatedBy: "\r\n")
+    // Binary lines: gzip output with its line breaks made NULs (what a member compressed twice holds).
+    let binary = try Tool.run("gzip", ["-c"], input: Data(lines.joined(separator: " ").utf8)).prefix(3000).map { $0 == 0x0A ? 0 : $0 }
+    func book(binaryAfter: (Int) -> Bool) -> Data {
+      var out = Data()
+      for (k, line) in lines.enumerated() {
+        out += Data((line + "\r\n").utf8)
+        if binaryAfter(k) { out += Data(binary) + Data("\r\n".utf8) }
+      }
+      return out
+    }
+    let one = try fixture.write("one.txt", book { $0 == 5 })
+    let run = try Tool.execute(contam, ["scan"] + gsm8k + [one])
+    #expect(run.status == 0 && run.stderr.contains("one.txt:7: unsupported"), "\(run.stderr)")
+    // After the first 64 KiB (which would refuse the file as binary), every other line.
+    let many = try fixture.write("many.txt", book { $0 > lines.count / 2 && $0 % 2 == 0 })
+    let refused = try Tool.execute(contam, ["scan"] + gsm8k + [many])
+    #expect(refused.status == 3 && refused.stderr.contains("of its records were skipped"), "\(refused.stderr)")
+    // JSONL: 100 records read, 100 not JSON, 5,000 blank lines: half skipped, refused.
+    var jsonl = try ShardFixture.paragraphsJSONL(count: 100).jsonl
+    jsonl += Data(String(repeating: "{not json\n", count: 100).utf8) + Data(String(repeating: "\n", count: 5000).utf8)
+    let padded = try fixture.write("padded.jsonl", jsonl)
+    let gated = try Tool.execute(contam, ["scan"] + gsm8k + [padded])
+    #expect(gated.status == 3 && gated.stderr.contains("50.0% of its records were skipped"), "\(gated.stderr)")
+  }
+
   @Test func certificatesWithoutPlainTextReadPlainTextALineADocumentAsTheyWereMade() throws {
     // Made before session 17: the reader parameters have no `plainText`.
     let old = try JSONDecoder().decode(ReaderParameters.self, from: Data(#"{"format":"auto","textField":"text","maxLineBytes":67108864}"#.utf8))

@@ -265,9 +265,8 @@ public enum Verifier {
     // A shard mostly skipped (a wrong text field, corrupt data) was not checked, whatever the
     // scan's --max-skipped-fraction said: its clean verdicts prove nothing.
     let unread = certificate.shards.filter { shard in
-      let skipped = shard.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }.values.reduce(0, +)
       // Records with an empty text field were not skipped, but most of them means the wrong field.
-      return skipped > shard.documents || shard.problems[ContamError.Code.emptyText.rawValue, default: 0] > shard.documents
+      shard.skippedFraction > 0.5 || shard.problems[ContamError.Code.emptyText.rawValue, default: 0] > shard.documents
     }
     checks.append(
       .init(

@@ -64,6 +64,22 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
       self.seconds = seconds
     }
 
+    /// Records skipped (problems that lose input: a line not JSON, a missing field, a damaged
+    /// row group's rows, a binary or over-long line).
+    public var skipped: Int {
+      problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }.values.reduce(0, +)
+    }
+
+    /// The share of the shard's records that were skipped. Plain text read in pieces has a few
+    /// documents of many lines, and a skipped line is one of those lines: weighed against the
+    /// lines read (blank JSONL lines, counted as `empty_line`, left out, so padding a shard with
+    /// them cannot hide what was skipped), not against the pieces.
+    public var skippedFraction: Double {
+      let skipped = skipped
+      let lines = self.lines - problems[ContamError.Code.emptyLine.rawValue, default: 0]
+      return Double(skipped) / Double(max(1, skipped + documents, lines))
+    }
+
     /// Zero figures for `path`.
     public static func empty(_ path: String) -> ShardFigures {
       ShardFigures(

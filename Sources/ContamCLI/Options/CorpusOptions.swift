@@ -139,9 +139,7 @@ extension CorpusOptions {
   ) throws {
     let terminal = Terminal.shared
     let mostlySkipped = shards.compactMap { shard -> (String, Double)? in
-      let skipped = shard.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }.values.reduce(0, +)
-      let fraction = Double(skipped) / Double(max(1, skipped + shard.documents))
-      return fraction > maxSkippedFraction ? (shard.path, fraction) : nil
+      shard.skippedFraction > maxSkippedFraction ? (shard.path, shard.skippedFraction) : nil
     }
     // More records with an empty text field than with text: read through the wrong field
     // (unless --max-skipped-fraction allows more than that).
