@@ -190,6 +190,14 @@ struct PlainTextPieceTests {
     #expect(byLine.status == 0, "\(byLine.stderr)")
     let lines = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
     #expect(lines.items.filter { $0.verdict == .contaminated }.count < 8)
+    // That is weaker than the default, and said so: at the scan, and by verify, which fails it
+    // unless the reader accepts it.
+    #expect(byLine.stderr.contains("weaker than the defaults") && byLine.stderr.contains("plain text was read a line a document"))
+    let weak = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, "--corpus", TestData.packageRoot.path, cert])
+    #expect(weak.status == 1 && weak.stdout.contains("plain text was read a line a document"), "\(weak.stdout)")
+    let accepted = try Tool.execute(
+      contam, ["verify", "--accept-weaker-parameters", "--corpus", fixture.directory.path, "--corpus", TestData.packageRoot.path, cert])
+    #expect(accepted.status == 0, "\(accepted.stdout)")
   }
 
   /// A skipped line of plain text (binary data inside it) is one of the file's lines, not one of
@@ -231,6 +239,11 @@ struct PlainTextPieceTests {
     #expect(old.plainText == nil)
     #expect(try old.options().autoTextPieces == false)
     #expect(old.summary.contains("a document per line"))
+    // Verified today, such a certificate names it as weaker than the defaults.
+    var configuration = ScanConfiguration()
+    configuration.reader = old
+    #expect(configuration.weakenings().contains { $0.contains("plain text was read a line a document (as before session 17)") })
+    #expect(ScanConfiguration().weakenings().isEmpty)
     let new = ReaderParameters()
     #expect(try new.options().autoTextPieces == true)
     let encoded = String(decoding: try JSONEncoder().encode(new), as: UTF8.self)

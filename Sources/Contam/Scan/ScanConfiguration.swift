@@ -141,6 +141,10 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       choicesInAnyOrder != true && standard.choicesInAnyOrder == true,
       "choices in any order was off: short multiple-choice items with their options shuffled are not found")
+    if reader.readsPlainTextByLine && !standard.reader.readsPlainTextByLine {
+      weaker.append(
+        "plain text was read a line a document (\(reader.format == .lines ? "--format lines" : "as before session 17")): a copy wrapped over lines, or with a blank line inside, is not found whole")
+    }
     if reader.maxLineBytes < standard.reader.maxLineBytes {
       weaker.append("maxLineBytes = \(reader.maxLineBytes): longer lines were skipped (default \(standard.reader.maxLineBytes))")
     }

@@ -42,6 +42,10 @@ public struct ReaderParameters: Sendable, Codable, Hashable {
 
   public init() {}
 
+  /// Whether a plain-text shard is read a line a document (`--format lines`, or `auto` in a
+  /// certificate made before session 17): a copy wrapped over lines is not found whole.
+  public var readsPlainTextByLine: Bool { format == .lines || (format == .auto && plainText != .pieces) }
+
   /// The options that give these parameters, as a user types them.
   public var summary: String {
     var parts = ["--format \(format.rawValue)", "--text-field \(textField)"]
