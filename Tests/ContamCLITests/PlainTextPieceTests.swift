@@ -117,6 +117,40 @@ struct PlainTextPieceTests {
     #expect(cut.docs.map { String(decoding: $0.text, as: UTF8.self) }.joined(separator: "\n") == kept)
   }
 
+  /// Seeded random files of words, blank lines, lines of spaces, tabs and CRs, LF and CRLF,
+  /// runs of line breaks across the reader's 1 MiB reads, read with pieces cut at 4 KiB: every
+  /// piece is the file's bytes, only blank lines lie between pieces, every line is where
+  /// `line(at:)` says.
+  @Test(arguments: 0..<8)
+  func randomLayoutsArePiecesOfTheFile(seed: UInt64) throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+    let words = try TestData.gutenberg("141.txt.gz", bytes: 50_000).split(whereSeparator: \.isWhitespace).map(String.init)
+    var bytes: [UInt8] = []
+    let size = seed % 3 == 0 ? 2_300_000 : 60_000  // some past two of the reader's reads
+    while bytes.count < size {
+      switch next(20) {
+      case 0: bytes += Array(repeating: 0x0A, count: 1 + next(seed % 4 == 1 ? 3000 : 5))  // blank lines
+      case 1: bytes += Array("  \t ".utf8.prefix(1 + next(4))) + [0x0A]  // a line of spaces
+      case 2: bytes += [0x0D, 0x0A]  // a CRLF blank line
+      default:
+        let line = (0..<next(25)).map { _ in words[next(words.count)] }.joined(separator: " ")
+        bytes += Array(line.utf8) + (next(2) == 0 ? [0x0D, 0x0A] : [0x0A])
+      }
+    }
+    if next(2) == 0 { bytes += Array("last line without a break".utf8) }
+    let path = try fixture.write("random.txt", Data(bytes))
+    let read = try documents(path, ShardReaderOptions(format: .text, maxLineBytes: 4096))
+    #expect(read.counts.problems.isEmpty, "\(read.counts.problems)")
+    expectPiecesAreTheFile(read.docs, bytes)
+    #expect(read.docs.allSatisfy { $0.text.count < 4096 + 4096 && $0.text.first.map { !Self.whitespace.contains($0) } == true })
+  }
+
   /// `width`-column lines, broken at spaces.
   func wrap(_ text: String, width: Int, lineEnd: String) -> String {
     var out: [String] = []
