@@ -61,7 +61,7 @@ with open(f"{tmp}/code.jsonl", "w") as f:
     for r in recs:
         f.write(json.dumps({"id": r["path"], "text": r["text"][:20000]}, ensure_ascii=False) + "\n")
 
-# Plain text: a reference excerpt (the Devil's Dictionary), one document per line.
+# Plain text: a reference excerpt (the Devil's Dictionary), read in pieces (--format text).
 devil = gzip.open(f"{data}/text/reference/devil.txt.gz", "rt", errors="replace").read()[:150000]
 open(f"{tmp}/devil.txt", "w").write(devil)
 
