@@ -67,7 +67,7 @@ extension ContamCommand.Index {
 
     @Option(
       name: .customLong("max-skipped-fraction"),
-      help: ArgumentHelp("When more than this fraction of a shard's records is skipped, no index is written (exit 3).", valueName: "fraction"))
+      help: ArgumentHelp("When more than this fraction of a shard's records is skipped, or (below 1) a shard's stream ends in a fault, no index is written (exit 3).", valueName: "fraction"))
     var maxSkippedFraction = 0.1
 
     @Argument(help: ArgumentHelp("Shard files, directories or quoted glob patterns.", valueName: "shard"))

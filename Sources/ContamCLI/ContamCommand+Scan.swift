@@ -129,7 +129,7 @@ extension ContamCommand {
     @Option(
       name: .customLong("max-skipped-fraction"),
       help: ArgumentHelp(
-        "When more than this fraction of a shard's records is skipped (missing text field, not JSON, corrupt data...), the run fails with status 3 and writes no certificate: a wrong --text-field must not pass as clean. 1 turns the check off.",
+        "When more than this fraction of a shard's records is skipped (missing text field, not JSON, corrupt data...), the run fails with status 3 and writes no certificate: a wrong --text-field must not pass as clean. So does a shard whose gzip or zstd stream ends in a fault (cut short, damaged), since what came after cannot be counted, unless this is 1. 1 turns the check off (verify then names a shard not read to its end).",
         valueName: "fraction"))
     var maxSkippedFraction = 0.1
 
