@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Contam needs, only those that are missing.
 #   scripts/setup.sh          build and run: libxxhash-dev zlib1g-dev libzstd-dev libisal-dev libssl-dev libsnappy-dev pkg-config
-#   scripts/setup.sh --test   also the tools the tests compare against: xxhash gzip pigz zstd, and
+#   scripts/setup.sh --test   also the tools the tests compare against: xxhash gzip pigz zstd xz, and
 #                             what the cluster tests run: a single-node Slurm (slurmctld slurmd
 #                             slurm-client munge) and Python's kubernetes models (pip)
 set -euo pipefail
 packages=(libxxhash-dev zlib1g-dev libzstd-dev libisal-dev libssl-dev libsnappy-dev pkg-config)
-if [[ "${1:-}" == "--test" ]]; then packages+=(xxhash gzip pigz zstd time slurmctld slurmd slurm-client munge python3-yaml); fi
+if [[ "${1:-}" == "--test" ]]; then packages+=(xxhash gzip pigz zstd xz-utils time slurmctld slurmd slurm-client munge python3-yaml); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -29,9 +29,18 @@ struct FaultTests {
     #expect(problems.map(\.code).contains(.shardChanged))
     #expect(counts.problems[.shardChanged] == 1)
     #expect(problems.first { $0.code == .shardChanged }?.path == path)
+    // Its figures say it was not read whole (the scan's gate refuses it, verify fails it), and
+    // why; a stream cut short says so too; a shard read whole says nothing.
+    let figures = CorpusStatistics.ShardFigures(path: path, counts: counts, textBytes: 0, tokens: 0, invalidUTF8Bytes: 0, seconds: 0)
+    #expect(figures.notReadWhole?.contains("changed while it was read") == true)
+    var cut = counts
+    cut.problems = [:]
+    cut.cutShort = true
+    #expect(CorpusStatistics.ShardFigures(path: path, counts: cut, textBytes: 0, tokens: 0, invalidUTF8Bytes: 0, seconds: 0).notReadWhole?.contains("ended in a fault") == true)
     // Unchanged, the same file reads clean.
     let again = try readAll(path)
     #expect(again.problems.isEmpty)
+    #expect(CorpusStatistics.ShardFigures(path: path, counts: again.counts, textBytes: 0, tokens: 0, invalidUTF8Bytes: 0, seconds: 0).notReadWhole == nil)
   }
 
   @Test func aFullDiskIsAClearErrorAndLeavesNoFile() throws {

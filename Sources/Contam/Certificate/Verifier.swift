@@ -274,15 +274,16 @@ public enum Verifier {
         message: unread.isEmpty
           ? "every shard had more records read than skipped or empty"
           : "\(unread.count) shards had more records skipped or empty than read, so they were not checked: \(unread.prefix(3).map(\.path).joined(separator: ", "))"))
-    // A shard whose stream ended in a fault (accepted with --max-skipped-fraction 1) was read
-    // only up to it: its clean verdicts say nothing of what came after.
-    let cut = certificate.shards.filter { $0.cutShort == true }
+    // A shard not read whole (accepted with --max-skipped-fraction 1): its clean verdicts cover
+    // only part of it.
+    let partlyRead = certificate.shards.filter { $0.notReadWhole != nil }
     checks.append(
       .init(
-        kind: .consistency, subject: "read to the end", passed: cut.isEmpty,
-        message: cut.isEmpty
+        kind: .consistency, subject: "read to the end", passed: partlyRead.isEmpty,
+        message: partlyRead.isEmpty
           ? "every shard was read to its end"
-          : "\(cut.count) shards were not read to their end (cut short or damaged), so what came after was not checked: \(cut.prefix(3).map(\.path).joined(separator: ", "))"))
+          : "\(partlyRead.count) shards were not read whole, so part of them was not checked: "
+            + partlyRead.prefix(3).map { "\($0.path): \($0.notReadWhole!)" }.joined(separator: "; ")))
     var total = CorpusStatistics.ShardFigures.empty("total")
     for shard in certificate.shards { total.add(shard) }
 

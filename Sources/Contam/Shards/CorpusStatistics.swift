@@ -80,6 +80,19 @@ public struct CorpusStatistics: Codable, Sendable, Equatable {
       return Double(skipped) / Double(max(1, skipped + documents, lines))
     }
 
+    /// Why the shard was not read whole as it is, or nil: its stream ended in a fault
+    /// (``cutShort``), or it changed while it was read (`shard_changed`). Either way no count of
+    /// the records read says what was missed, so its clean verdicts cover only part of it.
+    public var notReadWhole: String? {
+      if cutShort == true {
+        return "its stream ended in a fault (cut short or damaged): what came after was not read, and how much that was cannot be known"
+      }
+      if problems[ContamError.Code.shardChanged.rawValue] != nil {
+        return "it changed while it was read: what was read may not be what it holds now"
+      }
+      return nil
+    }
+
     /// Zero figures for `path`.
     public static func empty(_ path: String) -> ShardFigures {
       ShardFigures(

@@ -19,7 +19,7 @@ public enum ShardList {
     public var duplicates: [String]
     /// Files inside the given directories passed over as media (an image, a PDF, a font, model
     /// weights: ``isPassedOver(_:)``), not read; a file named explicitly is always read.
-    public var notData: [String] = []
+    public var media: [String] = []
 
   }
 
@@ -57,15 +57,15 @@ public enum ShardList {
   /// matches, a file is kept as given.
   /// - Parameters:
   ///   - arguments: files, directories and glob patterns.
-  ///   - dataFilesOnly: in directories, pass over media files (``isPassedOver(_:)``); false
+  ///   - passOverMedia: in directories, pass over media files (``isPassedOver(_:)``); false
   ///     reads every file (a benchmark directory).
   /// - Throws: ``ContamError/Code/invalidArgument`` naming the first argument that gives no
   ///   file, or a file name that is not UTF-8.
-  public static func resolve(_ arguments: [String], dataFilesOnly: Bool = true) throws(ContamError) -> Resolution {
+  public static func resolve(_ arguments: [String], passOverMedia: Bool = true) throws(ContamError) -> Resolution {
     guard !arguments.isEmpty else { throw ContamError(.invalidArgument, "no shards given") }
     var out: [String] = []
     var hidden: [String] = []
-    var notData: [String] = []
+    var media: [String] = []
     let fm = FileManager.default
     for argument in arguments {
       var isDirectory: ObjCBool = false
@@ -77,11 +77,11 @@ public enum ShardList {
         if isDirectory.boolValue {
           let before = out.count
           var visited = Set<String>()
-          try walk(argument, into: &out, hidden: &hidden, notData: &notData, visited: &visited)
-          if out.count == before && (dataFilesOnly || notData.isEmpty) {
+          try walk(argument, into: &out, hidden: &hidden, media: &media, visited: &visited)
+          if out.count == before && (passOverMedia || media.isEmpty) {
             throw ContamError(
               .invalidArgument, path: argument,
-              "the directory holds no shard files\(notData.isEmpty ? "" : " (only media files, such as \((notData.last! as NSString).lastPathComponent))")")
+              "the directory holds no shard files\(media.isEmpty ? "" : " (only media files, such as \((media.last! as NSString).lastPathComponent))")")
           }
         } else {
           out.append(argument)
@@ -95,7 +95,7 @@ public enum ShardList {
         for match in matches {
           if fm.fileExists(atPath: match, isDirectory: &isDirectory), isDirectory.boolValue {
             var visited = Set<String>()
-            try walk(match, into: &out, hidden: &hidden, notData: &notData, visited: &visited)
+            try walk(match, into: &out, hidden: &hidden, media: &media, visited: &visited)
           } else {
             out.append(match)
           }
@@ -104,9 +104,9 @@ public enum ShardList {
         throw ContamError(.invalidArgument, path: argument, "no such file or directory")
       }
     }
-    if !dataFilesOnly {
-      out += notData
-      notData = []
+    if !passOverMedia {
+      out += media
+      media = []
     }
     var seen = Set<String>()
     var paths: [String] = []
@@ -114,7 +114,7 @@ public enum ShardList {
     for path in out.sorted() {
       if seen.insert(path == FileSource.standardInput ? path : realPath(path) ?? path).inserted { paths.append(path) } else { duplicates.append(path) }
     }
-    return Resolution(paths: paths, hidden: hidden.sorted(), duplicates: duplicates, notData: notData.sorted())
+    return Resolution(paths: paths, hidden: hidden.sorted(), duplicates: duplicates, media: media.sorted())
   }
 
   static func isSymbolicLink(_ path: String) -> Bool {
@@ -132,7 +132,7 @@ public enum ShardList {
   /// Every non-directory entry below `directory`, by raw `readdir` names so that a name that
   /// is not UTF-8 is seen (and refused) instead of skipped.
   static func walk(
-    _ directory: String, into files: inout [String], hidden: inout [String], notData: inout [String], visited: inout Set<String>
+    _ directory: String, into files: inout [String], hidden: inout [String], media: inout [String], visited: inout Set<String>
   )
     throws(ContamError)
   {
@@ -161,9 +161,9 @@ public enum ShardList {
       if entry.name.hasPrefix(".") {
         hidden.append(path)
       } else if entry.isDirectory {
-        try walk(path, into: &files, hidden: &hidden, notData: &notData, visited: &visited)
+        try walk(path, into: &files, hidden: &hidden, media: &media, visited: &visited)
       } else if isPassedOver(path) {
-        notData.append(path)
+        media.append(path)
       } else {
         // Dangling links and unreadable entries are kept so that the reader reports them.
         files.append(path)

@@ -539,7 +539,11 @@ public final class ShardReader {
   private func endPiece(path: String, onDocument: (Document) throws -> Void) throws {
     var count = pieceCount
     pieceCount = 0
-    while count > 0, [0x0A, 0x0D, 0x20, 0x09, 0x0C].contains(textPiece.load(fromByteOffset: count - 1, as: UInt8.self)) { count -= 1 }
+    while count > 0 {
+      let last = textPiece.load(fromByteOffset: count - 1, as: UInt8.self)
+      guard last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 || last == 0x0C else { break }
+      count -= 1
+    }
     guard count > 0 else { return }
     counts.documents += 1
     var document = Document(

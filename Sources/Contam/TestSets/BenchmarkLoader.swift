@@ -60,7 +60,7 @@ public enum BenchmarkLoader {
         throw ContamError(.invalidBenchmark, path: benchmark.path, "benchmark '\(benchmark.name)': no such file or directory")
       }
       // A benchmark directory (MMLU: a CSV per subject) is read whole, whatever the file names.
-      let files = try isDirectory.boolValue ? ShardList.resolve([benchmark.path], dataFilesOnly: false).paths : [benchmark.path]
+      let files = try isDirectory.boolValue ? ShardList.resolve([benchmark.path], passOverMedia: false).paths : [benchmark.path]
       units += files.map { (b, $0) }
     }
     return units

@@ -119,9 +119,9 @@ extension CorpusOptions {
       terminal.line(
         "contam: not reading \(resolution.hidden.count) hidden entries (\(resolution.hidden.prefix(3).joined(separator: ", "))\(resolution.hidden.count > 3 ? ", ..." : "")); name a hidden file to read it")
     }
-    if !resolution.notData.isEmpty {
+    if !resolution.media.isEmpty {
       terminal.line(
-        "contam: not reading \(resolution.notData.count) media files (images, PDF, fonts, model weights: \(resolution.notData.prefix(3).joined(separator: ", "))\(resolution.notData.count > 3 ? ", ..." : "")); name a file to read it")
+        "contam: not reading \(resolution.media.count) media files (images, PDF, fonts, model weights: \(resolution.media.prefix(3).joined(separator: ", "))\(resolution.media.count > 3 ? ", ..." : "")); name a file to read it")
     }
     if !resolution.duplicates.isEmpty {
       terminal.line(
@@ -156,18 +156,16 @@ extension CorpusOptions {
         "contam: \(mostlyEmpty.count) shards are mostly records with an empty text field. No \(output) is written: what was not read cannot be called clean")
       throw ExitCode(ContamExit.skippedUnderStrict)
     }
-    // A stream that ended in a fault (a download cut short, a damaged block): what the shard
-    // held after it was not read, and how much that was cannot be known, so a count of the
-    // records read says nothing. Refused unless every loss is accepted (--max-skipped-fraction 1).
-    let cutShort = shards.filter { $0.cutShort == true || $0.problems[ContamError.Code.shardChanged.rawValue] != nil }
-    if !cutShort.isEmpty && maxSkippedFraction < 1 && mostlySkipped.isEmpty {
-      for shard in cutShort.prefix(10) {
-        let why = shard.cutShort == true ? "its stream ended in a fault (see the problems above)" : "it changed while it was read"
+    // A shard not read whole (a download cut short, a damaged block, a file changed while read):
+    // refused unless every loss is accepted (--max-skipped-fraction 1).
+    let partlyRead = shards.filter { $0.notReadWhole != nil }
+    if !partlyRead.isEmpty && maxSkippedFraction < 1 && mostlySkipped.isEmpty {
+      for shard in partlyRead.prefix(10) {
         terminal.line(
-          "contam: \(shard.path): \(why): what it holds after that was not read (\(shard.documents) documents were); fetch it again, or pass --max-skipped-fraction 1 to accept what was read")
+          "contam: \(shard.path): \(shard.notReadWhole!) (\(shard.documents) documents were read; see the problems above); fetch it again, or pass --max-skipped-fraction 1 to accept what was read")
       }
       terminal.line(
-        "contam: \(cutShort.count) shards were not read to their end. No \(output) is written: what was not read cannot be called clean")
+        "contam: \(partlyRead.count) shards were not read to their end. No \(output) is written: what was not read cannot be called clean")
       throw ExitCode(ContamExit.skippedUnderStrict)
     }
     guard !mostlySkipped.isEmpty else { return }
