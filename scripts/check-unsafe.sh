@@ -24,6 +24,8 @@ readers=(
   CorpusIndex/Winnowing.swift CorpusIndex/_IndexWorker.swift
   Index/ItemIndex.swift Index/NearDuplicateIndex.swift
   Scan/_ScanWorker.swift Scan/_ScanWorker+Exact.swift Scan/_ScanWorker+Near.swift
+  Scan/_DocumentCarry.swift                    # tokenizes a document's tail, takes a buffer's last hashes
+  Scan/_CarryTracker.swift                     # reads the texts of the batch it hands over
   Shards/ByteSource.swift Shards/Codec.swift Shards/Document.swift Shards/JSONFieldExtractor.swift
   Shards/JSONString.swift Shards/SHA256Stream.swift
   Shards/JSONArrayText.swift                   # reads the array bytes the extractor located

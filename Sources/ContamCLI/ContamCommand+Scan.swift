@@ -75,6 +75,17 @@ extension ContamCommand {
     var noNear = false
 
     @Flag(
+      name: .customLong("documents-apart"),
+      help: """
+        Match each document alone. By default the exact pass reads the last n-1 tokens of the \
+      documents before a document in its shard (up to n-1 of them) in front of it, as a model \
+      trained on packed documents reads them, so an item split over records (a sentence a \
+      record, text chunked into short records) is found whole. Weaker: verify names it. \
+      Example: --documents-apart to repeat a scan made before session 18.
+      """)
+    var documentsApart = false
+
+    @Flag(
       name: .customLong("no-math-tokens"),
       help: """
         Do not search items with TeX math a second time on their math stream (their lone \
@@ -286,6 +297,7 @@ extension ContamCommand {
       configuration.contaminatedThreshold = contaminated
       configuration.partialThreshold = partial
       configuration.exact = !noExact
+      configuration.acrossDocuments = !documentsApart
       configuration.reader = corpus.readerParameters
       var readerOptions = try corpus.readerOptions()
       if let corpusIndex {

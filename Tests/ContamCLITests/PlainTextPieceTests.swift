@@ -219,8 +219,13 @@ struct PlainTextPieceTests {
     #expect(arcItems[8...].allSatisfy { $0.verdict == .clean || $0.verdict == .tooShort })
     let verified = try Tool.execute(contam, ["verify", "--full", "--corpus", fixture.directory.path, "--corpus", TestData.packageRoot.path, cert])
     #expect(verified.status == 0 && verified.stdout.contains("evidence locations confirmed"), "\(verified.stdout)\(verified.stderr)")
-    // A line a document (`--format lines`): an n-gram never spans two wrapped lines.
-    let byLine = try Tool.execute(contam, ["scan", "--format", "lines", "--out", cert] + arguments + [path])
+    // A line a document (`--format lines`), each read alone: an n-gram never spans two
+    // wrapped lines. (Read together, the default, the exact pass joins them again.)
+    let joined = try Tool.execute(contam, ["scan", "--format", "lines", "--out", cert] + arguments + [path])
+    #expect(joined.status == 0, "\(joined.stderr)")
+    #expect(try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+      .items.filter { $0.verdict == .contaminated }.count == 16)
+    let byLine = try Tool.execute(contam, ["scan", "--format", "lines", "--documents-apart", "--out", cert] + arguments + [path])
     #expect(byLine.status == 0, "\(byLine.stderr)")
     let lines = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
     #expect(lines.items.filter { $0.verdict == .contaminated }.count < 8)

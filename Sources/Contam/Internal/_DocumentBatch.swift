@@ -10,6 +10,7 @@ final class _DocumentBatch: @unchecked Sendable {
     var textStart: Int
     var textCount: Int
     var spansLines: Bool
+    var beginsStream: Bool
   }
 
   /// Texts and ids. Starts with one byte that is no document's, so even a batch of empty texts
@@ -19,6 +20,10 @@ final class _DocumentBatch: @unchecked Sendable {
   /// A document not copied: its views point into the reader's buffers, so the batch must be
   /// used up inside the reader's callback, on the reader's thread.
   private var borrowed: Document?
+
+  /// The carry in front of the batch's first document (``_DocumentCarry``), when the scan
+  /// reads documents together.
+  var carry: _DocumentCarry?
 
   /// A batch of about `bytes` bytes of text.
   init(reservingBytes capacity: Int) {
@@ -60,23 +65,25 @@ final class _DocumentBatch: @unchecked Sendable {
     records.append(
       Record(
         line: document.line, lineOffset: document.lineOffset, idStart: idStart, idCount: idCount, textStart: textStart,
-        textCount: document.text.count, spansLines: document.spansLines))
+        textCount: document.text.count, spansLines: document.spansLines,
+        beginsStream: document.beginsStream))
   }
 
   /// Calls `body` with each document, in the order appended, as read from the shard at
   /// `shardPath`. The views are valid only inside `body`.
-  func forEach(shardPath: String, _ body: (Document) throws -> Void) rethrows {
+  func forEach(shardPath: String, reversed: Bool = false, _ body: (Document) throws -> Void) rethrows {
     if let borrowed {
       try body(borrowed)
       return
     }
     try bytes.withUnsafeBytes { raw in
-      for r in records {
+      for r in reversed ? Array(records.reversed()) : records {
         // Safe: every range was appended whole, so it lies inside `bytes`.
         let id = r.idCount < 0 ? nil : UnsafeRawBufferPointer(rebasing: raw[r.idStart..<(r.idStart + r.idCount)])
         let text = UnsafeRawBufferPointer(rebasing: raw[r.textStart..<(r.textStart + r.textCount)])
         var document = Document(shardPath: shardPath, line: r.line, lineOffset: r.lineOffset, idBytes: id, text: text)
         document.spansLines = r.spansLines
+        document.beginsStream = r.beginsStream
         try body(document)
       }
     }

@@ -72,6 +72,12 @@ struct _TokenView {
   /// The hashes as a buffer.
   var hashBuffer: UnsafeBufferPointer<UInt64> { UnsafeBufferPointer(start: hashes, count: count) }
 
+  /// The view without its first `k` tokens.
+  func dropFirst(_ k: Int) -> _TokenView {
+    precondition(k >= 0 && k <= count)
+    return _TokenView(hashes: hashes + k, starts: starts + k, ends: ends + k, keys: keys + k, count: count - k)
+  }
+
   /// Source byte range of tokens `first..<first + length`.
   @inline(__always)
   func byteRange(first: Int, length: Int) -> Range<Int> {

@@ -40,6 +40,11 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// copy reaches the containment threshold. Such an item is flagged `partial` either way; this
   /// names what it is. Nil in certificates made before this rule: off.
   public var perturbedByExactAnswer: Bool? = true
+  /// Whether the exact pass reads the last `n - 1` tokens of the documents before a document
+  /// in its shard in front of it (``_DocumentCarry``), as a model trained on documents packed
+  /// one after another reads them: an item split over records is found as one copy. Nil in
+  /// certificates made before this rule: off, so they verify as they were made.
+  public var acrossDocuments: Bool? = true
   /// Near-duplicate search, or nil when off.
   public var near: NearDuplicateConfiguration? = NearDuplicateConfiguration()
   /// How the shards were read.
@@ -141,6 +146,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       choicesInAnyOrder != true && standard.choicesInAnyOrder == true,
       "choices in any order was off: short multiple-choice items with their options shuffled are not found")
+    note(
+      acrossDocuments != true && standard.acrossDocuments == true,
+      "documents were read apart: an item split over adjacent records (a sentence a record) is not found as one copy")
     if reader.readsPlainTextByLine && !standard.reader.readsPlainTextByLine {
       weaker.append(
         "plain text was read a line a document (\(reader.format == .lines ? "--format lines" : "as before session 17")): a copy wrapped over lines, or with a blank line inside, is not found whole")

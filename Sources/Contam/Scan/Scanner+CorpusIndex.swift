@@ -51,8 +51,12 @@ extension Scanner {
       makeWorker: { _ScanWorker(index: index, near: near, configuration: configuration, options: options) },
       work: { worker, i in
         let shard = candidates[i].shard
+        // The lines before each candidate, read for the carry in front of it (``_DocumentCarry``):
+        // twice its reach in documents, so blank or skipped lines among them leave it whole.
+        let reach = 2 * (index.n - 1)
+        let leading = Set(candidates[i].lines.flatMap { max(1, $0 - reach)..<$0 })
         let partial = try worker.scan(
-          path: shard.absolutePath, only: Set(candidates[i].lines), reportedAs: shard.path, onProblem: onProblem)
+          path: shard.absolutePath, only: Set(candidates[i].lines), leading: leading, reportedAs: shard.path, onProblem: onProblem)
         progress?(done.add(1, ordering: .relaxed).newValue, candidates.count)
         return partial
       })

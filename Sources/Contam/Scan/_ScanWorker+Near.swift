@@ -103,7 +103,7 @@ extension _ScanWorker {
     let startsInMath = base > 0 && MathTokens.inMath(document.text, at: base)
     MathTokens.forEach(in: text, startingInMath: startsInMath) { hash, start, end in extras.append((hash, start, end)) }
     guard !extras.isEmpty else { return }
-    let tokens = storage.buffer.view
+    let tokens = ownTokens
     // The first token starting at or after byte `at`.
     func firstToken(from at: Int) -> Int {
       var low = 0

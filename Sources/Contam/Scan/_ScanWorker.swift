@@ -16,6 +16,14 @@ struct _ScanWorker {
   var candidates = [Int](repeating: 0, count: _ScanWorker.chunk)
   /// Exact hits of the current document: item, item position, byte range in the document, length in tokens.
   var hits: [(item: Int, itemPosition: Int, byteStart: Int, byteEnd: Int, length: Int)] = []
+  /// Whether the exact pass reads the shard's tokens before a document in front of it
+  /// (``ScanConfiguration/acrossDocuments``).
+  let joinsDocuments: Bool
+  /// The tokens before the next document (``_DocumentCarry``).
+  var carry: _DocumentCarry
+  /// How many tokens at the start of the buffer are the carry's (none past a document's first
+  /// segment): the exact pass reads them, nothing else does.
+  private(set) var lead = 0
 
   init(index: ItemIndex, near: NearDuplicateIndex?, configuration: ScanConfiguration, options: ShardReaderOptions) {
     self.index = index
@@ -25,6 +33,36 @@ struct _ScanWorker {
     self.mathScratch = near?.math.map { _NearScratch(votes: $0.votes) }
     self.configuration = configuration
     self.reader = ShardReader(options: options)
+    self.joinsDocuments = configuration.exact && configuration.acrossDocuments == true
+    self.carry = _DocumentCarry(n: index.n)
+  }
+
+  /// The buffer's tokens of the document itself, without the carry in front.
+  var ownTokens: _TokenView { storage.buffer.view.dropFirst(lead) }
+
+  /// Starts the buffer with the carry's tokens (no bytes of the document: each lies at its
+  /// byte 0, so a match that starts in them is reported from the document's start).
+  private mutating func startBuffer(with document: Document) {
+    storage.buffer.removeAll()
+    lead = 0
+    guard joinsDocuments else { return }
+    if document.beginsStream { carry.reset() }
+    for hash in carry.hashes { storage.buffer.consume(hash: hash, start: 0, end: 0) }
+    lead = carry.hashes.count
+  }
+
+  /// The carry for the next document, from this one's last tokens in the buffer (of a
+  /// document read in segments, from its tail: ``_DocumentCarry/tail(of:tokenizer:)``).
+  private mutating func advanceCarry(after document: Document) {
+    guard joinsDocuments else { return }
+    if document.text.count > Self.segmentBytes {
+      let tail = carry.tail(of: document.text, tokenizer: tokenizer)
+      tail.withUnsafeBufferPointer { carry.advance(past: $0) }
+    } else {
+      let own = ownTokens
+      carry.advance(past: UnsafeBufferPointer(start: own.hashes, count: own.count))
+    }
+    lead = 0
   }
 
   /// Scans one shard: every document through ``process(_:into:)``, with the shard's figures.
@@ -32,16 +70,29 @@ struct _ScanWorker {
   ///   - only: read only the documents at these lines (the others are not even parsed), as a
   ///     scan through a corpus index does; the figures then count only what was read.
   ///   - shardName: the name evidence reports (the path as indexed), when not `path`.
+  ///   - leading: with `only`, lines read before those only for the carry in front of the next
+  ///     (``ScanConfiguration/acrossDocuments``): matched, but not counted or reported. The
+  ///     carry starts anew at a line read whose line before was not asked for.
   mutating func scan(
-    path: String, piece: (index: Int, count: Int)? = nil, only: Set<Int>? = nil, reportedAs shardName: String? = nil,
-    onProblem: (ContamError) -> Void
+    path: String, piece: (index: Int, count: Int)? = nil, only: Set<Int>? = nil, leading: Set<Int> = [],
+    reportedAs shardName: String? = nil, onProblem: (ContamError) -> Void
   ) throws -> _ShardPartial {
     let t0 = DispatchTime.now().uptimeNanoseconds
     var found = _Findings(path: path, rulesOf: self)
-    reader.onlyLines = only
+    let asked = only.map { joinsDocuments ? $0.union(leading) : $0 }
+    reader.onlyLines = asked
     defer { reader.onlyLines = nil }
+    carry.reset()
+    var unreported = _ShardPartial(figures: .empty(path))
     let counts = try reader.read(path: path, piece: piece) { document in
-      if let only, !only.contains(document.line) { return }
+      if let asked {
+        guard asked.contains(document.line) else { return }
+        if document.line > 1 && !asked.contains(document.line - 1) { carry.reset() }
+        if let only, !only.contains(document.line) {
+          process(document, into: &unreported)
+          return
+        }
+      }
       if let shardName {
         found.add(document.renamed(shardName), through: &self)
       } else {
@@ -60,7 +111,8 @@ struct _ScanWorker {
     onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> _ShardPartial {
     try ShardPipeline.findings(
-      _Findings.self, path: path, reader: reader, consumers: consumers, first: &self, makeWorker: makeWorker,
+      _Findings.self, path: path, reader: reader, consumers: consumers, first: &self,
+      carrier: joinsDocuments ? _CarryTracker(n: index.n, normalizer: index.normalizer) : nil, makeWorker: makeWorker,
       onProblem: onProblem)
   }
 
@@ -76,10 +128,11 @@ struct _ScanWorker {
     nearScratch?.best.removeAll(keepingCapacity: true)
     mathScratch?.best.removeAll(keepingCapacity: true)
     if document.text.count > Self.segmentBytes { return processInSegments(document, into: &partial) }
-    storage.buffer.removeAll()
+    startBuffer(with: document)
     let counts = tokenizer.tokenize(document.text, into: &storage.buffer)
-    match(document, base: 0, end: document.text.count, overlap: 0)
+    match(document, base: 0, end: document.text.count, overlap: lead)
     emit(document, into: &partial)
+    advanceCarry(after: document)
     return counts
   }
 
@@ -88,7 +141,7 @@ struct _ScanWorker {
   private mutating func match(_ document: Document, base: Int, end: Int, overlap: Int) {
     if configuration.exact { collectExactHits(base: base, overlap: overlap) }
     if let near, let nearScratch {
-      collectNearDuplicates(document: document, base: base, tokens: storage.buffer.view, near: near, scratch: nearScratch)
+      collectNearDuplicates(document: document, base: base, tokens: ownTokens, near: near, scratch: nearScratch)
       if let math = near.math, let mathScratch { collectMathNearDuplicates(document: document, base: base, end: end, near: math, scratch: mathScratch) }
     }
     if configuration.exact && index.hasApartItems { collectApartHits(base: base, overlap: overlap) }
@@ -111,10 +164,14 @@ struct _ScanWorker {
     let counts = tokenizer.tokenize(text, into: &counter)
     let overlap = index.matchReach + (near?.segmentOverlap ?? 0)
     var start = 0
-    var skip = 0
+    startBuffer(with: document)
+    var skip = lead
     while start < text.count {
       let end = Tokenizer.cut(text, after: start + Self.segmentBytes)
-      storage.buffer.removeAll()
+      if start > 0 {
+        storage.buffer.removeAll()
+        lead = 0
+      }
       _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[start..<end]), into: &storage.buffer)
       match(document, base: start, end: end, overlap: skip)
       let tokens = storage.buffer.view
@@ -136,6 +193,7 @@ struct _ScanWorker {
       }
     }
     emit(document, into: &partial)
+    advanceCarry(after: document)
     return counts
   }
 
@@ -145,10 +203,18 @@ struct _ScanWorker {
     struct Found: Error {}
     var partial = _ShardPartial(figures: .empty(shardName))
     var hit = false
+    // The documents before it, as far back as the carry in front of it reaches.
+    var before = _RecentDocuments(limit: joinsDocuments ? carry.limit : 0)
     do {
       _ = try reader.read(path: path) { document in
         // The document that holds the line: a piece of plain text holds many.
-        guard document.holds(line: line) else { return }
+        guard document.holds(line: line) else {
+          before.keep(document)
+          return
+        }
+        carry.reset()
+        var unreported = _ShardPartial(figures: .empty(shardName))
+        before.forEach { process($0, into: &unreported) }
         process(document.renamed(shardName), into: &partial)
         hit = true
         throw Found()
@@ -233,6 +299,11 @@ struct _Findings: _ShardFindings {
     tokens += counts.tokens
     invalidBytes += counts.invalidBytes
     textBytes += document.text.count
+  }
+
+  /// The batch's carry in front of its first document.
+  static func begin(_ worker: inout _ScanWorker, carry: _DocumentCarry?) {
+    if let carry { worker.carry = carry } else { worker.carry.reset() }
   }
 
   /// Adds the findings of the documents that follow these in the same shard.

@@ -42,8 +42,10 @@ enum ShardPipeline {
   /// - Throws: what the reader throws (the first problem that loses input, under
   ///   ``ErrorPolicy/stop``) or, failing that, the first error `process` throws; reading stops
   ///   at the first error.
+  ///   - carrier: follows the carry along the shard, when the scan reads documents together
+  ///     (``_DocumentCarry``): each batch is handed over with the carry in front of it.
   static func run<Worker, Output: Sendable>(
-    path: String, reader: ShardReader, consumers: Int, first: inout Worker,
+    path: String, reader: ShardReader, consumers: Int, first: inout Worker, carrier: _CarryTracker? = nil,
     makeWorker: @escaping @Sendable () -> Worker,
     process: @escaping @Sendable (inout Worker, _DocumentBatch) throws -> Output,
     onProblem: @escaping @Sendable (ContamError) -> Void
@@ -59,6 +61,10 @@ enum ShardPipeline {
     let producer = Thread {
       defer { finished.leave() }
       var batch = _DocumentBatch(reservingBytes: batchBytes)
+      func hand(_ batch: _DocumentBatch) {
+        carrier?.pass(batch)
+        queue.push(batch)
+      }
       do {
         var own: Worker?
         let counts = try box.reader.read(path: path, piece: nil) { document in
@@ -67,13 +73,15 @@ enum ShardPipeline {
             // A long document is matched here, where its bytes are, rather than copied (a
             // 60 MB line would otherwise be held twice); the consumers go on meanwhile.
             if batch.count > 0 {
-              queue.push(batch)
+              hand(batch)
               batch = queue.reuse() ?? _DocumentBatch(reservingBytes: batchBytes)
             }
             let number = queue.number()
             if own == nil { own = makeWorker() }
             do {
-              outputs.set(number, try process(&own!, _DocumentBatch(borrowing: document)))
+              let long = _DocumentBatch(borrowing: document)
+              carrier?.pass(long)
+              outputs.set(number, try process(&own!, long))
             } catch {
               queue.fail(error)
               throw _Cancelled()
@@ -82,16 +90,16 @@ enum ShardPipeline {
           }
           if batch.count > 0 && !batch.fits(document) {
             // Handed over before its memory would have to grow.
-            queue.push(batch)
+            hand(batch)
             batch = queue.reuse() ?? _DocumentBatch(reservingBytes: batchBytes)
           }
           batch.append(document)
           if batch.byteCount >= batchBytes {
-            queue.push(batch)
+            hand(batch)
             batch = queue.reuse() ?? _DocumentBatch(reservingBytes: batchBytes)
           }
         } onProblem: { onProblem($0) }
-        if batch.count > 0 { queue.push(batch) }
+        if batch.count > 0 { hand(batch) }
         queue.finish(counts: counts, error: nil)
       } catch is _Cancelled {
         queue.finish(counts: nil, error: nil)
@@ -145,6 +153,8 @@ protocol _ShardFindings: Sendable {
   mutating func add(_ document: Document, through worker: inout Worker) throws
   /// Adds what was found in the documents that follow these.
   mutating func append(_ later: Self)
+  /// Readies `worker` for a batch that starts with `carry` in front (``_DocumentCarry``).
+  static func begin(_ worker: inout Worker, carry: _DocumentCarry?)
   /// The shard's result, with its figures from the reader's `counts`, timed from `t0`.
   func shard(counts: ShardReadCounts, since t0: UInt64) -> Shard
 }
@@ -155,14 +165,15 @@ extension ShardPipeline {
   /// then joined in order: what adding every document on one thread gives.
   /// - Returns: the shard's result, timed from the call.
   static func findings<F: _ShardFindings>(
-    _: F.Type, path: String, reader: ShardReader, consumers: Int, first: inout F.Worker,
+    _: F.Type, path: String, reader: ShardReader, consumers: Int, first: inout F.Worker, carrier: _CarryTracker? = nil,
     makeWorker: @escaping @Sendable () -> F.Worker, onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> F.Shard {
     let t0 = DispatchTime.now().uptimeNanoseconds
     var joined = F(path: path, rulesOf: first)
     let (counts, parts) = try run(
-      path: path, reader: reader, consumers: consumers, first: &first, makeWorker: makeWorker,
+      path: path, reader: reader, consumers: consumers, first: &first, carrier: carrier, makeWorker: makeWorker,
       process: { worker, batch in
+        F.begin(&worker, carry: batch.carry)
         var found = F(path: path, rulesOf: worker)
         try batch.forEach(shardPath: path) { try found.add($0, through: &worker) }
         return found
@@ -170,6 +181,10 @@ extension ShardPipeline {
     for part in parts { joined.append(part) }
     return joined.shard(counts: counts, since: t0)
   }
+}
+
+extension _ShardFindings {
+  static func begin(_ worker: inout Worker, carry: _DocumentCarry?) {}
 }
 
 /// Thrown inside the reader's callback to stop reading once a consumer failed.

@@ -101,6 +101,7 @@ enum _ParquetDocuments {
       counts.decompressedBytes += text.arena.count
       try text.arena.withUnsafeBytes { textBytes in
         try (ids?.arena ?? []).withUnsafeBytes { idBytes in
+          var begun = false
           for r in 0..<group.rows {
             guard let range = text.values[r] else {
               try report(ContamError(.missingField, path: path, line: row + r + 1, "column '\(textColumn.path)' is null"))
@@ -114,9 +115,12 @@ enum _ParquetDocuments {
             counts.documents += 1
             if textFields.count > 1 { counts.textFields[textColumn.path, default: 0] += 1 }
             let id = ids?.values[r].map { UnsafeRawBufferPointer(rebasing: idBytes[$0]) }
-            try onDocument(
-              Document(
-                shardPath: path, line: row + r + 1, lineOffset: 0, idBytes: id, text: UnsafeRawBufferPointer(rebasing: textBytes[range])))
+            var document = Document(
+              shardPath: path, line: row + r + 1, lineOffset: 0, idBytes: id, text: UnsafeRawBufferPointer(rebasing: textBytes[range]))
+            // A row group is read apart (the scan's pieces split the file by them).
+            document.beginsStream = !begun
+            begun = true
+            try onDocument(document)
           }
         }
       }

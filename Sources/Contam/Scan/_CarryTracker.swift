@@ -1,0 +1,33 @@
+/// Follows the carry (``_DocumentCarry``) along a shard as a pipeline's reader cuts it into
+/// batches, so each batch starts with the carry one thread reading the whole shard would have
+/// there. Only the last documents of a batch are tokenized: back to the first that begins a
+/// stream, or until they hold `n - 1` tokens or are `n - 1` documents, the carry's reach.
+final class _CarryTracker: @unchecked Sendable {
+  private let tokenizer: Tokenizer
+  /// The carry in front of the next batch.
+  private(set) var carry: _DocumentCarry
+
+  init(n: Int, normalizer: Normalizer) {
+    tokenizer = Tokenizer(normalizer: normalizer)
+    carry = _DocumentCarry(n: n)
+  }
+
+  /// Gives `batch` the carry in front of it, then moves past its documents.
+  func pass(_ batch: _DocumentBatch) {
+    batch.carry = carry
+    var tails: [[UInt64]] = []
+    var tokens = 0
+    var fromStart = false
+    batch.forEach(shardPath: "", reversed: true) { document in
+      guard !fromStart else { return }
+      let tail = carry.tail(of: document.text, tokenizer: tokenizer)
+      tails.append(tail)
+      tokens += tail.count
+      // What lies before cannot reach the carry after the batch.
+      // (A stream's first document starts from nothing: the carry resets in front of it.)
+      if document.beginsStream || tokens >= carry.limit || tails.count >= carry.limit { fromStart = true }
+    }
+    if fromStart { carry.reset() }
+    for tail in tails.reversed() { tail.withUnsafeBufferPointer { carry.advance(past: $0) } }
+  }
+}

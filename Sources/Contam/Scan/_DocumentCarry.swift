@@ -1,0 +1,82 @@
+/// The last tokens of a shard's text before a document, which the exact pass reads in front of
+/// it (``ScanConfiguration/acrossDocuments``): a model is trained on documents packed one after
+/// another, so an item split over records (a sentence a record, a corpus chunked into short
+/// records) is in what it reads, and is found as one copy.
+///
+/// The carry is a function of the shard's documents alone, the same on every thread: the last
+/// `n - 1` tokens of the documents before this one, at most `n - 1` documents back, where each
+/// document's tokens are the ones the scan makes of it (a document read in segments gives its
+/// last segment's). The first document of a shard, and of a Parquet row group
+/// (``Document/beginsStream``), has none: row groups are read apart by the scan's pieces.
+struct _DocumentCarry: Sendable, Equatable {
+  /// Tokens kept: `n - 1`, the most an n-gram can take from before a document.
+  let limit: Int
+  /// The tokens' hashes, oldest first.
+  private(set) var hashes: [UInt64] = []
+  /// For each token, how many documents back its own is (1: the document just before).
+  private var ages: [Int] = []
+
+  init(n: Int) { limit = max(0, n - 1) }
+
+  var isEmpty: Bool { hashes.isEmpty }
+
+  mutating func reset() {
+    hashes.removeAll(keepingCapacity: true)
+    ages.removeAll(keepingCapacity: true)
+  }
+
+  /// The carry for the next document, after one whose tokens end with `tail` (its own tokens,
+  /// not the carry read in front of it; only the last `limit` matter).
+  mutating func advance(past tail: UnsafeBufferPointer<UInt64>) {
+    for k in ages.indices { ages[k] += 1 }
+    let take = tail.suffix(limit)
+    hashes += take
+    ages += repeatElement(1, count: take.count)
+    // Tokens of documents more than `limit` back are dropped, then all but the last `limit`.
+    var drop = max(0, hashes.count - limit)
+    while drop < ages.count && ages[drop] > limit { drop += 1 }
+    if drop > 0 {
+      hashes.removeFirst(drop)
+      ages.removeFirst(drop)
+    }
+  }
+}
+
+extension _DocumentCarry {
+  /// Bytes at the end of a document read in segments whose tokens give its tail.
+  static let tailWindow = 64 << 10
+
+  /// The tokens of a document's `text` that the carry takes after it, as the scan makes them
+  /// (a producer that does not match it computes them so): the whole text's, or for a
+  /// document read in segments (over ``_ScanWorker/segmentBytes``) its last ``tailWindow``
+  /// bytes', from a cut at whitespace.
+  func tail(of text: UnsafeRawBufferPointer, tokenizer: Tokenizer) -> [UInt64] {
+    var last = _LastHashes(limit: limit)
+    let from = text.count > _ScanWorker.segmentBytes ? Tokenizer.cut(text, after: text.count - Self.tailWindow) : 0
+    _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[from...]), into: &last)
+    return last.hashes
+  }
+}
+
+/// The last `limit` token hashes of a text, in a ring.
+private struct _LastHashes: TokenSink {
+  let limit: Int
+  private var ring: [UInt64]
+  private var count = 0
+
+  init(limit: Int) {
+    self.limit = limit
+    ring = [UInt64](repeating: 0, count: limit)
+  }
+
+  mutating func consume(hash: UInt64, start: Int, end: Int) {
+    guard limit > 0 else { return }
+    ring[count % limit] = hash
+    count += 1
+  }
+
+  /// Oldest first.
+  var hashes: [UInt64] {
+    count <= limit ? Array(ring[0..<count]) : Array(ring[(count % limit)...] + ring[..<(count % limit)])
+  }
+}

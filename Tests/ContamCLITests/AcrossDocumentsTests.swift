@@ -1,0 +1,148 @@
+import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// The exact pass reads the last n - 1 tokens of the documents before a document in front of
+/// it (`acrossDocuments`), as a model trained on packed documents reads them. Read apart, an
+/// item split one sentence a record read `partial` or `clean`, and a corpus chunked into
+/// records of six words hid every item: no 13-gram lies in one record.
+@Suite("Documents read together")
+struct AcrossDocumentsTests {
+  let contam = TestData.contamExecutable
+
+  /// Real GSM8K and ARC items among sentences of a novel, written one sentence (or option) a
+  /// record, and the same stream chunked into records of `chunk` words.
+  func corpus(chunk: Int?) throws -> (records: [String], planted: [(benchmark: String, index: Int)]) {
+    let gsm8k = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let arc = try BenchmarkLoader.load(
+      name: "arc", path: TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"), format: BenchmarkFormat.presets["arc"]!)
+    let novel = try TestData.gutenberg("155-0.txt.gz", bytes: 300_000)
+    let sentences = novel.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+      .components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > 30 && $0.count < 300 }
+    var records: [String] = []
+    var planted: [(benchmark: String, index: Int)] = []
+    var s = 100
+    for k in 0..<16 {
+      records += sentences[s..<(s + 3 + k % 5)].map { $0 + "." }
+      s += 3 + k % 5
+      let item = k < 8 ? gsm8k[3 * k] : arc[3 * (k - 8)]
+      planted.append(k < 8 ? ("gsm8k", 3 * k) : ("arc", 3 * (k - 8)))
+      let text = item.parts.map(\.text).joined(separator: "\n")
+      // A sentence (or an option, a line of the solution) a record.
+      for line in text.components(separatedBy: "\n") {
+        records += line.components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      }
+    }
+    records += sentences[s..<(s + 40)].map { $0 + "." }
+    guard let chunk else { return (records, planted) }
+    let words = records.joined(separator: " ").split(separator: " ")
+    return (stride(from: 0, to: words.count, by: chunk).map { words[$0..<min(words.count, $0 + chunk)].joined(separator: " ") }, planted)
+  }
+
+  func write(_ records: [String], to path: String) throws {
+    var lines = ""
+    for (k, text) in records.enumerated() {
+      let record = try JSONSerialization.data(withJSONObject: ["id": "r\(k)", "text": text], options: [.sortedKeys])
+      lines += String(decoding: record, as: UTF8.self) + "\n"
+    }
+    try Data(lines.utf8).write(to: URL(fileURLWithPath: path))
+  }
+
+  func scan(_ shard: String, _ cert: String, _ extra: [String] = []) throws -> Certificate {
+    let run = try Tool.execute(
+      contam,
+      ["scan", "--fail-on", "never", "--out", cert, "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))",
+        "--benchmark", "arc=\(TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"))"] + extra + [shard])
+    #expect(run.status == 0, "\(run.stderr)")
+    return try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+  }
+
+  func verdicts(_ certificate: Certificate, _ planted: [(benchmark: String, index: Int)]) -> [Verdict] {
+    planted.map { p in certificate.items.filter { $0.benchmark == p.benchmark }[p.index].verdict }
+  }
+
+  @Test(arguments: [nil, 6, 9])
+  func itemsSplitOverRecordsAreFoundWholeAndVerify(chunk: Int?) throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (records, planted) = try corpus(chunk: chunk)
+    let shard = fixture.url("split.jsonl").path
+    try write(records, to: shard)
+    let cert = fixture.url("c.json").path
+    // One shard on two threads: read in batches of 16 KiB, each handed over with its carry.
+    let together = try scan(shard, cert, ["--jobs", "2"])
+    #expect(together.parameters.acrossDocuments == true)
+    let found = verdicts(together, planted)
+    #expect(found.allSatisfy { $0 == .contaminated }, "split a \(chunk.map { "\($0) words" } ?? "sentence") a record: \(found)")
+    // Nothing else is: the records around them are a novel's.
+    let plantedIDs = Set(planted.map { p in "\(p.benchmark)/\(together.items.filter { $0.benchmark == p.benchmark }[p.index].id)" })
+    let others = together.items.filter { !plantedIDs.contains("\($0.benchmark)/\($0.id)") }
+    #expect(others.allSatisfy { $0.verdict == .clean || $0.verdict == .tooShort }, "\(others.filter { $0.verdict != .clean && $0.verdict != .tooShort }.map(\.id))")
+    // The evidence lies in a record that holds part of the copy, its snippet that record's text.
+    for (p, verdict) in zip(planted, found) where verdict == .contaminated {
+      let item = together.items.filter { $0.benchmark == p.benchmark }[p.index]
+      for evidence in item.evidence {
+        let text = records[evidence.line - 1]
+        #expect(Array(Array(text.utf8)[evidence.byteStart..<evidence.byteEnd]) == Array(evidence.snippet.utf8), "\(item.id) at line \(evidence.line)")
+      }
+    }
+    // One thread, the whole shard in order: the same results.
+    let one = try scan(shard, fixture.url("one.json").path, ["--jobs", "1"])
+    #expect(one.items == together.items)
+    // Every evidence location re-read with the documents before it, and the whole scan again.
+    let verified = try Tool.execute(contam, ["verify", "--full", "--corpus", fixture.directory.path, "--corpus", TestData.packageRoot.path, cert])
+    #expect(verified.status == 0 && verified.stdout.contains("evidence locations confirmed"), "\(verified.stdout)\(verified.stderr)")
+    // Read apart, most are not found: weaker, and verify says so.
+    let apartPath = fixture.url("apart.json").path
+    let apart = try scan(shard, apartPath, ["--jobs", "2", "--documents-apart"])
+    #expect(apart.parameters.acrossDocuments == false)
+    // (A sentence of a GSM8K solution often holds a 13-gram; six or nine words never do.)
+    #expect(verdicts(apart, planted).filter { $0 == .contaminated }.count < (chunk == nil ? planted.count : planted.count / 2), "\(verdicts(apart, planted))")
+    let weak = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, "--corpus", TestData.packageRoot.path, apartPath])
+    #expect(weak.status == 1 && weak.stdout.contains("documents were read apart"), "\(weak.stdout)")
+  }
+
+  /// The carry starts anew with each shard, and is the same whatever the threads: two shards
+  /// on one thread each, or each read on a thread of its own while two match its batches.
+  @Test func theCarryStopsAtTheShardAndIsTheSameOnAnyThreads() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (records, planted) = try corpus(chunk: nil)
+    // The stream cut in two shards after the fifth item's first sentence.
+    let item = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)[planted[4].index]
+    let head = item.parts[0].text.split(separator: " ").prefix(5).joined(separator: " ")
+    let cut = try #require(records.firstIndex { $0.contains(head) }) + 1
+    let shards = fixture.url("shards")
+    try FileManager.default.createDirectory(at: shards, withIntermediateDirectories: true)
+    let first = shards.appendingPathComponent("a.jsonl").path
+    let second = shards.appendingPathComponent("b.jsonl").path
+    try write(Array(records[..<cut]), to: first)
+    try write(Array(records[cut...]), to: second)
+    var results: [[ItemResult]] = []
+    for jobs in ["1", "4"] {
+      let certificate = try scan(shards.path, fixture.url("c\(jobs).json").path, ["--jobs", jobs])
+      results.append(certificate.items)
+      let found = verdicts(certificate, planted)
+      // Every item but the one cut between the shards is found whole.
+      #expect(found.enumerated().allSatisfy { $0.offset == 4 || $0.element == .contaminated }, "\(found)")
+      // No evidence of the cut item joins the end of one shard to the start of the other.
+      let cutItem = certificate.items.filter { $0.benchmark == "gsm8k" }[planted[4].index]
+      for evidence in cutItem.evidence where evidence.shard.hasSuffix("b.jsonl") && evidence.line == 1 {
+        #expect(evidence.snippet.split(separator: " ").count >= 1 && records[cut].utf8.starts(with: evidence.snippet.utf8))
+      }
+    }
+    #expect(results[0] == results[1])
+    // A stream of items alone in records of 6 words, one shard read in 16 KiB batches on two
+    // threads: every batch starts inside a copy, where the carry decides which records hold
+    // evidence (a record of 6 words has none without it). One thread gives the same.
+    let gsm8k = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let words = gsm8k.prefix(200).map { $0.parts.map(\.text).joined(separator: " ") }.joined(separator: " ").split(separator: " ")
+    let dense = fixture.url("dense.jsonl").path
+    try write(stride(from: 0, to: words.count, by: 6).map { words[$0..<min(words.count, $0 + 6)].joined(separator: " ") }, to: dense)
+    let two = try scan(dense, fixture.url("d2.json").path, ["--jobs", "2"])
+    let one = try scan(dense, fixture.url("d1.json").path, ["--jobs", "1"])
+    #expect(two.items.filter { $0.benchmark == "gsm8k" }.prefix(200).allSatisfy { $0.verdict == .contaminated })
+    #expect(one.items == two.items)
+  }
+}
