@@ -91,9 +91,12 @@ KINDS = {
     "superscript-letters": ("encoded", CONTAMINATED, "any"), # ˢᵘᵖᵉʳˢᶜʳⁱᵖᵗ letters (q, which has none, stays q)
     # Added in session 17 (LATE too): the corpus itself in another layout.
     "wrapped-text-file": ("text-file", CONTAMINATED, "any"),  # a plain-text shard (a book, a mail) wrapped at 56-78 columns
+    # Added in session 18 (LATE too): a JSONL shard of short records, a sentence (or a line) a
+    # record, or the stream cut every 5 to 9 words, as sentence-split and chunked corpora are.
+    "short-records": ("short-records", CONTAMINATED, "any"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
-        "superscript-letters", "wrapped-text-file"}
+        "superscript-letters", "wrapped-text-file", "short-records"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -496,6 +499,7 @@ def generate(args):
         sys.exit(f"eval-quality: no benchmarks or too little background text under {args.data}")
     os.makedirs(os.path.join(args.out, "shards"), exist_ok=True)
     docs, labels, text_docs = [], [], []  # text_docs: the plain-text shard's documents
+    short_records = []  # the short-records shard's records
 
     def filler(n):
         return "\n\n".join(rng.choice(paragraphs) for _ in range(n))
@@ -578,6 +582,25 @@ def generate(args):
                 labels[-1]["doc"] = f"planted.txt:{len(text_docs)}"
                 text_docs.append("\n\n".join(wrap(t) for t in parts))
                 continue
+            if kind == "short-records":
+                # Its own shard, planted-records.jsonl: sentences of the background a record, then
+                # the item a sentence or line a record, or the whole stream cut every 5-9 words.
+                own = random.Random(f"{args.seed}:{preset}:{i}:{kind}")
+                def sentences(t):
+                    return [x.strip() for x in re.split(r"(?<=[.!?])\s+|\n+", t) if x.strip()]
+                stream = [x for _ in range(own.randint(1, 2)) for x in sentences(own.choice(paragraphs))]
+                stream += sentences(render("plain", item, own))
+                stream += [x for _ in range(own.randint(1, 2)) for x in sentences(own.choice(paragraphs))]
+                if own.random() < 0.5:
+                    words = " ".join(stream).split()
+                    stream, at = [], 0
+                    while at < len(words):
+                        step = own.randint(5, 9)
+                        stream.append(" ".join(words[at:at + step]))
+                        at += step
+                labels[-1]["doc"] = f"planted-records.jsonl:{len(short_records) + 1}"
+                short_records += stream
+                continue
             if kind in LATE:
                 own = random.Random(f"{args.seed}:{preset}:{i}:{kind}")
                 docs.append("\n\n".join(own.choice(paragraphs) for _ in range(own.randint(1, 3))) + "\n\n" + render(kind, item, own)
@@ -597,6 +620,10 @@ def generate(args):
             f.write(json.dumps({"id": f"doc-{n}", "text": text}, ensure_ascii=False) + "\n")
         for n in range(len(docs) // 4):
             f.write(json.dumps({"id": f"bg-{n}", "text": filler(3)}, ensure_ascii=False) + "\n")
+    if short_records:
+        with open(os.path.join(args.out, "shards", "planted-records.jsonl"), "w", encoding="utf-8") as f:
+            for n, text in enumerate(short_records):
+                f.write(json.dumps({"id": f"rec-{n}", "text": text}, ensure_ascii=False) + "\n")
     if text_docs:
         with open(os.path.join(args.out, "shards", "planted.txt"), "w", encoding="utf-8") as f:
             f.write("\n\n".join(text_docs) + "\n")
