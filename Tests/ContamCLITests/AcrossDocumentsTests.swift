@@ -103,6 +103,41 @@ struct AcrossDocumentsTests {
     #expect(weak.status == 1 && weak.stdout.contains("documents were read apart"), "\(weak.stdout)")
   }
 
+  /// A corpus index winnows each record with the last tokens of the records before it in
+  /// front, so a run shared with an item across records names the record where it ends, and a
+  /// scan through the index reads it with the records before: the split items are found as a
+  /// full scan finds them. Indexes built before (no `acrossDocuments`) read as built.
+  @Test func aCorpusIndexFindsItemsSplitOverRecords() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let (records, planted) = try corpus(chunk: 9)
+    let shard = fixture.url("split.jsonl").path
+    try write(records, to: shard)
+    let index = fixture.url("corpus.cidx").path
+    let build = try Tool.execute(contam, ["index", "build", "--out", index, shard])
+    #expect(build.status == 0, "\(build.stderr)")
+    let manifest = try CorpusIndexManifest.read(directory: index).manifest
+    #expect(manifest.acrossDocuments == true)
+    let throughIndex = try scan(index, fixture.url("i.json").path, ["--index"])
+    let found = verdicts(throughIndex, planted)
+    #expect(found.allSatisfy { $0 == .contaminated }, "\(found)")
+    #expect(throughIndex.corpusIndex?.scope.contains("counting the records before it") == true)
+    let verified = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, "--corpus", TestData.packageRoot.path, fixture.url("i.json").path])
+    #expect(verified.status == 0 && verified.stdout.contains("evidence locations confirmed"), "\(verified.stdout)\(verified.stderr)")
+    // An index built before session 18: its manifest has no `acrossDocuments`; read so, and
+    // shards added to it are winnowed as its others were.
+    let path = index + "/" + CorpusIndexManifest.fileName
+    var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+    json.removeValue(forKey: "acrossDocuments")
+    try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+    #expect(try CorpusIndexManifest.read(directory: index).manifest.acrossDocuments == nil)
+    let more = fixture.url("more.jsonl").path
+    try write(Array(records.prefix(50)), to: more)
+    let add = try Tool.execute(contam, ["index", "add", index, more])
+    #expect(add.status == 0, "\(add.stderr)")
+    #expect(try CorpusIndexManifest.read(directory: index).manifest.acrossDocuments == nil)
+  }
+
   /// The carry starts anew with each shard, and is the same whatever the threads: two shards
   /// on one thread each, or each read on a thread of its own while two match its batches.
   @Test func theCarryStopsAtTheShardAndIsTheSameOnAnyThreads() throws {

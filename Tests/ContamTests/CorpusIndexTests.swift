@@ -99,8 +99,14 @@ struct CorpusIndexTests {
       let path = directory.appendingPathComponent("s\(k).jsonl").path
       try jsonl.write(to: URL(fileURLWithPath: path))
       shards.append(path)
+      // Each document is winnowed with the last w - 1 tokens of up to w - 1 documents before
+      // it in its shard in front (a run across records names the record where it ends).
+      let limit = w.guaranteedTokens - 1
+      var carry: [(hash: UInt64, age: Int)] = []
       for (i, text) in texts.enumerated() {
-        documents.append((path, i + 1, Self.kept(tokenizer.tokens(of: text).map(\.hash), w)))
+        let own = tokenizer.tokens(of: text).map(\.hash)
+        documents.append((path, i + 1, Self.kept(carry.map(\.hash) + own, w)))
+        carry = (carry.map { ($0.hash, $0.age + 1) } + own.map { ($0, 1) }).suffix(limit).filter { $0.age <= limit }
       }
     }
     var builder = CorpusIndexBuilder()

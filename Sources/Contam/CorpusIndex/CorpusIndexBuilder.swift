@@ -107,9 +107,10 @@ public struct CorpusIndexBuilder: Sendable {
     let first = manifests[0]
     for (part, m) in zip(parts, manifests) {
       guard m.normalization == first.normalization, m.winnowing == first.winnowing,
-        m.fingerprintBits == first.fingerprintBits, m.reader == first.reader
+        m.fingerprintBits == first.fingerprintBits, m.reader == first.reader, m.acrossDocuments == first.acrossDocuments
       else {
-        throw ContamError(.invalidArgument, path: part, "was built with other parameters than \(parts[0]) (text version, winnowing or reader)")
+        throw ContamError(
+          .invalidArgument, path: part, "was built with other parameters than \(parts[0]) (text version, winnowing, reader, or records read apart)")
       }
     }
     let partitions = manifests.compactMap(\.partition)
@@ -127,6 +128,7 @@ public struct CorpusIndexBuilder: Sendable {
     }
     var merged = CorpusIndexManifest(
       normalization: first.normalization, winnowing: first.winnowing, fingerprintBits: first.fingerprintBits, reader: first.reader)
+    merged.acrossDocuments = first.acrossDocuments
     var seen = Set<String>()
     do {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -183,6 +185,8 @@ public struct CorpusIndexBuilder: Sendable {
       bytes += size
     }
     let normalizer = Normalizer.of(textVersion)
+    // Shards added to an index built before session 18 are winnowed as its others were.
+    let across = manifest.acrossDocuments == true
     let winnowing = self.winnowing
     let bits = fingerprintBits
     let options = readerOptions
@@ -194,7 +198,7 @@ public struct CorpusIndexBuilder: Sendable {
       // while its share of the threads winnows it (``ShardPipeline``): one big shard, and the
       // last shards of a segment, use every core.
       let makeWorker: @Sendable () -> _IndexWorker = {
-        _IndexWorker(winnowing: winnowing, fingerprintBits: bits, normalizer: normalizer, options: options)
+        _IndexWorker(winnowing: winnowing, fingerprintBits: bits, normalizer: normalizer, options: options, acrossDocuments: across)
       }
       var results = ShardPool.run(
         count: group.count, jobs: jobs, makeWorker: makeWorker,

@@ -16,6 +16,12 @@ public struct CorpusIndexManifest: Codable, Sendable, Equatable {
   public var fingerprintBits: Int
   /// How the shards were read (format, text and id fields, line limit).
   public var reader: ReaderParameters
+  /// Whether each document was winnowed with the last ``Winnowing/guaranteedTokens`` - 1
+  /// tokens of the documents before it in its shard in front (as a scan reads documents
+  /// together, ``ScanConfiguration/acrossDocuments``), so a run shared with an item across
+  /// adjacent records names the record where it ends. Nil in indexes built before session 18:
+  /// each document alone.
+  public var acrossDocuments: Bool? = true
   public var segments: [Segment] = []
   /// Set for one part of a partitioned build (`--partition i/N`): `contam index merge` joins
   /// the parts and checks they cover `allShards` exactly once.

@@ -18,13 +18,44 @@ struct _IndexWorker {
   let winnowing: Winnowing
   let fingerprintBits: Int
   let storage = _TokenStorage()
+  /// Whether a document is winnowed with the last tokens of the documents before it in front
+  /// (``CorpusIndexManifest/acrossDocuments``): a run shared with an item across adjacent
+  /// records then names the record where it ends, as the scan reads records together.
+  let joinsDocuments: Bool
+  /// The tokens before the next document: ``Winnowing/guaranteedTokens`` - 1 of them, so every
+  /// run that long ending in a document lies in what is winnowed for it.
+  var carry: _DocumentCarry
 
-  init(winnowing: Winnowing, fingerprintBits: Int, normalizer: Normalizer, options: ShardReaderOptions) {
+  init(winnowing: Winnowing, fingerprintBits: Int, normalizer: Normalizer, options: ShardReaderOptions, acrossDocuments: Bool) {
     self.reader = ShardReader(options: options)
     self.tokenizer = Tokenizer(normalizer: normalizer)
     self.hasher = NGramHasher(n: winnowing.k)
     self.winnowing = winnowing
     self.fingerprintBits = fingerprintBits
+    self.joinsDocuments = acrossDocuments
+    self.carry = _DocumentCarry(n: winnowing.guaranteedTokens)
+  }
+
+  /// Starts the buffer with the carry's tokens (``_DocumentCarry``); how many.
+  private mutating func startBuffer(with document: Document) -> Int {
+    storage.buffer.removeAll()
+    guard joinsDocuments else { return 0 }
+    if document.beginsStream { carry.reset() }
+    for hash in carry.hashes { storage.buffer.consume(hash: hash, start: 0, end: 0) }
+    return carry.hashes.count
+  }
+
+  /// The carry for the next document, from this one's tokens after `lead` in the buffer (of a
+  /// document winnowed in segments, from its tail).
+  private mutating func advanceCarry(after document: Document, lead: Int) {
+    guard joinsDocuments else { return }
+    if document.text.count > Self.segmentBytes {
+      let tail = carry.tail(of: document.text, tokenizer: tokenizer, segmentBytes: Self.segmentBytes)
+      tail.withUnsafeBufferPointer { carry.advance(past: $0) }
+    } else {
+      let own = storage.buffer.view.dropFirst(lead)
+      carry.advance(past: UnsafeBufferPointer(start: own.hashes, count: own.count))
+    }
   }
 
   /// Documents longer than this are winnowed in segments (the token buffers stay bounded).
@@ -38,6 +69,7 @@ struct _IndexWorker {
     let expected = (FileSource.stamp(path)?.size ?? 0) / 16
     found.shard.fingerprints.reserveCapacity(expected)
     found.shard.documents.reserveCapacity(expected)
+    carry.reset()
     let counts = try reader.read(path: path) { try found.add($0, through: &self) } onProblem: { onProblem($0) }
     return found.shard(counts: counts, since: t0)
   }
@@ -51,8 +83,9 @@ struct _IndexWorker {
     onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> _IndexedShard {
     try ShardPipeline.findings(
-      _IndexedPart.self, path: path, reader: reader, consumers: consumers, first: &self, makeWorker: makeWorker,
-      onProblem: onProblem)
+      _IndexedPart.self, path: path, reader: reader, consumers: consumers, first: &self,
+      carrier: joinsDocuments ? _CarryTracker(n: winnowing.guaranteedTokens, normalizer: tokenizer.normalizer, segmentBytes: Self.segmentBytes) : nil,
+      makeWorker: makeWorker, onProblem: onProblem)
   }
 
   /// Tokenizes one document and keeps its winnowed fingerprints. A long document goes in
@@ -62,8 +95,8 @@ struct _IndexWorker {
     let text = document.text
     let before = shard.fingerprints.count
     let counts: TokenizeCounts
+    let lead = startBuffer(with: document)
     if text.count <= Self.segmentBytes {
-      storage.buffer.removeAll()
       counts = tokenizer.tokenize(text, into: &storage.buffer)
       keep(document: UInt32(truncatingIfNeeded: shard.lines.count), into: &shard)
     } else {
@@ -73,7 +106,7 @@ struct _IndexWorker {
       var start = 0
       while start < text.count {
         let end = Tokenizer.cut(text, after: start + Self.segmentBytes)
-        storage.buffer.removeAll()
+        if start > 0 { storage.buffer.removeAll() }
         _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[start..<end]), into: &storage.buffer)
         keep(document: UInt32(truncatingIfNeeded: shard.lines.count), into: &shard)
         guard end < text.count else { break }
@@ -84,6 +117,7 @@ struct _IndexWorker {
       }
     }
     if shard.fingerprints.count > before { shard.lines.append(UInt32(document.line)) }
+    advanceCarry(after: document, lead: lead)
     return counts
   }
 
@@ -119,6 +153,11 @@ private struct _IndexedPart: _ShardFindings {
     tokens += counts.tokens
     invalidBytes += counts.invalidBytes
     textBytes += document.text.count
+  }
+
+  /// The batch's carry in front of its first document.
+  static func begin(_ worker: inout _IndexWorker, carry: _DocumentCarry?) {
+    if let carry { worker.carry = carry } else { worker.carry.reset() }
   }
 
   /// Adds the documents that follow these in the same shard, numbered after them.

@@ -86,7 +86,11 @@ extension Scanner {
       digest: corpusIndex.digest, format: manifest.format, winnowing: manifest.winnowing, guaranteedTokens: w,
       candidateDocuments: candidates.reduce(0) { $0 + $1.lines.count }, candidateShards: candidates.count,
       scope:
-        "only documents the index named were read: every document sharing at least \(w) consecutive tokens with an item is among them, one sharing only shorter runs may not be; near duplicates were searched in these documents only")
+        "only documents the index named were read: every document sharing at least \(w) consecutive tokens with an item is among them, "
+        + (manifest.acrossDocuments == true
+          ? "counting the records before it (a run across adjacent records names the record where it ends), "
+          : "each document counted alone (the index was built before session 18: a run across adjacent records is not indexed), ")
+        + "one sharing only shorter runs may not be; near duplicates were searched in these documents only")
     return result
   }
 }

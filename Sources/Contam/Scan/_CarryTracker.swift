@@ -4,11 +4,14 @@
 /// stream, or until they hold `n - 1` tokens or are `n - 1` documents, the carry's reach.
 final class _CarryTracker: @unchecked Sendable {
   private let tokenizer: Tokenizer
+  /// Documents over this are read by the workers in segments (``_DocumentCarry/tail(of:tokenizer:segmentBytes:)``).
+  private let segmentBytes: Int
   /// The carry in front of the next batch.
   private(set) var carry: _DocumentCarry
 
-  init(n: Int, normalizer: Normalizer) {
+  init(n: Int, normalizer: Normalizer, segmentBytes: Int) {
     tokenizer = Tokenizer(normalizer: normalizer)
+    self.segmentBytes = segmentBytes
     carry = _DocumentCarry(n: n)
   }
 
@@ -20,7 +23,7 @@ final class _CarryTracker: @unchecked Sendable {
     var fromStart = false
     batch.forEach(shardPath: "", reversed: true) { document in
       guard !fromStart else { return }
-      let tail = carry.tail(of: document.text, tokenizer: tokenizer)
+      let tail = carry.tail(of: document.text, tokenizer: tokenizer, segmentBytes: segmentBytes)
       tails.append(tail)
       tokens += tail.count
       // What lies before cannot reach the carry after the batch.

@@ -46,13 +46,13 @@ extension _DocumentCarry {
   /// Bytes at the end of a document read in segments whose tokens give its tail.
   static let tailWindow = 64 << 10
 
-  /// The tokens of a document's `text` that the carry takes after it, as the scan makes them
+  /// The tokens of a document's `text` that the carry takes after it, as a worker makes them
   /// (a producer that does not match it computes them so): the whole text's, or for a
-  /// document read in segments (over ``_ScanWorker/segmentBytes``) its last ``tailWindow``
-  /// bytes', from a cut at whitespace.
-  func tail(of text: UnsafeRawBufferPointer, tokenizer: Tokenizer) -> [UInt64] {
+  /// document read in segments (over `segmentBytes`) its last ``tailWindow`` bytes', from a
+  /// cut at whitespace.
+  func tail(of text: UnsafeRawBufferPointer, tokenizer: Tokenizer, segmentBytes: Int) -> [UInt64] {
     var last = _LastHashes(limit: limit)
-    let from = text.count > _ScanWorker.segmentBytes ? Tokenizer.cut(text, after: text.count - Self.tailWindow) : 0
+    let from = text.count > segmentBytes ? Tokenizer.cut(text, after: text.count - Self.tailWindow) : 0
     _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[from...]), into: &last)
     return last.hashes
   }

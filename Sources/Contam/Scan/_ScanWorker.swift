@@ -56,7 +56,7 @@ struct _ScanWorker {
   private mutating func advanceCarry(after document: Document) {
     guard joinsDocuments else { return }
     if document.text.count > Self.segmentBytes {
-      let tail = carry.tail(of: document.text, tokenizer: tokenizer)
+      let tail = carry.tail(of: document.text, tokenizer: tokenizer, segmentBytes: Self.segmentBytes)
       tail.withUnsafeBufferPointer { carry.advance(past: $0) }
     } else {
       let own = ownTokens
@@ -112,7 +112,7 @@ struct _ScanWorker {
   ) throws -> _ShardPartial {
     try ShardPipeline.findings(
       _Findings.self, path: path, reader: reader, consumers: consumers, first: &self,
-      carrier: joinsDocuments ? _CarryTracker(n: index.n, normalizer: index.normalizer) : nil, makeWorker: makeWorker,
+      carrier: joinsDocuments ? _CarryTracker(n: index.n, normalizer: index.normalizer, segmentBytes: Self.segmentBytes) : nil, makeWorker: makeWorker,
       onProblem: onProblem)
   }
 
