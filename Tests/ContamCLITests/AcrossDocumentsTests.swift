@@ -180,4 +180,36 @@ struct AcrossDocumentsTests {
     #expect(two.items.filter { $0.benchmark == "gsm8k" }.prefix(200).allSatisfy { $0.verdict == .contaminated })
     #expect(one.items == two.items)
   }
+
+  /// A document over 1 MiB is matched (and indexed) in segments, and on two threads on the
+  /// reader's own: the carry after it comes from its last 64 KiB, the same on every path. An
+  /// item begun at its end and ended in the next records is found whole, by a scan on one or
+  /// two threads and through a corpus index.
+  @Test func theCarryAfterADocumentReadInSegments() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let gsm8k = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 400_000)
+    var long = ""
+    while long.utf8.count < 1_300_000 { long += novel + "\n\n" }
+    var records: [String] = []
+    for k in 0..<4 {
+      let words = gsm8k[10 + k].parts.map(\.text).joined(separator: " ").split(separator: " ")
+      // The item's first 6 words end the long document; the rest follows 5 words a record.
+      records.append(long + " " + words.prefix(6).joined(separator: " "))
+      records += stride(from: 6, to: words.count, by: 5).map { words[$0..<min(words.count, $0 + 5)].joined(separator: " ") }
+    }
+    let shard = fixture.url("long.jsonl").path
+    try write(records, to: shard)
+    let two = try scan(shard, fixture.url("2.json").path, ["--jobs", "2"])
+    let one = try scan(shard, fixture.url("1.json").path, ["--jobs", "1"])
+    #expect(one.items == two.items)
+    let items = two.items.filter { $0.benchmark == "gsm8k" }
+    #expect((10..<14).allSatisfy { items[$0].verdict == .contaminated && items[$0].coverage == 1 }, "\((10..<14).map { items[$0].coverage })")
+    let index = fixture.url("long.cidx").path
+    #expect(try Tool.execute(contam, ["index", "build", "--out", index, shard]).status == 0)
+    let throughIndex = try scan(index, fixture.url("i.json").path, ["--index"])
+    let indexed = throughIndex.items.filter { $0.benchmark == "gsm8k" }
+    #expect((10..<14).allSatisfy { indexed[$0].verdict == .contaminated }, "\((10..<14).map { indexed[$0].coverage })")
+  }
 }

@@ -39,23 +39,14 @@ struct _IndexWorker {
   /// Starts the buffer with the carry's tokens (``_DocumentCarry``); how many.
   private mutating func startBuffer(with document: Document) -> Int {
     storage.buffer.removeAll()
-    guard joinsDocuments else { return 0 }
-    if document.beginsStream { carry.reset() }
-    for hash in carry.hashes { storage.buffer.consume(hash: hash, start: 0, end: 0) }
-    return carry.hashes.count
+    return joinsDocuments ? carry.lead(&storage.buffer, for: document) : 0
   }
 
   /// The carry for the next document, from this one's tokens after `lead` in the buffer (of a
   /// document winnowed in segments, from its tail).
   private mutating func advanceCarry(after document: Document, lead: Int) {
     guard joinsDocuments else { return }
-    if document.text.count > Self.segmentBytes {
-      let tail = carry.tail(of: document.text, tokenizer: tokenizer, segmentBytes: Self.segmentBytes)
-      tail.withUnsafeBufferPointer { carry.advance(past: $0) }
-    } else {
-      let own = storage.buffer.view.dropFirst(lead)
-      carry.advance(past: UnsafeBufferPointer(start: own.hashes, count: own.count))
-    }
+    carry.advance(past: document, own: storage.buffer.view.dropFirst(lead), tokenizer: tokenizer, segmentBytes: Self.segmentBytes)
   }
 
   /// Documents longer than this are winnowed in segments (the token buffers stay bounded).
@@ -95,7 +86,7 @@ struct _IndexWorker {
     let text = document.text
     let before = shard.fingerprints.count
     let counts: TokenizeCounts
-    let lead = startBuffer(with: document)
+    var lead = startBuffer(with: document)
     if text.count <= Self.segmentBytes {
       counts = tokenizer.tokenize(text, into: &storage.buffer)
       keep(document: UInt32(truncatingIfNeeded: shard.lines.count), into: &shard)
@@ -106,7 +97,10 @@ struct _IndexWorker {
       var start = 0
       while start < text.count {
         let end = Tokenizer.cut(text, after: start + Self.segmentBytes)
-        if start > 0 { storage.buffer.removeAll() }
+        if start > 0 {
+          storage.buffer.removeAll()
+          lead = 0
+        }
         _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[start..<end]), into: &storage.buffer)
         keep(document: UInt32(truncatingIfNeeded: shard.lines.count), into: &shard)
         guard end < text.count else { break }

@@ -43,6 +43,27 @@ struct _DocumentCarry: Sendable, Equatable {
 }
 
 extension _DocumentCarry {
+  /// Puts the carry's tokens in front of `document`'s in the (empty) `buffer`, each at the
+  /// document's byte 0, so a match that starts in them is reported from its start; none in
+  /// front of a document that begins a stream.
+  /// - Returns: how many tokens lead the buffer.
+  mutating func lead(_ buffer: inout _TokenBuffer, for document: Document) -> Int {
+    if document.beginsStream { reset() }
+    for hash in hashes { buffer.consume(hash: hash, start: 0, end: 0) }
+    return hashes.count
+  }
+
+  /// Moves past `document`, whose own tokens are `own` (the buffer past its lead); one read
+  /// in segments (over `segmentBytes`) by its tail (``tail(of:tokenizer:segmentBytes:)``).
+  mutating func advance(past document: Document, own: _TokenView, tokenizer: Tokenizer, segmentBytes: Int) {
+    if document.text.count > segmentBytes {
+      let tail = tail(of: document.text, tokenizer: tokenizer, segmentBytes: segmentBytes)
+      tail.withUnsafeBufferPointer { advance(past: $0) }
+    } else {
+      advance(past: UnsafeBufferPointer(start: own.hashes, count: own.count))
+    }
+  }
+
   /// Bytes at the end of a document read in segments whose tokens give its tail.
   static let tailWindow = 64 << 10
 

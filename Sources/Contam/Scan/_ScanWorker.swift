@@ -44,24 +44,13 @@ struct _ScanWorker {
   /// byte 0, so a match that starts in them is reported from the document's start).
   private mutating func startBuffer(with document: Document) {
     storage.buffer.removeAll()
-    lead = 0
-    guard joinsDocuments else { return }
-    if document.beginsStream { carry.reset() }
-    for hash in carry.hashes { storage.buffer.consume(hash: hash, start: 0, end: 0) }
-    lead = carry.hashes.count
+    lead = joinsDocuments ? carry.lead(&storage.buffer, for: document) : 0
   }
 
   /// The carry for the next document, from this one's last tokens in the buffer (of a
   /// document read in segments, from its tail: ``_DocumentCarry/tail(of:tokenizer:)``).
   private mutating func advanceCarry(after document: Document) {
-    guard joinsDocuments else { return }
-    if document.text.count > Self.segmentBytes {
-      let tail = carry.tail(of: document.text, tokenizer: tokenizer, segmentBytes: Self.segmentBytes)
-      tail.withUnsafeBufferPointer { carry.advance(past: $0) }
-    } else {
-      let own = ownTokens
-      carry.advance(past: UnsafeBufferPointer(start: own.hashes, count: own.count))
-    }
+    if joinsDocuments { carry.advance(past: document, own: ownTokens, tokenizer: tokenizer, segmentBytes: Self.segmentBytes) }
     lead = 0
   }
 
