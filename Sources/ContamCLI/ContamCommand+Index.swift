@@ -9,7 +9,8 @@ extension ContamCommand {
       discussion: """
         A corpus index keeps, for every document, the 8-token n-grams that winnowing selects \
         (the smallest key in every window of 13): every document that shares a run of at least \
-        20 consecutive tokens with an item is found again by `contam scan --index DIR`, which \
+        20 consecutive tokens with an item (counting the last tokens of the records before it, \
+        as a scan reads records together) is found again by `contam scan --index DIR`, which \
         then reads only those documents and gives the verdicts and evidence a full scan gives \
         them. Build it once per corpus (at about scan speed; it takes roughly 13% of the \
         uncompressed text) when you will check the same corpus against several benchmarks.
@@ -232,6 +233,7 @@ extension ContamCommand.Index {
           var buildSeconds: Double
           var changedShards: [String]
           var digestProblems: [String]?
+          var acrossDocuments: Bool
         }
         let figures = Figures(
           digest: corpusIndex.digest, format: m.format, normalization: m.normalization, winnowing: m.winnowing,
@@ -239,7 +241,7 @@ extension ContamCommand.Index {
           shards: shards.count, documents: shards.reduce(0) { $0 + $1.figures.documents }, tokens: tokens,
           textBytes: textBytes, indexBytes: indexBytes, entries: m.segments.reduce(0) { $0 + $1.entries },
           buildSeconds: m.buildSeconds, changedShards: changed.map { "\($0.path): \($0.change)" },
-          digestProblems: verify ? problems : nil)
+          digestProblems: verify ? problems : nil, acrossDocuments: m.acrossDocuments == true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         printOut(String(decoding: try encoder.encode(figures), as: UTF8.self))
@@ -251,6 +253,12 @@ extension ContamCommand.Index {
         table.add(["format", "\(m.format), \(m.normalization)"])
         table.add([
           "winnowing", "k \(m.winnowing.k), window \(m.winnowing.window): shared runs of \(m.winnowing.guaranteedTokens)+ tokens always found",
+        ])
+        table.add([
+          "records",
+          m.acrossDocuments == true
+            ? "winnowed with the last \(m.winnowing.guaranteedTokens - 1) tokens of the records before: a run across records is found"
+            : "each winnowed alone (built before session 18): a run across records is not indexed",
         ])
         table.add(["shards", "\(Format.count(shards.count)) in \(m.segments.count) segments"])
         table.add(["documents", Format.count(shards.reduce(0) { $0 + $1.figures.documents })])

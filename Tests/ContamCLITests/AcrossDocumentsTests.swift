@@ -118,6 +118,7 @@ struct AcrossDocumentsTests {
     #expect(build.status == 0, "\(build.stderr)")
     let manifest = try CorpusIndexManifest.read(directory: index).manifest
     #expect(manifest.acrossDocuments == true)
+    #expect(try Tool.execute(contam, ["index", "stats", index]).stdout.contains("a run across records is found"))
     let throughIndex = try scan(index, fixture.url("i.json").path, ["--index"])
     let found = verdicts(throughIndex, planted)
     #expect(found.allSatisfy { $0 == .contaminated }, "\(found)")
@@ -131,6 +132,7 @@ struct AcrossDocumentsTests {
     json.removeValue(forKey: "acrossDocuments")
     try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
     #expect(try CorpusIndexManifest.read(directory: index).manifest.acrossDocuments == nil)
+    #expect(try Tool.execute(contam, ["index", "stats", index]).stdout.contains("each winnowed alone"))
     let more = fixture.url("more.jsonl").path
     try write(Array(records.prefix(50)), to: more)
     let add = try Tool.execute(contam, ["index", "add", index, more])
