@@ -7,12 +7,17 @@ import _ContamTestSupport
 /// it (`acrossDocuments`), as a model trained on packed documents reads them. Read apart, an
 /// item split one sentence a record read `partial` or `clean`, and a corpus chunked into
 /// records of six words hid every item: no 13-gram lies in one record.
+extension UInt8 {
+  fileprivate var isLetterByte: Bool { (self | 0x20) >= 0x61 && (self | 0x20) <= 0x7A }
+}
+
 @Suite("Documents read together")
 struct AcrossDocumentsTests {
   let contam = TestData.contamExecutable
 
   /// Real GSM8K and ARC items among sentences of a novel, written one sentence (or option) a
-  /// record, and the same stream chunked into records of `chunk` words.
+  /// record, and the same stream chunked into records of `chunk` words (or, negative, cut
+  /// every -`chunk` characters, words and all, as a corpus chunked by length is).
   func corpus(chunk: Int?) throws -> (records: [String], planted: [(benchmark: String, index: Int)]) {
     let gsm8k = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
     let arc = try BenchmarkLoader.load(
@@ -36,6 +41,10 @@ struct AcrossDocumentsTests {
     }
     records += sentences[s..<(s + 40)].map { $0 + "." }
     guard let chunk else { return (records, planted) }
+    if chunk < 0 {
+      let stream = Array(records.joined(separator: " "))
+      return (stride(from: 0, to: stream.count, by: -chunk).map { String(stream[$0..<min(stream.count, $0 - chunk)]) }, planted)
+    }
     let words = records.joined(separator: " ").split(separator: " ")
     return (stride(from: 0, to: words.count, by: chunk).map { words[$0..<min(words.count, $0 + chunk)].joined(separator: " ") }, planted)
   }
@@ -74,7 +83,7 @@ struct AcrossDocumentsTests {
     let together = try scan(shard, cert, ["--jobs", "2"])
     #expect(together.parameters.acrossDocuments == true)
     let found = verdicts(together, planted)
-    #expect(found.allSatisfy { $0 == .contaminated }, "split a \(chunk.map { "\($0) words" } ?? "sentence") a record: \(found)")
+    #expect(found.allSatisfy { $0 == .contaminated }, "split a \(chunk.map { $0 < 0 ? "\(-$0) characters" : "\($0) words" } ?? "sentence") a record: \(found)")
     // Nothing else is: the records around them are a novel's.
     let plantedIDs = Set(planted.map { p in "\(p.benchmark)/\(together.items.filter { $0.benchmark == p.benchmark }[p.index].id)" })
     let others = together.items.filter { !plantedIDs.contains("\($0.benchmark)/\($0.id)") }
@@ -101,6 +110,48 @@ struct AcrossDocumentsTests {
     #expect(verdicts(apart, planted).filter { $0 == .contaminated }.count < (chunk == nil ? planted.count : planted.count / 2), "\(verdicts(apart, planted))")
     let weak = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, "--corpus", TestData.packageRoot.path, apartPath])
     #expect(weak.status == 1 && weak.stdout.contains("documents were read apart"), "\(weak.stdout)")
+  }
+
+  /// An item cut in two records inside a word (a corpus cut every so many characters): the
+  /// halves of the word are read as the one word again (`y` | `ou`), so a short item whose every
+  /// n-gram holds that word is found, though each half alone is no token of it. Read with the
+  /// records apart, or with the halves as two tokens, most of these read clean.
+  @Test func aWordCutBetweenTwoRecordsIsReadWhole() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = TestData.path("benchmarks/truthfulqa/TruthfulQA.csv")
+    let items = try BenchmarkLoader.load(name: "truthfulqa", path: path, format: BenchmarkFormat.presets["truthfulqa"]!)
+    let novel = try TestData.gutenberg("155-0.txt.gz", bytes: 200_000).components(separatedBy: "\r\n\r\n").filter { $0.count > 200 }
+    var records: [String] = []
+    var planted: [Int] = []
+    for (k, i) in stride(from: 5, to: 200, by: 13).prefix(12).enumerated() {
+      let text = items[i].parts.map(\.text).joined(separator: "\n")
+      // The cut: inside the word that holds the text's middle character, past its first letter.
+      let bytes = Array(text.utf8)
+      var cut = bytes.count / 2
+      while cut < bytes.count - 2 && !(bytes[cut - 1].isLetterByte && bytes[cut].isLetterByte) { cut += 1 }
+      guard cut < bytes.count - 2 else { continue }
+      planted.append(i)
+      records.append(novel[k] + "\n\n" + String(decoding: bytes[..<cut], as: UTF8.self))
+      records.append(String(decoding: bytes[cut...], as: UTF8.self) + "\n\n" + novel[k + 20])
+    }
+    #expect(planted.count >= 10)
+    let shard = fixture.url("cut.jsonl").path
+    try write(records, to: shard)
+    let cert = fixture.url("c.json").path
+    func run(_ extra: [String], _ out: String) throws -> [Verdict] {
+      let result = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", out, "--benchmark", "truthfulqa=\(path)"] + extra + [shard])
+      #expect(result.status == 0, "\(result.stderr)")
+      let items = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: out))).items
+      return planted.map { items[$0].verdict }
+    }
+    let together = try run(["--jobs", "2"], cert)
+    #expect(together.allSatisfy { $0 == .contaminated }, "\(together)")
+    #expect(try run(["--jobs", "1"], fixture.url("one.json").path) == together)
+    let verified = try Tool.execute(contam, ["verify", "--full", "--corpus", fixture.directory.path, "--corpus", TestData.packageRoot.path, cert])
+    #expect(verified.status == 0 && verified.stdout.contains("evidence locations confirmed"), "\(verified.stdout)\(verified.stderr)")
+    let apart = try run(["--documents-apart"], fixture.url("apart.json").path)
+    #expect(apart.filter { $0 == .contaminated }.count < planted.count / 2, "\(apart)")
   }
 
   /// A corpus index winnows each record with the last tokens of the records before it in

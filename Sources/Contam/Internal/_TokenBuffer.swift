@@ -91,6 +91,8 @@ final class _TokenStorage {
   var buffer = _TokenBuffer(capacity: 1 << 16)
   /// The math stream of the text in ``buffer`` (``MathTokens``), when it has one.
   var mathBuffer = _TokenBuffer(capacity: 1 << 10)
+  /// The tokens around a word cut between two documents, read as one word (``_DocumentCarry/cutWord``).
+  var joinBuffer = _TokenBuffer(capacity: 1 << 8)
   /// The extra tokens of the text in ``buffer`` (hash, start, end), kept for their capacity.
   var mathExtras: [MathTokens.Extra] = []
 }

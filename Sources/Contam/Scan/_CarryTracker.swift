@@ -32,5 +32,11 @@ final class _CarryTracker: @unchecked Sendable {
     }
     if fromStart { carry.reset() }
     for tail in tails.reversed() { tail.withUnsafeBufferPointer { carry.advance(past: $0) } }
+    // The word the batch's last document ends inside of, as a worker notes it.
+    var noted = false
+    batch.forEach(shardPath: "", reversed: true) { document in
+      if !noted { carry.noteCutWord(of: document.text) }
+      noted = true
+    }
   }
 }

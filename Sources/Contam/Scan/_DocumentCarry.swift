@@ -15,6 +15,10 @@ struct _DocumentCarry: Sendable, Equatable {
   private(set) var hashes: [UInt64] = []
   /// For each token, how many documents back its own is (1: the document just before).
   private var ages: [Int] = []
+  /// The ASCII letters and digits the document just before ends with (at most
+  /// ``cutWordBytes``), when it ends inside a word: a corpus cut every so many characters
+  /// cuts words, and the next document may start with the rest (``joinedWord(with:tokenizer:)``).
+  private(set) var cutWord: [UInt8] = []
 
   init(n: Int) { limit = max(0, n - 1) }
 
@@ -23,11 +27,13 @@ struct _DocumentCarry: Sendable, Equatable {
   mutating func reset() {
     hashes.removeAll(keepingCapacity: true)
     ages.removeAll(keepingCapacity: true)
+    cutWord.removeAll(keepingCapacity: true)
   }
 
   /// The carry for the next document, after one whose tokens end with `tail` (its own tokens,
   /// not the carry read in front of it; only the last `limit` matter).
   mutating func advance(past tail: UnsafeBufferPointer<UInt64>) {
+    cutWord.removeAll(keepingCapacity: true)
     for k in ages.indices { ages[k] += 1 }
     let take = tail.suffix(limit)
     hashes += take
@@ -62,6 +68,55 @@ extension _DocumentCarry {
     } else {
       advance(past: UnsafeBufferPointer(start: own.hashes, count: own.count))
     }
+    noteCutWord(of: document.text)
+  }
+
+  /// The most bytes of a word cut between two documents that are joined again.
+  static let cutWordBytes = 32
+
+  /// Records the word `text` ends inside of, if it does (``cutWord``).
+  mutating func noteCutWord(of text: UnsafeRawBufferPointer) {
+    cutWord.removeAll(keepingCapacity: true)
+    var start = text.count
+    while start > 0 && text.count - start <= Self.cutWordBytes && Self.isWordByte(text[start - 1]) { start -= 1 }
+    guard start < text.count, text.count - start <= Self.cutWordBytes else { return }
+    cutWord += text[start...]
+  }
+
+  @inline(__always)
+  static func isWordByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) }
+
+  /// A word cut between the document before and `text`, read as one (`y` and `ou` make `you`).
+  struct JoinedWord {
+    /// The word's hash, as one text would tokenize it.
+    var hash: UInt64
+    /// Where its second half ends in `text`.
+    var end: Int
+    /// Whether each half is a token of its own (a lone letter is not: it reads as an option
+    /// label), which the joined word replaces: the carry's last, the document's first.
+    var firstHalfIsToken: Bool
+    var secondHalfIsToken: Bool
+  }
+
+  /// When the document before ended inside a word and `text` starts with letters or digits,
+  /// the word the two make (``JoinedWord``); nil otherwise.
+  func joinedWord(with text: UnsafeRawBufferPointer, tokenizer: Tokenizer) -> JoinedWord? {
+    guard !cutWord.isEmpty, let lastHash = hashes.last else { return nil }
+    var end = 0
+    while end < text.count && end < Self.cutWordBytes && Self.isWordByte(text[end]) { end += 1 }
+    guard end > 0, end < Self.cutWordBytes, end == text.count || !Self.isWordByte(text[end]) else { return nil }
+    func tokens(_ bytes: [UInt8]) -> [UInt64] {
+      var collector = TokenCollector()
+      bytes.withUnsafeBytes { _ = tokenizer.tokenize($0, into: &collector) }
+      return collector.tokens.map(\.hash)
+    }
+    let head = Array(text[..<end])
+    let word = tokens(cutWord + head)
+    let first = tokens(cutWord)
+    let second = tokens(head)
+    // Each half is one token or none, and the first, if one, is the carry's last.
+    guard word.count == 1, first.count <= 1, second.count <= 1, first.first.map({ $0 == lastHash }) ?? true else { return nil }
+    return JoinedWord(hash: word[0], end: end, firstHalfIsToken: first.count == 1, secondHalfIsToken: second.count == 1)
   }
 
   /// Bytes at the end of a document read in segments whose tokens give its tail.

@@ -5,8 +5,7 @@ extension _ScanWorker {
   ///   - base: the document byte offset of the tokenized text (0 unless a segment).
   ///   - overlap: the leading tokens already seen by the previous segment; hits lying wholly
   ///     inside them were collected there and are skipped here.
-  mutating func collectExactHits(base: Int, overlap: Int) {
-    let tokens = storage.buffer.view
+  mutating func collectExactHits(tokens: _TokenView, base: Int, overlap: Int) {
     let n = index.n
     var found = hits
     hits = []
@@ -34,6 +33,34 @@ extension _ScanWorker {
       }
     }
     hits = found
+  }
+
+  /// The exact passes once more around a word cut between the document before and this one
+  /// (``_DocumentCarry/joinedWord(with:tokenizer:)``), the two halves read as the one word
+  /// `joined`: the carry but its last token, the word, and the document's tokens after its first
+  /// as far as a match reaches. Only matches through the word are new; the others the passes
+  /// over the buffer found.
+  mutating func collectJoinedHits(_ joined: _DocumentCarry.JoinedWord) {
+    let view = storage.buffer.view
+    if joined.secondHalfIsToken {
+      guard view.count > lead, view.starts[lead] == 0, Int(view.ends[lead]) == joined.end else { return }
+    }
+    let kept = lead - (joined.firstHalfIsToken ? 1 : 0)  // the carry's tokens before the word
+    let after = lead + (joined.secondHalfIsToken ? 1 : 0)  // the document's first token after it
+    storage.joinBuffer.removeAll()
+    for t in 0..<kept { storage.joinBuffer.consume(hash: view.hashes[t], start: 0, end: 0) }
+    storage.joinBuffer.consume(hash: joined.hash, start: 0, end: joined.end)
+    for t in after..<min(view.count, after + index.matchReach) {
+      storage.joinBuffer.consume(hash: view.hashes[t], start: Int(view.starts[t]), end: Int(view.ends[t]))
+    }
+    let before = hits.count
+    let tokens = storage.joinBuffer.view
+    collectExactHits(tokens: tokens, base: 0, overlap: kept)
+    if index.hasApartItems { collectApartHits(tokens: tokens, base: 0, overlap: kept) }
+    // A match through the word starts at byte 0; one that starts after it is the buffer's.
+    let through = hits[before...].filter { $0.byteStart == 0 }
+    hits.removeSubrange(before...)
+    hits += through
   }
 
   /// Near an exact match of `item` in the document (`near`, widened by the item's length on
@@ -98,8 +125,7 @@ extension _ScanWorker {
   /// within the gap of the line before), keyed by 3 tokens of the first part.
   /// Only a window whose three tokens may be a key (a 128 Kbit map, in L1) is
   /// hashed and probed, so the pass costs about one load per token.
-  mutating func collectApartHits(base: Int, overlap: Int) {
-    let tokens = storage.buffer.view
+  mutating func collectApartHits(tokens: _TokenView, base: Int, overlap: Int) {
     let table = index.apartTable
     let windows = tokens.count - ItemIndex.apartKeyTokens + 1
     guard windows > 0 else { return }

@@ -128,12 +128,15 @@ struct _ScanWorker {
   /// Both passes over the tokens in the buffer, the text of document bytes `base..<end` (see
   /// ``collectExactHits(base:overlap:)``); the near search also over its math stream, if any.
   private mutating func match(_ document: Document, base: Int, end: Int, overlap: Int) {
-    if configuration.exact { collectExactHits(base: base, overlap: overlap) }
+    if configuration.exact {
+      collectExactHits(tokens: storage.buffer.view, base: base, overlap: overlap)
+      if base == 0, lead > 0, let joined = carry.joinedWord(with: document.text, tokenizer: tokenizer) { collectJoinedHits(joined) }
+    }
     if let near, let nearScratch {
       collectNearDuplicates(document: document, base: base, tokens: ownTokens, near: near, scratch: nearScratch)
       if let math = near.math, let mathScratch { collectMathNearDuplicates(document: document, base: base, end: end, near: math, scratch: mathScratch) }
     }
-    if configuration.exact && index.hasApartItems { collectApartHits(base: base, overlap: overlap) }
+    if configuration.exact && index.hasApartItems { collectApartHits(tokens: storage.buffer.view, base: base, overlap: overlap) }
   }
 
   /// What the passes found in the whole document, into the shard's partial.
