@@ -19,6 +19,9 @@ struct _RecentDocuments {
   let limit: Int
   private var kept: [Kept] = []
   private var bytes = 0
+  /// Entries dropped, kept for their arrays' capacity: re-reading one location copies every
+  /// document before it, which should not cost an allocation each.
+  private var spare: [Kept] = []
 
   init(limit: Int) { self.limit = limit }
 
@@ -27,16 +30,28 @@ struct _RecentDocuments {
   mutating func keep(_ document: Document) {
     guard limit > 0 else { return }
     if document.beginsStream {
+      spare += kept
       kept.removeAll()
       bytes = 0
     }
-    kept.append(
-      Kept(
-        shardPath: document.shardPath, line: document.line, lineOffset: document.lineOffset, spansLines: document.spansLines,
-        beginsStream: document.beginsStream, text: Array(document.text), id: document.idBytes.map { Array($0) }))
+    var entry =
+      spare.popLast()
+      ?? Kept(shardPath: "", line: 0, lineOffset: 0, spansLines: false, beginsStream: false, text: [], id: nil)
+    entry.shardPath = document.shardPath
+    entry.line = document.line
+    entry.lineOffset = document.lineOffset
+    entry.spansLines = document.spansLines
+    entry.beginsStream = document.beginsStream
+    entry.text.removeAll(keepingCapacity: true)
+    entry.text.append(contentsOf: document.text)
+    entry.id = document.idBytes.map { Array($0) }
+    kept.append(entry)
     bytes += document.text.count
     while kept.count > limit || (kept.count > 1 && bytes - kept[kept.count - 1].text.count > Self.maximumBytes) {
-      bytes -= kept.removeFirst().text.count
+      let dropped = kept.removeFirst()
+      bytes -= dropped.text.count
+      // A very long document's array is not kept for reuse.
+      if dropped.text.capacity <= 1 << 20 { spare.append(dropped) }
     }
   }
 
