@@ -17,9 +17,12 @@ row 16 an empty content. The same records as JSONL in `chat.jsonl.zst`.
 
 `gzipped-rows.parquet` (`--compressed`): see compressed().
 
+`split-rows.parquet` (`--split-rows`): see split_rows().
+
     pip install pyarrow zstandard && python3 scripts/make-parquet-fixtures.py [--chat | --compressed]
 """
 import sys
+import csv
 import gzip
 import json
 import os
@@ -110,6 +113,41 @@ def compressed():
     pq.write_table(t, os.path.join(out, "gzipped-rows.parquet"), compression="snappy")
 
 
+def split_rows():
+    """`split-rows.parquet` (written alone with `--split-rows`): 160 short rows in row groups of
+    40, sentences of the same prose, with TruthfulQA items (question and best answer) written 4
+    words a row: items 1-6 inside row groups, item 7 across the boundary of the first two groups
+    (its question's first words end group 1). A scan reads rows together within a row group and
+    starts anew at each (the scan's pieces read row groups apart)."""
+    rows_csv = list(csv.DictReader(open(os.path.join(fixtures, "data/benchmarks/truthfulqa/TruthfulQA.csv"), encoding="utf-8")))
+    sentences = [s.strip() + "." for p in paragraphs for s in p.split(". ") if 40 < len(s) < 200]
+    def pieces(k):
+        words = (rows_csv[k]["Question"] + " " + rows_csv[k]["Best Answer"]).split()
+        return [" ".join(words[i:i + 4]) for i in range(0, len(words), 4)]
+    rows = []
+    s = 0
+    def filler(n):
+        nonlocal s
+        rows.extend(sentences[s:s + n])
+        s += n
+    plan = {5: 1, 20: 2, 50: 3, 65: 4, 90: 5, 130: 6}
+    while len(rows) < 160:
+        if len(rows) == 38:
+            # Item 7 (CSV row 7) across the first boundary: two rows in group 1, the rest in group 2.
+            rows.extend(pieces(7))
+        elif len(rows) in plan:
+            rows.extend(pieces(plan[len(rows)]))
+        else:
+            filler(1)
+    t = pa.table({"id": pa.array([f"row-{i + 1}" for i in range(160)]), "text": pa.array(rows[:160])})
+    pq.write_table(t, os.path.join(out, "split-rows.parquet"), row_group_size=40, compression="snappy")
+    print("item 7 rows:", [i + 1 for i, r in enumerate(rows[:160]) if r in pieces(7)])
+
+
+if "--split-rows" in sys.argv:
+    split_rows()
+    print("wrote split-rows.parquet")
+    sys.exit(0)
 if "--compressed" in sys.argv:
     compressed()
     print("wrote gzipped-rows.parquet")

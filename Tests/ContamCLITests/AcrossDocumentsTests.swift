@@ -154,6 +154,28 @@ struct AcrossDocumentsTests {
     #expect(apart.filter { $0 == .contaminated }.count < planted.count / 2, "\(apart)")
   }
 
+  /// Parquet row groups are read apart (a scan's pieces split a file by them), so the carry
+  /// starts anew with each, on one thread as on several: items written 4 words a row inside a
+  /// row group are found whole, the one across a boundary is not joined, whatever `--jobs`.
+  @Test func theCarryStartsAnewWithEachParquetRowGroup() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = TestData.packageRoot.appendingPathComponent("Tests/Fixtures/parquet/split-rows.parquet").path
+    let benchmark = TestData.path("benchmarks/truthfulqa/TruthfulQA.csv")
+    var results: [[ItemResult]] = []
+    for jobs in ["1", "2", "3"] {
+      let out = fixture.url("c\(jobs).json").path
+      let run = try Tool.execute(contam, ["scan", "--fail-on", "never", "--jobs", jobs, "--out", out, "--benchmark", "truthfulqa=\(benchmark)", path])
+      #expect(run.status == 0, "\(run.stderr)")
+      let items = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: out))).items
+      results.append(items)
+      // Items 2-7 (CSV rows 1-6) inside row groups; item 8 across the first boundary.
+      #expect((1...6).allSatisfy { items[$0].verdict == .contaminated }, "\((1...6).map { items[$0].verdict })")
+      #expect(items[7].coverage < 1, "the item across a row-group boundary is not joined: \(items[7].coverage)")
+    }
+    #expect(results[0] == results[1] && results[1] == results[2])
+  }
+
   /// A corpus index winnows each record with the last tokens of the records before it in
   /// front, so a run shared with an item across records names the record where it ends, and a
   /// scan through the index reads it with the records before: the split items are found as a
