@@ -149,6 +149,10 @@ public final class ItemIndex: @unchecked Sendable {
   /// One bit set for every key of ``apartSpans`` (``keyBit(_:_:_:)``): the scan hashes and
   /// probes only the windows it lets through.
   let apartKeyBits: [UInt64]
+  /// A bit per token hash of some item (``tokenBit(_:)``, 1 Mbit): a word no item holds cannot
+  /// be part of a match, which the scan asks before reading a word cut between two documents
+  /// as one (``_DocumentCarry/joinedWord(with:tokenizer:)``).
+  let tokenBits: [UInt64]
   /// The most tokens one exact match can span (an n-gram, a short item or part, a head run,
   /// an item of parts apart): a long document's segments overlap by this much, so every match
   /// lies wholly in one of them.
@@ -471,6 +475,7 @@ public final class ItemIndex: @unchecked Sendable {
       parameters.partsApart
       ? Self.apartIndex(items: items, tokens: tokens, ranges: ranges, lines: lineSegments, parameters: parameters) : (_HashTable(entries: []), [])
     apartKeyBits = Self.keyBits(of: apartSpans, hashes: tokenHashes)
+    tokenBits = Self.tokenBits(of: tokenHashes)
     keyCount = table.count
     droppedNGrams = dropped.sorted { ($0.items, $1.text) > ($1.items, $0.text) }
   }
@@ -521,6 +526,29 @@ public final class ItemIndex: @unchecked Sendable {
     apartTable = stored.apartTable
     apartSpans = stored.apartSpans
     apartKeyBits = Self.keyBits(of: stored.apartSpans, hashes: stored.tokenHashes)
+    tokenBits = Self.tokenBits(of: stored.tokenHashes)
+  }
+
+  /// The bit of a token hash in ``tokenBits``: its top 20 bits.
+  @inline(__always)
+  static func tokenBit(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 44) }
+
+  static func tokenBits(of hashes: [[UInt64]]) -> [UInt64] {
+    var bits = [UInt64](repeating: 0, count: (1 << 20) / 64)
+    for item in hashes {
+      for hash in item {
+        let bit = tokenBit(hash)
+        bits[bit >> 6] |= 1 << UInt64(bit & 63)
+      }
+    }
+    return bits
+  }
+
+  /// Whether some item may hold the token of `hash` (no false "no").
+  @inline(__always)
+  func mayHoldToken(_ hash: UInt64) -> Bool {
+    let bit = Self.tokenBit(hash)
+    return tokenBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
   }
 
   var stored: Stored {

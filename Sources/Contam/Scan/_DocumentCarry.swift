@@ -99,24 +99,31 @@ extension _DocumentCarry {
   }
 
   /// When the document before ended inside a word and `text` starts with letters or digits,
-  /// the word the two make (``JoinedWord``); nil otherwise.
-  func joinedWord(with text: UnsafeRawBufferPointer, tokenizer: Tokenizer) -> JoinedWord? {
+  /// the word the two make (``JoinedWord``), if `wanted` says a match may hold it; nil otherwise.
+  func joinedWord(with text: UnsafeRawBufferPointer, tokenizer: Tokenizer, wanted: (UInt64) -> Bool) -> JoinedWord? {
     guard !cutWord.isEmpty, let lastHash = hashes.last else { return nil }
     var end = 0
     while end < text.count && end < Self.cutWordBytes && Self.isWordByte(text[end]) { end += 1 }
     guard end > 0, end < Self.cutWordBytes, end == text.count || !Self.isWordByte(text[end]) else { return nil }
-    func tokens(_ bytes: [UInt8]) -> [UInt64] {
-      var collector = TokenCollector()
-      bytes.withUnsafeBytes { _ = tokenizer.tokenize($0, into: &collector) }
-      return collector.tokens.map(\.hash)
+    // The word, its halves: each at most 2 × cutWordBytes, tokenized on the stack.
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * Self.cutWordBytes) { buffer in
+      func tokens(_ count: Int) -> _FirstToken {
+        var first = _FirstToken()
+        _ = tokenizer.tokenize(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count), into: &first)
+        return first
+      }
+      _ = buffer.initialize(from: cutWord)
+      for k in 0..<end { buffer[cutWord.count + k] = text[k] }
+      let word = tokens(cutWord.count + end)
+      // Most words so made (two words of a corpus cut at spaces run together) are no item's.
+      guard word.count == 1, wanted(word.hash) else { return nil }
+      let first = tokens(cutWord.count)
+      for k in 0..<end { buffer[k] = text[k] }
+      let second = tokens(end)
+      // Each half is one token or none, and the first, if one, is the carry's last.
+      guard word.count == 1, first.count <= 1, second.count <= 1, first.count == 0 || first.hash == lastHash else { return nil }
+      return JoinedWord(hash: word.hash, end: end, firstHalfIsToken: first.count == 1, secondHalfIsToken: second.count == 1)
     }
-    let head = Array(text[..<end])
-    let word = tokens(cutWord + head)
-    let first = tokens(cutWord)
-    let second = tokens(head)
-    // Each half is one token or none, and the first, if one, is the carry's last.
-    guard word.count == 1, first.count <= 1, second.count <= 1, first.first.map({ $0 == lastHash }) ?? true else { return nil }
-    return JoinedWord(hash: word[0], end: end, firstHalfIsToken: first.count == 1, secondHalfIsToken: second.count == 1)
   }
 
   /// Bytes at the end of a document read in segments whose tokens give its tail.
@@ -131,6 +138,16 @@ extension _DocumentCarry {
     let from = text.count > segmentBytes ? Tokenizer.cut(text, after: text.count - Self.tailWindow) : 0
     _ = tokenizer.tokenize(UnsafeRawBufferPointer(rebasing: text[from...]), into: &last)
     return last.hashes
+  }
+}
+
+/// How many tokens a short text makes, and the first one's hash.
+private struct _FirstToken: TokenSink {
+  var count = 0
+  var hash: UInt64 = 0
+  mutating func consume(hash: UInt64, start: Int, end: Int) {
+    if count == 0 { self.hash = hash }
+    count += 1
   }
 }
 

@@ -130,7 +130,9 @@ struct _ScanWorker {
   private mutating func match(_ document: Document, base: Int, end: Int, overlap: Int) {
     if configuration.exact {
       collectExactHits(tokens: storage.buffer.view, base: base, overlap: overlap)
-      if base == 0, lead > 0, let joined = carry.joinedWord(with: document.text, tokenizer: tokenizer) { collectJoinedHits(joined) }
+      if base == 0, lead > 0, let joined = carry.joinedWord(with: document.text, tokenizer: tokenizer, wanted: index.mayHoldToken) {
+        collectJoinedHits(joined)
+      }
     }
     if let near, let nearScratch {
       collectNearDuplicates(document: document, base: base, tokens: ownTokens, near: near, scratch: nearScratch)
