@@ -117,8 +117,7 @@ def split_rows():
     """`split-rows.parquet` (written alone with `--split-rows`): 160 short rows in row groups of
     40, sentences of the same prose, with TruthfulQA items (question and best answer) written 4
     words a row: items 1-6 inside row groups, item 7 across the boundary of the first two groups
-    (its question's first words end group 1). A scan reads rows together within a row group and
-    starts anew at each (the scan's pieces read row groups apart)."""
+    (its question's first words end group 1). A scan reads rows together, across row groups."""
     rows_csv = list(csv.DictReader(open(os.path.join(fixtures, "data/benchmarks/truthfulqa/TruthfulQA.csv"), encoding="utf-8")))
     sentences = [s.strip() + "." for p in paragraphs for s in p.split(". ") if 40 < len(s) < 200]
     def pieces(k):

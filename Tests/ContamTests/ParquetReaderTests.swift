@@ -123,8 +123,8 @@ struct ParquetReaderTests {
   }
 }
 
-@Suite("Parquet row groups spread over jobs")
-struct ParquetPiecesTests {
+@Suite("One Parquet file on several jobs")
+struct ParquetOnSeveralJobsTests {
   @Test(arguments: ["snappy-dictionary-v1", "many-pages", "delta-byte-array"])
   func oneFileOnSeveralJobsGivesTheResultOfOne(_ name: String) throws {
     let path = ParquetReaderTests.directory + "/\(name).parquet"

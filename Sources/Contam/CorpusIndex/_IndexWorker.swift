@@ -37,9 +37,9 @@ struct _IndexWorker {
   }
 
   /// Starts the buffer with the carry's tokens (``_DocumentCarry``); how many.
-  private mutating func startBuffer(with document: Document) -> Int {
+  private mutating func startBuffer() -> Int {
     storage.buffer.removeAll()
-    return joinsDocuments ? carry.lead(&storage.buffer, for: document) : 0
+    return joinsDocuments ? carry.lead(&storage.buffer) : 0
   }
 
   /// The carry for the next document, from this one's tokens after `lead` in the buffer (of a
@@ -86,7 +86,7 @@ struct _IndexWorker {
     let text = document.text
     let before = shard.fingerprints.count
     let counts: TokenizeCounts
-    var lead = startBuffer(with: document)
+    var lead = startBuffer()
     if text.count <= Self.segmentBytes {
       counts = tokenizer.tokenize(text, into: &storage.buffer)
       keep(document: UInt32(truncatingIfNeeded: shard.lines.count), into: &shard)

@@ -10,7 +10,6 @@ final class _DocumentBatch: @unchecked Sendable {
     var textStart: Int
     var textCount: Int
     var spansLines: Bool
-    var beginsStream: Bool
   }
 
   /// Texts and ids. Starts with one byte that is no document's, so even a batch of empty texts
@@ -65,8 +64,7 @@ final class _DocumentBatch: @unchecked Sendable {
     records.append(
       Record(
         line: document.line, lineOffset: document.lineOffset, idStart: idStart, idCount: idCount, textStart: textStart,
-        textCount: document.text.count, spansLines: document.spansLines,
-        beginsStream: document.beginsStream))
+        textCount: document.text.count, spansLines: document.spansLines))
   }
 
   /// Calls `body` with each document, in the order appended, as read from the shard at
@@ -77,13 +75,13 @@ final class _DocumentBatch: @unchecked Sendable {
       return
     }
     try bytes.withUnsafeBytes { raw in
-      for r in reversed ? Array(records.reversed()) : records {
+      for k in records.indices {
+        let r = records[reversed ? records.count - 1 - k : k]
         // Safe: every range was appended whole, so it lies inside `bytes`.
         let id = r.idCount < 0 ? nil : UnsafeRawBufferPointer(rebasing: raw[r.idStart..<(r.idStart + r.idCount)])
         let text = UnsafeRawBufferPointer(rebasing: raw[r.textStart..<(r.textStart + r.textCount)])
         var document = Document(shardPath: shardPath, line: r.line, lineOffset: r.lineOffset, idBytes: id, text: text)
         document.spansLines = r.spansLines
-        document.beginsStream = r.beginsStream
         try body(document)
       }
     }

@@ -11,7 +11,6 @@ struct _RecentDocuments {
     var line: Int
     var lineOffset: Int
     var spansLines: Bool
-    var beginsStream: Bool
     var text: [UInt8]
     var id: [UInt8]?
   }
@@ -25,23 +24,16 @@ struct _RecentDocuments {
 
   init(limit: Int) { self.limit = limit }
 
-  /// Keeps a copy of `document`; one that opens a stream (``Document/beginsStream``) forgets
-  /// those before it.
+  /// Keeps a copy of `document`.
   mutating func keep(_ document: Document) {
     guard limit > 0 else { return }
-    if document.beginsStream {
-      spare += kept
-      kept.removeAll()
-      bytes = 0
-    }
     var entry =
       spare.popLast()
-      ?? Kept(shardPath: "", line: 0, lineOffset: 0, spansLines: false, beginsStream: false, text: [], id: nil)
+      ?? Kept(shardPath: "", line: 0, lineOffset: 0, spansLines: false, text: [], id: nil)
     entry.shardPath = document.shardPath
     entry.line = document.line
     entry.lineOffset = document.lineOffset
     entry.spansLines = document.spansLines
-    entry.beginsStream = document.beginsStream
     entry.text.removeAll(keepingCapacity: true)
     entry.text.append(contentsOf: document.text)
     entry.id = document.idBytes.map { Array($0) }
@@ -62,7 +54,6 @@ struct _RecentDocuments {
         func call(_ id: UnsafeRawBufferPointer?) {
           var document = Document(shardPath: k.shardPath, line: k.line, lineOffset: k.lineOffset, idBytes: id, text: text)
           document.spansLines = k.spansLines
-          document.beginsStream = k.beginsStream
           body(document)
         }
         if let id = k.id { id.withUnsafeBytes { call($0) } } else { call(nil) }

@@ -197,18 +197,10 @@ public struct Scanner: Sendable {
   ) throws -> (items: [ItemResult], shards: [CorpusStatistics.ShardFigures]) {
     let sorted = paths.sorted()
     let store = try workDirectory.map { try _ResumeStore(directory: $0, fingerprint: fingerprint()) }
-    // Work units: a shard, or a piece of a Parquet shard (its row groups spread over the
-    // jobs), so one large file uses every core. (Not with a work directory, which keeps
-    // whole shards.) The pieces of a shard are merged back before anything else sees them.
-    var units: [(path: String, piece: (index: Int, count: Int)?)] = []
-    for path in sorted {
-      if jobs > 1, store == nil, let groups = ParquetMetadata.rowGroupCount(path: path), groups > 1 {
-        let count = min(jobs, groups)
-        for k in 0..<count { units.append((path, (k, count))) }
-      } else {
-        units.append((path, nil))
-      }
-    }
+    // One work unit per shard. A large one (a Parquet file too: its row groups are decoded on
+    // the reader's thread) uses every core through the pipeline, which hands each batch its
+    // carry (``_DocumentCarry``), so rows are read together whatever the jobs.
+    let units = sorted
     // A unit taken when fewer units than threads are left (all of them, when there are fewer
     // from the start) goes through the pipeline with its share of the threads.
     let count = units.count
@@ -226,33 +218,27 @@ public struct Scanner: Sendable {
     let results = ShardPool.run(
       count: work.count, jobs: jobs, makeWorker: makeWorker,
       work: { worker, i in
-        let path = work[i].path
+        let path = work[i]
         if let store, let stored = store.load(shard: path), stored.fits(index, path: path) {
           resumed?(path)
           inputRead?(stored.figures.compressedBytes)
           progress?(done.add(1, ordering: .relaxed).newValue)
           return stored
         }
-        let threads = work[i].piece == nil ? ShardPipeline.threads(forShardAt: i, of: count, jobs: jobs) : 1
+        let threads = ShardPipeline.threads(forShardAt: i, of: count, jobs: jobs)
         let partial =
           threads > 1
           ? try worker.scanPipelined(path: path, consumers: threads, makeWorker: makeWorker, onProblem: onProblem)
-          : try worker.scan(path: path, piece: work[i].piece, onProblem: onProblem)
+          : try worker.scan(path: path, onProblem: onProblem)
         try store?.save(partial, shard: path)
-        if (work[i].piece?.index ?? 0) == 0 { progress?(done.add(1, ordering: .relaxed).newValue) }
+        progress?(done.add(1, ordering: .relaxed).newValue)
         return partial
       })
     var shards: [CorpusStatistics.ShardFigures] = []
     var partials: [_ShardPartial] = []
-    for (unit, result) in zip(units, results) {
+    for result in results {
       let partial = try result.get()
-      if let piece = unit.piece, piece.index > 0 {
-        // A later piece of the same shard: its figures add to the first piece's.
-        shards[shards.count - 1].add(partial.figures)
-        shards[shards.count - 1].seconds += partial.figures.seconds
-      } else {
-        shards.append(partial.figures)
-      }
+      shards.append(partial.figures)
       partials.append(partial)
     }
     let items = score(partials)

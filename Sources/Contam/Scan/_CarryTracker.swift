@@ -1,7 +1,7 @@
 /// Follows the carry (``_DocumentCarry``) along a shard as a pipeline's reader cuts it into
 /// batches, so each batch starts with the carry one thread reading the whole shard would have
-/// there. Only the last documents of a batch are tokenized: back to the first that begins a
-/// stream, or until they hold `n - 1` tokens or are `n - 1` documents, the carry's reach.
+/// there. Only the last documents of a batch are tokenized, from the last back until they hold
+/// `n - 1` tokens or are `n - 1` documents, the carry's reach.
 final class _CarryTracker: @unchecked Sendable {
   private let tokenizer: Tokenizer
   /// Documents over this are read by the workers in segments (``_DocumentCarry/tail(of:tokenizer:segmentBytes:)``).
@@ -21,22 +21,21 @@ final class _CarryTracker: @unchecked Sendable {
     var tails: [[UInt64]] = []
     var tokens = 0
     var fromStart = false
+    var lastWord: [UInt8]?
     batch.forEach(shardPath: "", reversed: true) { document in
       guard !fromStart else { return }
+      if tails.isEmpty, let word = _DocumentCarry.cutWordRange(in: document.text) {
+        // The word the batch's last document ends inside of, as a worker notes it.
+        lastWord = Array(document.text[word])
+      }
       let tail = carry.tail(of: document.text, tokenizer: tokenizer, segmentBytes: segmentBytes)
       tails.append(tail)
       tokens += tail.count
       // What lies before cannot reach the carry after the batch.
-      // (A stream's first document starts from nothing: the carry resets in front of it.)
-      if document.beginsStream || tokens >= carry.limit || tails.count >= carry.limit { fromStart = true }
+      if tokens >= carry.limit || tails.count >= carry.limit { fromStart = true }
     }
     if fromStart { carry.reset() }
     for tail in tails.reversed() { tail.withUnsafeBufferPointer { carry.advance(past: $0) } }
-    // The word the batch's last document ends inside of, as a worker notes it.
-    var noted = false
-    batch.forEach(shardPath: "", reversed: true) { document in
-      if !noted { carry.noteCutWord(of: document.text) }
-      noted = true
-    }
+    if let lastWord { carry.noteCutWord(lastWord) }
   }
 }

@@ -6,8 +6,7 @@
 /// The carry is a function of the shard's documents alone, the same on every thread: the last
 /// `n - 1` tokens of the documents before this one, at most `n - 1` documents back, where each
 /// document's tokens are the ones the scan makes of it (a document read in segments gives its
-/// last segment's). The first document of a shard, and of a Parquet row group
-/// (``Document/beginsStream``), has none: row groups are read apart by the scan's pieces.
+/// last segment's). The first document of a shard has none.
 struct _DocumentCarry: Sendable, Equatable {
   /// Tokens kept: `n - 1`, the most an n-gram can take from before a document.
   let limit: Int
@@ -50,11 +49,9 @@ struct _DocumentCarry: Sendable, Equatable {
 
 extension _DocumentCarry {
   /// Puts the carry's tokens in front of `document`'s in the (empty) `buffer`, each at the
-  /// document's byte 0, so a match that starts in them is reported from its start; none in
-  /// front of a document that begins a stream.
+  /// document's byte 0, so a match that starts in them is reported from its start.
   /// - Returns: how many tokens lead the buffer.
-  mutating func lead(_ buffer: inout _TokenBuffer, for document: Document) -> Int {
-    if document.beginsStream { reset() }
+  mutating func lead(_ buffer: inout _TokenBuffer) -> Int {
     for hash in hashes { buffer.consume(hash: hash, start: 0, end: 0) }
     return hashes.count
   }
@@ -77,10 +74,19 @@ extension _DocumentCarry {
   /// Records the word `text` ends inside of, if it does (``cutWord``).
   mutating func noteCutWord(of text: UnsafeRawBufferPointer) {
     cutWord.removeAll(keepingCapacity: true)
+    if let word = Self.cutWordRange(in: text) { cutWord += text[word] }
+  }
+
+  /// Records `word` as the word the document before ends inside of.
+  mutating func noteCutWord(_ word: [UInt8]) { cutWord = word }
+
+  /// Where the letters and digits `text` ends with lie, if there are some and at most
+  /// ``cutWordBytes``.
+  static func cutWordRange(in text: UnsafeRawBufferPointer) -> Range<Int>? {
     var start = text.count
-    while start > 0 && text.count - start <= Self.cutWordBytes && Self.isWordByte(text[start - 1]) { start -= 1 }
-    guard start < text.count, text.count - start <= Self.cutWordBytes else { return }
-    cutWord += text[start...]
+    while start > 0 && text.count - start <= cutWordBytes && isWordByte(text[start - 1]) { start -= 1 }
+    guard start < text.count, text.count - start <= cutWordBytes else { return nil }
+    return start..<text.count
   }
 
   @inline(__always)

@@ -42,9 +42,9 @@ struct _ScanWorker {
 
   /// Starts the buffer with the carry's tokens (no bytes of the document: each lies at its
   /// byte 0, so a match that starts in them is reported from the document's start).
-  private mutating func startBuffer(with document: Document) {
+  private mutating func startBuffer() {
     storage.buffer.removeAll()
-    lead = joinsDocuments ? carry.lead(&storage.buffer, for: document) : 0
+    lead = joinsDocuments ? carry.lead(&storage.buffer) : 0
   }
 
   /// The carry for the next document, from this one's last tokens in the buffer (of a
@@ -63,7 +63,7 @@ struct _ScanWorker {
   ///     (``ScanConfiguration/acrossDocuments``): matched, but not counted or reported. The
   ///     carry starts anew at a line read whose line before was not asked for.
   mutating func scan(
-    path: String, piece: (index: Int, count: Int)? = nil, only: Set<Int>? = nil, leading: Set<Int> = [],
+    path: String, only: Set<Int>? = nil, leading: Set<Int> = [],
     reportedAs shardName: String? = nil, onProblem: (ContamError) -> Void
   ) throws -> _ShardPartial {
     let t0 = DispatchTime.now().uptimeNanoseconds
@@ -73,7 +73,7 @@ struct _ScanWorker {
     defer { reader.onlyLines = nil }
     carry.reset()
     var unreported = _ShardPartial(figures: .empty(path))
-    let counts = try reader.read(path: path, piece: piece) { document in
+    let counts = try reader.read(path: path) { document in
       if let asked {
         guard asked.contains(document.line) else { return }
         if document.line > 1 && !asked.contains(document.line - 1) { carry.reset() }
@@ -117,7 +117,7 @@ struct _ScanWorker {
     nearScratch?.best.removeAll(keepingCapacity: true)
     mathScratch?.best.removeAll(keepingCapacity: true)
     if document.text.count > Self.segmentBytes { return processInSegments(document, into: &partial) }
-    startBuffer(with: document)
+    startBuffer()
     let counts = tokenizer.tokenize(document.text, into: &storage.buffer)
     match(document, base: 0, end: document.text.count, overlap: lead)
     emit(document, into: &partial)
@@ -158,7 +158,7 @@ struct _ScanWorker {
     let counts = tokenizer.tokenize(text, into: &counter)
     let overlap = index.matchReach + (near?.segmentOverlap ?? 0)
     var start = 0
-    startBuffer(with: document)
+    startBuffer()
     var skip = lead
     while start < text.count {
       let end = Tokenizer.cut(text, after: start + Self.segmentBytes)

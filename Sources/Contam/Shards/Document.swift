@@ -22,10 +22,6 @@ public struct Document {
   /// The text is a piece of a plain-text file as the file holds it (``RecordFormat/text``), so
   /// its line breaks are the file's: a byte of it lies on a later line than the first.
   public var spansLines = false
-  /// The document opens a stream the scan reads apart from the documents before it in the
-  /// shard (the first of a Parquet row group): nothing of theirs is read in front of it
-  /// (``ScanConfiguration/acrossDocuments``).
-  public var beginsStream = false
 
   /// The id as a string, if the record has one.
   public var id: String? { idBytes.map { String(decoding: $0, as: UTF8.self) } }
@@ -36,7 +32,6 @@ public struct Document {
   public func renamed(_ shardPath: String) -> Document {
     var document = Document(shardPath: shardPath, line: line, lineOffset: lineOffset, idBytes: idBytes, text: text)
     document.spansLines = spansLines
-    document.beginsStream = beginsStream
     return document
   }
 

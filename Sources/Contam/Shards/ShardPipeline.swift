@@ -67,7 +67,7 @@ enum ShardPipeline {
       }
       do {
         var own: Worker?
-        let counts = try box.reader.read(path: path, piece: nil) { document in
+        let counts = try box.reader.read(path: path) { document in
           if queue.cancelled { throw _Cancelled() }
           if document.text.count > inlineBytes {
             // A long document is matched here, where its bytes are, rather than copied (a

@@ -116,8 +116,6 @@ public final class ShardReader {
   private var joined: [UInt8] = []
   private var idExtractor: JSONFieldExtractor?
   private var fallbackExtractors: [JSONFieldExtractor] = []
-  /// The Parquet piece being read, if the shard is split.
-  private var piece: (index: Int, count: Int)?
   /// The counts of the shard being read.
   private var counts = ShardReadCounts()
   /// When set, JSONL lines not in it are counted as documents but not parsed (a scan through a
@@ -182,21 +180,9 @@ public final class ShardReader {
   public func read(
     path: String, _ onDocument: (Document) throws -> Void, onProblem: (ContamError) -> Void
   ) throws -> ShardReadCounts {
-    try read(path: path, piece: nil, onDocument, onProblem: onProblem)
-  }
-
-  /// Reads piece `piece.index` of `piece.count` of a Parquet shard: its row groups g with
-  /// g mod count = index (rows keep their file-wide numbers). Piece 0 also hashes the file
-  /// and checks it did not change; the others leave `sha256` and `compressedBytes` empty.
-  /// Any other shard is read whole by piece 0 and not at all by the others.
-  func read(
-    path: String, piece: (index: Int, count: Int)?, _ onDocument: (Document) throws -> Void,
-    onProblem: (ContamError) -> Void
-  ) throws -> ShardReadCounts {
     counts = ShardReadCounts()
     pieceCount = 0
     inputReported = 0
-    self.piece = piece
     format = options.format
     if case .auto(let textField, let idField) = format, Self.namedAsJSON(path) {
       // The name says JSON: a corrupt first line must not turn the shard into plain text.
@@ -260,11 +246,6 @@ public final class ShardReader {
     var result: ShardReadCounts
     if counts.codec == .parquet {
       result = counts
-      if let piece, piece.index > 0 {
-        // Not the first piece: piece 0 hashes the file and checks it for changes.
-        result.problems = counts.problems
-        return result
-      }
     } else if format == .wet {
       let figures = try _WARCRecords.read(
         path: path, source: source, maxBytes: options.maxLineBytes, report: report, onDocument: onDocument)
@@ -318,7 +299,7 @@ public final class ShardReader {
     // text holds a NUL and is mostly not UTF-8 is named and not read, as a binary line is.
     var binaryRows = 0
     let figures = try _ParquetDocuments.read(
-      path: path, textFields: [text] + options.fallbackTextFields, idField: id, piece: piece, report: report
+      path: path, textFields: [text] + options.fallbackTextFields, idField: id, report: report
     ) { document in
       if let reason = _TextProbe.binaryRecordReason(document.text) {
         binaryRows += 1

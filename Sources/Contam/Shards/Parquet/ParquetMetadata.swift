@@ -122,17 +122,6 @@ struct ParquetMetadata {
     return ParquetMetadata(rows: Int(footer[3]?.int ?? 0), columns: columns, rowGroups: rowGroups)
   }
 
-  /// The number of row groups of the Parquet file at `path`, or nil when it is not a
-  /// readable Parquet file (the reader then reports why, reading it whole).
-  static func rowGroupCount(path: String) -> Int? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var status = stat()
-    guard fstat(fd, &status) == 0, (try? pread(fd: fd, offset: 0, count: 4)) == magic else { return nil }
-    return (try? read(fd: fd, size: Int(status.st_size)))?.rowGroups.count
-  }
-
   /// `count` bytes at `offset` of `fd`.
   static func pread(fd: Int32, offset: Int, count: Int) throws(_ThriftReader.Failure) -> [UInt8] {
     var bytes: [UInt8] = []

@@ -20,7 +20,7 @@ enum _ParquetDocuments {
   }
 
   static func read(
-    path: String, textFields: [FieldPath], idField: FieldPath?, piece: (index: Int, count: Int)? = nil,
+    path: String, textFields: [FieldPath], idField: FieldPath?,
     report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void
   ) throws -> Figures {
     var counts = Figures()
@@ -47,7 +47,7 @@ enum _ParquetDocuments {
     guard let textColumn = textFields.lazy.compactMap({ metadata.column(for: $0) }).first else {
       let known = metadata.columns.keys.sorted().prefix(12).joined(separator: ", ")
       var rows = 0
-      for (g, group) in metadata.rowGroups.enumerated() where piece.map({ g % $0.count == $0.index }) ?? true { rows += group.rows }
+      for group in metadata.rowGroups { rows += group.rows }
       counts.lines = rows
       // A text column inside a list (a chat record's turns) is named through `[]`.
       let listed = metadata.columns.values.filter { $0.maxRepetition == 1 && $0.physicalType == 6 }.map(\.path).sorted()
@@ -73,7 +73,6 @@ enum _ParquetDocuments {
     var chunkBytes: [UInt8] = []
     for (g, group) in metadata.rowGroups.enumerated() {
       defer { row += group.rows }
-      if let piece, g % piece.count != piece.index { continue }
       counts.lines += group.rows
       func decode(_ decoder: inout _ParquetColumnDecoder) throws(_ThriftReader.Failure) {
         let column = decoder.column
@@ -101,7 +100,6 @@ enum _ParquetDocuments {
       counts.decompressedBytes += text.arena.count
       try text.arena.withUnsafeBytes { textBytes in
         try (ids?.arena ?? []).withUnsafeBytes { idBytes in
-          var begun = false
           for r in 0..<group.rows {
             guard let range = text.values[r] else {
               try report(ContamError(.missingField, path: path, line: row + r + 1, "column '\(textColumn.path)' is null"))
@@ -115,12 +113,9 @@ enum _ParquetDocuments {
             counts.documents += 1
             if textFields.count > 1 { counts.textFields[textColumn.path, default: 0] += 1 }
             let id = ids?.values[r].map { UnsafeRawBufferPointer(rebasing: idBytes[$0]) }
-            var document = Document(
-              shardPath: path, line: row + r + 1, lineOffset: 0, idBytes: id, text: UnsafeRawBufferPointer(rebasing: textBytes[range]))
-            // A row group is read apart (the scan's pieces split the file by them).
-            document.beginsStream = !begun
-            begun = true
-            try onDocument(document)
+            try onDocument(
+              Document(
+                shardPath: path, line: row + r + 1, lineOffset: 0, idBytes: id, text: UnsafeRawBufferPointer(rebasing: textBytes[range])))
           }
         }
       }
