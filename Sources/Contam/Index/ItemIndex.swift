@@ -156,10 +156,11 @@ public final class ItemIndex: @unchecked Sendable {
   /// The most tokens one exact match can span (an n-gram, a short item or part, a head run,
   /// an item of parts apart): a long document's segments overlap by this much, so every match
   /// lies wholly in one of them.
-  public var matchReach: Int {
-    max(
-      n, minimumTokens, shortSpans.map(\.length).max() ?? 0,
-      apartSpans.map(\.reach).max() ?? 0)
+  /// Computed once: the scan asks it for every document that opens with a cut word.
+  public let matchReach: Int
+
+  static func matchReach(n: Int, minimumTokens: Int, shortSpans: [Span], apartSpans: [ApartSpan]) -> Int {
+    max(n, minimumTokens, shortSpans.map(\.length).max() ?? 0, apartSpans.map(\.reach).max() ?? 0)
   }
 
   /// The number of an item's tokens that occur only inside boilerplate n-grams.
@@ -475,6 +476,7 @@ public final class ItemIndex: @unchecked Sendable {
       parameters.partsApart
       ? Self.apartIndex(items: items, tokens: tokens, ranges: ranges, lines: lineSegments, parameters: parameters) : (_HashTable(entries: []), [])
     apartKeyBits = Self.keyBits(of: apartSpans, hashes: tokenHashes)
+    matchReach = Self.matchReach(n: parameters.n, minimumTokens: minimumTokens, shortSpans: shortSpans, apartSpans: apartSpans)
     tokenBits = Self.tokenBits(of: tokenHashes)
     keyCount = table.count
     droppedNGrams = dropped.sorted { ($0.items, $1.text) > ($1.items, $0.text) }
@@ -526,6 +528,7 @@ public final class ItemIndex: @unchecked Sendable {
     apartTable = stored.apartTable
     apartSpans = stored.apartSpans
     apartKeyBits = Self.keyBits(of: stored.apartSpans, hashes: stored.tokenHashes)
+    matchReach = Self.matchReach(n: parameters.n, minimumTokens: minimumTokens, shortSpans: shortSpans, apartSpans: apartSpans)
     tokenBits = Self.tokenBits(of: stored.tokenHashes)
   }
 
