@@ -39,11 +39,11 @@ extension ContamCommand {
 
     @Option(
       help: ArgumentHelp(
-        "Field mapping for benchmarks that are not presets: PART=FIELD[+FIELD...],... (dotted fields reach into objects).",
+        "Field mapping for benchmarks that are not presets: PART=FIELD[+FIELD...],... (dotted fields reach into objects); a field no record has is an error that lists the fields there are.",
         valueName: "mapping"))
     var fields: String?
 
-    @Option(name: .customLong("item-id-field"), help: ArgumentHelp("The id field of non-preset benchmarks.", valueName: "field"))
+    @Option(name: .customLong("item-id-field"), help: ArgumentHelp("The id field of non-preset benchmarks (without it, items are numbered by line: name/12).", valueName: "field"))
     var itemIDField: String?
 
     @Option(help: ArgumentHelp("Tokens per n-gram.", valueName: "n"))
@@ -257,6 +257,12 @@ extension ContamCommand {
         let pair = spec.split(separator: "=", maxSplits: 1).map(String.init)
         guard pair.count == 2 else { throw ValidationError("--benchmark takes NAME=PATH, got '\(spec)'.") }
         specs.append((pair[0], pair[1], try format(for: pair[0], path: pair[1])))
+      }
+      // A mapping that no benchmark reads would be ignored: say so rather than scan without it.
+      if fields != nil || itemIDField != nil, !specs.isEmpty, specs.allSatisfy({ BenchmarkFormat.presets[$0.name] != nil }) {
+        let option = fields != nil ? "--fields" : "--item-id-field"
+        throw ValidationError(
+          "\(option) applies to benchmarks that are not presets, and every benchmark here is one (\(specs.map(\.name).joined(separator: ", "))): a preset reads its own fields. To read this file with your mapping, give the benchmark another name (e.g. --benchmark my-\(specs[0].name)=\(specs[0].path)).")
       }
       let cache = noIndexCache ? nil : IndexCacheLocation.cache(directory: indexCache)
       let started = Date()

@@ -118,6 +118,15 @@ struct ScanCommandTests {
     let missing = try Tool.execute(contam, ["scan", "--benchmark", "gsm8k=/no/such/file", "\(samples.path)/shards"])
     #expect(missing.status == 4)
     #expect(missing.stderr.contains("/no/such/file"))
+    // A field mapping no benchmark reads (every one is a preset) is a usage error, not ignored.
+    for option in [["--fields", "question=problem"], ["--item-id-field", "uid"]] {
+      let unused = try Tool.execute(contam, ["scan"] + option + benchmarkArguments() + ["\(samples.path)/shards"])
+      #expect(unused.status == 64 && unused.stderr.contains("\(option[0]) applies to benchmarks that are not presets"), "\(unused.stderr)")
+    }
+    // A mapped field no record has is an error naming it (exit 4), not a scan without that part.
+    let gsm = "\(samples.path)/benchmarks/gsm8k-sample.jsonl"
+    let typo = try Tool.execute(contam, ["scan", "--benchmark", "mine=\(gsm)", "--fields", "question=question,answer=answers", "\(samples.path)/shards"])
+    #expect(typo.status == 4 && typo.stderr.contains("no record has any of the fields 'answers'"), "\(typo.stderr)")
   }
 
   @Test func anUnwritableOutputIsAClearErrorAndLeavesNoFile() throws {

@@ -90,8 +90,7 @@ struct BenchmarkLoaderTests {
 
   /// Records of two schemas in one file (a field renamed in some lines): their items would be
   /// judged without the renamed part, or not loaded at all, and the item count would not say so.
-  /// The file is refused, naming the first such line; a part no record has (an optional field of
-  /// the preset) and an empty field are fine.
+  /// The file is refused, naming the first such line; an empty field is fine.
   @Test func recordsOfTwoSchemasAreAnErrorNamingTheFirstLine() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
@@ -110,6 +109,53 @@ struct BenchmarkLoaderTests {
     }
     let fine = try fixture.write("empty.jsonl", Data(empty.joined(separator: "\n").utf8))
     #expect(try BenchmarkLoader.load(name: "gsm8k", path: fine, format: BenchmarkFormat.presets["gsm8k"]!).count == 10)
+  }
+
+  /// A part whose fields no record has (`--fields question=ctx,choices=ending` for records
+  /// with `endings`): the items used to be judged on their other parts, so a copy of the missing
+  /// part went unseen and nothing said why. Now the file is refused, naming the part, the field
+  /// and the fields the records do have; the same for an id field no record has. A preset's id
+  /// field stays optional (some releases leave it out): its items are numbered by line.
+  @Test func aFieldNoRecordHasIsAnErrorNamingTheFieldsThereAre() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let gsm = TestData.path("benchmarks/gsm8k/test.jsonl")
+    func failure(_ format: BenchmarkFormat, _ path: String) -> ContamError? {
+      do {
+        _ = try BenchmarkLoader.load(name: "mine", path: path, format: format)
+        return nil
+      } catch {
+        return error as? ContamError
+      }
+    }
+    let misnamed = failure(BenchmarkFormat(layout: .jsonl, parts: [("question", ["question"]), ("answer", ["answers"])]), gsm)
+    #expect(misnamed?.code == .invalidBenchmark && misnamed?.line == 1, "\(String(describing: misnamed))")
+    #expect(misnamed?.description.contains("no record has any of the fields 'answers' (part 'answer')") == true, "\(String(describing: misnamed))")
+    #expect(misnamed?.description.contains("the first record has 'answer', 'question'") == true, "\(String(describing: misnamed))")
+    // Dotted fields: the message names the nested ones (ARC's question.stem).
+    let arc = TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl")
+    let nested = failure(BenchmarkFormat(layout: .jsonl, parts: [("question", ["question.stem"]), ("choices", ["question.choice.text"])]), arc)
+    #expect(nested?.description.contains("'question.choice.text' (part 'choices')") == true, "\(String(describing: nested))")
+    #expect(nested?.description.contains("'question.choices'") == true && nested?.description.contains("'question.stem'") == true)
+    // A CSV column no row has names the header.
+    let truthful = TestData.path("benchmarks/truthfulqa/TruthfulQA.csv")
+    let column = failure(BenchmarkFormat(layout: .csv, parts: [("question", ["Question"]), ("answer", ["Best answer"])]), truthful)
+    #expect(column?.description.contains("'Best answer' (part 'answer')") == true && column?.description.contains("'Best Answer'") == true)
+    // The id field, named for these records.
+    let id = failure(BenchmarkFormat(layout: .jsonl, parts: [("question", ["question"])], idField: "uid"), gsm)
+    #expect(id?.code == .invalidBenchmark && id?.description.contains("no record has the id field 'uid'") == true, "\(String(describing: id))")
+    // Every field right: loads.
+    #expect(failure(BenchmarkFormat(layout: .jsonl, parts: [("question", ["question"]), ("answer", ["answer"])]), gsm) == nil)
+    // A preset's id field left out by a release: numbered by line, as before.
+    let math = try String(contentsOfFile: TestData.path("benchmarks/gsm8k/test.jsonl"), encoding: .utf8).split(separator: "\n").prefix(3)
+      .map { line -> String in
+        let record = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let rewritten: [String: Any] = ["problem": record["question"]!, "solution": record["answer"]!]
+        return String(decoding: try JSONSerialization.data(withJSONObject: rewritten), as: UTF8.self)
+      }
+    let noIDs = try fixture.write("math.jsonl", Data(math.joined(separator: "\n").utf8))
+    let items = try BenchmarkLoader.load(name: "math", path: noIDs, format: BenchmarkFormat.presets["math"]!)
+    #expect(items.map(\.id) == ["math/1", "math/2", "math/3"])
   }
 
   /// A benchmark downloaded from Hugging Face as Parquet is refused with what to do (read as

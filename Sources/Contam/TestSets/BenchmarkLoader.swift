@@ -106,6 +106,8 @@ public enum BenchmarkLoader {
     var records: [(Int, (String) -> [String])] = []
     // Per record: whether it has a field at all (a JSON null or an empty cell counts as had).
     var has: [(String) -> Bool] = []
+    // The fields the first record has, named in an error about a field none has.
+    var firstFields: [String] = []
     // A JSONL benchmark that is really one JSON array (on one line or pretty-printed) is read
     // as the array it is, one record per element, never as one giant item.
     let layout = format.layout == .jsonl && text.drop(while: \.isWhitespace).first == "[" ? .json : format.layout
@@ -119,6 +121,7 @@ public enum BenchmarkLoader {
         guard object is [String: Any] else {
           throw ContamError(.invalidBenchmark, path: path, line: i + 1, "benchmark '\(name)': line is JSON but not an object")
         }
+        if records.isEmpty { firstFields = fieldNames(object) }
         records.append((i + 1, { fieldValues(object, path: $0) }))
         has.append { fieldPresent(object, path: $0) }
       }
@@ -138,6 +141,7 @@ public enum BenchmarkLoader {
         guard record is [String: Any] else {
           throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': record \(i + 1) of the JSON is not an object")
         }
+        if records.isEmpty { firstFields = fieldNames(record) }
         records.append((i + 1, { fieldValues(record, path: $0) }))
         has.append { fieldPresent(record, path: $0) }
       }
@@ -149,6 +153,7 @@ public enum BenchmarkLoader {
         throw ContamError(.invalidBenchmark, path: path, line: error.line, "benchmark '\(name)': \(error.message)")
       }
       let header = format.layout == .csv ? rows.first ?? [] : []
+      firstFields = format.layout == .csv ? header : (rows.first ?? []).indices.map(String.init)
       for (i, row) in rows.enumerated().dropFirst(format.layout == .csv ? 1 : 0) {
         records.append(
           (i + (format.layout == .csv ? 0 : 1),
@@ -167,6 +172,7 @@ public enum BenchmarkLoader {
       for (i, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
       where !isBlank(line) {
         let value = String(decoding: line, as: UTF8.self)
+        firstFields = ["text"]
         records.append((i + 1, { $0 == "text" ? [value] : [] }))
         has.append { $0 == "text" }
         if line.first == UInt8(ascii: "{"), (try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any] { objects += 1 }
@@ -183,7 +189,9 @@ public enum BenchmarkLoader {
     // Per part: the records that have one of its fields (empty or not), and the first that has none.
     var having = [Int](repeating: 0, count: format.parts.count)
     var firstWithout = [Int?](repeating: nil, count: format.parts.count)
+    var havingID = 0
     for (r, (number, value)) in records.enumerated() {
+      if let idField = format.idField, has[r](idField) { havingID += 1 }
       var parts: [BenchmarkItem.Part] = []
       for (k, part) in format.parts.enumerated() {
         if part.fields.contains(where: has[r]) {
@@ -204,6 +212,23 @@ public enum BenchmarkLoader {
           "benchmark '\(name)': item '\(id)' has \(bytes) bytes of text, more than the \(maximumItemBytes >> 20) MiB an item may have")
       }
       items.append(BenchmarkItem(benchmark: name, id: id, parts: parts, answer: format.answer.flatMap { answer($0, value) }))
+    }
+    // A part no record has: its field is misnamed (a typo in --fields, a release whose fields
+    // differ from the preset's). Its items would be judged without it, which no one asked for.
+    let available = firstFields.isEmpty ? "" : "; the first record has \(firstFields.prefix(24).map { "'\($0)'" }.joined(separator: ", "))"
+    if let first = records.first {
+      for (k, part) in format.parts.enumerated() where having[k] == 0 {
+        throw ContamError(
+          .invalidBenchmark, path: path, line: first.0,
+          "benchmark '\(name)': no record has any of the fields \(part.fields.map { "'\($0)'" }.joined(separator: ", ")) (part '\(part.name)')\(available) (check --fields)")
+      }
+      // An id field no record has, when it was named for these records (a preset's is left
+      // out by some releases of its benchmark, and the items are numbered by line instead).
+      if let idField = format.idField, havingID == 0, !BenchmarkFormat.presets.values.contains(format) {
+        throw ContamError(
+          .invalidBenchmark, path: path, line: first.0,
+          "benchmark '\(name)': no record has the id field '\(idField)'\(available) (check --item-id-field)")
+      }
     }
     // A part some records have and others lack: the records are not of one schema (a field
     // renamed in some lines). Their items would be judged without that part, or not at all.
@@ -266,6 +291,16 @@ public enum BenchmarkLoader {
       current = next
     }
     return !current.isEmpty
+  }
+
+  /// The fields of a record, for a message: its keys, sorted, and one level into an object
+  /// (`question.stem`).
+  static func fieldNames(_ object: Any) -> [String] {
+    guard let dictionary = object as? [String: Any] else { return [] }
+    return dictionary.keys.sorted().flatMap { key -> [String] in
+      if let child = dictionary[key] as? [String: Any], !child.isEmpty { return child.keys.sorted().map { "\(key).\($0)" } }
+      return [key]
+    }
   }
 
   static func fieldValues(_ object: Any, path: String) -> [String] {
