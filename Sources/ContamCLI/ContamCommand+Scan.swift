@@ -78,9 +78,10 @@ extension ContamCommand {
       name: .customLong("documents-apart"),
       help: """
         Match each document alone. By default the exact pass reads the last n-1 tokens of the \
-      documents before a document in its shard (up to n-1 of them) in front of it, as a model \
-      trained on packed documents reads them, so an item split over records (a sentence a \
-      record, text chunked into short records) is found whole. Weaker: verify names it. \
+      documents before a document in its shard (up to n-1 of them) in front of it, and the near \
+      search the last 64, as a model trained on packed documents reads them, so an item split \
+      over records (a sentence a record, text chunked into short records) is found whole, and a \
+      reworded or perturbed copy so split is found as a near copy. Weaker: verify names it. \
       Example: --documents-apart to repeat a scan made before session 18.
       """)
     var documentsApart = false

@@ -112,6 +112,86 @@ struct AcrossDocumentsTests {
     #expect(weak.status == 1 && weak.stdout.contains("documents were read apart"), "\(weak.stdout)")
   }
 
+  /// GSM8K items with every number changed (a perturbed copy) or a letter swapped in every
+  /// fifth word (a hand-typed copy), written a sentence a record among a novel's: no record
+  /// holds enough of one for a near copy, so read apart the near search found few and some
+  /// items read clean. The near search reads the last 64 tokens of the records before each
+  /// (`near.carriedTokens`): each copy is a near copy, reported in a record it ends in (its
+  /// snippet that record's bytes), the same on one thread or two, and `verify --full` agrees.
+  @Test func nearCopiesSplitOverRecordsAreFound() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let gsm8k = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let novel = try TestData.gutenberg("155-0.txt.gz", bytes: 300_000)
+    let sentences = novel.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+      .components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > 30 && $0.count < 300 }
+    let digits = try NSRegularExpression(pattern: "[0-9]+")
+    func numbersChanged(_ text: String) -> String {
+      var result = ""
+      var last = text.startIndex
+      for match in digits.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+        let range = Range(match.range, in: text)!
+        result += text[last..<range.lowerBound] + String(Int(text[range])! % 1000 + 3)
+        last = range.upperBound
+      }
+      return result + text[last...]
+    }
+    func typed(_ text: String) -> String {
+      text.split(separator: " ", omittingEmptySubsequences: false).enumerated().map { k, word in
+        guard k % 5 == 2, word.count > 3 else { return String(word) }
+        var letters = Array(word)
+        letters.swapAt(1, 2)
+        return String(letters)
+      }.joined(separator: " ")
+    }
+    var records: [String] = []
+    var planted: [Int] = []
+    var s = 100
+    for k in 0..<12 {
+      records += sentences[s..<(s + 4)].map { $0 + "." }
+      s += 4
+      let item = 7 * k + 1
+      planted.append(item)
+      let text = gsm8k[item].parts.map(\.text).joined(separator: "\n")
+      let copy = k % 2 == 0 ? numbersChanged(text) : typed(text)
+      for line in copy.components(separatedBy: "\n") {
+        records += line.components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      }
+    }
+    records += sentences[s..<(s + 20)].map { $0 + "." }
+    let shard = fixture.url("split.jsonl").path
+    try write(records, to: shard)
+    func found(_ certificate: Certificate) -> [ItemResult] {
+      let items = certificate.items.filter { $0.benchmark == "gsm8k" }
+      return planted.map { items[$0] }
+    }
+    let together = try scan(shard, fixture.url("c.json").path, ["--jobs", "2"])
+    #expect(together.parameters.near?.carriedTokens == 64)
+    let near = found(together).filter { $0.nearDuplicate != nil }
+    #expect(near.count == planted.count, "near copies found: \(near.count) of \(planted.count)")
+    #expect(found(together).allSatisfy { $0.verdict != .clean && $0.verdict != .tooShort }, "\(found(together).map(\.verdict))")
+    for item in near {
+      for evidence in item.nearDuplicate!.evidence {
+        let text = records[evidence.line - 1]
+        #expect(Array(Array(text.utf8)[evidence.byteStart..<evidence.byteEnd]) == Array(evidence.snippet.utf8), "\(item.id) at line \(evidence.line)")
+      }
+    }
+    // One thread reads the same.
+    let one = try scan(shard, fixture.url("one.json").path, ["--jobs", "1"])
+    #expect(one.items == together.items)
+    // Read apart: the near search finds few, and some items read clean.
+    let apart = try scan(shard, fixture.url("apart.json").path, ["--jobs", "2", "--documents-apart"])
+    #expect(found(apart).filter { $0.nearDuplicate != nil }.count < near.count - 3, "\(found(apart).filter { $0.nearDuplicate != nil }.count)")
+    #expect(found(apart).contains { $0.verdict == .clean }, "\(found(apart).map(\.verdict))")
+    let verified = try Tool.execute(
+      contam, ["verify", "--full", "--corpus", fixture.directory.path, "--corpus", TestData.packageRoot.path, fixture.url("c.json").path])
+    #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+    // A certificate made before (no carriedTokens) verifies as made, and weaker.
+    var before = ScanConfiguration()
+    before.near?.carriedTokens = nil
+    #expect(before.weakenings().contains { $0.contains("carriedTokens = 0") })
+  }
+
   /// An item cut in two records inside a word (a corpus cut every so many characters): the
   /// halves of the word are read as the one word again (`y` | `ou`), so a short item whose every
   /// n-gram holds that word is found, though each half alone is no token of it. Read with the

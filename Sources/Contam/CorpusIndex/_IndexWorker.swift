@@ -75,7 +75,7 @@ struct _IndexWorker {
   ) throws -> _IndexedShard {
     try ShardPipeline.findings(
       _IndexedPart.self, path: path, reader: reader, consumers: consumers, first: &self,
-      carrier: joinsDocuments ? _CarryTracker(n: winnowing.guaranteedTokens, normalizer: tokenizer.normalizer, segmentBytes: Self.segmentBytes) : nil,
+      carrier: joinsDocuments ? _CarryTracker(limit: winnowing.guaranteedTokens - 1, normalizer: tokenizer.normalizer, segmentBytes: Self.segmentBytes) : nil,
       makeWorker: makeWorker, onProblem: onProblem)
   }
 

@@ -57,6 +57,12 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// or an exponent changed, where the text's own tokens barely differ, and one whose few words
   /// leave too few shingles to search. Nil (certificates made before this rule): off.
   public var mathTokens: Bool? = true
+  /// How many tokens of the shard's documents before a document the near search reads in front
+  /// of it, when documents are read together (``ScanConfiguration/acrossDocuments``): a copy
+  /// reworded, perturbed or typed with typos and split over short records (a sentence a record)
+  /// is a near copy of the item only where its records are read as one text. A copy is reported
+  /// in the document where its span ends, from byte 0. Nil (certificates made before): none.
+  public var carriedTokens: Int? = 64
   /// The sample hits a target with `sampleSize` sample shingles needs to become a candidate.
   func votes(sampleSize: Int) -> Int { max(2, Int((voteFraction * Double(sampleSize)).rounded(.up))) }
 
@@ -108,6 +114,9 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
       mathTokens != true && standard.mathTokens == true,
       "math tokens were off: math items are not searched with their variables and operators")
     note(
+      (carriedTokens ?? 0) < (standard.carriedTokens ?? 0),
+      "carriedTokens = \(carriedTokens ?? 0), below \(standard.carriedTokens ?? 0): a near copy split over short records (a sentence a record) is not found")
+    note(
       minimumMatchedShingles > standard.minimumMatchedShingles,
       "minimumMatchedShingles = \(minimumMatchedShingles) is above \(standard.minimumMatchedShingles)")
     return weaker
@@ -129,6 +138,7 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
       "contaminatedContainment = \(contaminatedContainment) is not in containmentThreshold...1")
     try check(minimumMatchedShingles >= 1, "minimumMatchedShingles = \(minimumMatchedShingles) is below 1")
     if let alignment { try check(alignment > 0.5 && alignment <= 1, "alignment = \(alignment) is not in (0.5, 1]") }
+    if let carriedTokens { try check((0...4096).contains(carriedTokens), "carriedTokens = \(carriedTokens) is not in 0...4096") }
   }
 }
 

@@ -42,7 +42,8 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   public var perturbedByExactAnswer: Bool? = true
   /// Whether the exact pass reads the last `n - 1` tokens of the documents before a document
   /// in its shard in front of it (``_DocumentCarry``), as a model trained on documents packed
-  /// one after another reads them: an item split over records is found as one copy. Nil in
+  /// one after another reads them: an item split over records is found as one copy. The near
+  /// search then reads ``NearDuplicateConfiguration/carriedTokens`` of them. Nil in
   /// certificates made before this rule: off, so they verify as they were made.
   public var acrossDocuments: Bool? = true
   /// Near-duplicate search, or nil when off.

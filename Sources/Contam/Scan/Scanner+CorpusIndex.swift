@@ -53,7 +53,7 @@ extension Scanner {
         let shard = candidates[i].shard
         // The lines before each candidate, read for the carry in front of it (``_DocumentCarry``):
         // twice its reach in documents, so blank or skipped lines among them leave it whole.
-        let reach = 2 * (index.n - 1)
+        let reach = 2 * _ScanWorker.carryLimit(n: index.n, near: near, configuration: configuration)
         let leading = Set(candidates[i].lines.flatMap { max(1, $0 - reach)..<$0 })
         let partial = try worker.scan(
           path: shard.absolutePath, only: Set(candidates[i].lines), leading: leading, reportedAs: shard.path, onProblem: onProblem)

@@ -1,7 +1,7 @@
 /// Follows the carry (``_DocumentCarry``) along a shard as a pipeline's reader cuts it into
 /// batches, so each batch starts with the carry one thread reading the whole shard would have
 /// there. Only the last documents of a batch are tokenized, from the last back until they hold
-/// `n - 1` tokens or are `n - 1` documents, the carry's reach.
+/// the carry's `limit` tokens or are `limit` documents, its reach.
 final class _CarryTracker: @unchecked Sendable {
   private let tokenizer: Tokenizer
   /// Documents over this are read by the workers in segments (``_DocumentCarry/tail(of:tokenizer:segmentBytes:)``).
@@ -9,10 +9,10 @@ final class _CarryTracker: @unchecked Sendable {
   /// The carry in front of the next batch.
   private(set) var carry: _DocumentCarry
 
-  init(n: Int, normalizer: Normalizer, segmentBytes: Int) {
+  init(limit: Int, normalizer: Normalizer, segmentBytes: Int) {
     tokenizer = Tokenizer(normalizer: normalizer)
     self.segmentBytes = segmentBytes
-    carry = _DocumentCarry(n: n)
+    carry = _DocumentCarry(limit: limit)
   }
 
   /// Gives `batch` the carry in front of it, then moves past its documents.

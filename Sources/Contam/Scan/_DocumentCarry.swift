@@ -4,11 +4,13 @@
 /// records) is in what it reads, and is found as one copy.
 ///
 /// The carry is a function of the shard's documents alone, the same on every thread: the last
-/// `n - 1` tokens of the documents before this one, at most `n - 1` documents back, where each
+/// `limit` tokens of the documents before this one, at most `limit` documents back, where each
 /// document's tokens are the ones the scan makes of it (a document read in segments gives its
-/// last segment's). The first document of a shard has none.
+/// last segment's). The first document of a shard has none. The exact pass reads the last
+/// `n - 1` of them, the most an n-gram can take from before a document; the near search all
+/// (``NearDuplicateConfiguration/carriedTokens``), so the limit is the larger of the two.
 struct _DocumentCarry: Sendable, Equatable {
-  /// Tokens kept: `n - 1`, the most an n-gram can take from before a document.
+  /// Tokens kept, and how many documents back at most.
   let limit: Int
   /// The tokens' hashes, oldest first.
   private(set) var hashes: [UInt64] = []
@@ -20,6 +22,9 @@ struct _DocumentCarry: Sendable, Equatable {
   private(set) var cutWord: [UInt8] = []
 
   init(n: Int) { limit = max(0, n - 1) }
+
+  /// A carry of `limit` tokens, at most `limit` documents back.
+  init(limit: Int) { self.limit = max(0, limit) }
 
   var isEmpty: Bool { hashes.isEmpty }
 

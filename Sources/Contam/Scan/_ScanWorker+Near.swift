@@ -4,8 +4,10 @@ extension _ScanWorker {
   /// the span (at most twice the item's length) holding the most distinct sample slots; if it
   /// has the votes, the item's containment in the span, widened by half the item's length on
   /// each side, is computed exactly. The best finding per item is kept in `scratch.best`.
+  /// The first `lead` tokens are the carry of the documents before (at the document's byte 0):
+  /// a span must end past them, or it is the earlier document's.
   mutating func collectNearDuplicates(
-    document: Document, base: Int, tokens: _TokenView, near: NearDuplicateIndex, scratch: _NearScratch, math: Bool = false
+    document: Document, base: Int, tokens: _TokenView, lead: Int = 0, near: NearDuplicateIndex, scratch: _NearScratch, math: Bool = false
   ) {
     let k = near.configuration.k
     guard tokens.count >= k else { return }
@@ -78,7 +80,7 @@ extension _ScanWorker {
         }
       }
       for h in left..<j { scratch.slotHits[slot(hits[h])] = 0 }
-      guard bestVotes >= near.votes[item] else { continue }
+      guard bestVotes >= near.votes[item], bestEnd + k > lead else { continue }
       confirm(
         target: item, votes: bestVotes, spanStart: bestStart, spanEnd: bestEnd, shingleCount: count,
         shingles: shingles, tokens: tokens, near: near, scratch: scratch, document: document, base: base, math: math)

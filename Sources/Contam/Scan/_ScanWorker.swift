@@ -22,8 +22,11 @@ struct _ScanWorker {
   /// The tokens before the next document (``_DocumentCarry``).
   var carry: _DocumentCarry
   /// How many tokens at the start of the buffer are the carry's (none past a document's first
-  /// segment): the exact pass reads them, nothing else does.
+  /// segment): the exact pass reads the last `n - 1` of them, the near search all of them.
   private(set) var lead = 0
+  /// Whether the near search reads the carry in front of a document
+  /// (``NearDuplicateConfiguration/carriedTokens``).
+  let nearReadsCarry: Bool
 
   init(index: ItemIndex, near: NearDuplicateIndex?, configuration: ScanConfiguration, options: ShardReaderOptions) {
     self.index = index
@@ -34,7 +37,24 @@ struct _ScanWorker {
     self.configuration = configuration
     self.reader = ShardReader(options: options)
     self.joinsDocuments = configuration.exact && configuration.acrossDocuments == true
-    self.carry = _DocumentCarry(n: index.n)
+    let limit = Self.carryLimit(n: index.n, near: near, configuration: configuration)
+    self.nearReadsCarry = joinsDocuments && limit > index.n - 1
+    self.carry = _DocumentCarry(limit: limit)
+  }
+
+  /// The tokens of the documents before one that a scan with `configuration` reads in front of
+  /// it: `n - 1` for the exact pass, more when the near search reads them too; 0 when documents
+  /// are read apart.
+  static func carryLimit(n: Int, near: NearDuplicateIndex?, configuration: ScanConfiguration) -> Int {
+    guard configuration.exact && configuration.acrossDocuments == true else { return 0 }
+    return max(n - 1, near == nil ? 0 : near!.configuration.carriedTokens ?? 0)
+  }
+
+  /// The buffer's tokens the exact passes read: the document's own, after the carry's last
+  /// `n - 1` (an n-gram reaches no further back); and how many of those lead.
+  var exactTokens: (view: _TokenView, lead: Int) {
+    let skipped = max(0, lead - (index.n - 1))
+    return (storage.buffer.view.dropFirst(skipped), lead - skipped)
   }
 
   /// The buffer's tokens of the document itself, without the carry in front.
@@ -101,7 +121,7 @@ struct _ScanWorker {
   ) throws -> _ShardPartial {
     try ShardPipeline.findings(
       _Findings.self, path: path, reader: reader, consumers: consumers, first: &self,
-      carrier: joinsDocuments ? _CarryTracker(n: index.n, normalizer: index.normalizer, segmentBytes: Self.segmentBytes) : nil, makeWorker: makeWorker,
+      carrier: joinsDocuments ? _CarryTracker(limit: carry.limit, normalizer: index.normalizer, segmentBytes: Self.segmentBytes) : nil, makeWorker: makeWorker,
       onProblem: onProblem)
   }
 
@@ -128,17 +148,22 @@ struct _ScanWorker {
   /// Both passes over the tokens in the buffer, the text of document bytes `base..<end` (see
   /// ``collectExactHits(base:overlap:)``); the near search also over its math stream, if any.
   private mutating func match(_ document: Document, base: Int, end: Int, overlap: Int) {
+    // The exact passes skip the carry's tokens past the last n - 1 (`overlap` counts them all).
+    let exact = exactTokens
+    let skipped = lead - exact.lead
     if configuration.exact {
-      collectExactHits(tokens: storage.buffer.view, base: base, overlap: overlap)
+      collectExactHits(tokens: exact.view, base: base, overlap: overlap - skipped)
       if base == 0, lead > 0, let joined = carry.joinedWord(with: document.text, tokenizer: tokenizer, wanted: index.mayHoldToken) {
         collectJoinedHits(joined)
       }
     }
     if let near, let nearScratch {
-      collectNearDuplicates(document: document, base: base, tokens: ownTokens, near: near, scratch: nearScratch)
+      collectNearDuplicates(
+        document: document, base: base, tokens: nearReadsCarry ? storage.buffer.view : ownTokens, lead: nearReadsCarry ? lead : 0, near: near,
+        scratch: nearScratch)
       if let math = near.math, let mathScratch { collectMathNearDuplicates(document: document, base: base, end: end, near: math, scratch: mathScratch) }
     }
-    if configuration.exact && index.hasApartItems { collectApartHits(tokens: storage.buffer.view, base: base, overlap: overlap) }
+    if configuration.exact && index.hasApartItems { collectApartHits(tokens: exact.view, base: base, overlap: overlap - skipped) }
   }
 
   /// What the passes found in the whole document, into the shard's partial.
