@@ -94,9 +94,13 @@ KINDS = {
     # Added in session 18 (LATE too): a JSONL shard of short records, a sentence (or a line) a
     # record, or the stream cut every 5 to 9 words, as sentence-split and chunked corpora are.
     "short-records": ("short-records", CONTAMINATED, "any"),
+    # Added in session 19 (LATE too): the same shard layout, the item perturbed first: its numbers
+    # changed and another answer stated (as `numbers-changed`) where it has them, else a letter
+    # swapped in 10% of its words (as `typos`): found as a near copy, or by the n-grams left.
+    "short-records-noisy": ("short-records-noisy", FLAGGED, "any"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
-        "superscript-letters", "wrapped-text-file", "short-records"}
+        "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -582,14 +586,15 @@ def generate(args):
                 labels[-1]["doc"] = f"planted.txt:{len(text_docs)}"
                 text_docs.append("\n\n".join(wrap(t) for t in parts))
                 continue
-            if kind == "short-records":
+            if kind in ("short-records", "short-records-noisy"):
                 # Its own shard, planted-records.jsonl: sentences of the background a record, then
                 # the item a sentence or line a record, or the whole stream cut every 5-9 words.
                 own = random.Random(f"{args.seed}:{preset}:{i}:{kind}")
                 def sentences(t):
                     return [x.strip() for x in re.split(r"(?<=[.!?])\s+|\n+", t) if x.strip()]
                 stream = [x for _ in range(own.randint(1, 2)) for x in sentences(own.choice(paragraphs))]
-                stream += sentences(render("plain", item, own))
+                how = "plain" if kind == "short-records" else "numbers-changed" if applies("numbers-changed", item) else "typos"
+                stream += sentences(render(how, item, own))
                 stream += [x for _ in range(own.randint(1, 2)) for x in sentences(own.choice(paragraphs))]
                 if own.random() < 0.5:
                     words = " ".join(stream).split()
