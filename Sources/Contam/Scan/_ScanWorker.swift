@@ -92,13 +92,12 @@ struct _ScanWorker {
     reader.onlyLines = asked
     defer { reader.onlyLines = nil }
     carry.reset()
-    var unreported = _ShardPartial(figures: .empty(path))
     let counts = try reader.read(path: path) { document in
       if let asked {
         guard asked.contains(document.line) else { return }
         if document.line > 1 && !asked.contains(document.line - 1) { carry.reset() }
         if let only, !only.contains(document.line) {
-          process(document, into: &unreported)
+          carryPast(document)
           return
         }
       }
@@ -143,6 +142,15 @@ struct _ScanWorker {
     emit(document, into: &partial)
     advanceCarry(after: document)
     return counts
+  }
+
+  /// Moves the carry past `document` without matching it: a line read only for the carry in
+  /// front of the next (``scan(path:only:leading:reportedAs:onProblem:)``, ``rescan(path:shardName:line:)``).
+  private mutating func carryPast(_ document: Document) {
+    startBuffer()
+    // A document read in segments gives the carry its tail, which the carry tokenizes itself.
+    if document.text.count <= Self.segmentBytes { _ = tokenizer.tokenize(document.text, into: &storage.buffer) }
+    advanceCarry(after: document)
   }
 
   /// Both passes over the tokens in the buffer, the text of document bytes `base..<end` (see
@@ -232,8 +240,7 @@ struct _ScanWorker {
           return
         }
         carry.reset()
-        var unreported = _ShardPartial(figures: .empty(shardName))
-        before.forEach { process($0, into: &unreported) }
+        before.forEach { carryPast($0) }
         process(document.renamed(shardName), into: &partial)
         hit = true
         throw Found()
