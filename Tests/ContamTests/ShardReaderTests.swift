@@ -157,6 +157,29 @@ struct ShardReaderTests {
     #expect(read.documents.map(\.text) == ["a copy first\nprose last"] && read.counts.problems == [.repeatedField: 1])
   }
 
+  /// An id field no document of a shard has (`--id-field uid` for records keyed `id`) is a
+  /// misnamed field: named once for the shard (`missing_id`, counted, nothing lost), where it
+  /// used to leave every document without its id and say nothing. Some records without one
+  /// (an optional field) are fine; a number reads as the id too.
+  @Test func anIdFieldNoDocumentHasIsNamedOnce() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let records = (1...5).map { #"{"id": "doc-\#($0)", "text": "a short record \#($0)"}"# }.joined(separator: "\n")
+    let path = try fixture.write("ids.jsonl", Data(records.utf8))
+    func options(_ field: String) throws -> ShardReaderOptions {
+      ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath(field)))
+    }
+    let misnamed = try readAll(path, options: try options("uid"))
+    #expect(misnamed.documents.count == 5 && misnamed.documents.allSatisfy { $0.id == nil })
+    #expect(misnamed.counts.problems == [.missingID: 1], "\(misnamed.counts.problems)")
+    #expect(misnamed.problems.first?.path == path && misnamed.problems.first?.message.contains("'uid'") == true)
+    let named = try readAll(path, options: try options("id"))
+    #expect(named.documents.map(\.id) == (1...5).map { "doc-\($0)" } && named.counts.problems.isEmpty)
+    let some = try fixture.write("some.jsonl", Data((#"{"text": "no id here"}"# + "\n" + #"{"id": 7, "text": "a number id"}"#).utf8))
+    let partly = try readAll(some, options: try options("id"))
+    #expect(partly.documents.map(\.id) == [nil, "7"] && partly.counts.problems.isEmpty, "\(partly.counts.problems)")
+  }
+
   /// Text in a legacy encoding (Latin-1 `é` is one byte that is not UTF-8) and a stray NUL are
   /// still text: read, the bad bytes counted, not refused as binary (`BadInputMatrixTests` has
   /// the binary, UTF-16 and unsupported-compression cases).

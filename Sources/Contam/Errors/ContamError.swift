@@ -35,6 +35,9 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     /// disagree on which one such a record means (Python's `json` takes the last, simdjson the
     /// first), so both are read, joined by a line break: counted, not input lost.
     case repeatedField = "repeated_field"
+    /// No document of a JSONL shard has the id field asked for (`--id-field`): a misnamed field,
+    /// so evidence names its documents by line only. Counted once per shard, not input lost.
+    case missingID = "missing_id"
     /// A benchmark file or option that cannot be used.
     case invalidBenchmark = "invalid_benchmark"
     /// The shard changed (size, modification time or inode) while it was being read: what was
@@ -59,7 +62,7 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     /// Whether this problem loses input: a record or part of a shard that was not scanned.
     public var losesInput: Bool {
       switch self {
-      case .emptyLine, .emptyFile, .trailingGarbage, .emptyText, .repeatedField: return false
+      case .emptyLine, .emptyFile, .trailingGarbage, .emptyText, .repeatedField, .missingID: return false
       default: return true
       }
     }

@@ -135,6 +135,8 @@ public final class ShardReader {
   }
   /// `format` is JSONL (kept apart so the per-line fast path never touches the enum's payload).
   private var formatIsJSONL = false
+  /// Documents of this shard read with an id (``RecordFormat/jsonl(textField:idField:)``).
+  private var documentsWithID = 0
   /// The piece of plain text being gathered (``RecordFormat/text``): the file's bytes from its
   /// first line, whose number and offset follow.
   private var textPiece: UnsafeMutableRawPointer
@@ -183,6 +185,7 @@ public final class ShardReader {
     counts = ShardReadCounts()
     pieceCount = 0
     inputReported = 0
+    documentsWithID = 0
     format = options.format
     if case .auto(let textField, let idField) = format, Self.namedAsJSON(path) {
       // The name says JSON: a corrupt first line must not turn the shard into plain text.
@@ -471,6 +474,12 @@ public final class ShardReader {
     }
     if blankLines > 0 { counts.problems[.emptyLine, default: 0] += blankLines }
     counts.lines = lineNumber
+    if case .jsonl(_, let idField?) = format, onlyLines == nil, counts.documents > 0, documentsWithID == 0 {
+      try report(
+        ContamError(
+          .missingID, path: path,
+          "no document has an id at '\(idField)' (--id-field): a misnamed field? Evidence names its documents by line only"))
+    }
     if case .auto = format, lineNumber > 0 {
       // Never decided: the shard holds nothing but blank lines.
       try report(ContamError(.emptyFile, path: path, "only blank lines (\(lineNumber)), no content"))
@@ -672,6 +681,7 @@ public final class ShardReader {
             idScratch.removeAll(keepingCapacity: true)
           }
           if !idScratch.isEmpty {
+            documentsWithID += 1
             try idScratch.withUnsafeBytes { ids in
               counts.documents += 1
               try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: ids, text: text))
