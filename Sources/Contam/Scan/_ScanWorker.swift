@@ -24,9 +24,9 @@ struct _ScanWorker {
   /// How many tokens at the start of the buffer are the carry's (none past a document's first
   /// segment): the exact pass reads the last `n - 1` of them, the near search all of them.
   private(set) var lead = 0
-  /// Whether the near search reads the carry in front of a document
-  /// (``NearDuplicateConfiguration/carriedTokens``).
-  let nearReadsCarry: Bool
+  /// How many of the carry's last tokens the near search reads in front of a document
+  /// (``NearDuplicateConfiguration/carriedTokens``; 0 when documents are read apart).
+  let nearCarryTokens: Int
 
   init(index: ItemIndex, near: NearDuplicateIndex?, configuration: ScanConfiguration, options: ShardReaderOptions) {
     self.index = index
@@ -37,9 +37,8 @@ struct _ScanWorker {
     self.configuration = configuration
     self.reader = ShardReader(options: options)
     self.joinsDocuments = configuration.exact && configuration.acrossDocuments == true
-    let limit = Self.carryLimit(n: index.n, near: near, configuration: configuration)
-    self.nearReadsCarry = joinsDocuments && limit > index.n - 1
-    self.carry = _DocumentCarry(limit: limit)
+    self.nearCarryTokens = joinsDocuments ? near?.configuration.carriedTokens ?? 0 : 0
+    self.carry = _DocumentCarry(limit: Self.carryLimit(n: index.n, near: near, configuration: configuration))
   }
 
   /// The tokens of the documents before one that a scan with `configuration` reads in front of
@@ -47,7 +46,7 @@ struct _ScanWorker {
   /// are read apart.
   static func carryLimit(n: Int, near: NearDuplicateIndex?, configuration: ScanConfiguration) -> Int {
     guard configuration.exact && configuration.acrossDocuments == true else { return 0 }
-    return max(n - 1, near == nil ? 0 : near!.configuration.carriedTokens ?? 0)
+    return max(n - 1, near?.configuration.carriedTokens ?? 0)
   }
 
   /// The buffer's tokens the exact passes read: the document's own, after the carry's last
@@ -166,9 +165,10 @@ struct _ScanWorker {
       }
     }
     if let near, let nearScratch {
+      // The carry's last `nearCarryTokens` tokens, then the document's own.
+      let nearLead = min(lead, nearCarryTokens)
       collectNearDuplicates(
-        document: document, base: base, tokens: nearReadsCarry ? storage.buffer.view : ownTokens, lead: nearReadsCarry ? lead : 0, near: near,
-        scratch: nearScratch)
+        document: document, base: base, tokens: storage.buffer.view.dropFirst(lead - nearLead), lead: nearLead, near: near, scratch: nearScratch)
       if let math = near.math, let mathScratch { collectMathNearDuplicates(document: document, base: base, end: end, near: math, scratch: mathScratch) }
     }
     if configuration.exact && index.hasApartItems { collectApartHits(tokens: exact.view, base: base, overlap: overlap - skipped) }
