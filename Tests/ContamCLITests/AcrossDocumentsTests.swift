@@ -179,6 +179,23 @@ struct AcrossDocumentsTests {
     // One thread reads the same.
     let one = try scan(shard, fixture.url("one.json").path, ["--jobs", "1"])
     #expect(one.items == together.items)
+    // No near copy is reported in a record it does not reach: each ends in its record's own text.
+    #expect(near.allSatisfy { $0.nearDuplicate!.evidence.allSatisfy { $0.byteEnd > 0 && !$0.snippet.isEmpty } })
+    // Through a corpus index, the lines before each candidate are read for the carry (64 tokens,
+    // here many records back): every near copy found in the candidates is the full scan's, though
+    // the records that are no candidate are not read.
+    let index = fixture.url("split.cidx").path
+    #expect(try Tool.execute(contam, ["index", "build", "--out", index, shard]).status == 0)
+    let indexed = found(try scan(index, fixture.url("i.json").path, ["--index"])).filter { $0.nearDuplicate != nil }
+    #expect(!indexed.isEmpty)
+    for item in indexed {
+      let full = try #require(near.first { $0.id == item.id }?.nearDuplicate)
+      // A record read both ways gives the same copy: the same carry was in front of it.
+      for evidence in item.nearDuplicate!.evidence {
+        if let same = full.evidence.first(where: { $0.line == evidence.line }) { #expect(same == evidence, "\(item.id) at line \(evidence.line)") }
+      }
+      #expect(item.nearDuplicate!.containment <= full.containment)
+    }
     // Read apart: the near search finds few, and some items read clean.
     let apart = try scan(shard, fixture.url("apart.json").path, ["--jobs", "2", "--documents-apart"])
     #expect(found(apart).filter { $0.nearDuplicate != nil }.count < near.count - 3, "\(found(apart).filter { $0.nearDuplicate != nil }.count)")

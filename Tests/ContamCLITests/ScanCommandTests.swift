@@ -107,6 +107,8 @@ struct ScanCommandTests {
   }
 
   @Test func exitStatusGatesAPipeline() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
     let partial = try Tool.execute(contam, ["scan", "--fail-on", "partial"] + benchmarkArguments() + ["\(samples.path)/shards"])
     #expect(partial.status == 1)
     let never = try Tool.execute(contam, ["scan", "--fail-on", "never"] + benchmarkArguments() + ["\(samples.path)/shards"])
@@ -123,6 +125,12 @@ struct ScanCommandTests {
       let unused = try Tool.execute(contam, ["scan"] + option + benchmarkArguments() + ["\(samples.path)/shards"])
       #expect(unused.status == 64 && unused.stderr.contains("\(option[0]) applies to benchmarks that are not presets"), "\(unused.stderr)")
     }
+    // An --id-field no document has is named once per shard, counted in the certificate.
+    let ids = fixture.url("ids.json").path
+    let misnamed = try Tool.execute(contam, ["scan", "--fail-on", "never", "--id-field", "uid", "--out", ids] + benchmarkArguments() + ["\(samples.path)/shards"])
+    #expect(misnamed.status == 0 && misnamed.stderr.contains("missing_id: no document has an id at 'uid'"), "\(misnamed.stderr)")
+    let counted = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: ids))).shards.filter { $0.problems["missing_id"] == 1 }
+    #expect(counted.count == 2, "the two JSONL shards (the third is plain text): \(counted.map(\.path))")
     // A mapped field no record has is an error naming it (exit 4), not a scan without that part.
     let gsm = "\(samples.path)/benchmarks/gsm8k-sample.jsonl"
     let typo = try Tool.execute(contam, ["scan", "--benchmark", "mine=\(gsm)", "--fields", "question=question,answer=answers", "\(samples.path)/shards"])

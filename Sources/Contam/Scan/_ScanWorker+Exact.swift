@@ -41,18 +41,16 @@ extension _ScanWorker {
   /// as far as a match reaches. Only matches through the word are new; the others the passes
   /// over the buffer found.
   mutating func collectJoinedHits(_ joined: _DocumentCarry.JoinedWord) {
-    let view = storage.buffer.view
+    // The tokens the exact passes read: the carry's last n - 1 (a longer carry is the near
+    // search's), then the document's.
+    let (view, lead) = exactTokens
     if joined.secondHalfIsToken {
       guard view.count > lead, view.starts[lead] == 0, Int(view.ends[lead]) == joined.end else { return }
     }
-    // The carry's last n - 1 tokens, as the exact pass reads them (a longer carry is the near
-    // search's), but the first half of the word.
-    let first = max(0, lead - (index.n - 1))
-    let end = lead - (joined.firstHalfIsToken ? 1 : 0)
-    let kept = end - first  // the carry's tokens before the word
+    let kept = lead - (joined.firstHalfIsToken ? 1 : 0)  // the carry's tokens before the word
     let after = lead + (joined.secondHalfIsToken ? 1 : 0)  // the document's first token after it
     storage.joinBuffer.removeAll()
-    for t in first..<end { storage.joinBuffer.consume(hash: view.hashes[t], start: 0, end: 0) }
+    for t in 0..<kept { storage.joinBuffer.consume(hash: view.hashes[t], start: 0, end: 0) }
     storage.joinBuffer.consume(hash: joined.hash, start: 0, end: joined.end)
     for t in after..<min(view.count, after + index.matchReach) {
       storage.joinBuffer.consume(hash: view.hashes[t], start: Int(view.starts[t]), end: Int(view.ends[t]))

@@ -83,7 +83,7 @@ extension _ScanWorker {
       guard bestVotes >= near.votes[item], bestEnd + k > lead else { continue }
       confirm(
         target: item, votes: bestVotes, spanStart: bestStart, spanEnd: bestEnd, shingleCount: count,
-        shingles: shingles, tokens: tokens, near: near, scratch: scratch, document: document, base: base, math: math)
+        shingles: shingles, tokens: tokens, lead: lead, near: near, scratch: scratch, document: document, base: base, math: math)
     }
   }
 
@@ -193,7 +193,7 @@ extension _ScanWorker {
 
   private func confirm(
     target: Int, votes: Int, spanStart: Int, spanEnd: Int, shingleCount: Int, shingles: UnsafeMutablePointer<UInt64>,
-    tokens: _TokenView, near: NearDuplicateIndex, scratch: _NearScratch, document: Document, base: Int, math: Bool
+    tokens: _TokenView, lead: Int, near: NearDuplicateIndex, scratch: _NearScratch, document: Document, base: Int, math: Bool
   ) {
     let item = near.targetItem[target]
     let margin = near.length[target] / 2 + near.configuration.k
@@ -257,6 +257,8 @@ extension _ScanWorker {
       startToken = aligned.first
       endToken = aligned.last
     }
+    // A copy that ends in the carry is the document's before, found there.
+    guard endToken >= lead else { return }
     let byteStart = base + Int(tokens.starts[startToken])
     let byteEnd = base + Int(tokens.ends[endToken])
     let snippetEnd = min(byteEnd, byteStart + Evidence.maximumSnippetBytes)

@@ -168,11 +168,11 @@ public enum BenchmarkLoader {
         }
       }
     case .lines:
+      firstFields = ["text"]
       var objects = 0
       for (i, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
       where !isBlank(line) {
         let value = String(decoding: line, as: UTF8.self)
-        firstFields = ["text"]
         records.append((i + 1, { $0 == "text" ? [value] : [] }))
         has.append { $0 == "text" }
         if line.first == UInt8(ascii: "{"), (try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any] { objects += 1 }
