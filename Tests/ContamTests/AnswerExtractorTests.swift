@@ -160,6 +160,59 @@ struct AnswerExtractorTests {
     #expect(check(answer, unlabelled + "\nAnswer: \(letters[(correct + 1) % 4])").agreement == .none)
   }
 
+  @Test func anyValueTheSolutionBoxesIsTheItemsAnswer() throws {
+    // MATH solutions that box two values (`the answers are $\boxed{-2}$ and $\boxed{1}$`,
+    // `$\boxed{12x - 34}$, or $\boxed{-34 + 12x}$`): a verbatim copy states the first, which is
+    // the item's answer as much as the last.
+    let math = try BenchmarkLoader.load(name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    let several = math.filter { !($0.answer?.alternatives.isEmpty ?? true) }
+    #expect(several.count >= 3, "some fixture solutions box more than one value")
+    for item in several {
+      let answer = try #require(item.answer)
+      let solution = item.parts[1].text
+      #expect(AnswerExtractor.allBoxed(in: solution).last == answer.value)
+      #expect(!answer.alternatives.contains(answer.value))
+      let copy = item.parts[0].text + "\n\n" + solution
+      #expect(check(answer, copy).agreement == .same, "\(item.id): a verbatim copy")
+      // The same copy with its first boxed value changed states another answer.
+      let first = try #require(AnswerExtractor.allBoxed(in: solution).first)
+      let changed = copy.replacingOccurrences(of: "\\boxed{\(first)}", with: "\\boxed{\(first)7}")
+      #expect(check(answer, changed).agreement == .different, "\(item.id): its first value changed")
+    }
+    // Only a MATH-style rule gives alternatives; read back from the benchmark cache, they are there.
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contam-alternatives-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let cache = IndexCache(directory: directory, build: "tests")
+    let request = [(name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)]
+    _ = try cache.loadBenchmarksReportingCache(request, jobs: 1)
+    let (again, fromCache) = try cache.loadBenchmarksReportingCache(request, jobs: 1)
+    #expect(fromCache)
+    #expect(again[0].items.map(\.answer) == math.map(\.answer))
+  }
+
+  @Test func lowerCaseLettersStatedAloneAreOptions() throws {
+    #expect(AnswerExtractor.statedChoice(in: "Answer: b\n") == "B")
+    #expect(AnswerExtractor.statedChoice(in: "Answer: c.") == "C")
+    #expect(AnswerExtractor.statedChoice(in: "**Answer:** (b)") == "B", "the letter, not the A of Answer")
+    #expect(AnswerExtractor.statedChoice(in: "the answer is a.\n") == nil, "after `is`, a lower-case letter is a word")
+    #expect(AnswerExtractor.statedChoice(in: "Answer: a quick look shows") == nil)
+    // Superscript letters have no capitals: `ᵃⁿˢʷᵉʳ: ᵈ` after options labelled `ᵃ.` … `ᵈ.`.
+    let superscript: [Character: String] = Dictionary(uniqueKeysWithValues: zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ".map(String.init)))
+    func raised(_ text: String) -> String { text.map { superscript[Character($0.lowercased())] ?? String($0) }.joined() }
+    let sciq = try BenchmarkLoader.load(name: "sciq", path: TestData.path("benchmarks/sciq/test.json"), format: BenchmarkFormat.presets["sciq"]!)
+    let arc = try BenchmarkLoader.load(name: "arc", path: TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"), format: BenchmarkFormat.presets["arc"]!)
+    for item in [sciq[0], sciq[1], arc[0], arc[1]] {
+      let answer = try #require(item.answer)
+      let options = item.parts[1].text.split(separator: "\n").map(String.init)
+      func letters(_ text: String) -> String { text.lowercased().filter { $0.isLetter || $0.isNumber } }
+      let correct = try #require(options.firstIndex { letters($0) == letters(answer.value) })
+      let labels = ["a", "b", "c", "d", "e"]
+      let body = item.parts[0].text + "\n" + options.enumerated().map { "\(labels[$0.offset]). \($0.element)" }.joined(separator: "\n")
+      #expect(check(answer, raised(body + "\nAnswer: " + labels[correct])).agreement == .same, "\(item.id)")
+      #expect(check(answer, raised(body + "\nAnswer: " + labels[(correct + 1) % options.count])).agreement == .different, "\(item.id)")
+    }
+  }
+
   @Test func aSolutionWrittenAfterAnswerIsNotTheValue() throws {
     let gsm = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
     let item = gsm[0]

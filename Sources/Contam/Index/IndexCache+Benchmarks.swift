@@ -11,7 +11,7 @@ import Foundation
 /// SHA-256, so the key moves on and the files are loaded again. The payload is checked as the
 /// index file's is (``readFile(key:magic:suffix:_:)``): damaged, it is a miss.
 extension IndexCache {
-  static let benchmarksMagic = Array("contam-benchmarks-cache/1\n".utf8)
+  static let benchmarksMagic = Array("contam-benchmarks-cache/2\n".utf8)
   static let benchmarksSuffix = ".contam-benchmarks"
 
   /// What ``BenchmarkLoader/loadWithFiles(_:jobs:)`` gives for `benchmarks`, read from the cache
@@ -104,11 +104,13 @@ extension IndexCache {
           writer.write(part.name)
           writer.write(part.text)
         }
-        // 0: no answer; 1: a value; 2: a value and the option's letter.
+        // 0: no answer; 1: a value; 2: a value and the option's letter; then its alternatives.
         writer.write(item.answer == nil ? 0 : item.answer?.choice == nil ? 1 : 2)
         if let answer = item.answer {
           writer.write(answer.value)
           if let choice = answer.choice { writer.write(choice) }
+          writer.write(answer.alternatives.count)
+          for alternative in answer.alternatives { writer.write(alternative) }
         }
       }
       writer.write(benchmark.files.count)
@@ -138,12 +140,16 @@ extension IndexCache {
         let partCount = try reader.readCount(of: 16)
         var parts: [BenchmarkItem.Part] = []
         for _ in 0..<partCount { parts.append(BenchmarkItem.Part(name: try reader.readString(), text: try reader.readString())) }
-        let answer: ItemAnswer?
+        var answer: ItemAnswer?
         switch try reader.readInt() {
         case 0: answer = nil
         case 1: answer = ItemAnswer(value: try reader.readString())
         case 2: answer = ItemAnswer(value: try reader.readString(), choice: try reader.readString())
         default: throw _ByteReader.Damaged()
+        }
+        if answer != nil {
+          let alternatives = try reader.readCount(of: 8)
+          for _ in 0..<alternatives { answer?.alternatives.append(try reader.readString()) }
         }
         items.append(BenchmarkItem(benchmark: benchmark, id: id, parts: parts, answer: answer))
       }

@@ -79,6 +79,8 @@ public struct IndexCache: Sendable {
       }
       feed(item.answer?.value ?? "")
       feed(item.answer?.choice ?? (item.answer == nil ? "no answer" : "no choice"))
+      feed(item.answer?.alternatives.count ?? 0)
+      for alternative in item.answer?.alternatives ?? [] { feed(alternative) }
     }
     flush()
     return digest.finalizeHex()

@@ -259,7 +259,11 @@ public enum BenchmarkLoader {
       let rest = text[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
       return rest.isEmpty ? nil : ItemAnswer(value: rest)
     case .lastBoxed(let field):
-      return value(field).first.flatMap { AnswerExtractor.lastBoxed(in: $0) }.map { ItemAnswer(value: $0) }
+      guard let boxed = value(field).first.map(AnswerExtractor.allBoxed(in:)), let last = boxed.last else { return nil }
+      let want = AnswerExtractor.normalize(last)
+      var others: [String] = []
+      for other in boxed.dropLast() where AnswerExtractor.normalize(other) != want && !others.contains(other) { others.append(other) }
+      return ItemAnswer(value: last, alternatives: others)
     case .choice(let key, let choiceFields, let labelField):
       guard let raw = value(key).first?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
       let texts = choiceFields.flatMap(value)

@@ -47,6 +47,10 @@ public enum AnswerExtractor {
     guard let (stated, at) = statedValueWithPosition(in: region, number: want.contains(where: \.isNumber))
     else { return AnswerCheck(agreement: .none, expected: want, found: nil) }
     let found = normalize(stated)
+    // The item's answer, or another its solution gives (``ItemAnswer/alternatives``).
+    if expected.alternatives.contains(where: { equivalent(normalize($0), found) }) {
+      return AnswerCheck(agreement: .same, expected: want, found: found)
+    }
     if !equivalent(want, found), want.count > 1, let letter = optionLetter(found) {
       // A letter for an answer that is a text (SciQ's `correct_answer`): right when it labels
       // that text in the copy. A letter the copy labels no option with compares with nothing.
@@ -141,12 +145,13 @@ public enum AnswerExtractor {
     return String(s)
   }
 
-  /// The option letter a stated value is (`D`, `(D)`, `D.`), or nil.
+  /// The option letter a stated value is (`D`, `(D)`, `D.`, and `d` when that is all of it:
+  /// letters written in a form without case, `ᵈ`, read lower case), or nil.
   static func optionLetter(_ value: String) -> String? {
     var s = Substring(value)
     if s.hasPrefix("(") && s.hasSuffix(")") { s = s.dropFirst().dropLast() }
     while s.last == "." || s.last == ")" { s.removeLast() }
-    guard s.count == 1, let c = s.first, ("A"..."J").contains(c) else { return nil }
+    guard s.count == 1, let c = s.first?.uppercased().first, ("A"..."J").contains(c) else { return nil }
     return String(c)
   }
 
@@ -154,18 +159,21 @@ public enum AnswerExtractor {
   static let answerIs = #"(?i)\banswer[*_]*\s*(is|:)[*_]*\s*"#
 
   /// The first option letter stated as the answer: `Answer: B`, `answer is (C)`, `Correct
-  /// answer: D`, `**Answer:** (b)`. A lower-case letter counts only in parentheses, so "the
-  /// answer is a prime" states no option; a capital followed by a word neither ("in answer I
-  /// said", "the answer is I think").
+  /// answer: D`, `**Answer:** (b)`. A lower-case letter counts in parentheses, or alone on
+  /// the line after `Answer:` (`Answer: b`, and `ᵃⁿˢʷᵉʳ: ᵇ`, letters without a capital form), so
+  /// "the answer is a prime" states no option; a capital followed by a word neither ("in answer
+  /// I said", "the answer is I think").
   public static func statedChoice(in text: String) -> String? { statedChoiceWithPosition(in: text)?.letter }
 
   static func statedChoiceWithPosition(in text: String) -> (letter: String, at: String.Index)? {
-    guard
-      let range = text.range(
-        of: #"\b(?i:answer)[*_]*\s*(?i:is|:)[*_]*\s*:?[*_\s]*(\(([A-Ja-j])\)|([A-J])\b(?![ \t]+[a-z]))"#, options: .regularExpression)
+    let statements = [
+      text.range(of: #"\b(?i:answer)[*_]*\s*(?i:is|:)[*_]*\s*:?[*_\s]*(\(([A-Ja-j])\)|([A-J])\b(?![ \t]+[a-z]))"#, options: .regularExpression),
+      text.range(of: #"\b(?i:answer)[*_]*\s*:[*_]*[ \t]*[a-j]\.?[ \t]*(?=\n|$)"#, options: .regularExpression),
+    ]
+    // The first statement; its letter is the last letter it matched (`(b)`, `B`, `b.`).
+    guard let range = statements.compactMap({ $0 }).min(by: { $0.lowerBound < $1.lowerBound }),
+      let letter = text[range].last(where: \.isLetter)
     else { return nil }
-    let match = text[range]
-    guard let letter = match.last(where: { $0.isLetter && $0.isUppercase }) ?? match.last(where: \.isLetter) else { return nil }
     return (String(letter).uppercased(), range.lowerBound)
   }
 

@@ -4,10 +4,25 @@ public struct ItemAnswer: Sendable, Codable, Hashable {
   public var value: String
   /// The letter of the correct option, for multiple-choice items.
   public var choice: String?
+  /// Other values the item's solution gives as its answer (a MATH solution that ends
+  /// `$\boxed{12x - 34}$, or $\boxed{-34 + 12x}$`): a copy stating one of them states the
+  /// item's answer. `value` is the one reported.
+  public var alternatives: [String]
 
-  public init(value: String, choice: String? = nil) {
+  public init(value: String, choice: String? = nil, alternatives: [String] = []) {
     self.value = value
     self.choice = choice
+    self.alternatives = alternatives
+  }
+
+  private enum CodingKeys: String, CodingKey { case value, choice, alternatives }
+
+  /// Reads an answer written before ``alternatives`` existed as one without them.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    value = try container.decode(String.self, forKey: .value)
+    choice = try container.decodeIfPresent(String.self, forKey: .choice)
+    alternatives = try container.decodeIfPresent([String].self, forKey: .alternatives) ?? []
   }
 }
 
@@ -17,7 +32,8 @@ public enum AnswerRule: Sendable, Hashable, Codable {
   case field(String)
   /// The text after `marker` in the field (GSM8K: `#### 18`).
   case afterMarker(field: String, marker: String)
-  /// The content of the last `\boxed{…}` in the field (MATH solutions).
+  /// The content of the last `\boxed{…}` in the field (MATH solutions); the other boxed
+  /// values there are its ``ItemAnswer/alternatives``.
   case lastBoxed(field: String)
   /// A letter (or 1-based number) in `key` naming one of `choices`; `labels` lists the
   /// options' letters when the record has them, else A, B, C… by position.
@@ -26,13 +42,17 @@ public enum AnswerRule: Sendable, Hashable, Codable {
 
 extension AnswerExtractor {
   /// The content of the last `\boxed{…}` (or `\fbox{…}`) in `text`, braces balanced.
-  public static func lastBoxed(in text: String) -> String? {
+  public static func lastBoxed(in text: String) -> String? { allBoxed(in: text).last }
+
+  /// The contents of every `\boxed{…}` (or `\fbox{…}`) in `text`, in order (a box inside
+  /// another is part of its content).
+  public static func allBoxed(in text: String) -> [String] {
     let bytes = Array(text.utf8)
-    var result: String? = nil
+    var result: [String] = []
     var i = 0
     while i < bytes.count {
       if let content = boxed(bytes, at: i) {
-        result = String(decoding: content.bytes, as: UTF8.self)
+        result.append(String(decoding: content.bytes, as: UTF8.self))
         i = content.end
       } else {
         i += 1
