@@ -16,7 +16,7 @@ negatives.
 Every item is planted in one way only, so its verdict measures that way. The kinds and what
 counts as found are written once, in KINDS below; nothing here knows contam's thresholds.
 """
-import argparse, csv, gzip, html, io, json, os, random, re, sys, textwrap, urllib.parse
+import argparse, csv, gzip, html, io, json, os, random, re, sys, textwrap, unicodedata, urllib.parse
 from collections import defaultdict
 
 CONTAMINATED = {"contaminated"}
@@ -98,9 +98,15 @@ KINDS = {
     # changed and another answer stated (as `numbers-changed`) where it has them, else a letter
     # swapped in 10% of its words (as `typos`): found as a near copy, or by the n-grams left.
     "short-records-noisy": ("short-records-noisy", FLAGGED, "any"),
+    # Added in session 20 (LATE too): how crawled and extracted text damages a copy's bytes.
+    "mojibake": ("encoded", CONTAMINATED, "any"),            # UTF-8 read as Windows-1252 once: donâ€™t, â€œquotedâ€
+    "invisible-characters": ("encoded", CONTAMINATED, "any"),  # zero-width spaces and joiners, soft hyphens, LRM inside words
+    "ligatures-decomposed": ("encoded", CONTAMINATED, "any"),  # ﬁ ﬂ ﬀ ligatures of a PDF, accents as combining marks (NFD)
+    "numbered-lines": ("verbatim", CONTAMINATED, "any"),     # every line behind its number, as a listing or a printed page shows it
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
-        "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy"}
+        "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
+        "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -283,6 +289,28 @@ def render(kind, item, rng):
         return f'Share: https://twitter.com/intent/tweet?text={quote(body(item, letters) + chr(10) + tail(item), safe="")}&via=quizbot'
     if kind == "small-capitals":
         return "".join(SMALL_CAPITALS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))
+    if kind == "mojibake":
+        # As web text has it first (curly quotes, dashes), then its bytes read as Windows-1252;
+        # the five bytes that code has no character for read as the C1 controls Latin-1 gives them.
+        text = (body(item, letters) + "\n" + tail(item)).replace("'", "\u2019").replace('"', "\u201c").replace(" - ", " \u2014 ")
+        return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8"))
+    if kind == "invisible-characters":
+        marks = ["\u200b", "\u200c", "\u200d", "\u00ad", "\u2060", "\u200e", "\ufeff"]
+        def hide(word):
+            if len(word) < 4 or rng.random() < 0.5:
+                return word
+            k = rng.randrange(1, len(word))
+            return word[:k] + rng.choice(marks) + word[k:]
+        return "\n".join(" ".join(hide(w) for w in line.split(" ")) for line in (body(item, letters) + "\n" + tail(item)).split("\n"))
+    if kind == "ligatures-decomposed":
+        text = body(item, letters) + "\n" + tail(item)
+        for pair, ligature in (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("ff", "\ufb00"), ("fi", "\ufb01"), ("fl", "\ufb02")):
+            text = text.replace(pair, ligature)
+        return unicodedata.normalize("NFD", text)
+    if kind == "numbered-lines":
+        first = rng.choice([1, 1, 12, 240])
+        style = rng.choice(["{:>3}  {}", "{:>4} {}", "{}: {}", "{:>3} | {}", "{}\t{}"])
+        return "\n".join(style.format(first + n, line) for n, line in enumerate((body(item, letters) + "\n" + tail(item)).split("\n")))
     if kind == "superscript-letters":
         return "".join(SUPERSCRIPTS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))
     if kind == "qa-prompt":

@@ -120,6 +120,7 @@ struct AnswerExtractorTests {
     for stated in [
       "**Answer:** \(letter)", "Answer: <b>\(letter)</b></p>", "Answer:&nbsp;(\(letter))", "Answer: \(greek[letter]!)",
       "Answer: \(String(UnicodeScalar(0xFF21 + UInt32(letters.firstIndex(of: letter)!))!))",  // full-width
+      "Answer:Â\u{A0}\(letter)",  // a no-break space misread as Windows-1252 (`Â` is no A)
     ] {
       let text = try arcCopy(options: [0, 1, 2, 3], labels: { "\(letters[$0]). " }, stated: stated).text
       #expect(check(answer, text).agreement == .same, "\(stated)")

@@ -74,8 +74,12 @@ import Foundation
 /// 24. The Hangul fillers (`U+3164`, `U+115F`, `U+1160`, `U+FFA0`), letters that show nothing,
 ///    are ignored like the format characters of rule 5: one inside a word hides nothing.
 ///
+/// 25. Text whose UTF-8 bytes were once read as Windows-1252 or Latin-1 and written out again
+///    (mojibake: `â€™` for `’`, `Ã©` for `é`) reads as the characters it stands for
+///    (``Mojibake``), so a copy on a crawled page with a broken encoding reads as the copy.
+///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
-/// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6` (``TextVersion``);
+/// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–25 `contam-text/7` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
@@ -86,6 +90,7 @@ public final class Normalizer: @unchecked Sendable {
 
   /// The normalizer of the current version, shared process-wide.
   public static let shared = Normalizer(version: .current)
+  private static let _v6 = Normalizer(version: .v6)
   private static let _v5 = Normalizer(version: .v5)
   private static let _v4 = Normalizer(version: .v4)
   private static let _v3 = Normalizer(version: .v3)
@@ -100,7 +105,8 @@ public final class Normalizer: @unchecked Sendable {
     case .v3: return _v3
     case .v4: return _v4
     case .v5: return _v5
-    case .v6: return shared
+    case .v6: return _v6
+    case .v7: return shared
     }
   }
 
@@ -117,6 +123,8 @@ public final class Normalizer: @unchecked Sendable {
   /// Whether references escaped twice, inline tags inside words and URL-encoded characters read
   /// as the text they stand for (rules 20, 21 and 23, `contam-text/6`).
   @usableFromInline let readsEncodedText: Bool
+  /// Whether mojibake reads as the characters it stands for (rule 25, `contam-text/7`).
+  @usableFromInline let readsMisdecodedText: Bool
 
   /// How a scalar takes part in tokenization.
   public enum Kind: UInt8, Sendable {
@@ -144,6 +152,7 @@ public final class Normalizer: @unchecked Sendable {
     joinsLineBreakHyphens = version.joinsLineBreakHyphens
     skipsEscapedTags = version.skipsEscapedTags
     readsEncodedText = version.readsEncodedText
+    readsMisdecodedText = version.readsMisdecodedText
     ascii = .allocate(capacity: 128)
     for b in 0..<128 {
       let c = UInt8(b)

@@ -192,6 +192,12 @@ public final class Tokenizer {
         i &+= skip > 0 ? skip : 1
         continue
       }
+      if b == 0xC3 && normalizer.readsMisdecodedText, let (value, length) = Mojibake.decode(base + i, available: n &- i) {
+        // UTF-8 read as Windows-1252 once (`â€™`): the character it stands for (rule 25).
+        word.scalar(value, start: i, end: i &+ length, normalizer: normalizer, into: &sink, counts: &counts)
+        i &+= length
+        continue
+      }
       let (value, length) = _UTF8.decode(base + i, available: n &- i)
       if length == 0 {
         counts.invalidBytes &+= 1

@@ -5,8 +5,9 @@ import Foundation
 /// the copy's own options, whose order may not be the item's.
 extension AnswerExtractor {
   /// `text` as a reader sees it: HTML layout tags become a space, character references their
-  /// character, look-alike letters and letters drawn as symbols (``ScriptFold``) and full-width
-  /// forms their ASCII letter or digit, in the case they were written in. Everything else is
+  /// character, mojibake (``Mojibake``) the character it stands for, look-alike letters and
+  /// letters drawn as symbols (``ScriptFold``) and full-width forms their ASCII letter or digit,
+  /// in the case they were written in. Everything else is
   /// kept as it is, so a MATH answer (`\frac{1}{2}`, `x<3`) reads the same.
   public static func plain(_ text: UnsafeRawBufferPointer) -> String {
     guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return "" }
@@ -32,7 +33,8 @@ extension AnswerExtractor {
         i += 1
         continue
       }
-      let (value, length) = _UTF8.decode(base + i, available: text.count - i)
+      // Mojibake (`â€™`) is the character it stands for, as tokens read it (rule 25).
+      let (value, length) = Mojibake.decode(base + i, available: text.count - i) ?? _UTF8.decode(base + i, available: text.count - i)
       guard length > 0, let scalar = Unicode.Scalar(value) else {
         out.append(byte)  // not UTF-8: kept, and read as U+FFFD like the rest of the region
         i += 1
