@@ -42,6 +42,7 @@ readers=(
   Text/HTMLEntity.swift Text/LayoutMarkup.swift Text/NGramHasher.swift Text/XXH3.swift Text/_UTF8.swift
   Text/MathTokens.swift                        # reads the text it is handed for TeX math
   Text/MathSymbols.swift                       # rewrites the tokenizer's word buffer in place (rule 18)
+  Text/Mojibake.swift                          # reads the characters after the one the tokenizer is at (rule 25)
 )
 status=0
 listed() { local f=$1; shift; for x in "$@"; do [[ "$x" == "$f" ]] && return 0; done; return 1; }
