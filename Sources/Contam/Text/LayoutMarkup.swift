@@ -138,6 +138,94 @@ public enum LayoutMarkup {
     return p < 0 || text[p] == 0x0A || text[p] == 0x0D
   }
 
+  /// Rule 26 (`contam-text/7`): whether a number word of one to four digits at `start..<end`
+  /// of `text` is the number of its line in a listing (`cat -n`, an editor's or a printed page's
+  /// line numbers, a numbered manuscript): the line before it starts with the number before or
+  /// the line after it with the number after (a listing counts its lines; a number that a wrap
+  /// or messy white space put first on a line has no such neighbour), it is first on its line (after spaces or tabs) and set
+  /// apart from the line's text by a tab, two or more spaces, `|` or `:` and white space (`  12
+  /// def f(x):`, `3\tfor`, `14 | return`, `7: import`), or, indented, by one space before a
+  /// letter, a bracket, a quote, `#`, `@`, `_` or `>>>` (`  9 return x`, as an editor shows it).
+  /// A blank line of the listing is its number and the gutter's white space (or `|`); a number
+  /// alone on its line with nothing after it (a doctest's output, a page number) stays a token,
+  /// and so does one before a digit or an operator (`    30 = 2 * 3 * 5`).
+  @inlinable
+  public static func isLineNumber(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    guard end - start <= 4, end < n, hasGutter(text, count: n, start: start, end: end) else { return false }
+    // A listing numbers its lines one after another: the line before or after is numbered too.
+    var value = 0
+    for k in start..<end { value = value * 10 + Int(text[k] &- 0x30) }
+    var next = end
+    while next < n && text[next] != 0x0A { next += 1 }
+    if next < n && leadingNumber(text, count: n, lineStart: next + 1) == value + 1 { return true }
+    var before = start - 1
+    while before >= 0 && text[before] != 0x0A { before -= 1 }
+    guard before > 0 else { return false }
+    var previous = before - 1
+    while previous >= 0 && text[previous] != 0x0A { previous -= 1 }
+    return leadingNumber(text, count: n, lineStart: previous + 1) == value - 1
+  }
+
+  /// The number of at most four digits that starts the line at `lineStart` (after spaces or
+  /// tabs), followed by white space, `|`, `:` or the line's end; else nil.
+  @usableFromInline
+  static func leadingNumber(_ text: UnsafePointer<UInt8>, count n: Int, lineStart: Int) -> Int? {
+    var k = lineStart
+    while k < n && (text[k] == 0x20 || text[k] == 0x09) { k += 1 }
+    var value = 0
+    let first = k
+    while k < n && k - first < 5 && text[k] >= 0x30 && text[k] <= 0x39 {
+      value = value * 10 + Int(text[k] &- 0x30)
+      k += 1
+    }
+    guard k > first && k - first <= 4 else { return nil }
+    guard k >= n || text[k] == 0x20 || text[k] == 0x09 || text[k] == 0x0A || text[k] == 0x0D || text[k] == UInt8(ascii: "|")
+      || text[k] == UInt8(ascii: ":")
+    else { return nil }
+    return value
+  }
+
+  /// Whether the digits at `start..<end` start their line and are set apart from its text as a
+  /// gutter sets a line number apart (``isLineNumber(_:count:start:end:)``).
+  @usableFromInline
+  static func hasGutter(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    for k in start..<end where text[k] < 0x30 || text[k] > 0x39 { return false }
+    var p = start - 1
+    while p >= 0 && (text[p] == 0x20 || text[p] == 0x09) { p -= 1 }
+    guard p < 0 || text[p] == 0x0A || text[p] == 0x0D else { return false }
+    let indented = p + 1 < start
+    var q = end
+    var spaces = 0
+    var tab = false
+    while q < n && (text[q] == 0x20 || text[q] == 0x09) {
+      if text[q] == 0x09 { tab = true }
+      spaces += 1
+      q += 1
+    }
+    @inline(__always) func endsLine(_ r: Int) -> Bool { r >= n || text[r] == 0x0A || text[r] == 0x0D }
+    // A blank line of the listing: its number and the gutter's white space.
+    if endsLine(q) { return spaces > 0 }
+    if (text[q] == UInt8(ascii: "|") && (q == end || spaces > 0)) || (text[q] == UInt8(ascii: ":") && q == end) {
+      // `14 | text`, `14| text`, `7: text`: white space after the separator (then text, or the
+      // line's end on a blank line), or the line's end right after `|`.
+      let r = q + 1
+      if text[q] == UInt8(ascii: "|") && endsLine(r) { return true }
+      return r < n && (text[r] == 0x20 || text[r] == 0x09)
+    }
+    if tab || spaces >= 2 { return true }
+    guard indented && spaces == 1 else { return false }
+    // One space: code or text after it, a letter, a bracket, a quote, `#`, `@`, `_` or `>>>`.
+    let b = text[q]
+    if (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A { return true }
+    switch b {
+    case UInt8(ascii: "#"), UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "'"),
+      UInt8(ascii: "@"), UInt8(ascii: "_"):
+      return true
+    case UInt8(ascii: ">"): return q + 2 < n && text[q + 1] == b && text[q + 2] == b
+    default: return false
+    }
+  }
+
   /// The length of an escape sequence `\n`, `\r` or `\t` at `p` (two bytes), else 0: the text
   /// of a JSON or code string kept escaped inside a document (`"content": "Q?\nA. red"`). With
   /// `latex` (`contam-text/3`), a LaTeX command that starts with those letters (`\neq`,

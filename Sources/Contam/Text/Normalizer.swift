@@ -77,9 +77,12 @@ import Foundation
 /// 25. Text whose UTF-8 bytes were once read as Windows-1252 or Latin-1 and written out again
 ///    (mojibake: `â€™` for `’`, `Ã©` for `é`) reads as the characters it stands for
 ///    (``Mojibake``), so a copy on a crawled page with a broken encoding reads as the copy.
+/// 26. A line's number before its text (`  12  def f(x):`, `3\tfor`, `14 | return`, an editor's
+///    `  9 return x`; ``LayoutMarkup/isLineNumber(_:count:start:end:)``) is layout like an option
+///    label: a listing copied with its line numbers reads as the listing.
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
-/// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–25 `contam-text/7` (``TextVersion``);
+/// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–26 `contam-text/7` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the

@@ -256,6 +256,8 @@ struct _Word {
   @usableFromInline let readsMath: Bool
   /// Whether superscript and subscript letters are scripts too (rule 22, `contam-text/6`).
   @usableFromInline let readsEncodedText: Bool
+  /// Whether a line's number before its text is layout (rule 26, `contam-text/7`).
+  @usableFromInline let dropsLineNumbers: Bool
   /// Whether the last character added to the word was a superscript or subscript (rule 18):
   /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
   @usableFromInline var inScript = false
@@ -269,6 +271,7 @@ struct _Word {
     self.dropsCommands = version.skipsLatexCommands
     self.readsMath = version.readsRenderedMath
     self.readsEncodedText = version.readsEncodedText
+    self.dropsLineNumbers = version.readsMisdecodedText
   }
 
   @inlinable @inline(__always)
@@ -308,9 +311,10 @@ struct _Word {
     }
     if !chunked && length <= 4 && dropsLabels
       && (LayoutMarkup.isLabel(buffer, count: length)
-        || (buffer[0] < 0x3A && LayoutMarkup.isNumberLabel(source, count: sourceCount, start: start, end: end, spaced: spacedNumberLabels)))
+        || (buffer[0] < 0x3A && LayoutMarkup.isNumberLabel(source, count: sourceCount, start: start, end: end, spaced: spacedNumberLabels))
+        || (dropsLineNumbers && buffer[0] < 0x3A && LayoutMarkup.isLineNumber(source, count: sourceCount, start: start, end: end)))
     {
-      // An option label (Normalizer rule 8): not a token.
+      // An option label (Normalizer rule 8) or a line number (rule 26): not a token.
       counts.labels &+= 1
       start = -1
       length = 0
