@@ -52,7 +52,7 @@ extension ContamCommand.Index {
 
     @Option(
       name: .customLong("text-version"),
-      help: ArgumentHelp("The text pipeline to tokenize with (as `contam scan --text-version`); scans through the index must use the same.", valueName: "1|2|3|4|5|6"))
+      help: ArgumentHelp("The text pipeline to tokenize with (as `contam scan --text-version`); scans through the index must use the same.", valueName: TextVersion.allCases.map { String($0.rawValue) }.joined(separator: "|")))
     var textVersion: TextVersion = .current
 
     @Option(

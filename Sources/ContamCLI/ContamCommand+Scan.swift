@@ -59,7 +59,7 @@ extension ContamCommand {
       name: .customLong("text-version"),
       help: ArgumentHelp(
         "The text pipeline to tokenize with: 7 (the default) reads mojibake, text whose UTF-8 was once read as Windows-1252 (â€™ for ’, Ã© for é), as the characters it stands for, and drops the line numbers of a listing (  12  def f():); 6 reads them as before; 6 and 7 read text escaped twice (&amp;nbsp;), URL-encoded (%20) or cut by inline tags (Na<b>ta</b>lia) and letters written as small capitals or superscripts (ᴀ, ᵃ) as the text they show; 5 reads them as before; 5 and later read math symbols as the TeX commands that write them (≤ as \\le, π as \\pi) and fold capital look-alikes by their own shape (Greek Ν as N); 4 reads them as before; 4 and later drop the names of LaTeX presentation commands (\\text, \\frac, \\left), 3 keeps them; 2 does not fold look-alike letters, Traditional Chinese and letters drawn as symbols; 1 also keeps option labels, HTML tags and \\n escapes as text. Example: --text-version 6 to repeat a scan made before contam-text/7.",
-        valueName: "1|2|3|4|5|6"))
+        valueName: TextVersion.allCases.map { String($0.rawValue) }.joined(separator: "|")))
     var textVersion: TextVersion = .current
 
     @Option(help: ArgumentHelp("Coverage at or above which an item is contaminated.", valueName: "fraction"))

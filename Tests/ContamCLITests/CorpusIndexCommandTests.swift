@@ -294,6 +294,12 @@ struct CorpusIndexCommandTests {
     #expect(mismatch.status == 64, "\(mismatch.stderr)")
     let shardsToo = try Tool.execute(contam, ["scan", "--benchmark", "gsm8k=\(gsm)", "--index", good, corpus.directory])
     #expect(shardsToo.status == 64, "\(shardsToo.stderr)")
+    // An index of an older text pipeline is refused by a default scan, which says how to go on.
+    let older = corpus.fixture.url("v6.cidx").path
+    #expect(try Tool.execute(contam, ["index", "build", "--text-version", "6", "--out", older, corpus.directory]).status == 0)
+    let newer = try Tool.execute(contam, ["scan", "--benchmark", "gsm8k=\(gsm)", "--index", older])
+    #expect(newer.status == 64 && newer.stderr.contains("--text-version 6"), "\(newer.stderr)")
+    #expect(try Tool.execute(contam, ["scan", "--fail-on", "never", "--text-version", "6", "--benchmark", "gsm8k=\(gsm)", "--index", older]).status == 0)
   }
 
   /// The bundled samples (three benchmarks, three codecs) and, in the extended suite, all the
