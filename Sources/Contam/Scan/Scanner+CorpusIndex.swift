@@ -28,7 +28,7 @@ extension Scanner {
     guard configuration.normalization == manifest.normalization else {
       throw ContamError(
         .invalidArgument, path: corpusIndex.directory,
-        "the index was built with \(manifest.normalization), the scan asks for \(configuration.normalization): scan with --text-version \(TextVersion(name: manifest.normalization).map { String($0.rawValue) } ?? "N") (it finds less than the default), or build the index again (`contam index build`)")
+        "the index was built with \(manifest.normalization), the scan asks for \(configuration.normalization): scan with --text-version \(TextVersion(name: manifest.normalization).map { String($0.rawValue) } ?? "N")\(TextVersion(name: manifest.normalization).map { $0 < .current } == true ? " (an older pipeline: it finds less than the default)" : ""), or build the index again with the scan's (`contam index build --text-version`)")
     }
     guard configuration.reader == manifest.reader else {
       throw ContamError(.invalidArgument, path: corpusIndex.directory, "the scan's reader options are not the index's")

@@ -142,8 +142,9 @@ public enum LayoutMarkup {
   /// of `text` is the number of its line in a listing (`cat -n`, an editor's or a printed page's
   /// line numbers, a numbered manuscript): the line before it starts with the number before or
   /// the line after it with the number after (a listing counts its lines; a number that a wrap
-  /// or messy white space put first on a line has no such neighbour), it is first on its line (after spaces or tabs) and set
-  /// apart from the line's text by a tab, two or more spaces, `|` or `:` and white space (`  12
+  /// or messy white space put first on a line has no such neighbour), it is first on its line
+  /// (after spaces or tabs) and set apart from the line's text by a tab, two or more spaces, `|`
+  /// or `:` and white space (`  12
   /// def f(x):`, `3\tfor`, `14 | return`, `7: import`), or, indented, by one space before a
   /// letter, a bracket, a quote, `#`, `@`, `_` or `>>>` (`  9 return x`, as an editor shows it).
   /// A blank line of the listing is its number and the gutter's white space (or `|`); a number

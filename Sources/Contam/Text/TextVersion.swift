@@ -64,9 +64,12 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   public var readsEncodedText: Bool { self >= .v6 }
 
   /// Whether text whose UTF-8 bytes were read as Windows-1252 once (`â€™` for `’`, `Ã©` for
-  /// `é`) reads as the characters it stands for (rule 25, ``Mojibake``), and a line's number
-  /// before its text is layout (rule 26).
+  /// `é`) reads as the characters it stands for (rule 25, ``Mojibake``).
   public var readsMisdecodedText: Bool { self >= .v7 }
+
+  /// Whether a listing's line number before its text is layout, not a token (rule 26,
+  /// ``LayoutMarkup/isLineNumber(_:count:start:end:)``).
+  public var dropsLineNumbers: Bool { self >= .v7 }
 
   /// A one-line statement of what this version adds to the one before, for `--help`.
   public var summary: String {
@@ -81,10 +84,10 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
       return "as 3, and the name of a LaTeX presentation command (\\text, \\mathrm, \\left, \\big, \\frac, \\dfrac, \\quad) is not a token, so math written in TeX and the same math rendered (2/3, 5 cm, (x)) give the same tokens; commands with a meaning (\\sin, \\le, \\sqrt, \\cdot) stay words; \\n \\r \\t before a word stay escapes; a markdown link's target, ](…), is not text; a JSON \\uXXXX escape is the character it stands for"
     case .v5:
       return "as 4, and a capital look-alike folds to the capital it copies (Greek Ν→n, Υ→y, where 4 read their small forms ν→v, υ→u); a math symbol reads as the name of the TeX command that writes it (≤ as \\le, × as \\times, √ as \\sqrt, ° as \\circ), a word of one Greek letter as its command (π as \\pi), a superscript starts a word (x² as x^2), \\leq as \\le, and \\dots, \\cdots, \\ldots are not tokens, so TeX and the same math rendered on a page give the same tokens; a word hyphenated at a line break (exam-⏎ple, as PDF text keeps it) is one word; an HTML tag escaped into the text (&lt;br /&gt;) is layout like the tag"
-    case .v7:
-      return "as 6, and text whose UTF-8 bytes were once read as Windows-1252 or Latin-1 (mojibake, as crawled pages have it: â€™ for ’, Ã© for é, Â before a no-break space) reads as the characters it stands for, and â€ whose third byte was lost as ”; a line's number before its text (a listing copied with its line numbers: '  12  def f():', '3<tab>for', '14 | return', an editor's '  9 return x') is layout like an option label, not a token"
     case .v6:
       return "as 5, and an HTML reference escaped twice (&amp;nbsp; &amp;#39; &amp;quot;) reads as the reference, as do tags escaped twice (&amp;lt;br&amp;gt;); an inline tag inside a word (Na<b>ta</b>lia, wo<wbr>rd, <span>) does not split it; Latin small capitals (ᴀ ʙ ᴄ) read as their letters, and a run of superscript or subscript letters (ᴺᵃᵗᵃˡⁱᵃ) is one word; a URL-encoded character (%20 %2C %C3%A9, upper-case hex) reads as the character it encodes; the Hangul fillers (U+3164), letters that show nothing, are ignored like format characters"
+    case .v7:
+      return "as 6, and text whose UTF-8 bytes were once read as Windows-1252 or Latin-1 (mojibake, as crawled pages have it: â€™ for ’, Ã© for é, Â before a no-break space) reads as the characters it stands for, and â€ whose third byte was lost as ”; a line's number before its text (a listing copied with its line numbers: '  12  def f():', '3<tab>for', '14 | return', an editor's '  9 return x') is layout like an option label, not a token"
     }
   }
 

@@ -271,7 +271,7 @@ struct _Word {
     self.dropsCommands = version.skipsLatexCommands
     self.readsMath = version.readsRenderedMath
     self.readsEncodedText = version.readsEncodedText
-    self.dropsLineNumbers = version.readsMisdecodedText
+    self.dropsLineNumbers = version.dropsLineNumbers
   }
 
   @inlinable @inline(__always)
