@@ -238,9 +238,9 @@ extension IndexCache {
     }
     // A part's keys are its item's array: written once, with the owner of each target's.
     writer.write(n.keyOwner)
-    writer.write(n.keyOwner.indices.filter { n.keyOwner[$0] == $0 }.map { Array(n.shingles[$0]) })
-    writer.write(n.member.rows)
-    writer.write(n.own.rows)
+    writer.write(n.shingles, rows: n.keyOwner.indices.filter { n.keyOwner[$0] == $0 })
+    writer.write(n.member, rows: 0..<n.member.count)
+    writer.write(n.own, rows: 0..<n.own.count)
     writer.write(n.shingleCount)
     writer.write(n.ownCount)
     writer.write(n.sampleSize)

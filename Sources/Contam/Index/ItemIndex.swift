@@ -194,7 +194,7 @@ public final class ItemIndex: @unchecked Sendable {
   /// Indexes items already tokenized (``TokenizedItems``, shared with the near-duplicate index
   /// so both can be built at once).
   /// - Precondition: `tokenized` was made with `parameters.textVersion`.
-  public init(_ tokenized: TokenizedItems, parameters: Parameters) {
+  public init(_ tokenized: consuming TokenizedItems, parameters: Parameters) {
     precondition(parameters.n >= 1 && parameters.minimumTokens >= 1 && parameters.maximumItemsPerNGram >= 1)
     precondition(tokenized.version == parameters.textVersion, "items tokenized with another text version")
     let items = tokenized.items
@@ -210,7 +210,7 @@ public final class ItemIndex: @unchecked Sendable {
     let tokens = tokenized.hashes
     let ranges = tokenized.partRanges
     tokenHashes = tokens
-    lastTokenEnd = tokenized.ends.map { Int($0.last ?? 0) }
+    lastTokenEnd = (0..<tokenized.ends.count).map { Int(tokenized.ends[$0].last ?? 0) }
     partRanges = ranges
     lineSegments = items.indices.map { i in
       var offset = 0
@@ -234,13 +234,16 @@ public final class ItemIndex: @unchecked Sendable {
         var t = range.lowerBound
         for line in lines {
           let first = t
-          while t < range.upperBound && Int(tokenized.starts[i][t]) < line.upperBound { t += 1 }
+          while t < range.upperBound && Int(tokenized.starts[i, t]) < line.upperBound { t += 1 }
           if t > first { segments.append(first..<t) }
         }
         result.append(segments)
       }
       return result
     }
+    // The byte ranges are read no more: this build's reference to them goes before its peak
+    // (a dropped n-gram's text tokenizes its item again).
+    _ = consume tokenized
 
     // All (key, posting) pairs, then grouped by key.
     let n = parameters.n
@@ -388,9 +391,10 @@ public final class ItemIndex: @unchecked Sendable {
       if distinct > maximumItemsPerNGram {
         droppedKeys.insert(group[0].key)
         let first = group[0].posting
-        let (starts, ends) = (tokenized.starts[Int(first.item)], tokenized.ends[Int(first.item)])
-        let text = ItemIndex.text(of: items[Int(first.item)])
-        let bytes = Array(text.utf8)[Int(starts[Int(first.position)])..<Int(ends[Int(first.position) + n - 1])]
+        let (item, position) = (Int(first.item), Int(first.position))
+        let text = ItemIndex.text(of: items[item])
+        let again = TokenizedItems([items[item]], version: parameters.textVersion, jobs: 1)
+        let bytes = Array(text.utf8)[Int(again.starts[0, position])..<Int(again.ends[0, position + n - 1])]
         dropped.append(DroppedNGram(text: String(decoding: bytes, as: UTF8.self), items: distinct))
         return false
       }

@@ -230,13 +230,13 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     let tokens = index.withoutByteRanges
     _ = consume index
     CContamSupport_releaseFreeMemory()
-    self.init(tokens, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: math)
+    self.init(consume tokens, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: math)
   }
 
   /// - Parameter questionPartOnly: whether an item's only part target is its question (the math
   ///   index, see ``math``).
   init(
-    _ index: TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int, math: NearDuplicateIndex?,
+    _ index: consuming TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int, math: NearDuplicateIndex?,
     questionPartOnly: Bool = false
   ) {
     self.math = math
@@ -259,7 +259,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       let jobs = ProcessInfo.processInfo.activeProcessorCount
       // Targets: every item whole, and each part of an item that has several (items on all
       // cores). A part's shingles are made when it is prepared, not held meanwhile.
-      let candidates = _parallelMap(index.hashes.count, jobs: jobs) {
+      var candidates = _parallelMap(index.hashes.count, jobs: jobs) {
         i -> [(item: Int, part: String?, range: Range<Int>, shingles: [UInt64])] in
         let tokens = index.hashes[i]
         var list = [(i, String?.none, tokens.indices, distinctShingles(tokens[...]))]
@@ -308,16 +308,29 @@ public final class NearDuplicateIndex: @unchecked Sendable {
         }
       }
       precondition(zip(wholes, wholes.map { next[$0] }).allSatisfy { candidates[$0].shingles.count == $1 }, "every key is taken by a pass")
+      // Each item's informative shingles: its distinct ones less the boilerplate, removed in
+      // place (each list is moved out of its candidate, so no second copy of every item's
+      // shingles is made; the whole target keeps the same buffer).
+      let boilerplateSet = _KeySet(sorted: boilerplate)
+      let lists = _Slots<[UInt64]>(count: index.items.count)
+      for c in wholes {
+        lists.set(candidates[c].item, candidates[c].shingles)
+        candidates[c].shingles = []
+      }
+      let informativeOf = _parallelMap(index.items.count, jobs: jobs) { i -> [UInt64] in
+        guard var keys = lists.take(i) else { return [] }
+        keys.removeAll { boilerplateSet.contains($0) }
+        return keys
+      }
       // Per target, on all cores: its informative shingles, its own ones, its sample.
       let minimumShingles = configuration.minimumShingles
       // A part keeps its shingles only as bits over its item's (a part has no shingle its item
       // lacks), so no part's list outlives its preparation.
-      let wholeOf = Dictionary(candidates.indices.filter { candidates[$0].part == nil }.map { (candidates[$0].item, $0) }, uniquingKeysWith: { a, _ in a })
-      let boilerplateSet = _KeySet(sorted: boilerplate)
       let prepared = _parallelMap(candidates.count, jobs: jobs) { c -> _Target? in
         let candidate = candidates[c]
-        let shingles = candidate.part == nil ? candidate.shingles : distinctShingles(index.hashes[candidate.item][candidate.range])
-        let informative = Self.subtracting(boilerplateSet, from: shingles)
+        let informative =
+          candidate.part == nil
+          ? informativeOf[candidate.item] : Self.subtracting(boilerplateSet, from: distinctShingles(index.hashes[candidate.item][candidate.range]))
         guard informative.count >= minimumShingles else { return nil }
         // Shared context (as in ItemIndex): the shingles of the item's own, when it also has
         // shared ones and at least one of its own (a duplicate within its test set has none).
@@ -325,7 +338,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
         let own = Self.subtracting(shared, from: informative)
         let ownKeys = own.count == informative.count ? [] : own
         // The keys a target's bits are over: its item's informative shingles.
-        let keys = candidate.part == nil ? informative : Self.subtracting(boilerplateSet, from: candidates[wholeOf[candidate.item]!].shingles)
+        let keys = informativeOf[candidate.item]
         return _Target(
           item: candidate.item, part: candidate.part, tokens: candidate.range.count, informative: candidate.part == nil ? informative : [],
           count: informative.count, ownCount: ownKeys.count, member: candidate.part == nil ? [] : Self.mask(of: informative, in: keys),
@@ -334,7 +347,11 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       return (prepared, boilerplate.count)
     }()
     droppedShingles = dropped
-    // The candidates' shingle lists and the pass buffers are freed: hand them back.
+    // The items' tokens are read no more (this build's reference to them goes; the item index
+    // keeps the hashes), and the candidates' shingle lists and the pass buffers are freed: hand
+    // them back.
+    let itemCount = index.items.count
+    _ = consume index
     CContamSupport_releaseFreeMemory()
     var targetItem: [Int] = []
     var targetPart: [String?] = []
@@ -392,7 +409,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     // The prepared lists are all copied and freed: hand them back before the table is built.
     CContamSupport_releaseFreeMemory()
     precondition(targetItem.count < 1 << 26, "a hit packs its target in 26 bits (_NearScratch)")
-    var whole = [Int](repeating: 0, count: index.items.count)
+    var whole = [Int](repeating: 0, count: itemCount)
     for t in targetItem.indices where targetPart[t] == nil { whole[targetItem[t]] = shingleCount[t] }
     wholeShingles = whole
     self.targetItem = targetItem

@@ -11,10 +11,11 @@ public struct TokenizedItems: Sendable {
   public let version: TextVersion
   /// Per item: its tokens' hashes, in order.
   public let hashes: [[UInt64]]
-  /// Per item: where each token starts in the parts joined by newlines.
-  public let starts: [[UInt32]]
+  /// Per item (a row): where each token starts in the parts joined by newlines. One block for
+  /// all items, as it is freed before the hashes (``_Ragged``).
+  package let starts: _Ragged<UInt32>
   /// Per item: where each token ends, likewise.
-  public let ends: [[UInt32]]
+  package let ends: _Ragged<UInt32>
   /// Per item: the token range of each part.
   public let partRanges: [[Range<Int>]]
 
@@ -27,11 +28,11 @@ public struct TokenizedItems: Sendable {
     self.version = version
     let normalizer = Normalizer.of(version)
     let chunks = max(1, min(jobs, items.count / 256))
-    typealias Chunk = (hashes: [[UInt64]], starts: [[UInt32]], ends: [[UInt32]], ranges: [[Range<Int>]])
+    typealias Chunk = (hashes: [[UInt64]], starts: _Ragged<UInt32>, ends: _Ragged<UInt32>, ranges: [[Range<Int>]])
     let results = _Slots<Chunk>(count: chunks)
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
       let tokenizer = Tokenizer(normalizer: normalizer)
-      var chunk: Chunk = ([], [], [], [])
+      var chunk: Chunk = ([], _Ragged(), _Ragged(), [])
       for item in items[items.count * c / chunks..<items.count * (c + 1) / chunks] {
         var all: [Token] = []
         var partRanges: [Range<Int>] = []
@@ -44,20 +45,22 @@ public struct TokenizedItems: Sendable {
         }
         // Each at its size (`map` allocates exactly), kept for the whole build.
         chunk.hashes.append(all.map(\.hash))
-        chunk.starts.append(all.map { UInt32(clamping: $0.start) })
-        chunk.ends.append(all.map { UInt32(clamping: $0.end) })
+        chunk.starts.append(all.lazy.map { UInt32(clamping: $0.start) })
+        chunk.ends.append(all.lazy.map { UInt32(clamping: $0.end) })
         chunk.ranges.append(partRanges)
       }
       results.set(c, chunk)
     }
     let parts = results.values()
     hashes = parts.flatMap(\.hashes)
-    starts = parts.flatMap(\.starts)
-    ends = parts.flatMap(\.ends)
+    starts = _Ragged(joining: parts.map(\.starts))
+    ends = _Ragged(joining: parts.map(\.ends))
     partRanges = parts.flatMap(\.ranges)
   }
 
-  init(items: [BenchmarkItem], version: TextVersion, hashes: [[UInt64]], starts: [[UInt32]], ends: [[UInt32]], partRanges: [[Range<Int>]]) {
+  init(
+    items: [BenchmarkItem], version: TextVersion, hashes: [[UInt64]], starts: _Ragged<UInt32>, ends: _Ragged<UInt32>, partRanges: [[Range<Int>]]
+  ) {
     self.items = items
     self.version = version
     self.hashes = hashes
@@ -69,15 +72,15 @@ public struct TokenizedItems: Sendable {
   /// The same tokens without their byte ranges (``starts`` and ``ends`` empty): for a reader of
   /// hashes and part ranges only (the near-duplicate index past its math stream).
   var withoutByteRanges: TokenizedItems {
-    TokenizedItems(items: items, version: version, hashes: hashes, starts: [], ends: [], partRanges: partRanges)
+    TokenizedItems(items: items, version: version, hashes: hashes, starts: _Ragged(), ends: _Ragged(), partRanges: partRanges)
   }
 
   /// The items' tokens with the extra tokens of their TeX math merged in (``MathTokens``), part
   /// by part; an item without any has no tokens here (it has no math stream to search).
   func withMathTokens() -> TokenizedItems {
     var hashes: [[UInt64]] = []
-    var starts: [[UInt32]] = []
-    var ends: [[UInt32]] = []
+    var starts = _Ragged<UInt32>()
+    var ends = _Ragged<UInt32>()
     var ranges: [[Range<Int>]] = []
     for i in items.indices {
       var h: [UInt64] = []
@@ -91,12 +94,12 @@ public struct TokenizedItems: Sendable {
         let base = UInt32(clamping: offset)
         let found = MathTokens.extras(of: part.text)
         extras += found.count
-        MathTokens.merge(found[...], tokens: range, start: { Int(self.starts[i][$0] - base) }) { step in
+        MathTokens.merge(found[...], tokens: range, start: { Int(self.starts[i, $0] - base) }) { step in
           switch step {
           case .token(let t):
             h.append(self.hashes[i][t])
-            s.append(self.starts[i][t])
-            e.append(self.ends[i][t])
+            s.append(self.starts[i, t])
+            e.append(self.ends[i, t])
           case .extra(let x):
             h.append(found[x].hash)
             s.append(base + UInt32(clamping: found[x].start))

@@ -76,6 +76,17 @@ struct _ByteWriter: ~Copyable {
     for array in arrays { write(array) }
   }
 
+  /// Rows of a ragged list, as ``write(_:)-([[T]])`` writes the same rows as arrays (read back
+  /// alike), without making an array of each: the rows `rows` names, in its order.
+  mutating func write<T: BitwiseCopyable>(_ ragged: _Ragged<T>, rows: some Collection<Int>) {
+    write(rows.count)
+    for r in rows {
+      let row = ragged[r]
+      write(row.count)
+      row.withUnsafeBytes { append($0) }
+    }
+  }
+
   mutating func write(_ string: String) { write(Array(string.utf8)) }
 
   mutating func write(raw pointer: UnsafeRawPointer, count: Int) {
