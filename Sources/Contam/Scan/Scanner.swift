@@ -234,6 +234,9 @@ public struct Scanner: Sendable {
         progress?(done.add(1, ordering: .relaxed).newValue)
         return partial
       })
+    // The workers' buffers and the pipeline's batches are freed: hand them back before the
+    // results are assembled (resident memory is the scan's, not the two added).
+    CContamSupport_releaseFreeMemory()
     var shards: [CorpusStatistics.ShardFigures] = []
     var partials: [_ShardPartial] = []
     for result in results {
