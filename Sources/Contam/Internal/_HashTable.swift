@@ -1,3 +1,5 @@
+import CContamSupport
+
 /// Open addressing over 64-bit keys (0 = empty), load factor at most 3/4, 12 bytes per slot: the
 /// key in one array, where its postings start in another (postings are laid out in slot order,
 /// so a slot's postings end where the next slot's start). A miss touches the key array alone; a
@@ -37,6 +39,19 @@ final class _HashTable: @unchecked Sendable {
   /// Postings in all (the length of `postings`).
   var postingCount: Int { table.postingCount }
 
+  /// `capacity` elements of memory for a table array, freed by ``release(_:)``. `hugePages` for
+  /// a table read whole from the index cache (``CContamSupport_allocateTable``): its page faults
+  /// were a fifth of reading the cache. Not for a build, whose arrays grow and go while it runs
+  /// (a huge page half used is resident whole: it raised the build's peak by 2–17 MB).
+  static func allocate<T>(_: T.Type, capacity: Int, hugePages: Bool = false) -> UnsafeMutablePointer<T> {
+    guard let memory = CContamSupport_allocateTable(capacity * MemoryLayout<T>.stride, hugePages) else {
+      fatalError("out of memory for a table of \(capacity) elements")
+    }
+    return memory.bindMemory(to: T.self, capacity: capacity)
+  }
+
+  static func release<T>(_ pointer: UnsafeMutablePointer<T>) { CContamSupport_freeTable(pointer) }
+
   /// Home slots for `count` keys: a power of two, at least 16, at most 3/4 full.
   static func homeSlots(for count: Int) -> Int {
     var slots = 16
@@ -67,8 +82,10 @@ final class _HashTable: @unchecked Sendable {
       var filterBits = 64
       while filterBits < 8 * max(1, count) { filterBits <<= 1 }
       table = Storage(
-        count: count, mask: home - 1, slotCount: capacity, keys: .allocate(capacity: capacity), offsets: .allocate(capacity: capacity + 1),
-        postings: .allocate(capacity: max(1, postingCount)), postingCount: postingCount, filter: .allocate(capacity: filterBits / 64),
+        count: count, mask: home - 1, slotCount: capacity, keys: _HashTable.allocate(UInt64.self, capacity: capacity),
+        offsets: _HashTable.allocate(UInt32.self, capacity: capacity + 1),
+        postings: _HashTable.allocate(ItemIndex.Posting.self, capacity: max(1, postingCount)), postingCount: postingCount,
+        filter: _HashTable.allocate(UInt64.self, capacity: filterBits / 64),
         filterMask: filterBits - 1)
       table.filter.initialize(repeating: 0, count: filterBits / 64)
     }
@@ -104,13 +121,13 @@ final class _HashTable: @unchecked Sendable {
     }
 
     private mutating func grow(to capacity: Int) {
-      let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+      let keys = _HashTable.allocate(UInt64.self, capacity: capacity)
       keys.moveInitialize(from: table.keys, count: next)
-      table.keys.deallocate()
+      _HashTable.release(table.keys)
       table.keys = keys
-      let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity + 1)
+      let offsets = _HashTable.allocate(UInt32.self, capacity: capacity + 1)
       offsets.moveInitialize(from: table.offsets, count: next)
-      table.offsets.deallocate()
+      _HashTable.release(table.offsets)
       table.offsets = offsets
       table.slotCount = capacity
     }
@@ -255,9 +272,9 @@ final class _HashTable: @unchecked Sendable {
       slotCount * 12 + filterBits / 8 <= reader.bytesLeft
     else { throw _ByteReader.Damaged() }
     let shift = UInt64(64 - homeSlots.trailingZeroBitCount)
-    let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: slotCount)
-    let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: slotCount + 1)
-    let filter = UnsafeMutablePointer<UInt64>.allocate(capacity: filterBits / 64)
+    let keys = Self.allocate(UInt64.self, capacity: slotCount, hugePages: true)
+    let offsets = Self.allocate(UInt32.self, capacity: slotCount + 1, hugePages: true)
+    let filter = Self.allocate(UInt64.self, capacity: filterBits / 64, hugePages: true)
     var postings: UnsafeMutablePointer<ItemIndex.Posting>? = nil
     var total = 0
     do throws(_ByteReader.Damaged) {
@@ -273,14 +290,14 @@ final class _HashTable: @unchecked Sendable {
       }
       total = Int(offsets[slotCount])
       guard total * MemoryLayout<ItemIndex.Posting>.stride + filterBits / 8 <= reader.bytesLeft else { throw _ByteReader.Damaged() }
-      postings = .allocate(capacity: max(1, total))
+      postings = Self.allocate(ItemIndex.Posting.self, capacity: max(1, total), hugePages: true)
       try reader.readRaw(into: postings!, expected: total * MemoryLayout<ItemIndex.Posting>.stride)
       try reader.readRaw(into: filter, expected: filterBits / 8)
     } catch {
-      keys.deallocate()
-      offsets.deallocate()
-      filter.deallocate()
-      postings?.deallocate()
+      Self.release(keys)
+      Self.release(offsets)
+      Self.release(filter)
+      if let postings { Self.release(postings) }
       throw error
     }
     self.init(
@@ -290,10 +307,10 @@ final class _HashTable: @unchecked Sendable {
   }
 
   deinit {
-    keys.deallocate()
-    offsets.deallocate()
-    postings.deallocate()
-    filter.deallocate()
+    Self.release(keys)
+    Self.release(offsets)
+    Self.release(postings)
+    Self.release(filter)
   }
 
   /// The filter word of `key`: chosen by its bits 32 and up (the pattern by its low bits).

@@ -49,6 +49,10 @@ public struct Scanner: Sendable {
     // rise to the largest block freed and keep tens of MB resident through the scan).
     CContamSupport_mapLargeBlocks()
     CContamSupport_releaseFreeMemory()
+    // The text pipeline's fold tables (built once per process, tens of ms) are made on another
+    // core while the cache is read: whichever index asks for them first waits only for the rest.
+    let version = parameters.textVersion
+    DispatchQueue.global().async { _ = Normalizer.of(version) }
     if let indexCache, let key, let cached = indexCache.load(key: key, items: items, parameters: parameters, near: configuration.near) {
       index = cached.index
       nearIndex = cached.near
