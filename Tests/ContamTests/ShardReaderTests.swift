@@ -198,6 +198,21 @@ struct ShardReaderTests {
     #expect(result.documents.count == texts.count && result.problems.isEmpty, "\(result.problems)")
   }
 
+  /// UTF-16 without a byte order mark is refused, and the message names its byte order, so the
+  /// `iconv` command it gives converts the file (big-endian read as little-endian is garbage).
+  @Test func utf16WithoutAByteOrderMarkIsNamedWithItsByteOrder() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let text = String(decoding: try ShardFixture.paragraphsJSONL(count: 20).jsonl, as: UTF8.self)
+    for (encoding, name) in [(String.Encoding.utf16LittleEndian, "UTF-16LE"), (.utf16BigEndian, "UTF-16BE")] {
+      let path = try fixture.write("\(name).jsonl", text.data(using: encoding)!)
+      let result = try readAll(path)
+      #expect(result.documents.isEmpty)
+      #expect(result.problems.count == 1 && result.problems[0].code == .unsupported)
+      #expect(result.problems.first?.message.contains("iconv -f \(name) -t UTF-8") == true, "\(result.problems)")
+    }
+  }
+
   /// Binary data inside a plain text stream (a gzip member compressed twice, after members of
   /// text): its lines with NUL bytes that are mostly not UTF-8 are `unsupported`, named by line,
   /// not read as text that matches nothing; the text around them, Latin-1 and a stray NUL

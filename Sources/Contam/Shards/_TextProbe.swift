@@ -48,7 +48,9 @@ enum _TextProbe {
     }
     let nul = nuls[0] + nuls[1]
     if 4 * nul >= n && min(nuls[0], nuls[1]) * 10 < max(nuls[0], nuls[1]) {
-      return "UTF-16 text (every other byte is NUL); convert it to UTF-8 first (iconv -f UTF-16LE -t UTF-8)"
+      // ASCII in little-endian UTF-16 is the byte, then NUL: the NULs at odd offsets.
+      let encoding = nuls[1] > nuls[0] ? "UTF-16LE" : "UTF-16BE"
+      return "\(encoding) text (every other byte is NUL); convert it to UTF-8 first (iconv -f \(encoding) -t UTF-8)"
     }
     if 100 * nul > n || 5 * invalid > n {
       return "binary data, not text (\(nul) NUL bytes and \(invalid) bytes that are not UTF-8 in the first \(n)): compressed in a format Contam does not read, or not a corpus file"
