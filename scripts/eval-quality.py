@@ -103,10 +103,15 @@ KINDS = {
     "invisible-characters": ("encoded", CONTAMINATED, "any"),  # zero-width spaces and joiners, soft hyphens, LRM inside words
     "ligatures-decomposed": ("encoded", CONTAMINATED, "any"),  # ﬁ ﬂ ﬀ ligatures of a PDF, accents as combining marks (NFD)
     "numbered-lines": ("verbatim", CONTAMINATED, "any"),     # every line behind its number, as a listing or a printed page shows it
+    # Added in session 21 (LATE too): the item read out or posted line by line, each piece behind
+    # its cue or time stamp (subtitle files, chat and meeting logs). Measured, not yet met: the
+    # cue lines cut the copy into pieces shorter than an n-gram (docs/VERDICTS.md).
+    "subtitles": ("transcribed", CONTAMINATED, "any"),       # SRT cues of 5-9 words: number, "00:01:02,000 --> 00:01:05,500", text
+    "timestamped-lines": ("transcribed", CONTAMINATED, "any"),  # every line behind "[12:03:41] " or "12:03 <nick> "
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
         "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
-        "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines"}
+        "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -311,6 +316,22 @@ def render(kind, item, rng):
         first = rng.choice([1, 1, 12, 240])
         style = rng.choice(["{:>3}  {}", "{:>4} {}", "{}: {}", "{:>3} | {}", "{}\t{}"])
         return "\n".join(style.format(first + n, line) for n, line in enumerate((body(item, letters) + "\n" + tail(item)).split("\n")))
+    if kind == "subtitles":
+        words, cues, at, clock = (body(item, letters) + "\n" + tail(item)).split(), [], 0, rng.randint(0, 3000) * 1000
+        while at < len(words):
+            step, span = rng.randint(5, 9), rng.randint(1500, 4000)
+            stamp = lambda ms: f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+            cues.append(f"{len(cues) + 1}\n{stamp(clock)} --> {stamp(clock + span)}\n" + " ".join(words[at:at + step]))
+            at, clock = at + step, clock + span + rng.randint(0, 800)
+        return "\n\n".join(cues)
+    if kind == "timestamped-lines":
+        clock = rng.randint(0, 86000)
+        style = rng.choice(["[{}] {}", "{} <reader> {}"])
+        lines = []
+        for line in (body(item, letters) + "\n" + tail(item)).split("\n"):
+            clock += rng.randint(2, 40)
+            lines.append(style.format(f"{clock // 3600 % 24:02d}:{clock // 60 % 60:02d}:{clock % 60:02d}", line))
+        return "\n".join(lines)
     if kind == "superscript-letters":
         return "".join(SUPERSCRIPTS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))
     if kind == "qa-prompt":
