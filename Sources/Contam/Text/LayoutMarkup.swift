@@ -167,6 +167,87 @@ public enum LayoutMarkup {
     return leadingNumber(text, count: n, lineStart: previous + 1) == value - 1
   }
 
+  /// Rule 27 (`contam-text/8`): whether the number word of one to four digits at `start..<end`
+  /// of `text` belongs to a subtitle cue's timing line (`00:03:41,200 --> 00:03:44,900`, as SRT
+  /// and WebVTT write it: hours optional, `,` or `.` before the milliseconds, cue settings after
+  /// it) or is the cue's number, alone on the line right before a timing line. A subtitle file
+  /// puts these between every few words of its text; they are layout as a listing's line numbers
+  /// are. Read from the bytes around the word (a timing line starts its line, within 32 bytes of
+  /// the word), so a time in running text (`at 10:30`, `00:03:41`) stays text: no `-->` follows.
+  @inlinable
+  public static func isSubtitleCue(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    guard end - start <= 4 else { return false }
+    @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+    @inline(__always) func isTimeMark(_ b: UInt8) -> Bool { b == UInt8(ascii: ":") || b == UInt8(ascii: ",") || b == UInt8(ascii: ".") }
+    let before: UInt8 = start > 0 ? text[start - 1] : 0x0A
+    let after: UInt8 = end < n ? text[end] : 0x0A
+    // Every number of a timing line has `:`, `,` or `.` beside it; a cue number has white space
+    // (or the text's edge) on both sides.
+    guard isTimeMark(before) || isTimeMark(after) || (isSpace(before) && isSpace(after)) else { return false }
+    var lineStart = start
+    while lineStart > 0 && text[lineStart - 1] != 0x0A {
+      lineStart -= 1
+      if start - lineStart > 32 { return false }
+    }
+    if let timing = cueTimingEnd(text, count: n, lineStart: lineStart), end <= timing { return true }
+    // A cue number: alone on its line (white space aside), the timing line next.
+    for k in lineStart..<start where text[k] != 0x20 && text[k] != 0x09 { return false }
+    var k = end
+    while k < n && (text[k] == 0x20 || text[k] == 0x09 || text[k] == 0x0D) { k += 1 }
+    guard k < n && text[k] == 0x0A else { return false }
+    return cueTimingEnd(text, count: n, lineStart: k + 1) != nil
+  }
+
+  /// Rule 27 too: whether the word at `start..<end`, with `:` right before or after it, is one
+  /// of a WebVTT cue's settings (`align:start position:10%` after the timing, on its line).
+  @inlinable
+  public static func isSubtitleCueSetting(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    guard (start > 0 && text[start - 1] == UInt8(ascii: ":")) || (end < n && text[end] == UInt8(ascii: ":")) else { return false }
+    var lineStart = start
+    while lineStart > 0 && text[lineStart - 1] != 0x0A {
+      lineStart -= 1
+      if start - lineStart > 160 { return false }
+    }
+    guard let timing = cueTimingEnd(text, count: n, lineStart: lineStart) else { return false }
+    return start >= timing
+  }
+
+  /// Where a subtitle cue's timing (`start --> end`, each ``cueTimeEnd(_:count:at:)``) that starts
+  /// the line at `lineStart` (after spaces or tabs) ends; nil when the line starts otherwise.
+  @usableFromInline
+  static func cueTimingEnd(_ text: UnsafePointer<UInt8>, count n: Int, lineStart: Int) -> Int? {
+    var k = lineStart
+    while k < n && (text[k] == 0x20 || text[k] == 0x09) { k += 1 }
+    guard let first = cueTimeEnd(text, count: n, at: k) else { return nil }
+    k = first
+    while k < n && (text[k] == 0x20 || text[k] == 0x09) { k += 1 }
+    guard k + 3 <= n, text[k] == UInt8(ascii: "-"), text[k + 1] == UInt8(ascii: "-"), text[k + 2] == UInt8(ascii: ">") else { return nil }
+    k += 3
+    while k < n && (text[k] == 0x20 || text[k] == 0x09) { k += 1 }
+    return cueTimeEnd(text, count: n, at: k)
+  }
+
+  /// Where a cue time at `start` ends: `H:MM:SS,mmm` (hours of one to three digits) or `MM:SS.mmm`,
+  /// `,` or `.` before the milliseconds; nil when none starts there.
+  @usableFromInline
+  static func cueTimeEnd(_ text: UnsafePointer<UInt8>, count n: Int, at start: Int) -> Int? {
+    /// The end of a run of `least` to `most` digits at `k` (no digit right after it).
+    func digits(_ k: Int, _ least: Int, _ most: Int) -> Int? {
+      var e = k
+      while e < n && e - k < most && text[e] >= 0x30 && text[e] <= 0x39 { e += 1 }
+      guard e - k >= least, e >= n || text[e] < 0x30 || text[e] > 0x39 else { return nil }
+      return e
+    }
+    guard var k = digits(start, 1, 3), k < n, text[k] == UInt8(ascii: ":"), let minutes = digits(k + 1, 2, 2) else { return nil }
+    k = minutes
+    if k < n && text[k] == UInt8(ascii: ":") {
+      guard let seconds = digits(k + 1, 2, 2) else { return nil }
+      k = seconds
+    }
+    guard k < n, text[k] == UInt8(ascii: ",") || text[k] == UInt8(ascii: "."), let milliseconds = digits(k + 1, 3, 3) else { return nil }
+    return milliseconds
+  }
+
   /// The number of at most four digits that starts the line at `lineStart` (after spaces or
   /// tabs), followed by white space, `|`, `:` or the line's end; else nil.
   @usableFromInline

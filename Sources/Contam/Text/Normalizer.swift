@@ -80,9 +80,13 @@ import Foundation
 /// 26. A line's number before its text (`  12  def f(x):`, `3\tfor`, `14 | return`, an editor's
 ///    `  9 return x`; ``LayoutMarkup/isLineNumber(_:count:start:end:)``) is layout like an option
 ///    label: a listing copied with its line numbers reads as the listing.
+/// 27. A subtitle cue's timing line (`00:03:41,200 --> 00:03:44,900`) and the cue's number alone
+///    on the line before it (``LayoutMarkup/isSubtitleCue(_:count:start:end:)``) are layout: a
+///    text read out as subtitles reads as the text.
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
-/// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–26 `contam-text/7` (``TextVersion``);
+/// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–26 `contam-text/7`, 1–27
+/// `contam-text/8` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
@@ -93,6 +97,7 @@ public final class Normalizer: @unchecked Sendable {
 
   /// The normalizer of the current version, shared process-wide.
   public static let shared = Normalizer(version: .current)
+  private static let _v7 = Normalizer(version: .v7)
   private static let _v6 = Normalizer(version: .v6)
   private static let _v5 = Normalizer(version: .v5)
   private static let _v4 = Normalizer(version: .v4)
@@ -109,7 +114,8 @@ public final class Normalizer: @unchecked Sendable {
     case .v4: return _v4
     case .v5: return _v5
     case .v6: return _v6
-    case .v7: return shared
+    case .v7: return _v7
+    case .v8: return shared
     }
   }
 

@@ -258,6 +258,8 @@ struct _Word {
   @usableFromInline let readsEncodedText: Bool
   /// Whether a line's number before its text is layout (rule 26, `contam-text/7`).
   @usableFromInline let dropsLineNumbers: Bool
+  /// Whether a subtitle cue's timing line and number are layout (rule 27, `contam-text/8`).
+  @usableFromInline let dropsSubtitleCues: Bool
   /// Whether the last character added to the word was a superscript or subscript (rule 18):
   /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
   @usableFromInline var inScript = false
@@ -272,6 +274,7 @@ struct _Word {
     self.readsMath = version.readsRenderedMath
     self.readsEncodedText = version.readsEncodedText
     self.dropsLineNumbers = version.dropsLineNumbers
+    self.dropsSubtitleCues = version.dropsSubtitleCues
   }
 
   @inlinable @inline(__always)
@@ -312,9 +315,18 @@ struct _Word {
     if !chunked && length <= 4 && dropsLabels
       && (LayoutMarkup.isLabel(buffer, count: length)
         || (buffer[0] < 0x3A && LayoutMarkup.isNumberLabel(source, count: sourceCount, start: start, end: end, spaced: spacedNumberLabels))
-        || (dropsLineNumbers && buffer[0] < 0x3A && LayoutMarkup.isLineNumber(source, count: sourceCount, start: start, end: end)))
+        || (dropsLineNumbers && buffer[0] < 0x3A && LayoutMarkup.isLineNumber(source, count: sourceCount, start: start, end: end))
+        || (dropsSubtitleCues && buffer[0] < 0x3A && LayoutMarkup.isSubtitleCue(source, count: sourceCount, start: start, end: end)))
     {
-      // An option label (Normalizer rule 8) or a line number (rule 26): not a token.
+      // An option label (Normalizer rule 8), a line number (rule 26) or a subtitle cue's timing
+      // or number (rule 27): not a token.
+      counts.labels &+= 1
+      start = -1
+      length = 0
+      return
+    }
+    if dropsSubtitleCues && !chunked && LayoutMarkup.isSubtitleCueSetting(source, count: sourceCount, start: start, end: end) {
+      // A WebVTT cue's setting after its timing (rule 27): not a token.
       counts.labels &+= 1
       start = -1
       length = 0
