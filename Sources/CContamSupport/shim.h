@@ -7,10 +7,6 @@ static inline __attribute__((always_inline)) void CContamSupport_prefetch(const 
   __builtin_prefetch(address, 0, 3);
 }
 
-/// Returns freed heap memory to the system (glibc's malloc_trim), so resident memory after a
-/// build with large temporary buffers is what the built structures keep; and has blocks of
-/// 1 MiB and more mapped apart (a fixed mmap threshold), so they go back when freed. No-ops
-/// elsewhere.
 /// Memory for a hash table's arrays (``_HashTable``), freed with `free`. With `hugePages`, on a
 /// 2 MiB boundary with its whole 2 MiB pages marked for transparent huge pages, so filling tens of
 /// MB at once (a read from the index cache) takes one page fault per 2 MiB instead of one per
@@ -36,6 +32,10 @@ static inline void *CContamSupport_allocateTable(size_t bytes, bool hugePages) {
 #endif
 static inline void CContamSupport_freeTable(void *memory) { free(memory); }
 
+/// Returns freed heap memory to the system (glibc's malloc_trim), so resident memory after a
+/// build with large temporary buffers is what the built structures keep; and has blocks of
+/// 1 MiB and more mapped apart (a fixed mmap threshold), so they go back when freed. No-ops
+/// elsewhere.
 #if defined(__linux__)
 #include <malloc.h>
 static inline void CContamSupport_releaseFreeMemory(void) { malloc_trim(0); }

@@ -167,49 +167,43 @@ public enum LayoutMarkup {
     return leadingNumber(text, count: n, lineStart: previous + 1) == value - 1
   }
 
-  /// Rule 27 (`contam-text/8`): whether the number word of one to four digits at `start..<end`
-  /// of `text` belongs to a subtitle cue's timing line (`00:03:41,200 --> 00:03:44,900`, as SRT
-  /// and WebVTT write it: hours optional, `,` or `.` before the milliseconds, cue settings after
-  /// it) or is the cue's number, alone on the line right before a timing line. A subtitle file
-  /// puts these between every few words of its text; they are layout as a listing's line numbers
-  /// are. Read from the bytes around the word (a timing line starts its line, within 32 bytes of
-  /// the word), so a time in running text (`at 10:30`, `00:03:41`) stays text: no `-->` follows.
+  /// Rule 27 (`contam-text/8`): whether the word at `start..<end` of `text` is layout of a
+  /// subtitle file: on a cue's timing line (`00:03:41,200 --> 00:03:44,900`, as SRT and WebVTT
+  /// write it: hours optional, `,` or `.` before the milliseconds; its numbers, and WebVTT's
+  /// settings after it, `align:start position:10%`), or the cue's number, one to four digits
+  /// alone on the line right before a timing line. A subtitle file puts these between every few
+  /// words of its text; they are layout as a listing's line numbers are. Read from the bytes
+  /// beside the word: only a word with `:` beside it, or a number with `,` or `.` beside it or
+  /// white space on both sides, is looked at further, and a timing line must start within 32
+  /// bytes of it (160 with `:` beside it, as settings have); so a time in running text
+  /// (`at 10:30`, `00:03:41`) stays text: no `-->` follows it.
   @inlinable
   public static func isSubtitleCue(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
-    guard end - start <= 4 else { return false }
-    @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
-    @inline(__always) func isTimeMark(_ b: UInt8) -> Bool { b == UInt8(ascii: ":") || b == UInt8(ascii: ",") || b == UInt8(ascii: ".") }
+    let colon = UInt8(ascii: ":")
     let before: UInt8 = start > 0 ? text[start - 1] : 0x0A
     let after: UInt8 = end < n ? text[end] : 0x0A
-    // Every number of a timing line has `:`, `,` or `.` beside it; a cue number has white space
-    // (or the text's edge) on both sides.
-    guard isTimeMark(before) || isTimeMark(after) || (isSpace(before) && isSpace(after)) else { return false }
+    let nextToColon = before == colon || after == colon
+    @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+    @inline(__always) func isDecimalMark(_ b: UInt8) -> Bool { b == UInt8(ascii: ",") || b == UInt8(ascii: ".") }
+    let number = end - start <= 4 && isDigit(text[start])
+    guard nextToColon || (number && (isDecimalMark(before) || isDecimalMark(after) || (isSpace(before) && isSpace(after)))) else {
+      return false
+    }
+    let reach = nextToColon ? 160 : 32
     var lineStart = start
     while lineStart > 0 && text[lineStart - 1] != 0x0A {
       lineStart -= 1
-      if start - lineStart > 32 { return false }
+      if start - lineStart > reach { return false }
     }
-    if let timing = cueTimingEnd(text, count: n, lineStart: lineStart), end <= timing { return true }
+    if cueTimingEnd(text, count: n, lineStart: lineStart) != nil { return true }
     // A cue number: alone on its line (white space aside), the timing line next.
+    guard number else { return false }
     for k in lineStart..<start where text[k] != 0x20 && text[k] != 0x09 { return false }
     var k = end
     while k < n && (text[k] == 0x20 || text[k] == 0x09 || text[k] == 0x0D) { k += 1 }
     guard k < n && text[k] == 0x0A else { return false }
     return cueTimingEnd(text, count: n, lineStart: k + 1) != nil
-  }
-
-  /// Rule 27 too: whether the word at `start..<end`, with `:` right before or after it, is one
-  /// of a WebVTT cue's settings (`align:start position:10%` after the timing, on its line).
-  @inlinable
-  public static func isSubtitleCueSetting(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
-    guard (start > 0 && text[start - 1] == UInt8(ascii: ":")) || (end < n && text[end] == UInt8(ascii: ":")) else { return false }
-    var lineStart = start
-    while lineStart > 0 && text[lineStart - 1] != 0x0A {
-      lineStart -= 1
-      if start - lineStart > 160 { return false }
-    }
-    guard let timing = cueTimingEnd(text, count: n, lineStart: lineStart) else { return false }
-    return start >= timing
   }
 
   /// Where a subtitle cue's timing (`start --> end`, each ``cueTimeEnd(_:count:at:)``) that starts

@@ -315,18 +315,11 @@ struct _Word {
     if !chunked && length <= 4 && dropsLabels
       && (LayoutMarkup.isLabel(buffer, count: length)
         || (buffer[0] < 0x3A && LayoutMarkup.isNumberLabel(source, count: sourceCount, start: start, end: end, spaced: spacedNumberLabels))
-        || (dropsLineNumbers && buffer[0] < 0x3A && LayoutMarkup.isLineNumber(source, count: sourceCount, start: start, end: end))
-        || (dropsSubtitleCues && buffer[0] < 0x3A && LayoutMarkup.isSubtitleCue(source, count: sourceCount, start: start, end: end)))
+        || (dropsLineNumbers && buffer[0] < 0x3A && LayoutMarkup.isLineNumber(source, count: sourceCount, start: start, end: end)))
+      || (dropsSubtitleCues && !chunked && LayoutMarkup.isSubtitleCue(source, count: sourceCount, start: start, end: end))
     {
-      // An option label (Normalizer rule 8), a line number (rule 26) or a subtitle cue's timing
-      // or number (rule 27): not a token.
-      counts.labels &+= 1
-      start = -1
-      length = 0
-      return
-    }
-    if dropsSubtitleCues && !chunked && LayoutMarkup.isSubtitleCueSetting(source, count: sourceCount, start: start, end: end) {
-      // A WebVTT cue's setting after its timing (rule 27): not a token.
+      // An option label (Normalizer rule 8), a line number (rule 26), or a subtitle cue's
+      // timing, setting or number (rule 27): not a token.
       counts.labels &+= 1
       start = -1
       length = 0
