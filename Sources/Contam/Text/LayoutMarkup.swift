@@ -167,6 +167,16 @@ public enum LayoutMarkup {
     return leadingNumber(text, count: n, lineStart: previous + 1) == value - 1
   }
 
+  /// The cheap test ``isSubtitleCue(_:count:start:end:)`` starts with, for the tokenizer to make
+  /// inline on every word: `:` beside the word, or a word of at most four bytes starting with a
+  /// digit. False means not a cue; true means look.
+  @inlinable @inline(__always)
+  static func mayBeSubtitleCue(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    let before: UInt8 = start > 0 ? text[start - 1] : 0x0A
+    let after: UInt8 = end < n ? text[end] : 0x0A
+    return before == UInt8(ascii: ":") || after == UInt8(ascii: ":") || (end - start <= 4 && text[start] &- 0x30 < 10)
+  }
+
   /// Rule 27 (`contam-text/8`): whether the word at `start..<end` of `text` is layout of a
   /// subtitle file: on a cue's timing line (`00:03:41,200 --> 00:03:44,900`, as SRT and WebVTT
   /// write it: hours optional, `,` or `.` before the milliseconds; its numbers, and WebVTT's

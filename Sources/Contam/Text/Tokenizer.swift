@@ -316,7 +316,8 @@ struct _Word {
       && (LayoutMarkup.isLabel(buffer, count: length)
         || (buffer[0] < 0x3A && LayoutMarkup.isNumberLabel(source, count: sourceCount, start: start, end: end, spaced: spacedNumberLabels))
         || (dropsLineNumbers && buffer[0] < 0x3A && LayoutMarkup.isLineNumber(source, count: sourceCount, start: start, end: end)))
-      || (dropsSubtitleCues && !chunked && LayoutMarkup.isSubtitleCue(source, count: sourceCount, start: start, end: end))
+      || (dropsSubtitleCues && !chunked && LayoutMarkup.mayBeSubtitleCue(source, count: sourceCount, start: start, end: end)
+        && LayoutMarkup.isSubtitleCue(source, count: sourceCount, start: start, end: end))
     {
       // An option label (Normalizer rule 8), a line number (rule 26), or a subtitle cue's
       // timing, setting or number (rule 27): not a token.
