@@ -161,6 +161,43 @@ struct AnswerExtractorTests {
     #expect(check(answer, unlabelled + "\nAnswer: \(letters[(correct + 1) % 4])").agreement == .none)
   }
 
+  /// How pages write the answer after a copy: a copy that is not verbatim and states the item's
+  /// answer in one of these forms must not read `different` (that makes it `perturbed`, which
+  /// the default `--fail-on` passes).
+  @Test func answersWrittenWithMarksOrInFullAgreeWithTheItem() throws {
+    let sciq = try BenchmarkLoader.load(name: "sciq", path: TestData.path("benchmarks/sciq/test.json"), format: BenchmarkFormat.presets["sciq"]!)
+    let arc = try BenchmarkLoader.load(name: "arc", path: TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"), format: BenchmarkFormat.presets["arc"]!)
+    let letters = ["A", "B", "C", "D", "E"]
+    var checked = 0
+    for item in Array(sciq.prefix(12)) + Array(arc.prefix(12)) {
+      let answer = try #require(item.answer)
+      let options = item.parts[1].text.split(separator: "\n").map(String.init)
+      func comparable(_ text: String) -> String { text.lowercased().filter { $0.isLetter || $0.isNumber } }
+      guard let correct = options.firstIndex(where: { comparable($0) == comparable(answer.value) }) else { continue }
+      let wrong = (correct + 1) % options.count
+      let copy = item.parts[0].text + "\n" + options.enumerated().map { "\(letters[$0.offset]). \($0.element)" }.joined(separator: "\n")
+      for style in ["Answer: [X]", "Answer: Option X", "Answer: X \u{2713}", "Answer: **X**", "Answer: X. T", "Answer: X) T"] {
+        func stated(_ k: Int) -> String {
+          style.replacingOccurrences(of: "X", with: letters[k]).replacingOccurrences(of: "T", with: options[k])
+        }
+        #expect(check(answer, copy + "\n" + stated(correct)).agreement == .same, "\(item.id): \(stated(correct))")
+        #expect(check(answer, copy + "\n" + stated(wrong)).agreement == .different, "\(item.id): \(stated(wrong))")
+      }
+      checked += 1
+    }
+    #expect(checked >= 16, "most fixture items list their answer among the options")
+    // A text answer of four words or more (SciQ has a dozen), stated in full and followed by
+    // more of the sentence: the answer; another option stated so: another answer.
+    for text in ["forming of reproductive cells", "the inner core of Earth", "a change in the environment"] {
+      let answer = ItemAnswer(value: text)
+      #expect(check(answer, "Which is it?\nAnswer: \(text.capitalized) is the right one.").agreement == .same, "\(text)")
+      #expect(check(answer, "Which is it?\nThe answer is \(text), as the chapter says").agreement == .same, "\(text)")
+      #expect(check(answer, "Which is it?\nAnswer: forming of digestive cells").agreement == .different, "\(text)")
+      #expect(check(answer, "Which is it?\nAnswer: \(text.split(separator: " ").dropLast().joined(separator: " "))").agreement == .different,
+        "the answer without its last word is another")
+    }
+  }
+
   @Test func anyValueTheSolutionBoxesIsTheItemsAnswer() throws {
     // MATH solutions that box two values (`the answers are $\boxed{-2}$ and $\boxed{1}$`,
     // `$\boxed{12x - 34}$, or $\boxed{-34 + 12x}$`): a verbatim copy states the first, which is

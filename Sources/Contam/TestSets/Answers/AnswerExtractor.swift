@@ -44,8 +44,17 @@ public enum AnswerExtractor {
       return AnswerCheck(agreement: other ? .different : .none, expected: letter, found: stated)
     }
     let want = normalize(expected.value)
-    guard let (stated, at) = statedValueWithPosition(in: region, number: want.contains(where: \.isNumber))
-    else { return AnswerCheck(agreement: .none, expected: want, found: nil) }
+    let value = statedValueWithPosition(in: region, number: want.contains(where: \.isNumber))
+    // A text answer (SciQ's `forming of reproductive cells`) stated in full, however long the
+    // line it starts (a value is read as at most three words of a short line).
+    if !want.contains(where: \.isNumber), let line = statedLineWithPosition(in: region), value.map({ line.at <= $0.at }) ?? true {
+      func words(_ text: String) -> [String] { text.split(whereSeparator: \.isWhitespace).map { comparable(String($0)) }.filter { !$0.isEmpty } }
+      let answerWords = words(expected.value)
+      if !answerWords.isEmpty, words(line.line).prefix(answerWords.count).elementsEqual(answerWords) {
+        return AnswerCheck(agreement: .same, expected: want, found: answerWords.joined())
+      }
+    }
+    guard let (stated, at) = value else { return AnswerCheck(agreement: .none, expected: want, found: nil) }
     let found = normalize(stated)
     // The item's answer, or another its solution gives (``ItemAnswer/alternatives``).
     if expected.alternatives.contains(where: { equivalent(normalize($0), found) }) {
@@ -108,7 +117,10 @@ public enum AnswerExtractor {
         // A number is one word ("18 since…"); a text answer may be a few ("light energy").
         let value = !short ? "" : first.contains(where: \.isNumber) ? gluedWordDropped(first) : words.prefix(3).joined(separator: " ")
         let trimmed = closersTrimmed(String(value.prefix { $0 != "," && $0 != ";" }).trimmingCharacters(in: CharacterSet(charactersIn: " .:*_")))
-        if !trimmed.isEmpty && !(number && !trimmed.contains(where: \.isNumber)) { candidates.append((offset, trimmed)) }
+        // With `number`, a value without a digit is prose, unless it is an option's letter.
+        if !trimmed.isEmpty && !(number && !trimmed.contains(where: \.isNumber) && optionLetter(trimmed) == nil) {
+          candidates.append((offset, trimmed))
+        }
       }
     }
     return candidates.min { $0.offset < $1.offset }.map { ($0.value, text.utf8.index(text.startIndex, offsetBy: $0.offset)) }
@@ -145,21 +157,28 @@ public enum AnswerExtractor {
     return String(s)
   }
 
-  /// The option letter a stated value is (`D`, `(D)`, `D.`, and `d` when that is all of it:
-  /// letters written in a form without case, `ᵈ`, read lower case), or nil.
+  /// The option letter a stated value is (white space already removed): the letter alone,
+  /// with the marks a page puts around it (`D`, `(D)`, `[D]`, `D.`, `**D**`, `D✓`), after
+  /// `Option` or `Choice`, or as the label before the option's text (`D.its text`, `D)its
+  /// text`); a lower-case letter (`d`, `(d)`, letters written in a form without case, `ᵈ`,
+  /// read lower case) only alone with its marks. Else nil.
   static func optionLetter(_ value: String) -> String? {
+    func isMark(_ c: Character) -> Bool { !(c.isLetter || c.isNumber) }
     var s = Substring(value)
-    if s.hasPrefix("(") && s.hasSuffix(")") { s = s.dropFirst().dropLast() }
-    while s.last == "." || s.last == ")" { s.removeLast() }
-    guard s.count == 1, let c = s.first?.uppercased().first, ("A"..."J").contains(c) else { return nil }
-    return String(c)
+    for word in ["option", "choice"] where s.lowercased().hasPrefix(word) && s.count > word.count { s = s.dropFirst(word.count) }
+    s = s.drop(while: isMark)
+    guard let first = s.first, first.isASCII, let letter = first.uppercased().first, ("A"..."J").contains(letter) else { return nil }
+    let rest = s.dropFirst()
+    if rest.allSatisfy(isMark) { return String(letter) }
+    guard first.isUppercase, let mark = rest.first, mark == "." || mark == ")" || mark == "]" || mark == ":" else { return nil }
+    return String(letter)
   }
 
   /// "answer is" / "answer:", markdown emphasis around it allowed (`**Answer:** 18`).
   static let answerIs = #"(?i)\banswer[*_]*\s*(is|:)[*_]*\s*"#
 
   /// The first option letter stated as the answer: `Answer: B`, `answer is (C)`, `Correct
-  /// answer: D`, `**Answer:** (b)`. A lower-case letter counts in parentheses, or alone on
+  /// answer: D`, `**Answer:** (b)`, `Answer: [C]`, `Answer: Option B`. A lower-case letter counts in parentheses, or alone on
   /// the line after `Answer:` (`Answer: b`, and `ᵃⁿˢʷᵉʳ: ᵇ`, letters without a capital form), so
   /// "the answer is a prime" states no option; a capital followed by a word neither ("in answer
   /// I said", "the answer is I think").
@@ -167,7 +186,9 @@ public enum AnswerExtractor {
 
   static func statedChoiceWithPosition(in text: String) -> (letter: String, at: String.Index)? {
     let statements = [
-      text.range(of: #"\b(?i:answer)[*_]*\s*(?i:is|:)[*_]*\s*:?[*_\s]*(\(([A-Ja-j])\)|([A-J])\b(?![ \t]+[a-z]))"#, options: .regularExpression),
+      text.range(
+        of: #"\b(?i:answer)[*_]*\s*(?i:is|:)[*_]*\s*:?[*_\s]*(?:(?i:option|choice)[ \t]+)?(\(([A-Ja-j])\)|\[([A-Ja-j])\]|([A-J])\b(?![ \t]+[a-z]))"#,
+        options: .regularExpression),
       text.range(of: #"\b(?i:answer)[*_]*\s*:[*_]*[ \t]*[a-j]\.?[ \t]*(?=\n|$)"#, options: .regularExpression),
     ]
     // The first statement; its letter is the last letter it matched (`(b)`, `B`, `b.`).
