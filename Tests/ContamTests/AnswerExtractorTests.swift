@@ -272,6 +272,29 @@ struct AnswerExtractorTests {
     #expect(checked.agreement == .none)
   }
 
+  /// A value in TeX's inline or display delimiters (`Answer: \(18\)`, as chat models and MathJax
+  /// pages write it) is the value: it read as another answer, so a near copy of a GSM8K or MATH
+  /// item that ended so read `perturbed`.
+  @Test func aValueInTeXDelimitersIsTheValue() throws {
+    let gsm = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let math = try BenchmarkLoader.load(name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    var checked = 0
+    for item in Array(gsm.prefix(5)) + Array(math.prefix(5)) {
+      let answer = try #require(item.answer)
+      for (open, close) in [("\\(", "\\)"), ("\\[", "\\]"), ("$$", "$$")] {
+        let stated = item.parts[0].text + "\nAnswer: \(open)\(answer.value)\(close)"
+        #expect(check(answer, stated).agreement == .same, "\(item.id): \(stated.suffix(40))")
+        let other = item.parts[0].text + "\nAnswer: \(open)\(answer.value)7\(close)"
+        #expect(check(answer, other).agreement == .different, "\(item.id): \(other.suffix(40))")
+        // JSON-escaped once more, as a chat record kept as text has it.
+        let escaped = item.parts[0].text + "\nAnswer: \(open.replacingOccurrences(of: "\\", with: "\\\\"))\(answer.value)\(close.replacingOccurrences(of: "\\", with: "\\\\"))"
+        #expect(check(answer, escaped).agreement == .same, "\(item.id): \(escaped.suffix(40))")
+      }
+      checked += 1
+    }
+    #expect(checked == 10)
+  }
+
   /// A copy that spells out its numbers states the item's answer in words: the same answer.
   @Test func numbersWrittenInWordsAreTheirValues() {
     for (digits, words) in [

@@ -233,14 +233,15 @@ public enum AnswerExtractor {
     String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
   }
 
-  /// The comparable form of an answer: no spaces, dollars, `\left`/`\right`, `\!`, `\,`,
-  /// `\text{…}` wrappers, degree and percent signs, trailing period; `\dfrac`/`\tfrac` → `\frac`;
+  /// The comparable form of an answer: no spaces, dollars or `\(…\)` / `\[…\]` delimiters,
+  /// `\left`/`\right`, `\!`, `\,`, `\text{…}` wrappers, degree and percent signs, trailing period; `\dfrac`/`\tfrac` → `\frac`;
   /// thousands separators dropped from numbers.
   public static func normalize(_ answer: String) -> String {
     // A LaTeX command written with a doubled backslash (`\\text`) in JSON-escaped text.
-    var s = answer.replacingOccurrences(of: #"\\\\([A-Za-z])"#, with: "\\\\$1", options: .regularExpression)
+    var s = answer.replacingOccurrences(of: #"\\\\([A-Za-z()\[\]])"#, with: "\\\\$1", options: .regularExpression)
     for (from, to) in [
-      ("\\left", ""), ("\\right", ""), ("\\!", ""), ("\\,", ""), ("\\;", ""), ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"),
+      ("\\left", ""), ("\\right", ""), ("\\(", ""), ("\\)", ""), ("\\[", ""), ("\\]", ""), ("\\!", ""), ("\\,", ""), ("\\;", ""),
+      ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"),
       ("^\\circ", ""), ("^{\\circ}", ""), ("\\%", ""), ("%", ""), ("$", ""), ("\\$", ""),
     ] {
       s = s.replacingOccurrences(of: from, with: to)
