@@ -295,6 +295,45 @@ struct AnswerExtractorTests {
     #expect(checked == 10)
   }
 
+  /// Math rendered on a page (`1/4`, `432√2`, `45°`) states the answer its TeX does; a near copy
+  /// of a MATH item that ends so read `perturbed` (27 of 30 planted copies).
+  @Test func renderedMathIsTheTeXItRenders() throws {
+    for (tex, rendered) in [
+      ("\\frac{1}{4}", "1/4"), ("-\\frac{7}{9}", "-7/9"), ("-\\frac{7}{9}", "\u{2212}7/9"), ("432\\sqrt{2}", "432√2"), ("45^\\circ", "45°"),
+      ("\\frac{\\sqrt{7}}{2}", "√7/2"), ("(\\frac{1}{2},\\frac{\\sqrt{7}}{2})", "(1/2,√7/2)"), ("\\frac12", "1/2"), ("\\frac{1}{4}", "0.25"),
+      ("\\frac{1}{2-x}", "1/(2-x)"), ("3\\pi", "3π"), ("x^{2}+1", "x²+1"), ("2\\cdot3^{4}", "2×3^4"), ("\\dfrac{25}{3}", "25/3"),
+    ] {
+      #expect(AnswerExtractor.equivalent(AnswerExtractor.normalize(tex), AnswerExtractor.normalize(rendered)), "\(tex) \(rendered)")
+    }
+    for (tex, other) in [
+      ("\\frac{1}{4}", "1/5"), ("2(3)", "23"), ("\\frac{1}{3}", "0.333"), ("\\sqrt{2}/2", "√(2/2)"), ("\\frac{1}{2-x}", "1/2-x"),
+      ("432\\sqrt{2}", "432√3"), ("x^{2}+1", "x^3+1"), ("\\frac{2}{3}", "3/2"),
+    ] {
+      #expect(!AnswerExtractor.equivalent(AnswerExtractor.normalize(tex), AnswerExtractor.normalize(other)), "\(tex) \(other)")
+    }
+    // Fixture MATH items whose answer is a fraction of numbers: a copy stating it rendered, or
+    // in `$…$` after "the answer is" (a value of several words of math).
+    let math = try BenchmarkLoader.load(name: "math", path: TestData.path("benchmarks/math/test.jsonl.gz"), format: BenchmarkFormat.presets["math"]!)
+    var checked = 0
+    for item in math {
+      let answer = try #require(item.answer)
+      guard let match = answer.value.firstMatch(of: /^(-?)\\[dt]?frac\{(\d+)\}\{(\d+)\}$/) else { continue }
+      let rendered = "\(match.1)\(match.2)/\(match.3)"
+      #expect(check(answer, item.parts[0].text + "\nAnswer: \(rendered)").agreement == .same, "\(item.id) \(rendered)")
+      #expect(check(answer, item.parts[0].text + "\nAnswer: \(match.1)\(match.2)/\(Int(match.3)! + 1)").agreement == .different, "\(item.id)")
+      #expect(check(answer, item.parts[0].text + "\nThe answer is $\\frac {\(match.2)} {\(match.3)}$ (\(rendered)).").agreement
+        == (match.1.isEmpty ? .same : .different), "\(item.id)")
+      checked += 1
+    }
+    #expect(checked >= 3, "the fixture has fractions for answers")
+    #expect(check(ItemAnswer(value: "2\\sqrt{5}"), "so the answer is $2 \\sqrt{5}$.").agreement == .same)
+    #expect(check(ItemAnswer(value: "2\\sqrt{5}"), "Answer: 2 √5").agreement == .same)
+    #expect(check(ItemAnswer(value: "2\\sqrt{5}"), "Answer: 2 √6").agreement == .different)
+    #expect(check(ItemAnswer(value: "-\\frac{1}{2}"), "the least value is $\\boxed{-\\frac12}$").agreement == .same, "TeX's short form")
+    // Money after "answer is" is no math span: `$18 and $20` is the value 18.
+    #expect(check(ItemAnswer(value: "18"), "The answer is $18 and $20 is what she keeps.").agreement == .same)
+  }
+
   /// A copy that spells out its numbers states the item's answer in words: the same answer.
   @Test func numbersWrittenInWordsAreTheirValues() {
     for (digits, words) in [

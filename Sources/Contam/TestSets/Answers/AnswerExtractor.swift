@@ -98,6 +98,9 @@ public enum AnswerExtractor {
       if let i = firstIndex(of: "\\boxed{", in: Array(paragraph[..<paragraphEnd])), let content = boxed(paragraph, at: i) {
         // "the answer is $3 - 6 = \boxed{-3}$": the boxed value.
         candidates.append((offset, String(decoding: content.bytes, as: UTF8.self)))
+      } else if let math = leadingMath(rest) {
+        // "the answer is $2 \sqrt{5}$.": the math, whole (not its first word).
+        candidates.append((offset, math))
       } else {
         // A value, not a solution written after "Answer:" ("Answer: She bought 5 x 2 = 10
         // pounds…", "Answer: -48 + 21 = -27"): no calculation on the line, and a short
@@ -115,7 +118,14 @@ public enum AnswerExtractor {
           && (words.count <= 8 || first.hasSuffix(".") || first.hasSuffix(",") || first.hasSuffix(";")
             || (first.contains(where: \.isNumber) && !operators.contains(words.dropFirst().first ?? "")))
         // A number is one word ("18 since…"); a text answer may be a few ("light energy").
-        let value = !short ? "" : first.contains(where: \.isNumber) ? gluedWordDropped(first) : words.prefix(3).joined(separator: " ")
+        var value = !short ? "" : first.contains(where: \.isNumber) ? gluedWordDropped(first) : words.prefix(3).joined(separator: " ")
+        // A number with a rendered root or constant after it is one value (`2 √5`, `3 π`).
+        if short && first.contains(where: \.isNumber) {
+          for word in words.dropFirst() {
+            guard let c = word.first, "√π∞".contains(c) else { break }
+            value += word
+          }
+        }
         let trimmed = closersTrimmed(String(value.prefix { $0 != "," && $0 != ";" }).trimmingCharacters(in: CharacterSet(charactersIn: " .:*_")))
         // With `number`, a value without a digit is prose, unless it is an option's letter.
         if !trimmed.isEmpty && !(number && !trimmed.contains(where: \.isNumber) && optionLetter(trimmed) == nil) {
@@ -124,6 +134,25 @@ public enum AnswerExtractor {
       }
     }
     return candidates.min { $0.offset < $1.offset }.map { ($0.value, text.utf8.index(text.startIndex, offsetBy: $0.offset)) }
+  }
+
+  /// The math that opens `rest` (after white space), delimiters included: `$…$`, `$$…$$`,
+  /// `\(…\)` or `\[…\]`, closed on the same line, holding no English word (two letters or
+  /// more outside a command: so `$18 and $20 more` is money, not math) and no `=` (a
+  /// calculation, `$9! = 362,880$`, is read as before: prose). Else nil.
+  static func leadingMath(_ rest: Substring) -> String? {
+    let text = rest.drop { $0 == " " || $0 == "\t" }
+    for (open, close) in [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")] where text.hasPrefix(open) {
+      let body = text.dropFirst(open.count)
+      guard let end = body.range(of: close) else { return nil }
+      let content = body[..<end.lowerBound]
+      let words = content.split(whereSeparator: \.isWhitespace)
+      guard !content.trimmingCharacters(in: .whitespaces).isEmpty, !content.contains("="),
+        !words.contains(where: { $0.count >= 2 && $0.allSatisfy { $0.isASCII && $0.isLetter } })
+      else { return nil }
+      return open + content + close
+    }
+    return nil
   }
 
   /// A number with the next sentence's first word glued to it (`15The`, `#### 72Natalia`: text
@@ -242,7 +271,7 @@ public enum AnswerExtractor {
     for (from, to) in [
       ("\\left", ""), ("\\right", ""), ("\\(", ""), ("\\)", ""), ("\\[", ""), ("\\]", ""), ("\\!", ""), ("\\,", ""), ("\\;", ""),
       ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"),
-      ("^\\circ", ""), ("^{\\circ}", ""), ("\\%", ""), ("%", ""), ("$", ""), ("\\$", ""),
+      ("^\\circ", ""), ("^{\\circ}", ""), ("°", ""), ("\\%", ""), ("%", ""), ("$", ""), ("\\$", ""),
     ] {
       s = s.replacingOccurrences(of: from, with: to)
     }
@@ -260,10 +289,86 @@ public enum AnswerExtractor {
   /// Equal after normalization, or equal as numbers; a number may be written in English words
   /// (`eighteen`, `twenty-one`, `one hundred five`: a copy that spells out its numbers states the
   /// item's answer, it is not a perturbed problem).
+  /// Math written in TeX and the same math rendered (`\frac{1}{4}` and `1/4`, `432\sqrt{2}` and
+  /// `432√2`, `45^\circ` and `45°`) are equal too (``mathCanonical(_:)``), and so are a fraction
+  /// and the decimal it is exactly (`1/4`, `0.25`).
   public static func equivalent(_ a: String, _ b: String) -> Bool {
     if a == b { return true }
     if let x = Double(a) ?? numberInWords(a), let y = Double(b) ?? numberInWords(b) { return abs(x - y) <= 1e-9 * max(1, abs(x)) }
+    let (p, q) = (mathCanonical(a), mathCanonical(b))
+    if p == q { return true }
+    if let x = fractionValue(p), let y = fractionValue(q) { return abs(x - y) <= 1e-9 * max(1, abs(x)) }
     return false
+  }
+
+  /// A math answer (white space already removed) in a form TeX and its rendering share:
+  /// `\frac{A}{B}` (and `\frac12`) as `(A)/(B)`, `\sqrt{A}` and `√A` as `√(A)`, `^{A}` as
+  /// `^(A)`, `²` `³` as `^2` `^3`; `\pi` as `π`, `\infty` as `∞`; `\cdot` `\times` `×` `·` as `*`;
+  /// degree signs and the `−` minus read as plain; then parentheses around one number, letter or
+  /// root are dropped where an operator, a comma or an end is on both sides (`(1)/(4)` is
+  /// `1/4`, while `2(3)` stays).
+  static func mathCanonical(_ answer: String) -> String {
+    var text = answer
+    for (from, to) in [
+      ("\\pi", "π"), ("\\infty", "∞"), ("\\cdot", "*"), ("\\times", "*"), ("×", "*"), ("·", "*"), ("⋅", "*"), ("°", ""),
+      ("^\\circ", ""), ("−", "-"), ("–", "-"), ("²", "^2"), ("³", "^3"), ("\\sqrt", "√"), ("\\frac", "\u{1}"),
+    ] {
+      text = text.replacingOccurrences(of: from, with: to)
+    }
+    let c = Array(text)
+    /// The argument at `k`: a braced group's content, or one character; and the index after it.
+    func argument(_ k: Int) -> (String, Int)? {
+      guard k < c.count else { return nil }
+      guard c[k] == "{" else { return (String(c[k]), k + 1) }
+      var depth = 0
+      for j in k..<c.count {
+        if c[j] == "{" { depth += 1 }
+        if c[j] == "}" {
+          depth -= 1
+          if depth == 0 { return (String(c[(k + 1)..<j]), j + 1) }
+        }
+      }
+      return nil
+    }
+    var out = ""
+    var i = 0
+    while i < c.count {
+      if c[i] == "\u{1}", let (top, next) = argument(i + 1), let (bottom, end) = argument(next) {
+        out += "(" + mathCanonical(top) + ")/(" + mathCanonical(bottom) + ")"
+        i = end
+      } else if c[i] == "√", i + 1 < c.count, c[i + 1] == "{", let (radicand, end) = argument(i + 1) {
+        out += "√(" + mathCanonical(radicand) + ")"
+        i = end
+      } else if c[i] == "√", i + 1 < c.count, c[i + 1].isNumber || c[i + 1].isLetter {
+        // A rendered root over a number or a letter: `√72` is √(72).
+        var j = i + 1
+        if c[j].isNumber { while j < c.count && (c[j].isNumber || c[j] == ".") { j += 1 } } else { j += 1 }
+        out += "√(" + String(c[(i + 1)..<j]) + ")"
+        i = j
+      } else if c[i] == "^", i + 1 < c.count, c[i + 1] == "{", let (power, end) = argument(i + 1) {
+        out += "^(" + mathCanonical(power) + ")"
+        i = end
+      } else {
+        out.append(c[i])
+        i += 1
+      }
+    }
+    // Parentheses around an atom, with an operator, a comma or an end on both sides.
+    let atom = #"(?<=^|[-/+*(,√^])\((-?√?[0-9A-Za-z.π∞]+)\)(?=$|[-/+*),^])"#
+    while let range = out.range(of: atom, options: .regularExpression) {
+      out.replaceSubrange(range, with: out[range].dropFirst().dropLast())
+    }
+    return out
+  }
+
+  /// The value of `a/b` or `-a/b` (decimal numbers), or of a number; else nil.
+  static func fractionValue(_ text: String) -> Double? {
+    if let value = Double(text), value.isFinite { return value }
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let top = Double(parts[0]), let bottom = Double(parts[1]), bottom != 0, top.isFinite, bottom.isFinite else {
+      return nil
+    }
+    return top / bottom
   }
 
   /// The value of a whole number written in English words (white space already removed, as
