@@ -272,6 +272,51 @@ struct AnswerExtractorTests {
     #expect(checked.agreement == .none)
   }
 
+  /// Options numbered instead of lettered (`1.` … `4.`, `(i)` … `(iv)`) and the answer stated as
+  /// a number: the option in that place of the copy. It read as another answer (10 of 24 near
+  /// copies of MMLU, ARC and SciQ items `perturbed`), for a letter answer and a text answer.
+  @Test func aNumberStatedForNumberedOptionsIsThatOption() throws {
+    let arc = try BenchmarkLoader.load(name: "arc", path: TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"), format: BenchmarkFormat.presets["arc"]!)
+    let mmlu = try BenchmarkLoader.load(name: "mmlu", path: TestData.path("benchmarks/mmlu/test"), format: BenchmarkFormat.presets["mmlu"]!)
+    let roman = ["i", "ii", "iii", "iv", "v"]
+    var checked = 0
+    let sciq = try BenchmarkLoader.load(name: "sciq", path: TestData.path("benchmarks/sciq/test.json"), format: BenchmarkFormat.presets["sciq"]!)
+    for item in Array(arc.prefix(8)) + Array(mmlu.prefix(8)) + Array(sciq.prefix(8)) {
+      let answer = try #require(item.answer)
+      let options = item.parts[1].text.split(separator: "\n").map(String.init)
+      guard let correct = options.firstIndex(where: { $0 == answer.value }), options.count >= 3 else { continue }
+      let wrong = (correct + 1) % options.count
+      // The options reversed, so the place differs from the item's letter.
+      let order = Array(options.indices.reversed())
+      let place = { (k: Int) in order.firstIndex(of: k)! }
+      for (label, stated) in [
+        ({ (k: Int) in "\(k + 1). " }, { (k: Int) in "Answer: \(k + 1)" }), ({ "(\($0 + 1)) " }, { "Answer: (\($0 + 1))" }),
+        ({ "\($0 + 1)) " }, { "Answer: \($0 + 1). \(options[order[$0]])" }), ({ "(\(roman[$0])) " }, { "Answer: (\(roman[$0]))" }),
+        ({ "\(roman[$0]). " }, { "The answer is Option \($0 + 1)" }),
+      ] as [((Int) -> String, (Int) -> String)] {
+        let copy = item.parts[0].text + "\n" + order.enumerated().map { label($0.offset) + options[$0.element] }.joined(separator: "\n")
+        #expect(check(answer, copy + "\n" + stated(place(correct))).agreement == .same, "\(item.id): \(copy.suffix(300))\n\(stated(place(correct)))")
+        #expect(check(answer, copy + "\n" + stated(place(wrong))).agreement == .different, "\(item.id): \(stated(place(wrong)))")
+      }
+      // Lettered options and a number that is no option's text: nothing to compare (for a letter
+      // answer; a text answer compares it as a value, as before).
+      let lettered = item.parts[0].text + "\n" + options.enumerated().map { "\(["A", "B", "C", "D", "E"][$0.offset]). \($0.element)" }.joined(separator: "\n")
+      if answer.choice != nil, !options.contains(where: { $0.trimmingCharacters(in: .whitespaces) == "\(wrong + 1)" }) {
+        #expect(check(answer, lettered + "\nAnswer: \(wrong + 1)").agreement == .none, "\(item.id)")
+      }
+      checked += 1
+    }
+    #expect(checked >= 18, "ARC and MMLU (a letter answer), SciQ (a text answer)")
+    // A number with more after it than a label's mark is no option's number.
+    let item = try #require(arc.first)
+    let answer = try #require(item.answer)
+    let options = item.parts[1].text.split(separator: "\n").map(String.init)
+    let numbered = item.parts[0].text + "\n" + options.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n")
+    for stated in ["Answer: 2 apples and more", "Answer: 2.5", "Answer: vi is an editor"] {
+      #expect(check(answer, numbered + "\n" + stated).agreement == .none, "\(stated)")
+    }
+  }
+
   /// A value in TeX's inline or display delimiters (`Answer: \(18\)`, as chat models and MathJax
   /// pages write it) is the value: it read as another answer, so a near copy of a GSM8K or MATH
   /// item that ended so read `perturbed`.

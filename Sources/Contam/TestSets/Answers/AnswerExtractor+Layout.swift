@@ -75,12 +75,14 @@ extension AnswerExtractor {
   /// (`A. 0 B. 4 C. 2`). Lines without a label before the next label continue the option above
   /// them (a copy that broke its lines, a label alone on its line); the last option is taken
   /// to its line's end, or to the next line when its label stands alone.
-  static func copyOptions(in text: String) -> [Unicode.Scalar: String] {
+  /// With `numbered`, the labels read are numbers instead (`1.`, `(2)`, `3)`, and lower-case
+  /// Roman numerals `(iv)`, `iv.`), each keyed by the letter of its place (`3` and `iii` as `C`).
+  static func copyOptions(in text: String, numbered: Bool = false) -> [Unicode.Scalar: String] {
     var options: [Unicode.Scalar: String] = [:]
     var last: Unicode.Scalar? = nil
     var continued: [String] = []
     for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-      let labelled = labelledOptions(in: line)
+      let labelled = labelledOptions(in: line, numbered: numbered)
       guard !labelled.isEmpty else {
         if last != nil { continued.append(line.trimmingCharacters(in: .whitespaces)) }
         continue
@@ -100,8 +102,8 @@ extension AnswerExtractor {
   /// found. Nil unless the copy labels options A, B, … without a gap (Roman `(i)` labels, or a
   /// label the copy's markup hid, leave the letters unknown), or when no option is clearly it
   /// (moral-scenarios options `Wrong, Not wrong` differ by a word).
-  static func copyLetter(of expected: String, in text: String) -> String? {
-    let options = copyOptions(in: text)
+  static func copyLetter(of expected: String, in text: String, numbered: Bool = false) -> String? {
+    let options = copyOptions(in: text, numbered: numbered)
     guard options.count >= 2, options.keys.allSatisfy({ $0.value - 0x41 < UInt32(options.count) }) else { return nil }
     // One option equal to it decides (options may differ by a syllable: `elastic`, `inelastic`).
     let equal = options.filter { comparable($0.value) == comparable(expected) }
@@ -113,15 +115,25 @@ extension AnswerExtractor {
 
   /// The options a line labels: one when the line starts with a label, several when more labels
   /// of the next letters follow on it (`A. 0 B. 4 C. 2 D. 6`).
-  static func labelledOptions(in line: Substring) -> [(letter: Unicode.Scalar, text: String)] {
+  static func labelledOptions(in line: Substring, numbered: Bool = false) -> [(letter: Unicode.Scalar, text: String)] {
     let scalars = Array(line.unicodeScalars)
     /// The label at `k`: `(B)`, `B)`, `B.`, `B:` followed by a space; its letter (upper case) and end.
+    /// With `numbered`, `(3)`, `3)`, `3.`, `(iii)`, `iii.`: the letter of its place and its end.
     func label(at k: Int) -> (letter: Unicode.Scalar, end: Int)? {
       var p = k
       let open = p < scalars.count && (scalars[p] == "(" || scalars[p] == "[")
       if open { p += 1 }
-      guard p + 1 < scalars.count, scalars[p].isASCII, scalars[p].properties.isAlphabetic else { return nil }
-      let letter = Unicode.Scalar(UInt8(scalars[p].value) & 0xDF)
+      let letter: Unicode.Scalar
+      if numbered {
+        var q = p
+        while q < scalars.count && q - p < 4 && (("1"..."9").contains(scalars[q]) || "ivx".unicodeScalars.contains(scalars[q])) { q += 1 }
+        guard q > p, q < scalars.count, let place = Self.place(ofNumberLabel: String(String.UnicodeScalarView(scalars[p..<q]))) else { return nil }
+        letter = Unicode.Scalar(0x40 + UInt8(place))
+        p = q - 1
+      } else {
+        guard p + 1 < scalars.count, scalars[p].isASCII, scalars[p].properties.isAlphabetic else { return nil }
+        letter = Unicode.Scalar(UInt8(scalars[p].value) & 0xDF)
+      }
       guard ("A"..."J").contains(letter) else { return nil }
       let close = scalars[p + 1]
       guard close == ")" || close == "]" || (!open && (close == "." || close == ":")) else { return nil }
@@ -148,6 +160,12 @@ extension AnswerExtractor {
     }
     result.append((current.letter, text(scalars[textStart..<scalars.count])))
     return result
+  }
+
+  /// The place (1–10) a number label gives: a digit 1–9, or a lower-case Roman numeral i–x.
+  static func place(ofNumberLabel label: String) -> Int? {
+    if label.count == 1, let digit = Int(label), digit >= 1 { return digit }
+    return ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"].firstIndex(of: label).map { $0 + 1 }
   }
 
   private static func text(_ scalars: ArraySlice<Unicode.Scalar>) -> String {

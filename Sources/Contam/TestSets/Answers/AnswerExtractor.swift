@@ -29,7 +29,11 @@ public enum AnswerExtractor {
     let lead = plain(UnsafeRawBufferPointer(rebasing: text[lineStart..<start]))
     if let letter = expected.choice {
       if let (found, at) = statedChoiceWithPosition(in: region) {
-        let correct = copyLetter(of: expected.value, in: lead + region[..<at]) ?? letter
+        let before = lead + region[..<at]
+        if let (stated, correct) = romanPlace(found, of: expected.value, in: before) {
+          return AnswerCheck(agreement: stated == correct ? .same : .different, expected: letter, found: found.lowercased())
+        }
+        let correct = copyLetter(of: expected.value, in: before) ?? letter
         return AnswerCheck(agreement: found == correct ? .same : .different, expected: letter, found: found)
       }
       // No letter: the option's text after "answer is" / "Answer:" counts too. It states another
@@ -39,7 +43,15 @@ public enum AnswerExtractor {
         return AnswerCheck(agreement: .none, expected: letter, found: nil)
       }
       if names(stated, option: expected.value) { return AnswerCheck(agreement: .same, expected: letter, found: stated) }
-      let options = copyOptions(in: lead + region[..<at]).values
+      // A number for a copy that numbers its options (`1.` … `4.`, `(i)` … `(iv)`): the option in
+      // that place of the copy.
+      if let place = statedNumberLabel(stated), let correct = copyLetter(of: expected.value, in: lead + region[..<at], numbered: true) {
+        let found = String(Unicode.Scalar(0x40 + UInt8(place)))
+        return AnswerCheck(agreement: found == correct ? .same : .different, expected: letter, found: stated)
+      }
+      // The copy's lettered options, else (no `A`: `(i)` reads as a letter) its numbered ones.
+      let lettered = copyOptions(in: lead + region[..<at])
+      let options = lettered["A"] == nil ? copyOptions(in: lead + region[..<at], numbered: true).values : lettered.values
       let other = options.isEmpty ? stated.split(separator: " ").count <= 8 : options.contains { names(stated, option: $0) }
       return AnswerCheck(agreement: other ? .different : .none, expected: letter, found: stated)
     }
@@ -63,10 +75,21 @@ public enum AnswerExtractor {
     if !equivalent(want, found), want.count > 1, let letter = optionLetter(found) {
       // A letter for an answer that is a text (SciQ's `correct_answer`): right when it labels
       // that text in the copy. A letter the copy labels no option with compares with nothing.
-      guard let correct = copyLetter(of: expected.value, in: lead + region[..<at]) else {
+      let before = lead + region[..<at]
+      if let (stated, correct) = romanPlace(letter, of: expected.value, in: before) {
+        return AnswerCheck(agreement: stated == correct ? .same : .different, expected: want, found: found)
+      }
+      guard let correct = copyLetter(of: expected.value, in: before) else {
         return AnswerCheck(agreement: .none, expected: want, found: found)
       }
       return AnswerCheck(agreement: letter == correct ? .same : .different, expected: want, found: found)
+    }
+    // A number for a copy that numbers its options: the option in that place of the copy.
+    if !equivalent(want, found), let place = statedNumberLabel(stated),
+      let correct = copyLetter(of: expected.value, in: lead + region[..<at], numbered: true)
+    {
+      let stated = String(Unicode.Scalar(0x40 + UInt8(place)))
+      return AnswerCheck(agreement: stated == correct ? .same : .different, expected: want, found: found)
     }
     return AnswerCheck(agreement: equivalent(want, found) ? .same : .different, expected: want, found: found)
   }
@@ -225,6 +248,31 @@ public enum AnswerExtractor {
       let letter = text[range].last(where: \.isLetter)
     else { return nil }
     return (String(letter).uppercased(), range.lowerBound)
+  }
+
+  /// A stated letter `I`, `V` or `X` (`(i)`) where the copy numbers its options in Roman
+  /// numerals rather than lettering them (it has no option `A`): the letter of the numeral's
+  /// place (`E` for `v`), and the letter of the place the copy gives `expected`; else nil.
+  static func romanPlace(_ letter: String, of expected: String, in copy: String) -> (stated: String, correct: String)? {
+    guard let place = ["I": 1, "V": 5, "X": 10][letter], copyOptions(in: copy)["A"] == nil,
+      let correct = copyLetter(of: expected, in: copy, numbered: true)
+    else { return nil }
+    return (String(Unicode.Scalar(0x40 + UInt8(place))), correct)
+  }
+
+  /// The place a stated answer line gives as an option's number: `3`, `(3)`, `3.`, `3)`, `(iii)`,
+  /// `iii.`, `Option 3`, or the label before the option's text (`3. its text`); else nil. A
+  /// number with more after it than a label (`3.5`, `3 apples`) is no label.
+  static func statedNumberLabel(_ line: String) -> Int? {
+    guard
+      let match = line.firstMatch(
+        of: /^(?i:option|choice)?[ \t]*(?:\(([1-9]|[ivx]{1,4})\)|([1-9])(?:[.)])?|([ivx]{1,4})[.)])(?:$|[ \t])/)
+    else { return nil }
+    let label = String(match.1 ?? match.2 ?? match.3 ?? "")
+    guard let place = AnswerExtractor.place(ofNumberLabel: label) else { return nil }
+    // A bare number or numeral must be all of the line, unless a label's mark follows it.
+    let marked = match.1 != nil || match.3 != nil || match.output.0.contains(".") || match.output.0.contains(")")
+    return marked || line.trimmingCharacters(in: .whitespaces).count == match.output.0.trimmingCharacters(in: .whitespaces).count ? place : nil
   }
 
   /// How alike two option texts are: the Dice coefficient of the letter-and-digit bigrams of
