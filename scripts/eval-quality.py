@@ -23,6 +23,7 @@ CONTAMINATED = {"contaminated"}
 FLAGGED = {"contaminated", "partial", "perturbed"}
 PERTURBED = {"perturbed"}
 CLEAN = {"clean", "too_short"}
+COPY = {"contaminated", "partial"}  # found, and its answer read as the item's
 
 # kind -> (group, verdicts that count as found, applies to: "any" | "mc" | "numbers" | "solution" | "math")
 KINDS = {
@@ -108,10 +109,18 @@ KINDS = {
     # cue lines cut the copy into pieces shorter than an n-gram (docs/VERDICTS.md).
     "subtitles": ("transcribed", CONTAMINATED, "any"),       # SRT cues of 5-9 words: number, "00:01:02,000 --> 00:01:05,500", text
     "timestamped-lines": ("transcribed", CONTAMINATED, "any"),  # every line behind "[12:03:41] " or "12:03 <nick> "
+    # Added in session 22 (LATE too): a near copy (one word of the question dropped, so neither
+    # every n-gram nor every shingle is there and the verbatim check is off) that states the
+    # item's own answer as pages write it: a letter with marks ([B], Option B, B ✓), options
+    # numbered and a number stated (3, (iii)), the option's text, a value in \(…\) or $$…$$,
+    # math rendered (1/4, 2√5). It must not read `perturbed` (another answer), which the default
+    # --fail-on passes.
+    "answer-forms": ("answers", COPY, "answer"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
         "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
-        "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines"}
+        "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines",
+        "answer-forms"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -332,6 +341,25 @@ def render(kind, item, rng):
             clock += rng.randint(2, 40)
             lines.append(style.format(f"{clock // 3600 % 24:02d}:{clock // 60 % 60:02d}:{clock % 60:02d}", line))
         return "\n".join(lines)
+    if kind == "answer-forms":
+        words = item["q"].split(" ")
+        question = " ".join(words[: len(words) // 2] + words[len(words) // 2 + 1:])
+        copy = dict(item, q=question)
+        answer = stated_answer(item)
+        if item["choices"]:
+            style = rng.choice(["letter", "number", "roman"])
+            label = {"letter": lambda i: f"{LETTERS[i]}.", "number": lambda i: f"{i + 1}.", "roman": lambda i: f"({ROMAN[i]})"}[style]
+            mark = {"letter": LETTERS[answer], "number": str(answer + 1), "roman": ROMAN[answer]}[style]
+            text = item["choices"][answer]
+            forms = {"letter": ["Answer: [{m}]", "Answer: Option {m}", "Answer: {m} \u2713", "Answer: **{m}**", "Answer: {m}. {t}", "Answer: {t}"],
+                     "number": ["Answer: {m}", "Answer: ({m})", "Answer: {m}. {t}", "The answer is Option {m}"],
+                     "roman": ["Answer: ({m})", "Answer: {t}"]}[style]
+            return body(copy, label) + "\n" + rng.choice(forms).format(m=mark, t=text)
+        solution = re.sub(r"<<[^>]*>>", "", item["solution"] or "")
+        solution = re.sub(r"\n?####.*$", "", solution).replace("\\boxed{" + answer + "}", answer)
+        forms = ["Answer: \\({a}\\)", "The answer is $${a}$$.", "Final Answer: The final answer is ${a}$. I hope it is correct.",
+                 "Answer: \\[{a}\\]", "Answer: " + rendered(answer).strip()]
+        return copy["q"] + "\n" + solution.strip() + "\n" + rng.choice(forms).format(a=answer)
     if kind == "superscript-letters":
         return "".join(SUPERSCRIPTS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))
     if kind == "qa-prompt":
@@ -445,6 +473,17 @@ def render(kind, item, rng):
     raise ValueError(kind)
 
 
+def stated_answer(item):
+    """The item's answer as a copy states it: the correct option's index, or the final value
+    (GSM8K's number, the last box of a MATH solution); None when it has none."""
+    if item["choices"]:
+        return item["answer"] if item.get("answer") is not None and item["answer"] >= 0 else None
+    if item.get("final"):
+        return item["final"]
+    boxes = re.findall(r"\\boxed\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", item["solution"] or "")
+    return boxes[-1] if boxes else None
+
+
 def applies(kind, item):
     need = KINDS[kind][2]
     if need == "mc":
@@ -453,6 +492,8 @@ def applies(kind, item):
         return len(re.findall(r"\d+", item["q"])) >= 2 and item.get("final") is not None
     if need == "solution":
         return bool(item["solution"]) and len(item["solution"].split()) >= 20
+    if need == "answer":
+        return len(item["q"].split()) >= 25 and stated_answer(item) is not None
     if need == "latex":
         return bool(re.search(r"\\[a-zA-Z]+", body(item) + "\n" + tail(item)))
     return True
