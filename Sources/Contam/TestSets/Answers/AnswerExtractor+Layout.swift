@@ -128,7 +128,7 @@ extension AnswerExtractor {
         var q = p
         while q < scalars.count && q - p < 4 && (("1"..."9").contains(scalars[q]) || "ivx".unicodeScalars.contains(scalars[q])) { q += 1 }
         guard q > p, q < scalars.count, let place = Self.place(ofNumberLabel: String(String.UnicodeScalarView(scalars[p..<q]))) else { return nil }
-        letter = Unicode.Scalar(0x40 + UInt8(place))
+        letter = Unicode.Scalar(0x40 + UInt8(place))  // as ``placeLetter(_:)``
         p = q - 1
       } else {
         guard p + 1 < scalars.count, scalars[p].isASCII, scalars[p].properties.isAlphabetic else { return nil }
@@ -161,6 +161,9 @@ extension AnswerExtractor {
     result.append((current.letter, text(scalars[textStart..<scalars.count])))
     return result
   }
+
+  /// The letter of an option's place (1 is `A`), as numbered options are keyed.
+  static func placeLetter(_ place: Int) -> String { String(Unicode.Scalar(0x40 + UInt8(place))) }
 
   /// The place (1–10) a number label gives: a digit 1–9, or a lower-case Roman numeral i–x.
   static func place(ofNumberLabel label: String) -> Int? {

@@ -46,8 +46,7 @@ public enum AnswerExtractor {
       // A number for a copy that numbers its options (`1.` … `4.`, `(i)` … `(iv)`): the option in
       // that place of the copy.
       if let place = statedNumberLabel(stated), let correct = copyLetter(of: expected.value, in: lead + region[..<at], numbered: true) {
-        let found = String(Unicode.Scalar(0x40 + UInt8(place)))
-        return AnswerCheck(agreement: found == correct ? .same : .different, expected: letter, found: stated)
+        return AnswerCheck(agreement: placeLetter(place) == correct ? .same : .different, expected: letter, found: stated)
       }
       // The copy's lettered options, else (no `A`: `(i)` reads as a letter) its numbered ones.
       let lettered = copyOptions(in: lead + region[..<at])
@@ -88,8 +87,7 @@ public enum AnswerExtractor {
     if !equivalent(want, found), let place = statedNumberLabel(stated),
       let correct = copyLetter(of: expected.value, in: lead + region[..<at], numbered: true)
     {
-      let stated = String(Unicode.Scalar(0x40 + UInt8(place)))
-      return AnswerCheck(agreement: stated == correct ? .same : .different, expected: want, found: found)
+      return AnswerCheck(agreement: placeLetter(place) == correct ? .same : .different, expected: want, found: found)
     }
     return AnswerCheck(agreement: equivalent(want, found) ? .same : .different, expected: want, found: found)
   }
@@ -257,7 +255,7 @@ public enum AnswerExtractor {
     guard let place = ["I": 1, "V": 5, "X": 10][letter], copyOptions(in: copy)["A"] == nil,
       let correct = copyLetter(of: expected, in: copy, numbered: true)
     else { return nil }
-    return (String(Unicode.Scalar(0x40 + UInt8(place))), correct)
+    return (placeLetter(place), correct)
   }
 
   /// The place a stated answer line gives as an option's number: `3`, `(3)`, `3.`, `3)`, `(iii)`,
