@@ -21,7 +21,9 @@ extension ContamCommand {
         Presets (--benchmark NAME=PATH): \(BenchmarkFormat.presets.keys.sorted().joined(separator: ", ")). \
         Any other name needs --fields.
 
-        Exit status: 0 no item reached --fail-on; 1 some did; 3 input skipped under --strict, \
+        Exit status: 0 no item reached --fail-on (flagged items below it, perturbed or \
+        partial under the default, are counted on stderr: 0 is not "clean"); 1 some did; 3 \
+        input skipped under --strict, \
         or more than --max-skipped-fraction of a shard skipped; 4 the run could not complete \
         (a shard path that matches nothing, no document read, a bad benchmark).
 
@@ -453,6 +455,15 @@ extension ContamCommand {
       let lost = total.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }
       if corpus.strict && !lost.isEmpty { throw ExitCode(ContamExit.skippedUnderStrict) }
       let failing = failOn.failingVerdicts
+      // Flagged items the exit status does not count: said, so that status 0 is not read as clean.
+      let passed = [Verdict.perturbed, .partial].compactMap { verdict -> String? in
+        let count = result.items.filter { $0.verdict == verdict }.count
+        return count > 0 && !failing.contains(verdict) ? "\(Format.count(count)) \(verdict.rawValue)" : nil
+      }
+      if !passed.isEmpty && failOn != .never {
+        Terminal.shared.line(
+          "contam: \(passed.joined(separator: " and ")) items do not reach --fail-on \(failOn.rawValue), so they do not set the exit status; --fail-on partial counts them")
+      }
       if result.items.contains(where: { failing.contains($0.verdict) }) { throw ExitCode(ContamExit.contaminated) }
     }
   }

@@ -316,6 +316,22 @@ struct TrustTests {
     #expect(!verified.stdout.contains("FAIL full"), "the re-read agrees: \(verified.stdout)")
   }
 
+  /// Status 0 under the default `--fail-on contaminated` is not "clean": flagged items it does
+  /// not count (the samples' partial GSM8K items) are named on stderr with how to count them.
+  @Test func flaggedItemsTheExitStatusIgnoresAreNamed() throws {
+    let shards = "\(samples.path)/shards"
+    let plain = try Tool.execute(contam, ["scan", "--no-index-cache"] + gsm8k + [shards])
+    let summary = try #require(plain.stdout.split(separator: "\n").first { $0.hasPrefix("gsm8k") })
+    let partial = try #require(summary.split(separator: " ").compactMap { Int($0) }.dropFirst(3).first, "\(summary)")
+    #expect(partial > 0, "the samples have partial items: \(summary)")
+    #expect(plain.stderr.contains("\(partial) partial items do not reach --fail-on contaminated"), "\(plain.stderr)")
+    let strict = try Tool.execute(contam, ["scan", "--no-index-cache", "--fail-on", "partial"] + gsm8k + [shards])
+    #expect(strict.status == 1)
+    #expect(!strict.stderr.contains("do not reach --fail-on"))
+    let never = try Tool.execute(contam, ["scan", "--no-index-cache", "--fail-on", "never"] + gsm8k + [shards])
+    #expect(never.status == 0 && !never.stderr.contains("do not reach --fail-on"))
+  }
+
   @Test func valuesOutOfRangeAreErrorsNotCrashes() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
