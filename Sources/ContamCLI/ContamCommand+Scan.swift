@@ -16,7 +16,8 @@ extension ContamCommand {
         (coverage >= --partial, or a near copy), clean, or too_short (fewer than --min-tokens \
         tokens). Coverage is the fraction of the item's tokens inside n-grams found in the \
         corpus. N-grams shared by more than --max-items-per-ngram items are dropped as \
-        boilerplate and listed in the result. --fail-on partial also fails on perturbed.
+        boilerplate and listed in the result. --fail-on perturbed fails on contaminated and \
+        perturbed items; --fail-on partial on all three.
 
         Presets (--benchmark NAME=PATH): \(BenchmarkFormat.presets.keys.sorted().joined(separator: ", ")). \
         Any other name needs --fields.
@@ -137,7 +138,9 @@ extension ContamCommand {
     @Option(help: ArgumentHelp("MinHash scheme: one-permutation (fast, densified) or classic (k hash functions).", valueName: "scheme"))
     var minhash: MinHasher.Scheme = .onePermutation
 
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit with status 1 when an item has this verdict or worse: contaminated, partial or never.", valueName: "verdict"))
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp(
+        "Exit with status 1 when an item has this verdict or worse: contaminated; perturbed (also a near copy stating another answer: the question was exposed); partial (also partial coverage or a near copy); or never.",
+        valueName: "verdict"))
     var failOn: FailOn = .contaminated
 
     @Option(
@@ -462,7 +465,7 @@ extension ContamCommand {
       }
       if !passed.isEmpty && failOn != .never {
         Terminal.shared.line(
-          "contam: \(passed.joined(separator: " and ")) items do not reach --fail-on \(failOn.rawValue), so they do not set the exit status; --fail-on partial counts them")
+          "contam: \(passed.joined(separator: " and ")) items do not reach --fail-on \(failOn.rawValue), so they do not set the exit status; --fail-on \(passed.count > 1 || passed[0].hasSuffix("partial") ? "partial" : "perturbed") counts them")
       }
       if result.items.contains(where: { failing.contains($0.verdict) }) { throw ExitCode(ContamExit.contaminated) }
     }
@@ -479,11 +482,12 @@ final class ResumeCounter: @unchecked Sendable {
 
 /// `--fail-on`: the verdicts that make `scan` exit with status 1.
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
-  case contaminated, partial, never
+  case contaminated, perturbed, partial, never
 
   var failingVerdicts: Set<Verdict> {
     switch self {
     case .contaminated: return [.contaminated]
+    case .perturbed: return [.contaminated, .perturbed]
     case .partial: return [.contaminated, .perturbed, .partial]
     case .never: return []
     }

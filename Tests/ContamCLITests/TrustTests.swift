@@ -241,6 +241,26 @@ struct TrustTests {
     #expect(text.status == 0 && !text.stderr.contains("on average") && text.stdout.contains("contaminated"), "\(text.stderr)")
   }
 
+  /// `--fail-on perturbed`: a copy of a GSM8K sample item with its numbers changed and another
+  /// answer stated (a perturbed copy) fails the run, which the default passes with a note.
+  @Test func failOnPerturbedCountsACopyWithAnotherAnswer() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let full = Self.firstQuestion(samples)
+    let question = String(full.split(separator: "\n")[0])
+    let changed = question.replacing(/\d+/) { String(Int($0.output)! + 7) }
+    #expect(question.matches(of: /\d+/).count >= 2 && changed != question, "the first sample question has numbers: \(question)")
+    let prose = "An ordinary paragraph of prose, long enough to hold a passage of a test item had anyone copied one into it."
+    let record = ["text": prose + "\n\n" + changed + "\nShe worked it out step by step.\n#### 987654\n\n" + prose]
+    let path = try fixture.write("perturbed.jsonl", JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) + Data("\n".utf8))
+    let byDefault = try Tool.execute(contam, ["scan", "--no-index-cache"] + gsm8k + [path])
+    #expect(byDefault.status == 0 && byDefault.stdout.contains("perturbed"), "\(byDefault.stdout)")
+    #expect(byDefault.stderr.contains("1 perturbed items do not reach --fail-on contaminated") && byDefault.stderr.contains("--fail-on perturbed counts them"),
+      "\(byDefault.stderr)")
+    let gated = try Tool.execute(contam, ["scan", "--no-index-cache", "--fail-on", "perturbed"] + gsm8k + [path])
+    #expect(gated.status == 1 && !gated.stderr.contains("do not reach"), "\(gated.stderr)")
+  }
+
   /// The question of the first gsm8k sample item.
   static func firstQuestion(_ samples: URL) -> String {
     let line = try! String(contentsOf: samples.appendingPathComponent("benchmarks/gsm8k-sample.jsonl"), encoding: .utf8).split(separator: "\n")[0]
@@ -328,6 +348,9 @@ struct TrustTests {
     let strict = try Tool.execute(contam, ["scan", "--no-index-cache", "--fail-on", "partial"] + gsm8k + [shards])
     #expect(strict.status == 1)
     #expect(!strict.stderr.contains("do not reach --fail-on"))
+    // `--fail-on perturbed` does not count partial items either, and says so.
+    let perturbed = try Tool.execute(contam, ["scan", "--no-index-cache", "--fail-on", "perturbed"] + gsm8k + [shards])
+    #expect(perturbed.stderr.contains("\(partial) partial items do not reach --fail-on perturbed"), "\(perturbed.stderr)")
     let never = try Tool.execute(contam, ["scan", "--no-index-cache", "--fail-on", "never"] + gsm8k + [shards])
     #expect(never.status == 0 && !never.stderr.contains("do not reach --fail-on"))
   }
