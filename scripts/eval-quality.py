@@ -113,8 +113,8 @@ KINDS = {
     # every n-gram nor every shingle is there and the verbatim check is off) that states the
     # item's own answer as pages write it: a letter with marks ([B], Option B, B ✓), options
     # numbered and a number stated (3, (iii)), the option's text, a value in \(…\) or $$…$$,
-    # math rendered (1/4, 2√5). It must not read `perturbed` (another answer), which the default
-    # --fail-on passes.
+    # math rendered (1/4, 2√5), thousands set apart ($1,800.00, 1 800, 1.800). It must not
+    # read `perturbed` (another answer), which the default --fail-on passes.
     "answer-forms": ("answers", COPY, "answer"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
@@ -359,6 +359,11 @@ def render(kind, item, rng):
         solution = re.sub(r"\n?####.*$", "", solution).replace("\\boxed{" + answer + "}", answer)
         forms = ["Answer: \\({a}\\)", "The answer is $${a}$$.", "Final Answer: The final answer is ${a}$. I hope it is correct.",
                  "Answer: \\[{a}\\]", "Answer: " + rendered(answer).strip()]
+        if answer.replace(",", "").isdigit() and int(answer.replace(",", "")) >= 1000:
+            # Thousands set apart, as money is written: $1,800.00, 1 800, 1.800.
+            grouped = f"{int(answer.replace(',', '')):,}"
+            forms += ["Answer: $" + grouped + ".00", "**Answer:** $" + grouped, "Answer: " + grouped.replace(",", " "),
+                      "Answer: " + grouped.replace(",", ".")]
         return copy["q"] + "\n" + solution.strip() + "\n" + rng.choice(forms).format(a=answer)
     if kind == "superscript-letters":
         return "".join(SUPERSCRIPTS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))

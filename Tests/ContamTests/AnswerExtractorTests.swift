@@ -317,6 +317,30 @@ struct AnswerExtractorTests {
     }
   }
 
+  /// A number written with its thousands set apart (`$1,800.00`, `1 800`, `1.800`) is its value;
+  /// `$1,800` was read as `$1` (cut at the comma), so a near copy of a GSM8K item ending so
+  /// read `perturbed` (12 of 12 planted).
+  @Test func thousandsSetApartAreOneNumber() throws {
+    let gsm = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
+    let large = gsm.filter { Int($0.answer?.value ?? "").map { $0 >= 1000 } ?? false }
+    #expect(large.count >= 3, "fixture GSM8K items with answers of 1,000 or more")
+    for item in large.prefix(6) {
+      let answer = try #require(item.answer)
+      let value = try #require(Int(answer.value))
+      let grouped = value.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
+      for stated in ["Answer: $\(grouped).00", "**Answer:** $\(grouped)", "Answer: \(grouped.replacingOccurrences(of: ",", with: " "))",
+        "Answer: \(grouped.replacingOccurrences(of: ",", with: "."))", "The answer is \(grouped), as computed."]
+      {
+        #expect(check(answer, item.parts[0].text + "\n" + stated).agreement == .same, "\(item.id): \(stated)")
+        let other = stated.replacingOccurrences(of: String(grouped.prefix(1)), with: grouped.hasPrefix("9") ? "8" : "9")
+        #expect(check(answer, item.parts[0].text + "\n" + other).agreement == .different, "\(item.id): \(other)")
+      }
+    }
+    // A comma that sets apart no thousands still ends the value.
+    #expect(check(ItemAnswer(value: "18"), "The answer is 18, since she sells the rest.").agreement == .same)
+    #expect(check(ItemAnswer(value: "18"), "Answer: 18,5 more than before").agreement == .same)
+  }
+
   /// A value in TeX's inline or display delimiters (`Answer: \(18\)`, as chat models and MathJax
   /// pages write it) is the value: it read as another answer, so a near copy of a GSM8K or MATH
   /// item that ended so read `perturbed`.

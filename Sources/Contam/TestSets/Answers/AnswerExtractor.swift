@@ -140,14 +140,16 @@ public enum AnswerExtractor {
             || (first.contains(where: \.isNumber) && !operators.contains(words.dropFirst().first ?? "")))
         // A number is one word ("18 since…"); a text answer may be a few ("light energy").
         var value = !short ? "" : first.contains(where: \.isNumber) ? gluedWordDropped(first) : words.prefix(3).joined(separator: " ")
-        // A number with a rendered root or constant after it is one value (`2 √5`, `3 π`).
+        // A number with a rendered root or constant after it is one value (`2 √5`, `3 π`), and
+        // so is a number whose thousands are set apart by spaces (`1 800`).
         if short && first.contains(where: \.isNumber) {
+          let grouped = first.wholeMatch(of: /[-+$]?\d{1,3}/) != nil
           for word in words.dropFirst() {
-            guard let c = word.first, "√π∞".contains(c) else { break }
+            guard let c = word.first, "√π∞".contains(c) || (grouped && word.wholeMatch(of: /\d{3}[.,;:]?/) != nil) else { break }
             value += word
           }
         }
-        let trimmed = closersTrimmed(String(value.prefix { $0 != "," && $0 != ";" }).trimmingCharacters(in: CharacterSet(charactersIn: " .:*_")))
+        let trimmed = closersTrimmed(Self.clauseCut(value).trimmingCharacters(in: CharacterSet(charactersIn: " .:*_")))
         // With `number`, a value without a digit is prose, unless it is an option's letter.
         if !trimmed.isEmpty && !(number && !trimmed.contains(where: \.isNumber) && optionLetter(trimmed) == nil) {
           candidates.append((offset, trimmed))
@@ -155,6 +157,18 @@ public enum AnswerExtractor {
       }
     }
     return candidates.min { $0.offset < $1.offset }.map { ($0.value, text.utf8.index(text.startIndex, offsetBy: $0.offset)) }
+  }
+
+  /// `value` up to its first `;`, or its first `,` that does not set apart a number's thousands
+  /// (`$1,800.00` is one value; `18, since` ends at the comma).
+  static func clauseCut(_ value: String) -> String {
+    let c = Array(value)
+    func digit(_ i: Int) -> Bool { i >= 0 && i < c.count && c[i].isASCII && c[i].isNumber }
+    for (k, ch) in c.enumerated() where ch == ";" || ch == "," {
+      let thousands = ch == "," && digit(k - 1) && digit(k + 1) && digit(k + 2) && digit(k + 3) && !digit(k + 4)
+      if !thousands { return String(c[..<k]) }
+    }
+    return value
   }
 
   /// The math that opens `rest` (after white space), delimiters included: `$…$`, `$$…$$`,
@@ -337,9 +351,14 @@ public enum AnswerExtractor {
   /// item's answer, it is not a perturbed problem).
   /// Math written in TeX and the same math rendered (`\frac{1}{4}` and `1/4`, `432\sqrt{2}` and
   /// `432√2`, `45^\circ` and `45°`) are equal too (``mathCanonical(_:)``), and so are a fraction
-  /// and the decimal it is exactly (`1/4`, `0.25`).
+  /// and the decimal it is exactly (`1/4`, `0.25`), and a number and the same with its thousands
+  /// set apart by dots (`1.800` for 1800).
   public static func equivalent(_ a: String, _ b: String) -> Bool {
     if a == b { return true }
+    // Thousands set apart by dots (`1.800`, as much of Europe writes 1800).
+    for (x, y) in [(a, b), (b, a)] where x.wholeMatch(of: /-?\d{1,3}(\.\d{3})+/) != nil {
+      if let u = Double(x.replacingOccurrences(of: ".", with: "")), let v = Double(y), u == v { return true }
+    }
     if let x = Double(a) ?? numberInWords(a), let y = Double(b) ?? numberInWords(b) { return abs(x - y) <= 1e-9 * max(1, abs(x)) }
     let (p, q) = (mathCanonical(a), mathCanonical(b))
     if p == q { return true }
