@@ -459,13 +459,14 @@ extension ContamCommand {
       if corpus.strict && !lost.isEmpty { throw ExitCode(ContamExit.skippedUnderStrict) }
       let failing = failOn.failingVerdicts
       // Flagged items the exit status does not count: said, so that status 0 is not read as clean.
-      let passed = [Verdict.perturbed, .partial].compactMap { verdict -> String? in
+      let passed = [(Verdict.perturbed, FailOn.perturbed), (.partial, .partial)].compactMap { verdict, level -> (String, FailOn)? in
         let count = result.items.filter { $0.verdict == verdict }.count
-        return count > 0 && !failing.contains(verdict) ? "\(Format.count(count)) \(verdict.rawValue)" : nil
+        return count > 0 && !failing.contains(verdict) ? ("\(Format.count(count)) \(verdict.rawValue)", level) : nil
       }
-      if !passed.isEmpty && failOn != .never {
+      // The level that counts them all: the one of the last (weakest) verdict listed.
+      if let counting = passed.last?.1, failOn != .never {
         Terminal.shared.line(
-          "contam: \(passed.joined(separator: " and ")) items do not reach --fail-on \(failOn.rawValue), so they do not set the exit status; --fail-on \(passed.count > 1 || passed[0].hasSuffix("partial") ? "partial" : "perturbed") counts them")
+          "contam: \(passed.map(\.0).joined(separator: " and ")) items do not reach --fail-on \(failOn.rawValue), so they do not set the exit status; --fail-on \(counting.rawValue) counts them")
       }
       if result.items.contains(where: { failing.contains($0.verdict) }) { throw ExitCode(ContamExit.contaminated) }
     }

@@ -43,14 +43,15 @@ public enum AnswerExtractor {
         return AnswerCheck(agreement: .none, expected: letter, found: nil)
       }
       if names(stated, option: expected.value) { return AnswerCheck(agreement: .same, expected: letter, found: stated) }
+      let before = lead + region[..<at]
       // A number for a copy that numbers its options (`1.` … `4.`, `(i)` … `(iv)`): the option in
       // that place of the copy.
-      if let place = statedNumberLabel(stated), let correct = copyLetter(of: expected.value, in: lead + region[..<at], numbered: true) {
+      if let place = statedNumberLabel(stated), let correct = copyLetter(of: expected.value, in: before, numbered: true) {
         return AnswerCheck(agreement: placeLetter(place) == correct ? .same : .different, expected: letter, found: stated)
       }
       // The copy's lettered options, else (no `A`: `(i)` reads as a letter) its numbered ones.
-      let lettered = copyOptions(in: lead + region[..<at])
-      let options = lettered["A"] == nil ? copyOptions(in: lead + region[..<at], numbered: true).values : lettered.values
+      let lettered = copyOptions(in: before)
+      let options = lettered["A"] == nil ? copyOptions(in: before, numbered: true).values : lettered.values
       let other = options.isEmpty ? stated.split(separator: " ").count <= 8 : options.contains { names(stated, option: $0) }
       return AnswerCheck(agreement: other ? .different : .none, expected: letter, found: stated)
     }
@@ -242,8 +243,9 @@ public enum AnswerExtractor {
   static let answerIs = #"(?i)\banswer[*_]*\s*(is|:)[*_]*\s*"#
 
   /// The first option letter stated as the answer: `Answer: B`, `answer is (C)`, `Correct
-  /// answer: D`, `**Answer:** (b)`, `Answer: [C]`, `Answer: Option B`. A lower-case letter counts in parentheses, or alone on
-  /// the line after `Answer:` (`Answer: b`, and `ᵃⁿˢʷᵉʳ: ᵇ`, letters without a capital form), so
+  /// answer: D`, `**Answer:** (b)`, `Answer: [C]`, `Answer: Option B`. A lower-case letter
+  /// counts in parentheses, or alone on the line after `Answer:` (`Answer: b`, and `ᵃⁿˢʷᵉʳ: ᵇ`,
+  /// letters without a capital form), so
   /// "the answer is a prime" states no option; a capital followed by a word neither ("in answer
   /// I said", "the answer is I think").
   public static func statedChoice(in text: String) -> String? { statedChoiceWithPosition(in: text)?.letter }
@@ -276,15 +278,10 @@ public enum AnswerExtractor {
   /// `iii.`, `Option 3`, or the label before the option's text (`3. its text`); else nil. A
   /// number with more after it than a label (`3.5`, `3 apples`) is no label.
   static func statedNumberLabel(_ line: String) -> Int? {
-    guard
-      let match = line.firstMatch(
-        of: /^(?i:option|choice)?[ \t]*(?:\(([1-9]|[ivx]{1,4})\)|([1-9])(?:[.)])?|([ivx]{1,4})[.)])(?:$|[ \t])/)
-    else { return nil }
-    let label = String(match.1 ?? match.2 ?? match.3 ?? "")
-    guard let place = AnswerExtractor.place(ofNumberLabel: label) else { return nil }
-    // A bare number or numeral must be all of the line, unless a label's mark follows it.
-    let marked = match.1 != nil || match.3 != nil || match.output.0.contains(".") || match.output.0.contains(")")
-    return marked || line.trimmingCharacters(in: .whitespaces).count == match.output.0.trimmingCharacters(in: .whitespaces).count ? place : nil
+    // A bare digit is all of the line (after `Option`); with a label's mark, text may follow.
+    let label = /^(?i:option|choice)?[ \t]*(?:\(([1-9]|[ivx]{1,4})\)|([1-9])[.)]|([ivx]{1,4})[.)]|([1-9])[ \t]*$)(?:$|[ \t])/
+    guard let match = line.firstMatch(of: label), let text = match.1 ?? match.2 ?? match.3 ?? match.4 else { return nil }
+    return place(ofNumberLabel: String(text))
   }
 
   /// How alike two option texts are: the Dice coefficient of the letter-and-digit bigrams of
@@ -323,8 +320,8 @@ public enum AnswerExtractor {
   }
 
   /// The comparable form of an answer: no spaces, dollars or `\(…\)` / `\[…\]` delimiters,
-  /// `\left`/`\right`, `\!`, `\,`, `\text{…}` wrappers, degree and percent signs, trailing period; `\dfrac`/`\tfrac` → `\frac`;
-  /// thousands separators dropped from numbers.
+  /// `\left`/`\right`, `\!`, `\,`, `\text{…}` wrappers, degree and percent signs, trailing
+  /// period; `\dfrac`/`\tfrac` → `\frac`; thousands separators dropped from numbers.
   public static func normalize(_ answer: String) -> String {
     // A LaTeX command written with a doubled backslash (`\\text`) in JSON-escaped text.
     var s = answer.replacingOccurrences(of: #"\\\\([A-Za-z()\[\]])"#, with: "\\\\$1", options: .regularExpression)
@@ -364,76 +361,6 @@ public enum AnswerExtractor {
     if p == q { return true }
     if let x = fractionValue(p), let y = fractionValue(q) { return abs(x - y) <= 1e-9 * max(1, abs(x)) }
     return false
-  }
-
-  /// A math answer (white space already removed) in a form TeX and its rendering share:
-  /// `\frac{A}{B}` (and `\frac12`) as `(A)/(B)`, `\sqrt{A}` and `√A` as `√(A)`, `^{A}` as
-  /// `^(A)`, `²` `³` as `^2` `^3`; `\pi` as `π`, `\infty` as `∞`; `\cdot` `\times` `×` `·` as `*`;
-  /// degree signs and the `−` minus read as plain; then parentheses around one number, letter or
-  /// root are dropped where an operator, a comma or an end is on both sides (`(1)/(4)` is
-  /// `1/4`, while `2(3)` stays).
-  static func mathCanonical(_ answer: String) -> String {
-    var text = answer
-    for (from, to) in [
-      ("\\pi", "π"), ("\\infty", "∞"), ("\\cdot", "*"), ("\\times", "*"), ("×", "*"), ("·", "*"), ("⋅", "*"), ("°", ""),
-      ("^\\circ", ""), ("−", "-"), ("–", "-"), ("²", "^2"), ("³", "^3"), ("\\sqrt", "√"), ("\\frac", "\u{1}"),
-    ] {
-      text = text.replacingOccurrences(of: from, with: to)
-    }
-    let c = Array(text)
-    /// The argument at `k`: a braced group's content, or one character; and the index after it.
-    func argument(_ k: Int) -> (String, Int)? {
-      guard k < c.count else { return nil }
-      guard c[k] == "{" else { return (String(c[k]), k + 1) }
-      var depth = 0
-      for j in k..<c.count {
-        if c[j] == "{" { depth += 1 }
-        if c[j] == "}" {
-          depth -= 1
-          if depth == 0 { return (String(c[(k + 1)..<j]), j + 1) }
-        }
-      }
-      return nil
-    }
-    var out = ""
-    var i = 0
-    while i < c.count {
-      if c[i] == "\u{1}", let (top, next) = argument(i + 1), let (bottom, end) = argument(next) {
-        out += "(" + mathCanonical(top) + ")/(" + mathCanonical(bottom) + ")"
-        i = end
-      } else if c[i] == "√", i + 1 < c.count, c[i + 1] == "{", let (radicand, end) = argument(i + 1) {
-        out += "√(" + mathCanonical(radicand) + ")"
-        i = end
-      } else if c[i] == "√", i + 1 < c.count, c[i + 1].isNumber || c[i + 1].isLetter {
-        // A rendered root over a number or a letter: `√72` is √(72).
-        var j = i + 1
-        if c[j].isNumber { while j < c.count && (c[j].isNumber || c[j] == ".") { j += 1 } } else { j += 1 }
-        out += "√(" + String(c[(i + 1)..<j]) + ")"
-        i = j
-      } else if c[i] == "^", i + 1 < c.count, c[i + 1] == "{", let (power, end) = argument(i + 1) {
-        out += "^(" + mathCanonical(power) + ")"
-        i = end
-      } else {
-        out.append(c[i])
-        i += 1
-      }
-    }
-    // Parentheses around an atom, with an operator, a comma or an end on both sides.
-    let atom = #"(?<=^|[-/+*(,√^])\((-?√?[0-9A-Za-z.π∞]+)\)(?=$|[-/+*),^])"#
-    while let range = out.range(of: atom, options: .regularExpression) {
-      out.replaceSubrange(range, with: out[range].dropFirst().dropLast())
-    }
-    return out
-  }
-
-  /// The value of `a/b` or `-a/b` (decimal numbers), or of a number; else nil.
-  static func fractionValue(_ text: String) -> Double? {
-    if let value = Double(text), value.isFinite { return value }
-    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count == 2, let top = Double(parts[0]), let bottom = Double(parts[1]), bottom != 0, top.isFinite, bottom.isFinite else {
-      return nil
-    }
-    return top / bottom
   }
 
   /// The value of a whole number written in English words (white space already removed, as
