@@ -135,6 +135,13 @@ extension ContamCommand {
         valueName: "fraction"))
     var nearAlignment = 0.85
 
+    @Option(
+      name: .customLong("near-answered-shingles"),
+      help: ArgumentHelp(
+        "A near copy too small to count by itself counts with at least this many shared shingles when the page states the item's answer distinctively (through the copy's options, or a value of 3+ letters or digits): a short question copied with a typo and its answer key. Example: --near-answered-shingles 8",
+        valueName: "n"))
+    var nearAnsweredShingles = 5
+
     @Option(help: ArgumentHelp("MinHash scheme: one-permutation (fast, densified) or classic (k hash functions).", valueName: "scheme"))
     var minhash: MinHasher.Scheme = .onePermutation
 
@@ -212,6 +219,7 @@ extension ContamCommand {
       }
       guard nearMinShingles >= 1 else { throw ValidationError("--near-min-shingles must be at least 1.") }
       guard nearAlignment > 0.5, nearAlignment <= 1 else { throw ValidationError("--near-alignment must be in (0.5, 1].") }
+      guard nearAnsweredShingles >= 1 else { throw ValidationError("--near-answered-shingles must be at least 1.") }
       guard partial <= contaminated else { throw ValidationError("--partial must not exceed --contaminated.") }
       guard !(noExact && noNear) else { throw ValidationError("--no-exact and --no-near leave nothing to do.") }
       if let partition { _ = try Self.parsePartition(partition) }
@@ -340,6 +348,7 @@ extension ContamCommand {
         near.contaminatedContainment = nearContaminated
         near.minimumMatchedShingles = nearMinShingles
         near.alignment = nearAlignment
+        near.answeredShingles = nearAnsweredShingles
         near.scheme = minhash
         near.mathTokens = noMathTokens ? nil : true
         configuration.near = near

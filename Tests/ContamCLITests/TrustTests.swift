@@ -567,6 +567,7 @@ struct TrustTests {
     ["--contaminated", "2"], ["--partial", "-0.1"], ["--near-containment", "5"], ["--max-items-per-ngram", "0"],
     ["--jobs", "0"], ["--jobs", "-1"], ["--ngram", "0"], ["--minhash", "bogus"], ["--fail-on", "sometimes"],
     ["--text-version", "9"], ["--text-version", "contam-text/0"], ["--near-alignment", "0.3"], ["--near-alignment", "1.5"],
+    ["--near-answered-shingles", "0"],
   ])
   func optionValuesOutOfRangeAreUsageErrors(_ option: [String]) throws {
     let run = try Tool.execute(contam, ["scan"] + option + gsm8k + ["\(samples.path)/shards"])

@@ -421,6 +421,35 @@ struct AnswerExtractorTests {
     #expect(check?.agreement == .same, "\(String(describing: check))")
   }
 
+  @Test func anAnswerChanceRarelyGivesIsDistinctive() throws {
+    let arc = try BenchmarkLoader.load(name: "arc", path: TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"), format: BenchmarkFormat.presets["arc"]!)
+    let letters = ["A", "B", "C", "D", "E"]
+    var checked = 0
+    for item in arc.prefix(10) {
+      let answer = try #require(item.answer)
+      let letter = try #require(answer.choice)
+      let options = item.parts[1].text.split(separator: "\n").map(String.init)
+      guard let correct = options.firstIndex(of: answer.value) else { continue }
+      let listed = item.parts[0].text + "\n" + options.enumerated().map { "\(letters[$0.offset]). \($0.element)" }.joined(separator: "\n")
+      // Through the copy's options: the letter labels the right text, so it is not one in four.
+      #expect(check(answer, listed + "\nAnswer: \(letters[correct])").distinctive == true, "\(item.id)")
+      #expect(check(answer, listed + "\nAnswer: \(answer.value)").distinctive == true, "\(item.id): the option's text")
+      // A letter alone, after the question without its options: the same letter, by chance one in four.
+      let bare = check(answer, item.parts[0].text + "\nAnswer: \(letter)")
+      #expect(bare.agreement == .same && bare.distinctive == nil, "\(item.id): \(bare)")
+      // Another option: not the item's answer, so nothing distinctive about it.
+      #expect(check(answer, listed + "\nAnswer: \(letters[(correct + 1) % options.count])").distinctive == nil)
+      checked += 1
+    }
+    #expect(checked >= 8)
+    // Values: three letters or digits or more, as math renders them.
+    for (value, distinctive) in [("455", true), ("mitosis", true), ("(\\frac{1}{2}, \\frac{\\sqrt{7}}{2})", true), ("28", false), ("\\frac{1}{4}", false), ("x", false)] {
+      let stated = check(ItemAnswer(value: value), "Find it.\nThe answer is $\(value)$.")
+      #expect(stated.agreement == .same, "\(value)")
+      #expect((stated.distinctive == true) == distinctive, "\(value): \(stated)")
+    }
+  }
+
   @Test func normalization() {
     #expect(AnswerExtractor.normalize(" $1,234$ ") == "1234")
     #expect(AnswerExtractor.normalize("\\left( 3, \\dfrac{1}{2} \\right)") == "(3,\\frac{1}{2})")

@@ -60,6 +60,7 @@ struct CertificateJSONTests {
       item.evidence[0].documentID = k % 2 == 0 ? text : nil
       item.evidence[0].coverage = numbers[(k + 5) % numbers.count]
       item.evidence[0].answer = k % 3 == 0 ? nil : AnswerCheck(agreement: .different, expected: text, found: k % 3 == 1 ? nil : text)
+      item.nearDuplicate!.evidence[0].answer = AnswerCheck(agreement: k % 2 == 0 ? .same : .none, expected: text, found: text, distinctive: k % 4 == 0)
       item.nearDuplicate!.containment = numbers[(k + 9) % numbers.count]
       item.nearDuplicate!.evidence[0].snippet = text
       item.nearDuplicate!.evidence[0].part = k % 2 == 0 ? text : nil

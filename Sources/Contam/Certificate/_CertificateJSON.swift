@@ -197,6 +197,10 @@ struct _CertificateJSON {
     open(UInt8(ascii: "{"))
     key("agreement")
     string(answer.agreement.rawValue)
+    if answer.distinctive == true {
+      key("distinctive")
+      bytes.append(contentsOf: "true".utf8)
+    }
     key("expected")
     string(answer.expected)
     if let found = answer.found {

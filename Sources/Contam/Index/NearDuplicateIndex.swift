@@ -47,6 +47,13 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// shingles. Such a copy counts toward the verdict. Nil (certificates made before this rule):
   /// off, and the fraction is not measured.
   public var alignment: Double? = 0.85
+  /// A near copy too small to count by itself (fewer shingles than ``minimumMatchedShingles``
+  /// and the short-item rule ask) counts toward the verdict with at least this many shared
+  /// shingles when it states the item's answer in a way chance rarely gives
+  /// (``AnswerCheck/distinctive``): a short question copied with its options, a word dropped,
+  /// and `Answer: D` naming the right option's text. The rule for short items: more
+  /// than a few shingles, or the answer agreeing. Nil (certificates made before this rule): off.
+  public var answeredShingles: Int? = 5
   /// Whether near evidence after the best is kept only when it counts toward the verdict
   /// (``counts(_:itemShingles:)``): a second document sharing a few shingles with a short item
   /// (a sibling problem) is not reported as a copy of it. Nil (certificates made before this
@@ -75,7 +82,8 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// Whether a near copy counts toward the verdict: enough shared shingles to decide on
   /// (``minimumMatchedShingles``); or, for an item with few, at least ``minimumShingles`` and 60%
   /// of all its shingles, not of one part (a short item copied with a typo or a dropped word);
-  /// or at least ``alignment`` of its tokens in order.
+  /// or at least ``alignment`` of its tokens in order; or at least ``answeredShingles`` with the
+  /// item's answer stated distinctively.
   /// - Parameters:
   ///   - evidence: the near copy.
   ///   - itemShingles: the item's distinct informative shingles (``NearDuplicateResult/shingles``).
@@ -86,6 +94,7 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
     return evidence.matchedShingles >= minimumMatchedShingles
       || (evidence.matchedShingles >= minimumShingles && share >= 0.6)
       || (evidence.alignment ?? 0) >= (alignment ?? 2)
+      || (evidence.answer?.distinctive == true && evidence.matchedShingles >= (answeredShingles ?? Int.max))
   }
 
   /// What makes this search find less than `standard`, one sentence per setting (see
@@ -106,6 +115,10 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
     if let standardAlignment = standard.alignment {
       note(alignment == nil, "alignment was off: short items copied with typos or words changed are not found")
       note((alignment ?? 0) > standardAlignment, "alignment = \(alignment ?? 0) is above \(standardAlignment)")
+    }
+    if let standardAnswered = standard.answeredShingles {
+      note(answeredShingles == nil, "answered shingles were off: short items copied with a word changed and their answer are not found")
+      note((answeredShingles ?? 0) > standardAnswered, "answeredShingles = \(answeredShingles ?? 0) is above \(standardAnswered)")
     }
     note(
       contaminatedContainment > standard.contaminatedContainment,
@@ -138,6 +151,7 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
       "contaminatedContainment = \(contaminatedContainment) is not in containmentThreshold...1")
     try check(minimumMatchedShingles >= 1, "minimumMatchedShingles = \(minimumMatchedShingles) is below 1")
     if let alignment { try check(alignment > 0.5 && alignment <= 1, "alignment = \(alignment) is not in (0.5, 1]") }
+    if let answeredShingles { try check(answeredShingles >= 1, "answeredShingles = \(answeredShingles) is below 1") }
     if let carriedTokens { try check((0...4096).contains(carriedTokens), "carriedTokens = \(carriedTokens) is not in 0...4096") }
   }
 }

@@ -85,7 +85,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// at least ``NearDuplicateConfiguration/minimumShingles`` and 60% of all the item's shingles
   /// (not of one part): a short item copied with a typo or a word dropped; or, for an item of
   /// ``NearDuplicateConfiguration/alignedTokens`` tokens, at least
-  /// ``NearDuplicateConfiguration/alignment`` of its tokens in order (a few words changed).
+  /// ``NearDuplicateConfiguration/alignment`` of its tokens in order (a few words changed); or
+  /// at least ``NearDuplicateConfiguration/answeredShingles`` when it states the item's answer
+  /// in a way chance rarely gives (``AnswerCheck/distinctive``).
   /// - Parameters:
   ///   - tokens: the item's informative tokens.
   ///   - coverage: exact coverage of those tokens.

@@ -15,10 +15,18 @@ public struct AnswerCheck: Sendable, Codable, Hashable {
   public var expected: String
   /// The answer found in the document, normalized, if any.
   public var found: String?
+  /// Whether the item's answer was stated in a way chance rarely gives (agreement `same` only):
+  /// an option letter or number read through the copy's own options (it labels the item's
+  /// correct option's text), or a value of at least three letters or digits (`455`, `mitosis`;
+  /// not `B` alone, `28` or `x`). A near copy too small to count by itself counts with such an
+  /// answer (``NearDuplicateConfiguration/answeredShingles``). Nil: not (and in certificates
+  /// made before session 23).
+  public var distinctive: Bool?
 
-  public init(agreement: Agreement, expected: String, found: String?) {
+  public init(agreement: Agreement, expected: String, found: String?, distinctive: Bool? = nil) {
     self.agreement = agreement
     self.expected = expected
     self.found = found
+    self.distinctive = agreement == .same && distinctive == true ? true : nil
   }
 }

@@ -31,10 +31,12 @@ public enum AnswerExtractor {
       if let (found, at) = statedChoiceWithPosition(in: region) {
         let before = lead + region[..<at]
         if let (stated, correct) = romanPlace(found, of: expected.value, in: before) {
-          return AnswerCheck(agreement: stated == correct ? .same : .different, expected: letter, found: found.lowercased())
+          return AnswerCheck(agreement: stated == correct ? .same : .different, expected: letter, found: found.lowercased(), distinctive: true)
         }
-        let correct = copyLetter(of: expected.value, in: before) ?? letter
-        return AnswerCheck(agreement: found == correct ? .same : .different, expected: letter, found: found)
+        // Through the copy's options the letter names the option's text; a letter alone, one in four.
+        let labelled = copyLetter(of: expected.value, in: before)
+        return AnswerCheck(
+          agreement: found == (labelled ?? letter) ? .same : .different, expected: letter, found: found, distinctive: labelled != nil)
       }
       // No letter: the option's text after "answer is" / "Answer:" counts too. It states another
       // answer when it names another of the copy's options, or is a short line (not the prose
@@ -42,12 +44,15 @@ public enum AnswerExtractor {
       guard let (stated, at) = statedLineWithPosition(in: region), !comparable(stated).isEmpty else {
         return AnswerCheck(agreement: .none, expected: letter, found: nil)
       }
-      if names(stated, option: expected.value) { return AnswerCheck(agreement: .same, expected: letter, found: stated) }
       let before = lead + region[..<at]
+      if names(stated, option: expected.value) {
+        let listed = copyLetter(of: expected.value, in: before) ?? copyLetter(of: expected.value, in: before, numbered: true)
+        return AnswerCheck(agreement: .same, expected: letter, found: stated, distinctive: listed != nil)
+      }
       // A number for a copy that numbers its options (`1.` … `4.`, `(i)` … `(iv)`): the option in
       // that place of the copy.
       if let place = statedNumberLabel(stated), let correct = copyLetter(of: expected.value, in: before, numbered: true) {
-        return AnswerCheck(agreement: placeLetter(place) == correct ? .same : .different, expected: letter, found: stated)
+        return AnswerCheck(agreement: placeLetter(place) == correct ? .same : .different, expected: letter, found: stated, distinctive: true)
       }
       // The copy's lettered options, else (no `A`: `(i)` reads as a letter) its numbered ones.
       let lettered = copyOptions(in: before)
@@ -63,35 +68,39 @@ public enum AnswerExtractor {
       func words(_ text: String) -> [String] { text.split(whereSeparator: \.isWhitespace).map { comparable(String($0)) }.filter { !$0.isEmpty } }
       let answerWords = words(expected.value)
       if !answerWords.isEmpty, words(line.line).prefix(answerWords.count).elementsEqual(answerWords) {
-        return AnswerCheck(agreement: .same, expected: want, found: answerWords.joined())
+        return AnswerCheck(agreement: .same, expected: want, found: answerWords.joined(), distinctive: distinctive(want))
       }
     }
     guard let (stated, at) = value else { return AnswerCheck(agreement: .none, expected: want, found: nil) }
     let found = normalize(stated)
     // The item's answer, or another its solution gives (``ItemAnswer/alternatives``).
     if expected.alternatives.contains(where: { equivalent(normalize($0), found) }) {
-      return AnswerCheck(agreement: .same, expected: want, found: found)
+      return AnswerCheck(agreement: .same, expected: want, found: found, distinctive: distinctive(found))
     }
     if !equivalent(want, found), want.count > 1, let letter = optionLetter(found) {
       // A letter for an answer that is a text (SciQ's `correct_answer`): right when it labels
       // that text in the copy. A letter the copy labels no option with compares with nothing.
       let before = lead + region[..<at]
       if let (stated, correct) = romanPlace(letter, of: expected.value, in: before) {
-        return AnswerCheck(agreement: stated == correct ? .same : .different, expected: want, found: found)
+        return AnswerCheck(agreement: stated == correct ? .same : .different, expected: want, found: found, distinctive: true)
       }
       guard let correct = copyLetter(of: expected.value, in: before) else {
         return AnswerCheck(agreement: .none, expected: want, found: found)
       }
-      return AnswerCheck(agreement: letter == correct ? .same : .different, expected: want, found: found)
+      return AnswerCheck(agreement: letter == correct ? .same : .different, expected: want, found: found, distinctive: true)
     }
     // A number for a copy that numbers its options: the option in that place of the copy.
     if !equivalent(want, found), let place = statedNumberLabel(stated),
       let correct = copyLetter(of: expected.value, in: lead + region[..<at], numbered: true)
     {
-      return AnswerCheck(agreement: placeLetter(place) == correct ? .same : .different, expected: want, found: found)
+      return AnswerCheck(agreement: placeLetter(place) == correct ? .same : .different, expected: want, found: found, distinctive: true)
     }
-    return AnswerCheck(agreement: equivalent(want, found) ? .same : .different, expected: want, found: found)
+    return AnswerCheck(agreement: equivalent(want, found) ? .same : .different, expected: want, found: found, distinctive: distinctive(want))
   }
+
+  /// Whether a value is one chance rarely states: at least three letters or digits once
+  /// written as math renders it (`455`, `mitosis`, `(1/2,√7/2)`; not `28`, `1/4` or `x`).
+  static func distinctive(_ value: String) -> Bool { comparable(mathCanonical(normalize(value))).count >= 3 }
 
   /// The first value stated in `text`: boxed, after `####`, or after "answer is" / "answer:".
   public static func statedValue(in text: String) -> String? { statedValueWithPosition(in: text)?.value }
