@@ -71,6 +71,12 @@ extension ContamCommand {
     @Option(help: ArgumentHelp("Coverage at or above which an item is partial.", valueName: "fraction"))
     var partial = 0.2
 
+    @Option(
+      help: ArgumentHelp(
+        "How many documents' evidence to keep per item, best first, for its exact n-grams and its near copies each (the verdict reads the best; more show every place an item was found). Example: --evidence 20",
+        valueName: "n"))
+    var evidence = 3
+
     @Flag(name: .customLong("no-exact"), help: "Skip the exact n-gram probe (near duplicates only).")
     var noExact = false
 
@@ -220,6 +226,7 @@ extension ContamCommand {
       guard nearMinShingles >= 1 else { throw ValidationError("--near-min-shingles must be at least 1.") }
       guard nearAlignment > 0.5, nearAlignment <= 1 else { throw ValidationError("--near-alignment must be in (0.5, 1].") }
       guard nearAnsweredShingles >= 1 else { throw ValidationError("--near-answered-shingles must be at least 1.") }
+      guard (1...1000).contains(evidence) else { throw ValidationError("--evidence must be in 1...1000.") }
       guard partial <= contaminated else { throw ValidationError("--partial must not exceed --contaminated.") }
       guard !(noExact && noNear) else { throw ValidationError("--no-exact and --no-near leave nothing to do.") }
       if let partition { _ = try Self.parsePartition(partition) }
@@ -316,6 +323,7 @@ extension ContamCommand {
       configuration.maximumItemsPerNGram = maxItemsPerNGram
       configuration.contaminatedThreshold = contaminated
       configuration.partialThreshold = partial
+      configuration.evidencePerItem = evidence
       configuration.exact = !noExact
       configuration.acrossDocuments = !documentsApart
       configuration.reader = corpus.readerParameters

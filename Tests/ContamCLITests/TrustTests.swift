@@ -261,6 +261,33 @@ struct TrustTests {
     #expect(gated.status == 1 && !gated.stderr.contains("do not reach"), "\(gated.stderr)")
   }
 
+  @Test func evidenceSetsHowManyDocumentsAreShownPerItem() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let full = Self.firstQuestion(samples)
+    let prose = "An ordinary paragraph of prose, long enough to hold a passage of a test item had anyone copied one into it."
+    var lines = Data()
+    for k in 0..<6 {
+      lines += try JSONSerialization.data(withJSONObject: ["id": "copy-\(k)", "text": prose + "\n\n" + full + "\n\n" + prose], options: [.sortedKeys])
+      lines += Data("\n".utf8)
+    }
+    let path = try fixture.write("six.jsonl", lines)
+    func evidence(_ extra: [String]) throws -> (exact: Int, near: Int, documents: Int) {
+      let out = fixture.url("e\(extra.joined()).json").path
+      let run = try Tool.execute(contam, ["scan", "--no-index-cache", "--id-field", "id", "--out", out] + extra + gsm8k + [path])
+      #expect(run.status == 1, "\(run.stderr)")
+      let certificate = try JSONDecoder().decode(Certificate.self, from: Data(contentsOf: URL(fileURLWithPath: out)))
+      let item = try #require(certificate.items.first { $0.verdict == .contaminated })
+      return (item.evidence.count, item.nearDuplicate?.evidence.count ?? 0, item.documents)
+    }
+    let byDefault = try evidence([])
+    #expect(byDefault.exact == 3 && byDefault.documents == 6, "\(byDefault)")
+    let all = try evidence(["--evidence", "10"])
+    #expect(all.exact == 6 && all.near == 6, "\(all)")
+    let one = try evidence(["--evidence", "1"])
+    #expect(one.exact == 1 && one.near == 1 && one.documents == 6, "\(one)")
+  }
+
   /// The question of the first gsm8k sample item.
   static func firstQuestion(_ samples: URL) -> String {
     let line = try! String(contentsOf: samples.appendingPathComponent("benchmarks/gsm8k-sample.jsonl"), encoding: .utf8).split(separator: "\n")[0]
@@ -567,7 +594,7 @@ struct TrustTests {
     ["--contaminated", "2"], ["--partial", "-0.1"], ["--near-containment", "5"], ["--max-items-per-ngram", "0"],
     ["--jobs", "0"], ["--jobs", "-1"], ["--ngram", "0"], ["--minhash", "bogus"], ["--fail-on", "sometimes"],
     ["--text-version", "9"], ["--text-version", "contam-text/0"], ["--near-alignment", "0.3"], ["--near-alignment", "1.5"],
-    ["--near-answered-shingles", "0"],
+    ["--near-answered-shingles", "0"], ["--evidence", "0"], ["--evidence", "1001"],
   ])
   func optionValuesOutOfRangeAreUsageErrors(_ option: [String]) throws {
     let run = try Tool.execute(contam, ["scan"] + option + gsm8k + ["\(samples.path)/shards"])
