@@ -116,11 +116,14 @@ KINDS = {
     # math rendered (1/4, 2√5), thousands set apart ($1,800.00, 1 800, 1.800). It must not
     # read `perturbed` (another answer), which the default --fail-on passes.
     "answer-forms": ("answers", COPY, "answer"),
+    # Added in session 23 (LATE too): the item copied from an encyclopedia's page with its
+    # citation marks kept, a mark after some sentences, clauses or words ([1], [12], [3][4]).
+    "citation-marks": ("reformatted", CONTAMINATED, "any"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
         "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
         "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines",
-        "answer-forms"}
+        "answer-forms", "citation-marks"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -341,6 +344,16 @@ def render(kind, item, rng):
             clock += rng.randint(2, 40)
             lines.append(style.format(f"{clock // 3600 % 24:02d}:{clock // 60 % 60:02d}:{clock % 60:02d}", line))
         return "\n".join(lines)
+    if kind == "citation-marks":
+        number = rng.randint(1, 60)
+        def mark(m):
+            nonlocal number
+            if rng.random() < (0.5 if m.group(1) in ".,;?!)" else 0.92):
+                return m.group(0)
+            number += 1
+            return m.group(1) + (f"[{number}]" if rng.random() < 0.8 else f"[{number}][{number + 1}]") + m.group(2)
+        text = body(item, letters) + "\n" + tail(item)
+        return re.sub(r"([.,;?!)]|\w)(\s)", mark, text) + f"[{number + 2}]"
     if kind == "answer-forms":
         words = item["q"].split(" ")
         question = " ".join(words[: len(words) // 2] + words[len(words) // 2 + 1:])

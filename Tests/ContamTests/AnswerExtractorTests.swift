@@ -450,6 +450,19 @@ struct AnswerExtractorTests {
     }
   }
 
+  @Test func aCitationMarkAfterTheAnswerIsNotPartOfIt() throws {
+    let arc = try BenchmarkLoader.load(name: "arc", path: TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"), format: BenchmarkFormat.presets["arc"]!)
+    let item = arc[0]
+    let answer = try #require(item.answer)
+    let letter = try #require(answer.choice)
+    #expect(check(answer, item.parts[0].text + "\nAnswer: \(letter)[13]").agreement == .same)
+    #expect(check(answer, item.parts[0].text + "\nThe answer is \(letter).[2][3] Next").agreement == .same)
+    for (value, stated) in [("18", "#### 18[4]"), ("18", "The answer is 18.[4]"), ("mitosis", "Answer: mitosis[12], as the chapter says"), ("\\frac{1}{4}", "The answer is $\\frac{1}{4}$.[7]")] {
+      #expect(check(ItemAnswer(value: value), "Find it.\n" + stated).agreement == .same, "\(stated)")
+    }
+    #expect(check(ItemAnswer(value: "18"), "Find it.\nThe answer is 19.[4]").agreement == .different)
+  }
+
   @Test func normalization() {
     #expect(AnswerExtractor.normalize(" $1,234$ ") == "1234")
     #expect(AnswerExtractor.normalize("\\left( 3, \\dfrac{1}{2} \\right)") == "(3,\\frac{1}{2})")

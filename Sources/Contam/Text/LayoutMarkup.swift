@@ -167,6 +167,33 @@ public enum LayoutMarkup {
     return leadingNumber(text, count: n, lineStart: previous + 1) == value - 1
   }
 
+  /// Rule 28 (`contam-text/9`): whether the word at `start..<end` of `text` is the number of a
+  /// citation mark, as an encyclopedia's pages keep them in their text (`Paris.[1] The`,
+  /// `capital[12], and`, `…later.[3][4]`): one to three digits in square brackets, the `[`
+  /// right after the text it marks (a word, a closing bracket or punctuation, not white space),
+  /// and white space, punctuation, another mark or the end right after the `]`. A reference
+  /// list's `[1] Smith` (a mark at a line's start) and an index with more after it (`a[1]b`,
+  /// `a[1]2`) stay tokens; `arr[1] ` in code is dropped on both sides alike.
+  @inlinable
+  public static func isCitationMark(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    guard start >= 2, end < n, end - start <= 3, text[start - 1] == UInt8(ascii: "["), text[end] == UInt8(ascii: "]") else {
+      return false
+    }
+    for k in start..<end where text[k] &- 0x30 >= 10 { return false }
+    let before = text[start - 2]
+    // Attached to what it marks: not white space, not an opening bracket or an operator.
+    guard before > 0x20, before != UInt8(ascii: "["), before != UInt8(ascii: "("), before != UInt8(ascii: "{"),
+      before != UInt8(ascii: "="), before != UInt8(ascii: "<")
+    else { return false }
+    guard end + 1 < n else { return true }
+    let after = text[end + 1]
+    // White space, a closing mark, punctuation, another mark, a tag, or a multi-byte character
+    // (`’`, `”`, a no-break space).
+    return after <= 0x20 || after >= 0x80
+      || [UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"), UInt8(ascii: "?"),
+        UInt8(ascii: ")"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "["), UInt8(ascii: "<")].contains(after)
+  }
+
   /// The cheap test ``isSubtitleCue(_:count:start:end:)`` starts with, for the tokenizer to make
   /// inline on every word: `:` beside the word, or a word of at most four bytes starting with a
   /// digit. False means not a cue; true means look.

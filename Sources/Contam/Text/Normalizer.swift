@@ -83,10 +83,13 @@ import Foundation
 /// 27. A subtitle cue's timing line (`00:03:41,200 --> 00:03:44,900`) and the cue's number alone
 ///    on the line before it (``LayoutMarkup/isSubtitleCue(_:count:start:end:)``) are layout: a
 ///    text read out as subtitles reads as the text.
+/// 28. A citation mark's number after the text it marks (`Paris.[1] The`, `capital[12],`;
+///    ``LayoutMarkup/isCitationMark(_:count:start:end:)``) is layout: a copy from an
+///    encyclopedia's page reads without its marks.
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
 /// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–26 `contam-text/7`, 1–27
-/// `contam-text/8` (``TextVersion``);
+/// `contam-text/8`, 1–28 `contam-text/9` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
@@ -97,6 +100,7 @@ public final class Normalizer: @unchecked Sendable {
 
   /// The normalizer of the current version, shared process-wide.
   public static let shared = Normalizer(version: .current)
+  private static let _v8 = Normalizer(version: .v8)
   private static let _v7 = Normalizer(version: .v7)
   private static let _v6 = Normalizer(version: .v6)
   private static let _v5 = Normalizer(version: .v5)
@@ -115,7 +119,8 @@ public final class Normalizer: @unchecked Sendable {
     case .v5: return _v5
     case .v6: return _v6
     case .v7: return _v7
-    case .v8: return shared
+    case .v8: return _v8
+    case .v9: return shared
     }
   }
 

@@ -15,6 +15,7 @@
 /// | `contam-text/6` | 1–24 | an HTML reference escaped twice (`&amp;nbsp;`) reads as the reference; an inline tag inside a word (`Na<b>ta</b>lia`) does not split it; small capitals (`ᴀ`) are letters and superscript letters run as one word; URL-encoded characters (`%20`, `%C3%A9`) read as what they encode; Hangul fillers are ignored |
 /// | `contam-text/7` | 1–26 | text whose UTF-8 was read as Windows-1252 once (`â€™`, `Ã©`) reads as the characters it stands for; a line's number before its text (a listing's `  12  def f():`) is layout |
 /// | `contam-text/8` | 1–27 | a subtitle cue's timing line (`00:03:41,200 --> 00:03:44,900`) and the cue number before it are layout |
+/// | `contam-text/9` | 1–28 | a citation mark after the text it marks (`Paris.[1]`, `capital[12],`) is layout |
 public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v1 = 1
   case v2 = 2
@@ -24,9 +25,10 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v6 = 6
   case v7 = 7
   case v8 = 8
+  case v9 = 9
 
   /// The version a scan uses unless told otherwise.
-  public static let current = TextVersion.v8
+  public static let current = TextVersion.v9
 
   /// The name written into results: `contam-text/N`.
   public var name: String { "contam-text/\(rawValue)" }
@@ -77,6 +79,10 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   /// (rule 27, ``LayoutMarkup/isSubtitleCue(_:count:start:end:)``).
   public var dropsSubtitleCues: Bool { self >= .v8 }
 
+  /// Whether a citation mark's number right after the text it marks (`Paris.[1]`) is layout,
+  /// not a token (rule 28, ``LayoutMarkup/isCitationMark(_:count:start:end:)``).
+  public var dropsCitationMarks: Bool { self >= .v9 }
+
   /// A one-line statement of what this version adds to the one before, for `--help`.
   public var summary: String {
     switch self {
@@ -94,6 +100,8 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
       return "as 5, and an HTML reference escaped twice (&amp;nbsp; &amp;#39; &amp;quot;) reads as the reference, as do tags escaped twice (&amp;lt;br&amp;gt;); an inline tag inside a word (Na<b>ta</b>lia, wo<wbr>rd, <span>) does not split it; Latin small capitals (ᴀ ʙ ᴄ) read as their letters, and a run of superscript or subscript letters (ᴺᵃᵗᵃˡⁱᵃ) is one word; a URL-encoded character (%20 %2C %C3%A9, upper-case hex) reads as the character it encodes; the Hangul fillers (U+3164), letters that show nothing, are ignored like format characters"
     case .v8:
       return "as 7, and a subtitle cue's timing line (00:03:41,200 --> 00:03:44,900, as SRT and WebVTT files write it, settings after it included) and the cue's number alone on the line before it are layout, not tokens, so a text read out as subtitles reads as the text"
+    case .v9:
+      return "as 8, and a citation mark's number, one to three digits in square brackets right after the text it marks and before white space, punctuation or another mark (Paris.[1] The, capital[12], as encyclopedia pages keep them), is layout, not a token; a reference list's [1] at a line's start stays a token"
     case .v7:
       return "as 6, and text whose UTF-8 bytes were once read as Windows-1252 or Latin-1 (mojibake, as crawled pages have it: â€™ for ’, Ã© for é, Â before a no-break space) reads as the characters it stands for, and â€ whose third byte was lost as ”; a line's number before its text (a listing copied with its line numbers: '  12  def f():', '3<tab>for', '14 | return', an editor's '  9 return x') is layout like an option label, not a token"
     }

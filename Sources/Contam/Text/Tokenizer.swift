@@ -260,6 +260,8 @@ struct _Word {
   @usableFromInline let dropsLineNumbers: Bool
   /// Whether a subtitle cue's timing line and number are layout (rule 27, `contam-text/8`).
   @usableFromInline let dropsSubtitleCues: Bool
+  /// Whether a citation mark's number is layout (rule 28, `contam-text/9`).
+  @usableFromInline let dropsCitationMarks: Bool
   /// Whether the last character added to the word was a superscript or subscript (rule 18):
   /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
   @usableFromInline var inScript = false
@@ -275,6 +277,7 @@ struct _Word {
     self.readsEncodedText = version.readsEncodedText
     self.dropsLineNumbers = version.dropsLineNumbers
     self.dropsSubtitleCues = version.dropsSubtitleCues
+    self.dropsCitationMarks = version.dropsCitationMarks
   }
 
   @inlinable @inline(__always)
@@ -315,12 +318,13 @@ struct _Word {
     if !chunked && length <= 4 && dropsLabels
       && (LayoutMarkup.isLabel(buffer, count: length)
         || (buffer[0] < 0x3A && LayoutMarkup.isNumberLabel(source, count: sourceCount, start: start, end: end, spaced: spacedNumberLabels))
-        || (dropsLineNumbers && buffer[0] < 0x3A && LayoutMarkup.isLineNumber(source, count: sourceCount, start: start, end: end)))
+        || (dropsLineNumbers && buffer[0] < 0x3A && LayoutMarkup.isLineNumber(source, count: sourceCount, start: start, end: end))
+        || (dropsCitationMarks && buffer[0] < 0x3A && LayoutMarkup.isCitationMark(source, count: sourceCount, start: start, end: end)))
       || (dropsSubtitleCues && !chunked && LayoutMarkup.mayBeSubtitleCue(source, count: sourceCount, start: start, end: end)
         && LayoutMarkup.isSubtitleCue(source, count: sourceCount, start: start, end: end))
     {
-      // An option label (Normalizer rule 8), a line number (rule 26), or a subtitle cue's
-      // timing, setting or number (rule 27): not a token.
+      // An option label (Normalizer rule 8), a line number (rule 26), a subtitle cue's timing,
+      // setting or number (rule 27), or a citation mark's number (rule 28): not a token.
       counts.labels &+= 1
       start = -1
       length = 0

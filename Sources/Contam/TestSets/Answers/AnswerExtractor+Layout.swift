@@ -7,8 +7,8 @@ extension AnswerExtractor {
   /// `text` as a reader sees it: HTML layout tags become a space, character references their
   /// character, mojibake (``Mojibake``) the character it stands for, look-alike letters and
   /// letters drawn as symbols (``ScriptFold``) and full-width forms their ASCII letter or digit,
-  /// in the case they were written in. Everything else is
-  /// kept as it is, so a MATH answer (`\frac{1}{2}`, `x<3`) reads the same.
+  /// in the case they were written in; a citation mark (`[4]` after the answer) is dropped, as
+  /// tokens drop it (rule 28). Everything else is kept as it is, so a MATH answer (`\frac{1}{2}`, `x<3`) reads the same.
   public static func plain(_ text: UnsafeRawBufferPointer) -> String {
     guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return "" }
     var out: [UInt8] = []
@@ -26,6 +26,13 @@ extension AnswerExtractor {
       {
         out += scalar == "\u{A0}" ? [0x20] : Array(String(Character(scalar)).utf8)
         i += length
+        continue
+      }
+      if byte == UInt8(ascii: "["), i > 0, case let digits = (i + 1..<min(text.count, i + 5)).prefix(while: { base[$0] &- 0x30 < 10 }),
+        !digits.isEmpty, LayoutMarkup.isCitationMark(base, count: text.count, start: i + 1, end: digits.upperBound)
+      {
+        // A citation mark (`18.[4]`, `D[13]`) is not part of the answer before it (rule 28).
+        i = digits.upperBound + 1
         continue
       }
       guard byte >= 0x80 else {
