@@ -16,7 +16,7 @@ negatives.
 Every item is planted in one way only, so its verdict measures that way. The kinds and what
 counts as found are written once, in KINDS below; nothing here knows contam's thresholds.
 """
-import argparse, csv, gzip, html, io, json, os, random, re, sys, textwrap, unicodedata, urllib.parse
+import argparse, csv, gzip, html, io, json, os, quopri, random, re, sys, textwrap, unicodedata, urllib.parse
 from collections import defaultdict
 
 CONTAMINATED = {"contaminated"}
@@ -119,11 +119,14 @@ KINDS = {
     # Added in session 23 (LATE too): the item copied from an encyclopedia's page with its
     # citation marks kept, a mark after some sentences, clauses or words ([1], [12], [3][4]).
     "citation-marks": ("reformatted", CONTAMINATED, "any"),
+    # And as a mail archive keeps a message: quoted-printable (lines of at most 76 bytes with a
+    # soft break `=` at the end, `=3D` for `=`, `=E2=80=99` for each byte of a non-ASCII character).
+    "quoted-printable": ("encoded", CONTAMINATED, "any"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
         "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
         "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines",
-        "answer-forms", "citation-marks"}
+        "answer-forms", "citation-marks", "quoted-printable"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -344,6 +347,8 @@ def render(kind, item, rng):
             clock += rng.randint(2, 40)
             lines.append(style.format(f"{clock // 3600 % 24:02d}:{clock // 60 % 60:02d}:{clock % 60:02d}", line))
         return "\n".join(lines)
+    if kind == "quoted-printable":
+        return quopri.encodestring((body(item, letters) + "\n" + tail(item)).encode("utf-8")).decode("ascii")
     if kind == "citation-marks":
         number = rng.randint(1, 60)
         def mark(m):

@@ -439,21 +439,25 @@ public enum LayoutMarkup {
     return (value, length)
   }
 
+  /// The value of an upper-case hex digit (`0`–`9`, `A`–`F`), as URL and quoted-printable
+  /// encoders write them; nil for any other byte.
+  @inlinable @inline(__always)
+  static func upperHex(_ c: UInt8) -> UInt8? {
+    switch c {
+    case 0x30...0x39: return c &- 0x30
+    case 0x41...0x46: return c &- 0x37
+    default: return nil
+    }
+  }
+
   /// Rule 23 (`contam-text/6`): a URL-encoded character at `p` (`%20`, `%2C`, `%C3%A9`: the
   /// bytes of one UTF-8 character, each `%` and two upper-case hex digits, as URL encoders write
   /// them), decoded: the scalar and the bytes it spans. Nil when `p` is no such escape, so `50%`
   /// and a format such as `%2d` stay what they were.
   @inlinable
   public static func percentEscape(_ p: UnsafePointer<UInt8>, available: Int) -> (value: UInt32, length: Int)? {
-    @inline(__always) func hex(_ c: UInt8) -> UInt8? {
-      switch c {
-      case 0x30...0x39: return c &- 0x30
-      case 0x41...0x46: return c &- 0x37
-      default: return nil
-      }
-    }
     @inline(__always) func byte(_ k: Int) -> UInt8? {
-      guard k &+ 3 <= available, p[k] == UInt8(ascii: "%"), let high = hex(p[k &+ 1]), let low = hex(p[k &+ 2]) else { return nil }
+      guard k &+ 3 <= available, p[k] == UInt8(ascii: "%"), let high = upperHex(p[k &+ 1]), let low = upperHex(p[k &+ 2]) else { return nil }
       return high << 4 | low
     }
     guard let first = byte(0), first != 0 else { return nil }
@@ -466,6 +470,51 @@ public enum LayoutMarkup {
     }
     let (value, length) = withUnsafeBytes(of: &bytes) { _UTF8.decode($0.baseAddress!.assumingMemoryBound(to: UInt8.self), available: count) }
     return length == count ? (value, 3 &* count) : nil
+  }
+
+  /// Rule 29 (`contam-text/9`): a quoted-printable character at `p`, decoded: the scalar and the
+  /// bytes it spans. Only what a text does not write otherwise: a character of two to four
+  /// UTF-8 bytes, each `=` and two upper-case hex digits (`=E2=80=99` for `’`, `=C3=A9` for
+  /// `é`; a soft line break may fall between them), and `=3D` for `=`. A single byte (`=20`,
+  /// `=41`) is nil, so `x=20` stays text.
+  @inlinable
+  public static func quotedPrintableEscape(_ p: UnsafePointer<UInt8>, available: Int) -> (value: UInt32, length: Int)? {
+    // The `=XX` at `k`, read past a soft line break before it (a line may end between the bytes
+    // of one character): its byte and where the next starts.
+    @inline(__always) func byte(_ at: Int) -> (UInt8, Int)? {
+      var k = at
+      if k &+ 1 < available, p[k] == UInt8(ascii: "="), p[k &+ 1] == 0x0A || p[k &+ 1] == 0x0D {
+        k &+= p[k &+ 1] == 0x0D && k &+ 2 < available && p[k &+ 2] == 0x0A ? 3 : 2
+      }
+      guard k &+ 3 <= available, p[k] == UInt8(ascii: "="), let high = upperHex(p[k &+ 1]), let low = upperHex(p[k &+ 2]) else { return nil }
+      return (high << 4 | low, k &+ 3)
+    }
+    guard let (first, afterFirst) = byte(0), afterFirst == 3 else { return nil }
+    if first == UInt8(ascii: "=") { return (UInt32(first), 3) }
+    guard first >= 0xC2, first <= 0xF4 else { return nil }
+    let count = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : 2
+    var bytes: (UInt8, UInt8, UInt8, UInt8) = (first, 0, 0, 0)
+    var end = afterFirst
+    for k in 1..<count {
+      guard let (next, after) = byte(end) else { return nil }
+      withUnsafeMutableBytes(of: &bytes) { $0[k] = next }
+      end = after
+    }
+    let (value, length) = withUnsafeBytes(of: &bytes) { _UTF8.decode($0.baseAddress!.assumingMemoryBound(to: UInt8.self), available: count) }
+    return length == count ? (value, end) : nil
+  }
+
+  /// Rule 29 (`contam-text/9`): where a word goes on after a quoted-printable soft line break at
+  /// `at` (`=` then `\n` or `\r\n`, then a letter or digit: `exam=⏎ple`), or nil.
+  @inlinable
+  public static func softLineBreak(_ text: UnsafePointer<UInt8>, count n: Int, at: Int) -> Int? {
+    var next = at &+ 1
+    if next < n && text[next] == 0x0D { next &+= 1 }
+    guard next < n, text[next] == 0x0A else { return nil }
+    next &+= 1
+    guard next < n else { return nil }
+    let c = text[next] | 0x20
+    return (c >= 0x61 && c <= 0x7A) || (text[next] >= 0x30 && text[next] <= 0x39) || text[next] >= 0x80 || text[next] == UInt8(ascii: "=") ? next : nil
   }
 
   /// Rule 14 (`contam-text/4`): whether the backslash at `p` is the escape `\n`, `\r` or `\t`

@@ -86,10 +86,13 @@ import Foundation
 /// 28. A citation mark's number after the text it marks (`Paris.[1] The`, `capital[12],`;
 ///    ``LayoutMarkup/isCitationMark(_:count:start:end:)``) is layout: a copy from an
 ///    encyclopedia's page reads without its marks.
+/// 29. Quoted-printable, as mail archives keep it: a soft line break (`=` at a line's end) inside
+///    a word does not split it, and a character written as its UTF-8 bytes (`=E2=80=99`) or
+///    `=3D` reads as the character (``LayoutMarkup/quotedPrintableEscape(_:available:)``).
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
 /// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–26 `contam-text/7`, 1–27
-/// `contam-text/8`, 1–28 `contam-text/9` (``TextVersion``);
+/// `contam-text/8`, 1–29 `contam-text/9` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
@@ -137,6 +140,8 @@ public final class Normalizer: @unchecked Sendable {
   /// Whether references escaped twice, inline tags inside words and URL-encoded characters read
   /// as the text they stand for (rules 20, 21 and 23, `contam-text/6`).
   @usableFromInline let readsEncodedText: Bool
+  /// Whether quoted-printable soft line breaks and characters are read (rule 29).
+  @usableFromInline let readsQuotedPrintable: Bool
   /// Whether mojibake reads as the characters it stands for (rule 25, `contam-text/7`).
   @usableFromInline let readsMisdecodedText: Bool
 
@@ -152,7 +157,8 @@ public final class Normalizer: @unchecked Sendable {
   }
 
   /// ASCII: 0 = separator, 0xFF = `&` (maybe an entity) or, from `contam-text/6`, `%` (maybe a
-  /// URL-encoded character), else the lower-cased word byte.
+  /// URL-encoded character) or, from `contam-text/9`, `=` (maybe quoted-printable), else the
+  /// lower-cased word byte.
   @usableFromInline let ascii: UnsafeMutablePointer<UInt8>
   /// Per BMP scalar: kind in bits 30-31, folded length in bits 24-29, pool offset in bits 0-23.
   @usableFromInline let bmp: UnsafeMutablePointer<UInt32>
@@ -167,6 +173,7 @@ public final class Normalizer: @unchecked Sendable {
     skipsEscapedTags = version.skipsEscapedTags
     readsEncodedText = version.readsEncodedText
     readsMisdecodedText = version.readsMisdecodedText
+    readsQuotedPrintable = version.readsQuotedPrintable
     ascii = .allocate(capacity: 128)
     for b in 0..<128 {
       let c = UInt8(b)
@@ -175,6 +182,7 @@ public final class Normalizer: @unchecked Sendable {
       case UInt8(ascii: "A")...UInt8(ascii: "Z"): ascii[b] = c + 32
       case UInt8(ascii: "&"): ascii[b] = 0xFF
       case UInt8(ascii: "%") where version.readsEncodedText: ascii[b] = 0xFF
+      case UInt8(ascii: "=") where version.readsQuotedPrintable: ascii[b] = 0xFF
       default: ascii[b] = 0
       }
     }

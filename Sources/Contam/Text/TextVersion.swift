@@ -15,7 +15,7 @@
 /// | `contam-text/6` | 1–24 | an HTML reference escaped twice (`&amp;nbsp;`) reads as the reference; an inline tag inside a word (`Na<b>ta</b>lia`) does not split it; small capitals (`ᴀ`) are letters and superscript letters run as one word; URL-encoded characters (`%20`, `%C3%A9`) read as what they encode; Hangul fillers are ignored |
 /// | `contam-text/7` | 1–26 | text whose UTF-8 was read as Windows-1252 once (`â€™`, `Ã©`) reads as the characters it stands for; a line's number before its text (a listing's `  12  def f():`) is layout |
 /// | `contam-text/8` | 1–27 | a subtitle cue's timing line (`00:03:41,200 --> 00:03:44,900`) and the cue number before it are layout |
-/// | `contam-text/9` | 1–28 | a citation mark after the text it marks (`Paris.[1]`, `capital[12],`) is layout |
+/// | `contam-text/9` | 1–29 | a citation mark after the text it marks (`Paris.[1]`, `capital[12],`) is layout; quoted-printable soft line breaks (`exam=⏎ple`) and characters (`=E2=80=99`, `=3D`) read as the text |
 public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v1 = 1
   case v2 = 2
@@ -83,6 +83,11 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   /// not a token (rule 28, ``LayoutMarkup/isCitationMark(_:count:start:end:)``).
   public var dropsCitationMarks: Bool { self >= .v9 }
 
+  /// Whether quoted-printable text reads as the text it encodes: a soft line break inside a word
+  /// and a character written as `=XX` bytes (rule 29,
+  /// ``LayoutMarkup/quotedPrintableEscape(_:available:)``).
+  public var readsQuotedPrintable: Bool { self >= .v9 }
+
   /// A one-line statement of what this version adds to the one before, for `--help`.
   public var summary: String {
     switch self {
@@ -101,7 +106,7 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
     case .v8:
       return "as 7, and a subtitle cue's timing line (00:03:41,200 --> 00:03:44,900, as SRT and WebVTT files write it, settings after it included) and the cue's number alone on the line before it are layout, not tokens, so a text read out as subtitles reads as the text"
     case .v9:
-      return "as 8, and a citation mark's number, one to three digits in square brackets right after the text it marks and before white space, punctuation or another mark (Paris.[1] The, capital[12], as encyclopedia pages keep them), is layout, not a token; a reference list's [1] at a line's start stays a token"
+      return "as 8, and a citation mark's number, one to three digits in square brackets right after the text it marks and before white space, punctuation or another mark (Paris.[1] The, capital[12], as encyclopedia pages keep them), is layout, not a token; a reference list's [1] at a line's start stays a token; quoted-printable text, as mail archives keep it, reads as the text it encodes: a soft line break (= at a line's end) inside a word does not split it, and a character written as its UTF-8 bytes (=E2=80=99) or =3D reads as the character, while =20 and other single bytes stay text (x=20)"
     case .v7:
       return "as 6, and text whose UTF-8 bytes were once read as Windows-1252 or Latin-1 (mojibake, as crawled pages have it: â€™ for ’, Ã© for é, Â before a no-break space) reads as the characters it stands for, and â€ whose third byte was lost as ”; a line's number before its text (a listing copied with its line numbers: '  12  def f():', '3<tab>for', '14 | return', an editor's '  9 return x') is layout like an option label, not a token"
     }

@@ -116,9 +116,16 @@ public final class Tokenizer {
           i = j
           continue
         }
-        if c == 0xFF && b == 0x25 {
-          // `%` (only `contam-text/6` marks it): a URL-encoded character is the character (rule 23).
-          if let (value, length) = LayoutMarkup.percentEscape(base + i, available: n &- i) {
+        if c == 0xFF && (b == 0x25 || b == 0x3D) {
+          // `%` (only `contam-text/6` marks it): a URL-encoded character is the character (rule
+          // 23). `=` (only `contam-text/9`): quoted-printable (rule 29), a soft line break inside
+          // a word does not split it, and `=E2=80=99` is the character it encodes.
+          if b == 0x3D && word.start >= 0, let next = LayoutMarkup.softLineBreak(base, count: n, at: i) {
+            i = next
+          } else if let (value, length) =
+            b == 0x25
+            ? LayoutMarkup.percentEscape(base + i, available: n &- i) : LayoutMarkup.quotedPrintableEscape(base + i, available: n &- i)
+          {
             word.scalar(value, start: i, end: i &+ length, normalizer: normalizer, into: &sink, counts: &counts)
             i &+= length
           } else {
