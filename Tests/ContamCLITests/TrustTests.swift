@@ -393,7 +393,7 @@ struct TrustTests {
       ("coverage = -1", "$.items[0].coverage", { $0.items[0].coverage = -1 }),
       ("coverage = 1e300", "$.items[0].coverage", { $0.items[0].coverage = 1e300 }),
       ("tokens negative", "$.items[0].tokens", { $0.items[0].tokens = -5 }),
-      ("unknown text version", "$.parameters.normalization", { $0.parameters.normalization = "contam-text/9" }),
+      ("unknown text version", "$.parameters.normalization", { $0.parameters.normalization = "contam-text/99" }),
     ]
     for (name, path, edit) in edits {
       let edited = try resealed(cert, fixture, edit)
@@ -593,7 +593,7 @@ struct TrustTests {
   @Test(arguments: [
     ["--contaminated", "2"], ["--partial", "-0.1"], ["--near-containment", "5"], ["--max-items-per-ngram", "0"],
     ["--jobs", "0"], ["--jobs", "-1"], ["--ngram", "0"], ["--minhash", "bogus"], ["--fail-on", "sometimes"],
-    ["--text-version", "9"], ["--text-version", "contam-text/0"], ["--near-alignment", "0.3"], ["--near-alignment", "1.5"],
+    ["--text-version", "99"], ["--text-version", "contam-text/0"], ["--near-alignment", "0.3"], ["--near-alignment", "1.5"],
     ["--near-answered-shingles", "0"], ["--evidence", "0"], ["--evidence", "1001"],
   ])
   func optionValuesOutOfRangeAreUsageErrors(_ option: [String]) throws {
