@@ -461,6 +461,8 @@ struct AnswerExtractorTests {
       #expect(check(ItemAnswer(value: value), "Find it.\n" + stated).agreement == .same, "\(stated)")
     }
     #expect(check(ItemAnswer(value: "18"), "Find it.\nThe answer is 19.[4]").agreement == .different)
+    // A wiki's reference mark between `Answer:` and the letter (it read as the text `[7] C`).
+    #expect(check(answer, item.parts[0].text + "\nAnswer:[7] \(letter)").agreement == .same)
   }
 
   @Test func normalization() {
