@@ -49,10 +49,10 @@ struct LabelledEvaluationTests {
       #expect(rate(group) >= floor, "\(group): \(groups[group] ?? [:]) below \(floor)")
     }
     // contam-text/9: a copy from an encyclopedia's page with its citation marks kept (4 of 18
-    // on this seed before, 18 of 18 with it), and one a mail archive keeps quoted-printable (12
-    // of 18 before, 18 of 18).
+    // on this seed before, 18 of 18 with it), one a mail archive keeps quoted-printable (12 of
+    // 18 before, 18 of 18), and one pasted into a chat log line by line (17 of 18, 18 of 18).
     let kinds = try #require(json["kinds"] as? [String: [String: Any]])
-    for kind in ["citation-marks", "quoted-printable"] {
+    for kind in ["citation-marks", "quoted-printable", "timestamped-lines"] {
       let counts = try #require(kinds[kind])
       let found = try #require(counts["found"] as? Int)
       let items = try #require(counts["items"] as? Int)

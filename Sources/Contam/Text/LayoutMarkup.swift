@@ -174,7 +174,7 @@ public enum LayoutMarkup {
   /// and white space, punctuation, another mark or the end right after the `]`. A reference
   /// list's `[1] Smith` (a mark at a line's start) and an index with more after it (`a[1]b`,
   /// `a[1]2`) stay tokens; `arr[1] ` in code is dropped on both sides alike.
-  @inlinable
+  @inline(never)
   public static func isCitationMark(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
     guard start >= 2, end < n, end - start <= 3, text[start - 1] == UInt8(ascii: "["), text[end] == UInt8(ascii: "]") else {
       return false
@@ -194,9 +194,10 @@ public enum LayoutMarkup {
         UInt8(ascii: ")"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "["), UInt8(ascii: "<")].contains(after)
   }
 
-  /// The cheap test ``isSubtitleCue(_:count:start:end:)`` starts with, for the tokenizer to make
-  /// inline on every word: `:` beside the word, or a word of at most four bytes starting with a
-  /// digit. False means not a cue; true means look.
+  /// The cheap test ``isSubtitleCue(_:count:start:end:)`` (and a log's time stamp,
+  /// ``isLogStamp(_:count:start:end:)``) starts with, for the tokenizer to make inline on every
+  /// word: `:` beside the word, or a word of at most four bytes starting with a digit. False
+  /// means not a cue; true means look.
   @inlinable @inline(__always)
   static func mayBeSubtitleCue(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
     let before: UInt8 = start > 0 ? text[start - 1] : 0x0A
@@ -241,6 +242,100 @@ public enum LayoutMarkup {
     while k < n && (text[k] == 0x20 || text[k] == 0x09 || text[k] == 0x0D) { k += 1 }
     guard k < n && text[k] == 0x0A else { return false }
     return cueTimingEnd(text, count: n, lineStart: k + 1) != nil
+  }
+
+  /// Rule 30 (`contam-text/9`): whether the word at `start..<end` of `text` is a number of a
+  /// chat or meeting log's time stamp that starts its line (`[12:03:41] `, `12:03 `, `(09:15) `:
+  /// hours and minutes, seconds optional, in brackets or not, white space after), where the line
+  /// before or after starts with a time stamp too. A log puts these before every line of its
+  /// text; an item pasted line by line into a chat (code, a list of options) keeps its lines
+  /// short, so they cut every n-gram. A time in running text (`at 10:30`), one line starting
+  /// with a time, and a subtitle cue's time (`00:03:41,200`, rule 27) stay as they were. The
+  /// speaker's `<name>` after such a stamp is skipped like a tag
+  /// (``logSpeakerLength(_:count:at:)``).
+  @inline(never)
+  public static func isLogStamp(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    // A time's number: one or two digits with `:` beside them.
+    let before: UInt8 = start > 0 ? text[start - 1] : 0x0A
+    let after: UInt8 = end < n ? text[end] : 0x0A
+    guard end - start <= 2, text[start] &- 0x30 < 10, before == UInt8(ascii: ":") || after == UInt8(ascii: ":") else { return false }
+    return inLog(text, count: n, start: start, end: end)
+  }
+
+  /// Rule 30: the length of a speaker's `<name>` at `at` (`12:03 <reader> `, `<bob_2>`) that
+  /// follows a log's line-leading time stamp, in a log (``isLogStamp(_:count:start:end:)``); 0
+  /// otherwise, so `a<b>` and unknown tags elsewhere stay text.
+  @inline(never)
+  public static func logSpeakerLength(_ text: UnsafePointer<UInt8>, count n: Int, at: Int) -> Int {
+    guard at + 2 < n, at > 0, text[at - 1] == 0x20 || text[at - 1] == 0x09 else { return 0 }
+    var close = at + 1
+    while close < n && close - at <= 33 && text[close] != UInt8(ascii: ">") && text[close] > 0x20 && text[close] != UInt8(ascii: "<") { close += 1 }
+    guard close < n, close > at + 1, text[close] == UInt8(ascii: ">") else { return 0 }
+    return inLog(text, count: n, start: at + 1, end: close) ? close + 1 - at : 0
+  }
+
+  /// Whether `start..<end` lies in a log's line prefix (``logStampEnd(_:count:lineStart:)``) and
+  /// the line before or after starts with a time stamp too.
+  @usableFromInline
+  static func inLog(_ text: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+    var lineStart = start
+    while lineStart > 0 && text[lineStart - 1] != 0x0A {
+      lineStart -= 1
+      if start - lineStart > 48 { return false }
+    }
+    guard let stampEnd = logStampEnd(text, count: n, lineStart: lineStart), end < stampEnd else { return false }
+    // A log: the line before or the line after starts with a time stamp too.
+    if lineStart > 0 {
+      var previous = lineStart - 1
+      while previous > 0 && text[previous - 1] != 0x0A { previous -= 1 }
+      if logStampEnd(text, count: n, lineStart: previous) != nil { return true }
+    }
+    var next = stampEnd
+    while next < n && text[next] != 0x0A { next += 1 }
+    return next + 1 < n && logStampEnd(text, count: n, lineStart: next + 1) != nil
+  }
+
+  /// Where a chat log's line prefix that starts the line at `lineStart` ends: a time stamp
+  /// (`[12:03:41]`, `12:03`, `(09:15)`) and white space, then the speaker's `<name>` and white
+  /// space if there is one; nil when the line starts otherwise.
+  @usableFromInline
+  static func logStampEnd(_ text: UnsafePointer<UInt8>, count n: Int, lineStart: Int) -> Int? {
+    var k = lineStart
+    while k < n && (text[k] == 0x20 || text[k] == 0x09) { k += 1 }
+    guard k < n else { return nil }
+    var close: UInt8 = 0
+    if text[k] == UInt8(ascii: "[") || text[k] == UInt8(ascii: "(") {
+      close = text[k] == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: ")")
+      k += 1
+    }
+    func digits(_ at: Int, _ least: Int, _ most: Int) -> Int? {
+      var e = at
+      while e < n && e - at < most && text[e] >= 0x30 && text[e] <= 0x39 { e += 1 }
+      guard e - at >= least, e >= n || text[e] < 0x30 || text[e] > 0x39 else { return nil }
+      return e
+    }
+    guard let hours = digits(k, 1, 2), hours < n, text[hours] == UInt8(ascii: ":"), let minutes = digits(hours + 1, 2, 2) else { return nil }
+    k = minutes
+    if k < n && text[k] == UInt8(ascii: ":") {
+      guard let seconds = digits(k + 1, 2, 2) else { return nil }
+      k = seconds
+    }
+    if close != 0 {
+      guard k < n && text[k] == close else { return nil }
+      k += 1
+    }
+    guard k < n, text[k] == 0x20 || text[k] == 0x09 else { return nil }
+    while k < n && (text[k] == 0x20 || text[k] == 0x09) { k += 1 }
+    // The speaker, `<name>`, if there is one.
+    if k < n && text[k] == UInt8(ascii: "<") {
+      var e = k + 1
+      while e < n && e - k <= 32 && text[e] != UInt8(ascii: ">") && text[e] > 0x20 && text[e] != UInt8(ascii: "<") { e += 1 }
+      if e < n && e > k + 1 && text[e] == UInt8(ascii: ">") {
+        k = e + 1
+        while k < n && (text[k] == 0x20 || text[k] == 0x09) { k += 1 }
+      }
+    }
+    return k
   }
 
   /// Where a subtitle cue's timing (`start --> end`, each ``cueTimeEnd(_:count:at:)``) that starts
@@ -477,7 +572,7 @@ public enum LayoutMarkup {
   /// UTF-8 bytes, each `=` and two upper-case hex digits (`=E2=80=99` for `’`, `=C3=A9` for
   /// `é`; a soft line break may fall between them), and `=3D` for `=`. A single byte (`=20`,
   /// `=41`) is nil, so `x=20` stays text.
-  @inlinable
+  @inline(never)
   public static func quotedPrintableEscape(_ p: UnsafePointer<UInt8>, available: Int) -> (value: UInt32, length: Int)? {
     // The `=XX` at `k`, read past a soft line break before it (a line may end between the bytes
     // of one character): its byte and where the next starts.
@@ -506,7 +601,7 @@ public enum LayoutMarkup {
 
   /// Rule 29 (`contam-text/9`): where a word goes on after a quoted-printable soft line break at
   /// `at` (`=` then `\n` or `\r\n`, then a letter or digit: `exam=⏎ple`), or nil.
-  @inlinable
+  @inline(never)
   public static func softLineBreak(_ text: UnsafePointer<UInt8>, count n: Int, at: Int) -> Int? {
     var next = at &+ 1
     if next < n && text[next] == 0x0D { next &+= 1 }

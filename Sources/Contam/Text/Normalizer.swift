@@ -89,10 +89,14 @@ import Foundation
 /// 29. Quoted-printable, as mail archives keep it: a soft line break (`=` at a line's end) inside
 ///    a word does not split it, and a character written as its UTF-8 bytes (`=E2=80=99`) or
 ///    `=3D` reads as the character (``LayoutMarkup/quotedPrintableEscape(_:available:)``).
+/// 30. A chat or meeting log's time stamp at a line's start (`[12:03:41]`, `12:03`) and the
+///    `<speaker>` after it, where the line before or after starts with one too
+///    (``LayoutMarkup/isLogStamp(_:count:start:end:)``), are layout: an item pasted into a chat
+///    line by line reads as the item.
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
 /// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–26 `contam-text/7`, 1–27
-/// `contam-text/8`, 1–29 `contam-text/9` (``TextVersion``);
+/// `contam-text/8`, 1–30 `contam-text/9` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the

@@ -15,7 +15,7 @@
 /// | `contam-text/6` | 1–24 | an HTML reference escaped twice (`&amp;nbsp;`) reads as the reference; an inline tag inside a word (`Na<b>ta</b>lia`) does not split it; small capitals (`ᴀ`) are letters and superscript letters run as one word; URL-encoded characters (`%20`, `%C3%A9`) read as what they encode; Hangul fillers are ignored |
 /// | `contam-text/7` | 1–26 | text whose UTF-8 was read as Windows-1252 once (`â€™`, `Ã©`) reads as the characters it stands for; a line's number before its text (a listing's `  12  def f():`) is layout |
 /// | `contam-text/8` | 1–27 | a subtitle cue's timing line (`00:03:41,200 --> 00:03:44,900`) and the cue number before it are layout |
-/// | `contam-text/9` | 1–29 | a citation mark after the text it marks (`Paris.[1]`, `capital[12],`) is layout; quoted-printable soft line breaks (`exam=⏎ple`) and characters (`=E2=80=99`, `=3D`) read as the text |
+/// | `contam-text/9` | 1–30 | a citation mark after the text it marks (`Paris.[1]`, `capital[12],`) is layout; quoted-printable soft line breaks (`exam=⏎ple`) and characters (`=E2=80=99`, `=3D`) read as the text; a chat log's line-leading time stamp and `<speaker>` are layout |
 public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v1 = 1
   case v2 = 2
@@ -87,6 +87,10 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   /// and a character written as `=XX` bytes (rule 29,
   /// ``LayoutMarkup/quotedPrintableEscape(_:available:)``).
   public var readsQuotedPrintable: Bool { self >= .v9 }
+
+  /// Whether a chat log's line-leading time stamp and `<speaker>` are layout, not tokens (rule
+  /// 30, ``LayoutMarkup/isLogStamp(_:count:start:end:)``).
+  public var dropsLogStamps: Bool { self >= .v9 }
 
   /// A one-line statement of what this version adds to the one before, for `--help`.
   public var summary: String {

@@ -189,12 +189,16 @@ public final class Tokenizer {
         }
         // Layout that is not text (Normalizer rules 9 and 10): escapes and tags end the word
         // and are skipped whole.
-        let skip =
+        var skip =
           !normalizer.skipsLayoutMarkup
           ? 0
           : b == 0x5C
           ? LayoutMarkup.escapeLength(base + i, available: n &- i, latex: normalizer.textVersion.foldsScripts)
           : b == 0x3C ? LayoutMarkup.tagLength(base + i, available: n &- i) : 0
+        if skip == 0 && b == 0x3C && normalizer.textVersion.dropsLogStamps {
+          // A chat log's `<speaker>` after a line's time stamp is layout like a tag (rule 30).
+          skip = LayoutMarkup.logSpeakerLength(base, count: n, at: i)
+        }
         word.finish(into: &sink, counts: &counts)
         i &+= skip > 0 ? skip : 1
         continue
@@ -269,6 +273,8 @@ struct _Word {
   @usableFromInline let dropsSubtitleCues: Bool
   /// Whether a citation mark's number is layout (rule 28, `contam-text/9`).
   @usableFromInline let dropsCitationMarks: Bool
+  /// Whether a chat log's time stamp and speaker are layout (rule 30, `contam-text/9`).
+  @usableFromInline let dropsLogStamps: Bool
   /// Whether the last character added to the word was a superscript or subscript (rule 18):
   /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
   @usableFromInline var inScript = false
@@ -285,6 +291,7 @@ struct _Word {
     self.dropsLineNumbers = version.dropsLineNumbers
     self.dropsSubtitleCues = version.dropsSubtitleCues
     self.dropsCitationMarks = version.dropsCitationMarks
+    self.dropsLogStamps = version.dropsLogStamps
   }
 
   @inlinable @inline(__always)
@@ -328,10 +335,12 @@ struct _Word {
         || (dropsLineNumbers && buffer[0] < 0x3A && LayoutMarkup.isLineNumber(source, count: sourceCount, start: start, end: end))
         || (dropsCitationMarks && buffer[0] < 0x3A && LayoutMarkup.isCitationMark(source, count: sourceCount, start: start, end: end)))
       || (dropsSubtitleCues && !chunked && LayoutMarkup.mayBeSubtitleCue(source, count: sourceCount, start: start, end: end)
-        && LayoutMarkup.isSubtitleCue(source, count: sourceCount, start: start, end: end))
+        && (LayoutMarkup.isSubtitleCue(source, count: sourceCount, start: start, end: end)
+          || (dropsLogStamps && length <= 2 && LayoutMarkup.isLogStamp(source, count: sourceCount, start: start, end: end))))
     {
       // An option label (Normalizer rule 8), a line number (rule 26), a subtitle cue's timing,
-      // setting or number (rule 27), or a citation mark's number (rule 28): not a token.
+      // setting or number (rule 27), a citation mark's number (rule 28), or a chat log's time
+      // stamp or speaker (rule 30): not a token.
       counts.labels &+= 1
       start = -1
       length = 0
