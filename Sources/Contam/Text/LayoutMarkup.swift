@@ -308,18 +308,8 @@ public enum LayoutMarkup {
       close = text[k] == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: ")")
       k += 1
     }
-    func digits(_ at: Int, _ least: Int, _ most: Int) -> Int? {
-      var e = at
-      while e < n && e - at < most && text[e] >= 0x30 && text[e] <= 0x39 { e += 1 }
-      guard e - at >= least, e >= n || text[e] < 0x30 || text[e] > 0x39 else { return nil }
-      return e
-    }
-    guard let hours = digits(k, 1, 2), hours < n, text[hours] == UInt8(ascii: ":"), let minutes = digits(hours + 1, 2, 2) else { return nil }
-    k = minutes
-    if k < n && text[k] == UInt8(ascii: ":") {
-      guard let seconds = digits(k + 1, 2, 2) else { return nil }
-      k = seconds
-    }
+    guard let time = clockEnd(text, count: n, at: k, hourDigits: 2) else { return nil }
+    k = time
     if close != 0 {
       guard k < n && text[k] == close else { return nil }
       k += 1
@@ -357,21 +347,33 @@ public enum LayoutMarkup {
   /// `,` or `.` before the milliseconds; nil when none starts there.
   @usableFromInline
   static func cueTimeEnd(_ text: UnsafePointer<UInt8>, count n: Int, at start: Int) -> Int? {
-    /// The end of a run of `least` to `most` digits at `k` (no digit right after it).
-    func digits(_ k: Int, _ least: Int, _ most: Int) -> Int? {
-      var e = k
-      while e < n && e - k < most && text[e] >= 0x30 && text[e] <= 0x39 { e += 1 }
-      guard e - k >= least, e >= n || text[e] < 0x30 || text[e] > 0x39 else { return nil }
-      return e
-    }
-    guard var k = digits(start, 1, 3), k < n, text[k] == UInt8(ascii: ":"), let minutes = digits(k + 1, 2, 2) else { return nil }
-    k = minutes
+    guard let k = clockEnd(text, count: n, at: start, hourDigits: 3), k < n, text[k] == UInt8(ascii: ",") || text[k] == UInt8(ascii: "."),
+      let milliseconds = digitRunEnd(text, count: n, at: k + 1, least: 3, most: 3)
+    else { return nil }
+    return milliseconds
+  }
+
+  /// Where a clock time at `start` ends: hours of one to `hourDigits` digits, `:` and two digits
+  /// of minutes, then `:` and two of seconds if there are; nil when none starts there.
+  @usableFromInline
+  static func clockEnd(_ text: UnsafePointer<UInt8>, count n: Int, at start: Int, hourDigits: Int) -> Int? {
+    guard let hours = digitRunEnd(text, count: n, at: start, least: 1, most: hourDigits), hours < n, text[hours] == UInt8(ascii: ":"),
+      var k = digitRunEnd(text, count: n, at: hours + 1, least: 2, most: 2)
+    else { return nil }
     if k < n && text[k] == UInt8(ascii: ":") {
-      guard let seconds = digits(k + 1, 2, 2) else { return nil }
+      guard let seconds = digitRunEnd(text, count: n, at: k + 1, least: 2, most: 2) else { return nil }
       k = seconds
     }
-    guard k < n, text[k] == UInt8(ascii: ",") || text[k] == UInt8(ascii: "."), let milliseconds = digits(k + 1, 3, 3) else { return nil }
-    return milliseconds
+    return k
+  }
+
+  /// The end of a run of `least` to `most` digits at `k` (no digit right after it), or nil.
+  @usableFromInline
+  static func digitRunEnd(_ text: UnsafePointer<UInt8>, count n: Int, at k: Int, least: Int, most: Int) -> Int? {
+    var e = k
+    while e < n && e - k < most && text[e] >= 0x30 && text[e] <= 0x39 { e += 1 }
+    guard e - k >= least, e >= n || text[e] < 0x30 || text[e] > 0x39 else { return nil }
+    return e
   }
 
   /// The number of at most four digits that starts the line at `lineStart` (after spaces or
