@@ -114,4 +114,17 @@ struct AnsweredShinglesTests {
       }
     }
   }
+
+  @Test func aCertificateWithoutTheRuleIsNamedWeaker() throws {
+    var off = ScanConfiguration()
+    off.near?.answeredShingles = nil
+    #expect(off.weakenings().contains { $0.contains("answered shingles were off") }, "\(off.weakenings())")
+    var higher = ScanConfiguration()
+    higher.near?.answeredShingles = 8
+    #expect(higher.weakenings().contains { $0.contains("answeredShingles = 8 is above 5") }, "\(higher.weakenings())")
+    var zero = ScanConfiguration()
+    zero.near?.answeredShingles = 0
+    #expect(throws: ContamError.self) { try zero.validate() }
+    #expect(ScanConfiguration().weakenings().isEmpty)
+  }
 }

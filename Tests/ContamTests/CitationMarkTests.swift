@@ -76,12 +76,8 @@ struct CitationMarkTests {
   @Test func markedCopiesOfRealItemsAreContaminated() throws {
     let gsm8k = try HeadRunTests.load("gsm8k", "benchmarks/gsm8k/test.jsonl")
     let items = Array(gsm8k.prefix(12))
-    let results = try RenderedMathTests.scanPlanted(items, Array(items.indices), versions: [.v9, .v8]) { i in
+    try RenderedMathTests.expectEveryCopyContaminated(items, under: .v9, notUnder: .v8) { i in
       Self.marked(items[i].parts.map(\.text).joined(separator: "\n"))
     }
-    let now = results[0].filter { $0.verdict == .contaminated }.count
-    let before = results[1].filter { $0.verdict == .contaminated }.count
-    #expect(now == items.count, "\(now) of \(items.count) contaminated")
-    #expect(before < now, "contam-text/8: \(before) of \(items.count)")
   }
 }

@@ -59,12 +59,8 @@ struct LogStampTests {
   @Test func loggedCopiesOfRealItemsAreContaminated() throws {
     let humaneval = try HeadRunTests.load("humaneval", "benchmarks/humaneval/HumanEval.jsonl.gz")
     let items = Array(humaneval.prefix(12))
-    let results = try RenderedMathTests.scanPlanted(items, Array(items.indices), versions: [.v9, .v8]) { i in
+    try RenderedMathTests.expectEveryCopyContaminated(items, under: .v9, notUnder: .v8) { i in
       Self.logged(items[i].parts.map(\.text).joined(separator: "\n"), style: i)
     }
-    let now = results[0].filter { $0.verdict == .contaminated }.count
-    let before = results[1].filter { $0.verdict == .contaminated }.count
-    #expect(now == items.count, "\(now) of \(items.count) contaminated")
-    #expect(before < now, "contam-text/8: \(before) of \(items.count)")
   }
 }

@@ -36,6 +36,19 @@ struct RenderedMathTests {
     }
   }
 
+  /// Every item of `items`, its copy `copy(i)` planted in novel paragraphs, reads `contaminated`
+  /// under `version`, and fewer do under `before` (the rule that version adds is what finds them).
+  static func expectEveryCopyContaminated(
+    _ items: [BenchmarkItem], under version: TextVersion, notUnder before: TextVersion, copy: (Int) -> String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let results = try scanPlanted(items, Array(items.indices), versions: [version, before], copy: copy)
+    let now = results[0].filter { $0.verdict == .contaminated }.count
+    let earlier = results[1].filter { $0.verdict == .contaminated }.count
+    #expect(now == items.count, "\(now) of \(items.count) contaminated", sourceLocation: sourceLocation)
+    #expect(earlier < now, "\(before.name): \(earlier) of \(items.count)", sourceLocation: sourceLocation)
+  }
+
   @Test func symbolsReadAsTheirCommands() {
     let pairs = [
       ("$x \\le 2\\pi$ and $y \\geq 3 \\cdot 4$", "x ≤ 2π and y ≥ 3 · 4"),

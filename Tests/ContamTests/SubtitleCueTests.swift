@@ -64,12 +64,8 @@ struct SubtitleCueTests {
   @Test func subtitledCopiesOfRealItemsAreContaminated() throws {
     let gsm8k = try HeadRunTests.load("gsm8k", "benchmarks/gsm8k/test.jsonl")
     let items = Array(gsm8k.prefix(12))
-    let results = try RenderedMathTests.scanPlanted(items, Array(items.indices), versions: [.v8, .v7]) { i in
+    try RenderedMathTests.expectEveryCopyContaminated(items, under: .v8, notUnder: .v7) { i in
       Self.cues(items[i].parts.map(\.text).joined(separator: "\n"), words: 5 + i % 5, webVTT: i % 3 == 0, crlf: i % 4 == 1)
     }
-    let now = results[0].filter { $0.verdict == .contaminated }.count
-    let before = results[1].filter { $0.verdict == .contaminated }.count
-    #expect(now == items.count, "\(now) of \(items.count) contaminated")
-    #expect(before < now, "contam-text/7: \(before) of \(items.count)")
   }
 }

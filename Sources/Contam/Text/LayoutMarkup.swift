@@ -267,11 +267,19 @@ public enum LayoutMarkup {
   /// otherwise, so `a<b>` and unknown tags elsewhere stay text.
   @inline(never)
   public static func logSpeakerLength(_ text: UnsafePointer<UInt8>, count n: Int, at: Int) -> Int {
-    guard at + 2 < n, at > 0, text[at - 1] == 0x20 || text[at - 1] == 0x09 else { return 0 }
+    guard at > 0, text[at - 1] == 0x20 || text[at - 1] == 0x09, let end = speakerEnd(text, count: n, at: at) else { return 0 }
+    return inLog(text, count: n, start: at + 1, end: end - 1) ? end - at : 0
+  }
+
+  /// Where a speaker's `<name>` at `at` ends (past its `>`): one to 32 bytes, no white space or
+  /// `<` inside; nil when none is there.
+  @usableFromInline
+  static func speakerEnd(_ text: UnsafePointer<UInt8>, count n: Int, at: Int) -> Int? {
+    guard at < n, text[at] == UInt8(ascii: "<") else { return nil }
     var close = at + 1
-    while close < n && close - at <= 33 && text[close] != UInt8(ascii: ">") && text[close] > 0x20 && text[close] != UInt8(ascii: "<") { close += 1 }
-    guard close < n, close > at + 1, text[close] == UInt8(ascii: ">") else { return 0 }
-    return inLog(text, count: n, start: at + 1, end: close) ? close + 1 - at : 0
+    while close < n && close - at <= 32 && text[close] != UInt8(ascii: ">") && text[close] > 0x20 && text[close] != UInt8(ascii: "<") { close += 1 }
+    guard close < n, close > at + 1, text[close] == UInt8(ascii: ">") else { return nil }
+    return close + 1
   }
 
   /// Whether `start..<end` lies in a log's line prefix (``logStampEnd(_:count:lineStart:)``) and
@@ -317,13 +325,9 @@ public enum LayoutMarkup {
     guard k < n, text[k] == 0x20 || text[k] == 0x09 else { return nil }
     while k < n && (text[k] == 0x20 || text[k] == 0x09) { k += 1 }
     // The speaker, `<name>`, if there is one.
-    if k < n && text[k] == UInt8(ascii: "<") {
-      var e = k + 1
-      while e < n && e - k <= 32 && text[e] != UInt8(ascii: ">") && text[e] > 0x20 && text[e] != UInt8(ascii: "<") { e += 1 }
-      if e < n && e > k + 1 && text[e] == UInt8(ascii: ">") {
-        k = e + 1
-        while k < n && (text[k] == 0x20 || text[k] == 0x09) { k += 1 }
-      }
+    if let end = speakerEnd(text, count: n, at: k) {
+      k = end
+      while k < n && (text[k] == 0x20 || text[k] == 0x09) { k += 1 }
     }
     return k
   }
@@ -559,14 +563,24 @@ public enum LayoutMarkup {
     }
     guard let first = byte(0), first != 0 else { return nil }
     if first < 0x80 { return (UInt32(first), 3) }
+    return escapedScalar(first: first, start: 3) { at in byte(at).map { ($0, at &+ 3) } }
+  }
+
+  /// The scalar of a UTF-8 character written as escaped bytes (rules 23 and 29): its lead byte
+  /// `first`, then the rest read by `next` (a byte and where the one after starts, from `start`).
+  /// The scalar and where its bytes end, or nil when they are missing or no valid UTF-8.
+  @inlinable @inline(__always)
+  static func escapedScalar(first: UInt8, start: Int, next: (Int) -> (UInt8, Int)?) -> (value: UInt32, length: Int)? {
     let count = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : 2
     var bytes: (UInt8, UInt8, UInt8, UInt8) = (first, 0, 0, 0)
+    var end = start
     for k in 1..<count {
-      guard let next = byte(3 &* k) else { return nil }
-      withUnsafeMutableBytes(of: &bytes) { $0[k] = next }
+      guard let (byte, after) = next(end) else { return nil }
+      withUnsafeMutableBytes(of: &bytes) { $0[k] = byte }
+      end = after
     }
     let (value, length) = withUnsafeBytes(of: &bytes) { _UTF8.decode($0.baseAddress!.assumingMemoryBound(to: UInt8.self), available: count) }
-    return length == count ? (value, 3 &* count) : nil
+    return length == count ? (value, end) : nil
   }
 
   /// Rule 29 (`contam-text/9`): a quoted-printable character at `p`, decoded: the scalar and the
@@ -589,16 +603,7 @@ public enum LayoutMarkup {
     guard let (first, afterFirst) = byte(0), afterFirst == 3 else { return nil }
     if first == UInt8(ascii: "=") { return (UInt32(first), 3) }
     guard first >= 0xC2, first <= 0xF4 else { return nil }
-    let count = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : 2
-    var bytes: (UInt8, UInt8, UInt8, UInt8) = (first, 0, 0, 0)
-    var end = afterFirst
-    for k in 1..<count {
-      guard let (next, after) = byte(end) else { return nil }
-      withUnsafeMutableBytes(of: &bytes) { $0[k] = next }
-      end = after
-    }
-    let (value, length) = withUnsafeBytes(of: &bytes) { _UTF8.decode($0.baseAddress!.assumingMemoryBound(to: UInt8.self), available: count) }
-    return length == count ? (value, end) : nil
+    return escapedScalar(first: first, start: afterFirst, next: byte)
   }
 
   /// Rule 29 (`contam-text/9`): where a word goes on after a quoted-printable soft line break at

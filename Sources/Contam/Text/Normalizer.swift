@@ -144,8 +144,6 @@ public final class Normalizer: @unchecked Sendable {
   /// Whether references escaped twice, inline tags inside words and URL-encoded characters read
   /// as the text they stand for (rules 20, 21 and 23, `contam-text/6`).
   @usableFromInline let readsEncodedText: Bool
-  /// Whether quoted-printable soft line breaks and characters are read (rule 29).
-  @usableFromInline let readsQuotedPrintable: Bool
   /// Whether mojibake reads as the characters it stands for (rule 25, `contam-text/7`).
   @usableFromInline let readsMisdecodedText: Bool
 
@@ -177,7 +175,6 @@ public final class Normalizer: @unchecked Sendable {
     skipsEscapedTags = version.skipsEscapedTags
     readsEncodedText = version.readsEncodedText
     readsMisdecodedText = version.readsMisdecodedText
-    readsQuotedPrintable = version.readsQuotedPrintable
     ascii = .allocate(capacity: 128)
     for b in 0..<128 {
       let c = UInt8(b)

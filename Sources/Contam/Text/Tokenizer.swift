@@ -273,7 +273,7 @@ struct _Word {
   @usableFromInline let dropsSubtitleCues: Bool
   /// Whether a citation mark's number is layout (rule 28, `contam-text/9`).
   @usableFromInline let dropsCitationMarks: Bool
-  /// Whether a chat log's time stamp and speaker are layout (rule 30, `contam-text/9`).
+  /// Whether a chat log's time stamp is layout (rule 30, `contam-text/9`).
   @usableFromInline let dropsLogStamps: Bool
   /// Whether the last character added to the word was a superscript or subscript (rule 18):
   /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
@@ -339,8 +339,8 @@ struct _Word {
           || (dropsLogStamps && length <= 2 && LayoutMarkup.isLogStamp(source, count: sourceCount, start: start, end: end))))
     {
       // An option label (Normalizer rule 8), a line number (rule 26), a subtitle cue's timing,
-      // setting or number (rule 27), a citation mark's number (rule 28), or a chat log's time
-      // stamp or speaker (rule 30): not a token.
+      // setting or number (rule 27), a citation mark's number (rule 28), or a number of a chat
+      // log's time stamp (rule 30; its speaker is skipped at its `<`): not a token.
       counts.labels &+= 1
       start = -1
       length = 0

@@ -8,7 +8,8 @@ extension AnswerExtractor {
   /// character, mojibake (``Mojibake``) the character it stands for, look-alike letters and
   /// letters drawn as symbols (``ScriptFold``) and full-width forms their ASCII letter or digit,
   /// in the case they were written in; a citation mark (`[4]` after the answer) is dropped, as
-  /// tokens drop it (rule 28). Everything else is kept as it is, so a MATH answer (`\frac{1}{2}`, `x<3`) reads the same.
+  /// tokens drop it (rule 28). Everything else is kept as it is, so a MATH answer
+  /// (`\frac{1}{2}`, `x<3`) reads the same.
   public static func plain(_ text: UnsafeRawBufferPointer) -> String {
     guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return "" }
     var out: [UInt8] = []
