@@ -14,9 +14,12 @@ struct HeadRunTests {
   }
 
   /// Exact evidence only: near duplicates judge short copies by rules of their own.
-  func scan(_ items: [BenchmarkItem], _ path: String, headRuns: Bool?, pastOpening: Int? = 3) throws -> [ItemResult] {
+  func scan(_ items: [BenchmarkItem], _ path: String, headRuns: Bool?, pastOpening: Int? = 3, questionWithAnswer: Bool? = true) throws
+    -> [ItemResult]
+  {
     var configuration = ScanConfiguration()
     configuration.headRuns = headRuns
+    configuration.questionWithAnswer = questionWithAnswer
     configuration.headRunPastOpening = pastOpening
     configuration.near = nil
     return try Scanner(items: items, configuration: configuration, readerOptions: Self.options).scan(paths: [path], jobs: 2).items
@@ -51,8 +54,10 @@ struct HeadRunTests {
     }
     let others = Set(items.indices).subtracting(planted)
     #expect(others.filter { results[$0].verdict != .clean && results[$0].verdict != .tooShort }.isEmpty)
-    // Without the rule (certificates made before it) the halves are not found.
-    let before = try scan(items, path, headRuns: nil)
+    // Without the rule (certificates made before it, and before the question-with-answer rule,
+    // which finds a half that holds the question and a correct first option) the halves are not
+    // found.
+    let before = try scan(items, path, headRuns: nil, questionWithAnswer: nil)
     #expect(planted.filter { before[$0].verdict != .clean }.count <= 2, "the halves hold no 13-gram")
   }
 

@@ -10,10 +10,13 @@ struct PartsApartTests {
   static let options = ShardReaderOptions(format: .jsonl(textField: try! FieldPath("text"), idField: try! FieldPath("id")))
 
   /// Exact evidence only, as the rule is an exact one.
-  func scan(_ items: [BenchmarkItem], _ path: String, partsApart: Bool?, choicesInAnyOrder: Bool? = true) throws -> [ItemResult] {
+  func scan(
+    _ items: [BenchmarkItem], _ path: String, partsApart: Bool?, choicesInAnyOrder: Bool? = true, questionWithAnswer: Bool? = true
+  ) throws -> [ItemResult] {
     var configuration = ScanConfiguration()
     configuration.partsApart = partsApart
     configuration.choicesInAnyOrder = choicesInAnyOrder
+    configuration.questionWithAnswer = questionWithAnswer
     configuration.near = nil
     return try Scanner(items: items, configuration: configuration, readerOptions: Self.options).scan(paths: [path], jobs: 2).items
   }
@@ -130,9 +133,106 @@ struct PartsApartTests {
       #expect(others.filter { results[$0].verdict != .clean && results[$0].verdict != .tooShort }.isEmpty, "\(name)")
       // Before the rule (certificates without it) these copies were not found, but for PIQA's,
       // whose two options often differ in a word (their n-grams hold in either order).
-      let before = try scan(items, path, partsApart: true, choicesInAnyOrder: nil)
+      let before = try scan(items, path, partsApart: true, choicesInAnyOrder: nil, questionWithAnswer: nil)
       #expect(planted.filter { before[$0].verdict != .contaminated }.count >= planted.count / 2, "\(name)")
     }
+  }
+
+  /// Multiple-choice items with an answer (ARC, SciQ, MMLU) whose question has 3 to 7 tokens
+  /// (not found alone), and whose question and correct option have 8 tokens or more together.
+  static func shortQuestionsWithAnswers() throws -> [(name: String, items: [BenchmarkItem], chosen: [Int])] {
+    let tokenizer = Tokenizer()
+    return try [
+      ("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl"), ("sciq", "benchmarks/sciq/test.json"), ("mmlu", "benchmarks/mmlu/test"),
+    ].map { name, path in
+      let items = try HeadRunTests.load(name, path)
+      let chosen = items.indices.filter { i in
+        guard let question = items[i].parts.first(where: { $0.name == "question" }), let answer = items[i].answer?.value,
+          let choices = items[i].parts.first(where: { $0.name == BenchmarkItem.choicesPartName }),
+          choices.text.split(separator: "\n").filter({ $0 == Substring(answer) }).count == 1
+        else { return false }
+        let q = tokenizer.tokens(of: question.text).count
+        return (3..<8).contains(q) && q + tokenizer.tokens(of: answer).count >= 8
+      }
+      return (name, items, chosen)
+    }
+  }
+
+  @Test func aShortQuestionWithItsCorrectOptionIsFlaggedAndWithAWrongOneIsNot() throws {
+    for (name, items, chosen) in try Self.shortQuestionsWithAnswers() {
+      try #require(chosen.count >= 6, "\(name): \(chosen.count) items")
+      let planted = Array(chosen.prefix(12))
+      var plants: [Int: String] = [:]
+      var wrong: [Int] = []
+      let tokenizer = Tokenizer()
+      for (k, i) in planted.enumerated() {
+        let question = items[i].parts.first { $0.name == "question" }!.text
+        let answer = items[i].answer!.value
+        let options = items[i].parts.first { $0.name == BenchmarkItem.choicesPartName }!.text.split(separator: "\n").map(String.init)
+        let tokens = { (text: String) in tokenizer.tokens(of: text).count }
+        if k % 4 == 3, let other = options.filter({ $0 != answer }).min(by: { tokens($0) < tokens($1) }),
+          tokens(question) + tokens(other) < 13
+        {
+          // The question with another option (too short together for a 13-gram of the item):
+          // not the item's answer, nothing of it found.
+          plants[2 * k + 1] = "Question: \(question)\nAnswer: \(other)"
+          wrong.append(i)
+        } else {
+          // The layouts lm-eval-harness and chat data give such items in: no other option.
+          // (A line of its own: the shard's pages run on after the plant.)
+          plants[2 * k + 1] = ["Q: \(question) A: \(answer)", "Question: \(question)\nAnswer: \(answer)\n", try Self.chatJSON(question, answer)][k % 3]
+        }
+      }
+      let fixture = try ShardFixture()
+      defer { fixture.cleanup() }
+      let path = try ScannerTests.shard(fixture, "\(name)-answered.jsonl.gz", plants: plants, documents: 2 * planted.count + 2)
+      let results = try scan(items, path, partsApart: true)
+      let right = planted.filter { !wrong.contains($0) }
+      var older = ScanConfiguration()
+      older.contaminatedByExactAnswer = nil
+      for (k, i) in planted.enumerated() where !wrong.contains(i) {
+        let result = results[i]
+        let question = result.parts.first { $0.part == "question" }!
+        #expect(question.coverage == 1, "\(name) \(items[i].id)")
+        if k % 3 == 1 {
+          // `Answer:` states the option's text: the question and its answer, contaminated
+          // (not before that rule, on the item's coverage alone).
+          #expect(result.verdict == .contaminated, "\(name) \(items[i].id): \(result.verdict) \(String(describing: result.evidence.first?.answer))")
+          #expect(result.evidence.first?.answer?.agreement == .same, "\(name) \(items[i].id)")
+          let before = older.verdict(
+            tokens: result.tokens - result.boilerplateTokens - result.sharedTokens, coverage: result.coverage,
+            exactAnswer: result.evidence.first?.answer?.agreement, questionCoverage: question.coverage)
+          #expect(result.coverage >= 0.8 || before != .contaminated, "\(name) \(items[i].id): \(before)")
+        } else {
+          #expect([.partial, .contaminated].contains(result.verdict), "\(name) \(items[i].id): \(result.verdict) coverage \(result.coverage)")
+        }
+      }
+      #expect(!wrong.isEmpty, "\(name)")
+      for i in wrong { #expect(results[i].verdict == .clean, "\(name) \(items[i].id): \(results[i].verdict)") }
+      let others = Set(items.indices).subtracting(planted)
+      #expect(others.filter { results[$0].verdict != .clean && results[$0].verdict != .tooShort }.isEmpty, "\(name)")
+      // Before the rule (certificates without it) these copies read clean: the question is too
+      // short to count alone, and the other options are missing.
+      let before = try scan(items, path, partsApart: true, questionWithAnswer: nil)
+      #expect(right.filter { before[$0].verdict == .clean }.count >= right.count * 3 / 4, "\(name)")
+    }
+  }
+
+  @Test func aCertificateWithoutTheQuestionAndAnswerRulesIsNamedWeaker() throws {
+    var apart = ScanConfiguration()
+    apart.questionWithAnswer = nil
+    #expect(apart.weakenings().contains { $0.contains("question with answer was off") }, "\(apart.weakenings())")
+    var exact = ScanConfiguration()
+    exact.contaminatedByExactAnswer = nil
+    #expect(exact.weakenings().contains { $0.contains("contaminated by exact answer was off") }, "\(exact.weakenings())")
+    // The verdict rule itself: the whole question and the same answer; not a question covered
+    // in part, another answer, or no answer read.
+    let standard = ScanConfiguration()
+    #expect(standard.verdict(tokens: 20, coverage: 0.4, exactAnswer: .same, questionCoverage: 1) == .contaminated)
+    #expect(standard.verdict(tokens: 20, coverage: 0.4, exactAnswer: .same, questionCoverage: 0.95) == .partial)
+    #expect(standard.verdict(tokens: 20, coverage: 0.4, exactAnswer: .different, questionCoverage: 1) == .perturbed)
+    #expect(standard.verdict(tokens: 20, coverage: 0.4, exactAnswer: AnswerCheck.Agreement.none, questionCoverage: 1) == .partial)
+    #expect(exact.verdict(tokens: 20, coverage: 0.4, exactAnswer: .same, questionCoverage: 1) == .partial)
   }
 
   @Test func optionsWithoutTheirQuestionOrOneMissingAreNotTheItem() throws {

@@ -64,6 +64,7 @@ public struct IndexCache: Sendable {
     feed(parameters.headRunPastOpening)
     feed(parameters.partsApart ? 1 : 0)
     feed(parameters.choicesInAnyOrder ? 1 : 0)
+    feed(parameters.questionWithAnswer ? 1 : 0)
     feed(maximumItemsPerShingle)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys

@@ -47,9 +47,13 @@ extension ItemIndex {
   /// tokens, every part in order. With it, also items with a `choices` part of two or more
   /// lines after a first part under `n` tokens, all under `4n`: their lines in any order, keyed
   /// by the 3 tokens of the first part that the fewest items share (a question under 3 tokens:
-  /// by the question and the start of each line).
+  /// by the question and the start of each line). With ``Parameters/questionWithAnswer``, also
+  /// the question (3 to `n - 1` tokens) and the item's correct option (`answers`), together
+  /// `minimumTokens` to `4n - 1`: a copy of the question and its answer without the other options.
+  /// A key's and an opening's counts are of distinct items (an item may have two spans).
   static func apartIndex(
-    items: [BenchmarkItem], tokens: [[UInt64]], ranges: [[Range<Int>]], lines: [[[Range<Int>]]], parameters: Parameters
+    items: [BenchmarkItem], tokens: [[UInt64]], ranges: [[Range<Int>]], lines: [[[Range<Int>]]], answers: [Range<Int>?],
+    parameters: Parameters
   ) -> (_HashTable, [ApartSpan]) {
     let minimumTokens = min(parameters.minimumTokens, parameters.n)
     let hasher = NGramHasher(n: apartKeyTokens)
@@ -70,6 +74,13 @@ extension ItemIndex {
       } else if (apartKeyTokens..<minimumTokens).contains(first.count), total >= minimumTokens, total < 2 * parameters.n {
         candidates.append(ApartSpan(item: i, parts: own.map(\.1), anyOrderPart: -1, lines: [], keyOffset: 0))
       }
+      // The question and its answer: the correct option's line, after a question of its own.
+      if parameters.questionWithAnswer, let answer = answers[i], items[i].parts[own[0].0].name != BenchmarkItem.choicesPartName,
+        (apartKeyTokens..<parameters.n).contains(first.count), (minimumTokens..<4 * parameters.n).contains(first.count + answer.count),
+        answer.lowerBound >= first.upperBound
+      {
+        candidates.append(ApartSpan(item: i, parts: [first, answer], anyOrderPart: -1, lines: [], keyOffset: 0))
+      }
     }
     func key(_ tokens: [UInt64]) -> UInt64 { hasher.hash(tokens) }
     if parameters.choicesInAnyOrder {
@@ -81,21 +92,24 @@ extension ItemIndex {
         let hashes = tokens[span.item]
         return (0...(first.count - apartKeyTokens)).map { key(Array(hashes[first.lowerBound + $0..<first.lowerBound + $0 + apartKeyTokens])) }
       }
-      for span in candidates { for option in Set(options(span)) { itemsPerOption[option, default: 0] += 1 } }
+      var counted: Set<Int> = []
+      for span in candidates where counted.insert(span.item).inserted { for option in Set(options(span)) { itemsPerOption[option, default: 0] += 1 } }
       for c in candidates.indices {
         let keys = options(candidates[c])
         if let rarest = keys.indices.min(by: { (itemsPerOption[keys[$0]]!, $0) < (itemsPerOption[keys[$1]]!, $1) }) { candidates[c].keyOffset = rarest }
       }
     }
-    var seen: [[UInt64]: [String: Int]] = [:]
+    var seen: [[UInt64]: [String: Set<Int>]] = [:]
     func sequence(_ span: ApartSpan) -> [UInt64] { span.parts.flatMap { tokens[span.item][$0] } }
-    for span in candidates { seen[sequence(span), default: [:]][items[span.item].benchmark, default: 0] += 1 }
+    for span in candidates { seen[sequence(span), default: [:]][items[span.item].benchmark, default: []].insert(span.item) }
     var itemsPerKey: [UInt64: Int] = [:]
     let keys = candidates.map { Set($0.keys(in: tokens[$0.item]).map(key)) }
-    for set in keys { for k in set { itemsPerKey[k, default: 0] += 1 } }
+    var keysOfItem: [Int: Set<UInt64>] = [:]
+    for (span, set) in zip(candidates, keys) { keysOfItem[span.item, default: []].formUnion(set) }
+    for set in keysOfItem.values { for k in set { itemsPerKey[k, default: 0] += 1 } }
     var spans: [ApartSpan] = []
     var entries: [(key: UInt64, posting: Posting)] = []
-    for (span, set) in zip(candidates, keys) where seen[sequence(span)]![items[span.item].benchmark]! == 1 {
+    for (span, set) in zip(candidates, keys) where seen[sequence(span)]![items[span.item].benchmark]!.count == 1 {
       let kept = set.filter { itemsPerKey[$0]! <= parameters.maximumItemsPerNGram }
       guard !kept.isEmpty else { continue }
       for k in kept { entries.append((k, Posting(item: UInt32(span.item), position: UInt32(spans.count)))) }

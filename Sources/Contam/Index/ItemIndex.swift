@@ -26,7 +26,10 @@ import CContamSupport
 /// chat record's `"role": "assistant", "content":` between them does not hide the copy. With
 /// ``Parameters/choicesInAnyOrder``, the lines of a `choices` part may stand in any order, and
 /// items with a first part under `n` tokens and all under `4n` are keyed too, by the rarest 3
-/// tokens of their first part (``ItemIndex+PartsApart``).
+/// tokens of their first part (``ItemIndex+PartsApart``). With ``Parameters/questionWithAnswer``,
+/// a multiple-choice item's question under `n` tokens and its correct option (the `choices`
+/// line that reads as its answer) are keyed as two parts apart too: a copy of the question and
+/// its answer without the other options (lm-eval-harness's `Question: … Answer: <text>`).
 ///
 /// N-grams kept but found in two or more items of one benchmark are shared context (an MMLU passage several
 /// questions are asked about, the options block of moral-scenarios items, Winogrande twins that
@@ -75,11 +78,16 @@ public final class ItemIndex: @unchecked Sendable {
     /// order (options shuffled), and items with a first part under `n` tokens and all under
     /// `4n` are keyed too (see the type's documentation).
     public var choicesInAnyOrder = true
+    /// Whether, with ``partsApart``, a multiple-choice item's question under `n` tokens and its
+    /// correct option are also found as an item of two parts apart, without the other options
+    /// (a copy in the `Question: … Answer: <the option's text>` layout).
+    public var questionWithAnswer = true
     public init(
       n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10, textVersion: TextVersion = .current, headRuns: Bool = true,
-      headRunPastOpening: Int = 0, partsApart: Bool = true, choicesInAnyOrder: Bool = true
+      headRunPastOpening: Int = 0, partsApart: Bool = true, choicesInAnyOrder: Bool = true, questionWithAnswer: Bool = true
     ) {
       self.choicesInAnyOrder = choicesInAnyOrder
+      self.questionWithAnswer = questionWithAnswer
       self.headRunPastOpening = headRunPastOpening
       self.n = n
       self.minimumTokens = minimumTokens
@@ -181,6 +189,15 @@ public final class ItemIndex: @unchecked Sendable {
   /// The text an item is tokenized from: its parts joined by newlines.
   public static func text(of item: BenchmarkItem) -> String { item.parts.map(\.text).joined(separator: "\n") }
 
+  /// Which line of `choices` (an item's options, one a line) is its answer: the only line that
+  /// reads as the answer's value, word for word; nil when none or several do.
+  static func answerLine(of item: BenchmarkItem, in choices: String) -> Int? {
+    guard let value = item.answer?.value.split(whereSeparator: \.isWhitespace), !value.isEmpty else { return nil }
+    let lines = choices.split(separator: "\n", omittingEmptySubsequences: false)
+    let matching = lines.indices.filter { lines[$0].split(whereSeparator: \.isWhitespace) == value }
+    return matching.count == 1 ? matching[0] : nil
+  }
+
   /// Tokenizes every item and indexes its n-grams.
   /// - Parameters:
   ///   - items: the benchmark items, in the order results are reported.
@@ -212,6 +229,9 @@ public final class ItemIndex: @unchecked Sendable {
     tokenHashes = tokens
     lastTokenEnd = (0..<tokenized.ends.count).map { Int(tokenized.ends[$0].last ?? 0) }
     partRanges = ranges
+    // The tokens of each item's correct option, where its `choices` part has exactly one line
+    // that reads as its answer.
+    var answerLines = [Range<Int>?](repeating: nil, count: items.count)
     lineSegments = items.indices.map { i in
       var offset = 0
       var result: [[Range<Int>]] = []
@@ -229,13 +249,15 @@ public final class ItemIndex: @unchecked Sendable {
           lineStart = offset + k + 1
         }
         lines.append(lineStart..<offset + part.text.utf8.count)
+        let answerLine = part.name == BenchmarkItem.choicesPartName ? Self.answerLine(of: items[i], in: part.text) : nil
         let range = ranges[i][p]
         var segments: [Range<Int>] = []
         var t = range.lowerBound
-        for line in lines {
+        for (l, line) in lines.enumerated() {
           let first = t
           while t < range.upperBound && Int(tokenized.starts[i, t]) < line.upperBound { t += 1 }
           if t > first { segments.append(first..<t) }
+          if l == answerLine, t > first { answerLines[i] = first..<t }
         }
         result.append(segments)
       }
@@ -478,7 +500,8 @@ public final class ItemIndex: @unchecked Sendable {
     shortTable = group(&shortEntries)
     (apartTable, apartSpans) =
       parameters.partsApart
-      ? Self.apartIndex(items: items, tokens: tokens, ranges: ranges, lines: lineSegments, parameters: parameters) : (_HashTable(entries: []), [])
+      ? Self.apartIndex(items: items, tokens: tokens, ranges: ranges, lines: lineSegments, answers: answerLines, parameters: parameters)
+      : (_HashTable(entries: []), [])
     apartKeyBits = Self.keyBits(of: apartSpans, hashes: tokenHashes)
     matchReach = Self.matchReach(n: parameters.n, minimumTokens: minimumTokens, shortSpans: shortSpans, apartSpans: apartSpans)
     tokenBits = Self.tokenBits(of: tokenHashes)

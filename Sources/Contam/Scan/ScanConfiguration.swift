@@ -33,6 +33,11 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// own parts have under `4n` are found so too (``ItemIndex``). Nil in certificates made
   /// before this rule: off.
   public var choicesInAnyOrder: Bool? = true
+  /// Whether, with ``partsApart``, a multiple-choice item's question (under `n` tokens) and its
+  /// correct option are found as an item of two parts apart, without the other options: a copy
+  /// in the `Question: … Answer: <the option's text>` layout (``ItemIndex``). Nil in
+  /// certificates made before this rule: off.
+  public var questionWithAnswer: Bool? = true
   /// Whether an item whose exact coverage reaches ``partialThreshold`` is `perturbed` when its
   /// best exact evidence states a different answer (and no near copy states the same): the
   /// item's text is there in part and another answer follows it, as where MATH-Perturb's
@@ -40,6 +45,14 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// copy reaches the containment threshold. Such an item is flagged `partial` either way; this
   /// names what it is. Nil in certificates made before this rule: off.
   public var perturbedByExactAnswer: Bool? = true
+  /// Whether an item is `contaminated` when its question (its first own part) is covered whole
+  /// and its best exact evidence states the item's answer: the
+  /// question and its answer, what a model is tested on, as the near rule judges a near copy
+  /// of the question that states the answer. A multiple-choice item copied as `Question: …
+  /// Answer: <the option's text>` (lm-eval-harness's layout for ARC, SciQ and PIQA) has no
+  /// other option, so its coverage stays under the threshold. Nil in certificates made before
+  /// this rule: off.
+  public var contaminatedByExactAnswer: Bool? = true
   /// Whether the exact pass reads the last `n - 1` tokens of the documents before a document
   /// in its shard in front of it (``_DocumentCarry``), as a model trained on documents packed
   /// one after another reads them: an item split over records is found as one copy. The near
@@ -58,7 +71,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     ItemIndex.Parameters(
       n: n, minimumTokens: minimumTokens, maximumItemsPerNGram: maximumItemsPerNGram,
       textVersion: textVersion ?? .current, headRuns: headRuns ?? false, headRunPastOpening: headRunPastOpening ?? 0,
-      partsApart: partsApart ?? false, choicesInAnyOrder: choicesInAnyOrder ?? false)
+      partsApart: partsApart ?? false, choicesInAnyOrder: choicesInAnyOrder ?? false, questionWithAnswer: questionWithAnswer ?? false)
   }
 
   /// The version ``normalization`` names, or nil when this tool does not know it.
@@ -76,6 +89,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   ///    ``NearDuplicateConfiguration/perturbedWithPartialCoverage``; or no near copy stating
   ///    the item's answer, exact coverage reaching ``partialThreshold`` and the best exact
   ///    evidence stating another: ``perturbedByExactAnswer``);
+  /// 2b. `contaminated` when the item's question is covered whole and the best exact evidence
+  ///    states its answer (``contaminatedByExactAnswer``), checked after
+  ///    the near copy's `perturbed`;
   /// 3. `partial` when exact coverage reaches ``partialThreshold`` or there is a near copy;
   /// 4. `too_short` when the item has fewer informative tokens than ``minimumTokens`` (and no
   ///    near copy), else `clean`.
@@ -93,8 +109,10 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   ///   - coverage: exact coverage of those tokens.
   ///   - near: the near-duplicate finding, if any.
   ///   - exactAnswer: whether the best exact evidence states the item's answer, if it was read.
+  ///   - questionCoverage: exact coverage of the item's question (its first own part).
   public func verdict(
-    tokens: Int, coverage: Double, near nearFinding: NearDuplicateResult? = nil, exactAnswer: AnswerCheck.Agreement? = nil
+    tokens: Int, coverage: Double, near nearFinding: NearDuplicateResult? = nil, exactAnswer: AnswerCheck.Agreement? = nil,
+    questionCoverage: Double = 0
   ) -> Verdict {
     let best = nearFinding?.evidence.first
     let nearCounts = best.map { near?.counts($0, itemShingles: nearFinding?.shingles ?? Int.max) ?? false } ?? false
@@ -113,6 +131,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
       return .contaminated
     }
     if nearCounts && answer == .different { return .perturbed }
+    if contaminatedByExactAnswer == true, exactAnswer == .same, questionCoverage >= 1 { return .contaminated }
     if near?.perturbedWithPartialCoverage == true, best != nil, answer == .different, coverage >= partialThreshold { return .perturbed }
     if perturbedByExactAnswer == true, exactAnswer == .different, answer != .same, coverage >= partialThreshold { return .perturbed }
     if coverage >= partialThreshold || nearCounts { return .partial }
@@ -149,6 +168,12 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       choicesInAnyOrder != true && standard.choicesInAnyOrder == true,
       "choices in any order was off: short multiple-choice items with their options shuffled are not found")
+    note(
+      questionWithAnswer != true && standard.questionWithAnswer == true,
+      "question with answer was off: a short question copied with its correct option but not the others is not found")
+    note(
+      contaminatedByExactAnswer != true && standard.contaminatedByExactAnswer == true,
+      "contaminated by exact answer was off: a question copied with its answer but without its other options or solution reads partial")
     note(
       acrossDocuments != true && standard.acrossDocuments == true,
       "documents were read apart: an item split over adjacent records (a sentence a record) is not found as one copy")

@@ -77,6 +77,9 @@ enum ItemScorer {
       }
       start += part.tokens
     }
+    // The question: the first own part, when the item has another (an answer, a solution, choices).
+    let own = parts.filter { !BenchmarkItem.contextPartNames.contains($0.part) }
+    let questionCoverage = own.count > 1 && own[0].tokens - own[0].boilerplateTokens - own[0].sharedTokens > 0 ? own[0].coverage : 0
     let hasContext = shape.parts.contains { BenchmarkItem.contextPartNames.contains($0.name) }
     let ownCoverage = hasContext && ownJudged >= parameters.minimumTokens ? Double(ownCovered) / Double(ownJudged) : 0
     let keep = parameters.evidencePerItem
@@ -95,7 +98,8 @@ enum ItemScorer {
     let evidence = Array(found.evidence.sorted { $0.ranksBefore($1) }.prefix(keep))
     return ItemResult(
       benchmark: shape.benchmark, id: shape.id, verdict: parameters.verdict(
-        tokens: judged, coverage: max(coverage, ownCoverage), near: near, exactAnswer: evidence.first?.answer?.agreement),
+        tokens: judged, coverage: max(coverage, ownCoverage), near: near, exactAnswer: evidence.first?.answer?.agreement,
+        questionCoverage: questionCoverage),
       tokens: tokens, boilerplateTokens: tokens - judged - shape.shared, sharedTokens: shape.shared, coverage: coverage,
       coveredTokens: coveredCount == 0 ? nil : _Bits.hex(covered, count: tokens),
       longestRun: _Bits.longestRun(covered, count: tokens), parts: parts,
