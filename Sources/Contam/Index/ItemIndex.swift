@@ -191,10 +191,28 @@ public final class ItemIndex: @unchecked Sendable {
 
   /// Which line of `choices` (an item's options, one a line) is its answer: the only line that
   /// reads as the answer's value, word for word; nil when none or several do.
+  /// (Bytes, not characters: it runs for every item of every benchmark at each index build.)
   static func answerLine(of item: BenchmarkItem, in choices: String) -> Int? {
-    guard let value = item.answer?.value.split(whereSeparator: \.isWhitespace), !value.isEmpty else { return nil }
-    let lines = choices.split(separator: "\n", omittingEmptySubsequences: false)
-    let matching = lines.indices.filter { lines[$0].split(whereSeparator: \.isWhitespace) == value }
+    guard let answer = item.answer else { return nil }
+    // The text's words joined by single spaces (a run of ASCII white space reads as one).
+    func words<C: Collection<UInt8>>(_ text: C) -> [UInt8] {
+      var out: [UInt8] = []
+      var pending = false
+      for byte in text {
+        if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
+          pending = !out.isEmpty
+        } else {
+          if pending { out.append(0x20) }
+          pending = false
+          out.append(byte)
+        }
+      }
+      return out
+    }
+    let value = words(answer.value.utf8)
+    guard !value.isEmpty else { return nil }
+    let lines = choices.utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
+    let matching = lines.indices.filter { words(lines[$0]) == value }
     return matching.count == 1 ? matching[0] : nil
   }
 

@@ -45,13 +45,13 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// copy reaches the containment threshold. Such an item is flagged `partial` either way; this
   /// names what it is. Nil in certificates made before this rule: off.
   public var perturbedByExactAnswer: Bool? = true
-  /// Whether an item is `contaminated` when its question (its first own part) is covered whole
-  /// and its best exact evidence states the item's answer: the
+  /// Whether an item is `contaminated` when its question (its first own part, where it has
+  /// another) is covered whole and its best exact evidence states the item's answer: the
   /// question and its answer, what a model is tested on, as the near rule judges a near copy
   /// of the question that states the answer. A multiple-choice item copied as `Question: …
   /// Answer: <the option's text>` (lm-eval-harness's layout for ARC, SciQ and PIQA) has no
-  /// other option, so its coverage stays under the threshold. Nil in certificates made before
-  /// this rule: off.
+  /// other option, so its coverage alone stays under ``contaminatedThreshold``; a question with
+  /// a number changed is not covered whole. Nil in certificates made before this rule: off.
   public var contaminatedByExactAnswer: Bool? = true
   /// Whether the exact pass reads the last `n - 1` tokens of the documents before a document
   /// in its shard in front of it (``_DocumentCarry``), as a model trained on documents packed
