@@ -149,7 +149,10 @@ struct PartsApartTests {
       let chosen = items.indices.filter { i in
         guard let question = items[i].parts.first(where: { $0.name == "question" }), let answer = items[i].answer?.value,
           let choices = items[i].parts.first(where: { $0.name == BenchmarkItem.choicesPartName }),
-          choices.text.split(separator: "\n").filter({ $0 == Substring(answer) }).count == 1
+          choices.text.split(separator: "\n").filter({ $0 == Substring(answer) }).count == 1,
+          // No other option reads the same once tokenized (`a in H => a^-1 in H` and
+          // `a,b in H=> a * b^-1 in H`): a copy of either gives no answer.
+          choices.text.split(separator: "\n").filter({ tokenizer.tokens(of: String($0)).map(\.hash) == tokenizer.tokens(of: answer).map(\.hash) }).count == 1
         else { return false }
         let q = tokenizer.tokens(of: question.text).count
         return (3..<8).contains(q) && q + tokenizer.tokens(of: answer).count >= 8
@@ -194,18 +197,15 @@ struct PartsApartTests {
         let result = results[i]
         let question = result.parts.first { $0.part == "question" }!
         #expect(question.coverage == 1, "\(name) \(items[i].id)")
-        if k % 3 == 1 {
-          // `Answer:` states the option's text: the question and its answer, contaminated
-          // (not before that rule, on the item's coverage alone).
-          #expect(result.verdict == .contaminated, "\(name) \(items[i].id): \(result.verdict) \(String(describing: result.evidence.first?.answer))")
-          #expect(result.evidence.first?.answer?.agreement == .same, "\(name) \(items[i].id)")
-          let before = older.verdict(
-            tokens: result.tokens - result.boilerplateTokens - result.sharedTokens, coverage: result.coverage,
-            exactAnswer: result.evidence.first?.answer?.agreement, questionCoverage: question.coverage)
-          #expect(result.coverage >= 0.8 || before != .contaminated, "\(name) \(items[i].id): \(before)")
-        } else {
-          #expect([.partial, .contaminated].contains(result.verdict), "\(name) \(items[i].id): \(result.verdict) coverage \(result.coverage)")
-        }
+        // The question and its correct option, and none of the others, state its answer in
+        // every layout (`Answer:` read as such, `A:` and a chat's reply by what they hold):
+        // contaminated (not before that rule, on the item's coverage alone).
+        #expect(result.verdict == .contaminated, "\(name) \(items[i].id) layout \(k % 3): \(result.verdict) \(String(describing: result.evidence.first?.answer))")
+        #expect(result.evidence.first?.answer?.agreement == .same, "\(name) \(items[i].id) layout \(k % 3)")
+        let before = older.verdict(
+          tokens: result.tokens - result.boilerplateTokens - result.sharedTokens, coverage: result.coverage,
+          exactAnswer: result.evidence.first?.answer?.agreement, questionCoverage: question.coverage)
+        #expect(result.coverage >= 0.8 || before != .contaminated, "\(name) \(items[i].id): \(before)")
       }
       #expect(!wrong.isEmpty, "\(name)")
       for i in wrong { #expect(results[i].verdict == .clean, "\(name) \(items[i].id): \(results[i].verdict)") }
@@ -215,6 +215,76 @@ struct PartsApartTests {
       // short to count alone, and the other options are missing.
       let before = try scan(items, path, partsApart: true, questionWithAnswer: nil)
       #expect(right.filter { before[$0].verdict == .clean }.count >= right.count * 3 / 4, "\(name)")
+    }
+  }
+
+  /// Multiple-choice items (ARC, SciQ, MMLU) whose question has 13 to 19 tokens (found by its
+  /// n-grams) and whose correct option, one line of its own, has 1 or 2 tokens and at least 3
+  /// letters or digits.
+  static func longQuestionsWithShortAnswers() throws -> [(name: String, items: [BenchmarkItem], chosen: [Int])] {
+    let tokenizer = Tokenizer()
+    return try [
+      ("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl"), ("sciq", "benchmarks/sciq/test.json"), ("mmlu", "benchmarks/mmlu/test"),
+    ].map { name, path in
+      let items = try HeadRunTests.load(name, path)
+      let chosen = items.indices.filter { i in
+        guard let question = items[i].parts.first(where: { $0.name == "question" }), let answer = items[i].answer?.value,
+          let choices = items[i].parts.first(where: { $0.name == BenchmarkItem.choicesPartName }),
+          choices.text.split(separator: "\n").filter({ $0 == Substring(answer) }).count == 1, answer.filter(\.isLetter).count >= 3
+        else { return false }
+        return (13..<20).contains(tokenizer.tokens(of: question.text).count) && (1...2).contains(tokenizer.tokens(of: answer).count)
+      }
+      return (name, items, chosen)
+    }
+  }
+
+  @Test func aLongQuestionWithItsShortCorrectOptionStatesItsAnswer() throws {
+    // A question found by its n-grams and a correct option too short for one (`energy`): the
+    // option right after the copied question (within the layout gap) is the item's answer, so
+    // the copy is contaminated whatever marks the reply. The question with all its options
+    // (the correct one first, no answer marked) lists the answer but does not state it, and
+    // with another option it states no answer of the item's.
+    for (name, items, chosen) in try Self.longQuestionsWithShortAnswers() {
+      try #require(chosen.count >= 8, "\(name): \(chosen.count) items")
+      var plants: [Int: String] = [:]
+      var answered: [Int] = []
+      var listed: [Int] = []
+      var wrong: [Int] = []
+      for (k, i) in chosen.prefix(16).enumerated() {
+        let question = items[i].parts.first { $0.name == "question" }!.text
+        let answer = items[i].answer!.value
+        let options = items[i].parts.first { $0.name == BenchmarkItem.choicesPartName }!.text.split(separator: "\n").map(String.init)
+        switch k % 4 {
+        case 0: plants[2 * k + 1] = "Q: \(question) A: \(answer)"
+        case 1: plants[2 * k + 1] = try Self.chatJSON(question, answer)
+        case 2:
+          // The options as a list, the correct one first: nothing says which is right.
+          plants[2 * k + 1] = question + "\n" + ([answer] + options.filter { $0 != answer }).joined(separator: "\n")
+          listed.append(i)
+          continue
+        default:
+          plants[2 * k + 1] = "User: \(question)\nAssistant: \(options.first { $0 != answer }!)"
+          wrong.append(i)
+          continue
+        }
+        answered.append(i)
+      }
+      let fixture = try ShardFixture()
+      defer { fixture.cleanup() }
+      let path = try ScannerTests.shard(fixture, "\(name)-long-answered.jsonl.gz", plants: plants, documents: 34)
+      let results = try scan(items, path, partsApart: true)
+      for i in answered {
+        #expect(results[i].verdict == .contaminated, "\(name) \(items[i].id): \(results[i].verdict) \(String(describing: results[i].evidence.first?.answer))")
+        #expect(results[i].evidence.first?.answer?.agreement == .same, "\(name) \(items[i].id)")
+      }
+      for i in listed + wrong {
+        #expect(results[i].evidence.first?.answer?.agreement != .same, "\(name) \(items[i].id): \(String(describing: results[i].evidence.first?.answer))")
+      }
+      // Without the rule most answered copies are partial (the question alone is found), and a
+      // wrong option's copy reads as it does with the rule.
+      let before = try scan(items, path, partsApart: true, questionWithAnswer: nil)
+      #expect(answered.filter { before[$0].verdict == .contaminated }.count <= answered.count / 4, "\(name)")
+      for i in wrong { #expect(results[i].verdict == before[i].verdict && results[i].verdict != .clean, "\(name) \(items[i].id): \(results[i].verdict)") }
     }
   }
 

@@ -214,6 +214,7 @@ extension IndexCache {
     writer.write(stored.shortSpans.flatMap { [$0.item, $0.start, $0.length, $0.minimum] })
     writer.write(stored.lineSegments.count)
     for segments in stored.lineSegments { writer.write(segments.map(flat)) }
+    writer.write(stored.answerLines.map { flat($0.map { [$0] } ?? []) })
     stored.apartTable.write(to: &writer)
     writer.write(stored.apartSpans.map(\.item))
     writer.write(stored.apartSpans.map { flat($0.parts) })
@@ -321,6 +322,9 @@ extension IndexCache {
       try check(segments.allSatisfy { $0.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= tokenHashes[i].count } })
       lineSegments.append(segments)
     }
+    let answerLines = try reader.readArrays(of: Int.self).map(ranges)
+    try check(answerLines.count == count)
+    for i in 0..<count { try check(answerLines[i].count <= 1 && answerLines[i].allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= tokenHashes[i].count }) }
     let apartTable = try _HashTable(reading: &reader)
     let apartItems = try reader.readArray(of: Int.self)
     let apartParts = try reader.readArrays(of: Int.self).map(ranges)
@@ -354,7 +358,7 @@ extension IndexCache {
       stored: .init(
         tokenHashes: tokenHashes, lastTokenEnd: lastTokenEnd, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
         judged: judged, judgedTokens: judgedTokens, sharedStarts: sharedStarts, droppedNGrams: dropped, keyCount: keyCount,
-        table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments,
+        table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments, answerLines: answerLines.map(\.first),
         apartTable: apartTable, apartSpans: apartSpans))
     let searched = try reader.read(UInt8.self)
     try check(searched == (configuration == nil ? 0 : 1))

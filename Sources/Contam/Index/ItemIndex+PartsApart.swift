@@ -141,3 +141,27 @@ extension ItemIndex {
     Int(truncatingIfNeeded: (first ^ (second &* 0x9E37_79B9_7F4A_7C15) ^ (third &* 0xC2B2_AE3D_27D4_EB4F)) >> 47)
   }
 }
+
+extension ItemIndex {
+  /// Whether a copy of `item` that matched its tokens `marks` holds its question and its
+  /// correct option (``answerLines``), every judged token of both, and none of its other options
+  /// whole: the question with its answer and without the distractors, which states the answer
+  /// as `Answer: B` would. With the other options there too, the correct one is only listed.
+  func givesCorrectOptionAlone(item: Int, marks: [UInt64]) -> Bool {
+    guard let answer = answerLines[item], let question = Self.ownRanges(items[item], partRanges[item]).first,
+      question.upperBound <= answer.lowerBound
+    else { return false }
+    let judgedBits = judged[item]
+    // Every judged token of `range` matched, and at least one.
+    func whole(_ range: Range<Int>) -> Bool {
+      var any = false
+      for t in range where _Bits.isSet(judgedBits, t) {
+        guard _Bits.isSet(marks, t) else { return false }
+        any = true
+      }
+      return any
+    }
+    guard whole(question), whole(answer) else { return false }
+    return !lineSegments[item].contains { lines in lines.contains(answer) && lines.contains { $0 != answer && whole($0) } }
+  }
+}

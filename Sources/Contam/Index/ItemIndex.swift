@@ -147,6 +147,9 @@ public final class ItemIndex: @unchecked Sendable {
   /// multiple-choice item, one per line), looked for near a match of the item
   /// (``_ScanWorker`` anchored search) so that choices in another order still count.
   let lineSegments: [[[Range<Int>]]]
+  /// Per item: the tokens of its correct option, the one line of its `choices` part that reads
+  /// as its answer (``answerLine(of:in:)``); nil when it has none or several.
+  let answerLines: [Range<Int>?]
   public var hasShortItems: Bool { shortTable.count > 0 }
   /// Items of short parts (``ItemIndex+PartsApart``), keyed by 3 tokens of their first part; a
   /// posting's `position` is the index in ``apartSpans``.
@@ -514,6 +517,7 @@ public final class ItemIndex: @unchecked Sendable {
     self.judged = judged
     judgedTokens = judged.enumerated().map { _Bits.count($0.element, in: 0..<tokens[$0.offset].count) }
     self.sharedStarts = sharedStarts
+    self.answerLines = answerLines
     table = mainTable
     shortTable = group(&shortEntries)
     (apartTable, apartSpans) =
@@ -543,6 +547,7 @@ public final class ItemIndex: @unchecked Sendable {
     var shortTable: _HashTable
     var shortSpans: [Span]
     var lineSegments: [[[Range<Int>]]]
+    var answerLines: [Range<Int>?]
     var apartTable: _HashTable
     var apartSpans: [ApartSpan]
   }
@@ -570,6 +575,7 @@ public final class ItemIndex: @unchecked Sendable {
     shortTable = stored.shortTable
     shortSpans = stored.shortSpans
     lineSegments = stored.lineSegments
+    answerLines = stored.answerLines
     apartTable = stored.apartTable
     apartSpans = stored.apartSpans
     apartKeyBits = Self.keyBits(of: stored.apartSpans, hashes: stored.tokenHashes)
@@ -604,7 +610,7 @@ public final class ItemIndex: @unchecked Sendable {
       tokenHashes: tokenHashes, lastTokenEnd: lastTokenEnd, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
       judged: judged, judgedTokens: judgedTokens, sharedStarts: sharedStarts, droppedNGrams: droppedNGrams,
       keyCount: keyCount, table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments,
-      apartTable: apartTable, apartSpans: apartSpans)
+      answerLines: answerLines, apartTable: apartTable, apartSpans: apartSpans)
   }
 
   /// The token ranges of `item`'s own parts (not context, not empty), in order.

@@ -120,6 +120,17 @@ extension _ScanWorker {
         for t in segment where _Bits.isSet(judged, t) { marks[t >> 6] |= 1 << UInt64(t & 63) }
       }
     }
+    // The correct option, however short, within the gap of parts apart after the match: a
+    // question of `n` tokens or more copied with its answer (a shorter one is an item of parts
+    // apart, ``ItemIndex/apartIndex``).
+    if configuration.questionWithAnswer == true, let answer = index.answerLines[item], open(answer) {
+      let end = collector.tokens.firstIndex { $0.start >= near.upperBound - window.lowerBound } ?? collector.tokens.count
+      let want = answer.map { itemHashes[$0] }
+      let follows = (end...(end + ItemIndex.apartGap)).contains { start in
+        start + want.count <= hashes.count && (0..<want.count).allSatisfy { hashes[start + $0] == want[$0] }
+      }
+      if follows { for t in answer where _Bits.isSet(judged, t) { marks[t >> 6] |= 1 << UInt64(t & 63) } }
+    }
   }
 
   /// Items of parts apart (``ItemIndex``): every own part in order, each within
@@ -196,6 +207,20 @@ extension _ScanWorker {
     hits = found
   }
 
+  /// The answer a copy of `item` (its tokens `marks`, bytes `start..<end` of the document)
+  /// states: the first one read after it (``AnswerExtractor``); or, with none read and
+  /// ``ScanConfiguration/questionWithAnswer``, the item's own answer when the copy holds its
+  /// question and correct option and none of its other options
+  /// (``ItemIndex/givesCorrectOptionAlone(item:marks:)``): `Q: … A: <the option>`, a chat's reply.
+  func answer(of item: Int, marks: [UInt64], in document: Document, from start: Int, to end: Int) -> AnswerCheck? {
+    guard let expected = index.answers[item] else { return nil }
+    let read = AnswerExtractor.check(expected: expected, in: document.text, from: start, to: end)
+    guard read.agreement == .none, configuration.questionWithAnswer == true, index.givesCorrectOptionAlone(item: item, marks: marks) else {
+      return read
+    }
+    return AnswerCheck(agreement: .same, expected: read.expected, found: AnswerExtractor.normalize(expected.value))
+  }
+
   /// Turns the document's exact hits into, per item, its covered tokens and one piece of
   /// evidence (the matched region, its scores and answer), then forgets the hits.
   mutating func emitExactEvidence(document: Document, into partial: inout _ShardPartial) {
@@ -238,7 +263,7 @@ extension _ScanWorker {
         shard: document.shardPath, line: document.line(at: byteStart), documentID: document.id, byteStart: byteStart, byteEnd: byteEnd,
         snippet: snippet, coverage: Double(matched) / Double(max(1, index.judgedTokens[item])),
         longestRun: _Bits.longestRun(marks, count: length), matchedTokens: matched,
-        answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart, to: byteEnd) })
+        answer: answer(of: item, marks: marks, in: document, from: byteStart, to: byteEnd))
       _keepBest(&partial.evidence[item, default: []], evidence, limit: configuration.evidencePerItem)
       i = j
     }
