@@ -122,11 +122,16 @@ KINDS = {
     # And as a mail archive keeps a message: quoted-printable (lines of at most 76 bytes with a
     # soft break `=` at the end, `=3D` for `=`, `=E2=80=99` for each byte of a non-ASCII character).
     "quoted-printable": ("encoded", CONTAMINATED, "any"),
+    # Added in session 25 (LATE too): a multiple-choice question with its correct option's text
+    # and none of the others, as lm-eval-harness prompts ARC, SciQ and PIQA (`Question: q`,
+    # `Answer: text`) and instruction and chat data hold it (`Q:`/`A:`, `User:`/`Assistant:`,
+    # a JSON messages record). A short question with a short answer is too short to decide on.
+    "answer-text": ("verbatim", CONTAMINATED, "mc-answer"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
         "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
         "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines",
-        "answer-forms", "citation-marks", "quoted-printable"}
+        "answer-forms", "citation-marks", "quoted-printable", "answer-text"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -385,6 +390,12 @@ def render(kind, item, rng):
         return copy["q"] + "\n" + solution.strip() + "\n" + rng.choice(forms).format(a=answer)
     if kind == "superscript-letters":
         return "".join(SUPERSCRIPTS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))
+    if kind == "answer-text":
+        question, text = item["q"], item["choices"][stated_answer(item)]
+        style = rng.choice(["lm-eval", "q-a", "chat", "chat-json"])
+        if style == "chat-json":
+            return json.dumps({"messages": [{"role": "user", "content": question}, {"role": "assistant", "content": text}]})
+        return {"lm-eval": "Question: {}\nAnswer: {}", "q-a": "Q: {} A: {}", "chat": "User: {}\nAssistant: {}"}[style].format(question, text)
     if kind == "qa-prompt":
         return "Question: " + body(item, letters) + "\nAnswer: " + tail(item, "{}")
     if kind == "instruction-prompt":
@@ -511,6 +522,8 @@ def applies(kind, item):
     need = KINDS[kind][2]
     if need == "mc":
         return bool(item["choices"])
+    if need == "mc-answer":
+        return bool(item["choices"]) and stated_answer(item) is not None
     if need == "numbers":
         return len(re.findall(r"\d+", item["q"])) >= 2 and item.get("final") is not None
     if need == "solution":
