@@ -56,14 +56,21 @@ struct LookupTableTests {
   /// A table read back from the index cache is used only when every key can be found by a
   /// probe: a slot emptied between a key's home and the key (a probe stops there: the n-gram
   /// would be hidden, its copies read clean), keys out of order, a key before its home slot, or
-  /// no empty slot at the end is refused. Home slots here are the keys' top 2 bits (4 slots).
+  /// no empty slot at the end is refused. With 4 home slots a key's home is its top 2 bits; with
+  /// 3 (tables are not sized to powers of two) the thirds of the key range.
   @Test func aTableLayoutThatWouldHideAKeyIsRefused() {
     let home = (0..<4).map { UInt64($0) << 62 }
     let good: [UInt64] = [home[0] + 1, home[0] + 2, home[0] + 3, home[2] + 1, 0, 0]
-    #expect(ItemIndex.tableLayoutIsProbeable(good, homeBits: 2))
-    #expect(!ItemIndex.tableLayoutIsProbeable([home[0] + 1, 0, home[0] + 3, home[2] + 1, 0, 0], homeBits: 2), "a gap before a pushed key")
-    #expect(!ItemIndex.tableLayoutIsProbeable([home[0] + 2, home[0] + 1, 0, home[2] + 1, 0, 0], homeBits: 2), "keys out of order")
-    #expect(!ItemIndex.tableLayoutIsProbeable([home[1] + 1, 0, 0, 0, 0, 0], homeBits: 2), "a key before its home")
-    #expect(!ItemIndex.tableLayoutIsProbeable([home[0] + 1, home[0] + 2, home[0] + 3, home[2] + 1, 0, home[3] + 1], homeBits: 2), "no empty last slot")
+    #expect(ItemIndex.tableLayoutIsProbeable(good, homeSlots: 4))
+    #expect(!ItemIndex.tableLayoutIsProbeable([home[0] + 1, 0, home[0] + 3, home[2] + 1, 0, 0], homeSlots: 4), "a gap before a pushed key")
+    #expect(!ItemIndex.tableLayoutIsProbeable([home[0] + 2, home[0] + 1, 0, home[2] + 1, 0, 0], homeSlots: 4), "keys out of order")
+    #expect(!ItemIndex.tableLayoutIsProbeable([home[1] + 1, 0, 0, 0, 0, 0], homeSlots: 4), "a key before its home")
+    #expect(!ItemIndex.tableLayoutIsProbeable([home[0] + 1, home[0] + 2, home[0] + 3, home[2] + 1, 0, home[3] + 1], homeSlots: 4), "no empty last slot")
+    let third = UInt64.max / 3 + 1  // the first key whose home is slot 1 of 3
+    #expect(ItemIndex.tableLayoutIsProbeable([1, third - 1, third, 0, 0], homeSlots: 3))
+    #expect(ItemIndex.tableLayoutIsProbeable([1, third, 0, 0], homeSlots: 3))
+    #expect(!ItemIndex.tableLayoutIsProbeable([third, 0, 0, 0], homeSlots: 3), "a key before its home")
+    #expect(!ItemIndex.tableLayoutIsProbeable([1, 0, third + 1, 0], homeSlots: 3), "a gap before a pushed key")
+    #expect(ItemIndex.tableLayoutIsProbeable([third - 1, 0, 0, 0], homeSlots: 3), "the last key of home 0 sits in slot 0")
   }
 }

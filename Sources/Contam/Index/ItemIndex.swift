@@ -680,9 +680,9 @@ extension ItemIndex {
     return droppedKeys.allSatisfy { built.lookup($0).isEmpty }
   }
 
-  /// Whether slots holding `keys` (0 = empty) with `homeBits` bits of home slot are laid out as
-  /// a table read from the index cache must be (``_HashTable/probeableOccupancy(keys:shift:)``).
-  @_spi(Testing) public static func tableLayoutIsProbeable(_ keys: [UInt64], homeBits: Int) -> Bool {
-    keys.withUnsafeBufferPointer { _HashTable.probeableOccupancy(keys: $0, shift: UInt64(64 - homeBits)) } != nil
+  /// Whether slots holding `keys` (0 = empty) with `homeSlots` home slots are laid out as a table
+  /// read from the index cache must be (``_HashTable/probeableOccupancy(keys:homes:)``).
+  @_spi(Testing) public static func tableLayoutIsProbeable(_ keys: [UInt64], homeSlots: Int) -> Bool {
+    keys.withUnsafeBufferPointer { _HashTable.probeableOccupancy(keys: $0, homes: UInt64(homeSlots)) } != nil
   }
 }

@@ -21,9 +21,9 @@ final class _HashTable: @unchecked Sendable {
   private let table: Storage
   /// Keys in the table.
   var count: Int { table.count }
-  /// Home slots minus one (a power of two, minus one); the key's top bits above `shift` choose one.
-  var mask: Int { table.mask }
-  let shift: UInt64
+  /// Home slots: a key's home is its place in `0..<homeSlots` scaled from its value (``home(_:_:)``).
+  var homeSlots: Int { table.homeSlots }
+  let homes: UInt64
   /// Slots in all: the home slots, those the last keys were pushed into past them, and one empty.
   var slotCount: Int { table.slotCount }
   /// Per slot: its key, 0 when empty.
@@ -52,12 +52,14 @@ final class _HashTable: @unchecked Sendable {
 
   static func release<T>(_ pointer: UnsafeMutablePointer<T>) { CContamSupport_freeTable(pointer) }
 
-  /// Home slots for `count` keys: a power of two, at least 16, at most 3/4 full.
-  static func homeSlots(for count: Int) -> Int {
-    var slots = 16
-    while 3 * slots < 4 * max(1, count) { slots <<= 1 }
-    return slots
-  }
+  /// Home slots for `count` keys: at least 16, at most 3/4 full. Not rounded to a power of two
+  /// (which left the table of every shared benchmark's 1.8 M keys 43% full: 21 MB of slots).
+  static func homeSlots(for count: Int) -> Int { max(16, (4 * max(1, count) + 2) / 3) }
+
+  /// The home slot of `key` among `homes`: its value scaled to `0..<homes` (the high word of
+  /// `key · homes`), so that larger keys never have an earlier home.
+  @inline(__always)
+  static func home(_ key: UInt64, _ homes: UInt64) -> Int { Int(truncatingIfNeeded: key.multipliedFullWidth(by: homes).high) }
 
   /// Builds a table from its keys in increasing order, each with its postings: every slot is
   /// written once, in order (no pass zeroing the arrays first).
@@ -65,7 +67,7 @@ final class _HashTable: @unchecked Sendable {
     /// The arrays being filled; `slotCount` is the key and offset arrays' capacity until
     /// ``finish()`` sets it.
     private var table: Storage
-    private let shift: UInt64
+    private let homes: UInt64
     /// The first slot after the last key placed; keys and postings placed so far.
     private var next = 0
     private var placed = 0
@@ -76,13 +78,13 @@ final class _HashTable: @unchecked Sendable {
     init(keys count: Int, postings postingCount: Int) {
       precondition(postingCount < Int(UInt32.max), "postings are addressed in 32 bits")
       let home = _HashTable.homeSlots(for: count)
-      shift = UInt64(64 - home.trailingZeroBitCount)
+      homes = UInt64(home)
       // Room for keys pushed past the last home slot (a few at 3/4 load); grown if need be.
       let capacity = home + 64 + home / 64
       var filterBits = 64
       while filterBits < 8 * max(1, count) { filterBits <<= 1 }
       table = Storage(
-        count: count, mask: home - 1, slotCount: capacity, keys: _HashTable.allocate(UInt64.self, capacity: capacity),
+        count: count, homeSlots: home, slotCount: capacity, keys: _HashTable.allocate(UInt64.self, capacity: capacity),
         offsets: _HashTable.allocate(UInt32.self, capacity: capacity + 1),
         postings: _HashTable.allocate(ItemIndex.Posting.self, capacity: max(1, postingCount)), postingCount: postingCount,
         filter: _HashTable.allocate(UInt64.self, capacity: filterBits / 64),
@@ -95,7 +97,7 @@ final class _HashTable: @unchecked Sendable {
       precondition(
         key > last && placed < table.count && placedPostings + keyPostings.count <= table.postingCount,
         "keys come in increasing order, as counted")
-      let slot = max(Int(key >> shift), next)
+      let slot = max(_HashTable.home(key, homes), next)
       // Empty slots up to it, and room for one more past it.
       if slot + 2 > table.slotCount { grow(to: slot + 2 + table.slotCount / 8) }
       fillEmpty(to: slot)
@@ -135,7 +137,7 @@ final class _HashTable: @unchecked Sendable {
     /// The table: the home slots not reached, then one empty slot past the last key.
     consuming func finish() -> Storage {
       precondition(placed == table.count && placedPostings == table.postingCount, "every key and posting counted was appended")
-      let end = max(table.mask + 1, next) + 1
+      let end = max(table.homeSlots, next) + 1
       if end > table.slotCount { grow(to: end) }
       fillEmpty(to: end)
       table.offsets[end] = UInt32(placedPostings)
@@ -147,7 +149,7 @@ final class _HashTable: @unchecked Sendable {
   /// A table's arrays and sizes, as a builder or the index cache's reader leaves them.
   struct Storage {
     var count: Int
-    var mask: Int
+    var homeSlots: Int
     var slotCount: Int
     var keys: UnsafeMutablePointer<UInt64>
     var offsets: UnsafeMutablePointer<UInt32>
@@ -160,7 +162,7 @@ final class _HashTable: @unchecked Sendable {
   /// The table that owns `storage` from now on.
   init(_ storage: Storage) {
     table = storage
-    shift = UInt64(64 - (storage.mask + 1).trailingZeroBitCount)
+    homes = UInt64(storage.homeSlots)
   }
 
   /// - Parameter entries: (key, posting) sorted by key; a key's postings are the run of its
@@ -176,15 +178,15 @@ final class _HashTable: @unchecked Sendable {
   }
 
   /// The occupied slots of `keys` laid out as probes need them, or nil: keys in increasing
-  /// order, none before its home slot (its top bits above `shift`), every slot from a key's home
+  /// order, none before its home slot (``home(_:_:)`` among `homes`), every slot from a key's home
   /// to the key's own occupied (a probe stops at an empty slot, so a gap would hide the key), and
   /// the last slot empty (a probe never runs past the end).
-  static func probeableOccupancy(keys: UnsafeBufferPointer<UInt64>, shift: UInt64) -> Int? {
+  static func probeableOccupancy(keys: UnsafeBufferPointer<UInt64>, homes: UInt64) -> Int? {
     guard let lastSlot = keys.last, lastSlot == 0 else { return nil }
     var occupied = 0
     var last: UInt64 = 0
     for (slot, key) in keys.enumerated() where key != 0 {
-      let home = Int(key >> shift)
+      let home = Self.home(key, homes)
       // Slot `slot - 1` occupied by a smaller key, whose own run back to its home (at most
       // this key's) is checked: so every slot from `home` on is occupied.
       guard key > last, home <= slot, home == slot || keys[slot - 1] != 0 else { return nil }
@@ -240,7 +242,7 @@ final class _HashTable: @unchecked Sendable {
   /// The table as ``init(reading:)`` reads it back (the index cache).
   func write(to writer: inout _ByteWriter) {
     writer.write(count)
-    writer.write(mask)
+    writer.write(homeSlots)
     writer.write(slotCount)
     writer.write(filterMask)
     writer.write(raw: keys, count: slotCount * 8)
@@ -255,23 +257,21 @@ final class _HashTable: @unchecked Sendable {
   /// postings.
   convenience init(reading reader: inout _ByteReader) throws(_ByteReader.Damaged) {
     let count = try reader.readInt()
-    let mask = try reader.readInt()
+    let homeSlots = try reader.readInt()
     let slotCount = try reader.readInt()
     let filterMask = try reader.readInt()
     // Sizes in range before any arithmetic, and no buffer larger than the bytes left.
     // At most 2^32 slots, as built (postings are addressed in 32 bits; the probe packs a slot
     // into 32 bits).
-    guard (15..<1 << 31).contains(mask), (mask + 2...2 * (mask + 1)).contains(slotCount), (63..<1 << 46).contains(filterMask),
-      (0...mask).contains(count)
+    guard (16..<1 << 31).contains(homeSlots), (homeSlots + 1...2 * homeSlots).contains(slotCount), (63..<1 << 46).contains(filterMask),
+      (0..<homeSlots).contains(count)
     else {
       throw _ByteReader.Damaged()
     }
-    let homeSlots = mask + 1
     let filterBits = filterMask + 1
-    guard homeSlots & mask == 0, 3 * homeSlots >= 4 * max(1, count), filterBits & filterMask == 0,
+    guard 3 * homeSlots >= 4 * max(1, count), filterBits & filterMask == 0,
       slotCount * 12 + filterBits / 8 <= reader.bytesLeft
     else { throw _ByteReader.Damaged() }
-    let shift = UInt64(64 - homeSlots.trailingZeroBitCount)
     let keys = Self.allocate(UInt64.self, capacity: slotCount, hugePages: true)
     let offsets = Self.allocate(UInt32.self, capacity: slotCount + 1, hugePages: true)
     let filter = Self.allocate(UInt64.self, capacity: filterBits / 64, hugePages: true)
@@ -281,7 +281,7 @@ final class _HashTable: @unchecked Sendable {
       try reader.readRaw(into: keys, expected: slotCount * 8)
       try reader.readRaw(into: offsets, expected: (slotCount + 1) * 4)
       guard offsets[0] == 0, keys[slotCount - 1] == 0 else { throw _ByteReader.Damaged() }
-      guard let occupied = Self.probeableOccupancy(keys: UnsafeBufferPointer(start: keys, count: slotCount), shift: shift),
+      guard let occupied = Self.probeableOccupancy(keys: UnsafeBufferPointer(start: keys, count: slotCount), homes: UInt64(homeSlots)),
         occupied == count
       else { throw _ByteReader.Damaged() }
       for slot in 0..<slotCount {
@@ -302,7 +302,7 @@ final class _HashTable: @unchecked Sendable {
     }
     self.init(
       Storage(
-        count: count, mask: mask, slotCount: slotCount, keys: keys, offsets: offsets, postings: postings!, postingCount: total,
+        count: count, homeSlots: homeSlots, slotCount: slotCount, keys: keys, offsets: offsets, postings: postings!, postingCount: total,
         filter: filter, filterMask: filterMask))
   }
 
@@ -332,7 +332,7 @@ final class _HashTable: @unchecked Sendable {
 
   /// The first slot's key probed for `key` (to prefetch).
   @inline(__always)
-  func firstSlot(_ key: UInt64) -> UnsafeMutablePointer<UInt64> { keys + Int(key >> shift) }
+  func firstSlot(_ key: UInt64) -> UnsafeMutablePointer<UInt64> { keys + Self.home(key, homes) }
 
   /// False only if `key` is certainly absent.
   @inline(__always)
@@ -345,7 +345,7 @@ final class _HashTable: @unchecked Sendable {
   @inline(__always)
   func slot(of key: UInt64) -> Int? {
     // Slots hold keys in increasing order, and the last slot is empty: the walk ends in bounds.
-    var slot = Int(key >> shift)
+    var slot = Self.home(key, homes)
     while true {
       let k = keys[slot]
       if k == key { return slot }
