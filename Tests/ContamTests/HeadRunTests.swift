@@ -49,7 +49,15 @@ struct HeadRunTests {
     let path = try ScannerTests.shard(fixture, "halves.jsonl.gz", plants: plants, documents: 40)
     let results = try scan(items, path, headRuns: true)
     for i in planted {
-      #expect(results[i].verdict == .partial, "\(items[i].id): \(results[i].verdict) coverage \(results[i].coverage)")
+      // A half that ends just after a correct first option holds the question and its answer
+      // and nothing of the other options: the answer is stated (ItemIndex.givesCorrectOptionAlone).
+      let text = ItemIndex.text(of: items[i])
+      let half = (tokenizer.tokens(of: text).count + 1) / 2
+      let question = tokenizer.tokens(of: items[i].parts[0].text).count
+      let lines = items[i].parts.first { $0.name == BenchmarkItem.choicesPartName }!.text.split(separator: "\n")
+      let answered = lines.first == Substring(items[i].answer!.value) && half == question + tokenizer.tokens(of: String(lines[0])).count
+      #expect(results[i].verdict == (answered ? .contaminated : .partial), "\(items[i].id): \(results[i].verdict) coverage \(results[i].coverage)")
+      #expect((results[i].evidence.first?.answer?.agreement == .same) == answered, "\(items[i].id)")
       #expect(results[i].coverage >= 0.4 && results[i].coverage < 0.8, "\(items[i].id): coverage \(results[i].coverage)")
     }
     let others = Set(items.indices).subtracting(planted)

@@ -144,9 +144,13 @@ extension ItemIndex {
 
 extension ItemIndex {
   /// Whether a copy of `item` that matched its tokens `marks` holds its question and its
-  /// correct option (``answerLines``), every judged token of both, and none of its other options
-  /// whole: the question with its answer and without the distractors, which states the answer
-  /// as `Answer: B` would. With the other options there too, the correct one is only listed.
+  /// correct option (``answerLines``), every judged token of both, and none of its other options:
+  /// the question with its answer and without the distractors, which states the answer as
+  /// `Answer: B` would (a model trained on it learns the pair, however it was laid out). With
+  /// another option there whole, or the copy running on from the correct option into the next
+  /// (the first half of a listing) or into it from the one before, the correct one is only
+  /// listed. A few words of another option found apart (it shares them with the question or the
+  /// answer) do not count.
   func givesCorrectOptionAlone(item: Int, marks: [UInt64]) -> Bool {
     guard let answer = answerLines[item], let question = Self.ownRanges(items[item], partRanges[item]).first,
       question.upperBound <= answer.lowerBound
@@ -161,7 +165,9 @@ extension ItemIndex {
       }
       return any
     }
-    guard whole(question), whole(answer) else { return false }
-    return !lineSegments[item].contains { lines in lines.contains(answer) && lines.contains { $0 != answer && whole($0) } }
+    guard whole(question), whole(answer), let lines = lineSegments[item].first(where: { $0.contains(answer) }) else { return false }
+    let options = lines.first!.lowerBound..<lines.last!.upperBound
+    func runsInto(_ t: Int) -> Bool { options.contains(t) && _Bits.isSet(marks, t) }
+    return !lines.contains { $0 != answer && whole($0) } && !runsInto(answer.upperBound) && !runsInto(answer.lowerBound - 1)
   }
 }
