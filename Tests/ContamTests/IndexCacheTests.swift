@@ -37,8 +37,8 @@ struct IndexCacheTests {
     return cache
   }
 
-  func files(_ directory: URL) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".contam-index") }.sorted()
+  func files(_ directory: URL, suffix: String = ".contam-index") -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(suffix) }.sorted()
   }
 
   @Test func aSecondScannerReadsTheIndexesAndFindsTheSame() throws {
@@ -78,24 +78,28 @@ struct IndexCacheTests {
       try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: cache(directory, build: build))
     }
     _ = try scanner(items)
-    let path = directory.appendingPathComponent(try #require(files(directory).first)).path
-    let original = try Data(contentsOf: URL(fileURLWithPath: path))
-    var damages: [(String, Data)] = [
-      ("truncated", original.prefix(original.count / 2)), ("empty", Data()), ("trailer cut", original.dropLast(3)),
-    ]
-    for offset in [original.count / 3, original.count / 2, original.count - 20] {
-      var flipped = original
-      flipped[offset] ^= 0x40
-      damages.append(("byte \(offset) changed", flipped))
-    }
-    for (what, bytes) in damages {
-      try bytes.write(to: URL(fileURLWithPath: path))
-      let rebuilt = try scanner(items)
-      #expect(!rebuilt.indexesFromCache, "\(what): not read")
-      #expect(try rebuilt.scan(paths: [shard], jobs: 2).items == expected, "\(what)")
-      // The rebuild wrote the file again, whole.
-      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original, "\(what)")
-      #expect(try scanner(items).indexesFromCache, "\(what): read again after the rebuild")
+    // The exact index's file and the near index's, each damaged in turn (the other left whole).
+    for suffix in [".contam-index", ".contam-near"] {
+      let path = directory.appendingPathComponent(try #require(files(directory, suffix: suffix).first)).path
+      let original = try Data(contentsOf: URL(fileURLWithPath: path))
+      var damages: [(String, Data?)] = [
+        ("truncated", original.prefix(original.count / 2)), ("empty", Data()), ("trailer cut", original.dropLast(3)), ("missing", nil),
+      ]
+      for offset in [original.count / 3, original.count / 2, original.count - 20] {
+        var flipped = original
+        flipped[offset] ^= 0x40
+        damages.append(("byte \(offset) changed", flipped))
+      }
+      for (damage, bytes) in damages {
+        let what = "\(suffix) \(damage)"
+        if let bytes { try bytes.write(to: URL(fileURLWithPath: path)) } else { try FileManager.default.removeItem(atPath: path) }
+        let rebuilt = try scanner(items)
+        #expect(!rebuilt.indexesFromCache, "\(what): not read")
+        #expect(try rebuilt.scan(paths: [shard], jobs: 2).items == expected, "\(what)")
+        // The rebuild wrote the file again, whole.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original, "\(what)")
+        #expect(try scanner(items).indexesFromCache, "\(what): read again after the rebuild")
+      }
     }
     // Another binary, or an item changed by one character, never reads this file.
     #expect(try !scanner(items, build: "another build").indexesFromCache)
@@ -103,7 +107,7 @@ struct IndexCacheTests {
     edited[7].parts[0].text += "."
     #expect(try !scanner(edited).indexesFromCache)
     let key = cache(directory).key(items: items, parameters: ScanConfiguration().indexParameters, near: NearDuplicateConfiguration(), maximumItemsPerShingle: 10)
-    #expect(path.hasSuffix(key + ".contam-index"))
+    #expect(files(directory).contains(key + ".contam-index") && files(directory, suffix: ".contam-near").contains(key + ".contam-near"))
   }
 
   /// The cache file's checksum of its payload: XXH3 of the XXH3s of its 1 MiB pieces.
@@ -128,7 +132,7 @@ struct IndexCacheTests {
     _ = try make()
     let path = directory.appendingPathComponent(try #require(files(directory).first)).path
     let original = try Data(contentsOf: URL(fileURLWithPath: path))
-    // magic ("contam-index-cache/2\n"), the 64-character key, the payload, its length and checksum.
+    // magic ("contam-index-cache/5\n"), the 64-character key, the payload, its length and checksum.
     let payload = 21 + 64..<original.count - 16
     #expect(original.suffix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } == Self.checksum(original[payload]))
     let offsets = Array(stride(from: payload.lowerBound, to: payload.lowerBound + 64, by: 7))
@@ -154,14 +158,15 @@ struct IndexCacheTests {
     let make = { try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: cache(directory)) }
     _ = try make()
     #expect(try make().indexesFromCache)
-    let path = directory.appendingPathComponent(try #require(files(directory).first)).path
+    // The near index's file: its magic ("contam-near-cache/1\n"), the key, the payload.
+    let path = directory.appendingPathComponent(try #require(files(directory, suffix: ".contam-near").first)).path
     let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     // The votes array as the cache writes it: its count, then each value, as 64-bit integers.
     let parameters = ScanConfiguration().indexParameters
     let votes = NearDuplicateIndex(index: ItemIndex(items: items, parameters: parameters), configuration: NearDuplicateConfiguration(), maximumItemsPerShingle: 10).targetVotes
     let pattern = ([votes.count] + votes).flatMap { value in withUnsafeBytes(of: Int64(value).littleEndian) { Array($0) } }
     let at = try #require((0...(original.count - pattern.count)).first { original[$0..<$0 + pattern.count].elementsEqual(pattern) })
-    let payload = 21 + 64..<original.count - 16
+    let payload = 20 + 64..<original.count - 16
     for vote in [votes[0] + 1, 1, 100_000] {
       var crafted = original
       crafted.replaceSubrange(at + 8..<at + 16, with: withUnsafeBytes(of: Int64(vote).littleEndian) { Array($0) })
