@@ -138,9 +138,13 @@ struct PartsApartTests {
     }
   }
 
-  /// Multiple-choice items with an answer (ARC, SciQ, MMLU) whose question has 3 to 7 tokens
-  /// (not found alone), and whose question and correct option have 8 tokens or more together.
-  static func shortQuestionsWithAnswers() throws -> [(name: String, items: [BenchmarkItem], chosen: [Int])] {
+  /// Multiple-choice items with an answer (ARC, SciQ, MMLU) whose correct option is one line of
+  /// its own that no other option reads as once tokenized (`a in H => a^-1 in H` and
+  /// `a,b in H=> a * b^-1 in H`: a copy of either gives no answer), and whose question's and
+  /// answer's token counts (and answer) pass `keep`.
+  static func questionsWithAnswers(
+    _ keep: @escaping (_ question: Int, _ answer: Int, _ text: String) -> Bool
+  ) throws -> [(name: String, items: [BenchmarkItem], chosen: [Int])] {
     let tokenizer = Tokenizer()
     return try [
       ("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl"), ("sciq", "benchmarks/sciq/test.json"), ("mmlu", "benchmarks/mmlu/test"),
@@ -148,17 +152,23 @@ struct PartsApartTests {
       let items = try HeadRunTests.load(name, path)
       let chosen = items.indices.filter { i in
         guard let question = items[i].parts.first(where: { $0.name == "question" }), let answer = items[i].answer?.value,
-          let choices = items[i].parts.first(where: { $0.name == BenchmarkItem.choicesPartName }),
-          choices.text.split(separator: "\n").filter({ $0 == Substring(answer) }).count == 1,
-          // No other option reads the same once tokenized (`a in H => a^-1 in H` and
-          // `a,b in H=> a * b^-1 in H`): a copy of either gives no answer.
-          choices.text.split(separator: "\n").filter({ tokenizer.tokens(of: String($0)).map(\.hash) == tokenizer.tokens(of: answer).map(\.hash) }).count == 1
+          let choices = items[i].parts.first(where: { $0.name == BenchmarkItem.choicesPartName })
         else { return false }
-        let q = tokenizer.tokens(of: question.text).count
-        return (3..<8).contains(q) && q + tokenizer.tokens(of: answer).count >= 8
+        let lines = choices.text.split(separator: "\n")
+        let answerTokens = tokenizer.tokens(of: answer).map(\.hash)
+        guard lines.filter({ $0 == Substring(answer) }).count == 1,
+          lines.filter({ tokenizer.tokens(of: String($0)).map(\.hash) == answerTokens }).count == 1
+        else { return false }
+        return keep(tokenizer.tokens(of: question.text).count, answerTokens.count, answer)
       }
       return (name, items, chosen)
     }
+  }
+
+  /// Those whose question has 3 to 7 tokens (not found alone), and whose question and correct
+  /// option have 8 tokens or more together.
+  static func shortQuestionsWithAnswers() throws -> [(name: String, items: [BenchmarkItem], chosen: [Int])] {
+    try questionsWithAnswers { question, answer, _ in (3..<8).contains(question) && question + answer >= 8 }
   }
 
   @Test func aShortQuestionWithItsCorrectOptionIsFlaggedAndWithAWrongOneIsNot() throws {
@@ -218,23 +228,11 @@ struct PartsApartTests {
     }
   }
 
-  /// Multiple-choice items (ARC, SciQ, MMLU) whose question has 13 to 19 tokens (found by its
-  /// n-grams) and whose correct option, one line of its own, has 1 or 2 tokens and at least 3
-  /// letters or digits.
+  /// Those whose question has 13 to 19 tokens (found by its n-grams) and whose correct option
+  /// has 1 or 2 tokens and at least 3 letters.
   static func longQuestionsWithShortAnswers() throws -> [(name: String, items: [BenchmarkItem], chosen: [Int])] {
-    let tokenizer = Tokenizer()
-    return try [
-      ("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl"), ("sciq", "benchmarks/sciq/test.json"), ("mmlu", "benchmarks/mmlu/test"),
-    ].map { name, path in
-      let items = try HeadRunTests.load(name, path)
-      let chosen = items.indices.filter { i in
-        guard let question = items[i].parts.first(where: { $0.name == "question" }), let answer = items[i].answer?.value,
-          let choices = items[i].parts.first(where: { $0.name == BenchmarkItem.choicesPartName }),
-          choices.text.split(separator: "\n").filter({ $0 == Substring(answer) }).count == 1, answer.filter(\.isLetter).count >= 3
-        else { return false }
-        return (13..<20).contains(tokenizer.tokens(of: question.text).count) && (1...2).contains(tokenizer.tokens(of: answer).count)
-      }
-      return (name, items, chosen)
+    try questionsWithAnswers { question, answer, text in
+      (13..<20).contains(question) && (1...2).contains(answer) && text.filter(\.isLetter).count >= 3
     }
   }
 
