@@ -10,8 +10,9 @@ extension ContamCommand {
       discussion: """
         Indexes every n-gram of every item of the given benchmarks, streams the shards once, and \
         gives each item one verdict from all its evidence (docs/VERDICTS.md): contaminated \
-        (exact coverage >= --contaminated, or a near copy at >= --near-contaminated that states \
-        the item's answer), perturbed (a near copy, or a copy of part of the item, stating \
+        (exact coverage >= --contaminated; its whole question copied with its answer stated, as \
+        `Answer: B` or as its correct option alone after it, in any layout; or a near copy at >= \
+        --near-contaminated that states the item's answer), perturbed (a near copy, or a copy of part of the item, stating \
         another answer), partial \
         (coverage >= --partial, or a near copy), clean, or too_short (fewer than --min-tokens \
         tokens). Coverage is the fraction of the item's tokens inside n-grams found in the \
