@@ -127,11 +127,15 @@ KINDS = {
     # `Answer: text`) and instruction and chat data hold it (`Q:`/`A:`, `User:`/`Assistant:`,
     # a JSON messages record). A short question with a short answer is too short to decide on.
     "answer-text": ("verbatim", CONTAMINATED, "mc-answer"),
+    # And a question with a blank (Winogrande's `_`, ARC's and SciQ's `___`) copied with the
+    # blank filled by its correct option, as lm-eval-harness gives Winogrande and as such
+    # sentences are quoted.
+    "blank-filled": ("verbatim", CONTAMINATED, "blank"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
         "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
         "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines",
-        "answer-forms", "citation-marks", "quoted-printable", "answer-text"}
+        "answer-forms", "citation-marks", "quoted-printable", "answer-text", "blank-filled"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -390,6 +394,8 @@ def render(kind, item, rng):
         return copy["q"] + "\n" + solution.strip() + "\n" + rng.choice(forms).format(a=answer)
     if kind == "superscript-letters":
         return "".join(SUPERSCRIPTS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))
+    if kind == "blank-filled":
+        return re.sub(r"(?<!\w)_+(?!\w)", lambda m: item["choices"][stated_answer(item)], item["q"])
     if kind == "answer-text":
         question, text = item["q"], item["choices"][stated_answer(item)]
         style = rng.choice(["lm-eval", "q-a", "chat", "chat-json"])
@@ -522,6 +528,8 @@ def applies(kind, item):
     need = KINDS[kind][2]
     if need == "mc":
         return bool(item["choices"])
+    if need == "blank":
+        return bool(item["choices"]) and stated_answer(item) is not None and len(re.findall(r"(?<!\w)_+(?!\w)", item["q"])) == 1
     if need == "mc-answer":
         return bool(item["choices"]) and stated_answer(item) is not None
     if need == "numbers":

@@ -1,4 +1,4 @@
-import Contam
+@_spi(Testing) import Contam
 import Foundation
 import Testing
 import _ContamTestSupport
@@ -11,12 +11,14 @@ struct PartsApartTests {
 
   /// Exact evidence only, as the rule is an exact one.
   func scan(
-    _ items: [BenchmarkItem], _ path: String, partsApart: Bool?, choicesInAnyOrder: Bool? = true, questionWithAnswer: Bool? = true
+    _ items: [BenchmarkItem], _ path: String, partsApart: Bool?, choicesInAnyOrder: Bool? = true, questionWithAnswer: Bool? = true,
+    blanksFilled: Bool? = true
   ) throws -> [ItemResult] {
     var configuration = ScanConfiguration()
     configuration.partsApart = partsApart
     configuration.choicesInAnyOrder = choicesInAnyOrder
     configuration.questionWithAnswer = questionWithAnswer
+    configuration.blanksFilled = blanksFilled
     configuration.near = nil
     return try Scanner(items: items, configuration: configuration, readerOptions: Self.options).scan(paths: [path], jobs: 2).items
   }
@@ -284,6 +286,60 @@ struct PartsApartTests {
       #expect(answered.filter { before[$0].verdict == .contaminated }.count <= answered.count / 4, "\(name)")
       for i in wrong { #expect(results[i].verdict == before[i].verdict && results[i].verdict != .clean, "\(name) \(items[i].id): \(results[i].verdict)") }
     }
+  }
+
+  @Test func aSentenceWithItsBlankFilledIsTheItemAndItsTwinIsNot() throws {
+    // Winogrande as lm-eval-harness gives it, and as its sentences are quoted: the blank filled
+    // with an option. No n-gram of the item runs across the blank, and the sentence's other
+    // n-grams are shared with its twin (the same sentence with one word changed), so without
+    // the rule most such copies were partial. The twin, whose sentence differs by that word,
+    // is not found by the copy, even where the blank could hold the word too.
+    let items = try HeadRunTests.load("winogrande", "benchmarks/winogrande/dev.jsonl")
+    // Items whose twin (the same id but for its last character) is in the fixture.
+    let ids = Dictionary(items.indices.map { (items[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+    let paired = items.indices.filter { i in
+      ItemIndex.blank(in: items[i].parts[0].text) != nil && ids[String(items[i].id.dropLast()) + (items[i].id.hasSuffix("1") ? "2" : "1")] != nil
+    }
+    try #require(paired.count >= 24, "\(paired.count) items with a twin")
+    var plants: [Int: String] = [:]
+    var planted: [Int] = []
+    var twins: [Int] = []
+    for (k, i) in paired.enumerated() where planted.count < 12 {
+      let twin = ids[String(items[i].id.dropLast()) + (items[i].id.hasSuffix("1") ? "2" : "1")]!
+      guard !planted.contains(twin) && !twins.contains(i) else { continue }
+      let options = items[i].parts.first { $0.name == BenchmarkItem.choicesPartName }!.text.split(separator: "\n")
+      // The correct option mostly, the other one in every third copy (a copy of the item too).
+      let fill = k % 3 == 2 ? options.first { $0 != Substring(items[i].answer!.value) }! : Substring(items[i].answer!.value)
+      plants[2 * planted.count + 1] = items[i].parts[0].text.replacingOccurrences(of: "_", with: String(fill))
+      planted.append(i)
+      twins.append(twin)
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "winogrande-filled.jsonl.gz", plants: plants, documents: 2 * planted.count + 2)
+    let results = try scan(items, path, partsApart: true)
+    for i in planted {
+      #expect(results[i].verdict == .contaminated, "\(items[i].id): \(results[i].verdict) coverage \(results[i].coverage)")
+    }
+    for i in twins { #expect(results[i].verdict != .contaminated, "twin \(items[i].id): \(results[i].verdict)") }
+    let others = Set(items.indices).subtracting(planted).subtracting(twins)
+    #expect(others.filter { results[$0].verdict != .clean && results[$0].verdict != .tooShort }.isEmpty)
+    // Without the rule (certificates made before it) most of these copies are not contaminated.
+    let before = try scan(items, path, partsApart: true, blanksFilled: nil)
+    #expect(planted.filter { before[$0].verdict == .contaminated }.count <= planted.count / 2, "\(planted.map { before[$0].verdict })")
+    var older = ScanConfiguration()
+    older.blanksFilled = nil
+    #expect(older.weakenings().contains { $0.contains("blanks filled was off") }, "\(older.weakenings())")
+  }
+
+  @Test func aBlankIsARunOfUnderscoresStandingAsAWord() {
+    #expect(ItemIndex.blank(in: "Sarah was a better surgeon than Maria so _ got the easier cases.") == 41)
+    #expect(ItemIndex.blank(in: "The ____ of a cell holds its DNA.") == 4)
+    #expect(ItemIndex.blank(in: "_ was late.") == 0)
+    #expect(ItemIndex.blank(in: "He said \"_\".") != nil)
+    #expect(ItemIndex.blank(in: "Call snake_case and __init__ here.") == nil, "underscores inside words")
+    #expect(ItemIndex.blank(in: "Both _ and _ are blanks.") == nil, "two blanks")
+    #expect(ItemIndex.blank(in: "No blank here.") == nil)
   }
 
   @Test func aCertificateWithoutTheQuestionAndAnswerRulesIsNamedWeaker() throws {

@@ -50,16 +50,24 @@ extension ItemIndex {
   /// by the question and the start of each line). With ``Parameters/questionWithAnswer``, also
   /// the question (3 to `n - 1` tokens) and the item's correct option (`answers`), together
   /// `minimumTokens` to `4n - 1`: a copy of the question and its answer without the other options.
+  /// With ``Parameters/blanksFilled``, also the question of at least `minimumTokens` tokens with
+  /// a blank at least 3 tokens in, as its two sides: a copy with the blank filled.
   /// A key's and an opening's counts are of distinct items (an item may have two spans).
   static func apartIndex(
     items: [BenchmarkItem], tokens: [[UInt64]], ranges: [[Range<Int>]], lines: [[[Range<Int>]]], answers: [Range<Int>?],
-    parameters: Parameters
+    blanks: [Int?], parameters: Parameters
   ) -> (_HashTable, [ApartSpan]) {
     let minimumTokens = min(parameters.minimumTokens, parameters.n)
     let hasher = NGramHasher(n: apartKeyTokens)
     var candidates: [ApartSpan] = []
     for i in items.indices {
       let own = zip(items[i].parts.indices, ranges[i]).filter { !BenchmarkItem.contextPartNames.contains(items[i].parts[$0.0].name) && !$0.1.isEmpty }
+      // The question on both sides of its blank, whatever fills it (an option, a few words).
+      if parameters.blanksFilled, let blank = blanks[i], let question = own.first?.1, blank - question.lowerBound >= apartKeyTokens,
+        blank < question.upperBound, question.count >= minimumTokens
+      {
+        candidates.append(ApartSpan(item: i, parts: [question.lowerBound..<blank, blank..<question.upperBound], anyOrderPart: -1, lines: [], keyOffset: 0))
+      }
       guard own.count >= 2 else { continue }
       let first = own[0].1
       let total = own.reduce(0) { $0 + $1.1.count }
@@ -92,8 +100,11 @@ extension ItemIndex {
         let hashes = tokens[span.item]
         return (0...(first.count - apartKeyTokens)).map { key(Array(hashes[first.lowerBound + $0..<first.lowerBound + $0 + apartKeyTokens])) }
       }
-      var counted: Set<Int> = []
-      for span in candidates where counted.insert(span.item).inserted { for option in Set(options(span)) { itemsPerOption[option, default: 0] += 1 } }
+      // Per distinct item: the options of all its spans (their first parts may differ: the
+      // question, or its side before a blank).
+      var optionsOfItem: [Int: Set<UInt64>] = [:]
+      for span in candidates { optionsOfItem[span.item, default: []].formUnion(options(span)) }
+      for set in optionsOfItem.values { for option in set { itemsPerOption[option, default: 0] += 1 } }
       for c in candidates.indices {
         let keys = options(candidates[c])
         if let rarest = keys.indices.min(by: { (itemsPerOption[keys[$0]]!, $0) < (itemsPerOption[keys[$1]]!, $1) }) { candidates[c].keyOffset = rarest }
@@ -169,5 +180,13 @@ extension ItemIndex {
     let options = lines.first!.lowerBound..<lines.last!.upperBound
     func runsInto(_ t: Int) -> Bool { options.contains(t) && _Bits.isSet(marks, t) }
     return !lines.contains { $0 != answer && whole($0) } && !runsInto(answer.upperBound) && !runsInto(answer.lowerBound - 1)
+  }
+}
+
+extension ItemIndex {
+  /// The token ranges of `item`'s options, one a line of its `choices` part (empty without one).
+  func choiceLines(of item: Int) -> [Range<Int>] {
+    guard let choices = items[item].parts.firstIndex(where: { $0.name == BenchmarkItem.choicesPartName }) else { return [] }
+    return lineSegments[item][choices]
   }
 }

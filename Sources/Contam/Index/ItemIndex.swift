@@ -29,7 +29,9 @@ import CContamSupport
 /// tokens of their first part (``ItemIndex+PartsApart``). With ``Parameters/questionWithAnswer``,
 /// a multiple-choice item's question under `n` tokens and its correct option (the `choices`
 /// line that reads as its answer) are keyed as two parts apart too: a copy of the question and
-/// its answer without the other options (lm-eval-harness's `Question: … Answer: <text>`).
+/// its answer without the other options (lm-eval-harness's `Question: … Answer: <text>`). With
+/// ``Parameters/blanksFilled``, a question with a blank (`_`) is keyed as its two sides, the
+/// second within 4 tokens of the first: the sentence with an option in the blank.
 ///
 /// N-grams kept but found in two or more items of one benchmark are shared context (an MMLU passage several
 /// questions are asked about, the options block of moral-scenarios items, Winogrande twins that
@@ -82,12 +84,17 @@ public final class ItemIndex: @unchecked Sendable {
     /// correct option are also found as an item of two parts apart, without the other options
     /// (a copy in the `Question: … Answer: <the option's text>` layout).
     public var questionWithAnswer = true
+    /// Whether, with ``partsApart``, an item whose question has a blank is also found with the
+    /// blank filled by up to 4 tokens (see the type's documentation).
+    public var blanksFilled = true
     public init(
       n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10, textVersion: TextVersion = .current, headRuns: Bool = true,
-      headRunPastOpening: Int = 0, partsApart: Bool = true, choicesInAnyOrder: Bool = true, questionWithAnswer: Bool = true
+      headRunPastOpening: Int = 0, partsApart: Bool = true, choicesInAnyOrder: Bool = true, questionWithAnswer: Bool = true,
+      blanksFilled: Bool = true
     ) {
       self.choicesInAnyOrder = choicesInAnyOrder
       self.questionWithAnswer = questionWithAnswer
+      self.blanksFilled = blanksFilled
       self.headRunPastOpening = headRunPastOpening
       self.n = n
       self.minimumTokens = minimumTokens
@@ -192,6 +199,29 @@ public final class ItemIndex: @unchecked Sendable {
   /// The text an item is tokenized from: its parts joined by newlines.
   public static func text(of item: BenchmarkItem) -> String { item.parts.map(\.text).joined(separator: "\n") }
 
+  /// Where `text` (an item's question) has its blank: the byte offset of its one run of
+  /// underscores standing as a word (`_`, `____`, not `snake_case`); nil with none or several.
+  @_spi(Testing) public static func blank(in text: String) -> Int? {
+    let bytes = Array(text.utf8)
+    var found: Int?
+    var k = 0
+    while k < bytes.count {
+      guard bytes[k] == UInt8(ascii: "_") else {
+        k += 1
+        continue
+      }
+      var end = k
+      while end < bytes.count && bytes[end] == UInt8(ascii: "_") { end += 1 }
+      func isWord(_ b: UInt8) -> Bool { LayoutMarkup.isWordByte(b) }
+      if (k == 0 || !isWord(bytes[k - 1])) && (end == bytes.count || !isWord(bytes[end])) {
+        if found != nil { return nil }
+        found = k
+      }
+      k = end
+    }
+    return found
+  }
+
   /// Which line of `choices` (an item's options, one a line) is its answer: the only line that
   /// reads as the answer's value, word for word; nil when none or several do.
   /// (Bytes, not characters: it runs for every item of every benchmark at each index build.)
@@ -253,15 +283,24 @@ public final class ItemIndex: @unchecked Sendable {
     // The tokens of each item's correct option, where its `choices` part has exactly one line
     // that reads as its answer.
     var answerLines = [Range<Int>?](repeating: nil, count: items.count)
+    // Where the blank of each item's question is (the token after it), if it has one.
+    var blanks = [Int?](repeating: nil, count: items.count)
     lineSegments = items.indices.map { i in
       var offset = 0
       var result: [[Range<Int>]] = []
+      var question = true
       for (p, part) in items[i].parts.enumerated() {
         defer { offset += part.text.utf8.count + 1 }
         guard !BenchmarkItem.contextPartNames.contains(part.name) else {
           result.append([])
           continue
         }
+        if question, part.name != BenchmarkItem.choicesPartName, let blank = Self.blank(in: part.text) {
+          var t = ranges[i][p].lowerBound
+          while t < ranges[i][p].upperBound && Int(tokenized.starts[i, t]) < offset + blank { t += 1 }
+          blanks[i] = t
+        }
+        question = false
         // Lines by byte range in the joined text, then the tokens that start in each.
         var lines: [Range<Int>] = []
         var lineStart = offset
@@ -522,7 +561,8 @@ public final class ItemIndex: @unchecked Sendable {
     shortTable = group(&shortEntries)
     (apartTable, apartSpans) =
       parameters.partsApart
-      ? Self.apartIndex(items: items, tokens: tokens, ranges: ranges, lines: lineSegments, answers: answerLines, parameters: parameters)
+      ? Self.apartIndex(
+        items: items, tokens: tokens, ranges: ranges, lines: lineSegments, answers: answerLines, blanks: blanks, parameters: parameters)
       : (_HashTable(entries: []), [])
     apartKeyBits = Self.keyBits(of: apartSpans, hashes: tokenHashes)
     matchReach = Self.matchReach(n: parameters.n, minimumTokens: minimumTokens, shortSpans: shortSpans, apartSpans: apartSpans)

@@ -38,6 +38,12 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// in the `Question: … Answer: <the option's text>` layout (``ItemIndex``). Nil in
   /// certificates made before this rule: off.
   public var questionWithAnswer: Bool? = true
+  /// Whether, with ``partsApart``, an item whose question has a blank (`_`, `____`: Winogrande's
+  /// sentences, fill-in-the-blank questions) is also found with the blank filled by up to 4
+  /// tokens: the sentence with an option in it, as lm-eval-harness gives Winogrande and as such
+  /// sentences are quoted, keeps no n-gram across the blank (``ItemIndex``). Nil in certificates
+  /// made before this rule: off.
+  public var blanksFilled: Bool? = true
   /// Whether an item whose exact coverage reaches ``partialThreshold`` is `perturbed` when its
   /// best exact evidence states a different answer (and no near copy states the same): the
   /// item's text is there in part and another answer follows it, as where MATH-Perturb's
@@ -71,7 +77,8 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     ItemIndex.Parameters(
       n: n, minimumTokens: minimumTokens, maximumItemsPerNGram: maximumItemsPerNGram,
       textVersion: textVersion ?? .current, headRuns: headRuns ?? false, headRunPastOpening: headRunPastOpening ?? 0,
-      partsApart: partsApart ?? false, choicesInAnyOrder: choicesInAnyOrder ?? false, questionWithAnswer: questionWithAnswer ?? false)
+      partsApart: partsApart ?? false, choicesInAnyOrder: choicesInAnyOrder ?? false, questionWithAnswer: questionWithAnswer ?? false,
+      blanksFilled: blanksFilled ?? false)
   }
 
   /// The version ``normalization`` names, or nil when this tool does not know it.
@@ -171,6 +178,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       questionWithAnswer != true && standard.questionWithAnswer == true,
       "question with answer was off: a short question copied with its correct option but not the others is not found")
+    note(
+      blanksFilled != true && standard.blanksFilled == true,
+      "blanks filled was off: an item whose question has a blank, copied with the blank filled (Winogrande as lm-eval-harness gives it), is found only in part")
     note(
       contaminatedByExactAnswer != true && standard.contaminatedByExactAnswer == true,
       "contaminated by exact answer was off: a question copied with its answer but without its other options or solution reads partial")

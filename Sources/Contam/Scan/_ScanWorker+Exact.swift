@@ -12,7 +12,7 @@ extension _ScanWorker {
     probe(index.table, hasher: index.hasher, tokens: tokens) { position, postings in
       guard position + n > overlap else { return }
       let bytes = tokens.byteRange(first: position, length: n)
-      for p in postings { found.append((Int(p.item), Int(p.position), base + bytes.lowerBound, base + bytes.upperBound, n)) }
+      for p in postings { found.append((Int(p.item), Int(p.position), base + bytes.lowerBound, base + bytes.upperBound, n, false)) }
     }
     if index.hasShortItems {
       // Short items and short parts: keyed by their first tokens, confirmed on all of them.
@@ -28,7 +28,7 @@ extension _ScanWorker {
           while run < reach && tokens.hashes[position + run] == want[span.start + run] { run += 1 }
           guard run >= span.minimum, position + run > overlap else { continue }
           let bytes = tokens.byteRange(first: position, length: run)
-          found.append((span.item, span.start, base + bytes.lowerBound, base + bytes.upperBound, run))
+          found.append((span.item, span.start, base + bytes.lowerBound, base + bytes.upperBound, run, false))
         }
       }
     }
@@ -159,9 +159,13 @@ extension _ScanWorker {
         // the last. Each part's hit is kept as it is placed, and taken back if a later one is not.
         var at = position - span.keyOffset
         var placed = 0
+        // Where the first part ends and the second starts (the blank of a blank-filled copy).
+        var firstEnd = 0
+        var secondStart = 0
         func place(_ range: Range<Int>, _ start: Int) {
           let bytes = tokens.byteRange(first: start, length: range.count)
-          found.append((span.item, range.lowerBound, base + bytes.lowerBound, base + bytes.upperBound, range.count))
+          found.append((span.item, range.lowerBound, base + bytes.lowerBound, base + bytes.upperBound, range.count, true))
+          if placed == 0 { firstEnd = start + range.count } else if placed == 1 { secondStart = start }
           at = start + range.count
           placed += 1
         }
@@ -190,7 +194,25 @@ extension _ScanWorker {
             complete = false
           }
         }
-        if !complete || at <= overlap { found.removeLast(placed) }
+        // A question's two sides around its blank (both in one part of the item): the blank
+        // holds nothing or one of the item's options (a twin's sentence, a word longer, is not
+        // this item's), and the correct one is matched too.
+        var fill: Range<Int>?
+        if complete, span.parts.count == 2, secondStart > firstEnd,
+          index.partRanges[span.item].contains(where: { $0.contains(span.parts[0].lowerBound) && $0.contains(span.parts[1].upperBound - 1) })
+        {
+          let options = index.choiceLines(of: span.item)
+          fill = options.first { option in
+            option.count == secondStart - firstEnd && (0..<option.count).allSatisfy { tokens.hashes[firstEnd + $0] == want[option.lowerBound + $0] }
+          }
+          if fill == nil && !options.isEmpty { complete = false }
+        }
+        if !complete || at <= overlap {
+          found.removeLast(placed)
+        } else if let fill, fill == index.answerLines[span.item] {
+          let bytes = tokens.byteRange(first: firstEnd, length: fill.count)
+          found.append((span.item, fill.lowerBound, base + bytes.lowerBound, base + bytes.upperBound, fill.count, true))
+        }
       }
     }
     let hashes = tokens.hashes
@@ -237,8 +259,9 @@ extension _ScanWorker {
       var j = i
       while j < hits.count && hits[j].item == item {
         let h = hits[j]
-        // A shared n-gram (ItemIndex: shared context) is not this item's evidence.
-        if h.length < index.n || index.covers(item: item, position: h.itemPosition) {
+        // A shared n-gram (ItemIndex: shared context) is not this item's evidence; a part of a
+        // match of parts apart is (the whole match is the item's own, whatever its parts share).
+        if h.own || h.length < index.n || index.covers(item: item, position: h.itemPosition) {
           _Bits.set(&marks, h.itemPosition..<(h.itemPosition + h.length))
           byteStart = min(byteStart, h.byteStart)
           byteEnd = max(byteEnd, h.byteEnd)

@@ -14,8 +14,10 @@ struct _ScanWorker {
   let storage = _TokenStorage()
   /// Window positions whose key passed the prefilter, in the current chunk.
   var candidates = [Int](repeating: 0, count: _ScanWorker.chunk)
-  /// Exact hits of the current document: item, item position, byte range in the document, length in tokens.
-  var hits: [(item: Int, itemPosition: Int, byteStart: Int, byteEnd: Int, length: Int)] = []
+  /// Exact hits of the current document: item, item position, byte range in the document, length
+  /// in tokens, and whether the hit is a part of a match no other item has (an item of parts
+  /// apart, whose whole sequence is the item's own): shared context does not apply to it.
+  var hits: [(item: Int, itemPosition: Int, byteStart: Int, byteEnd: Int, length: Int, own: Bool)] = []
   /// Whether the exact pass reads the shard's tokens before a document in front of it
   /// (``ScanConfiguration/acrossDocuments``).
   let joinsDocuments: Bool
