@@ -12,9 +12,10 @@ struct PartsApartTests {
   /// Exact evidence only, as the rule is an exact one.
   func scan(
     _ items: [BenchmarkItem], _ path: String, partsApart: Bool?, choicesInAnyOrder: Bool? = true, questionWithAnswer: Bool? = true,
-    blanksFilled: Bool? = true
+    blanksFilled: Bool? = true, correctOptionAlone: Bool? = true
   ) throws -> [ItemResult] {
     var configuration = ScanConfiguration()
+    configuration.correctOptionAlone = correctOptionAlone
     configuration.partsApart = partsApart
     configuration.choicesInAnyOrder = choicesInAnyOrder
     configuration.questionWithAnswer = questionWithAnswer
@@ -280,10 +281,12 @@ struct PartsApartTests {
       for i in listed + wrong {
         #expect(results[i].evidence.first?.answer?.agreement != .same, "\(name) \(items[i].id): \(String(describing: results[i].evidence.first?.answer))")
       }
-      // Without the rule most answered copies are partial (the question alone is found), and a
-      // wrong option's copy reads as it does with the rule.
-      let before = try scan(items, path, partsApart: true, questionWithAnswer: nil)
+      // Without the rule (certificates made before it, whose evidence must read as recorded) most
+      // answered copies are partial (the question alone is found), and a wrong option's copy
+      // reads as it does with the rule.
+      let before = try scan(items, path, partsApart: true, correctOptionAlone: nil)
       #expect(answered.filter { before[$0].verdict == .contaminated }.count <= answered.count / 4, "\(name)")
+      #expect(answered.allSatisfy { before[$0].evidence.first?.answer?.agreement != .same }, "\(name)")
       for i in wrong { #expect(results[i].verdict == before[i].verdict && results[i].verdict != .clean, "\(name) \(items[i].id): \(results[i].verdict)") }
     }
   }
@@ -346,6 +349,9 @@ struct PartsApartTests {
     var apart = ScanConfiguration()
     apart.questionWithAnswer = nil
     #expect(apart.weakenings().contains { $0.contains("question with answer was off") }, "\(apart.weakenings())")
+    var alone = ScanConfiguration()
+    alone.correctOptionAlone = nil
+    #expect(alone.weakenings().contains { $0.contains("correct option alone was off") }, "\(alone.weakenings())")
     var exact = ScanConfiguration()
     exact.contaminatedByExactAnswer = nil
     #expect(exact.weakenings().contains { $0.contains("contaminated by exact answer was off") }, "\(exact.weakenings())")

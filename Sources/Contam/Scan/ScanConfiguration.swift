@@ -44,6 +44,13 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// sentences are quoted, keeps no n-gram across the blank (``ItemIndex``). Nil in certificates
   /// made before this rule: off.
   public var blanksFilled: Bool? = true
+  /// Whether, with ``questionWithAnswer``, a copy that holds a multiple-choice item's question and
+  /// its correct option and none of its other options states the item's answer, whatever marks
+  /// it (`Q: … A: <the option>`, a chat's reply), and a correct option too short for any other
+  /// match is matched where it stands within 4 tokens after a match of the item
+  /// (``ItemIndex/givesCorrectOptionAlone(item:marks:)``). Nil in certificates made before this
+  /// rule: off (their evidence reads as it was recorded).
+  public var correctOptionAlone: Bool? = true
   /// Whether an item whose exact coverage reaches ``partialThreshold`` is `perturbed` when its
   /// best exact evidence states a different answer (and no near copy states the same): the
   /// item's text is there in part and another answer follows it, as where MATH-Perturb's
@@ -181,6 +188,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       blanksFilled != true && standard.blanksFilled == true,
       "blanks filled was off: an item whose question has a blank, copied with the blank filled (Winogrande as lm-eval-harness gives it), is found only in part")
+    note(
+      correctOptionAlone != true && standard.correctOptionAlone == true,
+      "correct option alone was off: a question copied with its correct option after `A:` or as a chat's reply does not state its answer")
     note(
       contaminatedByExactAnswer != true && standard.contaminatedByExactAnswer == true,
       "contaminated by exact answer was off: a question copied with its answer but without its other options or solution reads partial")

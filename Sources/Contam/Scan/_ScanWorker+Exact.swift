@@ -123,7 +123,7 @@ extension _ScanWorker {
     // The correct option, however short, within the gap of parts apart after the match: a
     // question of `n` tokens or more copied with its answer (a shorter one is an item of parts
     // apart, ``ItemIndex/apartIndex``).
-    if configuration.questionWithAnswer == true, let answer = index.answerLines[item], open(answer) {
+    if configuration.questionWithAnswer == true, configuration.correctOptionAlone == true, let answer = index.answerLines[item], open(answer) {
       let end = collector.tokens.firstIndex { $0.start >= near.upperBound - window.lowerBound } ?? collector.tokens.count
       let want = answer.map { itemHashes[$0] }
       let follows = (end...(end + ItemIndex.apartGap)).contains { start in
@@ -145,6 +145,8 @@ extension _ScanWorker {
     let itemHashes = index.tokenHashes
     let spans = index.apartSpans
     let gap = ItemIndex.apartGap
+    // A match's parts count whatever they share (certificates before blanksFilled: as n-grams).
+    let ownMatch = configuration.blanksFilled == true
     var found = hits
     hits = []
     func confirm(_ position: Int, _ postings: UnsafeBufferPointer<ItemIndex.Posting>) {
@@ -164,7 +166,7 @@ extension _ScanWorker {
         var secondStart = 0
         func place(_ range: Range<Int>, _ start: Int) {
           let bytes = tokens.byteRange(first: start, length: range.count)
-          found.append((span.item, range.lowerBound, base + bytes.lowerBound, base + bytes.upperBound, range.count, true))
+          found.append((span.item, range.lowerBound, base + bytes.lowerBound, base + bytes.upperBound, range.count, ownMatch))
           if placed == 0 { firstEnd = start + range.count } else if placed == 1 { secondStart = start }
           at = start + range.count
           placed += 1
@@ -231,13 +233,15 @@ extension _ScanWorker {
 
   /// The answer a copy of `item` (its tokens `marks`, bytes `start..<end` of the document)
   /// states: the first one read after it (``AnswerExtractor``); or, with none read and
-  /// ``ScanConfiguration/questionWithAnswer``, the item's own answer when the copy holds its
+  /// ``ScanConfiguration/correctOptionAlone``, the item's own answer when the copy holds its
   /// question and correct option and none of its other options
   /// (``ItemIndex/givesCorrectOptionAlone(item:marks:)``): `Q: … A: <the option>`, a chat's reply.
   func answer(of item: Int, marks: [UInt64], in document: Document, from start: Int, to end: Int) -> AnswerCheck? {
     guard let expected = index.answers[item] else { return nil }
     let read = AnswerExtractor.check(expected: expected, in: document.text, from: start, to: end)
-    guard read.agreement == .none, configuration.questionWithAnswer == true, index.givesCorrectOptionAlone(item: item, marks: marks) else {
+    guard read.agreement == .none, configuration.questionWithAnswer == true, configuration.correctOptionAlone == true,
+      index.givesCorrectOptionAlone(item: item, marks: marks)
+    else {
       return read
     }
     return AnswerCheck(agreement: .same, expected: read.expected, found: AnswerExtractor.normalize(expected.value))
