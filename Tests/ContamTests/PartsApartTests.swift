@@ -335,6 +335,42 @@ struct PartsApartTests {
     #expect(older.weakenings().contains { $0.contains("blanks filled was off") }, "\(older.weakenings())")
   }
 
+  @Test func aBlankFilledWithTheCorrectOptionStatesTheAnswer() throws {
+    // SciQ's fill-in-the-blank questions (`… the sum of ________ of the individual cells.`): the
+    // correct option in the blank is the question with its answer, contaminated and `same`;
+    // another option there is the question with a wrong answer (never `same`).
+    let items = try HeadRunTests.load("sciq", "benchmarks/sciq/test.json")
+    let blanks = items.indices.filter { ItemIndex.blank(in: items[$0].parts[0].text) != nil }
+    try #require(blanks.count >= 3, "\(blanks.count) SciQ fixture items with a blank")
+    var plants: [Int: String] = [:]
+    for (k, i) in blanks.enumerated() {
+      let question = items[i].parts[0].text
+      let blank = ItemIndex.blank(in: question)!
+      let bytes = Array(question.utf8)
+      var end = blank
+      while end < bytes.count && bytes[end] == UInt8(ascii: "_") { end += 1 }
+      let fill = { (text: String) in String(decoding: bytes[..<blank], as: UTF8.self) + text + String(decoding: bytes[end...], as: UTF8.self) }
+      let options = items[i].parts.first { $0.name == BenchmarkItem.choicesPartName }!.text.split(separator: "\n").map(String.init)
+      plants[4 * k + 1] = fill(items[i].answer!.value)
+      plants[4 * k + 3] = fill(options.first { $0 != items[i].answer!.value }!)
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    // One shard per fill: the right answer, then the wrong one.
+    let right = try ScannerTests.shard(fixture, "sciq-right.jsonl.gz", plants: plants.filter { $0.key % 4 == 1 }, documents: 4 * blanks.count)
+    let wrong = try ScannerTests.shard(fixture, "sciq-wrong.jsonl.gz", plants: plants.filter { $0.key % 4 == 3 }, documents: 4 * blanks.count)
+    let answered = try scan(items, right, partsApart: true)
+    let misled = try scan(items, wrong, partsApart: true)
+    for i in blanks {
+      #expect(answered[i].verdict == .contaminated, "\(items[i].id): \(answered[i].verdict) \(answered[i].coverage)")
+      #expect(answered[i].evidence.first?.answer?.agreement == .same, "\(items[i].id)")
+      #expect(misled[i].evidence.first?.answer?.agreement != .same && misled[i].verdict != .contaminated, "\(items[i].id): \(misled[i].verdict)")
+    }
+    // Certificates before the rule: the sides apart are not matched, the answer not read.
+    let before = try scan(items, right, partsApart: true, blanksFilled: nil)
+    #expect(blanks.allSatisfy { before[$0].evidence.first?.answer?.agreement != .same })
+  }
+
   @Test func aBlankIsARunOfUnderscoresStandingAsAWord() {
     #expect(ItemIndex.blank(in: "Sarah was a better surgeon than Maria so _ got the easier cases.") == 41)
     #expect(ItemIndex.blank(in: "The ____ of a cell holds its DNA.") == 4)

@@ -62,7 +62,8 @@ extension ItemIndex {
     var candidates: [ApartSpan] = []
     for i in items.indices {
       let own = zip(items[i].parts.indices, ranges[i]).filter { !BenchmarkItem.contextPartNames.contains(items[i].parts[$0.0].name) && !$0.1.isEmpty }
-      // The question on both sides of its blank, whatever fills it (an option, a few words).
+      // The question on both sides of its blank (the scan checks what fills it: one of the
+      // item's options, ``isBlankSpan(_:)``).
       if parameters.blanksFilled, let blank = blanks[i], let question = own.first?.1, blank - question.lowerBound >= apartKeyTokens,
         blank < question.upperBound, question.count >= minimumTokens
       {
@@ -184,6 +185,13 @@ extension ItemIndex {
 }
 
 extension ItemIndex {
+  /// Whether `span` is a question's two sides around its blank: the only span whose parts lie
+  /// in one part of its item (the others join different parts).
+  func isBlankSpan(_ span: ApartSpan) -> Bool {
+    span.parts.count == 2
+      && partRanges[span.item].contains { $0.contains(span.parts[0].lowerBound) && $0.contains(span.parts[1].upperBound - 1) }
+  }
+
   /// The token ranges of `item`'s options, one a line of its `choices` part (empty without one).
   func choiceLines(of item: Int) -> [Range<Int>] {
     guard let choices = items[item].parts.firstIndex(where: { $0.name == BenchmarkItem.choicesPartName }) else { return [] }

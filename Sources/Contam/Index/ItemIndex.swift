@@ -31,7 +31,8 @@ import CContamSupport
 /// line that reads as its answer) are keyed as two parts apart too: a copy of the question and
 /// its answer without the other options (lm-eval-harness's `Question: … Answer: <text>`). With
 /// ``Parameters/blanksFilled``, a question with a blank (`_`) is keyed as its two sides, the
-/// second within 4 tokens of the first: the sentence with an option in the blank.
+/// second after the first with nothing or one of the item's options between: the sentence with
+/// an option in the blank.
 ///
 /// N-grams kept but found in two or more items of one benchmark are shared context (an MMLU passage several
 /// questions are asked about, the options block of moral-scenarios items, Winogrande twins that
@@ -85,7 +86,7 @@ public final class ItemIndex: @unchecked Sendable {
     /// (a copy in the `Question: … Answer: <the option's text>` layout).
     public var questionWithAnswer = true
     /// Whether, with ``partsApart``, an item whose question has a blank is also found with the
-    /// blank filled by up to 4 tokens (see the type's documentation).
+    /// blank filled by one of its options (see the type's documentation).
     public var blanksFilled = true
     public init(
       n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10, textVersion: TextVersion = .current, headRuns: Bool = true,

@@ -39,10 +39,12 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// certificates made before this rule: off.
   public var questionWithAnswer: Bool? = true
   /// Whether, with ``partsApart``, an item whose question has a blank (`_`, `____`: Winogrande's
-  /// sentences, fill-in-the-blank questions) is also found with the blank filled by up to 4
-  /// tokens: the sentence with an option in it, as lm-eval-harness gives Winogrande and as such
-  /// sentences are quoted, keeps no n-gram across the blank (``ItemIndex``). Nil in certificates
-  /// made before this rule: off.
+  /// sentences, fill-in-the-blank questions) is also found with the blank filled by one of its
+  /// options (or anything up to 4 tokens, for an item without options): the sentence with an
+  /// option in it, as lm-eval-harness gives Winogrande and as such sentences are quoted, keeps no
+  /// n-gram across the blank (``ItemIndex``); the correct option there is matched as its answer,
+  /// and the parts of any match of parts apart count whatever they share with other items. Nil
+  /// in certificates made before this rule: off.
   public var blanksFilled: Bool? = true
   /// Whether, with ``questionWithAnswer``, a copy that holds a multiple-choice item's question and
   /// its correct option and none of its other options states the item's answer, whatever marks

@@ -200,9 +200,7 @@ extension _ScanWorker {
         // holds nothing or one of the item's options (a twin's sentence, a word longer, is not
         // this item's), and the correct one is matched too.
         var fill: Range<Int>?
-        if complete, span.parts.count == 2, secondStart > firstEnd,
-          index.partRanges[span.item].contains(where: { $0.contains(span.parts[0].lowerBound) && $0.contains(span.parts[1].upperBound - 1) })
-        {
+        if complete, secondStart > firstEnd, index.isBlankSpan(span) {
           let options = index.choiceLines(of: span.item)
           fill = options.first { option in
             option.count == secondStart - firstEnd && (0..<option.count).allSatisfy { tokens.hashes[firstEnd + $0] == want[option.lowerBound + $0] }
