@@ -132,6 +132,65 @@ struct ShardReaderTests {
     #expect(result.documents.map(\.text) == ["a\nb\tc \"q\" back\\slash / é中 😀 \u{8}\u{C}\r end"])
   }
 
+  /// Escaped text is decoded where it lies in the line buffer, so the id (read from the same
+  /// line) must be read first: records with the id before and after the text, escapes of every
+  /// kind in both, checked against Foundation's JSON decoder.
+  @Test func textDecodedInPlaceKeepsTheIdThatFollowsIt() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let pieces = [
+      #"plain "#, #"\n"#, #"\t"#, #"\"quoted\""#, #"back\\slash"#, #"\/"#, #"\u00e9"#, #"\u4e2d"#, #"\ud83d\ude00"#, #"\b\f\r"#,
+      #"\u0022"#, #"\u005c"#, "é中", #"{\"id\": \"fake\"}"#, #", \"id\": 9"#,
+    ]
+    var lines: [String] = []
+    for k in 0..<400 {
+      let text = (0..<(1 + k % 40)).map { j in pieces[(k * 7 + j * 13 + j * j) % pieces.count] }.joined()
+      let id = k % 3 == 0 ? #"\"id-\#(k)\" \u00e9"# : "id-\(k)"
+      lines.append(k % 2 == 0 ? #"{"text": "\#(text)", "id": "\#(id)"}"# : #"{"id": "\#(id)", "text": "\#(text)", "after": "\u00e9\""}"#)
+    }
+    let path = try fixture.write("escapes.jsonl", Data((lines.joined(separator: "\n") + "\n").utf8))
+    let result = try readAll(path, options: Self.idOptions)
+    #expect(result.problems.isEmpty, "\(result.problems)")
+    let expected = try lines.map { line -> (text: String, id: String) in
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+      return (try #require(object["text"] as? String), try #require(object["id"] as? String))
+    }
+    #expect(result.documents.map(\.text) == expected.map(\.text))
+    #expect(result.documents.map(\.id) == expected.map(\.id))
+  }
+
+  /// The line buffer grows for a long line and goes back to its size after it: lines of several
+  /// MiB among short ones (and a long one that ends the file without a newline) are all read
+  /// whole, with their numbers, ids and offsets.
+  @Test func longLinesAmongShortOnesAreReadWhole() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    var records: [String] = []
+    var texts: [String] = []
+    for k in 0..<60 {
+      let words = [0, 17, 41].contains(k) ? 900_000 + 50_000 * k : k == 59 ? 700_000 : 3 + k % 7
+      let separator = k % 2 == 0 ? " " : #"\n"#
+      let text = (0..<words).map { "w\($0 % 997)" }.joined(separator: separator)
+      records.append(#"{"text": "\#(text)", "id": "\#(k)"}"#)
+      texts.append(k % 2 == 0 ? text : text.replacingOccurrences(of: #"\n"#, with: "\n"))
+    }
+    let input = records.joined(separator: "\n")  // the last line has no newline
+    let path = try fixture.compress("long.zst", Data(input.utf8), tool: "zstd", ["-c", "-q"])
+    var read: [(line: Int, offset: Int, id: String?, text: String)] = []
+    var problems: [ContamError] = []
+    _ = try ShardReader(options: Self.idOptions).read(path: path) { document in
+      read.append((document.line, document.lineOffset, document.id, document.textString))
+    } onProblem: { problems.append($0) }
+    #expect(problems.isEmpty, "\(problems)")
+    #expect(read.map(\.line) == Array(1...60))
+    #expect(read.map(\.id) == (0..<60).map { String($0) })
+    // Compared one by one, so a failure names the record instead of printing MiB of text.
+    let wrong = read.indices.filter { $0 >= texts.count || read[$0].text != texts[$0] }
+    #expect(read.count == texts.count && wrong.isEmpty, "records read wrong: \(wrong.prefix(5))")
+    let offsets = records.reduce(into: [0]) { $0.append($0.last! + $1.utf8.count + 1) }.dropLast()
+    #expect(read.map(\.offset) == Array(offsets))
+  }
+
   @Test func badRecordsAreCountedByReasonWithTheirLines() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

@@ -39,7 +39,9 @@
     return nil
   }
 
-  /// Decodes `body` into `out`, which must have room for `body.count` bytes.
+  /// Decodes `body` into `out`, which must have room for `body.count` bytes. `out` may be
+  /// `body`'s own first byte (decoding in place): each step writes no more bytes than it read,
+  /// behind where it reads, and runs are moved with `memmove`.
   /// - Returns: the number of bytes written.
   static func unescape(_ body: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>, bad: inout Int) -> Int {
     guard let base = body.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
@@ -51,7 +53,7 @@
       let stop: Int
       if let hit = memchr(base + i, 0x5C, n - i) { stop = UnsafeRawPointer(hit) - UnsafeRawPointer(base) } else { stop = n }
       if stop > i {
-        (out + o).update(from: base + i, count: stop - i)
+        if out + o != base + i { memmove(out + o, base + i, stop - i) }
         o += stop - i
         i = stop
       }

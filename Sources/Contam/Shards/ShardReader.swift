@@ -108,11 +108,10 @@ public final class ShardReader {
   public let options: ShardReaderOptions
   private var buffer: UnsafeMutableRawPointer
   private var capacity: Int
-  private var scratch: UnsafeMutablePointer<UInt8>
-  private var scratchCapacity: Int
   private var idScratch: [UInt8] = []
   private var textExtractor: JSONFieldExtractor?
-  /// The text of an array field (`--text-field 'messages[]'`), joined; reused across records.
+  /// The text of an array field (`--text-field 'messages[]'`), joined; reused across records
+  /// (its memory given back after a long one, ``giveBackJoined()``).
   private var joined: [UInt8] = []
   private var idExtractor: JSONFieldExtractor?
   private var fallbackExtractors: [JSONFieldExtractor] = []
@@ -147,13 +146,15 @@ public final class ShardReader {
 
   /// Bytes asked of the decompressor per call.
   static let chunk = 1 << 20
+  /// The line buffer's size: it grows to hold a longer line (up to `maxLineBytes`) and goes back
+  /// to this size once the long line is read, so a shard's longest record (a whole book on one
+  /// JSON line) is resident while it is read, not for the rest of the run.
+  static let lineBufferBytes = 2 << 20
 
   public init(options: ShardReaderOptions = ShardReaderOptions()) {
     self.options = options
-    capacity = 2 << 20
+    capacity = Self.lineBufferBytes
     buffer = .allocate(byteCount: capacity, alignment: 64)
-    scratchCapacity = 1 << 16
-    scratch = .allocate(capacity: scratchCapacity)
     textPiece = .allocate(byteCount: pieceCapacity, alignment: 16)
     switch options.format {
     case .jsonl(let text, let id), .auto(let text, let id):
@@ -167,7 +168,6 @@ public final class ShardReader {
 
   deinit {
     buffer.deallocate()
-    scratch.deallocate()
     textPiece.deallocate()
   }
 
@@ -470,6 +470,10 @@ public final class ShardReader {
         if rest > 0 { memmove(buffer, buffer + lineStart, rest) }
         streamOffset += lineStart
         have = rest
+        if capacity > Self.lineBufferBytes && rest <= Self.lineBufferBytes / 2 {
+          // The long line is read: give its memory back.
+          grow(to: Self.lineBufferBytes, keeping: rest)
+        }
       }
     }
     if blankLines > 0 { counts.problems[.emptyLine, default: 0] += blankLines }
@@ -557,6 +561,8 @@ public final class ShardReader {
     pieceCapacity = max(count, pieceCapacity * 2)
   }
 
+  /// Moves the buffer's first `count` bytes into a buffer of `newCapacity` bytes (larger, or
+  /// back to ``lineBufferBytes``).
   private func grow(to newCapacity: Int, keeping count: Int) {
     let bigger = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 64)
     bigger.copyMemory(from: buffer, byteCount: count)
@@ -565,11 +571,9 @@ public final class ShardReader {
     capacity = newCapacity
   }
 
-  private func ensureScratch(_ count: Int) {
-    if count <= scratchCapacity { return }
-    scratch.deallocate()
-    scratchCapacity = max(count, scratchCapacity * 2)
-    scratch = .allocate(capacity: scratchCapacity)
+  /// Frees `joined`'s memory when a long record made it large (as the line buffer's).
+  private func giveBackJoined() {
+    if joined.capacity > Self.lineBufferBytes { joined = [] }
   }
 
   private func handleLine(
@@ -663,40 +667,45 @@ public final class ShardReader {
         }
       }
       if !fallbackExtractors.isEmpty, case .found = extracted { counts.textFields[usedField.description, default: 0] += 1 }
+      /// Reads the record's id into `idScratch` (left empty when it has none). Before the text is
+      /// decoded in place, which leaves the line no longer JSON.
+      func readID() {
+        idScratch.removeAll(keepingCapacity: true)
+        guard idField != nil, case .found(let value) = idExtractor!.extract(line) else { return }
+        switch value {
+        case .string(let s, let e, let escaped):
+          if escaped {
+            JSONString.unescape(UnsafeRawBufferPointer(rebasing: line[s..<e]), into: &idScratch)
+          } else {
+            idScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[s..<e]))
+          }
+        case .number(let s, let e):
+          idScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[s..<e]))
+        case .other, .array:
+          break
+        }
+      }
+      /// Hands `text` on as a document, with the id ``readID()`` read when there is one.
+      func deliver(_ text: UnsafeRawBufferPointer) throws {
+        counts.documents += 1
+        guard !idScratch.isEmpty else {
+          try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: text))
+          return
+        }
+        documentsWithID += 1
+        try idScratch.withUnsafeBytes { ids in
+          try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: ids, text: text))
+        }
+      }
       /// Hands the record's text on as a document, with its id when it has one.
       func emit(_ text: UnsafeRawBufferPointer) throws {
-        if idField != nil, case .found(let value) = idExtractor!.extract(line) {
-          switch value {
-          case .string(let s, let e, let escaped):
-            idScratch.removeAll(keepingCapacity: true)
-            if escaped {
-              JSONString.unescape(UnsafeRawBufferPointer(rebasing: line[s..<e]), into: &idScratch)
-            } else {
-              idScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[s..<e]))
-            }
-          case .number(let s, let e):
-            idScratch.removeAll(keepingCapacity: true)
-            idScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[s..<e]))
-          case .other, .array:
-            idScratch.removeAll(keepingCapacity: true)
-          }
-          if !idScratch.isEmpty {
-            documentsWithID += 1
-            try idScratch.withUnsafeBytes { ids in
-              counts.documents += 1
-              try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: ids, text: text))
-            }
-            return
-          }
-        }
-        counts.documents += 1
-        try onDocument(Document(shardPath: path, line: number, lineOffset: offset, idBytes: nil, text: text))
+        readID()
+        try deliver(text)
       }
       /// Hands `joined` (the text put together from several strings) on as the document.
       func emitJoined() throws {
-        ensureScratch(joined.count)
-        joined.withUnsafeBytes { scratch.update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count) }
-        try emit(UnsafeRawBufferPointer(start: scratch, count: joined.count))
+        try joined.withUnsafeBytes { try emit($0) }
+        giveBackJoined()
       }
       switch extracted {
       case .notJSON(let column, let reason):
@@ -747,14 +756,20 @@ public final class ShardReader {
         }
         try emitJoined()
       case .found(.string(let s, let e, let escaped)):
-        var text = UnsafeRawBufferPointer(rebasing: line[s..<e])
-        if escaped {
-          ensureScratch(e - s)
-          var bad = 0
-          let written = JSONString.unescape(text, into: scratch, bad: &bad)
-          text = UnsafeRawBufferPointer(start: scratch, count: written)
+        guard escaped else {
+          try emit(UnsafeRawBufferPointer(rebasing: line[s..<e]))
+          return
         }
-        try emit(text)
+        // Decoded where it lies in the line buffer (decoded text is never longer than its
+        // escapes, and ``JSONString/unescape(_:into:bad:)`` writes behind where it reads), so a
+        // record of many MiB is not held twice. The id is read first: the line is no longer
+        // JSON afterwards.
+        readID()
+        let body = UnsafeMutableRawPointer(mutating: line.baseAddress!) + s
+        var bad = 0
+        let written = JSONString.unescape(
+          UnsafeRawBufferPointer(start: body, count: e - s), into: body.assumingMemoryBound(to: UInt8.self), bad: &bad)
+        try deliver(UnsafeRawBufferPointer(start: body, count: written))
       case .found(.number):
         try report(ContamError(.fieldNotString, path: path, line: number, offset: offset, "field '\(usedField)' is a number, not a string"))
       case .found(.other(let kind)):
