@@ -8,11 +8,11 @@ import _ContamTestSupport
 @Suite("Math stream: variables and operators of TeX math as tokens")
 struct MathTokensTests {
   /// The extra tokens of `text`, as the bytes they stand for.
-  func extras(_ text: String) -> String {
+  func extras(_ text: String, prices: Bool = true) -> String {
     var found: [UInt8] = []
     var copy = text
     copy.withUTF8 { bytes in
-      MathTokens.forEach(in: UnsafeRawBufferPointer(bytes)) { hash, start, end in
+      MathTokens.forEach(in: UnsafeRawBufferPointer(bytes), prices: prices) { hash, start, end in
         #expect(end == start + 1)
         #expect(hash == MathTokens.hash(bytes[start] | (bytes[start] >= 0x41 && bytes[start] <= 0x5A ? 0x20 : 0)))
         found.append(bytes[start])
@@ -33,12 +33,41 @@ struct MathTokensTests {
   }
 
   @Test func aStrayDollarReachesNoFurtherThanItsParagraph() {
-    // The `$` of a price opens math for the rest of the paragraph (its lone letter becomes a
-    // token); the blank line ends it, so the problem after it is read as written.
-    #expect(extras("Pens cost $5 for a box.\n\nLet $x+1=y$.") == "ax+=y")
-    #expect(extras("Pens cost $5 for a box.\n  \nLet $x+1=y$.") == "ax+=y")
+    // A stray `$` opens math for the rest of the paragraph (its lone letter becomes a token);
+    // the blank line ends it, so the problem after it is read as written.
+    #expect(extras("Pens cost 5$ for a box.\n\nLet $x+1=y$.") == "ax+=y")
+    #expect(extras("Pens cost 5$ for a box.\n  \nLet $x+1=y$.") == "ax+=y")
     // Within the paragraph, the parity is flipped for what follows.
-    #expect(extras("Pens cost $5. Let $x+1=y$.") == "")
+    #expect(extras("Pens cost 5$. Let $x+1=y$.") == "")
+    // So did a price's `$` before the rule that reads prices as text (older certificates).
+    #expect(extras("Pens cost $5 for a box.\n\nLet $x+1=y$.", prices: false) == "ax+=y")
+    #expect(extras("Pens cost $5. Let $x+1=y$.", prices: false) == "")
+  }
+
+  /// A `$` before a number that ends as prices end is text: a page of prices is not math, and a
+  /// formula after an odd number of them is read as written; a formula that starts with a number
+  /// is still math.
+  @Test func pricesAreTextAndFormulasStartingWithANumberAreMath() {
+    #expect(extras("Pens cost $5 for a box.\n\nLet $x+1=y$.") == "x+=y")
+    #expect(extras("Pens cost $5. Let $x+1=y$.") == "x+=y")
+    #expect(extras("A pen is $5, a box $12.50 a piece, and a crate $1,200; so $x = 3$ pens.") == "x=")
+    #expect(extras("From $5-$10 a month, or $3/month, or $2bn in all: $a$") == "a")
+    #expect(extras("It cost $60,841 in 1982 and $14,264. A year on, $n^2$ more") == "n^")
+    #expect(extras("($20,000) in a year: $a - b$") == "a-b")
+    // Math that starts with a number.
+    #expect(extras("Find $5 + x$ and $2x = 4$ or $5 x$") == "+x=x")
+    #expect(extras("The sequence $243, 81, x, y, 3, \\ldots$ and $20 !$ and $10^2$ and $5$") == "xy^")
+    #expect(extras("Then $5/x$ is $3 - a$ and $2$") == "/x-a")
+    func isPrice(_ text: String) -> Bool {
+      var copy = text
+      return copy.withUTF8 { MathTokens.isPrice(UnsafeRawBufferPointer($0), at: 0) }
+    }
+    for price in ["$5", "$5.", "$5 and", "$3.50, then", "$20,000) in", "$5, $6", "$2bn in", "$4k a", "$9/hr", "$5-$7", "$60,841 1982", "$5 a day"] {
+      #expect(isPrice(price), "\(price)")
+    }
+    for formula in ["$5$", "$2x$", "$5 + x$", "$5 x$", "$243, 81, x$", "$20 !$", "$5/x$", "$10^2$", "$x$", "$ 5$", "$5\\%$", "$5 (x+1)$", "$3.5$"] {
+      #expect(!isPrice(formula), "\(formula)")
+    }
   }
 
   /// Each MATH original (problem and solution) on a page of a novel, one page per pair.

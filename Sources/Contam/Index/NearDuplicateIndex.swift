@@ -64,6 +64,11 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// or an exponent changed, where the text's own tokens barely differ, and one whose few words
   /// leave too few shingles to search. Nil (certificates made before this rule): off.
   public var mathTokens: Bool? = true
+  /// Whether a `$` that starts a price (`$5 and`, `$3.50.`: ``MathTokens/isPrice(_:at:)``) is
+  /// text on the math stream, not a delimiter: a page of prices is not read a second time as
+  /// math, nor are the formulas after an odd number of prices read inside out. Nil
+  /// (certificates made before this rule): every `$` switches math mode.
+  public var dollarPrices: Bool? = true
   /// How many tokens of the shard's documents before a document the near search reads in front
   /// of it, when documents are read together (``ScanConfiguration/acrossDocuments``): a copy
   /// reworded, perturbed or typed with typos and split over short records (a sentence a record)
@@ -238,7 +243,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     let math =
       configuration.mathTokens == true
       ? NearDuplicateIndex(
-        index.withMathTokens(), configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: nil, questionPartOnly: true) : nil
+        index.withMathTokens(prices: configuration.dollarPrices == true), configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: nil, questionPartOnly: true) : nil
     // Past the math stream, only the hashes and part ranges are read: the byte ranges go, and
     // what the math index's build freed goes back before the main build's peak.
     let tokens = index.withoutByteRanges

@@ -77,7 +77,7 @@ public struct TokenizedItems: Sendable {
 
   /// The items' tokens with the extra tokens of their TeX math merged in (``MathTokens``), part
   /// by part; an item without any has no tokens here (it has no math stream to search).
-  func withMathTokens() -> TokenizedItems {
+  func withMathTokens(prices: Bool) -> TokenizedItems {
     var hashes: [[UInt64]] = []
     var starts = _Ragged<UInt32>()
     var ends = _Ragged<UInt32>()
@@ -92,7 +92,7 @@ public struct TokenizedItems: Sendable {
       for (part, range) in zip(items[i].parts, partRanges[i]) {
         let first = h.count
         let base = UInt32(clamping: offset)
-        let found = MathTokens.extras(of: part.text)
+        let found = MathTokens.extras(of: part.text, prices: prices)
         extras += found.count
         MathTokens.merge(found[...], tokens: range, start: { Int(self.starts[i, $0] - base) }) { step in
           switch step {

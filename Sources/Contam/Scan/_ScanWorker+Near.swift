@@ -102,8 +102,9 @@ extension _ScanWorker {
     defer { swap(&extras, &storage.mathExtras) }
     extras.removeAll(keepingCapacity: true)
     // A segment of a long document starts in the math mode the text before it leaves.
-    let startsInMath = base > 0 && MathTokens.inMath(document.text, at: base)
-    MathTokens.forEach(in: text, startingInMath: startsInMath) { hash, start, end in extras.append((hash, start, end)) }
+    let prices = near.configuration.dollarPrices == true
+    let startsInMath = base > 0 && MathTokens.inMath(document.text, at: base, prices: prices)
+    MathTokens.forEach(in: text, startingInMath: startsInMath, prices: prices) { hash, start, end in extras.append((hash, start, end)) }
     guard !extras.isEmpty else { return }
     let tokens = ownTokens
     // The first token starting at or after byte `at`.

@@ -14,7 +14,9 @@ import Foundation
 /// streams, the better one kept. Math mode is decided by delimiters, so one stray `$` before a
 /// copy flips it for the copy; that makes the copy's extra tokens wrong and its math-stream
 /// measure low, and leaves the text-stream measure as it was. A blank line ends math mode, as
-/// it ends TeX's inline math, so a stray `$` reaches no further than its paragraph.
+/// it ends TeX's inline math, so a stray `$` reaches no further than its paragraph. A price
+/// (``isPrice(_:at:)``: `$5 and`, `$3.50.`, `$20,000,`) is text, not a delimiter: pages of
+/// prices are neither read as math nor flip the math of a formula after them.
 @_spi(Testing) public enum MathTokens {
   /// The hash of the extra token for ASCII byte `byte` (a letter folded to lower case, as the
   /// text's tokens are): apart from every word's hash, which is an XXH3 of its bytes.
@@ -27,12 +29,15 @@ import Foundation
   }
 
   /// Calls `body(hash, start, end)` for each extra token of `text`, in order.
-  /// - Parameter startingInMath: whether `text` starts inside math (a segment of a long
-  ///   document cut inside a math paragraph: ``inMath(_:at:)``).
+  /// - Parameters:
+  ///   - startingInMath: whether `text` starts inside math (a segment of a long document cut
+  ///     inside a math paragraph: ``inMath(_:at:prices:)``).
+  ///   - prices: whether a `$` that starts a price is text (``isPrice(_:at:)``). Off
+  ///     (certificates made before this rule): every `$` switches math mode.
   /// - Returns: whether `text` ends inside math.
   @discardableResult
   @_spi(Testing) public static func forEach(
-    in text: UnsafeRawBufferPointer, startingInMath: Bool = false, _ body: (UInt64, Int, Int) -> Void
+    in text: UnsafeRawBufferPointer, startingInMath: Bool = false, prices: Bool = true, _ body: (UInt64, Int, Int) -> Void
   ) -> Bool {
     let n = text.count
     guard n > 0 else { return startingInMath }
@@ -70,7 +75,11 @@ import Foundation
         }
         i += 2
         continue
-      case 0x24:  // `$`, or `$$`: one switch
+      case 0x24:  // `$`, or `$$`: one switch; a price: text
+        if prices && isPrice(text, at: i) {
+          i += 1
+          continue
+        }
         math.toggle()
         i += byte(i + 1) == 0x24 ? 2 : 1
         continue
@@ -98,7 +107,7 @@ import Foundation
   /// ``forEach(in:startingInMath:_:)`` reads it through the whole text. A long document's
   /// segment that starts at `offset` starts in that mode, so where the cuts fall does not
   /// change the math stream.
-  @_spi(Testing) public static func inMath(_ text: UnsafeRawBufferPointer, at offset: Int, lookBack: Int = 1 << 20) -> Bool {
+  @_spi(Testing) public static func inMath(_ text: UnsafeRawBufferPointer, at offset: Int, lookBack: Int = 1 << 20, prices: Bool = true) -> Bool {
     guard offset > 0, offset <= text.count else { return false }
     let floor = max(0, offset - lookBack)
     var start = floor
@@ -114,7 +123,58 @@ import Foundation
       }
       i -= 1
     }
-    return forEach(in: UnsafeRawBufferPointer(rebasing: text[start..<offset])) { _, _, _ in }
+    return forEach(in: UnsafeRawBufferPointer(rebasing: text[start..<offset]), prices: prices) { _, _, _ in }
+  }
+
+  /// Whether the `$` at byte `i` of `text` starts a price, not math: a number follows it
+  /// (digits, with `.` or `,` between digits; then maybe `k`, `m`, `b` or `bn`), maybe one of
+  /// `. , ; : ! ? )` before a space, and then, past spaces: the end of the text; a word (a
+  /// letter not standing alone before an operator or `$`); another price; or a number, unless a
+  /// mark came before it (`$243, 81, x$` is a list in math). Or a range or a rate (`$5-$10`,
+  /// `$5/month`). So `$5 and $10`, `$5, $6.`, `cost $3.50. A`, `$60,841 in 1982`, `($20,000) in`
+  /// and `$2bn in` are prices, while `$5$`, `$2x$`, `$5 + x$`, `$5 x$`, `$243, 81, x$`,
+  /// `$20 !$`, `$5/x$` and `$10^2$` are math. Decided by the bytes after the `$` alone, so a
+  /// segment of a long document reads it as the whole text does.
+  @_spi(Testing) public static func isPrice(_ text: UnsafeRawBufferPointer, at i: Int) -> Bool {
+    let n = text.count
+    @inline(__always) func byte(_ j: Int) -> UInt8 { j < n ? text[j] : 0x20 }
+    @inline(__always) func isDigit(_ j: Int) -> Bool { byte(j) >= 0x30 && byte(j) <= 0x39 }
+    @inline(__always) func isLetter(_ j: Int) -> Bool { (byte(j) | 0x20) >= 0x61 && (byte(j) | 0x20) <= 0x7A }
+    @inline(__always) func isSpace(_ j: Int) -> Bool { j >= n || [0x20, 0x09, 0x0A, 0x0D].contains(text[j]) }
+    guard isDigit(i + 1) else { return false }
+    var j = i + 1
+    while isDigit(j) || ((byte(j) == 0x2E || byte(j) == 0x2C) && isDigit(j + 1)) { j += 1 }
+    // A magnitude: `$5k`, `$2m`, `$3bn`.
+    if (byte(j) | 0x20) == 0x62 && (byte(j + 1) | 0x20) == 0x6E && !isLetter(j + 2) {
+      j += 2
+    } else if [0x6B, 0x6D, 0x62].contains(byte(j) | 0x20) && !isLetter(j + 1) {
+      j += 1
+    }
+    var marked = false
+    if !isSpace(j) {
+      switch byte(j) {
+      case 0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29:
+        guard isSpace(j + 1) else { return false }
+        j += 1
+        marked = true
+      case 0x2D:  // a range: `$5-$10`
+        return byte(j + 1) == 0x24 && isDigit(j + 2)
+      case 0x2F:  // a rate: `$5/month` (not `$5/x$`)
+        return isLetter(j + 1) && isLetter(j + 2)
+      default:
+        return false
+      }
+    }
+    while j < n && isSpace(j) { j += 1 }
+    if j >= n || byte(j) >= 0x80 { return true }
+    if byte(j) == 0x24 { return isDigit(j + 1) }
+    if isDigit(j) { return !marked }
+    guard isLetter(j) else { return false }
+    if isLetter(j + 1) || byte(j + 1) >= 0x80 { return true }
+    // A letter alone: a variable when an operator or `$` follows it (`$5 x$`, `$2 a + b$`).
+    var k = j + 1
+    while k < n && isSpace(k) { k += 1 }
+    return k >= n || ![0x2B, 0x2D, 0x3D, 0x3C, 0x3E, 0x5E, 0x2A, 0x2F, 0x7C, 0x5C, 0x24].contains(text[k])
   }
 
   /// An extra token: its hash and source bytes.
@@ -145,10 +205,10 @@ import Foundation
   }
 
   /// The extra tokens of a string (a benchmark item's part).
-  static func extras(of text: String) -> [Extra] {
+  static func extras(of text: String, prices: Bool) -> [Extra] {
     var found: [Extra] = []
     var copy = text
-    copy.withUTF8 { bytes in forEach(in: UnsafeRawBufferPointer(bytes)) { found.append(($0, $1, $2)) } }
+    copy.withUTF8 { bytes in forEach(in: UnsafeRawBufferPointer(bytes), prices: prices) { found.append(($0, $1, $2)) } }
     return found
   }
 }
