@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 src=${1:-$here/../shared/data}
 out=$here/Tests/Fixtures/data
 rm -rf "$out"
-mkdir -p "$out"/benchmarks/{gsm8k,math,math_perturb,arc,mmlu/test,humaneval,truthfulqa,winogrande,piqa,sciq,lambada} "$out"/text/gutenberg
+mkdir -p "$out"/benchmarks/{gsm8k,math,math_perturb,arc,mmlu/test,mmlu-blanks,humaneval,truthfulqa,winogrande,piqa,sciq,lambada} "$out"/text/gutenberg
 b=$src/benchmarks
 cp "$b/gsm8k/test.jsonl" "$out/benchmarks/gsm8k/"
 cp "$b"/math_perturb/*.jsonl "$out/benchmarks/math_perturb/"
@@ -16,6 +16,7 @@ cp "$b/humaneval/HumanEval.jsonl.gz" "$out/benchmarks/humaneval/"
 gzip -dc "$b/math/test.jsonl.gz" | head -n 1000 | gzip -9n > "$out/benchmarks/math/test.jsonl.gz"
 head -n 300 "$b/arc/ARC-Challenge-Test.jsonl" > "$out/benchmarks/arc/ARC-Challenge-Test.jsonl"
 for subject in abstract_algebra moral_scenarios sociology; do cp "$b/mmlu/test/${subject}_test.csv" "$out/benchmarks/mmlu/test/"; done
+cp "$b/mmlu/test/computer_security_test.csv" "$out/benchmarks/mmlu-blanks/"
 head -n 200 "$b/winogrande/dev.jsonl" > "$out/benchmarks/winogrande/dev.jsonl"
 head -n 200 "$b/winogrande/dev-labels.lst" > "$out/benchmarks/winogrande/dev-labels.lst"
 head -n 200 "$b/piqa/dev.jsonl" > "$out/benchmarks/piqa/dev.jsonl"

@@ -12,9 +12,10 @@ struct PartsApartTests {
   /// Exact evidence only, as the rule is an exact one.
   func scan(
     _ items: [BenchmarkItem], _ path: String, partsApart: Bool?, choicesInAnyOrder: Bool? = true, questionWithAnswer: Bool? = true,
-    blanksFilled: Bool? = true, correctOptionAlone: Bool? = true
+    blanksFilled: Bool? = true, blanksNearStart: Bool? = true, correctOptionAlone: Bool? = true
   ) throws -> [ItemResult] {
     var configuration = ScanConfiguration()
+    configuration.blanksNearStart = blanksNearStart
     configuration.correctOptionAlone = correctOptionAlone
     configuration.partsApart = partsApart
     configuration.choicesInAnyOrder = choicesInAnyOrder
@@ -342,6 +343,51 @@ struct PartsApartTests {
     let items = try HeadRunTests.load("sciq", "benchmarks/sciq/test.json")
     let blanks = items.indices.filter { ItemIndex.blank(in: items[$0].parts[0].text) != nil }
     try #require(blanks.count >= 3, "\(blanks.count) SciQ fixture items with a blank")
+    let (answered, misled, before) = try fillBlanks(items, blanks, "sciq", before: { (path: String) in try self.scan(items, path, partsApart: true, blanksFilled: nil) })
+    for i in blanks {
+      #expect(answered[i].verdict == .contaminated, "\(items[i].id): \(answered[i].verdict) \(answered[i].coverage)")
+      #expect(answered[i].evidence.first?.answer?.agreement == .same, "\(items[i].id)")
+      #expect(misled[i].evidence.first?.answer?.agreement != .same && misled[i].verdict != .contaminated, "\(items[i].id): \(misled[i].verdict)")
+    }
+    // Certificates before the rule: the sides apart are not matched, the answer not read.
+    #expect(blanks.allSatisfy { before[$0].evidence.first?.answer?.agreement != .same })
+  }
+
+  @Test func aQuestionThatOpensWithItsBlankIsFoundFilled() throws {
+    // MMLU questions whose blank is in their first 3 tokens (`______ is a widespread app's
+    // coding mistake …`, `The ______ was a huge marketplace …`): too little before the blank
+    // to key the question's side there, so they are keyed by their opening with each option in
+    // the blank. Filled with the correct option: contaminated and `same`; with another: never
+    // `same` (a long question copied whole is contaminated on its coverage either way).
+    let items = try HeadRunTests.load("mmlu", "benchmarks/mmlu-blanks")
+    let tokenizer = Tokenizer()
+    let blanks = items.indices.filter { i in
+      let question = items[i].parts[0].text
+      guard let blank = ItemIndex.blank(in: question) else { return false }
+      return tokenizer.tokens(of: String(decoding: Array(question.utf8)[..<blank], as: UTF8.self)).count < 3  // too few to key
+    }
+    let opening = blanks.filter { ItemIndex.blank(in: items[$0].parts[0].text) == 0 }
+    try #require(blanks.count >= 10 && opening.count >= 3, "\(blanks.count) fixture items with a blank near their start, \(opening.count) at it")
+    let (answered, misled, before) = try fillBlanks(items, blanks, "mmlu", before: { (path: String) in try self.scan(items, path, partsApart: true, blanksNearStart: nil) })
+    for i in blanks {
+      #expect(answered[i].verdict == .contaminated, "\(items[i].id): \(answered[i].verdict) \(answered[i].coverage)")
+      #expect(answered[i].evidence.first?.answer?.agreement == .same, "\(items[i].id)")
+      #expect(misled[i].evidence.first?.answer?.agreement != .same, "\(items[i].id): \(misled[i].verdict)")
+    }
+    // Certificates before the rule: the copies of the shorter questions are found only in part.
+    let partBefore = blanks.filter { before[$0].verdict != .contaminated }
+    #expect(partBefore.count >= blanks.count / 3, "\(partBefore.count) of \(blanks.count) not contaminated before the rule")
+    var older = ScanConfiguration()
+    older.blanksNearStart = nil
+    #expect(older.weakenings().contains { $0.contains("blanks near the start was off") }, "\(older.weakenings())")
+  }
+
+  /// Scans of `items` with the questions of `blanks` planted with their blank filled: by the
+  /// correct option (`answered`), by another option (`misled`), and the first with `before`'s
+  /// scan (a rule off, as in older certificates).
+  func fillBlanks(_ items: [BenchmarkItem], _ blanks: [Int], _ name: String, before: (String) throws -> [ItemResult]) throws
+    -> (answered: [ItemResult], misled: [ItemResult], before: [ItemResult])
+  {
     var plants: [Int: String] = [:]
     for (k, i) in blanks.enumerated() {
       let question = items[i].parts[0].text
@@ -357,18 +403,9 @@ struct PartsApartTests {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
     // One shard per fill: the right answer, then the wrong one.
-    let right = try ScannerTests.shard(fixture, "sciq-right.jsonl.gz", plants: plants.filter { $0.key % 4 == 1 }, documents: 4 * blanks.count)
-    let wrong = try ScannerTests.shard(fixture, "sciq-wrong.jsonl.gz", plants: plants.filter { $0.key % 4 == 3 }, documents: 4 * blanks.count)
-    let answered = try scan(items, right, partsApart: true)
-    let misled = try scan(items, wrong, partsApart: true)
-    for i in blanks {
-      #expect(answered[i].verdict == .contaminated, "\(items[i].id): \(answered[i].verdict) \(answered[i].coverage)")
-      #expect(answered[i].evidence.first?.answer?.agreement == .same, "\(items[i].id)")
-      #expect(misled[i].evidence.first?.answer?.agreement != .same && misled[i].verdict != .contaminated, "\(items[i].id): \(misled[i].verdict)")
-    }
-    // Certificates before the rule: the sides apart are not matched, the answer not read.
-    let before = try scan(items, right, partsApart: true, blanksFilled: nil)
-    #expect(blanks.allSatisfy { before[$0].evidence.first?.answer?.agreement != .same })
+    let right = try ScannerTests.shard(fixture, "\(name)-right.jsonl.gz", plants: plants.filter { $0.key % 4 == 1 }, documents: 4 * blanks.count)
+    let wrong = try ScannerTests.shard(fixture, "\(name)-wrong.jsonl.gz", plants: plants.filter { $0.key % 4 == 3 }, documents: 4 * blanks.count)
+    return (try scan(items, right, partsApart: true), try scan(items, wrong, partsApart: true), try before(right))
   }
 
   @Test func aBlankIsARunOfUnderscoresStandingAsAWord() {

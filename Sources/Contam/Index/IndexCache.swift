@@ -70,6 +70,7 @@ public struct IndexCache: Sendable {
     feed(parameters.choicesInAnyOrder ? 1 : 0)
     feed(parameters.questionWithAnswer ? 1 : 0)
     feed(parameters.blanksFilled ? 1 : 0)
+    feed(parameters.blanksNearStart ? 1 : 0)
     feed(maximumItemsPerShingle)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys

@@ -26,13 +26,19 @@ extension ItemIndex {
 
     /// The token sequences that key it, from the item's token hashes: ``ItemIndex/apartKeyTokens``
     /// tokens of its first part from `keyOffset`; for a first part shorter than that, the part
-    /// and the start of each choice line (any of them may come first).
+    /// and the start of each choice line (any of them may come first); for a question's side
+    /// before its blank shorter than that (`anyOrderPart` -1, its options as `lines`), the start
+    /// of the question with the blank empty or holding each option.
     func keys(in hashes: [UInt64]) -> [[UInt64]] {
       let first = parts[0]
       let size = ItemIndex.apartKeyTokens
       if first.count >= size {
         let start = first.lowerBound + keyOffset
         return [Array(hashes[start..<start + size])]
+      }
+      if anyOrderPart < 0 {
+        let fills = [hashes[first.lowerBound..<first.lowerBound]] + lines.map { hashes[$0] }
+        return fills.map { Array((hashes[first] + $0 + hashes[parts[1]]).prefix(size)) }
       }
       return lines.map { Array((hashes[first] + hashes[$0]).prefix(size)) }
     }
@@ -51,7 +57,9 @@ extension ItemIndex {
   /// the question (3 to `n - 1` tokens) and the item's correct option (`answers`), together
   /// `minimumTokens` to `4n - 1`: a copy of the question and its answer without the other options.
   /// With ``Parameters/blanksFilled``, also the question of at least `minimumTokens` tokens with
-  /// a blank at least 3 tokens in, as its two sides: a copy with the blank filled.
+  /// a blank at least 3 tokens in, as its two sides: a copy with the blank filled; with
+  /// ``Parameters/blanksNearStart``, a blank nearer the start too, keyed as ``ApartSpan/keys(in:)``
+  /// says.
   /// A key's and an opening's counts are of distinct items (an item may have two spans).
   static func apartIndex(
     items: [BenchmarkItem], tokens: [[UInt64]], ranges: [[Range<Int>]], lines: [[[Range<Int>]]], answers: [Range<Int>?],
@@ -64,10 +72,18 @@ extension ItemIndex {
       let own = zip(items[i].parts.indices, ranges[i]).filter { !BenchmarkItem.contextPartNames.contains(items[i].parts[$0.0].name) && !$0.1.isEmpty }
       // The question on both sides of its blank (the scan checks what fills it: one of the
       // item's options, ``isBlankSpan(_:)``).
-      if parameters.blanksFilled, let blank = blanks[i], let question = own.first?.1, blank - question.lowerBound >= apartKeyTokens,
-        blank < question.upperBound, question.count >= minimumTokens
+      if parameters.blanksFilled, let blank = blanks[i], let question = own.first?.1, blank < question.upperBound,
+        question.count >= minimumTokens
       {
-        candidates.append(ApartSpan(item: i, parts: [question.lowerBound..<blank, blank..<question.upperBound], anyOrderPart: -1, lines: [], keyOffset: 0))
+        let sides = [question.lowerBound..<blank, blank..<question.upperBound]
+        if blank - question.lowerBound >= apartKeyTokens {
+          candidates.append(ApartSpan(item: i, parts: sides, anyOrderPart: -1, lines: [], keyOffset: 0))
+        } else if parameters.blanksNearStart, blank >= question.lowerBound, question.upperBound - blank >= apartKeyTokens {
+          // Its side before the blank is too short to key: keyed by the question's start with
+          // the blank empty or holding each option (the options as its lines).
+          let options = items[i].parts.firstIndex { $0.name == BenchmarkItem.choicesPartName }.map { lines[i][$0] } ?? []
+          candidates.append(ApartSpan(item: i, parts: sides, anyOrderPart: -1, lines: options, keyOffset: 0))
+        }
       }
       guard own.count >= 2 else { continue }
       let first = own[0].1

@@ -88,11 +88,15 @@ public final class ItemIndex: @unchecked Sendable {
     /// Whether, with ``partsApart``, an item whose question has a blank is also found with the
     /// blank filled by one of its options (see the type's documentation).
     public var blanksFilled = true
+    /// Whether, with ``blanksFilled``, a question whose blank is in its first 3 tokens is found
+    /// too, keyed by its opening with each option (or nothing) in the blank.
+    public var blanksNearStart = true
     public init(
       n: Int = 13, minimumTokens: Int = 8, maximumItemsPerNGram: Int = 10, textVersion: TextVersion = .current, headRuns: Bool = true,
       headRunPastOpening: Int = 0, partsApart: Bool = true, choicesInAnyOrder: Bool = true, questionWithAnswer: Bool = true,
-      blanksFilled: Bool = true
+      blanksFilled: Bool = true, blanksNearStart: Bool = true
     ) {
+      self.blanksNearStart = blanksNearStart
       self.choicesInAnyOrder = choicesInAnyOrder
       self.questionWithAnswer = questionWithAnswer
       self.blanksFilled = blanksFilled

@@ -46,6 +46,11 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// and the parts of any match of parts apart count whatever they share with other items. Nil
   /// in certificates made before this rule: off.
   public var blanksFilled: Bool? = true
+  /// Whether, with ``blanksFilled``, a question whose blank is in its first 3 tokens (`The ____
+  /// is …`, `____ is …`: a quarter of MMLU's blanks) is found the same way, keyed by its opening
+  /// with each option (or nothing) in the blank. Nil in certificates made before this rule: off
+  /// (their evidence reads as it was recorded).
+  public var blanksNearStart: Bool? = true
   /// Whether, with ``questionWithAnswer``, a copy that holds a multiple-choice item's question and
   /// its correct option and none of its other options states the item's answer, whatever marks
   /// it (`Q: … A: <the option>`, a chat's reply), and a correct option too short for any other
@@ -87,7 +92,7 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
       n: n, minimumTokens: minimumTokens, maximumItemsPerNGram: maximumItemsPerNGram,
       textVersion: textVersion ?? .current, headRuns: headRuns ?? false, headRunPastOpening: headRunPastOpening ?? 0,
       partsApart: partsApart ?? false, choicesInAnyOrder: choicesInAnyOrder ?? false, questionWithAnswer: questionWithAnswer ?? false,
-      blanksFilled: blanksFilled ?? false)
+      blanksFilled: blanksFilled ?? false, blanksNearStart: blanksNearStart ?? false)
   }
 
   /// The version ``normalization`` names, or nil when this tool does not know it.
@@ -190,6 +195,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       blanksFilled != true && standard.blanksFilled == true,
       "blanks filled was off: an item whose question has a blank, copied with the blank filled (Winogrande as lm-eval-harness gives it), is found only in part")
+    note(
+      blanksNearStart != true && standard.blanksNearStart == true,
+      "blanks near the start was off: a question whose blank is in its first 3 tokens, copied with the blank filled, is found only in part")
     note(
       correctOptionAlone != true && standard.correctOptionAlone == true,
       "correct option alone was off: a question copied with its correct option after `A:` or as a chat's reply does not state its answer")

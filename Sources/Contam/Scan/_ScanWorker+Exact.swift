@@ -164,16 +164,19 @@ extension _ScanWorker {
         // Where the first part ends and the second starts (the blank of a blank-filled copy).
         var firstEnd = 0
         var secondStart = 0
-        func place(_ range: Range<Int>, _ start: Int) {
+        func place(_ range: Range<Int>, _ start: Int, part k: Int) {
           let bytes = tokens.byteRange(first: start, length: range.count)
           found.append((span.item, range.lowerBound, base + bytes.lowerBound, base + bytes.upperBound, range.count, ownMatch))
-          if placed == 0 { firstEnd = start + range.count } else if placed == 1 { secondStart = start }
+          if k == 0 { firstEnd = start + range.count } else if k == 1 { secondStart = start }
           at = start + range.count
           placed += 1
         }
         var complete = true
         for (k, part) in span.parts.enumerated() where complete {
-          if k == span.anyOrderPart {
+          if part.isEmpty {
+            // A question that opens with its blank: nothing before it, which the key starts.
+            firstEnd = at
+          } else if k == span.anyOrderPart {
             // The nearest start of a line not yet placed (the longest line there), until none is left.
             var left = span.lines
             while complete && !left.isEmpty {
@@ -184,14 +187,14 @@ extension _ScanWorker {
                 }
               }
               if let next {
-                place(left[next.line], next.start)
+                place(left[next.line], next.start, part: k)
                 left.remove(at: next.line)
               } else {
                 complete = false
               }
             }
           } else if let start = (at...(k == 0 ? at : at + gap)).first(where: { matches(part, at: $0) }) {
-            place(part, start)
+            place(part, start, part: k)
           } else {
             complete = false
           }
