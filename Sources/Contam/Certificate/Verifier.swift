@@ -334,7 +334,13 @@ public enum Verifier {
       )
     }
     guard let found = locate(path, roots: roots) else {
-      return (.init(kind: kind, subject: path, passed: false, message: "missing"), nil)
+      let places = roots.isEmpty ? "the current directory" : roots.joined(separator: ", ")
+      return (
+        .init(
+          kind: kind, subject: path, passed: false,
+          message: "missing: not found under the corpus roots (\(places)), where files are looked for; --corpus DIR names a directory that holds it"),
+        nil
+      )
     }
     guard let recorded = sha256 else {
       return (.init(kind: kind, subject: path, passed: false, message: "no digest recorded (it was unreadable when scanned)"), found)
