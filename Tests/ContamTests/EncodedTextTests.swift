@@ -89,6 +89,32 @@ struct EncodedTextTests {
     #expect(hashes("\u{1D09}", v6) == hashes("\u{1D09}", v5))
   }
 
+  /// contam-text/10 (rule 31): a word begun in superscript letters goes on through a letter that
+  /// has no superscript form (`ˢqᵘᵃʳᵉ`: fancy-text generators leave `q` as it is); a superscript
+  /// after a plain letter still starts a word (rule 18), and so does one after a word begun with
+  /// a superscript digit.
+  @Test func aSuperscriptWordGoesOnThroughALetterWithoutOne() throws {
+    let v9 = Tokenizer(normalizer: .of(.v9))
+    let v10 = Tokenizer(normalizer: .of(.v10))
+    #expect(hashes("ˢqᵘᵉᵉᶻᵉ ᵗʰʳᵒᵘᵍʰ ᵉqᵘᵃˡ qᵘᵃʳᵗᵉʳ ᵘⁿⁱqᵘᵉ", v10) == hashes("squeeze through equal quarter unique", v10))
+    #expect(hashes("ˢqᵘᵉᵉᶻᵉ", v9) != hashes("squeeze", v9), "contam-text/9 split it")
+    #expect(hashes("xⁿ and mᵃˣ and q²", v10) == hashes("x n and m ax and q 2", v10))
+    #expect(hashes("x²y³ and a²b", v10) == hashes("x²y³ and a²b", v9))
+    // Real GSM8K items with a q, written in superscript letters into real text: contaminated
+    // under contam-text/10.
+    let items = Array(try HeadRunTests.load("gsm8k", "benchmarks/gsm8k/test.jsonl").filter { item in
+      item.parts.contains { $0.text.lowercased().contains("q") }
+    }.prefix(12))
+    try #require(items.count == 12)
+    let results = try RenderedMathTests.scanPlanted(items, Array(items.indices), versions: [.v10, .v9]) { i in
+      Disguise.superscriptLetters.apply(items[i].parts.map(\.text).joined(separator: "\n"))
+    }
+    let now = results[0].filter { $0.verdict == .contaminated }.count
+    let before = results[1].filter { $0.verdict == .contaminated }.count
+    #expect(now == items.count, "\(now) of \(items.count) contaminated")
+    #expect(before < now, "under contam-text/9: \(before)")
+  }
+
   @Test func tokenRangesSpanTheirSourceBytes() {
     let text = "Na<b>ta</b>lia&amp;nbsp;sold%20clips"
     let tokens = v6.tokens(of: text)

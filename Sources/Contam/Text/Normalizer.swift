@@ -93,10 +93,13 @@ import Foundation
 ///    `<speaker>` after it, where the line before or after starts with one too
 ///    (``LayoutMarkup/isLogStamp(_:count:start:end:)``), are layout: an item pasted into a chat
 ///    line by line reads as the item.
+/// 31. A word begun in superscript or subscript letters goes on through a letter that has no
+///    such form (`ˢqᵘᵃʳᵉ` reads `square`: fancy-text generators leave `q` as it is), though a
+///    superscript after other text starts a word (rule 18).
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
 /// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–26 `contam-text/7`, 1–27
-/// `contam-text/8`, 1–30 `contam-text/9` (``TextVersion``);
+/// `contam-text/8`, 1–30 `contam-text/9`, 1–31 `contam-text/10` (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
@@ -107,6 +110,7 @@ public final class Normalizer: @unchecked Sendable {
 
   /// The normalizer of the current version, shared process-wide.
   public static let shared = Normalizer(version: .current)
+  private static let _v9 = Normalizer(version: .v9)
   private static let _v8 = Normalizer(version: .v8)
   private static let _v7 = Normalizer(version: .v7)
   private static let _v6 = Normalizer(version: .v6)
@@ -127,7 +131,8 @@ public final class Normalizer: @unchecked Sendable {
     case .v6: return _v6
     case .v7: return _v7
     case .v8: return _v8
-    case .v9: return shared
+    case .v9: return _v9
+    case .v10: return shared
     }
   }
 

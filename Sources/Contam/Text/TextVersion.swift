@@ -16,6 +16,7 @@
 /// | `contam-text/7` | 1–26 | text whose UTF-8 was read as Windows-1252 once (`â€™`, `Ã©`) reads as the characters it stands for; a line's number before its text (a listing's `  12  def f():`) is layout |
 /// | `contam-text/8` | 1–27 | a subtitle cue's timing line (`00:03:41,200 --> 00:03:44,900`) and the cue number before it are layout |
 /// | `contam-text/9` | 1–30 | a citation mark after the text it marks (`Paris.[1]`, `capital[12],`) is layout; quoted-printable soft line breaks (`exam=⏎ple`) and characters (`=E2=80=99`, `=3D`) read as the text; a chat log's line-leading time stamp and `<speaker>` are layout |
+/// | `contam-text/10` | 1–31 | a word begun in superscript letters goes on through a letter that has none (`ˢqᵘᵃʳᵉ`, as fancy-text generators leave `q`) |
 public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v1 = 1
   case v2 = 2
@@ -26,9 +27,10 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v7 = 7
   case v8 = 8
   case v9 = 9
+  case v10 = 10
 
   /// The version a scan uses unless told otherwise.
-  public static let current = TextVersion.v9
+  public static let current = TextVersion.v10
 
   /// The name written into results: `contam-text/N`.
   public var name: String { "contam-text/\(rawValue)" }
@@ -92,6 +94,11 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   /// 30, ``LayoutMarkup/isLogStamp(_:count:start:end:)``).
   public var dropsLogStamps: Bool { self >= .v9 }
 
+  /// Whether a word begun in superscript or subscript letters goes on through a letter that has
+  /// no such form (`ˢqᵘᵃʳᵉ`: fancy-text generators leave `q` as it is), where a superscript after
+  /// other text starts a word (rule 31).
+  public var joinsScriptWords: Bool { self >= .v10 }
+
   /// A one-line statement of what this version adds to the one before, for `--help`.
   public var summary: String {
     switch self {
@@ -111,6 +118,8 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
       return "as 7, and a subtitle cue's timing line (00:03:41,200 --> 00:03:44,900, as SRT and WebVTT files write it, settings after it included) and the cue's number alone on the line before it are layout, not tokens, so a text read out as subtitles reads as the text"
     case .v9:
       return "as 8, and a citation mark's number, one to three digits in square brackets right after the text it marks and before white space, punctuation or another mark (Paris.[1] The, capital[12], as encyclopedia pages keep them), is layout, not a token; a reference list's [1] at a line's start stays a token; quoted-printable text, as mail archives keep it, reads as the text it encodes: a soft line break (= at a line's end) inside a word does not split it, and a character written as its UTF-8 bytes (=E2=80=99) or =3D reads as the character, while =20 and other single bytes stay text (x=20); a chat or meeting log's time stamp at a line's start ([12:03:41], 12:03, (09:15)) and the <speaker> after it are layout where the line before or after starts with a time stamp too"
+    case .v10:
+      return "as 9, and a word begun in superscript letters goes on through a letter that has no superscript form (ˢqᵘᵃʳᵉ reads square: fancy-text generators leave q as it is), where 9 split it (sq uare)"
     case .v7:
       return "as 6, and text whose UTF-8 bytes were once read as Windows-1252 or Latin-1 (mojibake, as crawled pages have it: â€™ for ’, Ã© for é, Â before a no-break space) reads as the characters it stands for, and â€ whose third byte was lost as ”; a line's number before its text (a listing copied with its line numbers: '  12  def f():', '3<tab>for', '14 | return', an editor's '  9 return x') is layout like an option label, not a token"
     }

@@ -275,6 +275,12 @@ struct _Word {
   @usableFromInline let dropsCitationMarks: Bool
   /// Whether a chat log's time stamp is layout (rule 30, `contam-text/9`).
   @usableFromInline let dropsLogStamps: Bool
+  /// Whether a word begun in superscript letters goes on through a letter without one (rule
+  /// 31, `contam-text/10`).
+  @usableFromInline let joinsScriptWords: Bool
+  /// The ``start`` of the word when it began with a superscript or subscript letter (rule 31),
+  /// else -1 or an earlier word's (a word begun with `²` splits as rule 18 says).
+  @usableFromInline var scriptWordStart = -1
   /// Whether the last character added to the word was a superscript or subscript (rule 18):
   /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
   @usableFromInline var inScript = false
@@ -292,6 +298,7 @@ struct _Word {
     self.dropsSubtitleCues = version.dropsSubtitleCues
     self.dropsCitationMarks = version.dropsCitationMarks
     self.dropsLogStamps = version.dropsLogStamps
+    self.joinsScriptWords = version.joinsScriptWords
   }
 
   @inlinable @inline(__always)
@@ -383,6 +390,9 @@ struct _Word {
     }
     if value < 0x10000 {
       var script = false
+      let (kind, folded, count) = normalizer.lookup(value)
+      // A superscript or subscript that reads as a letter (`ᵃ`, not `²`).
+      let scriptLetter = count == 1 && folded[0] >= 0x61 && folded[0] <= 0x7A
       if readsMath {
         if length > 0 && buffer[length &- 1] < 0x3A && MathSymbols.isNamedGreek(value) && !chunked {
           // A Greek letter right after digits starts a word (`2π` reads `2 pi`, rule 18).
@@ -390,13 +400,20 @@ struct _Word {
         }
         script = readsEncodedText ? MathSymbols.isScriptLetter(value) : MathSymbols.isScript(value)
         if script && start >= 0 && !inScript {
-          // A superscript or subscript after other text starts a word (`x²` reads `x 2`, rule 18).
-          finish(into: &sink, counts: &counts)
+          if joinsScriptWords && scriptLetter && (start == scriptWordStart || (length == 1 && buffer[0] == 0x71 && !chunked)) {
+            // A word of superscript letters goes on through a `q`, the one letter with no
+            // superscript form, before or after them (`ˢqᵘᵃʳᵉ`, `qᵘᵃʳᵗᵉʳ`; rule 31).
+            scriptWordStart = start
+          } else {
+            // A superscript or subscript after other text starts a word (`x²` reads `x 2`, rule 18).
+            finish(into: &sink, counts: &counts)
+          }
         }
       }
-      let (kind, folded, count) = normalizer.lookup(value)
+      let opens = start < 0
       apply(value, kind: kind, folded: folded, count: count, start: sourceStart, end: sourceEnd, into: &sink, counts: &counts)
       inScript = script && start >= 0
+      if inScript && opens && scriptLetter { scriptWordStart = start }
       return
     }
     inScript = false
