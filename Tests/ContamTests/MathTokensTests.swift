@@ -62,12 +62,37 @@ struct MathTokensTests {
       var copy = text
       return copy.withUTF8 { MathTokens.isPrice(UnsafeRawBufferPointer($0), at: 0) }
     }
-    for price in ["$5", "$5.", "$5 and", "$3.50, then", "$20,000) in", "$5, $6", "$2bn in", "$4k a", "$9/hr", "$5-$7", "$60,841 1982", "$5 a day"] {
+    for price in [
+      "$5", "$5.", "$5 and", "$3.50, then", "$20,000) in", "$5, $6", "$2bn in", "$4k a", "$9/hr", "$5-$7", "$60,841 1982", "$5 a day",
+      "$400 + $60", "$17/$8.50", "$9 = $<<9*2=18>>18", "$<<3*2=6>>6",
+    ] {
       #expect(isPrice(price), "\(price)")
     }
     for formula in ["$5$", "$2x$", "$5 + x$", "$5 x$", "$243, 81, x$", "$20 !$", "$5/x$", "$10^2$", "$x$", "$ 5$", "$5\\%$", "$5 (x+1)$", "$3.5$"] {
       #expect(!isPrice(formula), "\(formula)")
     }
+  }
+
+  /// Real GSM8K items, whose `$` are prices and which have no TeX: with prices read as text no
+  /// item has a math stream; with every `$` a switch (older certificates) their text between two
+  /// prices was read as math. MATH's problems, all TeX, keep theirs.
+  @Test func realPricesOpenNoMathAndRealTeXStillDoes() throws {
+    func withExtras(_ texts: [String], prices: Bool) -> Int {
+      texts.filter { text in
+        var copy = text
+        var found = false
+        copy.withUTF8 { MathTokens.forEach(in: UnsafeRawBufferPointer($0), prices: prices) { _, _, _ in found = true } }
+        return found
+      }.count
+    }
+    let gsm8k = try HeadRunTests.load("gsm8k", "benchmarks/gsm8k/test.jsonl").map { $0.parts.map(\.text).joined(separator: "\n") }
+    let priced = gsm8k.filter { $0.contains("$") }
+    try #require(priced.count >= 100, "\(priced.count) GSM8K fixture items with a $")
+    let now = withExtras(priced, prices: true)
+    let before = withExtras(priced, prices: false)
+    #expect(now * 3 <= before, "with prices as text \(now), every $ a switch \(before), of \(priced.count)")
+    let math = try HeadRunTests.load("math", "benchmarks/math/test.jsonl.gz").map { $0.parts.map(\.text).joined(separator: "\n") }
+    #expect(withExtras(math, prices: true) == withExtras(math, prices: false))
   }
 
   /// Each MATH original (problem and solution) on a page of a novel, one page per pair.

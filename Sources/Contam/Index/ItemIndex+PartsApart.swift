@@ -13,7 +13,8 @@ extension ItemIndex {
     var parts: [Range<Int>]
     /// Which of `parts` has lines that may stand in any order, or -1.
     var anyOrderPart: Int
-    /// That part's lines (empty when `anyOrderPart` is -1).
+    /// That part's lines; with `anyOrderPart` -1, empty, or, for a question whose side before its
+    /// blank is too short to key, the item's options (what may fill the blank, ``keys(in:)``).
     var lines: [Range<Int>]
     /// Where the key starts, in tokens from the first part's start.
     var keyOffset: Int

@@ -92,7 +92,7 @@ import Foundation
         if math {
           if isLetter(b) && !isWord(byte(i - 1)) && !isWord(byte(i + 1)) {
             body(hash(b | 0x20), i, i + 1)
-          } else if b == 0x2B || b == 0x2D || b == 0x3D || b == 0x3C || b == 0x3E || b == 0x5E || b == 0x2A || b == 0x2F || b == 0x7C {
+          } else if isOperator(b) {
             body(hash(b), i, i + 1)
           }
         }
@@ -126,28 +126,39 @@ import Foundation
     return forEach(in: UnsafeRawBufferPointer(rebasing: text[start..<offset]), prices: prices) { _, _, _ in }
   }
 
+  /// Whether `b` is an operator the math stream reads as a token: `+ - = < > ^ * / |`.
+  @inline(__always)
+  static func isOperator(_ b: UInt8) -> Bool {
+    b == 0x2B || b == 0x2D || b == 0x3D || b == 0x3C || b == 0x3E || b == 0x5E || b == 0x2A || b == 0x2F || b == 0x7C
+  }
+
   /// Whether the `$` at byte `i` of `text` starts a price, not math: a number follows it
   /// (digits, with `.` or `,` between digits; then maybe `k`, `m`, `b` or `bn`), maybe one of
   /// `. , ; : ! ? )` before a space, and then, past spaces: the end of the text; a word (a
-  /// letter not standing alone before an operator or `$`); another price; or a number, unless a
-  /// mark came before it (`$243, 81, x$` is a list in math). Or a range or a rate (`$5-$10`,
-  /// `$5/month`). So `$5 and $10`, `$5, $6.`, `cost $3.50. A`, `$60,841 in 1982`, `($20,000) in`
-  /// and `$2bn in` are prices, while `$5$`, `$2x$`, `$5 + x$`, `$5 x$`, `$243, 81, x$`,
-  /// `$20 !$`, `$5/x$` and `$10^2$` are math. Decided by the bytes after the `$` alone, so a
+  /// letter not standing alone before an operator or `$`); another price; a number, unless a
+  /// mark came before it (`$243, 81, x$` is a list in math); or an operator and another price
+  /// (`$400 + $60`, `$5-$10`, `$17/$8.50`). A rate (`$5/month`) and GSM8K's calculator note after
+  /// a price sign (`$<<3*2=6>>6`) too. So `$5 and $10`, `$5, $6.`, `cost $3.50. A`,
+  /// `$60,841 in 1982`, `($20,000) in` and `$2bn in` are prices, while `$5$`, `$2x$`, `$5 + x$`,
+  /// `$5 x$`, `$243, 81, x$`, `$20 !$`, `$5/x$` and `$10^2$` are math. Decided by the bytes after the `$` alone, so a
   /// segment of a long document reads it as the whole text does.
   @_spi(Testing) public static func isPrice(_ text: UnsafeRawBufferPointer, at i: Int) -> Bool {
     let n = text.count
     @inline(__always) func byte(_ j: Int) -> UInt8 { j < n ? text[j] : 0x20 }
     @inline(__always) func isDigit(_ j: Int) -> Bool { byte(j) >= 0x30 && byte(j) <= 0x39 }
     @inline(__always) func isLetter(_ j: Int) -> Bool { (byte(j) | 0x20) >= 0x61 && (byte(j) | 0x20) <= 0x7A }
-    @inline(__always) func isSpace(_ j: Int) -> Bool { j >= n || [0x20, 0x09, 0x0A, 0x0D].contains(text[j]) }
+    @inline(__always) func isSpace(_ j: Int) -> Bool { j >= n || text[j] == 0x20 || text[j] == 0x09 || text[j] == 0x0A || text[j] == 0x0D }
+    // A price, or GSM8K's calculator note after a price sign (`$<<3*2=6>>6`), after an operator:
+    // an expression of prices (`$400 + $60`, `$9 = $<<9*2=18>>18`, `$17/$8.50`, `$5-$10`).
+    func startsPrice(_ k: Int) -> Bool { byte(k) == 0x24 && (isDigit(k + 1) || (byte(k + 1) == 0x3C && byte(k + 2) == 0x3C)) }
+    if byte(i + 1) == 0x3C && byte(i + 2) == 0x3C { return true }
     guard isDigit(i + 1) else { return false }
     var j = i + 1
     while isDigit(j) || ((byte(j) == 0x2E || byte(j) == 0x2C) && isDigit(j + 1)) { j += 1 }
     // A magnitude: `$5k`, `$2m`, `$3bn`.
     if (byte(j) | 0x20) == 0x62 && (byte(j + 1) | 0x20) == 0x6E && !isLetter(j + 2) {
       j += 2
-    } else if [0x6B, 0x6D, 0x62].contains(byte(j) | 0x20) && !isLetter(j + 1) {
+    } else if (byte(j) | 0x20 == 0x6B || byte(j) | 0x20 == 0x6D || byte(j) | 0x20 == 0x62) && !isLetter(j + 1) {
       j += 1
     }
     var marked = false
@@ -157,16 +168,19 @@ import Foundation
         guard isSpace(j + 1) else { return false }
         j += 1
         marked = true
-      case 0x2D:  // a range: `$5-$10`
-        return byte(j + 1) == 0x24 && isDigit(j + 2)
-      case 0x2F:  // a rate: `$5/month` (not `$5/x$`)
-        return isLetter(j + 1) && isLetter(j + 2)
+      case 0x2F where isLetter(j + 1) && isLetter(j + 2):  // a rate: `$5/month` (not `$5/x$`)
+        return true
       default:
-        return false
+        guard isOperator(byte(j)) else { return false }
       }
     }
     while j < n && isSpace(j) { j += 1 }
     if j >= n || byte(j) >= 0x80 { return true }
+    if isOperator(byte(j)) {
+      var k = j + 1
+      while k < n && isSpace(k) { k += 1 }
+      return startsPrice(k)
+    }
     if byte(j) == 0x24 { return isDigit(j + 1) }
     if isDigit(j) { return !marked }
     guard isLetter(j) else { return false }
@@ -174,7 +188,7 @@ import Foundation
     // A letter alone: a variable when an operator or `$` follows it (`$5 x$`, `$2 a + b$`).
     var k = j + 1
     while k < n && isSpace(k) { k += 1 }
-    return k >= n || ![0x2B, 0x2D, 0x3D, 0x3C, 0x3E, 0x5E, 0x2A, 0x2F, 0x7C, 0x5C, 0x24].contains(text[k])
+    return k >= n || !(isOperator(text[k]) || text[k] == 0x5C || text[k] == 0x24)
   }
 
   /// An extra token: its hash and source bytes.

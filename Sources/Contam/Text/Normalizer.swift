@@ -93,9 +93,10 @@ import Foundation
 ///    `<speaker>` after it, where the line before or after starts with one too
 ///    (``LayoutMarkup/isLogStamp(_:count:start:end:)``), are layout: an item pasted into a chat
 ///    line by line reads as the item.
-/// 31. A word begun in superscript or subscript letters goes on through a letter that has no
-///    such form (`ˢqᵘᵃʳᵉ` reads `square`: fancy-text generators leave `q` as it is), though a
-///    superscript after other text starts a word (rule 18).
+/// 31. A superscript or subscript letter goes on a word begun with one, or a lone `q`, the one
+///    letter with no such form (`ˢqᵘᵃʳᵉ`, `qᵘᵃʳᵗᵉʳ` read `square`, `quarter`: fancy-text
+///    generators leave `q` as it is), though after other text it starts a word (rule 18: `x²`,
+///    `xⁿ`, `2ˣ`).
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
 /// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–26 `contam-text/7`, 1–27

@@ -94,9 +94,9 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   /// 30, ``LayoutMarkup/isLogStamp(_:count:start:end:)``).
   public var dropsLogStamps: Bool { self >= .v9 }
 
-  /// Whether a word begun in superscript or subscript letters goes on through a letter that has
-  /// no such form (`ˢqᵘᵃʳᵉ`: fancy-text generators leave `q` as it is), where a superscript after
-  /// other text starts a word (rule 31).
+  /// Whether a superscript or subscript letter goes on a word begun with one, or a lone `q`, the
+  /// one letter with no such form (`ˢqᵘᵃʳᵉ`, `qᵘᵃʳᵗᵉʳ`: fancy-text generators leave `q` as it
+  /// is), where a superscript after other text starts a word (rule 31).
   public var joinsScriptWords: Bool { self >= .v10 }
 
   /// A one-line statement of what this version adds to the one before, for `--help`.
