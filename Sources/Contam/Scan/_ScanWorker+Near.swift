@@ -73,14 +73,16 @@ extension _ScanWorker {
         }
         scratch.slotHits[slot(hits[right])] += 1
         if scratch.slotHits[slot(hits[right])] == 1 { votes += 1 }
-        if votes > bestVotes {
+        // A span that ends in the carry is the earlier document's (found there): it must not
+        // hide this document's own copy, which may have fewer votes.
+        if votes > bestVotes && position(hits[right]) + k > lead {
           bestVotes = votes
           bestStart = position(hits[left])
           bestEnd = position(hits[right])
         }
       }
       for h in left..<j { scratch.slotHits[slot(hits[h])] = 0 }
-      guard bestVotes >= near.votes[item], bestEnd + k > lead else { continue }
+      guard bestVotes >= near.votes[item] else { continue }
       confirm(
         target: item, votes: bestVotes, spanStart: bestStart, spanEnd: bestEnd, shingleCount: count,
         shingles: shingles, tokens: tokens, lead: lead, near: near, scratch: scratch, document: document, base: base, math: math)
