@@ -131,11 +131,14 @@ KINDS = {
     # blank filled by its correct option, as lm-eval-harness gives Winogrande and as such
     # sentences are quoted.
     "blank-filled": ("verbatim", CONTAMINATED, "blank"),
+    # Added in session 27: letter-spaced text, as a generator spaces every character out
+    # (`W h e r e   d o`) or a PDF keeps a heading set with wide tracking (words two apart).
+    "letter-spaced": ("encoded", CONTAMINATED, "any"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
         "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
         "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines",
-        "answer-forms", "citation-marks", "quoted-printable", "answer-text", "blank-filled"}
+        "answer-forms", "citation-marks", "quoted-printable", "answer-text", "blank-filled", "letter-spaced"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -392,6 +395,13 @@ def render(kind, item, rng):
             forms += ["Answer: $" + grouped + ".00", "**Answer:** $" + grouped, "Answer: " + grouped.replace(",", " "),
                       "Answer: " + grouped.replace(",", ".")]
         return copy["q"] + "\n" + solution.strip() + "\n" + rng.choice(forms).format(a=answer)
+    if kind == "letter-spaced":
+        gap = rng.choice(["every", "two"])
+        def spaced(line):
+            if gap == "every":
+                return " ".join(line)
+            return "  ".join(" ".join(word) for word in line.split(" "))
+        return "\n".join(spaced(line) for line in (body(item, letters) + "\n" + tail(item)).split("\n"))
     if kind == "superscript-letters":
         return "".join(SUPERSCRIPTS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))
     if kind == "blank-filled":

@@ -115,6 +115,41 @@ struct EncodedTextTests {
     #expect(before < now, "under contam-text/9: \(before)")
   }
 
+  /// contam-text/11 (rule 32): letter-spaced text spells its words. A generator that spaces
+  /// every character out (`W h e r e   d o`), or a PDF heading set with wide tracking, left
+  /// lone letters, which are no tokens (rule 8): a copy so written read clean.
+  @Test func letterSpacedTextSpellsItsWords() throws {
+    let v10 = Tokenizer(normalizer: .of(.v10))
+    let v11 = Tokenizer(normalizer: .of(.v11))
+    func spacedOut(_ text: String) -> String {
+      text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.map(String.init).joined(separator: " ") }
+        .joined(separator: "\n")
+    }
+    let sentence = "Where do you go? It costs $25, or 3 of them."
+    #expect(spacedOut(sentence).hasPrefix("W h e r e   d o   y o u   g o ?"))
+    #expect(hashes(spacedOut(sentence), v11) == hashes(sentence, v11))
+    #expect(hashes("T h e  c a t  i s  h e r e", v11) == hashes("The cat is here", v11), "words two spaces apart")
+    #expect(hashes("W H E R E   d o", v11) == hashes("where do", v11))
+    #expect(hashes(spacedOut(sentence), v10) != hashes(sentence, v10), "contam-text/10 read lone letters")
+    // Lone characters in normal text stay apart: no three lone letters one space apart near.
+    let normal = "Plan B a lot, and x y of the two; 4 x 2 = 8 and 3 x 5 = 15"
+    #expect(hashes(normal, v11) == hashes(normal, v10))
+    // A pair near a run of three joins, across a line break and between numbers.
+    #expect(hashes("c a r s   a r e\n1 2   +   4", v11) == hashes("cars are\n12 + 4", v11))
+    // A spaced command name after its backslash is the command: \frac is no token (rule 14).
+    #expect(hashes("\\ f r a c { 1 } { 2 }   o f   i t", v11) == hashes("\\frac{1}{2} of it", v11))
+    // A word's byte range runs from its first letter to its last.
+    let text = "  s p a c e d  out"
+    let bytes = Array(text.utf8)
+    #expect(v11.tokens(of: text).map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) } == ["s p a c e d", "out"])
+    // Real GSM8K items (question and worked solution), every character spaced out, in real
+    // text: contaminated under contam-text/11, fewer under 10.
+    let items = Array(try HeadRunTests.load("gsm8k", "benchmarks/gsm8k/test.jsonl").prefix(12))
+    try RenderedMathTests.expectEveryCopyContaminated(items, under: .v11, notUnder: .v10) { i in
+      spacedOut(items[i].parts.map(\.text).joined(separator: "\n"))
+    }
+  }
+
   @Test func tokenRangesSpanTheirSourceBytes() {
     let text = "Na<b>ta</b>lia&amp;nbsp;sold%20clips"
     let tokens = v6.tokens(of: text)

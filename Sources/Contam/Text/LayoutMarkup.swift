@@ -109,6 +109,30 @@ public enum LayoutMarkup {
     return j
   }
 
+  /// Rule 32 (`contam-text/11`): whether the byte at `p` of `text` is a lone ASCII letter or
+  /// digit (no letter, digit or non-ASCII byte on either side), as letter-spaced text (`W h e r e
+  /// d o`, a heading set with wide tracking as a PDF's text keeps it, or every character of a
+  /// sentence spaced out) writes its characters.
+  @inlinable
+  public static func isLoneCharacter(_ text: UnsafePointer<UInt8>, count n: Int, at p: Int) -> Bool {
+    guard p >= 0 && p < n, isASCIIWord(text[p]) else { return false }
+    return (p == 0 || !isWordByte(text[p - 1])) && (p + 1 >= n || !isWordByte(text[p + 1]))
+  }
+
+  /// Rule 32: whether three lone ASCII letters one space apart (`w h o`) start at `p` of `text`:
+  /// what marks text as letter-spaced. Digits do not (`4 x 2 = 8` is normal text).
+  @inlinable @inline(__always)
+  public static func startsLetterRun(_ text: UnsafePointer<UInt8>, count n: Int, at p: Int) -> Bool {
+    @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+    return p >= 0 && p + 4 < n && text[p + 1] == 0x20 && text[p + 3] == 0x20 && isLetter(text[p]) && isLetter(text[p + 2])
+      && isLetter(text[p + 4]) && isLoneCharacter(text, count: n, at: p) && isLoneCharacter(text, count: n, at: p + 2)
+      && isLoneCharacter(text, count: n, at: p + 4)
+  }
+
+  @usableFromInline static func isASCIIWord(_ b: UInt8) -> Bool {
+    (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A)
+  }
+
   /// Rule 18 (`contam-text/5`): whether a math symbol at `start..<end` of `text` is a bullet:
   /// first on its line (after spaces or tabs) and followed by white space (`· choice`,
   /// `→ step`). A bullet is layout, not math, so it is no token, as `-` and `*` are not.

@@ -97,10 +97,15 @@ import Foundation
 ///    letter with no such form (`ˢqᵘᵃʳᵉ`, `qᵘᵃʳᵗᵉʳ` read `square`, `quarter`: fancy-text
 ///    generators leave `q` as it is), though after other text it starts a word (rule 18: `x²`,
 ///    `xⁿ`, `2ˣ`).
+/// 32. Letter-spaced text spells its words: lone ASCII letters and digits one space apart
+///    (`W h e r e   d o`, words two or more spaces apart) are one word, where three lone letters
+///    one space apart start the run or lie within 64 bytes of it (`4 x 2 = 8` stays apart)
+///    (``LayoutMarkup/startsLetterRun(_:count:at:)``).
 ///
 /// Rules 1–7 are `contam-text/1`, 1–10 `contam-text/2`, 1–13 `contam-text/3`, 1–16
 /// `contam-text/4`, 1–19 `contam-text/5`, 1–24 `contam-text/6`, 1–26 `contam-text/7`, 1–27
-/// `contam-text/8`, 1–30 `contam-text/9`, 1–31 `contam-text/10` (``TextVersion``);
+/// `contam-text/8`, 1–30 `contam-text/9`, 1–31 `contam-text/10`, 1–32 `contam-text/11`
+/// (``TextVersion``);
 /// a normalizer follows one version, and ``shared`` follows ``TextVersion/current``.
 ///
 /// The fold of every BMP scalar is computed once into a table (about 50 ms); scalars above the
@@ -111,6 +116,7 @@ public final class Normalizer: @unchecked Sendable {
 
   /// The normalizer of the current version, shared process-wide.
   public static let shared = Normalizer(version: .current)
+  private static let _v10 = Normalizer(version: .v10)
   private static let _v9 = Normalizer(version: .v9)
   private static let _v8 = Normalizer(version: .v8)
   private static let _v7 = Normalizer(version: .v7)
@@ -133,7 +139,8 @@ public final class Normalizer: @unchecked Sendable {
     case .v7: return _v7
     case .v8: return _v8
     case .v9: return _v9
-    case .v10: return shared
+    case .v10: return _v10
+    case .v11: return shared
     }
   }
 

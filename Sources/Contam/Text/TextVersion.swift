@@ -17,6 +17,7 @@
 /// | `contam-text/8` | 1–27 | a subtitle cue's timing line (`00:03:41,200 --> 00:03:44,900`) and the cue number before it are layout |
 /// | `contam-text/9` | 1–30 | a citation mark after the text it marks (`Paris.[1]`, `capital[12],`) is layout; quoted-printable soft line breaks (`exam=⏎ple`) and characters (`=E2=80=99`, `=3D`) read as the text; a chat log's line-leading time stamp and `<speaker>` are layout |
 /// | `contam-text/10` | 1–31 | a word begun in superscript letters goes on through a letter that has none (`ˢqᵘᵃʳᵉ`, as fancy-text generators leave `q`) |
+/// | `contam-text/11` | 1–32 | letter-spaced text (`W h e r e   d o`, lone letters one space apart) spells its words |
 public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v1 = 1
   case v2 = 2
@@ -28,9 +29,10 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   case v8 = 8
   case v9 = 9
   case v10 = 10
+  case v11 = 11
 
   /// The version a scan uses unless told otherwise.
-  public static let current = TextVersion.v10
+  public static let current = TextVersion.v11
 
   /// The name written into results: `contam-text/N`.
   public var name: String { "contam-text/\(rawValue)" }
@@ -99,6 +101,10 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
   /// is), where a superscript after other text starts a word (rule 31).
   public var joinsScriptWords: Bool { self >= .v10 }
 
+  /// Whether letter-spaced text (`W h e r e   d o`: lone ASCII letters and digits one space
+  /// apart, words two or more) spells its words (rule 32, ``LayoutMarkup/startsLetterRun(_:count:at:)``).
+  public var joinsSpacedLetters: Bool { self >= .v11 }
+
   /// A one-line statement of what this version adds to the one before, for `--help`.
   public var summary: String {
     switch self {
@@ -118,6 +124,8 @@ public enum TextVersion: Int, Sendable, CaseIterable, Comparable {
       return "as 7, and a subtitle cue's timing line (00:03:41,200 --> 00:03:44,900, as SRT and WebVTT files write it, settings after it included) and the cue's number alone on the line before it are layout, not tokens, so a text read out as subtitles reads as the text"
     case .v9:
       return "as 8, and a citation mark's number, one to three digits in square brackets right after the text it marks and before white space, punctuation or another mark (Paris.[1] The, capital[12], as encyclopedia pages keep them), is layout, not a token; a reference list's [1] at a line's start stays a token; quoted-printable text, as mail archives keep it, reads as the text it encodes: a soft line break (= at a line's end) inside a word does not split it, and a character written as its UTF-8 bytes (=E2=80=99) or =3D reads as the character, while =20 and other single bytes stay text (x=20); a chat or meeting log's time stamp at a line's start ([12:03:41], 12:03, (09:15)) and the <speaker> after it are layout where the line before or after starts with a time stamp too"
+    case .v11:
+      return "as 10, and letter-spaced text, lone ASCII letters and digits one space apart with words two or more apart (W h e r e   d o, as a PDF keeps a heading set with wide tracking or a generator spaces every character out), spells its words; a run needs three lone letters one space apart at its start or within 64 bytes, so Plan B a and 4 x 2 = 8 stay apart"
     case .v10:
       return "as 9, and a word begun in superscript letters goes on through a letter that has no superscript form (ˢqᵘᵃʳᵉ reads square: fancy-text generators leave q as it is), where 9 split it (sq uare)"
     case .v7:

@@ -281,6 +281,13 @@ struct _Word {
   /// The ``start`` of the word when it began with a superscript or subscript letter (rule 31),
   /// else -1 or an earlier word's (a word begun with `²` splits as rule 18 says).
   @usableFromInline var scriptWordStart = -1
+  /// Whether letter-spaced text (`W h e r e   d o`) spells words (rule 32, `contam-text/11`).
+  @usableFromInline let joinsSpacedLetters: Bool
+  /// The end of the last letter-spaced word (rule 32): a lone character before it was in it.
+  @usableFromInline var spacedEnd = -1
+  /// Rule 32: the bytes before `end` have been searched for a run of three lone letters, and
+  /// `last` is where the last one found starts (-1 when none).
+  @usableFromInline var letterRunsSeen = (end: 0, last: -1)
   /// Whether the last character added to the word was a superscript or subscript (rule 18):
   /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
   @usableFromInline var inScript = false
@@ -299,6 +306,7 @@ struct _Word {
     self.dropsCitationMarks = version.dropsCitationMarks
     self.dropsLogStamps = version.dropsLogStamps
     self.joinsScriptWords = version.joinsScriptWords
+    self.joinsSpacedLetters = version.joinsSpacedLetters
   }
 
   @inlinable @inline(__always)
@@ -320,6 +328,16 @@ struct _Word {
   @inlinable @inline(__always)
   mutating func finish<Sink: TokenSink & ~Copyable>(into sink: inout Sink, counts: inout TokenizeCounts) {
     guard start >= 0 else { return }
+    if length == 1 && joinsSpacedLetters && !chunked && (start < spacedEnd || (end < sourceCount && source[end] == 0x20)) {
+      // Letter-spaced text (`W h e r e   d o`, rule 32): its first character gives the word,
+      // the others were in it.
+      if start < spacedEnd {
+        start = -1
+        length = 0
+        return
+      }
+      spellSpaced()
+    }
     if dropsCommands && start == commandAt && !chunked {
       // A LaTeX command's name: not a token when it names a presentation command (rule 14) or
       // dots (rule 18); an alias reads as the name it stands for (`\leq` as `le`, rule 18).
@@ -363,6 +381,51 @@ struct _Word {
     length = 0
     chunked = false
     carry = 0
+  }
+
+  /// Rule 32: where this word of one ASCII letter or digit, before a space, starts a
+  /// letter-spaced run, the word becomes the run: lone ASCII letters and digits one space apart
+  /// (``LayoutMarkup/isLoneCharacter(_:count:at:)``), lower-cased, up to the end of the last
+  /// (``spacedEnd``), whose characters the tokenizer then passes over. A run starts only where
+  /// three lone letters one space apart (``LayoutMarkup/startsLetterRun(_:count:at:)``) lie
+  /// within 64 bytes of it, so `d o` and `2 5 0` join beside spaced words while lone characters
+  /// in normal text stay apart (`Plan B a`, `4 x 2 = 8`). A run begun after a backslash and its
+  /// space (`\ f r a c`) is a command's name (rule 14). A run is cut at ``Tokenizer/wordChunk``
+  /// characters (the word buffer's size).
+  @usableFromInline @inline(never)
+  mutating func spellSpaced() {
+    guard LayoutMarkup.isLoneCharacter(source, count: sourceCount, at: end &+ 1), letterRunNear(end) else { return }
+    if commandAt == start &- 1 { commandAt = start }
+    var j = end
+    repeat {
+      buffer[length] = source[j &+ 1] | 0x20  // digits have the bit already
+      length &+= 1
+      j &+= 2
+    } while length < Tokenizer.wordChunk && j < sourceCount && source[j] == 0x20
+      && LayoutMarkup.isLoneCharacter(source, count: sourceCount, at: j &+ 1)
+    end = j
+    spacedEnd = j
+  }
+
+  /// Whether a run of three lone letters one space apart starts within 64 bytes of `space`.
+  /// Each byte is looked at once per text (``letterRunsSeen``): the windows of the spaces asked
+  /// about only move on, and a table of lone digits asks at every one.
+  @usableFromInline
+  mutating func letterRunNear(_ space: Int) -> Bool {
+    let low = max(0, space &- 68)
+    let high = min(sourceCount, space &+ 66)
+    if low > letterRunsSeen.end { letterRunsSeen = (low, -1) }
+    if letterRunsSeen.last >= low { return true }
+    var p = max(low, letterRunsSeen.end)
+    while p < high {
+      if LayoutMarkup.startsLetterRun(source, count: sourceCount, at: p) {
+        letterRunsSeen = (p &+ 1, p)
+        return true
+      }
+      p &+= 1
+    }
+    letterRunsSeen.end = max(letterRunsSeen.end, high)
+    return false
   }
 
   /// A non-ASCII scalar (or a decoded entity) occupying source bytes `start..<end`.
