@@ -22,9 +22,7 @@ struct AcrossDocumentsTests {
     let gsm8k = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
     let arc = try BenchmarkLoader.load(
       name: "arc", path: TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"), format: BenchmarkFormat.presets["arc"]!)
-    let novel = try TestData.gutenberg("155-0.txt.gz", bytes: 300_000)
-    let sentences = novel.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
-      .components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > 30 && $0.count < 300 }
+    let sentences = try novelSentences(longerThan: 30)
     var records: [String] = []
     var planted: [(benchmark: String, index: Int)] = []
     var s = 100
@@ -47,6 +45,14 @@ struct AcrossDocumentsTests {
     }
     let words = records.joined(separator: " ").split(separator: " ")
     return (stride(from: 0, to: words.count, by: chunk).map { words[$0..<min(words.count, $0 + chunk)].joined(separator: " ") }, planted)
+  }
+
+  /// The sentences of a real novel's first 300 kB longer than `minimum` characters and shorter
+  /// than 300, line breaks read as spaces.
+  func novelSentences(longerThan minimum: Int) throws -> [String] {
+    let novel = try TestData.gutenberg("155-0.txt.gz", bytes: 300_000)
+    return novel.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+      .components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > minimum && $0.count < 300 }
   }
 
   func write(_ records: [String], to path: String) throws {
@@ -122,9 +128,7 @@ struct AcrossDocumentsTests {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
     let gsm8k = try BenchmarkLoader.load(name: "gsm8k", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!)
-    let novel = try TestData.gutenberg("155-0.txt.gz", bytes: 300_000)
-    let sentences = novel.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
-      .components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > 30 && $0.count < 300 }
+    let sentences = try novelSentences(longerThan: 30)
     let digits = try NSRegularExpression(pattern: "[0-9]+")
     func numbersChanged(_ text: String) -> String {
       var result = ""
@@ -220,9 +224,7 @@ struct AcrossDocumentsTests {
     defer { fixture.cleanup() }
     let arc = try BenchmarkLoader.load(
       name: "arc", path: TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"), format: BenchmarkFormat.presets["arc"]!)
-    let novel = try TestData.gutenberg("155-0.txt.gz", bytes: 300_000)
-    let sentences = novel.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
-      .components(separatedBy: ". ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > 60 && $0.count < 300 }
+    let sentences = try novelSentences(longerThan: 60)
     var records: [String] = []
     var planted: [(item: Int, line: Int)] = []
     for k in 0..<20 {

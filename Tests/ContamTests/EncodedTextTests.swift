@@ -136,6 +136,13 @@ struct EncodedTextTests {
     #expect(hashes(normal, v11) == hashes(normal, v10))
     // A pair near a run of three joins, across a line break and between numbers.
     #expect(hashes("c a r s   a r e\n1 2   +   4", v11) == hashes("cars are\n12 + 4", v11))
+    // The search for a run of letters, done once per byte, still finds one after a long table
+    // of lone digits that found none (the table, more than 64 bytes away, stays apart), and a
+    // run more than 64 bytes back joins no pair.
+    let table = Array(repeating: "1 0 2 4 0 3", count: 40).joined(separator: "\n") + "\nThe table above has no letters in it at all, and it is more than a line away, so it stays.\n"
+    #expect(hashes(table + "W h e r e   d o", v11) == hashes(table + "where do", v10))
+    let far = "w h o   i s " + String(repeating: "normal text after it, ", count: 4) + "and x y"
+    #expect(hashes(far, v11) == hashes("who is " + String(repeating: "normal text after it, ", count: 4) + "and x y", v10))
     // A spaced command name after its backslash is the command: \frac is no token (rule 14).
     #expect(hashes("\\ f r a c { 1 } { 2 }   o f   i t", v11) == hashes("\\frac{1}{2} of it", v11))
     // A word's byte range runs from its first letter to its last.

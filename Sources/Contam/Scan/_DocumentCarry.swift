@@ -89,13 +89,10 @@ extension _DocumentCarry {
   /// ``cutWordBytes``.
   static func cutWordRange(in text: UnsafeRawBufferPointer) -> Range<Int>? {
     var start = text.count
-    while start > 0 && text.count - start <= cutWordBytes && isWordByte(text[start - 1]) { start -= 1 }
+    while start > 0 && text.count - start <= cutWordBytes && LayoutMarkup.isASCIIWord(text[start - 1]) { start -= 1 }
     guard start < text.count, text.count - start <= cutWordBytes else { return nil }
     return start..<text.count
   }
-
-  @inline(__always)
-  static func isWordByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) }
 
   /// A word cut between the document before and `text`, read as one (`y` and `ou` make `you`).
   struct JoinedWord {
@@ -114,8 +111,8 @@ extension _DocumentCarry {
   func joinedWord(with text: UnsafeRawBufferPointer, tokenizer: Tokenizer, wanted: (UInt64) -> Bool) -> JoinedWord? {
     guard !cutWord.isEmpty, let lastHash = hashes.last else { return nil }
     var end = 0
-    while end < text.count && end < Self.cutWordBytes && Self.isWordByte(text[end]) { end += 1 }
-    guard end > 0, end < Self.cutWordBytes, end == text.count || !Self.isWordByte(text[end]) else { return nil }
+    while end < text.count && end < Self.cutWordBytes && LayoutMarkup.isASCIIWord(text[end]) { end += 1 }
+    guard end > 0, end < Self.cutWordBytes, end == text.count || !LayoutMarkup.isASCIIWord(text[end]) else { return nil }
     // The word, its halves: each at most 2 × cutWordBytes, tokenized on the stack.
     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * Self.cutWordBytes) { buffer in
       func tokens(_ count: Int) -> _FirstToken {

@@ -123,15 +123,18 @@ public enum LayoutMarkup {
   /// what marks text as letter-spaced. Digits do not (`4 x 2 = 8` is normal text).
   @inlinable @inline(__always)
   public static func startsLetterRun(_ text: UnsafePointer<UInt8>, count n: Int, at p: Int) -> Bool {
-    @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
-    return p >= 0 && p + 4 < n && text[p + 1] == 0x20 && text[p + 3] == 0x20 && isLetter(text[p]) && isLetter(text[p + 2])
-      && isLetter(text[p + 4]) && isLoneCharacter(text, count: n, at: p) && isLoneCharacter(text, count: n, at: p + 2)
+    p >= 0 && p + 4 < n && text[p + 1] == 0x20 && text[p + 3] == 0x20 && isASCIILetter(text[p]) && isASCIILetter(text[p + 2])
+      && isASCIILetter(text[p + 4]) && isLoneCharacter(text, count: n, at: p) && isLoneCharacter(text, count: n, at: p + 2)
       && isLoneCharacter(text, count: n, at: p + 4)
   }
 
-  @usableFromInline static func isASCIIWord(_ b: UInt8) -> Bool {
-    (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A)
-  }
+  /// Whether `b` is an ASCII letter.
+  @inlinable @inline(__always)
+  static func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+
+  /// Whether `b` is an ASCII letter or digit (``isWordByte(_:)`` also counts non-ASCII bytes).
+  @inlinable @inline(__always)
+  static func isASCIIWord(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || isASCIILetter(b) }
 
   /// Rule 18 (`contam-text/5`): whether a math symbol at `start..<end` of `text` is a bullet:
   /// first on its line (after spaces or tabs) and followed by white space (`· choice`,

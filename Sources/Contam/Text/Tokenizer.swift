@@ -285,8 +285,9 @@ struct _Word {
   @usableFromInline let joinsSpacedLetters: Bool
   /// The end of the last letter-spaced word (rule 32): a lone character before it was in it.
   @usableFromInline var spacedEnd = -1
-  /// Rule 32: the bytes before `end` have been searched for a run of three lone letters, and
-  /// `last` is where the last one found starts (-1 when none).
+  /// Rule 32: how far the text has been searched for runs of three lone letters (every start
+  /// from the lowest window still asked about up to `end`), and where the last one found starts
+  /// (-1 when none): ``letterRunNear(_:)``'s windows only move on.
   @usableFromInline var letterRunsSeen = (end: 0, last: -1)
   /// Whether the last character added to the word was a superscript or subscript (rule 18):
   /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
