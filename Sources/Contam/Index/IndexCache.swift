@@ -359,15 +359,22 @@ extension IndexCache {
         item: apartItems[k], parts: apartParts[k], anyOrderPart: apartAnyOrder[k], lines: apartLines[k], keyOffset: apartKeyOffsets[k])
       try check((0..<count).contains(span.item) && !span.parts.isEmpty)
       try check((span.parts + span.lines).allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= tokenHashes[span.item].count })
-      try check(span.anyOrderPart == -1 ? span.lines.isEmpty : (1..<span.parts.count).contains(span.anyOrderPart) && span.lines.count >= 2)
-      // Its keys lie inside the item: 3 tokens of the first part, or a short first part and
-      // the start of each line.
+      let key = ItemIndex.apartKeyTokens
       let first = span.parts[0].count
+      // A question whose side before its blank is too short to key: its two sides, its options
+      // (any number, none for an item without) as lines, keyed by its opening.
+      let blankNearStart = span.anyOrderPart == -1 && first < key && span.parts.count == 2 && span.parts[1].count >= key
+      try check(
+        span.anyOrderPart == -1
+          ? span.lines.isEmpty || blankNearStart : (1..<span.parts.count).contains(span.anyOrderPart) && span.lines.count >= 2)
+      // Its keys lie inside the item: 3 tokens of the first part; or a short first part and the
+      // start of each line; or a short side before a blank, a fill and the side after it.
       try check(
         span.keyOffset >= 0
-          && (first >= ItemIndex.apartKeyTokens
-            ? span.keyOffset + ItemIndex.apartKeyTokens <= first
-            : span.keyOffset == 0 && span.anyOrderPart == 1 && span.lines.allSatisfy { first + $0.count >= ItemIndex.apartKeyTokens }))
+          && (first >= key
+            ? span.keyOffset + key <= first
+            : span.keyOffset == 0
+              && (blankNearStart || span.anyOrderPart == 1 && span.lines.allSatisfy { first + $0.count >= key })))
       apartSpans.append(span)
     }
     for k in 0..<apartTable.postingCount {
