@@ -24,6 +24,8 @@ readers=(
   CorpusIndex/Winnowing.swift CorpusIndex/_IndexWorker.swift
   Index/ItemIndex.swift Index/NearDuplicateIndex.swift
   Scan/_ScanWorker.swift Scan/_ScanWorker+Exact.swift Scan/_ScanWorker+Near.swift
+  Index/RunTogetherIndex.swift                 # squeezes the text it is handed (views only)
+  Scan/_ScanWorker+RunTogether.swift           # squeezes the document bytes around a long token
   Scan/_DocumentCarry.swift                    # tokenizes a document's tail, takes a buffer's last hashes
   Scan/_CarryTracker.swift                     # reads the texts of the batch it hands over
   Shards/ByteSource.swift Shards/Codec.swift Shards/Document.swift Shards/JSONFieldExtractor.swift

@@ -134,11 +134,16 @@ KINDS = {
     # Added in session 27: letter-spaced text, as a generator spaces every character out
     # (`W h e r e   d o`) or a PDF keeps a heading set with wide tracking (words two apart).
     "letter-spaced": ("encoded", CONTAMINATED, "any"),
+    # Added in session 28: the spaces lost, as text drawn from a PDF or an OCR without them
+    # keeps it (`Wheredoplantstakeinair?`): every space and tab of the copy left out, its line
+    # breaks kept.
+    "spaces-removed": ("encoded", CONTAMINATED, "any"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
         "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
         "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines",
-        "answer-forms", "citation-marks", "quoted-printable", "answer-text", "blank-filled", "letter-spaced"}
+        "answer-forms", "citation-marks", "quoted-printable", "answer-text", "blank-filled", "letter-spaced",
+        "spaces-removed"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -402,6 +407,8 @@ def render(kind, item, rng):
                 return " ".join(line)
             return "  ".join(" ".join(word) for word in line.split(" "))
         return "\n".join(spaced(line) for line in (body(item, letters) + "\n" + tail(item)).split("\n"))
+    if kind == "spaces-removed":
+        return re.sub(r"[ \t]+", "", body(item, letters) + "\n" + tail(item))
     if kind == "superscript-letters":
         return "".join(SUPERSCRIPTS.get(c.lower(), c) if c.isascii() else c for c in body(item, letters) + "\n" + tail(item))
     if kind == "blank-filled":

@@ -114,6 +114,8 @@ public final class ItemIndex: @unchecked Sendable {
   public let parameters: Parameters
   /// The normalizer of ``Parameters/textVersion``: corpus text must be tokenized with it too.
   public let normalizer: Normalizer
+  /// Anchors of the items' squeezed text, made on first use (``RunTogetherIndex``).
+  let runTogether = RunTogetherIndex.Lazy()
   public var n: Int { parameters.n }
   /// `parameters.minimumTokens`, at most `n`.
   public let minimumTokens: Int

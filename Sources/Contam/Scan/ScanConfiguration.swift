@@ -58,6 +58,12 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// (``ItemIndex/givesCorrectOptionAlone(item:marks:)``). Nil in certificates made before this
   /// rule: off (their evidence reads as it was recorded).
   public var correctOptionAlone: Bool? = true
+  /// Whether text with its words run together (`Wheredoplantstakeinair?`, as a PDF's or an
+  /// OCR's text keeps it without spaces) is read for copies too: around each token of 20 bytes
+  /// or more, the ASCII letters and digits alone are compared with the items' (``RunTogetherIndex``),
+  /// and a run they share covers the item's tokens it spans. Such a copy is a few long tokens
+  /// and has no n-gram of the item. Nil in certificates made before this rule: off.
+  public var runTogether: Bool? = true
   /// Whether an item whose exact coverage reaches ``partialThreshold`` is `perturbed` when its
   /// best exact evidence states a different answer (and no near copy states the same): the
   /// item's text is there in part and another answer follows it, as where MATH-Perturb's
@@ -201,6 +207,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       correctOptionAlone != true && standard.correctOptionAlone == true,
       "correct option alone was off: a question copied with its correct option after `A:` or as a chat's reply does not state its answer")
+    note(
+      runTogether != true && standard.runTogether == true,
+      "run-together text was not read: a copy with its words run together (no spaces, as PDF text keeps it) is not found")
     note(
       contaminatedByExactAnswer != true && standard.contaminatedByExactAnswer == true,
       "contaminated by exact answer was off: a question copied with its answer but without its other options or solution reads partial")

@@ -165,6 +165,7 @@ struct _ScanWorker {
       if base == 0, lead > 0, let joined = carry.joinedWord(with: document.text, tokenizer: tokenizer, wanted: index.mayHoldToken) {
         collectJoinedHits(joined)
       }
+      if configuration.runTogether == true { collectRunTogetherHits(document: document, base: base, end: end) }
     }
     if let near, let nearScratch {
       // The carry's last `nearCarryTokens` tokens, then the document's own.

@@ -1,0 +1,136 @@
+import Synchronization
+
+/// Items found where their words run together (`Wheredoplantstakeinair?`), as text drawn from a
+/// PDF or an OCR without its spaces keeps them. Such a copy is a few long tokens the items never
+/// have, so no n-gram or shingle of it matches and it read `clean`
+/// (``ScanConfiguration/runTogether``).
+///
+/// Both sides are read as their *squeezed* text: the ASCII letters and digits alone, lower-cased,
+/// everything else left out, so spaces, punctuation and layout no longer decide where a word
+/// ends. The index holds, per item, the squeezed windows of ``anchorCharacters`` characters
+/// whose mixed hash is 0 modulo ``anchorEvery`` (chosen by content, so a copy has the same ones
+/// wherever it stands), as anchors. The scan squeezes only the text around tokens of
+/// ``longToken`` bytes or more (normal prose has few), looks its anchors up, and grows each
+/// one found into the longest run of characters the copy and the item share
+/// (``_ScanWorker/collectRunTogetherHits(document:base:end:)``). The run covers the item's tokens
+/// it spans, as an exact match does.
+///
+/// Built once per scan, on the first document that needs it (text with a long token): for all
+/// shared benchmarks' 34,427 items, 1.9 M anchors in a ``_HashTable`` of about 30 MB.
+final class RunTogetherIndex: Sendable {
+  /// Characters per anchor (about four words).
+  static let anchorCharacters = 20
+  /// One window in this many is an anchor (on average).
+  static let anchorEvery: UInt64 = 8
+  /// Items of more squeezed characters than this keep one anchor in `4 × anchorEvery`.
+  static let longItem = 512
+  /// A token of this many source bytes or more starts a search around it.
+  static let longToken = 16
+  /// The fewest characters a run must share with an item to count (about six words, as many
+  /// as the shortest item the exact pass matches whole).
+  static let minimumRun = 32
+
+  /// Anchor key → (item, squeezed position) of each anchor; keys in more than
+  /// `maximumItemsPerNGram` items are left out (a phrase many items share decides nothing).
+  let table: _HashTable
+
+  init(index: ItemIndex) {
+    var entries: [_HashTable.Entry] = []
+    for (i, item) in index.items.enumerated() {
+      var text = ItemIndex.text(of: item)
+      let squeezed = text.withUTF8 { Self.squeeze(UnsafeRawBufferPointer($0)) }
+      // A long item keeps a quarter of its anchors (the scan looks up all it meets, so any
+      // subset is found): a copy of it has several in any run of a hundred characters.
+      let every = squeezed.characters.count > Self.longItem ? 4 * Self.anchorEvery : Self.anchorEvery
+      squeezed.characters.withUnsafeBufferPointer { characters in
+        Self.forEachAnchor(characters) { key, at in
+          if key % every == 0 { entries.append((key, .init(item: UInt32(i), position: UInt32(at)))) }
+        }
+      }
+    }
+    _KeySort.sort(&entries) { $0.key }
+    // Keys in more than `limit` items are left out; the table is built from the runs of the
+    // others in two passes (counted, then placed), without a second list of them.
+    let limit = index.parameters.maximumItemsPerNGram
+    func kept(_ run: UnsafeBufferPointer<_HashTable.Entry>) -> Bool {
+      var items = 1
+      for k in 1..<run.count where run[k].posting.item != run[k - 1].posting.item { items += 1 }
+      return items <= limit
+    }
+    table = entries.withUnsafeBufferPointer { all in
+      var counts = (keys: 0, postings: 0)
+      _HashTable.forEachRun(all) { run in
+        if kept(run) { counts = (counts.keys + 1, counts.postings + run.count) }
+      }
+      var builder = _HashTable.Builder(keys: counts.keys, postings: counts.postings)
+      _HashTable.forEachRun(all) { run in
+        if kept(run) { builder.append(run[0].key, run) }
+      }
+      return _HashTable(builder.finish())
+    }
+  }
+
+  /// The ASCII letters and digits of `text`, lower-cased, with the byte offset of each.
+  static func squeeze(_ text: UnsafeRawBufferPointer) -> (characters: [UInt8], offsets: [Int32]) {
+    var squeezed: (characters: [UInt8], offsets: [Int32]) = ([], [])
+    squeezed.characters.reserveCapacity(text.count)
+    squeezed.offsets.reserveCapacity(text.count)
+    squeeze(text, 0..<text.count, into: &squeezed)
+    return squeezed
+  }
+
+  /// Appends the ASCII letters and digits of `text[range]`, lower-cased, with the byte offset of
+  /// each, to `squeezed` (no allocation per call once its arrays have grown).
+  static func squeeze(_ text: UnsafeRawBufferPointer, _ range: Range<Int>, into squeezed: inout (characters: [UInt8], offsets: [Int32])) {
+    for k in range {
+      let b = text[k]
+      let lower = b | 0x20
+      if (b >= 0x30 && b <= 0x39) || (lower >= 0x61 && lower <= 0x7A) {
+        squeezed.characters.append(b >= 0x41 ? lower : b)
+        squeezed.offsets.append(Int32(truncatingIfNeeded: k))
+      }
+    }
+  }
+
+  /// Calls `body` with the key and start of each anchor of `characters` (squeezed text), in order.
+  static func forEachAnchor(_ characters: UnsafeBufferPointer<UInt8>, _ body: (UInt64, Int) -> Void) {
+    let width = anchorCharacters
+    guard characters.count >= width else { return }
+    let base: UInt64 = 0x100_0000_01B3
+    var top: UInt64 = 1  // base^(width - 1)
+    for _ in 1..<width { top &*= base }
+    var rolling: UInt64 = 0
+    for k in 0..<width { rolling = rolling &* base &+ UInt64(characters[k]) }
+    var start = 0
+    while true {
+      let key = mix(rolling)
+      if key % anchorEvery == 0 { body(max(key, 1), start) }  // never 0, an empty slot
+      let next = start + width
+      guard next < characters.count else { break }
+      rolling = (rolling &- UInt64(characters[start]) &* top) &* base &+ UInt64(characters[next])
+      start += 1
+    }
+  }
+
+  /// A 64-bit finalizer (splitmix64's), so that the sampling does not follow the polynomial.
+  @inline(__always)
+  static func mix(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// The index of `index`'s items, made on first use and then shared by every worker.
+  final class Lazy: Sendable {
+    private let built = Mutex<RunTogetherIndex?>(nil)
+    func get(_ index: ItemIndex) -> RunTogetherIndex {
+      built.withLock { value in
+        if let value { return value }
+        let made = RunTogetherIndex(index: index)
+        value = made
+        return made
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+@_spi(Testing) import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// Copies whose words run together (``ScanConfiguration/runTogether``): text from a PDF or an
+/// OCR that lost its spaces (`Wheredoplantstakeinair?`).
+@Suite("Run-together text: a copy without its spaces")
+struct RunTogetherTests {
+  /// Real items of five benchmarks, each long enough for an n-gram.
+  static func items() throws -> [BenchmarkItem] {
+    var items: [BenchmarkItem] = []
+    for (name, path) in [
+      ("gsm8k", "benchmarks/gsm8k/test.jsonl"), ("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl"), ("mmlu", "benchmarks/mmlu/test"),
+      ("truthfulqa", "benchmarks/truthfulqa/TruthfulQA.csv"), ("winogrande", "benchmarks/winogrande/dev.jsonl"),
+    ] {
+      let loaded = try HeadRunTests.load(name, path).filter { Tokenizer().tokens(of: ItemIndex.text(of: $0)).count >= 20 }
+      items += loaded.prefix(8)
+    }
+    return items
+  }
+
+  static func spacesRemoved(_ text: String) -> String { text.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\t", with: "") }
+
+  func scan(_ items: [BenchmarkItem], _ path: String, runTogether: Bool?, jobs: Int = 2) throws -> [ItemResult] {
+    var configuration = ScanConfiguration()
+    configuration.runTogether = runTogether
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: jobs).items
+  }
+
+  @Test func aCopyWithoutItsSpacesIsContaminated() throws {
+    let items = try Self.items()
+    try #require(items.count >= 30, "\(items.count) fixture items of 20 tokens or more")
+    var plants: [Int: String] = [:]
+    for i in items.indices { plants[2 * i + 1] = Self.spacesRemoved(ItemIndex.text(of: items[i])) }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "planted.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    let found = try scan(items, path, runTogether: true)
+    let before = try scan(items, path, runTogether: nil)
+    let contaminated = found.indices.filter { found[$0].verdict == .contaminated }
+    #expect(contaminated.count == items.count, "\(contaminated.count) of \(items.count): \(found.filter { $0.verdict != .contaminated }.map(\.id))")
+    #expect(before.filter { $0.verdict == .contaminated }.count <= items.count / 10, "without the rule, copies without spaces read clean")
+    // The evidence is the copy: its bytes squeezed are a run of the item's squeezed text.
+    let squeeze = { (text: String) in String(text.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) }
+    for i in contaminated {
+      let evidence = try #require(found[i].evidence.first)
+      #expect(evidence.snippet.count >= 20 && squeeze(ItemIndex.text(of: items[i])).contains(squeeze(evidence.snippet)), "\(items[i].id): \(evidence.snippet)")
+    }
+    // One worker or two: the index is made once, by whichever needs it first.
+    #expect(try scan(items, path, runTogether: true, jobs: 1) == found)
+    var older = ScanConfiguration()
+    older.runTogether = nil
+    #expect(older.weakenings().contains { $0.contains("run-together text was not read") }, "\(older.weakenings())")
+  }
+
+  /// Text with long tokens of its own (hex digests, long words, a run-together paragraph of a
+  /// novel) and items not in it: nothing is found; and copies with their spaces read as before.
+  @Test func longTokensOfOtherTextFindNothingAndNormalCopiesAreUnchanged() throws {
+    let items = try Self.items()
+    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 60_000)
+    let paragraphs = novel.components(separatedBy: "\n\n").filter { $0.count > 300 }
+    var plants: [Int: String] = [:]
+    for k in 0..<12 {
+      let digest = (0..<4).map { j in String(format: "%016llx", UInt64(k * 7 + j) &* 0x9E37_79B9_7F4A_7C15) }.joined()
+      plants[2 * k + 1] = "sha256 \(digest) misunderstandingly disproportionately " + Self.spacesRemoved(paragraphs[k % paragraphs.count])
+    }
+    for (k, i) in items.indices.prefix(10).enumerated() { plants[2 * k + 30] = ItemIndex.text(of: items[i]) }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "planted.jsonl.gz", plants: plants, documents: 60)
+    let with = try scan(items, path, runTogether: true)
+    let without = try scan(items, path, runTogether: nil)
+    #expect(with == without, "the rule changes nothing here: \(zip(with, without).filter { $0 != $1 }.map(\.0.id))")
+    #expect(with.prefix(10).allSatisfy { $0.verdict == .contaminated } && with.dropFirst(10).allSatisfy { $0.verdict == .clean })
+  }
+}
