@@ -57,14 +57,23 @@ final class RunTogetherIndex: Sendable {
       for k in 1..<run.count where run[k].posting.item != run[k - 1].posting.item { items += 1 }
       return items <= limit
     }
+    // One posting per item and key, its first: an item whose text repeats (a run of zeros, a
+    // periodic table) has the same window at many places, and a text repeating it would meet
+    // every one of them at every anchor; from its first, a run grows over the repeats anyway.
+    var firsts: [_HashTable.Entry] = []
+    func distinct(_ run: UnsafeBufferPointer<_HashTable.Entry>) -> [_HashTable.Entry] {
+      firsts.removeAll(keepingCapacity: true)
+      for entry in run where firsts.last?.posting.item != entry.posting.item { firsts.append(entry) }
+      return firsts
+    }
     table = entries.withUnsafeBufferPointer { all in
       var counts = (keys: 0, postings: 0)
       _HashTable.forEachRun(all) { run in
-        if kept(run) { counts = (counts.keys + 1, counts.postings + run.count) }
+        if kept(run) { counts = (counts.keys + 1, counts.postings + distinct(run).count) }
       }
       var builder = _HashTable.Builder(keys: counts.keys, postings: counts.postings)
       _HashTable.forEachRun(all) { run in
-        if kept(run) { builder.append(run[0].key, run) }
+        if kept(run) { distinct(run).withUnsafeBufferPointer { builder.append(run[0].key, $0) } }
       }
       return _HashTable(builder.finish())
     }
