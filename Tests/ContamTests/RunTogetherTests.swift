@@ -50,6 +50,25 @@ struct RunTogetherTests {
     }
     // One worker or two: the index is made once, by whichever needs it first.
     #expect(try scan(items, path, runTogether: true, jobs: 1) == found)
+    // In a labelled layout (`A.choice`), the labels the item has not are passed over: its
+    // options are read with its question.
+    let choices = items.indices.filter { i in
+      items[i].parts.contains { $0.name == BenchmarkItem.choicesPartName && $0.text.split(separator: "\n").count >= 3 }
+    }
+    try #require(choices.count >= 10, "\(choices.count) multiple-choice items")
+    var labelled: [Int: String] = [:]
+    for (k, i) in choices.enumerated() {
+      let lines = items[i].parts.flatMap { part in
+        part.name == BenchmarkItem.choicesPartName
+          ? part.text.split(separator: "\n").enumerated().map { "\(["A", "B", "C", "D", "E"][$0.offset % 5]).\($0.element)" }
+          : [part.text]
+      }
+      labelled[2 * k + 1] = Self.spacesRemoved(lines.joined(separator: "\n"))
+    }
+    let labelledPath = try ScannerTests.shard(fixture, "labelled.jsonl.gz", plants: labelled, documents: 2 * choices.count + 1)
+    let withLabels = try scan(items, labelledPath, runTogether: true)
+    let missed = choices.filter { withLabels[$0].verdict != .contaminated }
+    #expect(missed.count <= choices.count / 10, "labelled copies not contaminated: \(missed.map { items[$0].id })")
     var older = ScanConfiguration()
     older.runTogether = nil
     #expect(older.weakenings().contains { $0.contains("run-together text was not read") }, "\(older.weakenings())")

@@ -15,8 +15,9 @@ import Synchronization
 /// (``_ScanWorker/collectRunTogetherHits(document:base:end:)``). The run covers the item's tokens
 /// it spans, as an exact match does.
 ///
-/// Built once per scan, on the first document that needs it (text with a long token): for all
-/// shared benchmarks' 34,427 items, 1.9 M anchors in a ``_HashTable`` of about 30 MB.
+/// Built once per scan, on the first document that needs it (text with a long token), and held
+/// by its ``ItemIndex`` behind a lock: 0.1-0.3 s and about 7 MB for the 21,697 items of
+/// `scripts/bench-scan.sh` (long items keep a quarter of their anchors).
 final class RunTogetherIndex: Sendable {
   /// Characters per anchor (about four words).
   static let anchorCharacters = 20

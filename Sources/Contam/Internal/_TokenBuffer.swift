@@ -78,6 +78,17 @@ struct _TokenView {
     return _TokenView(hashes: hashes + k, starts: starts + k, ends: ends + k, keys: keys + k, count: count - k)
   }
 
+  /// The first token starting at or after source byte `offset` (`count` when none does).
+  func firstIndex(startingAtOrAfter offset: Int) -> Int {
+    var low = 0
+    var high = count
+    while low < high {
+      let mid = (low + high) >> 1
+      if Int(starts[mid]) < offset { low = mid + 1 } else { high = mid }
+    }
+    return low
+  }
+
   /// Source byte range of tokens `first..<first + length`.
   @inline(__always)
   func byteRange(first: Int, length: Int) -> Range<Int> {

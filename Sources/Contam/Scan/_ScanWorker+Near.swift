@@ -109,16 +109,7 @@ extension _ScanWorker {
     MathTokens.forEach(in: text, startingInMath: startsInMath, prices: prices) { hash, start, end in extras.append((hash, start, end)) }
     guard !extras.isEmpty else { return }
     let tokens = ownTokens
-    // The first token starting at or after byte `at`.
-    func firstToken(from at: Int) -> Int {
-      var low = 0
-      var high = tokens.count
-      while low < high {
-        let mid = (low + high) >> 1
-        if Int(tokens.starts[mid]) < at { low = mid + 1 } else { high = mid }
-      }
-      return low
-    }
+    func firstToken(from at: Int) -> Int { tokens.firstIndex(startingAtOrAfter: at) }
     let reach = math.segmentOverlap
     var e = 0
     while e < extras.count {

@@ -86,7 +86,6 @@ extension _ScanWorker {
             }
             reached[i] = e
             guard e - s >= RunTogetherIndex.minimumRun else { continue }
-            // The item's tokens the run spans.
             let low = Int(offsets[a])
             let high = Int(offsets[b - 1]) + 1
             // The item's tokens the run holds whole (a run may start or end inside a word).
@@ -113,12 +112,7 @@ extension _ScanWorker {
 
   /// How many of `tokens` (byte offsets from `base`) lie wholly in document bytes `range`.
   func tokensWithin(_ tokens: _TokenView, base: Int, _ range: Range<Int>) -> Int {
-    var low = 0
-    var high = tokens.count
-    while low < high {
-      let mid = (low + high) >> 1
-      if base + Int(tokens.starts[mid]) < range.lowerBound { low = mid + 1 } else { high = mid }
-    }
+    let low = tokens.firstIndex(startingAtOrAfter: range.lowerBound - base)
     var count = 0
     while low + count < tokens.count && base + Int(tokens.ends[low + count]) <= range.upperBound { count += 1 }
     return count
