@@ -74,6 +74,78 @@ struct RunTogetherTests {
     #expect(older.weakenings().contains { $0.contains("run-together text was not read") }, "\(older.weakenings())")
   }
 
+  /// A copy that lost only some of its spaces (one in five, as a PDF's text may) or the marks
+  /// inside its words (`dont`, `wellknown`) has few long tokens: its words written together
+  /// (``RunTogetherIndex/merges``) start the search.
+  @Test func aCopyWithSomeSpacesLostIsContaminated() throws {
+    let items = try Self.items()
+    var plants: [Int: String] = [:]
+    for i in items.indices {
+      var k = 0
+      let text = ItemIndex.text(of: items[i]).split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+        k += 1
+        return word + (k % 5 == 3 ? "" : " ")
+      }.joined()
+      plants[2 * i + 1] = i % 2 == 0 ? text : text.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "-", with: "")
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "planted.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    let found = try scan(items, path, runTogether: true)
+    let before = try scan(items, path, runTogether: nil)
+    let missed = found.indices.filter { found[$0].verdict != .contaminated }
+    #expect(missed.isEmpty, "\(missed.count) of \(items.count) not contaminated: \(missed.map { items[$0].id })")
+    #expect(before.filter { $0.verdict == .contaminated }.count <= items.count / 2, "without the rule most copies are not contaminated")
+    #expect(try scan(items, path, runTogether: true, jobs: 1) == found)
+  }
+
+  /// The item's letters in order, but its words parted elsewhere (`Wheredoplantstak einair`):
+  /// not the item's words, some joined, so not a copy the run-together search may claim (the
+  /// squeezed text alone would match it whole).
+  @Test func theSameLettersPartedElsewhereAreNotACopy() throws {
+    let items = try Self.items()
+    var plants: [Int: String] = [:]
+    for i in items.indices {
+      let squeezed = Array(Self.spacesRemoved(ItemIndex.text(of: items[i])))
+      // Pieces of 7 characters, every fourth of 17 (a long token, so the text is searched).
+      var pieces: [String] = []
+      var at = 0
+      while at < squeezed.count {
+        let length = pieces.count % 4 == 0 ? 17 : 7
+        pieces.append(String(squeezed[at..<min(at + length, squeezed.count)]))
+        at += length
+      }
+      plants[2 * i + 1] = pieces.joined(separator: " ")
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "planted.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    let found = try scan(items, path, runTogether: true)
+    let contaminated = found.filter { $0.verdict == .contaminated }.map(\.id)
+    #expect(contaminated.isEmpty, "\(contaminated)")
+  }
+
+  /// The key of two words written together is the hash the tokenizer gives the written-together
+  /// token; a pair that is itself a word of an item (`can not`, `cannot`) is no key.
+  @Test func mergedWordsHashAsTheTokenizerDoes() {
+    let text = "Plants take in air; don't forget well-known HEAT3 sources. Cannot, can not."
+    var merged: [UInt64] = []
+    var words: [UInt64] = []
+    text.utf8CString.withUnsafeBytes { bytes in
+      RunTogetherIndex.mergedWords(UnsafeRawBufferPointer(rebasing: bytes.dropLast())) { key, isMerge in
+        if isMerge { merged.append(key) } else { words.append(key) }
+      }
+    }
+    let hash = { (token: String) in Tokenizer().tokens(of: token).map(\.hash) }
+    for pair in ["plantstake", "takein", "forgetwell", "tforget", "wellknown", "knownheat3", "heat3sources", "cannot"] {
+      #expect(hash(pair).count == 1 && merged.contains(hash(pair)[0]), "\(pair)")
+    }
+    for pair in ["inair", "airdon", "sourcescannot"] {
+      #expect(!merged.contains(hash(pair)[0]), "\(pair): shorter than six characters or apart by more than one mark")
+    }
+    #expect(words.contains(hash("cannot")[0]) && words.contains(hash("plants")[0]) && !words.contains(hash("take")[0]))
+  }
+
   /// Text with long tokens of its own (hex digests, long words, a run-together paragraph of a
   /// novel) and items not in it: nothing is found; and copies with their spaces read as before.
   @Test func longTokensOfOtherTextFindNothingAndNormalCopiesAreUnchanged() throws {

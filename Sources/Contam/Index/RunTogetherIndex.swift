@@ -18,7 +18,7 @@ import Synchronization
 /// Built once per scan, on the first document that needs it (text with a long token), and held
 /// by its ``ItemIndex`` behind a lock: 0.1-0.3 s and about 7 MB for the 21,697 items of
 /// `scripts/bench-scan.sh` (long items keep a quarter of their anchors).
-final class RunTogetherIndex: Sendable {
+@_spi(Testing) public final class RunTogetherIndex: Sendable {
   /// Characters per anchor (about four words).
   static let anchorCharacters = 20
   /// One window in this many is an anchor (on average).
@@ -34,12 +34,30 @@ final class RunTogetherIndex: Sendable {
   /// Anchor key → (item, squeezed position) of each anchor; keys in more than
   /// `maximumItemsPerNGram` items are left out (a phrase many items share decides nothing).
   let table: _HashTable
+  /// The token hash of two adjacent words of an item written together (`plantstake` for
+  /// `plants take`), for pairs of ``shortestMerge`` characters or more that are no word of any
+  /// item themselves (`into`, `cannot`): a copy that lost only some of its spaces has few long
+  /// tokens, but has these (``mergedWords(_:_:)``).
+  let merges: _HashTable
+  /// The fewest characters of two words written together that the scan looks up.
+  static let shortestMerge = 6
 
   init(index: ItemIndex) {
     var entries: [_HashTable.Entry] = []
+    var mergeEntries: [_HashTable.Entry] = []
+    var words = Set<UInt64>()
     for (i, item) in index.items.enumerated() {
       var text = ItemIndex.text(of: item)
       let squeezed = text.withUTF8 { Self.squeeze(UnsafeRawBufferPointer($0)) }
+      text.withUTF8 { bytes in
+        Self.mergedWords(UnsafeRawBufferPointer(bytes)) { key, merged in
+          if merged {
+            mergeEntries.append((key, .init(item: UInt32(i), position: 0)))
+          } else {
+            words.insert(key)
+          }
+        }
+      }
       // A long item keeps a quarter of its anchors (the scan looks up all it meets, so any
       // subset is found): a copy of it has several in any run of a hundred characters.
       let every = squeezed.characters.count > Self.longItem ? 4 * Self.anchorEvery : Self.anchorEvery
@@ -49,6 +67,16 @@ final class RunTogetherIndex: Sendable {
         }
       }
     }
+    mergeEntries.removeAll { words.contains($0.key) }
+    _KeySort.sort(&mergeEntries) { $0.key }
+    merges = mergeEntries.withUnsafeBufferPointer { all in
+      var counts = (keys: 0, postings: 0)
+      _HashTable.forEachRun(all) { counts = (counts.keys + 1, counts.postings + $0.count) }
+      var builder = _HashTable.Builder(keys: counts.keys, postings: counts.postings)
+      _HashTable.forEachRun(all) { builder.append($0[0].key, $0) }
+      return _HashTable(builder.finish())
+    }
+    mergeEntries = []
     _KeySort.sort(&entries) { $0.key }
     // Keys in more than `limit` items are left out; the table is built from the runs of the
     // others in two passes (counted, then placed), without a second list of them.
@@ -77,6 +105,56 @@ final class RunTogetherIndex: Sendable {
         if kept(run) { distinct(run).withUnsafeBufferPointer { builder.append(run[0].key, $0) } }
       }
       return _HashTable(builder.finish())
+    }
+  }
+
+  /// Calls `body` with the token hash of each word of ``shortestMerge`` or more ASCII letters
+  /// and digits in `text` (`merged` false), and of each pair of such words one run of white
+  /// space or one mark apart written together (`merged` true), as ``Tokenizer`` hashes them:
+  /// lower-cased.
+  /// Words that touch a byte outside ASCII, `&`, `%` or `=` (which the tokenizer may read as
+  /// part of a word) are left out. Keys are never 0.
+  @_spi(Testing) public static func mergedWords(_ text: UnsafeRawBufferPointer, _ body: (UInt64, Bool) -> Void) {
+    @inline(__always) func isWordByte(_ b: UInt8) -> Bool {
+      let lower = b | 0x20
+      return (b >= 0x30 && b <= 0x39) || (lower >= 0x61 && lower <= 0x7A)
+    }
+    @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
+    @inline(__always) func isPlain(_ b: UInt8) -> Bool { b < 0x80 && b != 0x26 && b != 0x25 && b != 0x3D }
+    var buffer = [UInt8](repeating: 0, count: 2 * Tokenizer.wordChunk)
+    var previous: Range<Int>? = nil  // the word before, if only white space or one mark follows it so far
+    var k = 0
+    let n = text.count
+    while k < n {
+      guard isWordByte(text[k]) else {
+        // White space, or one mark between two words (`don't`, `well-known`), which a copy
+        // may have lost too.
+        if let before = previous, !isSpace(text[k]), !(k == before.upperBound && k + 1 < n && isWordByte(text[k + 1])) {
+          previous = nil
+        }
+        k += 1
+        continue
+      }
+      let start = k
+      while k < n && isWordByte(text[k]) { k += 1 }
+      let plain = (start == 0 || isPlain(text[start - 1])) && (k == n || isPlain(text[k]))
+      guard plain, k - start < Tokenizer.wordChunk else {
+        previous = nil
+        continue
+      }
+      func key(_ parts: Range<Int>...) -> UInt64 {
+        var length = 0
+        for part in parts {
+          for j in part {
+            buffer[length] = text[j] >= 0x41 ? text[j] | 0x20 : text[j]
+            length += 1
+          }
+        }
+        return max(1, buffer.withUnsafeBytes { XXH3.hash64($0.baseAddress!, count: length) })
+      }
+      if k - start >= shortestMerge { body(key(start..<k), false) }
+      if let before = previous, before.count + k - start >= shortestMerge { body(key(before, start..<k), true) }
+      previous = start..<k
     }
   }
 

@@ -15,8 +15,19 @@ extension _ScanWorker {
   /// token costs one compare per token.
   mutating func collectRunTogetherHits(document: Document, base: Int, end: Int) {
     let tokens = ownTokens
+    // A token of two item words written together is looked up only where it could be one.
+    var anchors = runTogetherIndex
     var windows: [Range<Int>] = []
-    for t in 0..<tokens.count where Int(tokens.ends[t]) - Int(tokens.starts[t]) >= RunTogetherIndex.longToken {
+    for t in 0..<tokens.count {
+      let length = Int(tokens.ends[t]) - Int(tokens.starts[t])
+      guard length >= RunTogetherIndex.shortestMerge else { continue }
+      if length < RunTogetherIndex.longToken {
+        if anchors == nil {
+          anchors = index.runTogether.get(index)
+          runTogetherIndex = anchors
+        }
+        guard anchors!.merges.mayContain(max(1, tokens.hashes[t])), !anchors!.merges.lookup(max(1, tokens.hashes[t])).isEmpty else { continue }
+      }
       let low = max(base, base + Int(tokens.starts[t]) - Self.runTogetherMargin)
       let high = min(end, base + Int(tokens.ends[t]) + Self.runTogetherMargin)
       if let last = windows.last, last.upperBound >= low {
@@ -26,38 +37,52 @@ extension _ScanWorker {
       }
     }
     guard !windows.isEmpty else { return }
-    let anchors = index.runTogether.get(index)
-    // Per item met: its squeezed text and its tokens' byte ranges (nil when they do not give
-    // the index's tokens).
-    var items: [Int: (characters: [UInt8], offsets: [Int32], tokens: [Token])?] = [:]
-    func item(_ i: Int) -> (characters: [UInt8], offsets: [Int32], tokens: [Token])? {
+    if anchors == nil {
+      anchors = index.runTogether.get(index)
+      runTogetherIndex = anchors
+    }
+    let table = anchors!.table
+    // Per item met: its squeezed text, the token each squeezed character is in, and its tokens'
+    // byte ranges (nil when they do not give the index's tokens).
+    var items: [Int: (characters: [UInt8], offsets: [Int32], classes: [Int32], tokens: [Token])?] = [:]
+    func item(_ i: Int) -> (characters: [UInt8], offsets: [Int32], classes: [Int32], tokens: [Token])? {
       if let known = items[i] { return known }
       var text = ItemIndex.text(of: index.items[i])
       let squeezed = text.withUTF8 { RunTogetherIndex.squeeze(UnsafeRawBufferPointer($0)) }
       let itemTokens = tokenizer.tokens(of: text)
-      let made = itemTokens.count == index.tokenHashes[i].count ? (squeezed.characters, squeezed.offsets, itemTokens) : nil
+      var made: (characters: [UInt8], offsets: [Int32], classes: [Int32], tokens: [Token])?
+      if itemTokens.count == index.tokenHashes[i].count {
+        let classes = Self.tokenClasses(of: squeezed.offsets, count: itemTokens.count, first: 0) {
+          (Int32(itemTokens[$0].start), Int32(itemTokens[$0].end))
+        }
+        made = (squeezed.characters, squeezed.offsets, classes, itemTokens)
+      }
       items[i] = made
       return made
     }
     var squeezed: (characters: [UInt8], offsets: [Int32]) = ([], [])
+    var skips: [Range<Int>] = []
     for window in windows {
       squeezed.characters.removeAll(keepingCapacity: true)
       squeezed.offsets.removeAll(keepingCapacity: true)
       RunTogetherIndex.squeeze(document.text, window, into: &squeezed)
       let text = squeezed.characters
+      // The text's token of each squeezed character, made when a run first needs it.
+      var textClasses: [Int32]? = nil
       // Per item: how far in the text its last run reached (an anchor inside it adds nothing).
       var reached: [Int: Int] = [:]
       text.withUnsafeBufferPointer { characters in
         RunTogetherIndex.forEachAnchor(characters) { key, at in
-          guard anchors.table.mayContain(key) else { return }
-          for p in anchors.table.lookup(key) {
+          guard table.mayContain(key) else { return }
+          for p in table.lookup(key) {
             let i = Int(p.item)
-            guard at >= reached[i] ?? 0, let (own, offsets, itemTokens) = item(i) else { continue }
+            guard at >= reached[i] ?? 0, let (own, offsets, itemClasses, itemTokens) = item(i) else { continue }
             var a = Int(p.position)
             var b = a + RunTogetherIndex.anchorCharacters
             guard b <= own.count, own[a..<b].elementsEqual(characters[at..<(at + RunTogetherIndex.anchorCharacters)]) else { continue }
             var s = at
             var e = at + RunTogetherIndex.anchorCharacters
+            skips.removeAll(keepingCapacity: true)
             // Grown both ways over the characters the two share; a copy's option label (`A.`,
             // `(ii)`, `3)`: up to 3 characters the item has not) is passed over where the next
             // 4 characters agree again.
@@ -71,6 +96,7 @@ extension _ScanWorker {
               guard let skip = (1...Self.runTogetherLabel).first(where: { k in
                 s - k >= realign && a >= realign && (1...realign).allSatisfy { own[a - $0] == characters[s - k - $0] }
               }) else { break }
+              skips.append((s - skip)..<s)
               s -= skip
             }
             while b < own.count && e < characters.count {
@@ -82,6 +108,7 @@ extension _ScanWorker {
               guard let skip = (1...Self.runTogetherLabel).first(where: { k in
                 e + k + realign <= characters.count && b + realign <= own.count && (0..<realign).allSatisfy { own[b + $0] == characters[e + k + $0] }
               }) else { break }
+              skips.append(e..<(e + skip))
               e += skip
             }
             reached[i] = e
@@ -97,17 +124,74 @@ extension _ScanWorker {
             guard last - first + 1 >= min(index.n, itemTokens.count) else { continue }
             let byteStart = Int(squeezed.offsets[s])
             let byteEnd = Int(squeezed.offsets[e - 1]) + 1
-            // Only text whose words did run together: a run over as many of the text's own
-            // tokens as the item's is text the exact pass reads word by word, where squeezing
-            // would only join what its words keep apart (`(1,0)--(10,0)` and `(10,1)--(0,0)`
-            // squeeze alike).
-            let ownCount = tokensWithin(tokens, base: base, byteStart..<byteEnd)
-            guard 4 * ownCount <= 3 * (last - first + 1) else { continue }
+            // Only text whose words did run together (fewer tokens than the item's), and only
+            // where the text's words are the item's, some joined: every place the text's tokens
+            // part is a place the item's part. Squeezing text that keeps its spaces joins what
+            // its words keep apart (`(1,0)--(10,0)` and `(10,1)--(0,0)` squeeze alike).
+            guard tokensWithin(tokens, base: base, byteStart..<byteEnd) < last - first + 1 else { continue }
+            if textClasses == nil {
+              let firstToken = max(0, tokens.firstIndex(startingAtOrAfter: window.lowerBound - base) - 1)
+              textClasses = Self.tokenClasses(of: squeezed.offsets, count: tokens.count, first: firstToken) {
+                (Int32(base) + tokens.starts[$0], Int32(base) + tokens.ends[$0])
+              }
+            }
+            guard Self.partsOnlyWhereItemParts(text: textClasses!, characters, s..<e, skipping: skips, item: itemClasses, from: a) else { continue }
             hits.append((i, first, byteStart, byteEnd, last - first + 1, true))
           }
         }
       }
     }
+  }
+
+  /// Per squeezed character (its byte offset in `offsets`, in order): the token holding it, or
+  /// -1. `range(t)` is token `t`'s byte range; tokens come in order of start, and the walk
+  /// starts at token `first`.
+  static func tokenClasses(of offsets: [Int32], count: Int, first: Int, range: (Int) -> (Int32, Int32)) -> [Int32] {
+    var classes = [Int32](repeating: -1, count: offsets.count)
+    var t = first
+    for (k, offset) in offsets.enumerated() {
+      while t < count && range(t).1 <= offset { t += 1 }
+      if t < count && range(t).0 <= offset { classes[k] = Int32(t) }
+    }
+    return classes
+  }
+
+  /// Whether, along a run (text characters `run`, less those in `skips`, against item characters
+  /// from `from` on), every place two neighbouring text characters are in different tokens is
+  /// one where the item's two are too: the text's words are the item's, some written together.
+  /// Characters of the item in no token (a label, `n't` in `could n't`) part from nothing. Beside
+  /// a skipped label, the text may part anywhere the label could have been skipped instead: in
+  /// `ionicC.gradient` the skipped `c` may be either, and in `B.buildings` either `b`.
+  static func partsOnlyWhereItemParts(
+    text: [Int32], _ characters: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, skipping skips: [Range<Int>], item: [Int32], from: Int
+  ) -> Bool {
+    // Per skip, the text characters it could have been instead (slid over equal characters).
+    let loose = skips.map { skip in
+      var low = skip.lowerBound
+      while low > run.lowerBound && characters[low - 1] == characters[low - 1 + skip.count] { low -= 1 }
+      var high = skip.upperBound
+      while high < run.upperBound && characters[high] == characters[high - skip.count] { high += 1 }
+      return low...high
+    }
+    var q = from
+    var previous: (text: Int32, item: Int32)? = nil
+    var p = run.lowerBound
+    while p < run.upperBound {
+      if let skip = skips.first(where: { $0.lowerBound == p }) {
+        p = skip.upperBound
+        continue
+      }
+      let current = (text: text[p], item: item[q])
+      if let previous, previous.text != current.text, previous.item == current.item, current.item >= 0,
+        !loose.contains(where: { $0.contains(p) })
+      {
+        return false
+      }
+      previous = current
+      p += 1
+      q += 1
+    }
+    return true
   }
 
   /// How many of `tokens` (byte offsets from `base`) lie wholly in document bytes `range`.

@@ -29,6 +29,8 @@ struct _ScanWorker {
   /// How many of the carry's last tokens the near search reads in front of a document
   /// (``NearDuplicateConfiguration/carriedTokens``; 0 when documents are read apart).
   let nearCarryTokens: Int
+  /// The scan's ``RunTogetherIndex`` once this worker has needed it (it is built on first use).
+  var runTogetherIndex: RunTogetherIndex?
 
   init(index: ItemIndex, near: NearDuplicateIndex?, configuration: ScanConfiguration, options: ShardReaderOptions) {
     self.index = index
