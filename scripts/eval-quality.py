@@ -138,12 +138,16 @@ KINDS = {
     # keeps it (`Wheredoplantstakeinair?`): every space and tab of the copy left out, its line
     # breaks kept.
     "spaces-removed": ("encoded", CONTAMINATED, "any"),
+    # Added in session 29: some of the spaces lost (a PDF's text extraction drops a space where
+    # two glyph runs touch): one space in five between two words left out, and each mark inside
+    # a word between letters (`don't`, `well-known`) left out half the time.
+    "spaces-dropped": ("encoded", CONTAMINATED, "any"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
         "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
         "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines",
         "answer-forms", "citation-marks", "quoted-printable", "answer-text", "blank-filled", "letter-spaced",
-        "spaces-removed"}
+        "spaces-removed", "spaces-dropped"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -407,6 +411,10 @@ def render(kind, item, rng):
                 return " ".join(line)
             return "  ".join(" ".join(word) for word in line.split(" "))
         return "\n".join(spaced(line) for line in (body(item, letters) + "\n" + tail(item)).split("\n"))
+    if kind == "spaces-dropped":
+        text = body(item, letters) + "\n" + tail(item)
+        text = re.sub(r"(?<=\w) (?=\w)", lambda m: "" if rng.random() < 0.2 else " ", text)
+        return re.sub(r"(?<=[A-Za-z])['\-](?=[A-Za-z])", lambda m: "" if rng.random() < 0.5 else m.group(0), text)
     if kind == "spaces-removed":
         return re.sub(r"[ \t]+", "", body(item, letters) + "\n" + tail(item))
     if kind == "superscript-letters":

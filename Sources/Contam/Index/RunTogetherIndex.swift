@@ -10,13 +10,15 @@ import Synchronization
 /// ends. The index holds, per item, the squeezed windows of ``anchorCharacters`` characters
 /// whose mixed hash is 0 modulo ``anchorEvery`` (chosen by content, so a copy has the same ones
 /// wherever it stands), as anchors. The scan squeezes only the text around tokens of
-/// ``longToken`` bytes or more (normal prose has few), looks its anchors up, and grows each
-/// one found into the longest run of characters the copy and the item share
-/// (``_ScanWorker/collectRunTogetherHits(document:base:end:)``). The run covers the item's tokens
-/// it spans, as an exact match does.
+/// ``longToken`` bytes or more (normal prose has few) and around tokens that are two of an
+/// item's words written together (``merges``: a copy that lost only some of its spaces), looks
+/// its anchors up, and grows each one found into the longest run of characters the copy and the
+/// item share (``_ScanWorker/collectRunTogetherHits(document:base:end:)``). The run covers the
+/// item's tokens it spans, as an exact match does, where the text's words are the item's, some
+/// joined.
 ///
-/// Built once per scan, on the first document that needs it (text with a long token), and held
-/// by its ``ItemIndex`` behind a lock: 0.1-0.3 s and about 7 MB for the 21,697 items of
+/// Built once per scan, by the first document (each asks for ``merges``), and held by its
+/// ``ItemIndex`` behind a lock: 0.1-0.3 s and about 7 MB of anchors for the 21,697 items of
 /// `scripts/bench-scan.sh` (long items keep a quarter of their anchors).
 @_spi(Testing) public final class RunTogetherIndex: Sendable {
   /// Characters per anchor (about four words).
@@ -62,8 +64,11 @@ import Synchronization
       // subset is found): a copy of it has several in any run of a hundred characters.
       let every = squeezed.characters.count > Self.longItem ? 4 * Self.anchorEvery : Self.anchorEvery
       squeezed.characters.withUnsafeBufferPointer { characters in
-        Self.forEachAnchor(characters) { key, at in
-          if key % every == 0 { entries.append((key, .init(item: UInt32(i), position: UInt32(at)))) }
+        // The item's first window too: a short item's other windows may all hold a place
+        // where a copy's option labels sit (`Whichisarenewableresource?A.oilB.coal`), and a copy
+        // starts a token where the item starts.
+        Self.forEachAnchor(characters, also: { $0 == 0 }) { key, at in
+          if key % every == 0 || at == 0 { entries.append((key, .init(item: UInt32(i), position: UInt32(at)))) }
         }
       }
     }
@@ -180,8 +185,12 @@ import Synchronization
     }
   }
 
-  /// Calls `body` with the key and start of each anchor of `characters` (squeezed text), in order.
-  static func forEachAnchor(_ characters: UnsafeBufferPointer<UInt8>, _ body: (UInt64, Int) -> Void) {
+  /// Calls `body` with the key and start of each anchor of `characters` (squeezed text), in
+  /// order: the windows whose key is 0 modulo ``anchorEvery``, and those starting where `also`
+  /// says (an item's first window; the text's windows that start a token).
+  static func forEachAnchor(
+    _ characters: UnsafeBufferPointer<UInt8>, also: (Int) -> Bool = { _ in false }, _ body: (UInt64, Int) -> Void
+  ) {
     let width = anchorCharacters
     guard characters.count >= width else { return }
     let base: UInt64 = 0x100_0000_01B3
@@ -192,7 +201,7 @@ import Synchronization
     var start = 0
     while true {
       let key = mix(rolling)
-      if key % anchorEvery == 0 { body(max(key, 1), start) }  // never 0, an empty slot
+      if key % anchorEvery == 0 || also(start) { body(max(key, 1), start) }  // never 0, an empty slot
       let next = start + width
       guard next < characters.count else { break }
       rolling = (rolling &- UInt64(characters[start]) &* top) &* base &+ UInt64(characters[next])

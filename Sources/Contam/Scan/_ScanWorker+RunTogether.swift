@@ -67,12 +67,17 @@ extension _ScanWorker {
       squeezed.offsets.removeAll(keepingCapacity: true)
       RunTogetherIndex.squeeze(document.text, window, into: &squeezed)
       let text = squeezed.characters
-      // The text's token of each squeezed character, made when a run first needs it.
-      var textClasses: [Int32]? = nil
+      // The text's token of each squeezed character: anchors are looked up where a token starts
+      // too (an item's first window is an anchor).
+      let firstToken = max(0, tokens.firstIndex(startingAtOrAfter: window.lowerBound - base) - 1)
+      let textClasses = Self.tokenClasses(of: squeezed.offsets, count: tokens.count, first: firstToken) {
+        (Int32(base) + tokens.starts[$0], Int32(base) + tokens.ends[$0])
+      }
       // Per item: how far in the text its last run reached (an anchor inside it adds nothing).
       var reached: [Int: Int] = [:]
       text.withUnsafeBufferPointer { characters in
-        RunTogetherIndex.forEachAnchor(characters) { key, at in
+        let startsToken = { (p: Int) in textClasses[p] >= 0 && (p == 0 || textClasses[p - 1] != textClasses[p]) }
+        RunTogetherIndex.forEachAnchor(characters, also: startsToken) { key, at in
           guard table.mayContain(key) else { return }
           for p in table.lookup(key) {
             let i = Int(p.item)
@@ -84,9 +89,8 @@ extension _ScanWorker {
             var e = at + RunTogetherIndex.anchorCharacters
             skips.removeAll(keepingCapacity: true)
             // Grown both ways over the characters the two share; a copy's option label (`A.`,
-            // `(ii)`, `3)`: up to 3 characters the item has not) is passed over where the next
-            // 4 characters agree again.
-            let realign = Self.runTogetherRealign
+            // `(ii)`, `3)`: up to 3 characters the item has not) is passed over where the
+            // characters after it agree again (``realigns``).
             while a > 0 && s > 0 {
               if own[a - 1] == characters[s - 1] {
                 a -= 1
@@ -94,7 +98,7 @@ extension _ScanWorker {
                 continue
               }
               guard let skip = (1...Self.runTogetherLabel).first(where: { k in
-                s - k >= realign && a >= realign && (1...realign).allSatisfy { own[a - $0] == characters[s - k - $0] }
+                s - k > 0 && Self.realigns(own, a, characters, s - k, forward: false)
               }) else { break }
               skips.append((s - skip)..<s)
               s -= skip
@@ -106,7 +110,7 @@ extension _ScanWorker {
                 continue
               }
               guard let skip = (1...Self.runTogetherLabel).first(where: { k in
-                e + k + realign <= characters.count && b + realign <= own.count && (0..<realign).allSatisfy { own[b + $0] == characters[e + k + $0] }
+                e + k < characters.count && Self.realigns(own, b, characters, e + k, forward: true)
               }) else { break }
               skips.append(e..<(e + skip))
               e += skip
@@ -129,17 +133,35 @@ extension _ScanWorker {
             // part is a place the item's part. Squeezing text that keeps its spaces joins what
             // its words keep apart (`(1,0)--(10,0)` and `(10,1)--(0,0)` squeeze alike).
             guard tokensWithin(tokens, base: base, byteStart..<byteEnd) < last - first + 1 else { continue }
-            if textClasses == nil {
-              let firstToken = max(0, tokens.firstIndex(startingAtOrAfter: window.lowerBound - base) - 1)
-              textClasses = Self.tokenClasses(of: squeezed.offsets, count: tokens.count, first: firstToken) {
-                (Int32(base) + tokens.starts[$0], Int32(base) + tokens.ends[$0])
-              }
-            }
-            guard Self.partsOnlyWhereItemParts(text: textClasses!, characters, s..<e, skipping: skips, item: itemClasses, from: a) else { continue }
+            guard Self.partsOnlyWhereItemParts(text: textClasses, characters, s..<e, skipping: skips, item: itemClasses, from: a) else { continue }
             hits.append((i, first, byteStart, byteEnd, last - first + 1, true))
           }
         }
       }
+    }
+  }
+
+  /// Whether the item's characters from `ownAt` on (before it, going back) and the text's from
+  /// `textAt` on agree again after a skipped label: for ``runTogetherRealign`` characters, or up
+  /// to the item's end, or for a shorter option and then, past another label, again (`oilBcoal`,
+  /// `64D54`: options shorter than the check).
+  static func realigns(
+    _ own: [UInt8], _ ownAt: Int, _ characters: UnsafeBufferPointer<UInt8>, _ textAt: Int, forward: Bool, depth: Int = 0
+  ) -> Bool {
+    var m = 0
+    while m < runTogetherRealign {
+      let o = forward ? ownAt + m : ownAt - 1 - m
+      let t = forward ? textAt + m : textAt - 1 - m
+      if o < 0 || o >= own.count { return m > 0 }
+      if t < 0 || t >= characters.count || own[o] != characters[t] { break }
+      m += 1
+    }
+    if m == runTogetherRealign { return true }
+    guard m > 0, depth < runTogetherRealign else { return false }
+    return (1...runTogetherLabel).contains { k in
+      forward
+        ? realigns(own, ownAt + m, characters, textAt + m + k, forward: true, depth: depth + 1)
+        : realigns(own, ownAt - m, characters, textAt - m - k, forward: false, depth: depth + 1)
     }
   }
 
