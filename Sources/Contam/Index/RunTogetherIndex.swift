@@ -36,29 +36,25 @@ import Synchronization
   /// Anchor key → (item, squeezed position) of each anchor; keys in more than
   /// `maximumItemsPerNGram` items are left out (a phrase many items share decides nothing).
   let table: _HashTable
-  /// The token hash of two adjacent words of an item written together (`plantstake` for
-  /// `plants take`), for pairs of ``shortestMerge`` characters or more that are no word of any
-  /// item themselves (`into`, `cannot`): a copy that lost only some of its spaces has few long
-  /// tokens, but has these (``mergedWords(_:_:)``).
-  let merges: _HashTable
-  /// The fewest characters of two words written together that the scan looks up.
+  /// The token hashes of two adjacent words of an item written together (`plantstake` for
+  /// `plants take`), pairs of ``shortestMerge`` characters or more: a copy that lost only some
+  /// of its spaces has few long tokens, but has these (``mergedWords(_:_:)``). The scan asks
+  /// only for tokens that are no word of an item (``ItemIndex/mayHoldToken(_:)``): `cannot`
+  /// and `into` are words, not two.
+  let merges: MergeFilter
+  /// The fewest characters of two words written together that the scan looks up. (Pairs with a
+  /// short word, `of the`, `is a`, are most of what a copy loses; asking each word to be 3
+  /// characters or more left 9 of 40 such copies in RunTogetherTests not contaminated.)
   static let shortestMerge = 6
 
   init(index: ItemIndex) {
     var entries: [_HashTable.Entry] = []
-    var mergeEntries: [_HashTable.Entry] = []
-    var words = Set<UInt64>()
+    var mergeKeys: [UInt64] = []
     for (i, item) in index.items.enumerated() {
       var text = ItemIndex.text(of: item)
       let squeezed = text.withUTF8 { Self.squeeze(UnsafeRawBufferPointer($0)) }
       text.withUTF8 { bytes in
-        Self.mergedWords(UnsafeRawBufferPointer(bytes)) { key, merged in
-          if merged {
-            mergeEntries.append((key, .init(item: UInt32(i), position: 0)))
-          } else {
-            words.insert(key)
-          }
-        }
+        Self.mergedWords(UnsafeRawBufferPointer(bytes)) { mergeKeys.append($0) }
       }
       // A long item keeps a quarter of its anchors (the scan looks up all it meets, so any
       // subset is found): a copy of it has several in any run of a hundred characters.
@@ -72,16 +68,8 @@ import Synchronization
         }
       }
     }
-    mergeEntries.removeAll { words.contains($0.key) }
-    _KeySort.sort(&mergeEntries) { $0.key }
-    merges = mergeEntries.withUnsafeBufferPointer { all in
-      var counts = (keys: 0, postings: 0)
-      _HashTable.forEachRun(all) { counts = (counts.keys + 1, counts.postings + $0.count) }
-      var builder = _HashTable.Builder(keys: counts.keys, postings: counts.postings)
-      _HashTable.forEachRun(all) { builder.append($0[0].key, $0) }
-      return _HashTable(builder.finish())
-    }
-    mergeEntries = []
+    merges = MergeFilter(mergeKeys)
+    mergeKeys = []
     _KeySort.sort(&entries) { $0.key }
     // Keys in more than `limit` items are left out; the table is built from the runs of the
     // others in two passes (counted, then placed), without a second list of them.
@@ -113,53 +101,80 @@ import Synchronization
     }
   }
 
-  /// Calls `body` with the token hash of each word of ``shortestMerge`` or more ASCII letters
-  /// and digits in `text` (`merged` false), and of each pair of such words one run of white
-  /// space or one mark apart written together (`merged` true), as ``Tokenizer`` hashes them:
-  /// lower-cased.
-  /// Words that touch a byte outside ASCII, `&`, `%` or `=` (which the tokenizer may read as
-  /// part of a word) are left out. Keys are never 0.
-  @_spi(Testing) public static func mergedWords(_ text: UnsafeRawBufferPointer, _ body: (UInt64, Bool) -> Void) {
+  /// A blocked Bloom filter of the keys of ``merges``: one 64-bit word per key, 3 bits set
+  /// (``_HashTable``'s), 8-16 bits per key (a few percent false positives; the scan asks two
+  /// tokens close together). A filter alone, without the keys: 512 KB for the 440,000 pairs of
+  /// the 34,427 shared items, where a table of them held 30 MB more, and a filter of twice the
+  /// size cost the scan more in its probes' cache misses.
+  struct MergeFilter: Sendable {
+    private let words: [UInt64]
+    private let mask: Int
+
+    init(_ keys: [UInt64]) {
+      var size = 64
+      while size < 8 * keys.count { size <<= 1 }
+      mask = size - 1
+      var words = [UInt64](repeating: 0, count: size / 64)
+      for key in keys { words[_HashTable.filterIndex(key, size - 1)] |= _HashTable.filterPattern(key) }
+      self.words = words
+    }
+
+    /// False only if `key` is no key.
+    @inline(__always)
+    func mayContain(_ key: UInt64) -> Bool {
+      let pattern = _HashTable.filterPattern(key)
+      return words[_HashTable.filterIndex(key, mask)] & pattern == pattern
+    }
+  }
+
+  /// Calls `body` with the token hash of each pair of words (runs of ASCII letters and digits)
+  /// one run of white space or one mark apart written together, ``shortestMerge`` characters or
+  /// more, as ``Tokenizer`` hashes the joined word: lower-cased. Words that touch a byte outside
+  /// ASCII, `&`, `%` or `=` (which the tokenizer may read as part of a word) are left out. Keys
+  /// are never 0.
+  @_spi(Testing) public static func mergedWords(_ text: UnsafeRawBufferPointer, _ body: (UInt64) -> Void) {
     @inline(__always) func isWordByte(_ b: UInt8) -> Bool {
       let lower = b | 0x20
       return (b >= 0x30 && b <= 0x39) || (lower >= 0x61 && lower <= 0x7A)
     }
     @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
     @inline(__always) func isPlain(_ b: UInt8) -> Bool { b < 0x80 && b != 0x26 && b != 0x25 && b != 0x3D }
-    var buffer = [UInt8](repeating: 0, count: 2 * Tokenizer.wordChunk)
-    var previous: Range<Int>? = nil  // the word before, if only white space or one mark follows it so far
-    var k = 0
     let n = text.count
-    while k < n {
-      guard isWordByte(text[k]) else {
-        // White space, or one mark between two words (`don't`, `well-known`), which a copy
-        // may have lost too.
-        if let before = previous, !isSpace(text[k]), !(k == before.upperBound && k + 1 < n && isWordByte(text[k + 1])) {
-          previous = nil
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * Tokenizer.wordChunk) { buffer in
+      // The word before, if only white space or one mark follows it so far (start < 0: none).
+      var previous = (start: -1, end: -1)
+      var k = 0
+      while k < n {
+        guard isWordByte(text[k]) else {
+          // White space, or one mark between two words (`don't`, `well-known`), which a copy
+          // may have lost too.
+          if previous.start >= 0, !isSpace(text[k]), !(k == previous.end && k + 1 < n && isWordByte(text[k + 1])) {
+            previous.start = -1
+          }
+          k += 1
+          continue
         }
-        k += 1
-        continue
-      }
-      let start = k
-      while k < n && isWordByte(text[k]) { k += 1 }
-      let plain = (start == 0 || isPlain(text[start - 1])) && (k == n || isPlain(text[k]))
-      guard plain, k - start < Tokenizer.wordChunk else {
-        previous = nil
-        continue
-      }
-      func key(_ parts: Range<Int>...) -> UInt64 {
-        var length = 0
-        for part in parts {
-          for j in part {
+        let start = k
+        while k < n && isWordByte(text[k]) { k += 1 }
+        let plain = (start == 0 || isPlain(text[start - 1])) && (k == n || isPlain(text[k]))
+        guard plain, k - start < Tokenizer.wordChunk else {
+          previous.start = -1
+          continue
+        }
+        if previous.start >= 0 && previous.end - previous.start + k - start >= shortestMerge {
+          var length = 0
+          for j in previous.start..<previous.end {
             buffer[length] = text[j] >= 0x41 ? text[j] | 0x20 : text[j]
             length += 1
           }
+          for j in start..<k {
+            buffer[length] = text[j] >= 0x41 ? text[j] | 0x20 : text[j]
+            length += 1
+          }
+          body(max(1, XXH3.hash64(UnsafeRawPointer(buffer.baseAddress!), count: length)))
         }
-        return max(1, buffer.withUnsafeBytes { XXH3.hash64($0.baseAddress!, count: length) })
+        previous = (start, k)
       }
-      if k - start >= shortestMerge { body(key(start..<k), false) }
-      if let before = previous, before.count + k - start >= shortestMerge { body(key(before, start..<k), true) }
-      previous = start..<k
     }
   }
 

@@ -2,38 +2,58 @@ extension _ScanWorker {
   /// Bytes of text around a long token that are squeezed with it: a copy's first and last words
   /// may be tokens of normal length.
   static let runTogetherMargin = 64
+  /// The most bytes between two tokens of words written together that open a window together.
+  static let runTogetherPair = 128
   /// The most characters of a label a run passes over, and the characters that must agree after it.
   static let runTogetherLabel = 3
   static let runTogetherRealign = 4
 
   /// Items copied with their words run together (``RunTogetherIndex``), in the text in the
   /// buffer (document bytes `base..<end`): around each token of ``RunTogetherIndex/longToken``
-  /// bytes or more, the squeezed text's anchors are looked up, and each anchor of an item found
-  /// grows into the longest run of characters the text and the item share (passing over an
-  /// option label the copy adds). The run is a hit on
-  /// the item's tokens it spans (its judged ones count, as for any hit). Text without a long
-  /// token costs one compare per token.
+  /// bytes or more, and around two tokens close together that are each two of an item's words
+  /// written together (``RunTogetherIndex/merges``: one alone is most often a word of other text,
+  /// `filename`, `hither`), the squeezed text's anchors are looked up, and each anchor of an item
+  /// found grows into the longest run of characters the text and the item share (passing over
+  /// an option label the copy adds). The run is a hit on the item's tokens it spans (its judged
+  /// ones count, as for any hit). Text without such tokens costs one compare per token, and a
+  /// bitmap test for tokens of ``RunTogetherIndex/shortestMerge`` bytes or more.
   mutating func collectRunTogetherHits(document: Document, base: Int, end: Int) {
     let tokens = ownTokens
-    // A token of two item words written together is looked up only where it could be one.
     var anchors = runTogetherIndex
     var windows: [Range<Int>] = []
-    for t in 0..<tokens.count {
-      let length = Int(tokens.ends[t]) - Int(tokens.starts[t])
-      guard length >= RunTogetherIndex.shortestMerge else { continue }
-      if length < RunTogetherIndex.longToken {
-        if anchors == nil {
-          anchors = index.runTogether.get(index)
-          runTogetherIndex = anchors
-        }
-        guard anchors!.merges.mayContain(max(1, tokens.hashes[t])), !anchors!.merges.lookup(max(1, tokens.hashes[t])).isEmpty else { continue }
-      }
+    func open(_ t: Int) {
       let low = max(base, base + Int(tokens.starts[t]) - Self.runTogetherMargin)
       let high = min(end, base + Int(tokens.ends[t]) + Self.runTogetherMargin)
       if let last = windows.last, last.upperBound >= low {
         windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, high)
       } else {
         windows.append(low..<high)
+      }
+    }
+    // The last token of two words written together, and whether its window is open.
+    var lastMerge: (token: Int, opened: Bool)? = nil
+    for t in 0..<tokens.count {
+      let length = Int(tokens.ends[t]) - Int(tokens.starts[t])
+      guard length >= RunTogetherIndex.shortestMerge else { continue }
+      if length >= RunTogetherIndex.longToken {
+        open(t)
+        continue
+      }
+      // Most such tokens are words of the items (a bitmap of 128 KB says so), which no pair of
+      // words written together is.
+      let hash = max(1, tokens.hashes[t])
+      guard !index.mayHoldToken(hash) else { continue }
+      if anchors == nil {
+        anchors = index.runTogether.get(index)
+        runTogetherIndex = anchors
+      }
+      guard anchors!.merges.mayContain(hash) else { continue }
+      if let last = lastMerge, Int(tokens.starts[t]) - Int(tokens.ends[last.token]) <= Self.runTogetherPair {
+        if !last.opened { open(last.token) }
+        open(t)
+        lastMerge = (t, true)
+      } else {
+        lastMerge = (t, false)
       }
     }
     guard !windows.isEmpty else { return }
@@ -67,17 +87,25 @@ extension _ScanWorker {
       squeezed.offsets.removeAll(keepingCapacity: true)
       RunTogetherIndex.squeeze(document.text, window, into: &squeezed)
       let text = squeezed.characters
-      // The text's token of each squeezed character: anchors are looked up where a token starts
-      // too (an item's first window is an anchor).
-      let firstToken = max(0, tokens.firstIndex(startingAtOrAfter: window.lowerBound - base) - 1)
-      let textClasses = Self.tokenClasses(of: squeezed.offsets, count: tokens.count, first: firstToken) {
-        (Int32(base) + tokens.starts[$0], Int32(base) + tokens.ends[$0])
-      }
+      // The text's token of each squeezed character, made when a run first needs it.
+      var textClasses: [Int32]? = nil
       // Per item: how far in the text its last run reached (an anchor inside it adds nothing).
       var reached: [Int: Int] = [:]
       text.withUnsafeBufferPointer { characters in
-        let startsToken = { (p: Int) in textClasses[p] >= 0 && (p == 0 || textClasses[p - 1] != textClasses[p]) }
-        RunTogetherIndex.forEachAnchor(characters, also: startsToken) { key, at in
+        // Anchors are looked up where a line starts too (an item's first window is an anchor,
+        // and a copy most often starts a line): the character's bytes before are white space
+        // back to a line break or the document's start.
+        let startsLine = { (p: Int) -> Bool in
+          var k = Int(squeezed.offsets[p]) - 1
+          while k >= 0 {
+            let byte = document.text[k]
+            if byte == 0x0A { return true }
+            guard byte == 0x20 || byte == 0x09 || byte == 0x0D else { return false }
+            k -= 1
+          }
+          return true
+        }
+        RunTogetherIndex.forEachAnchor(characters, also: startsLine) { key, at in
           guard table.mayContain(key) else { return }
           for p in table.lookup(key) {
             let i = Int(p.item)
@@ -133,7 +161,13 @@ extension _ScanWorker {
             // part is a place the item's part. Squeezing text that keeps its spaces joins what
             // its words keep apart (`(1,0)--(10,0)` and `(10,1)--(0,0)` squeeze alike).
             guard tokensWithin(tokens, base: base, byteStart..<byteEnd) < last - first + 1 else { continue }
-            guard Self.partsOnlyWhereItemParts(text: textClasses, characters, s..<e, skipping: skips, item: itemClasses, from: a) else { continue }
+            if textClasses == nil {
+              let firstToken = max(0, tokens.firstIndex(startingAtOrAfter: window.lowerBound - base) - 1)
+              textClasses = Self.tokenClasses(of: squeezed.offsets, count: tokens.count, first: firstToken) {
+                (Int32(base) + tokens.starts[$0], Int32(base) + tokens.ends[$0])
+              }
+            }
+            guard Self.partsOnlyWhereItemParts(text: textClasses!, characters, s..<e, skipping: skips, item: itemClasses, from: a) else { continue }
             hits.append((i, first, byteStart, byteEnd, last - first + 1, true))
           }
         }
