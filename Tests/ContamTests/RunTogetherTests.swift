@@ -127,6 +127,62 @@ struct RunTogetherTests {
     #expect(contaminated.isEmpty, "\(contaminated)")
   }
 
+  /// A short multiple-choice item copied without its spaces in a labelled layout
+  /// (`Whichisarenewableresource?\nA.oil\nB.coal`): the labels cut most of its windows, so its
+  /// first window is an anchor too, and a label is passed over before an option shorter than the
+  /// realignment check.
+  @Test func aShortMultipleChoiceItemWithoutSpacesIsContaminated() throws {
+    var items: [BenchmarkItem] = []
+    for (name, path) in [("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl"), ("mmlu", "benchmarks/mmlu/test")] {
+      items += try HeadRunTests.load(name, path).filter { item in
+        let count = Tokenizer().tokens(of: ItemIndex.text(of: item)).count
+        let choices = item.parts.first { $0.name == BenchmarkItem.choicesPartName }?.text.split(separator: "\n") ?? []
+        return count >= 9 && count < 13 && choices.count >= 3 && choices.contains { $0.count < 4 }
+      }.prefix(10)
+    }
+    // And one whose question is its only stretch longer than an anchor (20 characters): without
+    // its first window as an anchor it has none a copy keeps whole.
+    items += try HeadRunTests.load("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl").filter { $0.id == "Mercury_SC_401792" }
+    try #require(items.count >= 7, "\(items.count) short multiple-choice items with a short option")
+    var plants: [Int: String] = [:]
+    for (k, item) in items.enumerated() {
+      let lines = item.parts.flatMap { part in
+        part.name == BenchmarkItem.choicesPartName
+          ? part.text.split(separator: "\n").enumerated().map { "\(["A", "B", "C", "D", "E"][$0.offset % 5]).\($0.element)" }
+          : [part.text]
+      }
+      plants[2 * k + 1] = Self.spacesRemoved(lines.joined(separator: "\n"))
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "planted.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    let found = try scan(items, path, runTogether: true)
+    let missed = found.filter { $0.verdict != .contaminated }.map(\.id)
+    // One of 7 (`abstract_algebra/17`, options of one or two digits) is missed.
+    #expect(missed.count <= 1, "not contaminated: \(missed)")
+  }
+
+  /// The rule a run must meet, on squeezed characters' token classes (the token each is in, -1
+  /// for none): the text parts only where the item parts, and joins at least one pair.
+  @Test func aRunCountsOnlyWhereTheTextJoinsTheItemsWords() {
+    func holds(_ text: [Int32], _ item: [Int32], skips: [Range<Int>] = [], characters: String = "abcdefgh") -> Bool {
+      Array(characters.utf8).withUnsafeBufferPointer {
+        RunTogetherIndex.partsOnlyWhereItemParts(text: text, $0, 0..<text.count, skipping: skips, item: item, from: 0)
+      }
+    }
+    // Item words `ab cd ef gh`.
+    let item: [Int32] = [0, 0, 1, 1, 2, 2, 3, 3]
+    #expect(holds([5, 5, 5, 5, 6, 6, 7, 7], item), "ab and cd joined")
+    #expect(!holds([5, 5, 6, 6, 7, 7, 8, 8], item), "the item's words, none joined: only marks can differ")
+    #expect(!holds([5, 5, 5, 6, 6, 6, 7, 7], item), "a text word ends inside an item word")
+    #expect(holds([5, 5, 5, 5, 6, 6, 6, 6], [0, 0, -1, -1, 1, 1, 2, 2]), "characters of the item in no token part from anything")
+    // `e B.buil xy` against the item's `e buil xy` with `ui` `l` `xy`...: the run met the label
+    // `b` as the option's first letter and skipped the option's own `b`; the text parts after
+    // the label where the item does not, which is where the label could have been skipped.
+    #expect(holds([5, 9, 6, 6, 6, 6, 6, 6], [0, 1, 1, 1, 1, 2, 2], skips: [2..<3], characters: "ebbuilxy"))
+    #expect(!holds([5, 9, 9, 6, 6, 6, 6, 6], [0, 1, 1, 1, 1, 1, 2, 2], characters: "ebzuilxy"), "without a skip, no leeway")
+  }
+
   /// The key of two words written together is the hash the tokenizer gives the written-together
   /// token.
   @Test func mergedWordsHashAsTheTokenizerDoes() {

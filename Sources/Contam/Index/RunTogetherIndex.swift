@@ -17,7 +17,8 @@ import Synchronization
 /// item's tokens it spans, as an exact match does, where the text's words are the item's, some
 /// joined.
 ///
-/// Built once per scan, by the first document (each asks for ``merges``), and held by its
+/// Built once per scan, by the first document that needs it (a long token, or one of 6-15 bytes
+/// that is no word of the items: nearly every real document), and held by its
 /// ``ItemIndex`` behind a lock: 0.1-0.3 s and about 7 MB of anchors for the 21,697 items of
 /// `scripts/bench-scan.sh` (long items keep a quarter of their anchors).
 @_spi(Testing) public final class RunTogetherIndex: Sendable {
@@ -29,6 +30,10 @@ import Synchronization
   static let longItem = 512
   /// A token of this many source bytes or more starts a search around it.
   static let longToken = 16
+  /// The most characters of a label a run passes over, and the characters that must agree after
+  /// it (``realigns(_:_:_:_:forward:depth:)``).
+  static let labelCharacters = 3
+  static let realignCharacters = 4
   /// The fewest characters a run must share with an item to count (about six words, as many
   /// as the shortest item the exact pass matches whole).
   static let minimumRun = 32
@@ -133,10 +138,7 @@ import Synchronization
   /// ASCII, `&`, `%` or `=` (which the tokenizer may read as part of a word) are left out. Keys
   /// are never 0.
   @_spi(Testing) public static func mergedWords(_ text: UnsafeRawBufferPointer, _ body: (UInt64) -> Void) {
-    @inline(__always) func isWordByte(_ b: UInt8) -> Bool {
-      let lower = b | 0x20
-      return (b >= 0x30 && b <= 0x39) || (lower >= 0x61 && lower <= 0x7A)
-    }
+    @inline(__always) func isWordByte(_ b: UInt8) -> Bool { squeezed(b) != 0 }
     @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
     @inline(__always) func isPlain(_ b: UInt8) -> Bool { b < 0x80 && b != 0x26 && b != 0x25 && b != 0x3D }
     let n = text.count
@@ -164,11 +166,11 @@ import Synchronization
         if previous.start >= 0 && previous.end - previous.start + k - start >= shortestMerge {
           var length = 0
           for j in previous.start..<previous.end {
-            buffer[length] = text[j] >= 0x41 ? text[j] | 0x20 : text[j]
+            buffer[length] = squeezed(text[j])
             length += 1
           }
           for j in start..<k {
-            buffer[length] = text[j] >= 0x41 ? text[j] | 0x20 : text[j]
+            buffer[length] = squeezed(text[j])
             length += 1
           }
           body(max(1, XXH3.hash64(UnsafeRawPointer(buffer.baseAddress!), count: length)))
@@ -176,6 +178,85 @@ import Synchronization
         previous = (start, k)
       }
     }
+  }
+
+  /// Whether the item's characters from `ownAt` on (before it, going back) and the text's from
+  /// `textAt` on agree again after a skipped label: for ``realignCharacters`` characters, or up
+  /// to the item's end, or for a shorter option and then, past another label, again (`oilBcoal`,
+  /// `64D54`: options shorter than the check).
+  @_spi(Testing) public static func realigns(
+    _ own: [UInt8], _ ownAt: Int, _ characters: UnsafeBufferPointer<UInt8>, _ textAt: Int, forward: Bool, depth: Int = 0
+  ) -> Bool {
+    var m = 0
+    while m < realignCharacters {
+      let o = forward ? ownAt + m : ownAt - 1 - m
+      let t = forward ? textAt + m : textAt - 1 - m
+      if o < 0 || o >= own.count { return m > 0 }
+      if t < 0 || t >= characters.count || own[o] != characters[t] { break }
+      m += 1
+    }
+    if m == realignCharacters { return true }
+    guard m > 0, depth < realignCharacters else { return false }
+    return (1...labelCharacters).contains { k in
+      forward
+        ? realigns(own, ownAt + m, characters, textAt + m + k, forward: true, depth: depth + 1)
+        : realigns(own, ownAt - m, characters, textAt - m - k, forward: false, depth: depth + 1)
+    }
+  }
+
+  /// Per squeezed character (its byte offset in `offsets`, in order): the token holding it, or
+  /// -1. `range(t)` is token `t`'s byte range; tokens come in order of start, and the walk
+  /// starts at token `first`.
+  static func tokenClasses(of offsets: [Int32], count: Int, first: Int, range: (Int) -> (Int32, Int32)) -> [Int32] {
+    var classes = [Int32](repeating: -1, count: offsets.count)
+    var t = first
+    for (k, offset) in offsets.enumerated() {
+      while t < count && range(t).1 <= offset { t += 1 }
+      if t < count && range(t).0 <= offset { classes[k] = Int32(t) }
+    }
+    return classes
+  }
+
+  /// Whether, along a run (text characters `run`, less those in `skips`, against item characters
+  /// from `from` on), every place two neighbouring text characters are in different tokens is
+  /// one where the item's two are too: the text's words are the item's, some written together.
+  /// And at least one place where the item's words part and the text's do not: two words
+  /// joined. (Text that only lacks the item's marks is not enough: `(-\frac12, …)` and
+  /// `(\frac12, …)` squeeze alike; searched wider, MATH test against MATH train read 6 such
+  /// siblings `perturbed` or `partial`.)
+  /// Characters of the item in no token (a label, `n't` in `could n't`) part from nothing. Beside
+  /// a skipped label, the text may part anywhere the label could have been skipped instead: in
+  /// `ionicC.gradient` the skipped `c` may be either, and in `B.buildings` either `b`.
+  @_spi(Testing) public static func partsOnlyWhereItemParts(
+    text: [Int32], _ characters: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, skipping skips: [Range<Int>], item: [Int32], from: Int
+  ) -> Bool {
+    // Per skip, the text characters it could have been instead (slid over equal characters).
+    let loose = skips.map { skip in
+      var low = skip.lowerBound
+      while low > run.lowerBound && characters[low - 1] == characters[low - 1 + skip.count] { low -= 1 }
+      var high = skip.upperBound
+      while high < run.upperBound && characters[high] == characters[high - skip.count] { high += 1 }
+      return low...high
+    }
+    var q = from
+    var previous: (text: Int32, item: Int32)? = nil
+    var joined = false
+    var p = run.lowerBound
+    while p < run.upperBound {
+      if let skip = skips.first(where: { $0.lowerBound == p }) {
+        p = skip.upperBound
+        continue
+      }
+      let current = (text: text[p], item: item[q])
+      if let previous, current.item >= 0, previous.item >= 0 {
+        if previous.text != current.text, previous.item == current.item, !loose.contains(where: { $0.contains(p) }) { return false }
+        if previous.text == current.text, previous.item != current.item { joined = true }
+      }
+      previous = current
+      p += 1
+      q += 1
+    }
+    return joined
   }
 
   /// The ASCII letters and digits of `text`, lower-cased, with the byte offset of each.
@@ -191,18 +272,25 @@ import Synchronization
   /// each, to `squeezed` (no allocation per call once its arrays have grown).
   static func squeeze(_ text: UnsafeRawBufferPointer, _ range: Range<Int>, into squeezed: inout (characters: [UInt8], offsets: [Int32])) {
     for k in range {
-      let b = text[k]
-      let lower = b | 0x20
-      if (b >= 0x30 && b <= 0x39) || (lower >= 0x61 && lower <= 0x7A) {
-        squeezed.characters.append(b >= 0x41 ? lower : b)
+      let c = Self.squeezed(text[k])
+      if c != 0 {
+        squeezed.characters.append(c)
         squeezed.offsets.append(Int32(truncatingIfNeeded: k))
       }
     }
   }
 
+  /// An ASCII letter or digit as squeezed text has it (lower-cased); 0 for any other byte.
+  @inline(__always)
+  static func squeezed(_ b: UInt8) -> UInt8 {
+    let lower = b | 0x20
+    if b >= 0x30 && b <= 0x39 { return b }
+    return lower >= 0x61 && lower <= 0x7A ? lower : 0
+  }
+
   /// Calls `body` with the key and start of each anchor of `characters` (squeezed text), in
   /// order: the windows whose key is 0 modulo ``anchorEvery``, and those starting where `also`
-  /// says (an item's first window; the text's windows that start a token).
+  /// says (an item's first window; the text's windows that start a line or a long token).
   static func forEachAnchor(
     _ characters: UnsafeBufferPointer<UInt8>, also: (Int) -> Bool = { _ in false }, _ body: (UInt64, Int) -> Void
   ) {

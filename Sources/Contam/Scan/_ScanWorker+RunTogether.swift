@@ -4,9 +4,6 @@ extension _ScanWorker {
   static let runTogetherMargin = 64
   /// The most bytes between two tokens of words written together that open a window together.
   static let runTogetherPair = 128
-  /// The most characters of a label a run passes over, and the characters that must agree after it.
-  static let runTogetherLabel = 3
-  static let runTogetherRealign = 4
 
   /// Items copied with their words run together (``RunTogetherIndex``), in the text in the
   /// buffer (document bytes `base..<end`): around each token of ``RunTogetherIndex/longToken``
@@ -72,7 +69,7 @@ extension _ScanWorker {
       let itemTokens = tokenizer.tokens(of: text)
       var made: (characters: [UInt8], offsets: [Int32], classes: [Int32], tokens: [Token])?
       if itemTokens.count == index.tokenHashes[i].count {
-        let classes = Self.tokenClasses(of: squeezed.offsets, count: itemTokens.count, first: 0) {
+        let classes = RunTogetherIndex.tokenClasses(of: squeezed.offsets, count: itemTokens.count, first: 0) {
           (Int32(itemTokens[$0].start), Int32(itemTokens[$0].end))
         }
         made = (squeezed.characters, squeezed.offsets, classes, itemTokens)
@@ -92,11 +89,19 @@ extension _ScanWorker {
       // Per item: how far in the text its last run reached (an anchor inside it adds nothing).
       var reached: [Int: Int] = [:]
       text.withUnsafeBufferPointer { characters in
-        // Anchors are looked up where a line starts too (an item's first window is an anchor,
-        // and a copy most often starts a line): the character's bytes before are white space
-        // back to a line break or the document's start.
-        let startsLine = { (p: Int) -> Bool in
-          var k = Int(squeezed.offsets[p]) - 1
+        // Anchors are looked up where a copy may start too (an item's first window is an
+        // anchor): at a line's start (the character's bytes before are white space back to a
+        // line break or the document's start), and at the start of a long token (a copy without
+        // its spaces in the middle of a line, `… said Whichisarenewableresource?A.oil`).
+        let startsCopy = { (p: Int) -> Bool in
+          let at = Int(squeezed.offsets[p])
+          guard at == 0 || RunTogetherIndex.squeezed(document.text[at - 1]) == 0 else { return false }
+          var length = 0
+          while length < RunTogetherIndex.longToken && at + length < end && RunTogetherIndex.squeezed(document.text[at + length]) != 0 {
+            length += 1
+          }
+          if length == RunTogetherIndex.longToken { return true }
+          var k = at - 1
           while k >= 0 {
             let byte = document.text[k]
             if byte == 0x0A { return true }
@@ -105,7 +110,7 @@ extension _ScanWorker {
           }
           return true
         }
-        RunTogetherIndex.forEachAnchor(characters, also: startsLine) { key, at in
+        RunTogetherIndex.forEachAnchor(characters, also: startsCopy) { key, at in
           guard table.mayContain(key) else { return }
           for p in table.lookup(key) {
             let i = Int(p.item)
@@ -125,8 +130,8 @@ extension _ScanWorker {
                 s -= 1
                 continue
               }
-              guard let skip = (1...Self.runTogetherLabel).first(where: { k in
-                s - k > 0 && Self.realigns(own, a, characters, s - k, forward: false)
+              guard let skip = (1...RunTogetherIndex.labelCharacters).first(where: { k in
+                s - k > 0 && RunTogetherIndex.realigns(own, a, characters, s - k, forward: false)
               }) else { break }
               skips.append((s - skip)..<s)
               s -= skip
@@ -137,8 +142,8 @@ extension _ScanWorker {
                 e += 1
                 continue
               }
-              guard let skip = (1...Self.runTogetherLabel).first(where: { k in
-                e + k < characters.count && Self.realigns(own, b, characters, e + k, forward: true)
+              guard let skip = (1...RunTogetherIndex.labelCharacters).first(where: { k in
+                e + k < characters.count && RunTogetherIndex.realigns(own, b, characters, e + k, forward: true)
               }) else { break }
               skips.append(e..<(e + skip))
               e += skip
@@ -163,95 +168,16 @@ extension _ScanWorker {
             guard tokensWithin(tokens, base: base, byteStart..<byteEnd) < last - first + 1 else { continue }
             if textClasses == nil {
               let firstToken = max(0, tokens.firstIndex(startingAtOrAfter: window.lowerBound - base) - 1)
-              textClasses = Self.tokenClasses(of: squeezed.offsets, count: tokens.count, first: firstToken) {
+              textClasses = RunTogetherIndex.tokenClasses(of: squeezed.offsets, count: tokens.count, first: firstToken) {
                 (Int32(base) + tokens.starts[$0], Int32(base) + tokens.ends[$0])
               }
             }
-            guard Self.partsOnlyWhereItemParts(text: textClasses!, characters, s..<e, skipping: skips, item: itemClasses, from: a) else { continue }
+            guard RunTogetherIndex.partsOnlyWhereItemParts(text: textClasses!, characters, s..<e, skipping: skips, item: itemClasses, from: a) else { continue }
             hits.append((i, first, byteStart, byteEnd, last - first + 1, true))
           }
         }
       }
     }
-  }
-
-  /// Whether the item's characters from `ownAt` on (before it, going back) and the text's from
-  /// `textAt` on agree again after a skipped label: for ``runTogetherRealign`` characters, or up
-  /// to the item's end, or for a shorter option and then, past another label, again (`oilBcoal`,
-  /// `64D54`: options shorter than the check).
-  static func realigns(
-    _ own: [UInt8], _ ownAt: Int, _ characters: UnsafeBufferPointer<UInt8>, _ textAt: Int, forward: Bool, depth: Int = 0
-  ) -> Bool {
-    var m = 0
-    while m < runTogetherRealign {
-      let o = forward ? ownAt + m : ownAt - 1 - m
-      let t = forward ? textAt + m : textAt - 1 - m
-      if o < 0 || o >= own.count { return m > 0 }
-      if t < 0 || t >= characters.count || own[o] != characters[t] { break }
-      m += 1
-    }
-    if m == runTogetherRealign { return true }
-    guard m > 0, depth < runTogetherRealign else { return false }
-    return (1...runTogetherLabel).contains { k in
-      forward
-        ? realigns(own, ownAt + m, characters, textAt + m + k, forward: true, depth: depth + 1)
-        : realigns(own, ownAt - m, characters, textAt - m - k, forward: false, depth: depth + 1)
-    }
-  }
-
-  /// Per squeezed character (its byte offset in `offsets`, in order): the token holding it, or
-  /// -1. `range(t)` is token `t`'s byte range; tokens come in order of start, and the walk
-  /// starts at token `first`.
-  static func tokenClasses(of offsets: [Int32], count: Int, first: Int, range: (Int) -> (Int32, Int32)) -> [Int32] {
-    var classes = [Int32](repeating: -1, count: offsets.count)
-    var t = first
-    for (k, offset) in offsets.enumerated() {
-      while t < count && range(t).1 <= offset { t += 1 }
-      if t < count && range(t).0 <= offset { classes[k] = Int32(t) }
-    }
-    return classes
-  }
-
-  /// Whether, along a run (text characters `run`, less those in `skips`, against item characters
-  /// from `from` on), every place two neighbouring text characters are in different tokens is
-  /// one where the item's two are too: the text's words are the item's, some written together.
-  /// And at least one place where the item's words part and the text's do not: two words
-  /// joined. (Text that only lacks the item's marks is not enough: `(-\frac12, …)` and
-  /// `(\frac12, …)` squeeze alike; searched wider, MATH test against MATH train read 6 such
-  /// siblings `perturbed` or `partial`.)
-  /// Characters of the item in no token (a label, `n't` in `could n't`) part from nothing. Beside
-  /// a skipped label, the text may part anywhere the label could have been skipped instead: in
-  /// `ionicC.gradient` the skipped `c` may be either, and in `B.buildings` either `b`.
-  static func partsOnlyWhereItemParts(
-    text: [Int32], _ characters: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, skipping skips: [Range<Int>], item: [Int32], from: Int
-  ) -> Bool {
-    // Per skip, the text characters it could have been instead (slid over equal characters).
-    let loose = skips.map { skip in
-      var low = skip.lowerBound
-      while low > run.lowerBound && characters[low - 1] == characters[low - 1 + skip.count] { low -= 1 }
-      var high = skip.upperBound
-      while high < run.upperBound && characters[high] == characters[high - skip.count] { high += 1 }
-      return low...high
-    }
-    var q = from
-    var previous: (text: Int32, item: Int32)? = nil
-    var joined = false
-    var p = run.lowerBound
-    while p < run.upperBound {
-      if let skip = skips.first(where: { $0.lowerBound == p }) {
-        p = skip.upperBound
-        continue
-      }
-      let current = (text: text[p], item: item[q])
-      if let previous, current.item >= 0, previous.item >= 0 {
-        if previous.text != current.text, previous.item == current.item, !loose.contains(where: { $0.contains(p) }) { return false }
-        if previous.text == current.text, previous.item != current.item { joined = true }
-      }
-      previous = current
-      p += 1
-      q += 1
-    }
-    return joined
   }
 
   /// How many of `tokens` (byte offsets from `base`) lie wholly in document bytes `range`.
