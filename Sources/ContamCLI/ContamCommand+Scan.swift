@@ -43,7 +43,7 @@ extension ContamCommand {
 
     @Option(
       help: ArgumentHelp(
-        "Field mapping for benchmarks that are not presets: PART=FIELD[+FIELD...],... (dotted fields reach into objects); a field no record has is an error that lists the fields there are.",
+        "Field mapping for benchmarks that are not presets: PART=FIELD[+FIELD...],... (dotted fields reach into objects and through arrays: question=question.stem,choices=question.choices.text, or choices[].text); a field no record has, one that holds objects rather than text, or a part empty in every record is an error that lists the fields there are.",
         valueName: "mapping"))
     var fields: String?
 

@@ -158,6 +158,54 @@ struct BenchmarkLoaderTests {
     #expect(items.map(\.id) == ["math/1", "math/2", "math/3"])
   }
 
+  /// A mapping that ends on objects (`choices=question.choices` for ARC's or OpenBookQA's
+  /// records, where the text is in `question.choices.text`) used to read as no text: the part
+  /// dropped out of every item, or the item out of the benchmark, and a verbatim copy of the
+  /// question with its options read `too_short` or was never looked for. Now it is an error
+  /// naming the fields inside; `[]` paths (`question.choices[].text`, as `--text-field` writes
+  /// them) read as the dotted path; a mapped part empty in every record is an error too.
+  @Test func aFieldThatHoldsObjectsOrNoTextIsAnErrorNamingWhatIsInside() throws {
+    let arc = TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl")
+    func failure(_ parts: [(name: String, fields: [String])], _ path: String, id: String? = nil) -> ContamError? {
+      do {
+        _ = try BenchmarkLoader.load(name: "mine", path: path, format: BenchmarkFormat(layout: .jsonl, parts: parts, idField: id))
+        return nil
+      } catch {
+        return error as? ContamError
+      }
+    }
+    let objects = failure([("question", ["question.stem"]), ("choices", ["question.choices"])], arc)
+    #expect(objects?.code == .invalidBenchmark && objects?.line == 1, "\(String(describing: objects))")
+    #expect(objects?.description.contains("field 'question.choices' holds objects") == true, "\(String(describing: objects))")
+    #expect(objects?.description.contains("'question.choices.text'") == true && objects?.description.contains("'question.choices.label'") == true)
+    let object = failure([("question", ["question"])], arc)
+    #expect(object?.description.contains("field 'question' holds objects") == true && object?.description.contains("'question.stem'") == true)
+    let idObject = failure([("question", ["question.stem"])], arc, id: "question")
+    #expect(idObject?.code == .invalidBenchmark, "an id field on an object is no id")
+    // `[]` in a path reads as the dotted path: the same items, options and all.
+    let dotted = try BenchmarkLoader.load(
+      name: "mine", path: arc, format: BenchmarkFormat(layout: .jsonl, parts: [("question", ["question.stem"]), ("choices", ["question.choices.text"])]))
+    let bracketed = try BenchmarkLoader.load(
+      name: "mine", path: arc, format: BenchmarkFormat(layout: .jsonl, parts: [("question", ["question.stem"]), ("choices", ["question.choices[].text"])]))
+    #expect(dotted.count == 300 && dotted.allSatisfy { $0.parts.count == 2 })
+    #expect(dotted.map(\.parts.last?.text) == bracketed.map(\.parts.last?.text))
+    // A mapped part empty or null in every record.
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let lines = try String(contentsOfFile: TestData.path("benchmarks/gsm8k/test.jsonl"), encoding: .utf8).split(separator: "\n").prefix(6)
+    let blanked = try lines.enumerated().map { i, line -> String in
+      var record = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+      record["answer"] = i % 2 == 0 ? "" : NSNull()
+      return String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self)
+    }
+    let path = try fixture.write("blank.jsonl", Data(blanked.joined(separator: "\n").utf8))
+    let empty = failure([("question", ["question"]), ("answer", ["answer"])], path)
+    #expect(empty?.code == .invalidBenchmark && empty?.line == 1, "\(String(describing: empty))")
+    #expect(empty?.description.contains("'answer' (part 'answer') hold no text in any of the 6 records") == true, "\(String(describing: empty))")
+    // The preset reads such a file: its answer is an optional part.
+    #expect(try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!).count == 6)
+  }
+
   /// A benchmark downloaded from Hugging Face as Parquet is refused with what to do (read as
   /// text it would be no items, or items of its bytes).
   @Test func aParquetBenchmarkIsAnErrorSayingHowToConvertIt() throws {

@@ -2,8 +2,9 @@
 ///
 /// A part draws its text from one or more fields (joined by newlines); a dotted field reaches
 /// into nested objects, and a field that is an array of objects or strings gives all its
-/// elements (`question.choices.text` in ARC). In CSV, fields are header names, or column
-/// numbers from 0 when the file has no header.
+/// elements (`question.choices.text` in ARC; `question.choices[].text` reads the same). A field
+/// must end on text: one that ends on objects is an error naming the fields inside. In CSV,
+/// fields are header names, or column numbers from 0 when the file has no header.
 public struct BenchmarkFormat: Sendable, Hashable, Codable {
   public enum Layout: String, Sendable, Hashable, CaseIterable, Codable {
     /// One JSON object per line.

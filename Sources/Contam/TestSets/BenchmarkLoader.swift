@@ -103,9 +103,9 @@ public enum BenchmarkLoader {
   static func loadFile(name: String, path: String, format: BenchmarkFormat) throws -> ([BenchmarkItem], InputFile) {
     let (text, input) = try readText(path)
     let stem = stem(path)
-    var records: [(Int, (String) -> [String])] = []
-    // Per record: whether it has a field at all (a JSON null or an empty cell counts as had).
-    var has: [(String) -> Bool] = []
+    // Per record: its line (or number) and what a field finds in it (``FieldLookup``: a JSON
+    // null or an empty cell counts as present).
+    var records: [(Int, (String) -> FieldLookup)] = []
     // The fields the first record has, named in an error about a field none has.
     var firstFields: [String] = []
     // A JSONL benchmark that is really one JSON array (on one line or pretty-printed) is read
@@ -122,8 +122,7 @@ public enum BenchmarkLoader {
           throw ContamError(.invalidBenchmark, path: path, line: i + 1, "benchmark '\(name)': line is JSON but not an object")
         }
         if records.isEmpty { firstFields = fieldNames(object) }
-        records.append((i + 1, { fieldValues(object, path: $0) }))
-        has.append { fieldPresent(object, path: $0) }
+        records.append((i + 1, { lookup(object, path: $0) }))
       }
     case .json:
       guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
@@ -142,8 +141,7 @@ public enum BenchmarkLoader {
           throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': record \(i + 1) of the JSON is not an object")
         }
         if records.isEmpty { firstFields = fieldNames(record) }
-        records.append((i + 1, { fieldValues(record, path: $0) }))
-        has.append { fieldPresent(record, path: $0) }
+        records.append((i + 1, { lookup(record, path: $0) }))
       }
     case .csv, .csvNoHeader:
       let rows: [[String]]
@@ -159,13 +157,9 @@ public enum BenchmarkLoader {
           (i + (format.layout == .csv ? 0 : 1),
             { field in
               let column = format.layout == .csv ? header.firstIndex(of: field) : Int(field)
-              guard let column, column < row.count else { return [] }
-              return [row[column]]
+              guard let column, column >= 0, column < row.count else { return FieldLookup() }
+              return FieldLookup(present: true, texts: [row[column]])
             }))
-        has.append { field in
-          let column = format.layout == .csv ? header.firstIndex(of: field) : Int(field)
-          return column.map { $0 >= 0 && $0 < row.count } ?? false
-        }
       }
     case .lines:
       firstFields = ["text"]
@@ -173,8 +167,7 @@ public enum BenchmarkLoader {
       for (i, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
       where !isBlank(line) {
         let value = String(decoding: line, as: UTF8.self)
-        records.append((i + 1, { $0 == "text" ? [value] : [] }))
-        has.append { $0 == "text" }
+        records.append((i + 1, { $0 == "text" ? FieldLookup(present: true, texts: [value]) : FieldLookup() }))
         if line.first == UInt8(ascii: "{"), (try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any] { objects += 1 }
       }
       // A JSONL file read as plain lines would make items of its JSON syntax, field names and
@@ -190,17 +183,36 @@ public enum BenchmarkLoader {
     var having = [Int](repeating: 0, count: format.parts.count)
     var firstWithout = [Int?](repeating: nil, count: format.parts.count)
     var havingID = 0
-    for (r, (number, value)) in records.enumerated() {
-      if let idField = format.idField, has[r](idField) { havingID += 1 }
+    // Per part: the records where it holds text (a mapping whose fields are all empty is no part).
+    var texted = [Int](repeating: 0, count: format.parts.count)
+    let named = Array(Set(format.parts.flatMap(\.fields) + (format.idField.map { [$0] } ?? [])))
+    for (number, lookUp) in records {
+      let found = Dictionary(uniqueKeysWithValues: named.map { ($0, lookUp($0)) })
+      let find = { (field: String) in found[field] ?? lookUp(field) }
+      let value = { (field: String) in find(field).texts }
+      // A field that ends on objects holds no text of its own: read as empty, the part would
+      // silently drop out of every item (OpenBookQA's `question.choices`, whose text is in
+      // `question.choices.text`), and a copy of it read as no copy.
+      for field in named.sorted() {
+        guard let keys = found[field]?.objectKeys else { continue }
+        let inside = keys.isEmpty ? "" : ": name a field inside them, \(keys.prefix(8).map { "'\(field).\($0)'" }.joined(separator: ", "))"
+        throw ContamError(
+          .invalidBenchmark, path: path, line: number,
+          "benchmark '\(name)': field '\(field)' holds objects or arrays, not text\(inside) (check --fields)")
+      }
+      if let idField = format.idField, find(idField).present { havingID += 1 }
       var parts: [BenchmarkItem.Part] = []
       for (k, part) in format.parts.enumerated() {
-        if part.fields.contains(where: has[r]) {
+        if part.fields.contains(where: { find($0).present }) {
           having[k] += 1
         } else if firstWithout[k] == nil {
           firstWithout[k] = number
         }
         let texts = part.fields.flatMap(value).filter { !$0.isEmpty }
-        if !texts.isEmpty { parts.append(.init(name: part.name, text: texts.joined(separator: "\n"))) }
+        if !texts.isEmpty {
+          texted[k] += 1
+          parts.append(.init(name: part.name, text: texts.joined(separator: "\n")))
+        }
       }
       if parts.isEmpty { continue }
       let id = format.idField.flatMap { value($0).first } ?? "\(stem)/\(number)"
@@ -239,6 +251,16 @@ public enum BenchmarkLoader {
         .invalidBenchmark, path: path, line: line,
         "benchmark '\(name)': \(missing) of \(records.count) records have none of the fields \(part.fields.map { "'\($0)'" }.joined(separator: ", ")) (part '\(part.name)') that the other \(having[k]) have: not one schema (check the file, or give --fields)")
     }
+    // A part of a mapping given for these records whose fields every record has, empty in every
+    // one (a column left blank, a field that is always null): its items would be judged without
+    // it. A preset's optional parts (SciQ's support) may be empty in a small file.
+    if let first = records.first, !BenchmarkFormat.presets.values.contains(format) {
+      for (k, part) in format.parts.enumerated() where texted[k] == 0 {
+        throw ContamError(
+          .invalidBenchmark, path: path, line: first.0,
+          "benchmark '\(name)': the fields \(part.fields.map { "'\($0)'" }.joined(separator: ", ")) (part '\(part.name)') hold no text in any of the \(records.count) records (empty or null)\(available) (check --fields)")
+      }
+    }
     return (items, input)
   }
 
@@ -276,26 +298,56 @@ public enum BenchmarkLoader {
     }
   }
 
-  /// The texts at a dotted path; arrays along the way give all their elements.
-  /// Whether `path` leads to a value in `object` (a JSON null included); through an array, in
-  /// any of its elements.
-  static func fieldPresent(_ object: Any, path: String) -> Bool {
+  /// What a dotted path finds in a record: whether it leads anywhere (a JSON null included),
+  /// the texts there (strings and numbers; arrays along the way give all their elements), and
+  /// the keys of the objects it ends on, which hold no text themselves
+  /// (`question.choices` in OpenBookQA, where `question.choices.text` was meant).
+  struct FieldLookup {
+    var present = false
+    var texts: [String] = []
+    var objectKeys: [String]?
+  }
+
+  /// ``FieldLookup`` for `path` in `object`. A key may end in `[]` (`choices[].text`), as
+  /// `--text-field` writes array paths: the same as without it, since arrays are walked anyway.
+  static func lookup(_ object: Any, path: String) -> FieldLookup {
     var current: [Any] = [object]
-    for key in path.split(separator: ".") {
+    var present = true
+    for key in path.split(separator: ".").map({ $0.hasSuffix("[]") ? String($0.dropLast(2)) : String($0) }) {
       var next: [Any] = []
+      present = false
       for value in current {
-        if let dictionary = value as? [String: Any], let child = dictionary[String(key)] {
-          if let array = child as? [Any] { next += array.isEmpty ? [NSNull()] : array } else { next.append(child) }
+        if let dictionary = value as? [String: Any], let child = dictionary[key] {
+          present = true
+          if let array = child as? [Any] { next += array } else { next.append(child) }
         } else if let array = value as? [Any] {
           for element in array {
-            if let dictionary = element as? [String: Any], let child = dictionary[String(key)] { next.append(child) }
+            if let dictionary = element as? [String: Any], let child = dictionary[key] {
+              present = true
+              next.append(child)
+            }
           }
         }
       }
       current = next
     }
-    return !current.isEmpty
+    var found = FieldLookup(present: present)
+    for value in current {
+      if let string = value as? String {
+        found.texts.append(string)
+      } else if let number = value as? NSNumber {
+        found.texts.append(number.stringValue)
+      } else if let dictionary = value as? [String: Any] {
+        found.objectKeys = (found.objectKeys ?? []) + dictionary.keys.sorted().filter { !(found.objectKeys ?? []).contains($0) }
+      } else if value is [Any] {
+        found.objectKeys = found.objectKeys ?? []  // an array in an array: no text to name
+      }
+    }
+    return found
   }
+
+  /// Whether `path` leads to a value in `object` (a JSON null, an empty array included).
+  static func fieldPresent(_ object: Any, path: String) -> Bool { lookup(object, path: path).present }
 
   /// The fields of a record, for a message: its keys, sorted, and one level into an object
   /// (`question.stem`).
@@ -307,25 +359,7 @@ public enum BenchmarkLoader {
     }
   }
 
-  static func fieldValues(_ object: Any, path: String) -> [String] {
-    var current: [Any] = [object]
-    for key in path.split(separator: ".") {
-      var next: [Any] = []
-      for value in current {
-        if let dictionary = value as? [String: Any], let child = dictionary[String(key)] {
-          if let array = child as? [Any] { next += array } else { next.append(child) }
-        } else if let array = value as? [Any] {
-          for element in array {
-            if let dictionary = element as? [String: Any], let child = dictionary[String(key)] { next.append(child) }
-          }
-        }
-      }
-      current = next
-    }
-    return current.compactMap { value in
-      if let string = value as? String { return string }
-      if let number = value as? NSNumber { return number.stringValue }
-      return nil
-    }
-  }
+  /// The texts at a dotted path (``lookup(_:path:)``).
+  static func fieldValues(_ object: Any, path: String) -> [String] { lookup(object, path: path).texts }
+
 }
