@@ -26,6 +26,7 @@ readers=(
   Scan/_ScanWorker.swift Scan/_ScanWorker+Exact.swift Scan/_ScanWorker+Near.swift
   Index/RunTogetherIndex.swift                 # squeezes the text it is handed (views only)
   Scan/_ScanWorker+RunTogether.swift           # squeezes the document bytes around a long token
+  Scan/_ScanWorker+CutWords.swift              # joins the bytes of a word cut by a line break on the stack
   Scan/_DocumentCarry.swift                    # tokenizes a document's tail, takes a buffer's last hashes
   Scan/_CarryTracker.swift                     # reads the texts of the batch it hands over
   Shards/ByteSource.swift Shards/Codec.swift Shards/Document.swift Shards/JSONFieldExtractor.swift

@@ -142,12 +142,16 @@ KINDS = {
     # two glyph runs touch): one space in five between two words left out, and each mark inside
     # a word between letters (`don't`, `well-known`) left out half the time.
     "spaces-dropped": ("encoded", CONTAMINATED, "any"),
+    # Added in session 30: wrapped at a fixed width with no regard for words, as `fold -w`, a
+    # terminal's capture or an OCR's lines cut them (`experi` / `mental`): a line break every
+    # 38-72 characters, inside a word or not, `\r\n` one time in four.
+    "words-cut": ("reformatted", CONTAMINATED, "any"),
 }
 LATE = {"symbol-bullets", "pdf-hyphenated", "html-escaped", "escaped-twice", "inline-tags", "url-encoded", "small-capitals",
         "superscript-letters", "wrapped-text-file", "short-records", "short-records-noisy",
         "mojibake", "invisible-characters", "ligatures-decomposed", "numbered-lines", "subtitles", "timestamped-lines",
         "answer-forms", "citation-marks", "quoted-printable", "answer-text", "blank-filled", "letter-spaced",
-        "spaces-removed", "spaces-dropped"}
+        "spaces-removed", "spaces-dropped", "words-cut"}
 UNTOUCHED = ("untouched", CLEAN)
 MATH_PERTURB_PAIR = ("math-perturb-pair", PERTURBED)
 
@@ -415,6 +419,12 @@ def render(kind, item, rng):
         text = body(item, letters) + "\n" + tail(item)
         text = re.sub(r"(?<=\w) (?=\w)", lambda m: "" if rng.random() < 0.2 else " ", text)
         return re.sub(r"(?<=[A-Za-z])['\-](?=[A-Za-z])", lambda m: "" if rng.random() < 0.5 else m.group(0), text)
+    if kind == "words-cut":
+        width, ending = rng.randint(38, 72), "\r\n" if rng.random() < 0.25 else "\n"
+        lines = []
+        for line in (body(item, letters) + "\n" + tail(item)).split("\n"):
+            lines += [line[k:k + width] for k in range(0, max(1, len(line)), width)]
+        return ending.join(lines)
     if kind == "spaces-removed":
         return re.sub(r"[ \t]+", "", body(item, letters) + "\n" + tail(item))
     if kind == "superscript-letters":

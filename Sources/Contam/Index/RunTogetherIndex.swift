@@ -51,6 +51,11 @@ import Synchronization
   /// short word, `of the`, `is a`, are most of what a copy loses; asking each word to be 3
   /// characters or more left 9 of 40 such copies in RunTogetherTests not contaminated.)
   static let shortestMerge = 6
+  /// Every token hash of every item: whether a word cut in two by a line break and joined again
+  /// is an item's word (``_ScanWorker/collectCutWordHits(document:base:end:)``), asked where
+  /// ``ItemIndex/mayHoldToken(_:)``, a bitmap of one bit per token that says "may be" to many
+  /// words no item has, says it may be.
+  let words: MergeFilter
 
   init(index: ItemIndex) {
     var entries: [_HashTable.Entry] = []
@@ -75,6 +80,9 @@ import Synchronization
     }
     merges = MergeFilter(mergeKeys)
     mergeKeys = []
+    // Token hashes repeat across and within items (about 15 times each in the shared
+    // benchmarks): sized for a quarter of them, the filter keeps 16 bits or more per word.
+    words = MergeFilter(index.tokenHashes.lazy.flatMap { $0 }, count: index.tokenHashes.reduce(0) { $0 + $1.count } / 4)
     _KeySort.sort(&entries) { $0.key }
     // Keys in more than `limit` items are left out; the table is built from the runs of the
     // others in two passes (counted, then placed), without a second list of them.
@@ -115,14 +123,17 @@ import Synchronization
     private let words: [UInt64]
     private let mask: Int
 
-    init(_ keys: [UInt64]) {
+    /// A filter of `keys`, 8 to 16 bits for each of `count` of them.
+    init<Keys: Sequence<UInt64>>(_ keys: Keys, count: Int) {
       var size = 64
-      while size < 8 * keys.count { size <<= 1 }
+      while size < 8 * count { size <<= 1 }
       mask = size - 1
       var words = [UInt64](repeating: 0, count: size / 64)
       for key in keys { words[_HashTable.filterIndex(key, size - 1)] |= _HashTable.filterPattern(key) }
       self.words = words
     }
+
+    init(_ keys: [UInt64]) { self.init(keys, count: keys.count) }
 
     /// False only if `key` is no key.
     @inline(__always)

@@ -64,6 +64,12 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// and a run they share covers the item's tokens it spans. Such a copy is a few long tokens
   /// and has no n-gram of the item. Nil in certificates made before this rule: off.
   public var runTogether: Bool? = true
+  /// Whether a word cut in two inside a document by a line break (text wrapped at a fixed
+  /// width with no regard for words: `fold -w`, a terminal's capture, OCR lines), where one half
+  /// is no item's token and the two together are, is read as the one word too
+  /// (`_ScanWorker.collectCutWordHits`). Each line of such a copy holds fewer tokens than an
+  /// n-gram whole. Nil in certificates made before this rule: off.
+  public var cutWords: Bool? = true
   /// Whether an item whose exact coverage reaches ``partialThreshold`` is `perturbed` when its
   /// best exact evidence states a different answer (and no near copy states the same): the
   /// item's text is there in part and another answer follows it, as where MATH-Perturb's
@@ -210,6 +216,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       runTogether != true && standard.runTogether == true,
       "run-together text was not read: a copy with its words run together (no spaces, as PDF text keeps it) is not found")
+    note(
+      cutWords != true && standard.cutWords == true,
+      "cut words were not joined: a copy wrapped at a fixed width with its words cut at line ends (experi|mental) is found only in part")
     note(
       contaminatedByExactAnswer != true && standard.contaminatedByExactAnswer == true,
       "contaminated by exact answer was off: a question copied with its answer but without its other options or solution reads partial")

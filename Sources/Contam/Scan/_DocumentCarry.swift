@@ -150,7 +150,7 @@ extension _DocumentCarry {
 }
 
 /// How many tokens a short text makes, and the first one's hash.
-private struct _FirstToken: TokenSink {
+struct _FirstToken: TokenSink {
   var count = 0
   var hash: UInt64 = 0
   mutating func consume(hash: UInt64, start: Int, end: Int) {

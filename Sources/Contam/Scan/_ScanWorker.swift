@@ -168,6 +168,7 @@ struct _ScanWorker {
         collectJoinedHits(joined)
       }
       if configuration.runTogether == true { collectRunTogetherHits(document: document, base: base, end: end) }
+      if configuration.cutWords == true { collectCutWordHits(document: document, base: base, end: end) }
     }
     if let near, let nearScratch {
       // The carry's last `nearCarryTokens` tokens, then the document's own.

@@ -1,0 +1,91 @@
+@_spi(Testing) import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// Copies wrapped at a fixed width with no regard for words (``ScanConfiguration/cutWords``):
+/// `fold -w`, a terminal's capture, OCR lines, where a line break cuts a word in two
+/// (`experi` / `mental`) and no line holds an n-gram whole.
+@Suite("Cut words: a copy wrapped at a fixed width through its words")
+struct CutWordTests {
+  /// `text` with a line break after every `width` characters of a line, inside words or not
+  /// (as `fold -w` does), lines ending with `ending`.
+  static func folded(_ text: String, width: Int, ending: String = "\n") -> String {
+    var out = ""
+    var column = 0
+    for character in text {
+      if character == "\n" {
+        out += ending
+        column = 0
+        continue
+      }
+      if column == width {
+        out += ending
+        column = 0
+      }
+      out.append(character)
+      column += 1
+    }
+    return out
+  }
+
+  func scan(_ items: [BenchmarkItem], _ path: String, cutWords: Bool?) throws -> [ItemResult] {
+    var configuration = ScanConfiguration()
+    configuration.cutWords = cutWords
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+  }
+
+  /// 40 real items of five benchmarks folded at 37 to 61 columns (`\n` or `\r\n`) in a novel's
+  /// text: read with the cut words joined, they are `contaminated`; without, most are not.
+  @Test func aCopyFoldedThroughItsWordsIsContaminated() throws {
+    let items = try RunTogetherTests.items()
+    try #require(items.count >= 30, "\(items.count) fixture items of 20 tokens or more")
+    var plants: [Int: String] = [:]
+    var cuts = 0
+    for i in items.indices {
+      let copy = Self.folded(ItemIndex.text(of: items[i]), width: 37 + 3 * (i % 9), ending: i % 4 == 3 ? "\r\n" : "\n")
+      cuts += copy.split(whereSeparator: \.isNewline).count
+      plants[2 * i + 1] = copy
+    }
+    try #require(cuts >= 3 * items.count, "the copies are cut: \(cuts) lines")
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "folded.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    let joined = try scan(items, path, cutWords: true)
+    let apart = try scan(items, path, cutWords: nil)
+    let found = joined.filter { $0.verdict == .contaminated }
+    #expect(found.count >= items.count - 2, "\(found.count) of \(items.count): \(joined.filter { $0.verdict != .contaminated }.map { "\($0.id) \($0.verdict) \($0.coverage)" })")
+    #expect(apart.filter { $0.verdict == .contaminated }.count <= items.count / 2, "without the rule, most folded copies are not contaminated")
+    // The evidence is the copy's bytes, line breaks and all.
+    for result in found {
+      let evidence = try #require(result.evidence.first)
+      #expect(evidence.documentID.map { $0.hasPrefix("doc-") } == true)
+      #expect(evidence.snippet.contains("\n"), "\(result.id): \(evidence.snippet)")
+    }
+  }
+
+  /// The same items wrapped at spaces (`fold -s`, every word whole, a line break for a space):
+  /// the rule changes nothing.
+  @Test func wordsWrappedWholeReadAsBefore() throws {
+    let items = try RunTogetherTests.items()
+    var plants: [Int: String] = [:]
+    for i in items.indices {
+      var lines: [String] = []
+      var line = ""
+      for word in ItemIndex.text(of: items[i]).split(separator: " ", omittingEmptySubsequences: false) {
+        if !line.isEmpty && line.count + word.count >= 40 {
+          lines.append(line)
+          line = ""
+        }
+        line += line.isEmpty ? String(word) : " " + word
+      }
+      lines.append(line)
+      plants[2 * i + 1] = lines.joined(separator: "\n")
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "wrapped.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    #expect(try scan(items, path, cutWords: true) == (try scan(items, path, cutWords: nil)))
+  }
+}
