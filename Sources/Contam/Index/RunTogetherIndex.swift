@@ -135,6 +135,27 @@ import Synchronization
 
     init(_ keys: [UInt64]) { self.init(keys, count: keys.count) }
 
+    /// Calls `body` with a view of the filter: a batch of lookups that prefetches its words
+    /// ahead (``View/word(_:)``) hides most of their cache misses.
+    func withView<R>(_ body: (View) -> R) -> R { words.withUnsafeBufferPointer { body(View(words: $0.baseAddress!, mask: mask)) } }
+
+    /// The filter's words, valid inside ``withView(_:)``.
+    struct View {
+      let words: UnsafePointer<UInt64>
+      let mask: Int
+
+      /// The word `key` is tested against (to prefetch).
+      @inline(__always)
+      func word(_ key: UInt64) -> UnsafePointer<UInt64> { words + _HashTable.filterIndex(key, mask) }
+
+      /// False only if `key` is no key.
+      @inline(__always)
+      func mayContain(_ key: UInt64) -> Bool {
+        let pattern = _HashTable.filterPattern(key)
+        return word(key).pointee & pattern == pattern
+      }
+    }
+
     /// False only if `key` is no key.
     @inline(__always)
     func mayContain(_ key: UInt64) -> Bool {

@@ -1,9 +1,13 @@
+import CContamSupport
+
 extension _ScanWorker {
   /// Bytes of text around a long token that are squeezed with it: a copy's first and last words
   /// may be tokens of normal length.
   static let runTogetherMargin = 64
   /// The most bytes between two tokens of words written together that open a window together.
   static let runTogetherPair = 128
+  /// How many tokens ahead the search prefetches the bitmap and filter words it will test.
+  static let marksAhead = 16
 
   /// Items copied with their words run together (``RunTogetherIndex``), in the text in the
   /// buffer (document bytes `base..<end`): around each token of ``RunTogetherIndex/longToken``
@@ -27,30 +31,69 @@ extension _ScanWorker {
         windows.append(low..<high)
       }
     }
+    // First the tokens to look at: those of `longToken` bytes or more, and (marked negative)
+    // those of 6-15 bytes that are no word of the items (most such tokens are, and a bitmap of
+    // 128 KB says so; no pair of words written together is). The bitmap's words are prefetched
+    // `marksAhead` candidates ahead: other tables push it out of a core's cache.
+    // (Without branches: which tokens are 6 bytes or more is a coin toss to a branch predictor.)
+    var marks = [Int32](unsafeUninitializedCapacity: tokens.count) { marks, count in
+      var kept = 0
+      for t in 0..<tokens.count {
+        let length = Int(tokens.ends[t]) - Int(tokens.starts[t])
+        marks[kept] = length >= RunTogetherIndex.longToken ? Int32(t) : ~Int32(t)
+        kept += length >= RunTogetherIndex.shortestMerge ? 1 : 0
+      }
+      count = kept
+    }
+    index.tokenBits.withUnsafeBufferPointer { bits in
+      let ahead = Self.marksAhead
+      var kept = 0
+      for k in 0..<marks.count {
+        if k + ahead < marks.count, marks[k + ahead] < 0 {
+          CContamSupport_prefetch(bits.baseAddress! + (ItemIndex.tokenBit(max(1, tokens.hashes[Int(~marks[k + ahead])])) >> 6))
+        }
+        let m = marks[k]
+        if m >= 0 || !index.mayHoldToken(max(1, tokens.hashes[Int(~m)])) {
+          marks[kept] = m
+          kept += 1
+        }
+      }
+      marks.removeSubrange(kept...)
+    }
+    // Then, in order, the long tokens open windows, and the others are asked of the filter of
+    // words written together (its words prefetched `marksAhead` tokens ahead: the filter is
+    // larger than a core's cache); two close together open a window each.
+    if marks.contains(where: { $0 < 0 }) && anchors == nil {
+      anchors = index.runTogether.get(index)
+      runTogetherIndex = anchors
+    }
     // The last token of two words written together, and whether its window is open.
     var lastMerge: (token: Int, opened: Bool)? = nil
-    for t in 0..<tokens.count {
-      let length = Int(tokens.ends[t]) - Int(tokens.starts[t])
-      guard length >= RunTogetherIndex.shortestMerge else { continue }
-      if length >= RunTogetherIndex.longToken {
-        open(t)
-        continue
+    marks.withUnsafeBufferPointer { marks in
+      guard let merges = anchors?.merges else {
+        for m in marks where m >= 0 { open(Int(m)) }
+        return
       }
-      // Most such tokens are words of the items (a bitmap of 128 KB says so), which no pair of
-      // words written together is.
-      let hash = max(1, tokens.hashes[t])
-      guard !index.mayHoldToken(hash) else { continue }
-      if anchors == nil {
-        anchors = index.runTogether.get(index)
-        runTogetherIndex = anchors
-      }
-      guard anchors!.merges.mayContain(hash) else { continue }
-      if let last = lastMerge, Int(tokens.starts[t]) - Int(tokens.ends[last.token]) <= Self.runTogetherPair {
-        if !last.opened { open(last.token) }
-        open(t)
-        lastMerge = (t, true)
-      } else {
-        lastMerge = (t, false)
+      merges.withView { filter in
+        let ahead = Self.marksAhead
+        for (k, m) in marks.enumerated() {
+          if k + ahead < marks.count, marks[k + ahead] < 0 {
+            CContamSupport_prefetch(filter.word(max(1, tokens.hashes[Int(~marks[k + ahead])])))
+          }
+          guard m < 0 else {
+            open(Int(m))
+            continue
+          }
+          let t = Int(~m)
+          guard filter.mayContain(max(1, tokens.hashes[t])) else { continue }
+          if let last = lastMerge, Int(tokens.starts[t]) - Int(tokens.ends[last.token]) <= Self.runTogetherPair {
+            if !last.opened { open(last.token) }
+            open(t)
+            lastMerge = (t, true)
+          } else {
+            lastMerge = (t, false)
+          }
+        }
       }
     }
     guard !windows.isEmpty else { return }
