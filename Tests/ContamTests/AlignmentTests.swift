@@ -111,6 +111,46 @@ struct AlignmentTests {
     #expect(before.allSatisfy { $0.nearDuplicate?.evidence.allSatisfy { $0.alignment == nil } ?? true })
   }
 
+  /// ARC items of 20 to 40 tokens copied whole, a word doubled every 6 words (an extraction's
+  /// stutter; any inserted word does the same), and their answer stated: every doubled word
+  /// breaks shingles, not the order, so the copy's alignment is 1 and its containment near 0.8.
+  /// With ``NearDuplicateConfiguration/alignedContaminated`` such a copy is `contaminated`, as
+  /// one at containment 0.95 is; without it (certificates made before) `partial`, which the
+  /// default `--fail-on contaminated` passes.
+  @Test func aShortItemCopiedWholeWithWordsInsertedIsContaminated() throws {
+    let items = try BenchmarkLoader.load(
+      name: "arc", path: TestData.path("benchmarks/arc/ARC-Challenge-Test.jsonl"), format: BenchmarkFormat.presets["arc"]!)
+    let tokenizer = Tokenizer()
+    let chosen = Array(
+      items.indices.filter { items[$0].answer?.choice != nil && (20...40).contains(tokenizer.tokens(of: ItemIndex.text(of: items[$0])).count) }
+        .prefix(12))
+    try #require(chosen.count == 12)
+    var plants: [Int: String] = [:]
+    for (k, i) in chosen.enumerated() {
+      let words = ItemIndex.text(of: items[i]).split(separator: " ", omittingEmptySubsequences: false)
+      let stuttered = words.enumerated().map { w, word in w % 6 == 3 && word.allSatisfy(\.isLetter) ? "\(word) \(word)" : String(word) }
+      plants[3 * k + 2] = stuttered.joined(separator: " ") + "\nAnswer: \(items[i].answer!.choice!)\n\n"
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "stutter.jsonl.gz", plants: plants, documents: 40)
+    var configuration = ScanConfiguration()
+    let results = try Scanner(items: items, configuration: configuration, readerOptions: Self.options).scan(paths: [path], jobs: 2).items
+    let contaminated = chosen.filter { results[$0].verdict == .contaminated }
+    #expect(contaminated.count >= 10, "\(chosen.map { "\(items[$0].id) \(results[$0].verdict) \(String(describing: results[$0].nearDuplicate?.evidence.first))" })")
+    configuration.near?.alignedContaminated = nil
+    let before = try Scanner(items: items, configuration: configuration, readerOptions: Self.options).scan(paths: [path], jobs: 2).items
+    // Those the rule made so were `partial`: the copy's containment is below 0.95, its alignment not.
+    let upgraded = contaminated.filter { before[$0].verdict != .contaminated }
+    #expect(upgraded.count >= 5, "\(upgraded.count) contaminated by their alignment")
+    for i in upgraded {
+      let best = try #require(results[i].nearDuplicate?.evidence.first)
+      #expect(before[i].verdict == .partial && best.containment < 0.95 && (best.alignment ?? 0) >= 0.95, "\(items[i].id): \(before[i].verdict) \(best)")
+    }
+    // No other item moves: the rule upgrades a near copy, it finds none.
+    #expect(items.indices.filter { !chosen.contains($0) }.allSatisfy { results[$0].verdict == before[$0].verdict })
+  }
+
   /// What the alignment must not take for a copy: three short phrases of an item, and an
   /// item whose twin (the same sentence with one word changed) is the one copied.
   @Test func phrasesOfAnItemAndItsTwinsCopyAreNotNearCopies() throws {

@@ -23,6 +23,12 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// A near copy at or above this containment that states the item's answer (or of an item
   /// without one) makes the item `contaminated` (a verbatim copy in another layout reaches 1.0).
   public var contaminatedContainment = 0.95
+  /// Whether a near copy whose ``alignment`` (its item's tokens in order) reaches
+  /// ``contaminatedContainment`` makes the item `contaminated` as such a containment does, when it
+  /// states the item's answer (or the item has none): a short item copied whole with a word
+  /// inserted or doubled every few words (each insertion breaks shingles, not the order), or with
+  /// one typo. Nil (certificates made before this rule): containment alone.
+  public var alignedContaminated: Bool? = true
   /// A near copy counts toward the verdict only when it shares at least this many of the
   /// item's shingles (a short item's few shingles are too common to decide on).
   public var minimumMatchedShingles = 12
@@ -125,6 +131,9 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
       note(answeredShingles == nil, "answered shingles were off: short items copied with a word changed and their answer are not found")
       note((answeredShingles ?? 0) > standardAnswered, "answeredShingles = \(answeredShingles ?? 0) is above \(standardAnswered)")
     }
+    note(
+      alignedContaminated != true && standard.alignedContaminated == true,
+      "aligned copies were not contaminated: a short item copied whole with words inserted every few words reads partial")
     note(
       contaminatedContainment > standard.contaminatedContainment,
       "contaminatedContainment = \(contaminatedContainment) is above \(standard.contaminatedContainment)")

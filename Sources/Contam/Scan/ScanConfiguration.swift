@@ -112,8 +112,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
 
   /// The one verdict for an item, from all its evidence (docs/VERDICTS.md):
   /// 1. `contaminated` when exact coverage reaches ``contaminatedThreshold``, or the best near
-  ///    copy reaches ``NearDuplicateConfiguration/contaminatedContainment`` and states the
-  ///    item's answer (or the item has none to state): a verbatim copy in another layout;
+  ///    copy reaches ``NearDuplicateConfiguration/contaminatedContainment`` (in containment, or
+  ///    in alignment: ``NearDuplicateConfiguration/alignedContaminated``) and states the item's
+  ///    answer (or the item has none to state): a verbatim copy in another layout;
   /// 2. `perturbed` when the best near copy states a different answer (before rule 1's coverage
   ///    when the copy's text differs from the item's too, by a shingle or, where every shingle
   ///    is there, by a sign or a lone letter (``NearDuplicateEvidence/verbatim``):
@@ -160,7 +161,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     }
     // With an answer to compare, a near copy is the item only when it states that answer: the
     // question alone (answer `none`) leaked partly, and may have its numbers changed.
-    if nearCounts, let best, best.answer == nil || answer == .same, best.containment >= (near?.contaminatedContainment ?? 2) {
+    if nearCounts, let best, best.answer == nil || answer == .same,
+      max(best.containment, near?.alignedContaminated == true ? best.alignment ?? 0 : 0) >= (near?.contaminatedContainment ?? 2)
+    {
       return .contaminated
     }
     if nearCounts && answer == .different { return .perturbed }
