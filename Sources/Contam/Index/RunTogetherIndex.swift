@@ -172,7 +172,6 @@ import Synchronization
   @_spi(Testing) public static func mergedWords(_ text: UnsafeRawBufferPointer, _ body: (UInt64) -> Void) {
     @inline(__always) func isWordByte(_ b: UInt8) -> Bool { squeezed(b) != 0 }
     @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
-    @inline(__always) func isPlain(_ b: UInt8) -> Bool { b < 0x80 && b != 0x26 && b != 0x25 && b != 0x3D }
     let n = text.count
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * Tokenizer.wordChunk) { buffer in
       // The word before, if only white space or one mark follows it so far (start < 0: none).
@@ -190,7 +189,7 @@ import Synchronization
         }
         let start = k
         while k < n && isWordByte(text[k]) { k += 1 }
-        let plain = (start == 0 || isPlain(text[start - 1])) && (k == n || isPlain(text[k]))
+        let plain = (start == 0 || isPlainEdge(text[start - 1])) && (k == n || isPlainEdge(text[k]))
         guard plain, k - start < Tokenizer.wordChunk else {
           previous.start = -1
           continue
@@ -311,6 +310,11 @@ import Synchronization
       }
     }
   }
+
+  /// Whether a byte beside a word leaves it a word of its own to the tokenizer (not a byte of a
+  /// longer character, nor `&`, `%` or `=`, which may start an escape read into the word).
+  @inline(__always)
+  static func isPlainEdge(_ b: UInt8) -> Bool { b < 0x80 && b != 0x26 && b != 0x25 && b != 0x3D }
 
   /// An ASCII letter or digit as squeezed text has it (lower-cased); 0 for any other byte.
   @inline(__always)

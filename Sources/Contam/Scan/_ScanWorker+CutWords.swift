@@ -12,8 +12,8 @@ extension _ScanWorker {
   /// a bitmap; a lone letter is no token) and the two written together one, the exact passes read
   /// them once more as that one word, around each such cut (as ``collectJoinedHits(_:)`` does for
   /// a word cut between two documents). Only matches through a joined word are kept; the others
-  /// the passes over the buffer found. Per token this costs a compare or two; per line break
-  /// between words, a bitmap test or two.
+  /// the passes over the buffer found. Text costs a `memchr` for its line breaks, and a line
+  /// break between two words of the items' (most of them) two bitmap tests.
   /// - Parameters:
   ///   - base: the document byte offset of the tokenized text.
   ///   - end: the document byte offset where the tokenized text ends.
@@ -44,9 +44,9 @@ extension _ScanWorker {
         while a > 0 && p - a < Self.cutWordBytes && isWordByte(a - 1) { a -= 1 }
         var b = q + 2
         while b < text.count && b - q <= Self.cutWordBytes && isWordByte(b) { b += 1 }
-        guard p - a + b - q - 1 <= Self.cutWordBytes, a == 0 || Self.isPlainEdge(text[a - 1]), b == text.count || Self.isPlainEdge(text[b]) else {
-          continue
-        }
+        guard p - a + b - q - 1 <= Self.cutWordBytes, a == 0 || RunTogetherIndex.isPlainEdge(text[a - 1]),
+          b == text.count || RunTogetherIndex.isPlainEdge(text[b])
+        else { continue }
         // Each half is a token, or a lone letter (no token); not both lone.
         let firstIsToken = firstEnds && base + Int(tokens.starts[u - 1]) == a
         let secondIsToken = secondStarts && base + Int(tokens.ends[u]) == b
@@ -108,9 +108,4 @@ extension _ScanWorker {
       c = d
     }
   }
-
-  /// Whether a byte beside a word leaves it a word of its own to the tokenizer (not a byte of a
-  /// longer character, nor `&`, `%` or `=`, which may start an escape read into the word).
-  @inline(__always)
-  static func isPlainEdge(_ b: UInt8) -> Bool { b < 0x80 && b != 0x26 && b != 0x25 && b != 0x3D }
 }
