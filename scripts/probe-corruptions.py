@@ -143,6 +143,8 @@ def _(item, rng):
 def generate(out, seed, per, data):
     rng=random.Random(seed)
     bms=eq.load_benchmarks(data); paras=eq.background(data)
+    if not bms or len(paras) < 100:
+        sys.exit(f"probe-corruptions: no benchmarks or too little background text under {data} (give --data)")
     os.makedirs(out+"/shards", exist_ok=True)
     docs=[]; labels=[]
     for preset, spec in sorted(bms.items()):

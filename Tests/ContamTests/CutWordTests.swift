@@ -65,6 +65,34 @@ struct CutWordTests {
     }
   }
 
+  /// A cut that leaves one letter on a line's end or start (`l` / `ength`, `wa` / `s`): a lone
+  /// letter is no token (it reads as an option label), so the joined word replaces one token.
+  /// Every fourth word of 5+ letters is cut after its first letter or before its last, in turn.
+  @Test func aCutThatLeavesALoneLetterIsJoinedToo() throws {
+    let items = try RunTogetherTests.items()
+    var plants: [Int: String] = [:]
+    for i in items.indices {
+      var cut = 0
+      let words = ItemIndex.text(of: items[i]).split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+        guard word.count >= 5, word.allSatisfy({ $0.isASCII && $0.isLetter }) else { return String(word) }
+        cut += 1
+        guard cut % 4 == 0 else { return String(word) }
+        return cut % 8 == 0 ? "\(word.prefix(1))\n\(word.dropFirst())" : "\(word.dropLast())\n\(word.suffix(1))"
+      }
+      plants[2 * i + 1] = words.joined(separator: " ")
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "lone.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    let joined = try scan(items, path, cutWords: true)
+    let apart = try scan(items, path, cutWords: nil)
+    // Only copies whose cuts decide: without the rule they are not contaminated.
+    let decided = items.indices.filter { apart[$0].verdict != .contaminated }
+    try #require(decided.count >= 10, "\(decided.count) copies whose lone-letter cuts break every n-gram run enough")
+    let found = decided.filter { joined[$0].verdict == .contaminated }
+    #expect(found.count >= decided.count - 1, "\(found.count) of \(decided.count): \(decided.filter { joined[$0].verdict != .contaminated }.map { "\(items[$0].id) \(joined[$0].coverage)" })")
+  }
+
   /// The same items wrapped at spaces (`fold -s`, every word whole, a line break for a space):
   /// the rule changes nothing.
   @Test func wordsWrappedWholeReadAsBefore() throws {

@@ -634,6 +634,10 @@ public final class ItemIndex: @unchecked Sendable {
   @inline(__always)
   static func tokenBit(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 44) }
 
+  /// The word of ``tokenBits`` that holds the bit of `hash` (to test, or to prefetch).
+  @inline(__always)
+  static func tokenWord(_ hash: UInt64) -> Int { tokenBit(hash) >> 6 }
+
   static func tokenBits(of hashes: [[UInt64]]) -> [UInt64] {
     var bits = [UInt64](repeating: 0, count: (1 << 20) / 64)
     for item in hashes {

@@ -50,7 +50,7 @@ extension _ScanWorker {
       var kept = 0
       for k in 0..<marks.count {
         if k + ahead < marks.count, marks[k + ahead] < 0 {
-          CContamSupport_prefetch(bits.baseAddress! + (ItemIndex.tokenBit(max(1, tokens.hashes[Int(~marks[k + ahead])])) >> 6))
+          CContamSupport_prefetch(bits.baseAddress! + ItemIndex.tokenWord(max(1, tokens.hashes[Int(~marks[k + ahead])])))
         }
         let m = marks[k]
         if m >= 0 || !index.mayHoldToken(max(1, tokens.hashes[Int(~m)])) {

@@ -346,9 +346,6 @@ public enum BenchmarkLoader {
     return found
   }
 
-  /// Whether `path` leads to a value in `object` (a JSON null, an empty array included).
-  static func fieldPresent(_ object: Any, path: String) -> Bool { lookup(object, path: path).present }
-
   /// The fields of a record, for a message: its keys, sorted, and one level into an object
   /// (`question.stem`).
   static func fieldNames(_ object: Any) -> [String] {
@@ -358,8 +355,4 @@ public enum BenchmarkLoader {
       return [key]
     }
   }
-
-  /// The texts at a dotted path (``lookup(_:path:)``).
-  static func fieldValues(_ object: Any, path: String) -> [String] { lookup(object, path: path).texts }
-
 }
