@@ -32,6 +32,9 @@ struct AnsweredShinglesTests {
   func scan(_ items: [BenchmarkItem], _ path: String, answeredShingles: Int?) throws -> [ItemResult] {
     var configuration = ScanConfiguration()
     configuration.near?.answeredShingles = answeredShingles
+    // These copies are SciQ items without their passage, which the item's own parts searched
+    // together (`withoutContext`, WithoutContextTests) find too: this rule is measured alone.
+    configuration.near?.withoutContext = nil
     let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
     return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
   }

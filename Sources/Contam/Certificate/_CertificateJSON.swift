@@ -190,6 +190,10 @@ struct _CertificateJSON {
       key("verbatim")
       bytes.append(contentsOf: (verbatim ? "true" : "false").utf8)
     }
+    if let withoutContext = evidence.withoutContext {
+      key("withoutContext")
+      bytes.append(contentsOf: (withoutContext ? "true" : "false").utf8)
+    }
     close(UInt8(ascii: "}"))
   }
 

@@ -259,6 +259,7 @@ extension IndexCache {
       writer.write(UInt8(part == nil ? 0 : 1))
       writer.write(part ?? "")
     }
+    writer.write(n.targetWithoutContext.map { UInt8($0 ? 1 : 0) })
     // A part's keys are its item's array: written once, with the owner of each target's.
     writer.write(n.keyOwner)
     writer.write(n.shingles, rows: n.keyOwner.indices.filter { n.keyOwner[$0] == $0 })
@@ -411,6 +412,10 @@ extension IndexCache {
       let name = try reader.readString()
       targetPart.append(named == 0 ? nil : name)
     }
+    let withoutContext = try reader.readArray(of: UInt8.self)
+    try check(withoutContext.count == targets && withoutContext.allSatisfy { $0 <= 1 })
+    // The item without its context is one of its parts' targets.
+    try check(zip(withoutContext, targetPart).allSatisfy { $0 == 0 || $1 != nil })
     let keyOwner = try reader.readArray(of: Int.self)
     try check(keyOwner.count == targets)
     let ownedKeys = try reader.readArrays(of: UInt64.self)
@@ -473,7 +478,7 @@ extension IndexCache {
     return NearDuplicateIndex(
       configuration: configuration, math: math,
       stored: .init(
-        targetItem: targetItem, targetPart: targetPart, shingles: shingles, keyOwner: keyOwner, member: member, own: own,
+        targetItem: targetItem, targetPart: targetPart, targetWithoutContext: withoutContext.map { $0 == 1 }, shingles: shingles, keyOwner: keyOwner, member: member, own: own,
         shingleCount: shingleCount, ownCount: ownCount, sampleSize: sampleSize,
         votes: votes, length: length, table: nearTable, wholeShingles: wholeShingles, droppedShingles: droppedShingles))
   }

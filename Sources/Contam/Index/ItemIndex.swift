@@ -355,10 +355,7 @@ public final class ItemIndex: @unchecked Sendable {
       // context follows them (SciQ: question and choices, then the supporting passage).
       if ranges[i].count > 1 {
         var runs = ranges[i]
-        let names = items[i].parts.map(\.name)
-        if let context = names.firstIndex(where: { BenchmarkItem.contextPartNames.contains($0) }), context > 1,
-          !names[context...].contains(where: { !BenchmarkItem.contextPartNames.contains($0) })
-        {
+        if let context = items[i].leadingOwnParts {
           runs.append(ranges[i][0].lowerBound..<ranges[i][context - 1].upperBound)
         }
         for range in runs where range.count >= minimumTokens && range.count < n && range.count < hashes.count {

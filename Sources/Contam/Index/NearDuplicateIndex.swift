@@ -81,6 +81,12 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// is a near copy of the item only where its records are read as one text. A copy is reported
   /// in the document where its span ends, from byte 0. Nil (certificates made before): none.
   public var carriedTokens: Int? = 64
+  /// Whether an item whose own parts come before its context (SciQ: question and choices, then
+  /// the supporting passage) is also searched as those parts together, and judged as a whole
+  /// item is (the 60% share, alignment, the containment that makes it `contaminated`): a copy
+  /// holds the question as it is tested, usually without the passage, and a part alone is too
+  /// small to decide on. Nil (certificates made before this rule): off.
+  public var withoutContext: Bool? = true
   /// The sample hits a target with `sampleSize` sample shingles needs to become a candidate.
   func votes(sampleSize: Int) -> Int { max(2, Int((voteFraction * Double(sampleSize)).rounded(.up))) }
 
@@ -101,7 +107,11 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   public func counts(_ evidence: NearDuplicateEvidence, itemShingles: Int) -> Bool {
     // On the math stream the item has more shingles than `itemShingles` counts; a whole-item
     // copy's containment is the share of them.
-    let share = evidence.mathTokens == true ? (evidence.part == nil ? evidence.containment : 0) : Double(evidence.matchedShingles) / Double(max(1, itemShingles))
+    // The item without its context is judged as the whole item is, on its own shingles.
+    let share =
+      evidence.mathTokens == true
+      ? (evidence.part == nil ? evidence.containment : 0)
+      : evidence.withoutContext == true ? evidence.containment : Double(evidence.matchedShingles) / Double(max(1, itemShingles))
     return evidence.matchedShingles >= minimumMatchedShingles
       || (evidence.matchedShingles >= minimumShingles && share >= 0.6)
       || (evidence.alignment ?? 0) >= (alignment ?? 2)
@@ -131,6 +141,9 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
       note(answeredShingles == nil, "answered shingles were off: short items copied with a word changed and their answer are not found")
       note((answeredShingles ?? 0) > standardAnswered, "answeredShingles = \(answeredShingles ?? 0) is above \(standardAnswered)")
     }
+    note(
+      withoutContext != true && standard.withoutContext == true,
+      "items were not searched without their context: a question copied with its options but not its supporting passage, a few words changed, is not found")
     note(
       alignedContaminated != true && standard.alignedContaminated == true,
       "aligned copies were not contaminated: a short item copied whole with words inserted every few words reads partial")
@@ -196,6 +209,9 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Per target: its item, and its part's name (nil for the whole item).
   let targetItem: [Int]
   let targetPart: [String?]
+  /// Per target: whether it is its item's own parts without the context after them
+  /// (``NearDuplicateConfiguration/withoutContext``), judged as a whole item is.
+  let targetWithoutContext: [Bool]
   /// Per whole target: its sorted distinct informative shingle keys. A part's keys are a
   /// subset of its item's, so a part target's row is empty: it reads its whole target's
   /// (``keys(of:)``) and marks its own keys in ``member``.
@@ -288,14 +304,20 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       // Targets: every item whole, and each part of an item that has several (items on all
       // cores). A part's shingles are made when it is prepared, not held meanwhile.
       var candidates = _parallelMap(index.hashes.count, jobs: jobs) {
-        i -> [(item: Int, part: String?, range: Range<Int>, shingles: [UInt64])] in
+        i -> [(item: Int, part: String?, range: Range<Int>, shingles: [UInt64], withoutContext: Bool)] in
         let tokens = index.hashes[i]
-        var list = [(i, String?.none, tokens.indices, distinctShingles(tokens[...]))]
+        var list = [(i, String?.none, tokens.indices, distinctShingles(tokens[...]), false)]
         let ranges = index.partRanges[i]
         if ranges.count > 1 {
           let question = index.items[i].parts.firstIndex { !BenchmarkItem.contextPartNames.contains($0.name) }
           for (p, (part, range)) in zip(index.items[i].parts, ranges).enumerated() where !questionPartOnly || p == question {
-            list.append((i, part.name, range, []))
+            list.append((i, part.name, range, [], false))
+          }
+          // The item as it is tested, without the context that follows its own parts.
+          if configuration.withoutContext == true, !questionPartOnly, let own = Self.withoutContext(index.items[i], ranges: ranges),
+            own.range.count < tokens.count
+          {
+            list.append((i, own.name, own.range, [], true))
           }
         }
         return list
@@ -368,7 +390,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
         // The keys a target's bits are over: its item's informative shingles.
         let keys = informativeOf[candidate.item]
         return _Target(
-          item: candidate.item, part: candidate.part, tokens: candidate.range.count, informative: candidate.part == nil ? informative : [],
+          item: candidate.item, part: candidate.part, withoutContext: candidate.withoutContext, tokens: candidate.range.count, informative: candidate.part == nil ? informative : [],
           count: informative.count, ownCount: ownKeys.count, member: candidate.part == nil ? [] : Self.mask(of: informative, in: keys),
           own: Self.mask(of: ownKeys, in: keys), sample: hasher.sample(of: informative))
       }
@@ -383,6 +405,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     CContamSupport_releaseFreeMemory()
     var targetItem: [Int] = []
     var targetPart: [String?] = []
+    var targetWithoutContext: [Bool] = []
     // Every target's lists go into four arrays, sized first (``_Ragged``).
     var shingles = _Ragged<UInt64>()
     var member = _Ragged<UInt64>()
@@ -423,6 +446,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
         candidate.part == nil || (wholeTarget >= 0 && targetItem[wholeTarget] == candidate.item), "a part target follows its item's")
       targetItem.append(candidate.item)
       targetPart.append(candidate.part)
+      targetWithoutContext.append(candidate.withoutContext)
       shingles.append(candidate.part == nil ? candidate.informative : [])
       keyOwner.append(wholeTarget)
       member.append(candidate.member)
@@ -442,6 +466,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     wholeShingles = whole
     self.targetItem = targetItem
     self.targetPart = targetPart
+    self.targetWithoutContext = targetWithoutContext
     self.shingles = shingles
     self.keyOwner = keyOwner
     self.member = member
@@ -472,6 +497,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   struct Stored {
     var targetItem: [Int]
     var targetPart: [String?]
+    var targetWithoutContext: [Bool]
     var shingles: _Ragged<UInt64>
     var keyOwner: [Int]
     var member: _Ragged<UInt64>
@@ -494,6 +520,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     shingler = NGramHasher(n: configuration.k)
     targetItem = stored.targetItem
     targetPart = stored.targetPart
+    targetWithoutContext = stored.targetWithoutContext
     shingles = stored.shingles
     keyOwner = stored.keyOwner
     member = stored.member
@@ -511,9 +538,16 @@ public final class NearDuplicateIndex: @unchecked Sendable {
 
   var stored: Stored {
     Stored(
-      targetItem: targetItem, targetPart: targetPart, shingles: shingles, keyOwner: keyOwner, member: member, own: own,
-      shingleCount: shingleCount, ownCount: ownCount, sampleSize: sampleSize,
+      targetItem: targetItem, targetPart: targetPart, targetWithoutContext: targetWithoutContext, shingles: shingles, keyOwner: keyOwner,
+      member: member, own: own, shingleCount: shingleCount, ownCount: ownCount, sampleSize: sampleSize,
       votes: votes, length: length, table: table, wholeShingles: wholeShingles, droppedShingles: droppedShingles)
+  }
+
+  /// The target of `item` without its context (``BenchmarkItem/leadingOwnParts``): its own
+  /// parts' names joined by `+` (`question+choices`) and their tokens.
+  static func withoutContext(_ item: BenchmarkItem, ranges: [Range<Int>]) -> (name: String, range: Range<Int>)? {
+    guard let count = item.leadingOwnParts, ranges.count == item.parts.count else { return nil }
+    return (item.parts[..<count].map(\.name).joined(separator: "+"), ranges[0].lowerBound..<ranges[count - 1].upperBound)
   }
 
   /// ``_TokenAlignment/best(item:document:window:masks:)`` on arrays, for tests.
@@ -655,6 +689,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
 private struct _Target: Sendable {
   var item: Int
   var part: String?
+  var withoutContext: Bool
   var tokens: Int
   var informative: [UInt64]
   var count: Int

@@ -200,17 +200,21 @@ extension _ScanWorker {
     sortable.sort()
     let (shared, ownFound) = near.intersection(target, UnsafeBufferPointer(sortable))
     let containment = Double(shared) / Double(near.shingleCount[target])
-    // A short whole item: how many of its tokens the region holds in order.
+    // A short whole item (or the item without its context): how many of its tokens the region
+    // holds in order.
     var aligned: (fraction: Double, first: Int, last: Int)?
     let length = near.length[target]
-    if let threshold = near.configuration.alignment, !math, near.targetPart[target] == nil,
-      NearDuplicateConfiguration.alignedTokens.contains(length), index.tokenHashes[item].count == length
+    let wholeLike = near.targetPart[target] == nil || near.targetWithoutContext[target]
+    let itemStart = near.targetPart[target] == nil ? 0 : index.partRanges[item].first?.lowerBound ?? 0
+    if let threshold = near.configuration.alignment, !math, wholeLike, NearDuplicateConfiguration.alignedTokens.contains(length),
+      itemStart + length <= index.tokenHashes[item].count
     {
       let regionTokens = unitCount + near.configuration.k - 1
       scratch.reserve(regionTokens)
       let best = index.tokenHashes[item].withUnsafeBufferPointer { itemTokens in
         _TokenAlignment.best(
-          item: itemTokens, document: UnsafeBufferPointer(start: tokens.hashes + lower, count: regionTokens),
+          item: UnsafeBufferPointer(rebasing: itemTokens[itemStart..<itemStart + length]),
+          document: UnsafeBufferPointer(start: tokens.hashes + lower, count: regionTokens),
           window: length + length / 2, masks: scratch.sorted)
       }
       let fraction = Double(best.matched) / Double(length)
@@ -262,6 +266,7 @@ extension _ScanWorker {
       part: near.targetPart[target], containment: containment,
       estimatedContainment: Double(votes) / Double(near.sampleSize[target]), matchedShingles: shared, alignment: aligned?.fraction,
       answer: index.answers[item].map { AnswerExtractor.check(expected: $0, in: document.text, from: byteStart, to: byteEnd) })
+    if near.targetWithoutContext[target] { evidence.withoutContext = true }
     if math {
       // Its lone letters and operators are tokens here: every shingle is the word-for-word check.
       evidence.mathTokens = true
@@ -285,7 +290,12 @@ extension _ScanWorker {
     guard itemTokens.count == index.tokenHashes[item].count else { return false }
     var range = itemTokens.indices
     var partEnd = text.utf8.count
-    if let part = near.targetPart[target], let p = parts.firstIndex(where: { $0.name == part }) {
+    if near.targetWithoutContext[target], let count = index.items[item].leadingOwnParts {
+      // Its own parts, from the first to the last before the context.
+      let p = count - 1
+      range = index.partRanges[item][0].lowerBound..<index.partRanges[item][p].upperBound
+      partEnd = parts[...p].reduce(p) { $0 + $1.text.utf8.count }
+    } else if let part = near.targetPart[target], let p = parts.firstIndex(where: { $0.name == part }) {
       range = index.partRanges[item][p]
       partEnd = parts[...p].reduce(p) { $0 + $1.text.utf8.count }  // the parts before joined by newlines
     }

@@ -35,6 +35,10 @@ public struct NearDuplicateEvidence: Sendable, Codable, Hashable {
   /// shingles count the item's math's lone letters and operators too. Nil for the text's own
   /// tokens (and in certificates made before the math stream).
   public var mathTokens: Bool? = nil
+  /// True when the target was the item's own parts without the context after them
+  /// (``NearDuplicateConfiguration/withoutContext``; ``part`` names them, `question+choices`):
+  /// judged as the whole item is. Nil otherwise (and in certificates made before the rule).
+  public var withoutContext: Bool? = nil
 
   /// How much of the item the span holds: its containment, or its alignment where that is
   /// higher (a copy with typos keeps its tokens but loses shingles).

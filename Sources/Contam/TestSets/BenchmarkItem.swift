@@ -14,6 +14,15 @@ public struct BenchmarkItem: Sendable, Hashable, Codable {
   /// Names of parts that are context given with an item, not the item itself (SciQ's
   /// supporting passage): an item is also judged without them.
   public static let contextPartNames: Set<String> = ["support", "context", "passage"]
+  /// How many parts the item has before its context, when at least two of its own come first and
+  /// only context parts follow them (SciQ: question and choices, then the supporting passage):
+  /// the item as it is tested, which a copy usually holds without the passage. Nil otherwise.
+  public var leadingOwnParts: Int? {
+    guard let context = parts.firstIndex(where: { Self.contextPartNames.contains($0.name) }), context > 1,
+      parts[context...].allSatisfy({ Self.contextPartNames.contains($0.name) })
+    else { return nil }
+    return context
+  }
   /// The name of the part whose lines are the options of a multiple-choice item: a copy may
   /// give them in another order.
   public static let choicesPartName = "choices"
