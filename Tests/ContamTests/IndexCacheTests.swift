@@ -73,6 +73,38 @@ struct IndexCacheTests {
     #expect(files(directory).count == 2, "one file with near duplicates, one without: \(files(directory))")
   }
 
+  /// The run-together index (0.1-0.3 s to make, which nearly every scan of real text needs) is
+  /// made with the others when they are built for the cache, and read back with them: a second
+  /// scanner has it before it scans, and finds what one that built everything finds, copies
+  /// without their spaces and copies cut through their words included.
+  @Test func theRunTogetherIndexIsReadBackWithTheOthers() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let items = try Self.items()
+    var plants: [Int: String] = [:]
+    for (k, i) in stride(from: 0, to: items.count, by: max(1, items.count / 30)).enumerated() {
+      let text = ItemIndex.text(of: items[i])
+      // Every other copy without its spaces; the others cut every 40 bytes through their words.
+      plants[k + 1] =
+        k % 2 == 0
+        ? text.filter { $0 != " " }
+        : stride(from: 0, to: text.utf8.count, by: 40).map { String(decoding: Array(text.utf8)[$0..<min(text.utf8.count, $0 + 40)], as: UTF8.self) }
+          .joined(separator: "\n")
+    }
+    let shard = try ScannerTests.shard(fixture, "together.jsonl.gz", plants: plants, documents: 40)
+    let built = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options)
+    #expect(!built.index.hasRunTogetherIndex, "without a cache it is made when a document first needs it")
+    let first = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: cache(directory))
+    #expect(!first.indexesFromCache && first.index.hasRunTogetherIndex)
+    let second = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: cache(directory))
+    #expect(second.indexesFromCache && second.index.hasRunTogetherIndex)
+    let expected = try built.scan(paths: [shard], jobs: 2).items
+    #expect(expected.filter { $0.verdict == .contaminated }.count >= 20)
+    #expect(try second.scan(paths: [shard], jobs: 2).items == expected)
+  }
+
   /// Each fixture benchmark alone, with near duplicates on and off: what one writes, the next
   /// scanner reads. The cache's reader checks every span and posting against the items, so a kind
   /// of span the index learns to make and the reader does not know is a miss on every run, which

@@ -27,11 +27,11 @@ public struct IndexCache: Sendable {
   /// Cache files kept in ``directory``.
   public var keptFiles = 4
 
-  static let magic = Array("contam-index-cache/5\n".utf8)
+  static let magic = Array("contam-index-cache/6\n".utf8)
   static let suffix = ".contam-index"
   /// The near-duplicate index of a key has a file of its own, read beside the exact index's on
   /// another thread (together they took 0.27 s of a start with every shared benchmark, in a row).
-  static let nearMagic = Array("contam-near-cache/1\n".utf8)
+  static let nearMagic = Array("contam-near-cache/2\n".utf8)
   static let nearSuffix = ".contam-near"
 
   public init(directory: String, build: String) {
@@ -248,6 +248,16 @@ extension IndexCache {
     writer.write(stored.apartSpans.map(\.keyOffset))
     // Whether a near index goes with it (in its own file, ``nearSuffix``).
     writer.write(UInt8(withNear ? 1 : 0))
+    // The run-together index, when it was made (``RunTogetherIndex``: 0.1-0.3 s to make, which
+    // nearly every scan of real text would otherwise spend on one core while the others wait).
+    if let together = index.runTogether.made {
+      writer.write(UInt8(1))
+      together.table.write(to: &writer)
+      writer.write(together.merges.words)
+      writer.write(together.words.words)
+    } else {
+      writer.write(UInt8(0))
+    }
   }
 
   /// A near-duplicate index, then its math index if it has one (a flag byte first).
@@ -391,6 +401,18 @@ extension IndexCache {
         apartTable: apartTable, apartSpans: apartSpans))
     let searched = try reader.read(UInt8.self)
     try check(searched == (withNear ? 1 : 0))
+    let together = try reader.read(UInt8.self)
+    try check(together <= 1)
+    if together == 1 {
+      let table = try _HashTable(reading: &reader)
+      // A posting names an item; its position is checked where it is read (against the item's
+      // squeezed text, which the scan makes).
+      for k in 0..<table.postingCount { try check(Int(table.postings[k].item) < count) }
+      guard let merges = RunTogetherIndex.MergeFilter(words: try reader.readArray(of: UInt64.self)),
+        let words = RunTogetherIndex.MergeFilter(words: try reader.readArray(of: UInt64.self))
+      else { throw _ByteReader.Damaged() }
+      index.runTogether.set(RunTogetherIndex(table: table, merges: merges, words: words))
+    }
     return index
   }
 

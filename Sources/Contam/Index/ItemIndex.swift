@@ -114,8 +114,11 @@ public final class ItemIndex: @unchecked Sendable {
   public let parameters: Parameters
   /// The normalizer of ``Parameters/textVersion``: corpus text must be tokenized with it too.
   public let normalizer: Normalizer
-  /// Anchors of the items' squeezed text, made on first use (``RunTogetherIndex``).
+  /// Anchors of the items' squeezed text, made on first use or read with the index cache
+  /// (``RunTogetherIndex``).
   let runTogether = RunTogetherIndex.Lazy()
+  /// Whether the run-together index is made (or was read with the index cache) already.
+  @_spi(Testing) public var hasRunTogetherIndex: Bool { runTogether.made != nil }
   public var n: Int { parameters.n }
   /// `parameters.minimumTokens`, at most `n`.
   public let minimumTokens: Int

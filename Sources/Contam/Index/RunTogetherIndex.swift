@@ -17,10 +17,12 @@ import Synchronization
 /// item's tokens it spans, as an exact match does, where the text's words are the item's, some
 /// joined.
 ///
-/// Built once per scan, by the first document that needs it (a long token, or one of 6-15 bytes
-/// that is no word of the items: nearly every real document), and held by its
-/// ``ItemIndex`` behind a lock: 0.1-0.3 s and about 7 MB of anchors for the 21,697 items of
-/// `scripts/bench-scan.sh` (long items keep a quarter of their anchors).
+/// Made by the first document that needs it (a long token, or one of 6-15 bytes that is no word
+/// of the items: nearly every real document) and held by its ``ItemIndex`` behind a lock:
+/// 0.1-0.3 s on one core, which the other workers spent waiting, and about 7 MB of anchors for
+/// the 21,697 items of `scripts/bench-scan.sh` (long items keep a quarter of their anchors).
+/// So where the indexes are built for the ``IndexCache``, it is made with them and stored in
+/// the exact index's file, and a scan that reads the cache has it from the start.
 @_spi(Testing) public final class RunTogetherIndex: Sendable {
   /// Characters per anchor (about four words).
   static let anchorCharacters = 20
@@ -120,8 +122,16 @@ import Synchronization
   /// the 34,427 shared items, where a table of them held 30 MB more, and a filter of twice the
   /// size cost the scan more in its probes' cache misses.
   struct MergeFilter: Sendable {
-    private let words: [UInt64]
+    let words: [UInt64]
     private let mask: Int
+
+    /// The filter whose words ``words`` are (the index cache); nil unless there are a power of
+    /// two of them.
+    init?(words: [UInt64]) {
+      guard !words.isEmpty, words.count & (words.count - 1) == 0, words.count < 1 << 40 else { return nil }
+      self.words = words
+      mask = 64 * words.count - 1
+    }
 
     /// A filter of `keys`, 8 to 16 bits for each of `count` of them.
     init<Keys: Sequence<UInt64>>(_ keys: Keys, count: Int) {
@@ -357,7 +367,15 @@ import Synchronization
     return z ^ (z >> 31)
   }
 
-  /// The index of `index`'s items, made on first use and then shared by every worker.
+  /// The index as read back from the index cache (``IndexCache``), its parts checked there.
+  init(table: _HashTable, merges: MergeFilter, words: MergeFilter) {
+    self.table = table
+    self.merges = merges
+    self.words = words
+  }
+
+  /// The index of `index`'s items, made on first use (or read with the index cache) and then
+  /// shared by every worker.
   final class Lazy: Sendable {
     private let built = Mutex<RunTogetherIndex?>(nil)
     func get(_ index: ItemIndex) -> RunTogetherIndex {
@@ -368,5 +386,9 @@ import Synchronization
         return made
       }
     }
+    /// The index if it was made or read, without making it.
+    var made: RunTogetherIndex? { built.withLock { $0 } }
+    /// Sets the index read from the index cache.
+    func set(_ index: RunTogetherIndex) { built.withLock { $0 = index } }
   }
 }
