@@ -20,15 +20,21 @@ struct WithoutContextTests {
 
   /// Real SciQ items with a passage of 40+ tokens, each copied as a quiz page gives it (the
   /// question, its four options lettered, the answer's letter), with two of the question's
-  /// words changed: two letters swapped inside one, another dropped.
-  @Test func aQuestionAndItsOptionsCopiedWithTyposWithoutThePassageAreFound() throws {
-    let items = try BenchmarkLoader.load(
+  /// words changed: two letters swapped inside one, another dropped. As the preset maps them
+  /// (the passage last) and as a mapping that puts the passage first (a reading test's
+  /// `--fields passage=...,question=...,choices=...`) gives them.
+  @Test(arguments: [false, true]) func aQuestionAndItsOptionsCopiedWithTyposWithoutThePassageAreFound(passageFirst: Bool) throws {
+    var items = try BenchmarkLoader.load(
       name: "sciq", path: TestData.path("benchmarks/sciq/test.json"), format: BenchmarkFormat.presets["sciq"]!)
+    if passageFirst {
+      for i in items.indices where items[i].parts.count == 3 { items[i].parts = [items[i].parts[2], items[i].parts[0], items[i].parts[1]] }
+    }
     let tokenizer = Tokenizer()
     var plants: [Int: String] = [:]
     var planted: [Int] = []
     for i in items.indices where planted.count < 14 {
-      let parts = items[i].parts
+      var parts = items[i].parts
+      if passageFirst, parts.count == 3 { parts = [parts[1], parts[2], parts[0]] }
       guard parts.map(\.name) == ["question", "choices", "support"], tokenizer.tokens(of: parts[2].text).count >= 40 else { continue }
       var words = parts[0].text.split(separator: " ").map(String.init)
       // Two words of 5+ letters, not the first or last and not side by side.

@@ -358,8 +358,8 @@ public final class ItemIndex: @unchecked Sendable {
       // context follows them (SciQ: question and choices, then the supporting passage).
       if ranges[i].count > 1 {
         var runs = ranges[i]
-        if let context = items[i].leadingOwnParts {
-          runs.append(ranges[i][0].lowerBound..<ranges[i][context - 1].upperBound)
+        if let own = items[i].ownParts {
+          runs.append(ranges[i][own.lowerBound].lowerBound..<ranges[i][own.upperBound - 1].upperBound)
         }
         for range in runs where range.count >= minimumTokens && range.count < n && range.count < hashes.count {
           partEntries.append(

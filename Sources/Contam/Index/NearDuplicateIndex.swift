@@ -543,11 +543,11 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       votes: votes, length: length, table: table, wholeShingles: wholeShingles, droppedShingles: droppedShingles)
   }
 
-  /// The target of `item` without its context (``BenchmarkItem/leadingOwnParts``): its own
-  /// parts' names joined by `+` (`question+choices`) and their tokens.
+  /// The target of `item` without its context (``BenchmarkItem/ownParts``): its own parts'
+  /// names joined by `+` (`question+choices`) and their tokens.
   static func withoutContext(_ item: BenchmarkItem, ranges: [Range<Int>]) -> (name: String, range: Range<Int>)? {
-    guard let count = item.leadingOwnParts, ranges.count == item.parts.count else { return nil }
-    return (item.parts[..<count].map(\.name).joined(separator: "+"), ranges[0].lowerBound..<ranges[count - 1].upperBound)
+    guard let own = item.ownParts, ranges.count == item.parts.count else { return nil }
+    return (item.parts[own].map(\.name).joined(separator: "+"), ranges[own.lowerBound].lowerBound..<ranges[own.upperBound - 1].upperBound)
   }
 
   /// ``_TokenAlignment/best(item:document:window:masks:)`` on arrays, for tests.

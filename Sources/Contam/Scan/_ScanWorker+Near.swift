@@ -205,7 +205,8 @@ extension _ScanWorker {
     var aligned: (fraction: Double, first: Int, last: Int)?
     let length = near.length[target]
     let wholeLike = near.targetPart[target] == nil || near.targetWithoutContext[target]
-    let itemStart = near.targetPart[target] == nil ? 0 : index.partRanges[item].first?.lowerBound ?? 0
+    let itemStart =
+      near.targetWithoutContext[target] ? index.items[item].ownParts.map { index.partRanges[item][$0.lowerBound].lowerBound } ?? 0 : 0
     if let threshold = near.configuration.alignment, !math, wholeLike, NearDuplicateConfiguration.alignedTokens.contains(length),
       itemStart + length <= index.tokenHashes[item].count
     {
@@ -290,10 +291,10 @@ extension _ScanWorker {
     guard itemTokens.count == index.tokenHashes[item].count else { return false }
     var range = itemTokens.indices
     var partEnd = text.utf8.count
-    if near.targetWithoutContext[target], let count = index.items[item].leadingOwnParts {
-      // Its own parts, from the first to the last before the context.
-      let p = count - 1
-      range = index.partRanges[item][0].lowerBound..<index.partRanges[item][p].upperBound
+    if near.targetWithoutContext[target], let own = index.items[item].ownParts {
+      // Its own parts, from the first to the last (context before or after them).
+      let p = own.upperBound - 1
+      range = index.partRanges[item][own.lowerBound].lowerBound..<index.partRanges[item][p].upperBound
       partEnd = parts[...p].reduce(p) { $0 + $1.text.utf8.count }
     } else if let part = near.targetPart[target], let p = parts.firstIndex(where: { $0.name == part }) {
       range = index.partRanges[item][p]

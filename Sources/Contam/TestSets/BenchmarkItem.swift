@@ -14,14 +14,16 @@ public struct BenchmarkItem: Sendable, Hashable, Codable {
   /// Names of parts that are context given with an item, not the item itself (SciQ's
   /// supporting passage): an item is also judged without them.
   public static let contextPartNames: Set<String> = ["support", "context", "passage"]
-  /// How many parts the item has before its context, when at least two of its own come first and
-  /// only context parts follow them (SciQ: question and choices, then the supporting passage):
-  /// the item as it is tested, which a copy usually holds without the passage. Nil otherwise.
-  public var leadingOwnParts: Int? {
-    guard let context = parts.firstIndex(where: { Self.contextPartNames.contains($0.name) }), context > 1,
-      parts[context...].allSatisfy({ Self.contextPartNames.contains($0.name) })
-    else { return nil }
-    return context
+  /// The item's own parts, when it has context parts too and at least two of its own, side by
+  /// side, with context only before or after them (SciQ: question and choices, then the
+  /// supporting passage; a reading test mapped as passage, question, options): the item as it
+  /// is tested, which a copy usually holds without the passage. Nil otherwise.
+  public var ownParts: Range<Int>? {
+    let own = parts.indices.filter { !Self.contextPartNames.contains(parts[$0].name) }
+    guard let first = own.first, let last = own.last, own.count >= 2, own.count < parts.count, last - first + 1 == own.count else {
+      return nil
+    }
+    return first..<last + 1
   }
   /// The name of the part whose lines are the options of a multiple-choice item: a copy may
   /// give them in another order.
