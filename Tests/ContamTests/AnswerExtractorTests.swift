@@ -261,6 +261,28 @@ struct AnswerExtractorTests {
     #expect(check(answer, "\(item.parts[0].text)\nSo the answer is \(answer.value) since the rest is sold at the market.").agreement == .same)
     // A JSON chat record kept as text: the closing quote and brackets are not the value.
     #expect(check(answer, "{\"messages\": [{\"content\": \"#### \(answer.value)\"}]}").agreement == .same)
+    // The same record kept as a string inside another record (its quotes escaped once or
+    // twice), and a CSV row: the record's syntax after the value is not the value. Each read as
+    // another answer before, so a copy a little short of whole coverage read `perturbed`.
+    let record = "{\"role\": \"assistant\", \"content\": \"#### \(answer.value)\"}"
+    for layer in [1, 2] {
+      var text = record
+      for _ in 0..<layer { text = String(decoding: try JSONSerialization.data(withJSONObject: ["payload": text]), as: UTF8.self) }
+      #expect(check(answer, text).agreement == .same, "\(text)")
+      #expect(check(ItemAnswer(value: "17"), text).agreement == .different, "\(text)")
+    }
+    #expect(check(answer, "\"\(item.parts[0].text)\n#### \(answer.value)\",train,3").agreement == .same)
+    #expect(check(answer, "Answer: \"\(answer.value)\"").agreement == .same)
+    // Markup right after the value, as chat data, markdown and TeX pages write it: a model's
+    // special token, a closing tag, emphasis and code marks, a TeX line break.
+    let solution = item.parts[1].text.components(separatedBy: "####")[0]
+    for after in ["<|im_end|>", "<|endoftext|>", "</answer>", "</s>", "<br>", "**", "`", "*", "\\\\"] {
+      let text = item.parts[0].text + "\n" + solution + "#### \(answer.value)\(after)\nMore text."
+      #expect(check(answer, text).agreement == .same, "#### \(answer.value)\(after)")
+      #expect(check(ItemAnswer(value: "17"), text).agreement == .different, "#### \(answer.value)\(after)")
+    }
+    #expect(check(answer, "Answer: **\(answer.value)**").agreement == .same)
+    #expect(check(answer, "`#### \(answer.value)`").agreement == .same)
     #expect(AnswerExtractor.normalize("\\boxed{\\frac{1}{2}}") == "\\frac{1}{2}")
     #expect(check(ItemAnswer(value: "1599 \\text{ dollars}"), #"earn $\\boxed{1599 \\text{ dollars}}$ more"#).agreement == .same)
     // An answer stated far past the match (another item's, an unrelated page) is not read.

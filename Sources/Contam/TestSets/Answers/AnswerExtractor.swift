@@ -218,9 +218,43 @@ public enum AnswerExtractor {
   }
 
   /// `value` without closing quotes and brackets it does not open (`16"}]}` of a JSON chat
-  /// record, `18)`).
+  /// record, `18)`), and without the syntax of a record it is written in: from an escaped quote
+  /// on (`18\"}]}"` of a chat record kept as a string inside another JSON record, `3\\\"}` a
+  /// level deeper: the backslashes before the quote too), or from a quote it does not open
+  /// (`70000",1,2` of a CSV row). An escaped backslash alone is the value's (`\\(18\\)`).
   static func closersTrimmed(_ value: String) -> String {
     var s = Substring(value)
+    var quotes = 0
+    var backslashes: Substring.Index? = nil  // where the run of backslashes before `c` starts
+    for (k, c) in zip(s.indices, s) {
+      if c == "\"" {
+        if let escape = backslashes {
+          s = s[..<escape]
+          break
+        }
+        if k != s.startIndex && quotes % 2 == 0 {
+          s = s[..<k]
+          break
+        }
+        quotes += 1
+      }
+      backslashes = c == "\\" ? backslashes ?? k : nil
+    }
+    // A value in quotes (`Answer: "18"`) is what they hold.
+    if quotes == 2, s.count > 2, s.first == "\"", s.last == "\"" { s = s.dropFirst().dropLast() }
+    // Markup written right after the value: a closing tag or a model's special token
+    // (`18</answer>`, `18<|im_end|>`, `18<br>`), a TeX line break (`18\\`), emphasis or code
+    // marks (`18**`, ``18` ``) and the same before it (`**18`).
+    let chars = Array(s)
+    if let lt = chars.indices.first(where: { k in
+      chars[k] == "<" && k > 0 && k + 1 < chars.count && (chars[k + 1] == "/" || chars[k + 1] == "|" || (chars[k + 1].isASCII && chars[k + 1].isLetter && chars[(k + 1)...].contains(">")))
+    }) {
+      s = s.prefix(lt)
+    }
+    while s.hasSuffix("\\\\") { s = s.dropLast(2) }
+    let marks: Set<Character> = ["*", "_", "`", "~"]
+    while let last = s.last, marks.contains(last), s.count > 1 { s.removeLast() }
+    while let first = s.first, marks.contains(first), s.count > 1 { s.removeFirst() }
     let pairs: [Character: Character] = ["}": "{", "]": "[", ")": "(", "\"": "\"", "'": "'"]
     while let last = s.last, let open = pairs[last] {
       let opened = s.filter { $0 == open }.count
