@@ -234,6 +234,15 @@ struct AnswerExtractorTests {
     #expect(AnswerExtractor.statedChoice(in: "**Answer:** (b)") == "B", "the letter, not the A of Answer")
     #expect(AnswerExtractor.statedChoice(in: "the answer is a.\n") == nil, "after `is`, a lower-case letter is a word")
     #expect(AnswerExtractor.statedChoice(in: "Answer: a quick look shows") == nil)
+    // As chat, instruction and translated data write it (each read as no answer before).
+    #expect(AnswerExtractor.statedChoice(in: "<answer>D</answer>") == "D")
+    #expect(AnswerExtractor.statedChoice(in: "<answer> (b) </answer>") == "B")
+    #expect(AnswerExtractor.statedChoice(in: "Answer: `C`") == "C")
+    #expect(AnswerExtractor.statedChoice(in: "答案：B") == "B")
+    #expect(AnswerExtractor.statedChoice(in: "Answer - B") == "B")
+    #expect(AnswerExtractor.statedChoice(in: "Correct option: B\n") == "B")
+    #expect(AnswerExtractor.statedChoice(in: "the answer - A good one - is long") == nil)
+    #expect(AnswerExtractor.statedChoice(in: "<answer>the cell</answer>") == nil)
     // Superscript letters have no capitals: `ᵃⁿˢʷᵉʳ: ᵈ` after options labelled `ᵃ.` … `ᵈ.`.
     let superscript: [Character: String] = Dictionary(uniqueKeysWithValues: zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ".map(String.init)))
     func raised(_ text: String) -> String { text.map { superscript[Character($0.lowercased())] ?? String($0) }.joined() }

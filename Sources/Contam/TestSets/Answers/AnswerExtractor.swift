@@ -296,9 +296,11 @@ public enum AnswerExtractor {
   static func statedChoiceWithPosition(in text: String) -> (letter: String, at: String.Index)? {
     let statements = [
       text.range(
-        of: #"\b(?i:answer)[*_]*\s*(?i:is|:)[*_]*\s*:?[*_\s]*(?:(?i:option|choice)[ \t]+)?(\(([A-Ja-j])\)|\[([A-Ja-j])\]|([A-J])\b(?![ \t]+[a-z]))"#,
+        of: #"(?:\b(?i:answer|correct option|correct choice)|答案)[*_`]*\s*(?i:is|:|：|-|–)[*_`]*\s*:?[*_`\s]*(?:(?i:option|choice)[ \t]+)?(\(([A-Ja-j])\)|\[([A-Ja-j])\]|([A-J])\b(?![ \t]+[a-z]))"#,
         options: .regularExpression),
       text.range(of: #"\b(?i:answer)[*_]*\s*:[*_]*[ \t]*[a-j]\.?[ \t]*(?=\n|$)"#, options: .regularExpression),
+      // An answer tag, as chat and instruction data write it: `<answer>D</answer>`.
+      text.range(of: #"(?i:<answer>)[ \t]*[(\[]?[A-Ja-j](?=[)\]]?[ \t]*(?i:</answer>))"#, options: .regularExpression),
     ]
     // The first statement; its letter is the last letter it matched (`(b)`, `B`, `b.`).
     guard let range = statements.compactMap({ $0 }).min(by: { $0.lowerBound < $1.lowerBound }),
