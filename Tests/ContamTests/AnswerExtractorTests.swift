@@ -291,6 +291,10 @@ struct AnswerExtractorTests {
       #expect(check(ItemAnswer(value: "17"), text).agreement == .different, "#### \(answer.value)\(after)")
     }
     #expect(check(answer, "Answer: **\(answer.value)**").agreement == .same)
+    // Minerva's format (and models' trained on it): the value is in the second statement.
+    let minerva = item.parts[0].text + "\n" + solution + "Final Answer: The final answer is $\(answer.value)$. I hope it is correct."
+    #expect(check(answer, minerva).agreement == .same, "\(minerva.suffix(80))")
+    #expect(check(ItemAnswer(value: "17"), minerva).agreement == .different)
     #expect(check(answer, "`#### \(answer.value)`").agreement == .same)
     #expect(AnswerExtractor.normalize("\\boxed{\\frac{1}{2}}") == "\\frac{1}{2}")
     #expect(check(ItemAnswer(value: "1599 \\text{ dollars}"), #"earn $\\boxed{1599 \\text{ dollars}}$ more"#).agreement == .same)

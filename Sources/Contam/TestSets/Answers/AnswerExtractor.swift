@@ -120,7 +120,14 @@ public enum AnswerExtractor {
       let value = gluedWordDropped(closersTrimmed(String(rest)))
       if !value.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), value)) }
     }
-    if let range = text.range(of: answerIs, options: .regularExpression) {
+    // The first "answer is" / "answer:" that states a value: `Final Answer: The final answer is
+    // $18$. I hope it is correct.` (as Minerva and models trained on it write it) states it at
+    // the second.
+    var searchFrom = text.startIndex
+    for _ in 0..<3 {
+      guard let range = text.range(of: answerIs, options: .regularExpression, range: searchFrom..<text.endIndex) else { break }
+      searchFrom = range.upperBound
+      let found = candidates.count
       let rest = linkTargetsDropped(text[range.upperBound...].prefix { $0 != "\n" })
       let offset = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
       // The statement's paragraph (a copy with its lines rewrapped may break it anywhere).
@@ -165,6 +172,7 @@ public enum AnswerExtractor {
           candidates.append((offset, trimmed))
         }
       }
+      if candidates.count > found { break }
     }
     return candidates.min { $0.offset < $1.offset }.map { ($0.value, text.utf8.index(text.startIndex, offsetBy: $0.offset)) }
   }
