@@ -295,6 +295,9 @@ struct AnswerExtractorTests {
     let minerva = item.parts[0].text + "\n" + solution + "Final Answer: The final answer is $\(answer.value)$. I hope it is correct."
     #expect(check(answer, minerva).agreement == .same, "\(minerva.suffix(80))")
     #expect(check(ItemAnswer(value: "17"), minerva).agreement == .different)
+    // An answer tag.
+    #expect(check(answer, "\(item.parts[0].text)\n<answer>\(answer.value)</answer>").agreement == .same)
+    #expect(check(ItemAnswer(value: "17"), "\(item.parts[0].text)\n<answer> \(answer.value) </answer>").agreement == .different)
     #expect(check(answer, "`#### \(answer.value)`").agreement == .same)
     #expect(AnswerExtractor.normalize("\\boxed{\\frac{1}{2}}") == "\\frac{1}{2}")
     #expect(check(ItemAnswer(value: "1599 \\text{ dollars}"), #"earn $\\boxed{1599 \\text{ dollars}}$ more"#).agreement == .same)

@@ -120,6 +120,12 @@ public enum AnswerExtractor {
       let value = gluedWordDropped(closersTrimmed(String(rest)))
       if !value.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), value)) }
     }
+    // An answer tag, as chat and instruction data write it (`<answer>18</answer>`).
+    if let range = text.range(of: #"(?i)<answer>[ \t]*[^<\n]{1,120}?[ \t]*</answer>"#, options: .regularExpression) {
+      let inner = text[range].dropFirst("<answer>".count).dropLast("</answer>".count).trimmingCharacters(in: .whitespaces)
+      let value = closersTrimmed(inner.trimmingCharacters(in: CharacterSet(charactersIn: " .")))
+      if !value.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), value)) }
+    }
     // The first "answer is" / "answer:" that states a value: `Final Answer: The final answer is
     // $18$. I hope it is correct.` (as Minerva and models trained on it write it) states it at
     // the second.
