@@ -295,6 +295,12 @@ struct AnswerExtractorTests {
     let minerva = item.parts[0].text + "\n" + solution + "Final Answer: The final answer is $\(answer.value)$. I hope it is correct."
     #expect(check(answer, minerva).agreement == .same, "\(minerva.suffix(80))")
     #expect(check(ItemAnswer(value: "17"), minerva).agreement == .different)
+    // A solution written as a program (program-of-thought data), and a test of one.
+    let program = "# \(item.parts[0].text)\neggs = 16 - 3 - 4\nanswer = \(answer.value)\nprint(answer)"
+    #expect(check(answer, program).agreement == .same)
+    #expect(check(ItemAnswer(value: "17"), program).agreement == .different)
+    #expect(check(answer, "# \(item.parts[0].text)\nanswer = eggs * 2\nprint(answer)").agreement == .none)
+    #expect(check(answer, "# \(item.parts[0].text)\nassert answer == 17").agreement == .none)
     // An answer tag.
     #expect(check(answer, "\(item.parts[0].text)\n<answer>\(answer.value)</answer>").agreement == .same)
     #expect(check(ItemAnswer(value: "17"), "\(item.parts[0].text)\n<answer> \(answer.value) </answer>").agreement == .different)

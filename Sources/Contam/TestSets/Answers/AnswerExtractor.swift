@@ -131,11 +131,20 @@ public enum AnswerExtractor {
     // the second.
     var searchFrom = text.startIndex
     for _ in 0..<3 {
-      guard let range = text.range(of: answerIs, options: .regularExpression, range: searchFrom..<text.endIndex) else { break }
+      guard let range = text.range(of: answerIsOrAssigned, options: .regularExpression, range: searchFrom..<text.endIndex) else { break }
       searchFrom = range.upperBound
       let found = candidates.count
       let rest = linkTargetsDropped(text[range.upperBound...].prefix { $0 != "\n" })
       let offset = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
+      if text[range].contains("=") {
+        // An assignment: a number alone (`answer = 18`, `answer = 1_800.0;`), else no value.
+        let literal = rest.trimmingCharacters(in: CharacterSet(charactersIn: " \t;"))
+        if literal.wholeMatch(of: /[-+]?\d[\d_,]*(\.\d+)?/) != nil {
+          candidates.append((offset, literal.replacingOccurrences(of: "_", with: "")))
+          break
+        }
+        continue
+      }
       // The statement's paragraph (a copy with its lines rewrapped may break it anywhere).
       let paragraph = Array(text[range.upperBound...].prefix(240).utf8)
       let paragraphEnd = firstIndex(of: "\n\n", in: paragraph) ?? paragraph.count
@@ -298,6 +307,9 @@ public enum AnswerExtractor {
 
   /// "answer is" / "answer:", markdown emphasis around it allowed (`**Answer:** 18`).
   static let answerIs = #"(?i)\banswer[*_]*\s*(is|:)[*_]*\s*"#
+  /// ``answerIs``, or `answer = ` as a solution written as a program ends (`answer = 18`,
+  /// `print(answer)`; not `answer == 18`): there only a number alone on the line is the value.
+  static let answerIsOrAssigned = #"(?i)\banswer[*_]*\s*(is|:|=(?!=))[*_]*\s*"#
 
   /// The first option letter stated as the answer: `Answer: B`, `answer is (C)`, `Correct
   /// answer: D`, `**Answer:** (b)`, `Answer: [C]`, `Answer: Option B`. A lower-case letter
