@@ -121,7 +121,7 @@ public enum AnswerExtractor {
       if !value.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), value)) }
     }
     // An answer tag, as chat and instruction data write it (`<answer>18</answer>`).
-    if let range = text.range(of: #"(?i)<answer>[ \t]*[^<\n]{1,120}?[ \t]*</answer>"#, options: .regularExpression) {
+    if let range = text.range(of: "\(answerTag.open)[^<\n]{1,120}?\(answerTag.close)", options: .regularExpression) {
       let inner = text[range].dropFirst("<answer>".count).dropLast("</answer>".count).trimmingCharacters(in: .whitespaces)
       let value = closersTrimmed(inner.trimmingCharacters(in: CharacterSet(charactersIn: " .")))
       if !value.isEmpty { candidates.append((text.utf8.distance(from: text.startIndex, to: range.lowerBound), value)) }
@@ -305,6 +305,10 @@ public enum AnswerExtractor {
     return String(letter)
   }
 
+  /// An answer tag's ends, as chat and instruction data write it (`<answer>18</answer>`), white
+  /// space inside allowed: the value's and the option letter's readers share them.
+  static let answerTag = (open: #"(?i:<answer>)[ \t]*"#, close: #"[ \t]*(?i:</answer>)"#)
+
   /// "answer is" / "answer:", markdown emphasis around it allowed (`**Answer:** 18`).
   static let answerIs = #"(?i)\banswer[*_]*\s*(is|:)[*_]*\s*"#
   /// ``answerIs``, or `answer = ` as a solution written as a program ends (`answer = 18`,
@@ -326,7 +330,7 @@ public enum AnswerExtractor {
         options: .regularExpression),
       text.range(of: #"\b(?i:answer)[*_]*\s*:[*_]*[ \t]*[a-j]\.?[ \t]*(?=\n|$)"#, options: .regularExpression),
       // An answer tag, as chat and instruction data write it: `<answer>D</answer>`.
-      text.range(of: #"(?i:<answer>)[ \t]*[(\[]?[A-Ja-j](?=[)\]]?[ \t]*(?i:</answer>))"#, options: .regularExpression),
+      text.range(of: "\(answerTag.open)[(\\[]?[A-Ja-j](?=[)\\]]?\(answerTag.close))", options: .regularExpression),
     ]
     // The first statement; its letter is the last letter it matched (`(b)`, `B`, `b.`).
     guard let range = statements.compactMap({ $0 }).min(by: { $0.lowerBound < $1.lowerBound }),
