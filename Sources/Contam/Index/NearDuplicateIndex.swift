@@ -81,8 +81,9 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// is a near copy of the item only where its records are read as one text. A copy is reported
   /// in the document where its span ends, from byte 0. Nil (certificates made before): none.
   public var carriedTokens: Int? = 64
-  /// Whether an item whose own parts come before its context (SciQ: question and choices, then
-  /// the supporting passage) is also searched as those parts together, and judged as a whole
+  /// Whether an item with context parts and its own parts side by side before or after them
+  /// (``BenchmarkItem/ownParts``; SciQ: question and choices, then the supporting passage) is
+  /// also searched as those parts together, and judged as a whole
   /// item is (the 60% share, alignment, the containment that makes it `contaminated`): a copy
   /// holds the question as it is tested, usually without the passage, and a part alone is too
   /// small to decide on. Nil (certificates made before this rule): off.
@@ -209,7 +210,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Per target: its item, and its part's name (nil for the whole item).
   let targetItem: [Int]
   let targetPart: [String?]
-  /// Per target: whether it is its item's own parts without the context after them
+  /// Per target: whether it is its item's own parts without its context
   /// (``NearDuplicateConfiguration/withoutContext``), judged as a whole item is.
   let targetWithoutContext: [Bool]
   /// Per whole target: its sorted distinct informative shingle keys. A part's keys are a
@@ -313,7 +314,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
           for (p, (part, range)) in zip(index.items[i].parts, ranges).enumerated() where !questionPartOnly || p == question {
             list.append((i, part.name, range, [], false))
           }
-          // The item as it is tested, without the context that follows its own parts.
+          // The item as it is tested, without the context before or after its own parts.
           if configuration.withoutContext == true, !questionPartOnly, let own = Self.withoutContext(index.items[i], ranges: ranges),
             own.range.count < tokens.count
           {

@@ -35,7 +35,7 @@ public struct NearDuplicateEvidence: Sendable, Codable, Hashable {
   /// shingles count the item's math's lone letters and operators too. Nil for the text's own
   /// tokens (and in certificates made before the math stream).
   public var mathTokens: Bool? = nil
-  /// True when the target was the item's own parts without the context after them
+  /// True when the target was the item's own parts without their context
   /// (``NearDuplicateConfiguration/withoutContext``; ``part`` names them, `question+choices`):
   /// judged as the whole item is. Nil otherwise (and in certificates made before the rule).
   public var withoutContext: Bool? = nil
