@@ -172,6 +172,10 @@ struct _CertificateJSON {
     double(evidence.estimatedContainment)
     key("line")
     int(evidence.line)
+    if let literal = evidence.literalSimilarity {
+      key("literalSimilarity")
+      double(literal)
+    }
     key("matchedShingles")
     int(evidence.matchedShingles)
     if let math = evidence.mathTokens {

@@ -88,6 +88,12 @@ public struct NearDuplicateConfiguration: Sendable, Codable, Hashable {
   /// holds the question as it is tested, usually without the passage, and a part alone is too
   /// small to decide on. Nil (certificates made before this rule): off.
   public var withoutContext: Bool? = true
+  /// Whether each near copy's ``NearDuplicateEvidence/literalSimilarity`` is measured, so that
+  /// of documents holding the same share of an item (templated problems that differ in their
+  /// numbers, variables and operators, which tokens fold) the one written most like the item is
+  /// reported first and read by the verdict. It orders evidence only; no copy is found or
+  /// missed by it. Nil (certificates made before it): ties go to shard and line.
+  public var literalTieBreak: Bool? = true
   /// The sample hits a target with `sampleSize` sample shingles needs to become a candidate.
   func votes(sampleSize: Int) -> Int { max(2, Int((voteFraction * Double(sampleSize)).rounded(.up))) }
 

@@ -178,11 +178,25 @@ extension _ScanWorker {
 
   /// One finding per item and document: the best of its targets (and segments).
   func emitNearDuplicates(scratch: _NearScratch, into partial: inout _ShardPartial) {
-    for (item, evidence) in scratch.best {
+    let literal = near?.configuration.literalTieBreak == true
+    for (item, found) in scratch.best {
+      var evidence = found
+      if literal { evidence.literalSimilarity = LiteralSimilarity.of(evidence.snippet, targetText(of: evidence, item: item)) }
       partial.nearDocuments[item, default: 0] += 1
       _keepBest(&partial.near[item, default: []], evidence, limit: configuration.evidencePerItem)
     }
     scratch.best.removeAll(keepingCapacity: true)
+  }
+
+  /// The text of the target a near copy was matched on: the whole item's, one part's, or the
+  /// item's own parts together (each joined by newlines, as ``ItemIndex/text(of:)`` joins them).
+  func targetText(of evidence: NearDuplicateEvidence, item: Int) -> String {
+    let parts = index.items[item].parts
+    if evidence.withoutContext == true, let own = index.items[item].ownParts {
+      return parts[own].map(\.text).joined(separator: "\n")
+    }
+    if let name = evidence.part, let part = parts.first(where: { $0.name == name }) { return part.text }
+    return ItemIndex.text(of: index.items[item])
   }
 
   private func confirm(

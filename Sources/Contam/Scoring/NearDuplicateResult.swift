@@ -39,19 +39,27 @@ public struct NearDuplicateEvidence: Sendable, Codable, Hashable {
   /// (``NearDuplicateConfiguration/withoutContext``; ``part`` names them, `question+choices`):
   /// judged as the whole item is. Nil otherwise (and in certificates made before the rule).
   public var withoutContext: Bool? = nil
+  /// How literally the snippet reads as the matched target's text (``LiteralSimilarity``: shared
+  /// character trigrams, 0 to 1): breaks ties of ``strength`` between documents, so of a
+  /// templated family of problems that hold the same share of the item's tokens the one written
+  /// most like it comes first. Nil when not measured
+  /// (``NearDuplicateConfiguration/literalTieBreak`` off, and in certificates made before it).
+  public var literalSimilarity: Double? = nil
 
   /// How much of the item the span holds: its containment, or its alignment where that is
   /// higher (a copy with typos keeps its tokens but loses shingles).
   public var strength: Double { max(containment, alignment ?? 0) }
 
   /// Higher ``strength`` first, then an aligned copy, then the whole item before a part, then
-  /// the text's own tokens before the math stream, then shard path, line and part name: a total
-  /// order. Without alignments (certificates made before them) this is the order by
+  /// the text's own tokens before the math stream, then higher ``literalSimilarity``, then shard
+  /// path, line and part name: a total order. Without alignments (certificates made before them) this is the order by
   /// containment they were made with.
   public func ranksBefore(_ other: NearDuplicateEvidence) -> Bool {
     let kind = (strength, alignment == nil ? 0 : 1, part == nil ? 1 : 0, mathTokens == true ? 0 : 1)
     let otherKind = (other.strength, other.alignment == nil ? 0 : 1, other.part == nil ? 1 : 0, other.mathTokens == true ? 0 : 1)
     if kind != otherKind { return kind > otherKind }
+    let literal = (literalSimilarity ?? 0, other.literalSimilarity ?? 0)
+    if literal.0 != literal.1 { return literal.0 > literal.1 }
     return (other.shard, other.line, other.part ?? "") > (shard, line, part ?? "")
   }
 }
