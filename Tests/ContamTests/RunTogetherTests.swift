@@ -101,6 +101,70 @@ struct RunTogetherTests {
     #expect(try scan(items, path, runTogether: true, jobs: 1) == found)
   }
 
+  /// A long copy whose words run together only in places (three short words joined every seven
+  /// words, `willinflictpain`; two pairs joined near its end): the pairs open a window there,
+  /// and the run grows from it over the whole copy, the window read again wider as far as the
+  /// item goes (``ScanConfiguration/runTogetherWidens``). The exact pass finds little of it:
+  /// no 13 of its tokens are the item's in a row.
+  @Test func aRunGrowsPastTheWindowThatOpenedIt() throws {
+    var items = try HeadRunTests.load("lambada", "benchmarks/lambada/lambada_test_plain_text.txt").prefix(60).filter {
+      $0.parts.map(\.text).joined().split(separator: " ").count >= 50
+    }
+    items += try HeadRunTests.load("gsm8k", "benchmarks/gsm8k/test.jsonl").prefix(60).filter {
+      $0.parts[0].text.split(separator: " ").count >= 50
+    }
+    try #require(items.count >= 20, "\(items.count) items of 50 words or more")
+    var plants: [Int: String] = [:]
+    for (k, item) in items.enumerated() {
+      var words = ItemIndex.text(of: item).split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+      // Two pairs of words joined near the end (words of letters, 6 or more together), then
+      // three joined every seven words before them (under the 16 bytes of a long token, which
+      // opens a window itself).
+      let plain = { (range: ClosedRange<Int>) in words[range].allSatisfy { $0.allSatisfy(\.isLetter) } }
+      var pairs = 0
+      var p = words.count - 3
+      while pairs < 2 && p > words.count - 16 {
+        if plain(p...p + 1) && words[p].count + words[p + 1].count >= 6 {
+          words[p...p + 1] = [words[p] + words[p + 1]]
+          pairs += 1
+          p -= 3
+        } else {
+          p -= 1
+        }
+      }
+      p = 3
+      while p + 3 < words.count - 16 {
+        if plain(p...p + 2) && words[p...p + 2].reduce(0, { $0 + $1.count }) < 16 { words[p...p + 2] = [words[p...p + 2].joined()] }
+        p += 7
+      }
+      plants[2 * k + 1] = words.joined(separator: " ")
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "joined.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    func scan(widens: Bool?) throws -> [ItemResult] {
+      var configuration = ScanConfiguration()
+      configuration.runTogetherWidens = widens
+      return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+    }
+    let found = try scan(widens: true)
+    let fixed = try scan(widens: nil)
+    let whole = found.filter { $0.verdict == .contaminated && $0.coverage >= 0.95 }
+    #expect(whole.count >= items.count * 9 / 10, "\(found.filter { $0.coverage < 0.95 }.map { "\($0.id) \($0.coverage)" })")
+    #expect(fixed.filter { $0.coverage >= 0.95 }.count <= items.count / 2, "fixed windows cover most copies in part only")
+    #expect(zip(found, fixed).allSatisfy { $0.coverage >= $1.coverage })
+    // The evidence is the whole copy: squeezed, most of the item's squeezed text.
+    let squeeze = { (text: String) in text.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }.count }
+    for (item, result) in zip(items, found) where result.coverage >= 0.95 {
+      let longest = result.evidence.map { squeeze($0.snippet) }.max() ?? 0
+      #expect(longest * 10 >= squeeze(ItemIndex.text(of: item)) * 9, "\(result.id): \(result.evidence.map(\.snippet))")
+    }
+    var older = ScanConfiguration()
+    older.runTogetherWidens = nil
+    #expect(older.weakenings().contains { $0.contains("run-together windows were fixed") })
+  }
+
   /// The item's letters in order, but its words parted elsewhere (`Wheredoplantstak einair`):
   /// not the item's words, some joined, so not a copy the run-together search may claim (the
   /// squeezed text alone would match it whole).

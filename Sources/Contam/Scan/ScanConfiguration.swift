@@ -59,11 +59,19 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// rule: off (their evidence reads as it was recorded).
   public var correctOptionAlone: Bool? = true
   /// Whether text with its words run together (`Wheredoplantstakeinair?`, as a PDF's or an
-  /// OCR's text keeps it without spaces) is read for copies too: around each token of 20 bytes
-  /// or more, the ASCII letters and digits alone are compared with the items' (``RunTogetherIndex``),
+  /// OCR's text keeps it without spaces) is read for copies too: around each token of 16 bytes
+  /// or more, and around two tokens close together that are each two of an item's words
+  /// written together, the ASCII letters and digits alone are compared with the items' (``RunTogetherIndex``),
   /// and a run they share covers the item's tokens it spans. Such a copy is a few long tokens
   /// and has no n-gram of the item. Nil in certificates made before this rule: off.
   public var runTogether: Bool? = true
+  /// Whether, with ``runTogether``, a run stopped by the edge of the text read around the tokens
+  /// that opened it (64 bytes on either side) while the item goes on is read further: the text
+  /// is read again, wider by what the item has left. A copy that lost only some of its spaces
+  /// opens a window where two of its words run together, and its other parts (words apart with
+  /// n-grams broken every few words, three words joined) were left to the exact pass, which
+  /// found them only in part. Nil in certificates made before this rule: fixed windows.
+  public var runTogetherWidens: Bool? = true
   /// Whether a word cut in two inside a document by a line break (text wrapped at a fixed
   /// width with no regard for words: `fold -w`, a terminal's capture, OCR lines), where one half
   /// is no item's token and the two together are, is read as the one word too
@@ -219,6 +227,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       runTogether != true && standard.runTogether == true,
       "run-together text was not read: a copy with its words run together (no spaces, as PDF text keeps it) is not found")
+    note(
+      runTogether == true && runTogetherWidens != true && standard.runTogetherWidens == true,
+      "run-together windows were fixed: a copy that lost some of its spaces is found only near where two of its words run together")
     note(
       cutWords != true && standard.cutWords == true,
       "cut words were not joined: a copy wrapped at a fixed width with its words cut at line ends (experi|mental) is found only in part")

@@ -122,7 +122,15 @@ extension _ScanWorker {
     }
     var squeezed: (characters: [UInt8], offsets: [Int32]) = ([], [])
     var skips: [Range<Int>] = []
-    for window in windows {
+    let widens = configuration.runTogetherWidens == true
+    var w = 0
+    while w < windows.count {
+      let window = windows[w]
+      // A run stopped by the window's edge where the item goes on: the window is read again,
+      // wider by what the item has left (a copy longer than the margin around the tokens that
+      // opened it, its start or end with its words apart or joined in threes).
+      var wider = window
+      let found = hits.count
       squeezed.characters.removeAll(keepingCapacity: true)
       squeezed.offsets.removeAll(keepingCapacity: true)
       RunTogetherIndex.squeeze(document.text, window, into: &squeezed)
@@ -191,6 +199,12 @@ extension _ScanWorker {
               skips.append(e..<(e + skip))
               e += skip
             }
+            if widens && s == 0 && a > 0 && window.lowerBound > base {
+              wider = max(base, min(wider.lowerBound, window.lowerBound - 2 * a - Self.runTogetherMargin))..<wider.upperBound
+            }
+            if widens && e == characters.count && b < own.count && window.upperBound < end {
+              wider = wider.lowerBound..<min(end, max(wider.upperBound, window.upperBound + 2 * (own.count - b) + Self.runTogetherMargin))
+            }
             reached[i] = e
             guard e - s >= RunTogetherIndex.minimumRun else { continue }
             let low = Int(offsets[a])
@@ -220,6 +234,12 @@ extension _ScanWorker {
           }
         }
       }
+      if wider != window {
+        hits.removeSubrange(found...)
+        windows[w] = wider
+        continue
+      }
+      w += 1
     }
   }
 
