@@ -199,10 +199,13 @@ extension _ScanWorker {
               skips.append(e..<(e + skip))
               e += skip
             }
-            if widens && s == 0 && a > 0 && window.lowerBound > base {
+            // (Only a run long enough to count: a common phrase's few characters at the edge are
+            // no copy going on.)
+            let counts = e - s >= RunTogetherIndex.minimumRun
+            if widens && counts && s == 0 && a > 0 && window.lowerBound > base {
               wider = max(base, min(wider.lowerBound, window.lowerBound - 2 * a - Self.runTogetherMargin))..<wider.upperBound
             }
-            if widens && e == characters.count && b < own.count && window.upperBound < end {
+            if widens && counts && e == characters.count && b < own.count && window.upperBound < end {
               wider = wider.lowerBound..<min(end, max(wider.upperBound, window.upperBound + 2 * (own.count - b) + Self.runTogetherMargin))
             }
             reached[i] = e
