@@ -117,3 +117,75 @@ struct CutWordTests {
     #expect(try scan(items, path, cutWords: true) == (try scan(items, path, cutWords: nil)))
   }
 }
+
+/// Words cut by a single space (``ScanConfiguration/spacedWords``): OCR and PDF text that splits
+/// words (`experi mental`), a capital set apart from its word at a sentence's start (`T he`).
+@Suite("Spaced words: a copy with spaces inside its words")
+struct SpacedWordTests {
+  func scan(_ items: [BenchmarkItem], _ path: String, spacedWords: Bool?) throws -> [ItemResult] {
+    var configuration = ScanConfiguration()
+    configuration.spacedWords = spacedWords
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+  }
+
+  /// 40 real items of five benchmarks, one word in four of 5+ letters split by a space (at a
+  /// place that varies), and every sentence's first capital set apart from its word: with the
+  /// rule most are `contaminated`, without it most are not, and no item's coverage is lower.
+  @Test func aCopyWithSpacesInsideItsWordsIsContaminated() throws {
+    let items = try RunTogetherTests.items()
+    try #require(items.count >= 30)
+    var plants: [Int: String] = [:]
+    var splits = 0
+    for (i, item) in items.enumerated() {
+      var k = 0
+      let words = ItemIndex.text(of: item).split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+        guard word.count >= 5, word.allSatisfy(\.isLetter) else { return String(word) }
+        k += 1
+        guard (k + i) % 4 == 0 else { return String(word) }
+        splits += 1
+        let cut = 1 + (k + i) % (word.count - 1)
+        return String(word.prefix(cut)) + " " + String(word.dropFirst(cut))
+      }
+      let sentences = words.joined(separator: " ").replacingOccurrences(
+        of: #"(^|[.?!] )([B-HJ-Z])([a-z])"#, with: "$1$2 $3", options: .regularExpression)
+      plants[2 * i + 1] = sentences
+    }
+    try #require(splits >= 2 * items.count, "\(splits) words split")
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "spaced.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    let joined = try scan(items, path, spacedWords: true)
+    let apart = try scan(items, path, spacedWords: nil)
+    let found = joined.filter { $0.verdict == .contaminated }
+    #expect(found.count >= items.count * 9 / 10, "\(joined.filter { $0.verdict != .contaminated }.map { "\($0.id) \($0.verdict) \($0.coverage)" })")
+    #expect(apart.filter { $0.verdict == .contaminated }.count <= found.count - 8, "without the rule fewer are contaminated")
+    #expect(zip(joined, apart).allSatisfy { $0.coverage >= $1.coverage })
+    var older = ScanConfiguration()
+    older.spacedWords = nil
+    #expect(older.weakenings().contains { $0.contains("words cut by a space were not joined") })
+  }
+
+  /// A word after `a` or `I` is not joined to it (`a part` is no `apart`), nor are two words of
+  /// the items' (`can not`); and a space's join never costs a copy folded through its words
+  /// what the line breaks' joins find (`Mark's car … radia\ntor`: `s car` joins as `scar`, an
+  /// item's word, within an n-gram of `radiator`).
+  @Test func joinsAtSpacesNeverLoseWhatTheLineBreaksFind() throws {
+    let items = try RunTogetherTests.items()
+    var plants: [Int: String] = [:]
+    for i in items.indices {
+      plants[2 * i + 1] = CutWordTests.folded(ItemIndex.text(of: items[i]), width: 37 + 3 * (i % 9))
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "folded.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    let joined = try scan(items, path, spacedWords: true)
+    let apart = try scan(items, path, spacedWords: nil)
+    #expect(zip(joined, apart).allSatisfy { $0.coverage >= $1.coverage && $0.verdict == $1.verdict })
+    // Whole copies: nothing is joined, nothing moves.
+    var whole: [Int: String] = [:]
+    for i in items.indices { whole[2 * i + 1] = "It was a part of it. " + ItemIndex.text(of: items[i]) + " I can not say." }
+    let wholePath = try ScannerTests.shard(fixture, "whole.jsonl.gz", plants: whole, documents: 2 * items.count + 1)
+    #expect(try scan(items, wholePath, spacedWords: true) == scan(items, wholePath, spacedWords: nil))
+  }
+}

@@ -78,6 +78,12 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// (`_ScanWorker.collectCutWordHits`). Each line of such a copy holds fewer tokens than an
   /// n-gram whole. Nil in certificates made before this rule: off.
   public var cutWords: Bool? = true
+  /// Whether a word cut in two by a single space (`experi mental`, as OCR and PDF text split
+  /// words; a capital set apart from its word at a sentence's start, `T he`), where one half is
+  /// no item's token or a lone letter and the two together are an item's token, is read as the
+  /// one word too, as ``cutWords`` reads a word cut by a line break. Only matches through a
+  /// joined word are kept. Nil in certificates made before this rule: off.
+  public var spacedWords: Bool? = true
   /// Whether an item whose exact coverage reaches ``partialThreshold`` is `perturbed` when its
   /// best exact evidence states a different answer (and no near copy states the same): the
   /// item's text is there in part and another answer follows it, as where MATH-Perturb's
@@ -230,6 +236,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       runTogether == true && runTogetherWidens != true && standard.runTogetherWidens == true,
       "run-together windows were fixed: a copy that lost some of its spaces is found only near where two of its words run together")
+    note(
+      spacedWords != true && standard.spacedWords == true,
+      "words cut by a space were not joined: a copy with spaces inside its words (experi mental, T he) is found only in part")
     note(
       cutWords != true && standard.cutWords == true,
       "cut words were not joined: a copy wrapped at a fixed width with its words cut at line ends (experi|mental) is found only in part")

@@ -65,7 +65,7 @@ public struct Scanner: Sendable {
     if let indexCache, let key, Date().timeIntervalSince(started) >= indexCache.minimumBuildSeconds {
       // The run-together index too, made now (after the others, so not under their peak):
       // nearly every scan of real text asks for it, and the next run reads it with the rest.
-      if configuration.runTogether == true || configuration.cutWords == true { _ = index.runTogether.get(index) }
+      if configuration.runTogether == true || configuration.cutWords == true || configuration.spacedWords == true { _ = index.runTogether.get(index) }
       indexCache.store(key: key, index: index, near: nearIndex)
     }
   }

@@ -1,6 +1,10 @@
 import Foundation
 
 extension _ScanWorker {
+  /// A word cut in two: the tokens its joined word replaces (1 or 2: a lone letter is no token,
+  /// it reads as an option label), the joined word's hash and its bytes.
+  typealias Cut = (first: Int, last: Int, hash: UInt64, bytes: Range<Int>)
+
   /// The most bytes a word cut in two inside a document may have, joined.
   static let cutWordBytes = 32
 
@@ -14,26 +18,42 @@ extension _ScanWorker {
   /// a word cut between two documents). Only matches through a joined word are kept; the others
   /// the passes over the buffer found. Text costs a `memchr` for its line breaks, and a line
   /// break between two words of the items' (most of them) two bitmap tests.
+  ///
+  /// The same for words cut by a single space (`spaces`: ``spaceSeparators(text:base:end:tokens:bits:into:)``
+  /// says which spaces), in a pass of their own: a space's cut may be a false one (`Mark's car`
+  /// as `s` + `car`, `scar`), which read with the line breaks' cuts could break the n-grams
+  /// through a true one within an n-gram of it.
   /// - Parameters:
   ///   - base: the document byte offset of the tokenized text.
   ///   - end: the document byte offset where the tokenized text ends.
-  mutating func collectCutWordHits(document: Document, base: Int, end: Int) {
+  ///   - lines: words cut by a line break (``ScanConfiguration/cutWords``).
+  ///   - spaces: words cut by a single space (``ScanConfiguration/spacedWords``).
+  mutating func collectCutWordHits(document: Document, base: Int, end: Int, lines: Bool = true, spaces: Bool = false) {
     let tokens = ownTokens
     let text = document.text
     guard tokens.count > 0, end > base, let origin = text.baseAddress else { return }
     @inline(__always) func isWordByte(_ k: Int) -> Bool { k >= 0 && k < text.count && RunTogetherIndex.squeezed(text[k]) != 0 }
-    // The cuts: the tokens the joined word replaces (1 or 2: a lone letter is no token, it
-    // reads as an option label), its hash and its bytes.
-    var cuts: [(first: Int, last: Int, hash: UInt64, bytes: Range<Int>)] = []
+    var cuts: [Cut] = []
     var words = runTogetherIndex?.words
+    // Where a word may be cut: each line break (`\n`, `\r\n`: bytes `p...q`), or the spaces.
+    var separators: [(p: Int, q: Int)] = []
+    var from = base
+    while lines && from < end, let found = memchr(origin + from, 0x0A, end - from) {
+      let q = origin.distance(to: UnsafeRawPointer(found))
+      from = q + 1
+      separators.append((q > 0 && text[q - 1] == 0x0D ? q - 1 : q, q))
+    }
+    if spaces {
+      index.tokenBits.withUnsafeBufferPointer { bits in
+        Self.spaceSeparators(text: text, base: base, end: end, tokens: tokens, bits: bits, into: &separators)
+      }
+    }
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.cutWordBytes) { joined in
-      var u = 0  // the first token after the line break
-      var from = base
-      while from < end, let found = memchr(origin + from, 0x0A, end - from) {
-        let q = origin.distance(to: UnsafeRawPointer(found))
-        from = q + 1
-        // A word on either side of the line break (`\n` or `\r\n`), nothing else between.
-        let p = q > 0 && text[q - 1] == 0x0D ? q - 1 : q
+      var u = 0  // the first token after the separator
+      var last = -1
+      for (p, q) in separators where q != last {
+        last = q
+        // A word on either side of the separator, nothing else between.
         guard isWordByte(p - 1), isWordByte(q + 1) else { continue }
         while u < tokens.count && base + Int(tokens.starts[u]) <= q { u += 1 }
         // Most line breaks part two words of the items' (a bitmap test each): no cut to join.
@@ -68,11 +88,81 @@ extension _ScanWorker {
         var token = _FirstToken()
         _ = tokenizer.tokenize(UnsafeRawBufferPointer(start: joined.baseAddress, count: length), into: &token)
         guard token.count == 1 && token.hash == hash else { continue }
-        cuts.append((firstIsToken ? u - 1 : u, secondIsToken ? u : u - 1, hash, a..<b))
+        let cut = (first: firstIsToken ? u - 1 : u, last: secondIsToken ? u : u - 1, hash: hash, bytes: a..<b)
+        // Two spaces' cuts through one lone letter (`x T he`) are two readings of it: the first
+        // is kept.
+        if spaces, let previous = cuts.last, previous.bytes.overlaps(cut.bytes) { continue }
+        cuts.append(cut)
       }
     }
-    guard !cuts.isEmpty else { return }
-    // Clusters of cuts, each read with `matchReach` tokens on either side.
+    read(cuts, base: base)
+  }
+
+  /// The single spaces of document bytes `base..<end` where a word may be cut, appended to
+  /// `separators` (each as `(p, q)`, the space's byte twice): between two words written with
+  /// letters, one of which is no item's word (`bits`: ``ItemIndex/tokenBits``) and has 3 bytes or
+  /// fewer, or both no item's words (a word cut at a random place leaves such halves; real text
+  /// has many words no item has, names, seldom two side by side); and beside a lone letter
+  /// (`T he`) other than `a` and `I` (English's words of one letter: a word after one of them is
+  /// often an item's word with it in front, `a part`, `a way`). Only those whose two halves
+  /// joined (squeezed, at most ``cutWordBytes``) may be an item's word are kept. Raw bytes and
+  /// the bitmap only: it asks about every token.
+  static func spaceSeparators(
+    text: UnsafeRawBufferPointer, base: Int, end: Int, tokens: _TokenView, bits: UnsafeBufferPointer<UInt64>,
+    into separators: inout [(p: Int, q: Int)]
+  ) {
+    let n = text.count
+    @inline(__always) func holds(_ hash: UInt64) -> Bool {
+      let bit = ItemIndex.tokenBit(hash)
+      return bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+    @inline(__always) func isWordByte(_ k: Int) -> Bool { k >= 0 && k < n && RunTogetherIndex.squeezed(text[k]) != 0 }
+    @inline(__always) func isLetter(_ k: Int) -> Bool { text[k] | 0x20 >= 0x61 && text[k] | 0x20 <= 0x7A }
+    @inline(__always) func isLone(_ k: Int) -> Bool {
+      isWordByte(k) && !isWordByte(k - 1) && !isWordByte(k + 1) && text[k] | 0x20 != 0x61 && text[k] | 0x20 != 0x69
+    }
+    // The word on either side of the space at `q`, squeezed and joined: whether an item may
+    // hold it.
+    var joined: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    func mayJoin(_ q: Int) -> Bool {
+      var a = q - 1
+      while a > 0 && q - a < cutWordBytes && isWordByte(a - 1) { a -= 1 }
+      var b = q + 2
+      while b < n && b - q <= cutWordBytes && isWordByte(b) { b += 1 }
+      guard q - a + b - q - 1 <= cutWordBytes else { return false }
+      return withUnsafeMutableBytes(of: &joined) { buffer in
+        var length = 0
+        for k in a..<b where k != q {
+          buffer[length] = RunTogetherIndex.squeezed(text[k])
+          length += 1
+        }
+        return holds(XXH3.hash64(UnsafeRawPointer(buffer.baseAddress!), count: length))
+      }
+    }
+    var previous = (holds: true, short: false)
+    for t in 0..<tokens.count {
+      let s = base + Int(tokens.starts[t])
+      let e = base + Int(tokens.ends[t])
+      let own = (holds: !isLetter(s) || holds(tokens.hashes[t]), short: e - s <= 3)
+      if s - 1 > base && text[s - 1] == 0x20 {
+        if t > 0 && base + Int(tokens.ends[t - 1]) == s - 1 {
+          if (!own.holds && (!previous.holds || own.short)) || (!previous.holds && previous.short), mayJoin(s - 1) {
+            separators.append((s - 1, s - 1))
+          }
+        } else if isLone(s - 2), mayJoin(s - 1) {
+          separators.append((s - 1, s - 1))
+        }
+      }
+      if e + 1 < end && text[e] == 0x20 && isLone(e + 1), mayJoin(e) { separators.append((e, e)) }
+      previous = own
+    }
+  }
+
+  /// Reads the text around `cuts` (in order) with each cut's halves as its one word: clusters
+  /// of cuts, each read with `matchReach` tokens on either side; the matches through a joined
+  /// word are kept.
+  private mutating func read(_ cuts: [Cut], base: Int) {
+    let tokens = ownTokens
     let reach = index.matchReach
     var c = 0
     while c < cuts.count {

@@ -177,6 +177,13 @@ struct _ScanWorker {
         document: document, base: base, tokens: storage.buffer.view.dropFirst(lead - nearLead), lead: nearLead, near: near, scratch: nearScratch)
       if let math = near.math, let mathScratch { collectMathNearDuplicates(document: document, base: base, end: end, near: math, scratch: mathScratch) }
     }
+    // Words cut by a space are looked for only in a document where a pass found some of an
+    // item already (an n-gram, a near copy): asking about every token of every document cost
+    // the scan 10% on real text, and a copy with spaces in a few of its words keeps some of its
+    // n-grams or shingles.
+    if configuration.exact && configuration.spacedWords == true && (!hits.isEmpty || nearScratch?.best.isEmpty == false) {
+      collectCutWordHits(document: document, base: base, end: end, lines: false, spaces: true)
+    }
     if configuration.exact && index.hasApartItems { collectApartHits(tokens: exact.view, base: base, overlap: overlap - skipped) }
   }
 
