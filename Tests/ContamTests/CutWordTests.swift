@@ -189,3 +189,46 @@ struct SpacedWordTests {
     #expect(try scan(items, wholePath, spacedWords: true) == scan(items, wholePath, spacedWords: nil))
   }
 }
+
+/// Words written twice in a row (``ScanConfiguration/repeatedWords``): speech transcripts and
+/// OCR double words (`the the`), and so does text made to dodge a check.
+@Suite("Repeated words: a copy with words doubled every few words")
+struct RepeatedWordTests {
+  func scan(_ items: [BenchmarkItem], _ path: String, repeatedWords: Bool?) throws -> [ItemResult] {
+    var configuration = ScanConfiguration()
+    configuration.repeatedWords = repeatedWords
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+  }
+
+  /// 40 real items of five benchmarks with one word in eight (from the fourth, at a place that
+  /// varies) written twice: no 13 of a copy's tokens are the item's in a row, so without the
+  /// rule few are `contaminated`; read once, nearly all are, and no coverage is lower.
+  @Test func aCopyWithWordsDoubledIsContaminated() throws {
+    let items = try RunTogetherTests.items()
+    try #require(items.count >= 30)
+    var plants: [Int: String] = [:]
+    for (i, item) in items.enumerated() {
+      let words = ItemIndex.text(of: item).split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+      plants[2 * i + 1] = words.enumerated().map { k, word in (k + i) % 8 == 3 ? word + " " + word : word }.joined(separator: " ")
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "doubled.jsonl.gz", plants: plants, documents: 2 * items.count + 1)
+    let once = try scan(items, path, repeatedWords: true)
+    let twice = try scan(items, path, repeatedWords: nil)
+    let found = once.filter { $0.verdict == .contaminated }
+    #expect(found.count >= items.count * 9 / 10, "\(once.filter { $0.verdict != .contaminated }.map { "\($0.id) \($0.verdict) \($0.coverage)" })")
+    #expect(twice.filter { $0.verdict == .contaminated }.count <= found.count - 10, "without the rule fewer are contaminated")
+    #expect(zip(once, twice).allSatisfy { $0.coverage >= $1.coverage })
+    // Copies as written (an item's own doubled words among them) read the same either way.
+    var whole: [Int: String] = [:]
+    for i in items.indices { whole[2 * i + 1] = "It was very very late. " + ItemIndex.text(of: items[i]) }
+    let wholePath = try ScannerTests.shard(fixture, "whole.jsonl.gz", plants: whole, documents: 2 * items.count + 1)
+    let asWritten = (try scan(items, wholePath, repeatedWords: true), try scan(items, wholePath, repeatedWords: nil))
+    #expect(zip(asWritten.0, asWritten.1).allSatisfy { $0.verdict == $1.verdict && $0.coverage == $1.coverage })
+    var older = ScanConfiguration()
+    older.repeatedWords = nil
+    #expect(older.weakenings().contains { $0.contains("repeated words were not read once") })
+  }
+}

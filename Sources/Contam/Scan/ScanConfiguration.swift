@@ -81,9 +81,17 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// Whether a word cut in two by a single space (`experi mental`, as OCR and PDF text split
   /// words; a capital set apart from its word at a sentence's start, `T he`), where one half is
   /// no item's token or a lone letter and the two together are an item's token, is read as the
-  /// one word too, as ``cutWords`` reads a word cut by a line break. Only matches through a
-  /// joined word are kept. Nil in certificates made before this rule: off.
+  /// one word too, as ``cutWords`` reads a word cut by a line break, where a pass found some of
+  /// an item in the document already (asking about every space of every document cost the
+  /// scan 10%). Only matches through a joined word are kept. Nil in certificates made before
+  /// this rule: off.
   public var spacedWords: Bool? = true
+  /// Whether a word written twice in a row (`the the`: speech transcripts and OCR double words,
+  /// and so does text made to dodge a check) is also read once, where a pass found some of an
+  /// item in the document already: a doubled word every few words leaves no n-gram of a copy
+  /// whole. Only matches through a pair read once are kept. Nil in certificates made before
+  /// this rule: off.
+  public var repeatedWords: Bool? = true
   /// Whether an item whose exact coverage reaches ``partialThreshold`` is `perturbed` when its
   /// best exact evidence states a different answer (and no near copy states the same): the
   /// item's text is there in part and another answer follows it, as where MATH-Perturb's
@@ -236,6 +244,9 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
     note(
       runTogether == true && runTogetherWidens != true && standard.runTogetherWidens == true,
       "run-together windows were fixed: a copy that lost some of its spaces is found only near where two of its words run together")
+    note(
+      repeatedWords != true && standard.repeatedWords == true,
+      "repeated words were not read once: a copy with words doubled every few words (the the) is found only in part")
     note(
       spacedWords != true && standard.spacedWords == true,
       "words cut by a space were not joined: a copy with spaces inside its words (experi mental, T he) is found only in part")

@@ -98,6 +98,27 @@ extension _ScanWorker {
     read(cuts, base: base)
   }
 
+  /// Words written twice in a row (`the the`, as speech transcripts and OCR double them, or
+  /// text made to dodge a check): each doubled pair is read as its one word, the text around
+  /// it read again as ``collectCutWordHits(document:base:end:lines:spaces:)`` reads a cut word,
+  /// and only matches through a pair read once are kept (``ScanConfiguration/repeatedWords``). A
+  /// doubled word every few words leaves no n-gram of a copy whole. An item's own repeated word
+  /// (`had had`) matched as written is found by the passes over the buffer.
+  mutating func collectRepeatedWordHits(base: Int) {
+    let tokens = ownTokens
+    var cuts: [Cut] = []
+    var t = 1
+    while t < tokens.count {
+      if tokens.hashes[t] == tokens.hashes[t - 1] {
+        cuts.append((t - 1, t, tokens.hashes[t], (base + Int(tokens.starts[t - 1]))..<(base + Int(tokens.ends[t]))))
+        t += 2  // a word written three times is read once as two
+      } else {
+        t += 1
+      }
+    }
+    if !cuts.isEmpty { read(cuts, base: base) }
+  }
+
   /// The single spaces of document bytes `base..<end` where a word may be cut, appended to
   /// `separators` (each as `(p, q)`, the space's byte twice): between two words written with
   /// letters, one of which is no item's word (`bits`: ``ItemIndex/tokenBits``) and has 3 bytes or

@@ -181,8 +181,10 @@ struct _ScanWorker {
     // item already (an n-gram, a near copy): asking about every token of every document cost
     // the scan 10% on real text, and a copy with spaces in a few of its words keeps some of its
     // n-grams or shingles.
-    if configuration.exact && configuration.spacedWords == true && (!hits.isEmpty || nearScratch?.best.isEmpty == false) {
-      collectCutWordHits(document: document, base: base, end: end, lines: false, spaces: true)
+    // So are words written twice in a row.
+    if configuration.exact && (!hits.isEmpty || nearScratch?.best.isEmpty == false) {
+      if configuration.spacedWords == true { collectCutWordHits(document: document, base: base, end: end, lines: false, spaces: true) }
+      if configuration.repeatedWords == true { collectRepeatedWordHits(base: base) }
     }
     if configuration.exact && index.hasApartItems { collectApartHits(tokens: exact.view, base: base, overlap: overlap - skipped) }
   }
