@@ -104,12 +104,17 @@ extension _ScanWorker {
   /// and only matches through a pair read once are kept (``ScanConfiguration/repeatedWords``). A
   /// doubled word every few words leaves no n-gram of a copy whole. An item's own repeated word
   /// (`had had`) matched as written is found by the passes over the buffer.
-  mutating func collectRepeatedWordHits(base: Int) {
+  /// Only words that start with a letter: a number twice (`1 \\ -1 \\ 2`, a matrix's entries
+  /// with their signs, which are no tokens) is what the text says, and read once it matches
+  /// other numbers.
+  mutating func collectRepeatedWordHits(document: Document, base: Int) {
     let tokens = ownTokens
+    let text = document.text
     var cuts: [Cut] = []
     var t = 1
     while t < tokens.count {
-      if tokens.hashes[t] == tokens.hashes[t - 1] {
+      let first = text[base + Int(tokens.starts[t])]
+      if tokens.hashes[t] == tokens.hashes[t - 1] && (first >= 0x80 || (first | 0x20 >= 0x61 && first | 0x20 <= 0x7A)) {
         cuts.append((t - 1, t, tokens.hashes[t], (base + Int(tokens.starts[t - 1]))..<(base + Int(tokens.ends[t]))))
         t += 2  // a word written three times is read once as two
       } else {

@@ -184,7 +184,7 @@ struct _ScanWorker {
     // So are words written twice in a row.
     if configuration.exact && (!hits.isEmpty || nearScratch?.best.isEmpty == false) {
       if configuration.spacedWords == true { collectCutWordHits(document: document, base: base, end: end, lines: false, spaces: true) }
-      if configuration.repeatedWords == true { collectRepeatedWordHits(base: base) }
+      if configuration.repeatedWords == true { collectRepeatedWordHits(document: document, base: base) }
     }
     if configuration.exact && index.hasApartItems { collectApartHits(tokens: exact.view, base: base, overlap: overlap - skipped) }
   }
