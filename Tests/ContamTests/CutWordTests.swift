@@ -29,11 +29,17 @@ struct CutWordTests {
     return out
   }
 
-  func scan(_ items: [BenchmarkItem], _ path: String, cutWords: Bool?) throws -> [ItemResult] {
+  /// The items' results in the JSONL shard at `path`, with the default configuration as
+  /// `configure` changes it.
+  static func scan(_ items: [BenchmarkItem], _ path: String, _ configure: (inout ScanConfiguration) -> Void) throws -> [ItemResult] {
     var configuration = ScanConfiguration()
-    configuration.cutWords = cutWords
+    configure(&configuration)
     let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
     return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+  }
+
+  func scan(_ items: [BenchmarkItem], _ path: String, cutWords: Bool?) throws -> [ItemResult] {
+    try Self.scan(items, path) { $0.cutWords = cutWords }
   }
 
   /// 40 real items of five benchmarks folded at 37 to 61 columns (`\n` or `\r\n`) in a novel's
@@ -123,10 +129,7 @@ struct CutWordTests {
 @Suite("Spaced words: a copy with spaces inside its words")
 struct SpacedWordTests {
   func scan(_ items: [BenchmarkItem], _ path: String, spacedWords: Bool?) throws -> [ItemResult] {
-    var configuration = ScanConfiguration()
-    configuration.spacedWords = spacedWords
-    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
-    return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+    try CutWordTests.scan(items, path) { $0.spacedWords = spacedWords }
   }
 
   /// 40 real items of five benchmarks, one word in four of 5+ letters split by a space (at a
@@ -195,10 +198,7 @@ struct SpacedWordTests {
 @Suite("Repeated words: a copy with words doubled every few words")
 struct RepeatedWordTests {
   func scan(_ items: [BenchmarkItem], _ path: String, repeatedWords: Bool?) throws -> [ItemResult] {
-    var configuration = ScanConfiguration()
-    configuration.repeatedWords = repeatedWords
-    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
-    return try Scanner(items: items, configuration: configuration, readerOptions: options).scan(paths: [path], jobs: 2).items
+    try CutWordTests.scan(items, path) { $0.repeatedWords = repeatedWords }
   }
 
   /// 40 real items of five benchmarks with one word in eight (from the fourth, at a place that
