@@ -60,23 +60,12 @@ extension _ScanWorker {
         let firstEnds = u > 0 && base + Int(tokens.ends[u - 1]) == p
         let secondStarts = u < tokens.count && base + Int(tokens.starts[u]) == q + 1
         if firstEnds && secondStarts && index.mayHoldToken(tokens.hashes[u - 1]) && index.mayHoldToken(tokens.hashes[u]) { continue }
-        var a = p - 1
-        while a > 0 && p - a < Self.cutWordBytes && isWordByte(a - 1) { a -= 1 }
-        var b = q + 2
-        while b < text.count && b - q <= Self.cutWordBytes && isWordByte(b) { b += 1 }
-        guard p - a + b - q - 1 <= Self.cutWordBytes, a == 0 || RunTogetherIndex.isPlainEdge(text[a - 1]),
-          b == text.count || RunTogetherIndex.isPlainEdge(text[b])
-        else { continue }
+        guard let (bytes, length, hash) = Self.joinedWord(text, p: p, q: q, into: joined) else { continue }
+        let (a, b) = (bytes.lowerBound, bytes.upperBound)
         // Each half is a token, or a lone letter (no token); not both lone.
         let firstIsToken = firstEnds && base + Int(tokens.starts[u - 1]) == a
         let secondIsToken = secondStarts && base + Int(tokens.ends[u]) == b
         guard (firstIsToken || p - a == 1) && (secondIsToken || b - q == 2) && (firstIsToken || secondIsToken) else { continue }
-        var length = 0
-        for k in a..<b where k < p || k > q {
-          joined[length] = RunTogetherIndex.squeezed(text[k])
-          length += 1
-        }
-        let hash = XXH3.hash64(UnsafeRawPointer(joined.baseAddress!), count: length)
         guard index.mayHoldToken(hash) else { continue }
         // Rarer from here on: a filter of the items' words with few false "yes", then the
         // tokenizer's word for the joined bytes, to be sure it is the one word hashed so.
@@ -147,24 +136,10 @@ extension _ScanWorker {
     @inline(__always) func isLone(_ k: Int) -> Bool {
       isWordByte(k) && !isWordByte(k - 1) && !isWordByte(k + 1) && text[k] | 0x20 != 0x61 && text[k] | 0x20 != 0x69
     }
-    // The word on either side of the space at `q`, squeezed and joined: whether an item may
-    // hold it.
-    var joined: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    func mayJoin(_ q: Int) -> Bool {
-      var a = q - 1
-      while a > 0 && q - a < cutWordBytes && isWordByte(a - 1) { a -= 1 }
-      var b = q + 2
-      while b < n && b - q <= cutWordBytes && isWordByte(b) { b += 1 }
-      guard q - a + b - q - 1 <= cutWordBytes else { return false }
-      return withUnsafeMutableBytes(of: &joined) { buffer in
-        var length = 0
-        for k in a..<b where k != q {
-          buffer[length] = RunTogetherIndex.squeezed(text[k])
-          length += 1
-        }
-        return holds(XXH3.hash64(UnsafeRawPointer(buffer.baseAddress!), count: length))
-      }
-    }
+    // The word on either side of the space at `q`, joined: whether an item may hold it.
+    let joined = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: cutWordBytes)
+    defer { joined.deallocate() }
+    func mayJoin(_ q: Int) -> Bool { joinedWord(text, p: q, q: q, into: joined).map { holds($0.hash) } ?? false }
     var previous = (holds: true, short: false)
     for t in 0..<tokens.count {
       let s = base + Int(tokens.starts[t])
@@ -182,6 +157,31 @@ extension _ScanWorker {
       if e + 1 < end && text[e] == 0x20 && isLone(e + 1), mayJoin(e) { separators.append((e, e)) }
       previous = own
     }
+  }
+
+  /// The word a separator at bytes `p...q` of `text` (a line break, `\r\n`, or a space) cuts in
+  /// two: the runs of ASCII letters and digits on either side, with no byte beside them that may
+  /// start an escape read into a word (``RunTogetherIndex/isPlainEdge(_:)``), at most
+  /// ``cutWordBytes`` together; its bytes (both halves and the separator), and its squeezed
+  /// characters written to `joined` (`length` of them) and hashed. Nil where no such word is.
+  static func joinedWord(_ text: UnsafeRawBufferPointer, p: Int, q: Int, into joined: UnsafeMutableBufferPointer<UInt8>)
+    -> (bytes: Range<Int>, length: Int, hash: UInt64)?
+  {
+    @inline(__always) func isWordByte(_ k: Int) -> Bool { RunTogetherIndex.squeezed(text[k]) != 0 }
+    guard p > 0, q + 1 < text.count, isWordByte(p - 1), isWordByte(q + 1) else { return nil }
+    var a = p - 1
+    while a > 0 && p - a < cutWordBytes && isWordByte(a - 1) { a -= 1 }
+    var b = q + 2
+    while b < text.count && b - q <= cutWordBytes && isWordByte(b) { b += 1 }
+    guard p - a + b - q - 1 <= cutWordBytes, a == 0 || RunTogetherIndex.isPlainEdge(text[a - 1]),
+      b == text.count || RunTogetherIndex.isPlainEdge(text[b])
+    else { return nil }
+    var length = 0
+    for k in a..<b where k < p || k > q {
+      joined[length] = RunTogetherIndex.squeezed(text[k])
+      length += 1
+    }
+    return (a..<b, length, XXH3.hash64(UnsafeRawPointer(joined.baseAddress!), count: length))
   }
 
   /// Reads the text around `cuts` (in order) with each cut's halves as its one word: clusters

@@ -177,11 +177,10 @@ struct _ScanWorker {
         document: document, base: base, tokens: storage.buffer.view.dropFirst(lead - nearLead), lead: nearLead, near: near, scratch: nearScratch)
       if let math = near.math, let mathScratch { collectMathNearDuplicates(document: document, base: base, end: end, near: math, scratch: mathScratch) }
     }
-    // Words cut by a space are looked for only in a document where a pass found some of an
-    // item already (an n-gram, a near copy): asking about every token of every document cost
-    // the scan 10% on real text, and a copy with spaces in a few of its words keeps some of its
-    // n-grams or shingles.
-    // So are words written twice in a row.
+    // Words cut by a space, and words written twice in a row, are looked for only in a document
+    // where a pass found some of an item already (an n-gram, a near copy): asking about every
+    // token of every document cost the scan 10% on real text, and a copy with spaces in a few
+    // of its words keeps some of its n-grams or shingles.
     if configuration.exact && (!hits.isEmpty || nearScratch?.best.isEmpty == false) {
       if configuration.spacedWords == true { collectCutWordHits(document: document, base: base, end: end, lines: false, spaces: true) }
       if configuration.repeatedWords == true { collectRepeatedWordHits(document: document, base: base) }
