@@ -137,25 +137,25 @@ extension _ScanWorker {
       isWordByte(k) && !isWordByte(k - 1) && !isWordByte(k + 1) && text[k] | 0x20 != 0x61 && text[k] | 0x20 != 0x69
     }
     // The word on either side of the space at `q`, joined: whether an item may hold it.
-    let joined = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: cutWordBytes)
-    defer { joined.deallocate() }
-    func mayJoin(_ q: Int) -> Bool { joinedWord(text, p: q, q: q, into: joined).map { holds($0.hash) } ?? false }
-    var previous = (holds: true, short: false)
-    for t in 0..<tokens.count {
-      let s = base + Int(tokens.starts[t])
-      let e = base + Int(tokens.ends[t])
-      let own = (holds: !isLetter(s) || holds(tokens.hashes[t]), short: e - s <= 3)
-      if s - 1 > base && text[s - 1] == 0x20 {
-        if t > 0 && base + Int(tokens.ends[t - 1]) == s - 1 {
-          if (!own.holds && (!previous.holds || own.short)) || (!previous.holds && previous.short), mayJoin(s - 1) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: cutWordBytes) { joined in
+      func mayJoin(_ q: Int) -> Bool { joinedWord(text, p: q, q: q, into: joined).map { holds($0.hash) } ?? false }
+      var previous = (holds: true, short: false)
+      for t in 0..<tokens.count {
+        let s = base + Int(tokens.starts[t])
+        let e = base + Int(tokens.ends[t])
+        let own = (holds: !isLetter(s) || holds(tokens.hashes[t]), short: e - s <= 3)
+        if s - 1 > base && text[s - 1] == 0x20 {
+          if t > 0 && base + Int(tokens.ends[t - 1]) == s - 1 {
+            if (!own.holds && (!previous.holds || own.short)) || (!previous.holds && previous.short), mayJoin(s - 1) {
+              separators.append((s - 1, s - 1))
+            }
+          } else if isLone(s - 2), mayJoin(s - 1) {
             separators.append((s - 1, s - 1))
           }
-        } else if isLone(s - 2), mayJoin(s - 1) {
-          separators.append((s - 1, s - 1))
         }
+        if e + 1 < end && text[e] == 0x20 && isLone(e + 1), mayJoin(e) { separators.append((e, e)) }
+        previous = own
       }
-      if e + 1 < end && text[e] == 0x20 && isLone(e + 1), mayJoin(e) { separators.append((e, e)) }
-      previous = own
     }
   }
 
