@@ -11,8 +11,9 @@ struct TokenizerTests {
   func words(_ words: String...) -> [UInt64] { words.map { XXH3.hash64($0) } }
 
   @Test(arguments: TextVersion.allCases)
-  func eightBytesAtATimeGiveTheByteWiseTokens(version: TextVersion) throws {
-    // The wide path (ASCII words classified eight bytes at once) against the byte-wise one, on
+  func fastPathsGiveTheByteWiseTokens(version: TextVersion) throws {
+    // The fast paths (ASCII words classified eight bytes at once, plain words hashed where they
+    // end) against the byte-wise one, every word through every rule, on
     // real text in many scripts, code, and crafted runs around every boundary it has: words of
     // 1 to 300 letters (the 256-byte chunk), every ASCII byte next to letters, entities, UTF-8,
     // texts that end mid-word at every offset.
@@ -24,6 +25,9 @@ struct TokenizerTests {
       texts.append(Array(try String(contentsOfFile: TestData.path("text/scripts/\(name)"), encoding: .utf8).utf8.prefix(60_000)))
     }
     texts.append(Array(try String(contentsOfFile: #filePath, encoding: .utf8).utf8))
+    // TeX, numbers and option labels as benchmarks write them (MATH as JSON lines, MMLU as CSV).
+    texts.append(Array(try TestData.gunzip("benchmarks/math/test.jsonl.gz").prefix(200_000)))
+    texts.append(Array(try Data(contentsOf: URL(fileURLWithPath: TestData.path("benchmarks/mmlu/test/abstract_algebra_test.csv")))))
     for length in 1...300 {
       let word = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) ^ ($0 % 3 == 0 ? 0x20 : 0) }
       texts.append(word)
@@ -41,6 +45,16 @@ struct TokenizerTests {
       return Int((state >> 33) % UInt64(bound))
     }
     let alphabet = Array("aZ09 .,&;\n<>\\_-'`@[{".utf8) + [0xC3, 0xA9, 0xE2, 0x80, 0x99, 0xFF]
+    // Words and what sits beside them where a rule reads it: labels (`iv`, `b`), numbers,
+    // colons (subtitle cues), TeX commands, brackets, hyphens, entities, spaced letters.
+    let pieces = [
+      "the", "Which", "iv", "viii", "vivid", "i", "b", "42", "00:03:41,200", "-->", ":", " ", "  ", "\n", "\\frac", "\\", "]",
+      "(a)", "-", "&amp;", "<b>", "W h e r e", "x", "π", "é", ".", ",", "\t", " --> ", "align:start", "position:10%",
+      "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000 align:start line:0\nHello there\n",
+    ].map { Array($0.utf8) }
+    for _ in 0..<300 {
+      texts.append((0..<next(40)).flatMap { _ in pieces[next(pieces.count)] })
+    }
     for _ in 0..<300 {
       texts.append((0..<next(200)).map { _ in alphabet[next(alphabet.count)] })
     }

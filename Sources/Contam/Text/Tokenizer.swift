@@ -19,8 +19,10 @@ public final class Tokenizer {
 
   @usableFromInline let normalizer: Normalizer
   @usableFromInline let wordBuffer: UnsafeMutablePointer<UInt8>
-  /// Whether ASCII words are classified eight bytes at a time (``wordPrefix(_:)``); off only to
-  /// check, byte for byte, that the wide path gives the tokens the byte-wise one does.
+  /// Whether the fast paths are taken: ASCII words classified eight bytes at a time
+  /// (``wordPrefix(_:)``), a plain word hashed where it ends and the separators after it passed
+  /// over (``_Word/isPlain``); off only to check, byte for byte, that they give the tokens the
+  /// byte-wise path does.
   @usableFromInline let wide: Bool
 
   public init(normalizer: Normalizer = .shared) {
@@ -29,8 +31,9 @@ public final class Tokenizer {
     self.wide = true
   }
 
-  /// A tokenizer that takes ASCII words one byte at a time (`wide` false): the reference the
-  /// differential tests and the fuzz target hold the eight-byte path to.
+  /// A tokenizer that takes ASCII words one byte at a time and every word through every rule
+  /// (`wide` false): the reference the differential tests and the fuzz target hold the fast
+  /// paths to.
   @_spi(Testing) public init(normalizer: Normalizer = .shared, wide: Bool) {
     self.normalizer = normalizer
     self.wordBuffer = .allocate(capacity: Self.wordChunk + 64)
@@ -53,6 +56,15 @@ public final class Tokenizer {
     let word = (letter | digit) & ~x & high  // and ASCII
     let other = ~word & high
     return other == 0 ? 8 : other.trailingZeroBitCount >> 3
+  }
+
+  /// Whether `byte` only separates words: ASCII, no word byte (the fold table's 0) and none of
+  /// the separators a rule reads (`\\` and `]` for TeX and links, `-` for a line break's hyphen,
+  /// `<` for tags; `&`, `%` and `=` are the table's 0xFF). The tokenizer's loop does nothing at
+  /// such a byte but end the word.
+  @inlinable @inline(__always)
+  static func isPlainSeparator(_ byte: UInt8, _ ascii: UnsafeMutablePointer<UInt8>) -> Bool {
+    byte < 0x80 && ascii[Int(byte)] == 0 && byte != 0x5C && byte != 0x5D && byte != 0x2D && byte != 0x3C
   }
 
   deinit { wordBuffer.deallocate() }
@@ -114,6 +126,14 @@ public final class Tokenizer {
           word.length = length
           word.end = j
           i = j
+          // Most words end at a space or a punctuation mark that is only a separator, and are
+          // plain: hashed here, then the separators after them passed over (the byte-wise
+          // path, `wide` false, takes them one by one through the rules, for the tests).
+          if wide && j < n && Tokenizer.isPlainSeparator(base[j], ascii) && word.isPlain {
+            word.hashPlain(into: &sink, counts: &counts)
+            i = j &+ 1
+            while i < n && Tokenizer.isPlainSeparator(base[i], ascii) { i &+= 1 }
+          }
           continue
         }
         if c == 0xFF && (b == 0x25 || b == 0x3D) {
@@ -382,6 +402,28 @@ struct _Word {
     length = 0
     chunked = false
     carry = 0
+  }
+
+  /// Whether ``finish(into:counts:)`` would only hash this word: one chunk, at least two bytes,
+  /// an ASCII letter first (no number, label, Greek letter or letter-spaced run), no label of
+  /// rule 8 (`ii`–`viii`: two to four letters from `i` or `v`), not a command's name (rule
+  /// 14), no `:` beside it (a subtitle cue's setting, rule 27). Asked only where a byte follows
+  /// the word.
+  @inlinable @inline(__always)
+  var isPlain: Bool {
+    let first = buffer[0]
+    return !chunked && length >= 2 && first &- 0x61 < 26 && (length > 4 || (first != 0x69 && first != 0x76))
+      && start != commandAt
+      && (!dropsSubtitleCues || (source[end] != 0x3A && (start == 0 || source[start &- 1] != 0x3A)))
+  }
+
+  /// ``finish(into:counts:)`` of a word that ``isPlain``.
+  @inlinable @inline(__always)
+  mutating func hashPlain<Sink: TokenSink & ~Copyable>(into sink: inout Sink, counts: inout TokenizeCounts) {
+    sink.consume(hash: XXH3.hash64(UnsafeRawPointer(buffer), count: length), start: start, end: end)
+    counts.tokens &+= 1
+    start = -1
+    length = 0
   }
 
   /// Rule 32: where this word of one ASCII letter or digit, before a space, starts a
