@@ -312,6 +312,8 @@ struct _Word {
   /// Whether the last character added to the word was a superscript or subscript (rule 18):
   /// one after any other character starts a word (`x²` reads `x 2`, as `x^2` does).
   @usableFromInline var inScript = false
+  /// Whether the text holds a `-->` (``holdsCueArrow()``): 0 not yet looked for, 1 no, 2 yes.
+  @usableFromInline var cueArrow: UInt8 = 0
 
   @usableFromInline init(buffer: UnsafeMutablePointer<UInt8>, source: UnsafePointer<UInt8>, sourceCount: Int, version: TextVersion) {
     self.buffer = buffer
@@ -381,7 +383,7 @@ struct _Word {
         || (dropsLineNumbers && buffer[0] < 0x3A && LayoutMarkup.isLineNumber(source, count: sourceCount, start: start, end: end))
         || (dropsCitationMarks && buffer[0] < 0x3A && LayoutMarkup.isCitationMark(source, count: sourceCount, start: start, end: end)))
       || (dropsSubtitleCues && !chunked && LayoutMarkup.mayBeSubtitleCue(source, count: sourceCount, start: start, end: end)
-        && (LayoutMarkup.isSubtitleCue(source, count: sourceCount, start: start, end: end)
+        && ((holdsCueArrow() && LayoutMarkup.isSubtitleCue(source, count: sourceCount, start: start, end: end))
           || (dropsLogStamps && length <= 2 && LayoutMarkup.isLogStamp(source, count: sourceCount, start: start, end: end))))
     {
       // An option label (Normalizer rule 8), a line number (rule 26), a subtitle cue's timing,
@@ -424,6 +426,33 @@ struct _Word {
     counts.tokens &+= 1
     start = -1
     length = 0
+  }
+
+  /// Whether the text holds a `-->`, which every subtitle cue's timing line has (rule 27): where
+  /// it holds none, no word is a cue, and ``LayoutMarkup/isSubtitleCue(_:count:start:end:)``
+  /// (a walk to the line's start and a look for a timing line) is not asked at every word
+  /// beside a `:` and every short number. Looked for once per text, the first time it matters.
+  @inlinable
+  mutating func holdsCueArrow() -> Bool {
+    if cueArrow == 0 {
+      cueArrow = 1
+      var k = 0
+      while k &+ 2 < sourceCount {
+        // Safe: k + 2 < sourceCount.
+        if source[k &+ 2] == 0x3E {
+          if source[k &+ 1] == 0x2D && source[k] == 0x2D {
+            cueArrow = 2
+            break
+          }
+          k &+= 1
+        } else if source[k &+ 2] == 0x2D {
+          k &+= 1
+        } else {
+          k &+= 3
+        }
+      }
+    }
+    return cueArrow == 2
   }
 
   /// Rule 32: where this word of one ASCII letter or digit, before a space, starts a
