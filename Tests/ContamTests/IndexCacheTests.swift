@@ -144,8 +144,9 @@ struct IndexCacheTests {
       try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: cache(directory, build: build))
     }
     _ = try scanner(items)
-    // The exact index's file and the near index's, each damaged in turn (the other left whole).
-    for suffix in [".contam-index", ".contam-near"] {
+    // The exact index's file, its n-gram table's and the near index's, each damaged in turn
+    // (the others left whole).
+    for suffix in [".contam-index", ".contam-ngrams", ".contam-near"] {
       let path = directory.appendingPathComponent(try #require(files(directory, suffix: suffix).first)).path
       let original = try Data(contentsOf: URL(fileURLWithPath: path))
       var damages: [(String, Data?)] = [
@@ -174,6 +175,7 @@ struct IndexCacheTests {
     #expect(try !scanner(edited).indexesFromCache)
     let key = cache(directory).key(items: items, parameters: ScanConfiguration().indexParameters, near: NearDuplicateConfiguration(), maximumItemsPerShingle: 10)
     #expect(files(directory).contains(key + ".contam-index") && files(directory, suffix: ".contam-near").contains(key + ".contam-near"))
+    #expect(files(directory, suffix: ".contam-ngrams").contains(key + ".contam-ngrams"))
   }
 
   /// The cache file's checksum of its payload: XXH3 of the XXH3s of its 1 MiB pieces.
@@ -198,7 +200,7 @@ struct IndexCacheTests {
     _ = try make()
     let path = directory.appendingPathComponent(try #require(files(directory).first)).path
     let original = try Data(contentsOf: URL(fileURLWithPath: path))
-    // magic ("contam-index-cache/5\n"), the 64-character key, the payload, its length and checksum.
+    // magic ("contam-index-cache/7\n"), the 64-character key, the payload, its length and checksum.
     let payload = 21 + 64..<original.count - 16
     #expect(original.suffix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } == Self.checksum(original[payload]))
     let offsets = Array(stride(from: payload.lowerBound, to: payload.lowerBound + 64, by: 7))
@@ -252,12 +254,16 @@ struct IndexCacheTests {
     var configuration = ScanConfiguration()
     configuration.near = nil
     var names: [[String]] = []
+    var tables: [[String]] = []
     for count in [500, 1_000, 1_500] {
       _ = try Scanner(items: Array(items.prefix(count)), configuration: configuration, readerOptions: Self.options, indexCache: kept)
       names.append(files(directory))
+      tables.append(files(directory, suffix: ".contam-ngrams"))
       Thread.sleep(forTimeInterval: 0.05)  // distinct modification times
     }
     #expect(names.map(\.count) == [1, 2, 2])
+    // Each exact index's n-gram table goes with it.
+    #expect(tables.map { $0.map { $0.replacingOccurrences(of: ".contam-ngrams", with: ".contam-index") } } == names)
     #expect(!names[2].contains(names[0][0]), "the least recently used file went first")
     // Nothing is written for a build faster than the minimum.
     let fast = try TestData.temporaryDirectory()

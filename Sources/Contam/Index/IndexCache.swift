@@ -27,8 +27,12 @@ public struct IndexCache: Sendable {
   /// Cache files kept in ``directory``.
   public var keptFiles = 4
 
-  static let magic = Array("contam-index-cache/6\n".utf8)
+  static let magic = Array("contam-index-cache/7\n".utf8)
   static let suffix = ".contam-index"
+  /// The exact index's n-gram table (about half its bytes) has a file of its own, read on a
+  /// third thread: the exact index's file was a start's longest read.
+  static let ngramsMagic = Array("contam-ngrams-cache/1\n".utf8)
+  static let ngramsSuffix = ".contam-ngrams"
   /// The near-duplicate index of a key has a file of its own, read beside the exact index's on
   /// another thread (together they took 0.27 s of a start with every shared benchmark, in a row).
   static let nearMagic = Array("contam-near-cache/2\n".utf8)
@@ -96,38 +100,64 @@ public struct IndexCache: Sendable {
   func path(of key: String, suffix: String = Self.suffix) -> String { (directory as NSString).appendingPathComponent(key + suffix) }
 
   /// The indexes stored under `key`, or nil when there are none or a file does not read back
-  /// whole and consistent with `items`. The exact index's file and the near index's (when `near`
-  /// asks for one) are read at once, on two threads.
+  /// whole and consistent with `items`. The exact index's file, its n-gram table's and the near
+  /// index's (when `near` asks for one) are read at once, on their own threads; what one file
+  /// says of another's contents is checked once all are read.
   func load(
     key: String, items: [BenchmarkItem], parameters: ItemIndex.Parameters, near: NearDuplicateConfiguration?
   ) -> (index: ItemIndex, near: NearDuplicateIndex?)? {
-    let readExact = {
-      self.readFile(key: key, magic: Self.magic, suffix: Self.suffix) { reader throws(_ByteReader.Damaged) in
-        try Self.read(&reader, items: items, parameters: parameters, withNear: near != nil)
+    enum Read {
+      case exact(Exact?)
+      case ngrams(_HashTable?)
+      case near(NearDuplicateIndex?)
+    }
+    // The longest first: the two threads take the first two, and the third goes to whichever is done first.
+    let read = _parallelMap(near == nil ? 2 : 3, jobs: 3, minimumChunk: 1) { file -> Read in
+      switch file {
+      case 0:
+        return .exact(
+          self.readFile(key: key, magic: Self.magic, suffix: Self.suffix) { reader throws(_ByteReader.Damaged) in
+            try Self.read(&reader, items: items, withNear: near != nil)
+          })
+      case 1 where near != nil:
+        return .near(
+          self.readFile(key: key, magic: Self.nearMagic, suffix: Self.nearSuffix) { reader throws(_ByteReader.Damaged) in
+            try Self.readNear(&reader, items: items, lengthBound: nil, configuration: near!, searchesMath: true)
+          })
+      default:
+        return .ngrams(
+          self.readFile(key: key, magic: Self.ngramsMagic, suffix: Self.ngramsSuffix) { reader throws(_ByteReader.Damaged) in
+            try _HashTable(reading: &reader)
+          })
       }
     }
-    guard let near else { return readExact().map { ($0, nil) } }
-    let readNear = {
-      self.readFile(key: key, magic: Self.nearMagic, suffix: Self.nearSuffix) { reader throws(_ByteReader.Damaged) in
-        try Self.readNear(&reader, items: items, lengthBound: nil, configuration: near, searchesMath: true)
+    var exact: Exact?
+    var table: _HashTable?
+    var nearIndex: NearDuplicateIndex?
+    for file in read {
+      switch file {
+      case .exact(let e): exact = e
+      case .ngrams(let t): table = t
+      case .near(let n): nearIndex = n
       }
     }
-    let read = _parallelMap(2, jobs: 2, minimumChunk: 1) { half -> (ItemIndex?, NearDuplicateIndex?) in
-      half == 0 ? (readExact(), nil) : (nil, readNear())
-    }
-    guard let index = read[0].0, let nearIndex = read[1].1 else { return nil }
-    // Each target is at most as long as its item (checked here: the files were read apart).
+    guard let exact, let table, near == nil || nearIndex != nil,
+      let index = try? Self.assemble(exact, table: table, items: items, parameters: parameters)
+    else { return nil }
+    guard let nearIndex else { return (index, nil) }
+    // Each target is at most as long as its item.
     let lengths = index.tokenHashes.map(\.count)
     guard nearIndex.targetItem.indices.allSatisfy({ nearIndex.length[$0] <= lengths[nearIndex.targetItem[$0]] }) else { return nil }
     return (index, nearIndex)
   }
 
   /// Writes the indexes under `key` (each to a temporary file, renamed into place; the near
-  /// index's first, so an exact index that says it has one is not found without it), then prunes
+  /// index's and the n-gram table's first, so an exact index is not found without them), then prunes
   /// the directory. Errors are ignored: a cache that cannot be written only makes the next start
   /// slower.
   func store(key: String, index: ItemIndex, near: NearDuplicateIndex?) {
     if let near { writeFile(key: key, magic: Self.nearMagic, suffix: Self.nearSuffix) { Self.writeNear(near, to: &$0) } }
+    writeFile(key: key, magic: Self.ngramsMagic, suffix: Self.ngramsSuffix) { index.table.write(to: &$0) }
     writeFile(key: key, magic: Self.magic, suffix: Self.suffix) { Self.write(index, withNear: near != nil, to: &$0) }
   }
 
@@ -195,7 +225,7 @@ public struct IndexCache: Sendable {
       names.filter { $0.hasSuffix(suffix) }.map { (directory as NSString).appendingPathComponent($0) }
         .map { ($0, (try? manager.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? .distantPast) }
     }
-    for suffix in [Self.suffix, Self.nearSuffix, Self.benchmarksSuffix] {
+    for suffix in [Self.suffix, Self.nearSuffix, Self.ngramsSuffix, Self.benchmarksSuffix] {
       for file in dated(suffix).sorted(by: { $0.date > $1.date }).dropFirst(keptFiles) { try? manager.removeItem(atPath: file.path) }
     }
     for file in dated(Self.partialSuffix) where file.date < Date(timeIntervalSinceNow: -3600) { try? manager.removeItem(atPath: file.path) }
@@ -234,7 +264,7 @@ extension IndexCache {
       writer.write(dropped.items)
     }
     writer.write(stored.keyCount)
-    stored.table.write(to: &writer)
+    // (The n-gram table, `stored.table`, is in a file of its own: ``ngramsSuffix``.)
     stored.shortTable.write(to: &writer)
     writer.write(stored.shortSpans.flatMap { [$0.item, $0.start, $0.length, $0.minimum] })
     writer.write(stored.lineSegments.count)
@@ -291,11 +321,16 @@ extension IndexCache {
     }
   }
 
+  /// What the exact index's file holds: the index but its n-gram table (``ngramsSuffix``; an
+  /// empty table stands in), and the run-together index when it was made.
+  struct Exact {
+    var stored: ItemIndex.Stored
+    var together: RunTogetherIndex?
+  }
+
   /// Reads what ``write(_:withNear:to:)`` wrote, checking every count and position against
   /// `items` (a check fails as ``_ByteReader/Damaged``).
-  static func read(
-    _ reader: inout _ByteReader, items: [BenchmarkItem], parameters: ItemIndex.Parameters, withNear: Bool
-  ) throws(_ByteReader.Damaged) -> ItemIndex {
+  static func read(_ reader: inout _ByteReader, items: [BenchmarkItem], withNear: Bool) throws(_ByteReader.Damaged) -> Exact {
     func check(_ ok: Bool) throws(_ByteReader.Damaged) { if !ok { throw _ByteReader.Damaged() } }
     let count = items.count
     let tokenHashes = try reader.readArrays(of: UInt64.self)
@@ -326,7 +361,6 @@ extension IndexCache {
     var dropped: [ItemIndex.DroppedNGram] = []
     for _ in 0..<(try reader.readCount(of: 16)) { dropped.append(.init(text: try reader.readString(), items: try reader.readInt())) }
     let keyCount = try reader.readInt()
-    let table = try _HashTable(reading: &reader)
     let shortTable = try _HashTable(reading: &reader)
     let flat = try reader.readArray(of: Int.self)
     try check(flat.count % 4 == 0)
@@ -336,11 +370,6 @@ extension IndexCache {
     for span in shortSpans {
       try check((0..<count).contains(span.item) && span.start >= 0 && span.length >= 0 && span.start + span.length <= tokenHashes[span.item].count)
       try check((1...max(1, span.length)).contains(span.minimum))
-    }
-    let n = parameters.n
-    for k in 0..<table.postingCount {
-      let posting = table.postings[k]
-      try check(Int(posting.item) < count && Int(posting.position) + n <= tokenHashes[Int(posting.item)].count)
     }
     for k in 0..<shortTable.postingCount {
       let posting = shortTable.postings[k]
@@ -392,13 +421,12 @@ extension IndexCache {
       let posting = apartTable.postings[k]
       try check(Int(posting.position) < apartSpans.count && Int(posting.item) == apartSpans[Int(posting.position)].item)
     }
-    let index = ItemIndex(
-      items: items, parameters: parameters,
+    var exact = Exact(
       stored: .init(
         tokenHashes: tokenHashes, lastTokenEnd: lastTokenEnd, partRanges: partRanges, informative: informative, informativeTokens: informativeTokens,
         judged: judged, judgedTokens: judgedTokens, sharedStarts: sharedStarts, droppedNGrams: dropped, keyCount: keyCount,
-        table: table, shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments, answerLines: answerLines.map(\.first),
-        apartTable: apartTable, apartSpans: apartSpans))
+        table: _HashTable(entries: []), shortTable: shortTable, shortSpans: shortSpans, lineSegments: lineSegments,
+        answerLines: answerLines.map(\.first), apartTable: apartTable, apartSpans: apartSpans))
     let searched = try reader.read(UInt8.self)
     try check(searched == (withNear ? 1 : 0))
     let together = try reader.read(UInt8.self)
@@ -411,8 +439,26 @@ extension IndexCache {
       guard let merges = RunTogetherIndex.MergeFilter(words: try reader.readArray(of: UInt64.self)),
         let words = RunTogetherIndex.MergeFilter(words: try reader.readArray(of: UInt64.self))
       else { throw _ByteReader.Damaged() }
-      index.runTogether.set(RunTogetherIndex(table: table, merges: merges, words: words))
+      exact.together = RunTogetherIndex(table: table, merges: merges, words: words)
     }
+    return exact
+  }
+
+  /// The exact index of `items` from what its file held and its n-gram table (read apart):
+  /// every posting of the table names an item and a window inside it.
+  static func assemble(
+    _ exact: Exact, table: _HashTable, items: [BenchmarkItem], parameters: ItemIndex.Parameters
+  ) throws(_ByteReader.Damaged) -> ItemIndex {
+    let hashes = exact.stored.tokenHashes
+    let n = parameters.n
+    for k in 0..<table.postingCount {
+      let posting = table.postings[k]
+      guard Int(posting.item) < hashes.count && Int(posting.position) + n <= hashes[Int(posting.item)].count else { throw _ByteReader.Damaged() }
+    }
+    var stored = exact.stored
+    stored.table = table
+    let index = ItemIndex(items: items, parameters: parameters, stored: stored)
+    if let together = exact.together { index.runTogether.set(together) }
     return index
   }
 
