@@ -48,7 +48,7 @@ struct TokenizerTests {
     // Words and what sits beside them where a rule reads it: labels (`iv`, `b`), numbers,
     // colons (subtitle cues), TeX commands, brackets, hyphens, entities, spaced letters.
     let pieces = [
-      "the", "Which", "iv", "viii", "vivid", "i", "b", "42", "00:03:41,200", "-->", ":", " ", "  ", "\n", "\\frac", "\\", "]",
+      "the", "Which", "iv", "viii", "vivid", "i", "ii", "III", "vi", "Vii", "in", "is", "b", "42", "00:03:41,200", "-->", ":", " ", "  ", "\n", "\\frac", "\\", "]",
       "(a)", "-", "&amp;", "<b>", "W h e r e", "x", "π", "é", ".", ",", "\t", " --> ", "align:start", "position:10%",
       "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000 align:start line:0\nHello there\n",
     ].map { Array($0.utf8) }

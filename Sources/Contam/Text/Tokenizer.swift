@@ -250,6 +250,15 @@ public final class Tokenizer {
     return counts
   }
 
+  /// Whether the first `length` (2 to 4) bytes of `x` (the first in its low byte), lower-cased,
+  /// are an option label of roman numerals, `ii` to `viii` (``LayoutMarkup/isLabel(_:count:)``).
+  @inlinable @inline(__always)
+  static func isRomanLabel(_ x: UInt64, length: Int) -> Bool {
+    let word = (x | 0x2020_2020_2020_2020) & (1 &<< UInt64(8 &* length) &- 1)
+    // ii, iii, iv, vi, vii, viii, little-endian.
+    return word == 0x6969 || word == 0x69_6969 || word == 0x7669 || word == 0x6976 || word == 0x69_6976 || word == 0x6969_6976
+  }
+
   /// The fast lane of ``tokenize(_:into:)``, taken where no word is open: plain words of 2 to 15
   /// ASCII letters and digits, a letter first, each followed by a plain separator
   /// (``isPlainSeparator(_:_:)``), classified from two eight-byte loads, hashed and handed on, and
@@ -272,7 +281,7 @@ public final class Tokenizer {
       let y = UInt64(littleEndian: UnsafeRawPointer(base + i + 8).loadUnaligned(as: UInt64.self))
       if length == 8 { length &+= Tokenizer.wordPrefix(y) }
       let first = UInt8(truncatingIfNeeded: x) | 0x20
-      guard length >= 2 && length < 16 && first &- 0x61 < 26 && (length > 4 || (first != 0x69 && first != 0x76)) && i != word.commandAt
+      guard length >= 2 && length < 16 && first &- 0x61 < 26 && (length > 4 || !Tokenizer.isRomanLabel(x, length: length)) && i != word.commandAt
       else { break }
       let after = base[i &+ length]
       guard Tokenizer.isPlainSeparator(after, ascii) && (!dropsCues || (after != 0x3A && (i == 0 || base[i &- 1] != 0x3A))) else { break }
