@@ -267,12 +267,13 @@ public struct Scanner: Sendable {
       for (item, list) in partial.near { found[item].near += list }
       for (item, count) in partial.nearDocuments { found[item].nearDocuments += count }
     }
-    var items: [ItemResult] = []
-    items.reserveCapacity(index.items.count)
-    for i in index.items.indices {
-      found[i].nearShingles = nearIndex?.itemShingles(i) ?? 0
-      items.append(ItemScorer.score(index.shape(ofItem: i), covered: covered[i], found: found[i], parameters: configuration))
+    // Each item is scored on its own (from the immutable index and what was found of it), on
+    // both cores: 20,000 items took tens of ms at the end of every scan on one.
+    let configuration = self.configuration
+    return _parallelMap(index.items.count, jobs: 2, minimumChunk: 2_048) { i in
+      var found = found[i]
+      found.nearShingles = nearIndex?.itemShingles(i) ?? 0
+      return ItemScorer.score(index.shape(ofItem: i), covered: covered[i], found: found, parameters: configuration)
     }
-    return items
   }
 }
