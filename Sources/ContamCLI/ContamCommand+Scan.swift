@@ -275,8 +275,7 @@ extension ContamCommand {
       // The text pipeline's fold tables (tens of ms to build) are made on the other core while
       // the benchmarks are read, which is mostly one thread's work: read after that, the index
       // cache's two readers would share the two cores with them.
-      let version = textVersion
-      DispatchQueue.global().async { _ = Normalizer.of(version) }
+      Normalizer.prepare(textVersion)
       var items: [BenchmarkItem] = []
       var inputs: [Certificate.BenchmarkInput] = []
       var specs: [(name: String, path: String, format: BenchmarkFormat)] = []

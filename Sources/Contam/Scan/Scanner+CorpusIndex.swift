@@ -70,7 +70,7 @@ extension Scanner {
       }
       partials.append(partial)
     }
-    let items = score(partials)
+    let items = score(partials, jobs: jobs)
     var shards = manifest.shards.map(\.figures)
     shards.sort { $0.path < $1.path }
     var total = CorpusStatistics.ShardFigures.empty("total")

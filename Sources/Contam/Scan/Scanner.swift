@@ -51,8 +51,7 @@ public struct Scanner: Sendable {
     CContamSupport_releaseFreeMemory()
     // The text pipeline's fold tables (built once per process, tens of ms) are made on another
     // core while the cache is read: whichever index asks for them first waits only for the rest.
-    let version = parameters.textVersion
-    DispatchQueue.global().async { _ = Normalizer.of(version) }
+    Normalizer.prepare(parameters.textVersion)
     if let indexCache, let key, let cached = indexCache.load(key: key, items: items, parameters: parameters, near: configuration.near) {
       index = cached.index
       nearIndex = cached.near
@@ -251,13 +250,13 @@ public struct Scanner: Sendable {
       shards.append(partial.figures)
       partials.append(partial)
     }
-    let items = score(partials)
+    let items = score(partials, jobs: jobs)
     return (items, shards)
   }
 
   /// Every item's result from the shards' findings (merged in the order given, which must be
   /// sorted shard order so evidence ties break the same way in every run).
-  func score(_ partials: [_ShardPartial]) -> [ItemResult] {
+  func score(_ partials: [_ShardPartial], jobs: Int) -> [ItemResult] {
     var covered = [[UInt64]](repeating: [], count: index.items.count)
     var found = [ItemScorer.Found](repeating: .init(), count: index.items.count)
     for partial in partials {
@@ -268,9 +267,9 @@ public struct Scanner: Sendable {
       for (item, count) in partial.nearDocuments { found[item].nearDocuments += count }
     }
     // Each item is scored on its own (from the immutable index and what was found of it), on
-    // both cores: 20,000 items took tens of ms at the end of every scan on one.
+    // the scan's threads: 20,000 items took tens of ms at the end of every scan on one.
     let configuration = self.configuration
-    return _parallelMap(index.items.count, jobs: 2, minimumChunk: 2_048) { i in
+    return _parallelMap(index.items.count, jobs: jobs, minimumChunk: 2_048) { i in
       var found = found[i]
       found.nearShingles = nearIndex?.itemShingles(i) ?? 0
       return ItemScorer.score(index.shape(ofItem: i), covered: covered[i], found: found, parameters: configuration)

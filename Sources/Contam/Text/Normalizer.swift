@@ -127,6 +127,13 @@ public final class Normalizer: @unchecked Sendable {
   private static let _v2 = Normalizer(version: .v2)
   private static let _v1 = Normalizer(version: .v1)
 
+  /// Starts building the process-wide normalizer of `version` on another thread, so that the
+  /// first ``of(_:)`` waits only for what is left of it: for a caller with other work first
+  /// (reading benchmarks, an index cache).
+  public static func prepare(_ version: TextVersion) {
+    DispatchQueue.global().async { _ = of(version) }
+  }
+
   /// The process-wide normalizer of `version` (built on first use, about 50 ms).
   public static func of(_ version: TextVersion) -> Normalizer {
     switch version {

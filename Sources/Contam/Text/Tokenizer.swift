@@ -250,6 +250,22 @@ public final class Tokenizer {
     return counts
   }
 
+  /// Whether a word is one that ``_Word/finish(into:counts:)`` would only hash, no rule reading
+  /// it: at least two bytes, an ASCII letter first (`first` lower-cased; no number, option
+  /// label, Greek letter or letter-spaced run), not an option label of roman numerals (rule 8,
+  /// `romanLabel`, asked of words of up to four bytes), not a command's name (rule 14: it starts
+  /// at `commandAt`), no `:` before or `after` it where subtitle cues are read (rule 27). The one
+  /// test of the tokenizer's two fast paths (``plainWords(_:from:count:word:dropsCues:into:counts:)``
+  /// and ``_Word/isPlain``).
+  @inlinable @inline(__always)
+  static func isPlainWord(
+    first: UInt8, length: Int, romanLabel: @autoclosure () -> Bool, start: Int, commandAt: Int, before: @autoclosure () -> UInt8,
+    after: UInt8, dropsCues: Bool
+  ) -> Bool {
+    length >= 2 && first &- 0x61 < 26 && (length > 4 || !romanLabel()) && start != commandAt
+      && (!dropsCues || (after != 0x3A && before() != 0x3A))
+  }
+
   /// Whether the first `length` (2 to 4) bytes of `x` (the first in its low byte), lower-cased,
   /// are an option label of roman numerals, `ii` to `viii` (``LayoutMarkup/isLabel(_:count:)``).
   @inlinable @inline(__always)
@@ -257,6 +273,14 @@ public final class Tokenizer {
     let word = (x | 0x2020_2020_2020_2020) & (1 &<< UInt64(8 &* length) &- 1)
     // ii, iii, iv, vi, vii, viii, little-endian.
     return word == 0x6969 || word == 0x69_6969 || word == 0x7669 || word == 0x6976 || word == 0x69_6976 || word == 0x6969_6976
+  }
+
+  /// ``isRomanLabel(_:length:)`` of the first `length` (at most 8) bytes of a word buffer.
+  @inlinable @inline(__always)
+  static func isRomanLabel(folded bytes: UnsafePointer<UInt8>, length: Int) -> Bool {
+    var x: UInt64 = 0
+    for k in 0..<min(length, 8) { x |= UInt64(bytes[k]) &<< UInt64(8 &* k) }
+    return isRomanLabel(x, length: length)
   }
 
   /// The fast lane of ``tokenize(_:into:)``, taken where no word is open: plain words of 2 to 15
@@ -280,11 +304,14 @@ public final class Tokenizer {
       var length = Tokenizer.wordPrefix(x)
       let y = UInt64(littleEndian: UnsafeRawPointer(base + i + 8).loadUnaligned(as: UInt64.self))
       if length == 8 { length &+= Tokenizer.wordPrefix(y) }
-      let first = UInt8(truncatingIfNeeded: x) | 0x20
-      guard length >= 2 && length < 16 && first &- 0x61 < 26 && (length > 4 || !Tokenizer.isRomanLabel(x, length: length)) && i != word.commandAt
-      else { break }
+      guard length < 16 else { break }
       let after = base[i &+ length]
-      guard Tokenizer.isPlainSeparator(after, ascii) && (!dropsCues || (after != 0x3A && (i == 0 || base[i &- 1] != 0x3A))) else { break }
+      guard
+        Tokenizer.isPlainWord(
+          first: UInt8(truncatingIfNeeded: x) | 0x20, length: length, romanLabel: Tokenizer.isRomanLabel(x, length: length), start: i,
+          commandAt: word.commandAt, before: i > 0 ? base[i &- 1] : 0, after: after, dropsCues: dropsCues),
+        Tokenizer.isPlainSeparator(after, ascii)
+      else { break }
       UnsafeMutableRawPointer(buffer).storeBytes(of: (x | 0x2020_2020_2020_2020).littleEndian, as: UInt64.self)
       UnsafeMutableRawPointer(buffer + 8).storeBytes(of: (y | 0x2020_2020_2020_2020).littleEndian, as: UInt64.self)
       sink.consume(hash: XXH3.hash64(UnsafeRawPointer(buffer), count: length), start: i, end: i &+ length)
@@ -459,17 +486,14 @@ struct _Word {
     carry = 0
   }
 
-  /// Whether ``finish(into:counts:)`` would only hash this word: one chunk, at least two bytes,
-  /// an ASCII letter first (no number, label, Greek letter or letter-spaced run), no label of
-  /// rule 8 (`ii`–`viii`: two to four letters from `i` or `v`), not a command's name (rule
-  /// 14), no `:` beside it (a subtitle cue's setting, rule 27). Asked only where a byte follows
-  /// the word.
+  /// Whether ``finish(into:counts:)`` would only hash this word (``Tokenizer/isPlainWord``), for
+  /// a word of one chunk. Asked only where a byte follows the word.
   @inlinable @inline(__always)
   var isPlain: Bool {
-    let first = buffer[0]
-    return !chunked && length >= 2 && first &- 0x61 < 26 && (length > 4 || (first != 0x69 && first != 0x76))
-      && start != commandAt
-      && (!dropsSubtitleCues || (source[end] != 0x3A && (start == 0 || source[start &- 1] != 0x3A)))
+    !chunked
+      && Tokenizer.isPlainWord(
+        first: buffer[0], length: length, romanLabel: Tokenizer.isRomanLabel(folded: buffer, length: length), start: start,
+        commandAt: commandAt, before: start > 0 ? source[start &- 1] : 0, after: source[end], dropsCues: dropsSubtitleCues)
   }
 
   /// ``finish(into:counts:)`` of a word that ``isPlain``.
