@@ -32,6 +32,27 @@ struct MathTokensTests {
     #expect(extras("It costs \\$5 or a pen, and $n$ more") == "n")
   }
 
+  /// The math search copies the tokens between extra tokens into its window in bulk: token by
+  /// token, every window holds the stream ``MathTokens/merge(_:tokens:start:_:)`` orders, over
+  /// real MATH problems (one by one, and as one long text) and texts that start or end in math.
+  @Test func mathWindowsHoldTheMergedStream() throws {
+    let problems = try HeadRunTests.load("math", "benchmarks/math/test.jsonl.gz").prefix(400).map {
+      $0.parts.map(\.text).joined(separator: "\n")
+    }
+    let texts =
+      problems + [
+        problems.joined(separator: "\n\n"), "$x$", "$x+y$", "Let $a$ be $b$.", "\\(x\\)y and \\[z\\]", "$$a=b$$",
+        "It costs $5 and $x^2$ more", "x $ y", "$ab + c - d$ and then $e$",
+      ]
+    var windows = 0
+    for text in texts {
+      let check = MathTokens.windowFillCheck(text, tokenizer: Tokenizer(), prices: true, reaches: [0, 1, 3, 40, 400])
+      #expect(check.differing == 0, "\(text.prefix(80))")
+      windows += check.windows
+    }
+    #expect(windows > 2_000)
+  }
+
   @Test func aStrayDollarReachesNoFurtherThanItsParagraph() {
     // A stray `$` opens math for the rest of the paragraph (its lone letter becomes a token);
     // the blank line ends it, so the problem after it is read as written.

@@ -41,6 +41,16 @@ struct _TokenBuffer: ~Copyable, TokenSink {
     count &+= 1
   }
 
+  /// Appends tokens `range` of `tokens` (another buffer's), copied in bulk.
+  mutating func append(_ tokens: _TokenView, _ range: Range<Int>) {
+    precondition(range.lowerBound >= 0 && range.upperBound <= tokens.count)
+    while count + range.count > capacity { grow() }
+    (hashes + count).update(from: tokens.hashes + range.lowerBound, count: range.count)
+    (starts + count).update(from: tokens.starts + range.lowerBound, count: range.count)
+    (ends + count).update(from: tokens.ends + range.lowerBound, count: range.count)
+    count &+= range.count
+  }
+
   private mutating func grow() {
     let bigger = capacity * 2
     func moved<T>(_ old: UnsafeMutablePointer<T>, keep: Int) -> UnsafeMutablePointer<T> {
@@ -85,6 +95,18 @@ struct _TokenView {
     while low < high {
       let mid = (low + high) >> 1
       if Int(starts[mid]) < offset { low = mid + 1 } else { high = mid }
+    }
+    return low
+  }
+
+  /// The first token of `range` starting after source byte `offset` (`range.upperBound` when
+  /// none does).
+  func firstIndex(startingAfter offset: Int, in range: Range<Int>) -> Int {
+    var low = range.lowerBound
+    var high = range.upperBound
+    while low < high {
+      let mid = (low + high) >> 1
+      if Int(starts[mid]) <= offset { low = mid + 1 } else { high = mid }
     }
     return low
   }
