@@ -200,7 +200,7 @@ struct IndexCacheTests {
     _ = try make()
     let path = directory.appendingPathComponent(try #require(files(directory).first)).path
     let original = try Data(contentsOf: URL(fileURLWithPath: path))
-    // magic ("contam-index-cache/7\n"), the 64-character key, the payload, its length and checksum.
+    // magic ("contam-index-cache/8\n"), the 64-character key, the payload, its length and checksum.
     let payload = 21 + 64..<original.count - 16
     #expect(original.suffix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } == Self.checksum(original[payload]))
     let offsets = Array(stride(from: payload.lowerBound, to: payload.lowerBound + 64, by: 7))
@@ -226,7 +226,7 @@ struct IndexCacheTests {
     let make = { try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: cache(directory)) }
     _ = try make()
     #expect(try make().indexesFromCache)
-    // The near index's file: its magic ("contam-near-cache/1\n"), the key, the payload.
+    // The near index's file: its magic ("contam-near-cache/3\n"), the key, the payload.
     let path = directory.appendingPathComponent(try #require(files(directory, suffix: ".contam-near").first)).path
     let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     // The votes array as the cache writes it: its count, then each value, as 64-bit integers.

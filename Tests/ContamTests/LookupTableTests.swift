@@ -29,6 +29,19 @@ struct LookupTableTests {
     #expect(Double(passed) / Double(absent.count) < 0.04, "\(passed) of \(absent.count) absent keys passed")
   }
 
+  /// The scan's tables hold in their filter each key's polynomial (the window before the final
+  /// mix), so that the scan mixes only the windows that pass: every window of real prose put in
+  /// such a table passes the filter as a polynomial and as a key, and is found; so do key 1 (two
+  /// polynomials mix to it) and keys at the ends of the range.
+  @Test(arguments: [3, 8, 13])
+  func aTableOfNGramKeysLetsEveryWindowThroughItsFilter(n: Int) throws {
+    let tokens = try NGramHasherTests.realTokenHashes()
+    let check = ItemIndex.polynomialTableCheck(tokens: tokens, n: n, extraKeys: [1, 2, UInt64.max])
+    #expect(check.polynomialsTurnedAway == 0)
+    #expect(check.keysTurnedAway == 0)
+    #expect(check.notFound == 0)
+  }
+
   /// A key's home slot is its top bits: keys crowded at the top of the range are pushed past the
   /// last home slot (the table grows its tail), keys crowded at the bottom fill a long run from
   /// slot 0. Every present key is found, and no absent key between them, above or below them.

@@ -27,15 +27,15 @@ public struct IndexCache: Sendable {
   /// Cache files kept in ``directory``.
   public var keptFiles = 4
 
-  static let magic = Array("contam-index-cache/7\n".utf8)
+  static let magic = Array("contam-index-cache/8\n".utf8)
   static let suffix = ".contam-index"
   /// The exact index's n-gram table (about half its bytes) has a file of its own, read on a
   /// third thread: the exact index's file was a start's longest read.
-  static let ngramsMagic = Array("contam-ngrams-cache/1\n".utf8)
+  static let ngramsMagic = Array("contam-ngrams-cache/2\n".utf8)
   static let ngramsSuffix = ".contam-ngrams"
   /// The near-duplicate index of a key has a file of its own, read beside the exact index's on
   /// another thread (together they took 0.27 s of a start with every shared benchmark, in a row).
-  static let nearMagic = Array("contam-near-cache/2\n".utf8)
+  static let nearMagic = Array("contam-near-cache/3\n".utf8)
   static let nearSuffix = ".contam-near"
 
   public init(directory: String, build: String) {
@@ -451,6 +451,9 @@ extension IndexCache {
   ) throws(_ByteReader.Damaged) -> ItemIndex {
     let hashes = exact.stored.tokenHashes
     let n = parameters.n
+    // The scan tests these filters on its windows' polynomials (``_HashTable/filterHasher``).
+    guard table.filterHasher == NGramHasher(n: n), exact.stored.shortTable.filterHasher == NGramHasher(n: min(parameters.minimumTokens, n))
+    else { throw _ByteReader.Damaged() }
     for k in 0..<table.postingCount {
       let posting = table.postings[k]
       guard Int(posting.item) < hashes.count && Int(posting.position) + n <= hashes[Int(posting.item)].count else { throw _ByteReader.Damaged() }
@@ -527,6 +530,7 @@ extension IndexCache {
           && length[$0] <= lengthBound?[targetItem[$0]] ?? Int.max
       })
     let nearTable = try _HashTable(reading: &reader)
+    try check(nearTable.filterHasher == NGramHasher(n: configuration.k))
     for k in 0..<nearTable.postingCount {
       let posting = nearTable.postings[k]
       try check(Int(posting.item) < targets && Int(posting.position) < sampleSize[Int(posting.item)])

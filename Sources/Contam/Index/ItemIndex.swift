@@ -492,9 +492,9 @@ public final class ItemIndex: @unchecked Sendable {
     }
     /// Sorts the entries by key (stable: entries are made in (item, position) order, and
     /// postings stay in that order) and builds their table.
-    func group(_ entries: inout [(key: UInt64, posting: Posting)]) -> _HashTable {
+    func group(_ entries: inout [(key: UInt64, posting: Posting)], of hasher: NGramHasher) -> _HashTable {
       _KeySort.sort(&entries) { $0.key }
-      return _HashTable(entries: entries)
+      return _HashTable(entries: entries, filterHasher: hasher)
     }
     // The n-grams of every item, hashed once (in item order), then taken in passes over the key
     // range (no list of every (key, posting) pair is held), grouped by key; boilerplate dropped.
@@ -525,7 +525,7 @@ public final class ItemIndex: @unchecked Sendable {
               chunk.append((keys[k], Posting(item: UInt32(i), position: UInt32(k - first))))
             }
           }
-        }, keep: keep)
+        }, keep: keep, filterHasher: hasher)
     }
     ngramKeys = []
     CContamSupport_releaseFreeMemory()
@@ -565,7 +565,7 @@ public final class ItemIndex: @unchecked Sendable {
     self.sharedStarts = sharedStarts
     self.answerLines = answerLines
     table = mainTable
-    shortTable = group(&shortEntries)
+    shortTable = group(&shortEntries, of: shortHasher)
     (apartTable, apartSpans) =
       parameters.partsApart
       ? Self.apartIndex(
@@ -699,6 +699,28 @@ extension ItemIndex {
     }
     let passed = absent.filter { table.mayContain($0) }
     return (wrong, passed.count, passed.filter { table.slot(of: $0) != nil }.count)
+  }
+
+  /// A table of the `n`-gram keys of `tokens` and of `extraKeys` whose filter holds their
+  /// polynomials, as the scan's tables do (``_HashTable/filterHasher``): how many windows'
+  /// polynomials, and polynomials of the extra keys, the filter turned away; how many keys
+  /// ``_HashTable/mayContain(_:)`` turned away; how many keys the table did not find. Each must
+  /// be 0, or a copy would be missed.
+  @_spi(Testing) public static func polynomialTableCheck(tokens: [UInt64], n: Int, extraKeys: [UInt64])
+    -> (polynomialsTurnedAway: Int, keysTurnedAway: Int, notFound: Int)
+  {
+    let hasher = NGramHasher(n: n)
+    var polynomials: [UInt64] = []
+    tokens.withUnsafeBufferPointer { buffer in hasher.forEachPolynomial(of: buffer) { polynomials.append($1) } }
+    for key in extraKeys { hasher.polynomials(ofKey: key) { polynomials.append($0) } }
+    let keys = polynomials.map(hasher.finalize) + extraKeys
+    var entries = keys.enumerated().map { (key: $1, posting: Posting(item: UInt32($0), position: 0)) }
+    _KeySort.sort(&entries) { $0.key }
+    let table = _HashTable(entries: entries, filterHasher: hasher)
+    let filter = table.polynomialFilter
+    return (
+      polynomials.count { !filter.mayContain($0) }, keys.count { !table.mayContain($0) }, keys.count { table.slot(of: $0) == nil }
+    )
   }
 
   /// The table built in `2^passBits` passes over the key range from `keys` (a key repeated is

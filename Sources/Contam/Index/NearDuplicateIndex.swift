@@ -497,7 +497,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
             }
           }
         }
-      }, keep: { _ in true })
+      }, keep: { _ in true }, filterHasher: shingler)
   }
 
   /// Everything the index holds beyond its configuration (the index cache's payload).

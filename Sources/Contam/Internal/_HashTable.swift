@@ -15,6 +15,11 @@ import CContamSupport
 /// keys that arrive sorted, without a list of every (key, posting) pair. Probes never wrap: the
 /// slots run on past the last home slot as far as the last key was pushed, and one empty slot
 /// ends them.
+///
+/// A table of n-gram keys (``filterHasher``) holds in its filter each key's polynomial, the
+/// window's value before ``NGramHasher/finalize(_:)`` mixes it: the scan tests the filter on the
+/// polynomial of every window and mixes only the few that pass
+/// (``polynomialFilter``). ``mayContain(_:)`` takes a key of either kind of table.
 final class _HashTable: @unchecked Sendable {
   typealias Entry = (key: UInt64, posting: ItemIndex.Posting)
   /// The arrays and sizes (``Storage``), owned.
@@ -34,6 +39,9 @@ final class _HashTable: @unchecked Sendable {
   var filter: UnsafeMutablePointer<UInt64> { table.filter }
   /// Filter bits, minus one (a power of two, minus one).
   var filterMask: Int { table.filterMask }
+  /// The hasher whose keys the table holds, when its filter holds their polynomials; nil when
+  /// it holds the keys.
+  var filterHasher: NGramHasher? { table.filterHasher }
   /// Bits set per key in its filter word.
   static let keyBits = 3
   /// Postings in all (the length of `postings`).
@@ -74,8 +82,9 @@ final class _HashTable: @unchecked Sendable {
     private var placedPostings = 0
     private var last: UInt64 = 0
 
-    /// - Parameters: `keys` distinct keys with `postings` postings in all will be appended.
-    init(keys count: Int, postings postingCount: Int) {
+    /// - Parameters: `keys` distinct keys with `postings` postings in all will be appended;
+    ///   `filterHasher`: their hasher, when the filter is to hold their polynomials.
+    init(keys count: Int, postings postingCount: Int, filterHasher: NGramHasher? = nil) {
       precondition(postingCount < Int(UInt32.max), "postings are addressed in 32 bits")
       let home = _HashTable.homeSlots(for: count)
       homes = UInt64(home)
@@ -88,7 +97,7 @@ final class _HashTable: @unchecked Sendable {
         offsets: _HashTable.allocate(UInt32.self, capacity: capacity + 1),
         postings: _HashTable.allocate(ItemIndex.Posting.self, capacity: max(1, postingCount)), postingCount: postingCount,
         filter: _HashTable.allocate(UInt64.self, capacity: filterBits / 64),
-        filterMask: filterBits - 1)
+        filterMask: filterBits - 1, filterHasher: filterHasher)
       table.filter.initialize(repeating: 0, count: filterBits / 64)
     }
 
@@ -107,7 +116,11 @@ final class _HashTable: @unchecked Sendable {
         table.postings[placedPostings] = entry.posting
         placedPostings += 1
       }
-      table.filter[_HashTable.filterIndex(key, table.filterMask)] |= _HashTable.filterPattern(key)
+      if let hasher = table.filterHasher {
+        hasher.polynomials(ofKey: key) { table.filter[_HashTable.filterIndex($0, table.filterMask)] |= _HashTable.filterPattern($0) }
+      } else {
+        table.filter[_HashTable.filterIndex(key, table.filterMask)] |= _HashTable.filterPattern(key)
+      }
       next = slot + 1
       placed += 1
       last = key
@@ -157,6 +170,7 @@ final class _HashTable: @unchecked Sendable {
     var postingCount: Int
     var filter: UnsafeMutablePointer<UInt64>
     var filterMask: Int
+    var filterHasher: NGramHasher?
   }
 
   /// The table that owns `storage` from now on.
@@ -167,10 +181,11 @@ final class _HashTable: @unchecked Sendable {
 
   /// - Parameter entries: (key, posting) sorted by key; a key's postings are the run of its
   ///   entries, in their order.
-  convenience init(entries: [Entry]) {
+  ///   `filterHasher`: their hasher, when the filter is to hold their polynomials.
+  convenience init(entries: [Entry], filterHasher: NGramHasher? = nil) {
     var distinct = 0
     for k in entries.indices where k == 0 || entries[k].key != entries[k - 1].key { distinct += 1 }
-    var builder = Builder(keys: distinct, postings: entries.count)
+    var builder = Builder(keys: distinct, postings: entries.count, filterHasher: filterHasher)
     entries.withUnsafeBufferPointer { all in
       Self.forEachRun(all) { builder.append($0[0].key, $0) }
     }
@@ -214,7 +229,8 @@ final class _HashTable: @unchecked Sendable {
   /// key order (it may record what it decides).
   @inline(__always)
   static func built(
-    passBits: Int, pairs: (_ pass: UInt64, _ into: inout [Entry]) -> Void, keep: (UnsafeBufferPointer<Entry>) -> Bool
+    passBits: Int, pairs: (_ pass: UInt64, _ into: inout [Entry]) -> Void, keep: (UnsafeBufferPointer<Entry>) -> Bool,
+    filterHasher: NGramHasher? = nil
   ) -> _HashTable {
     /// One bit per key run, in order: kept.
     var kept: [UInt64] = []
@@ -230,7 +246,7 @@ final class _HashTable: @unchecked Sendable {
       }
       runs += 1
     }
-    var builder = Builder(keys: keptKeys, postings: keptPostings)
+    var builder = Builder(keys: keptKeys, postings: keptPostings, filterHasher: filterHasher)
     runs = 0
     _KeySort.forEachRun(passBits: passBits, key: { $0.key }, fill: pairs) { run in
       if kept[runs >> 6] & (1 << UInt64(runs & 63)) != 0 { builder.append(run[0].key, run) }
@@ -245,6 +261,7 @@ final class _HashTable: @unchecked Sendable {
     writer.write(homeSlots)
     writer.write(slotCount)
     writer.write(filterMask)
+    writer.write(filterHasher?.n ?? 0)
     writer.write(raw: keys, count: slotCount * 8)
     writer.write(raw: offsets, count: (slotCount + 1) * 4)
     writer.write(raw: postings, count: postingCount * MemoryLayout<ItemIndex.Posting>.stride)
@@ -260,11 +277,12 @@ final class _HashTable: @unchecked Sendable {
     let homeSlots = try reader.readInt()
     let slotCount = try reader.readInt()
     let filterMask = try reader.readInt()
+    let filterN = try reader.readInt()
     // Sizes in range before any arithmetic, and no buffer larger than the bytes left.
     // At most 2^32 slots, as built (postings are addressed in 32 bits; the probe packs a slot
     // into 32 bits).
     guard (16..<1 << 31).contains(homeSlots), (homeSlots + 1...2 * homeSlots).contains(slotCount), (63..<1 << 46).contains(filterMask),
-      (0..<homeSlots).contains(count)
+      (0..<homeSlots).contains(count), (0...NGramHasher.maximumN).contains(filterN)
     else {
       throw _ByteReader.Damaged()
     }
@@ -303,7 +321,7 @@ final class _HashTable: @unchecked Sendable {
     self.init(
       Storage(
         count: count, homeSlots: homeSlots, slotCount: slotCount, keys: keys, offsets: offsets, postings: postings!, postingCount: total,
-        filter: filter, filterMask: filterMask))
+        filter: filter, filterMask: filterMask, filterHasher: filterN == 0 ? nil : NGramHasher(n: filterN)))
   }
 
   deinit {
@@ -326,10 +344,6 @@ final class _HashTable: @unchecked Sendable {
     1 << (key & 63) | 1 << (key >> 6 & 63) | 1 << (key >> 12 & 63)
   }
 
-  /// The filter word that `key` is tested against (to prefetch).
-  @inline(__always)
-  func filterWord(_ key: UInt64) -> UnsafeMutablePointer<UInt64> { filter + filterIndex(key) }
-
   /// The first slot's key probed for `key` (to prefetch).
   @inline(__always)
   func firstSlot(_ key: UInt64) -> UnsafeMutablePointer<UInt64> { keys + Self.home(key, homes) }
@@ -337,8 +351,40 @@ final class _HashTable: @unchecked Sendable {
   /// False only if `key` is certainly absent.
   @inline(__always)
   func mayContain(_ key: UInt64) -> Bool {
-    let pattern = Self.filterPattern(key)
-    return filter[filterIndex(key)] & pattern == pattern
+    guard let hasher = filterHasher else { return passes(key) }
+    var passed = false
+    hasher.polynomials(ofKey: key) { passed = passed || passes($0) }
+    return passed
+  }
+
+  /// The filter of a table of ``filterHasher``'s keys, as a value a loop keeps in registers.
+  var polynomialFilter: PolynomialFilter {
+    precondition(filterHasher != nil, "the filter holds keys")
+    return PolynomialFilter(words: filter, mask: filterMask)
+  }
+
+  /// A filter over windows' polynomials (``polynomialFilter``).
+  struct PolynomialFilter {
+    let words: UnsafeMutablePointer<UInt64>
+    let mask: Int
+
+    /// The word `polynomial` is tested against (to prefetch).
+    @inline(__always)
+    func word(_ polynomial: UInt64) -> UnsafeMutablePointer<UInt64> { words + _HashTable.filterIndex(polynomial, mask) }
+
+    /// False only if no window with polynomial `polynomial` has its key in the table.
+    @inline(__always)
+    func mayContain(_ polynomial: UInt64) -> Bool {
+      let pattern = _HashTable.filterPattern(polynomial)
+      return word(polynomial).pointee & pattern == pattern
+    }
+  }
+
+  /// Whether the filter holds `value`'s bits.
+  @inline(__always)
+  private func passes(_ value: UInt64) -> Bool {
+    let pattern = Self.filterPattern(value)
+    return filter[filterIndex(value)] & pattern == pattern
   }
 
   /// The slot holding `key`, or nil (the filter is not consulted: call after ``mayContain(_:)``).

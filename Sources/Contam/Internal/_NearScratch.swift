@@ -2,6 +2,9 @@
 final class _NearScratch {
   var sorted: UnsafeMutablePointer<UInt64>
   var capacity = 1 << 16
+  /// The keys of the region a candidate is confirmed in (``region(_:)``): `regionCapacity` of them.
+  private var regionKeys: UnsafeMutablePointer<UInt64>
+  private var regionCapacity = 1 << 12
   /// Sample hits of the current document, packed as ``hit(target:position:slot:)`` makes them,
   /// so that sorting the integers orders them by target, then position: `hitCapacity` of them.
   private(set) var hits: UnsafeMutablePointer<UInt64>
@@ -26,6 +29,7 @@ final class _NearScratch {
   /// - Parameter votes: per target, the sample hits it needs (``NearDuplicateIndex``).
   init(votes: [Int]) {
     sorted = .allocate(capacity: capacity)
+    regionKeys = .allocate(capacity: regionCapacity)
     hits = .allocate(capacity: hitCapacity)
     targetHits = .allocate(capacity: max(1, votes.count))
     targetHits.initialize(repeating: 0, count: max(1, votes.count))
@@ -53,6 +57,17 @@ final class _NearScratch {
     return larger
   }
 
+  /// Room for `count` keys of a confirmed span's region, which stays valid through
+  /// ``reserve(_:)``.
+  func region(_ count: Int) -> UnsafeMutablePointer<UInt64> {
+    if count > regionCapacity {
+      regionKeys.deallocate()
+      while regionCapacity < count { regionCapacity *= 2 }
+      regionKeys = .allocate(capacity: regionCapacity)
+    }
+    return regionKeys
+  }
+
   func reserve(_ count: Int) {
     guard count > capacity else { return }
     sorted.deallocate()
@@ -62,6 +77,7 @@ final class _NearScratch {
 
   deinit {
     sorted.deallocate()
+    regionKeys.deallocate()
     hits.deallocate()
     targetHits.deallocate()
     targetVotes.deallocate()

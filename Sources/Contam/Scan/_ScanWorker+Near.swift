@@ -45,8 +45,8 @@ extension _ScanWorker {
     }
     var hits = UnsafeMutableBufferPointer(start: hitBuffer, count: kept)
     hits.sort()  // by target, then position
-    // The shingle keys are in tokens.keys now (probe wrote them).
-    let shingles = tokens.keys
+    // The shingles' polynomials are in tokens.keys now (probe wrote them).
+    let polynomials = tokens.keys
     func position(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: (hit >> 6) & 0xFFFF_FFFF) }
     func slot(_ hit: UInt64) -> Int { Int(truncatingIfNeeded: hit & 63) }
     var i = 0
@@ -85,7 +85,7 @@ extension _ScanWorker {
       guard bestVotes >= near.votes[item] else { continue }
       confirm(
         target: item, votes: bestVotes, spanStart: bestStart, spanEnd: bestEnd, shingleCount: count,
-        shingles: shingles, tokens: tokens, lead: lead, near: near, scratch: scratch, document: document, base: base, math: math)
+        polynomials: polynomials, tokens: tokens, lead: lead, near: near, scratch: scratch, document: document, base: base, math: math)
     }
   }
 
@@ -118,7 +118,7 @@ extension _ScanWorker {
       let k = math.configuration.k
       let sampled = placed.contains { p in
         (max(0, p - k + 1)...p).contains { s in
-          s + k <= view.count && math.table.mayContain(math.shingler.hash(UnsafeBufferPointer(start: view.hashes + s, count: k)))
+          s + k <= view.count && math.table.polynomialFilter.mayContain(math.shingler.polynomial(UnsafeBufferPointer(start: view.hashes + s, count: k)))
         }
       }
       guard sampled else { continue }
@@ -212,7 +212,7 @@ extension _ScanWorker {
   }
 
   private func confirm(
-    target: Int, votes: Int, spanStart: Int, spanEnd: Int, shingleCount: Int, shingles: UnsafeMutablePointer<UInt64>,
+    target: Int, votes: Int, spanStart: Int, spanEnd: Int, shingleCount: Int, polynomials: UnsafeMutablePointer<UInt64>,
     tokens: _TokenView, lead: Int, near: NearDuplicateIndex, scratch: _NearScratch, document: Document, base: Int, math: Bool
   ) {
     let item = near.targetItem[target]
@@ -220,8 +220,11 @@ extension _ScanWorker {
     let lower = max(0, spanStart - margin)
     let upper = min(shingleCount, spanEnd + 1 + margin)
     let unitCount = upper - lower
+    // The region's shingle keys (the probe mixed only the shingles that passed the filter).
+    let region = scratch.region(unitCount)
+    for u in 0..<unitCount { region[u] = near.shingler.finalize(polynomials[lower + u]) }
     scratch.reserve(unitCount)
-    scratch.sorted.update(from: shingles + lower, count: unitCount)
+    scratch.sorted.update(from: region, count: unitCount)
     var sortable = UnsafeMutableBufferPointer(start: scratch.sorted, count: unitCount)
     sortable.sort()
     let (shared, ownFound) = near.intersection(target, UnsafeBufferPointer(sortable))
@@ -262,7 +265,7 @@ extension _ScanWorker {
     var runStart = -1
     var runEnd = -1
     var runCount = 0
-    for p in lower..<upper where near.holds(target, shingles[p]) {
+    for p in lower..<upper where near.holds(target, region[p - lower]) {
       if runStart < 0 || p - runEnd > maximumGap {
         runStart = p
         runCount = 0

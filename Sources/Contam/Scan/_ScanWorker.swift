@@ -272,39 +272,54 @@ struct _ScanWorker {
   /// cache, few enough that the prefetches in flight stay within what a core tracks.
   static let filterAhead = 64
 
-  /// Calls `body(windowPosition, postings)` for every window whose key is in `table`.
+  /// Calls `body(windowPosition, postings)` for every window whose key is in `table`, a table
+  /// of `hasher`'s keys. Leaves each window's polynomial in `tokens.keys` (its key is
+  /// `hasher.finalize` of it): the filter is tested on polynomials, and only the windows that
+  /// pass it are mixed into keys.
   @inline(__always)
   mutating func probe(
     _ table: _HashTable, hasher: NGramHasher, tokens: _TokenView,
     _ body: (Int, UnsafeBufferPointer<ItemIndex.Posting>) -> Void
   ) {
+    precondition(table.filterHasher == hasher, "the table's filter holds the polynomials of the hasher's windows")
     let windows = tokens.count - hasher.n + 1
     guard windows > 0 else { return }
-    let keys = tokens.keys
-    hasher.forEachHash(of: UnsafeBufferPointer(start: tokens.hashes, count: tokens.count)) { position, key in
-      keys[position] = key
+    let polynomials = tokens.keys
+    hasher.forEachPolynomial(of: UnsafeBufferPointer(start: tokens.hashes, count: tokens.count)) { position, polynomial in
+      polynomials[position] = polynomial
     }
-    for k in 0..<min(Self.filterAhead, windows) { CContamSupport_prefetch(table.filterWord(keys[k])) }
-    let last = windows - 1
+    let filter = table.polynomialFilter
+    for k in 0..<min(Self.filterAhead, windows) { CContamSupport_prefetch(filter.word(polynomials[k])) }
+    // The windows whose filter word `filterAhead` on is prefetched without a bound check.
+    let prefetching = windows - Self.filterAhead
     candidates.withUnsafeMutableBufferPointer { candidates in
       var i = 0
       while i < windows {
         let end = min(i + Self.chunk, windows)
         var passed = 0
-        for k in i..<end {
-          CContamSupport_prefetch(table.filterWord(keys[min(k + Self.filterAhead, last)]))
-          guard table.mayContain(keys[k]) else { continue }
+        func test(_ k: Int) {
+          guard filter.mayContain(polynomials[k]) else { return }
           candidates[passed] = k
-          passed += 1
-          CContamSupport_prefetch(table.firstSlot(keys[k]))
+          passed &+= 1
+          CContamSupport_prefetch(table.firstSlot(hasher.finalize(polynomials[k])))
+        }
+        var k = i
+        while k < min(end, prefetching) {
+          CContamSupport_prefetch(filter.word(polynomials[k &+ Self.filterAhead]))
+          test(k)
+          k &+= 1
+        }
+        while k < end {
+          test(k)
+          k &+= 1
         }
         // Candidates found in the table, packed as window << 32 | slot.
         var found = 0
         for c in 0..<passed {
           let k = candidates[c]
-          guard let slot = table.slot(of: keys[k]) else { continue }
+          guard let slot = table.slot(of: hasher.finalize(polynomials[k])) else { continue }
           candidates[found] = k << 32 | slot
-          found += 1
+          found &+= 1
           CContamSupport_prefetch(table.offsetAddress(slot))
         }
         for c in 0..<found { CContamSupport_prefetch(table.postings(atSlot: candidates[c] & 0xFFFF_FFFF).baseAddress) }

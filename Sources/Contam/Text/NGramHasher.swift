@@ -30,25 +30,25 @@ public struct NGramHasher: Sendable, Hashable {
     self.basePowerN = power
   }
 
+  /// The final mix's constants: `n`'s multiplier, and the two multipliers (MurmurHash3's).
+  @usableFromInline static let mixes = (n: UInt64(0xC2B2_AE3D_27D4_EB4F), first: UInt64(0xFF51_AFD7_ED55_8CCD), second: UInt64(0xC4CE_B9FE_1A85_EC53))
+
   /// The final mix (the MurmurHash3 64-bit finalizer over the polynomial and `n`); never 0,
   /// so 0 can mark an empty slot in hash tables.
   @inlinable @inline(__always)
   public func finalize(_ polynomial: UInt64) -> UInt64 {
-    var h = polynomial ^ (UInt64(truncatingIfNeeded: n) &* 0xC2B2_AE3D_27D4_EB4F)
+    var h = polynomial ^ (UInt64(truncatingIfNeeded: n) &* Self.mixes.n)
     h ^= h >> 33
-    h = h &* 0xFF51_AFD7_ED55_8CCD
+    h = h &* Self.mixes.first
     h ^= h >> 33
-    h = h &* 0xC4CE_B9FE_1A85_EC53
+    h = h &* Self.mixes.second
     h ^= h >> 33
     return h == 0 ? 1 : h
   }
 
   /// The key of one window of exactly `n` token hashes, computed without rolling.
   public func hash(_ window: UnsafeBufferPointer<UInt64>) -> UInt64 {
-    precondition(window.count == n, "window has \(window.count) tokens, expected \(n)")
-    var h: UInt64 = 0
-    for t in window { h = h &* Self.base &+ t }
-    return finalize(h)
+    finalize(polynomial(window))
   }
 
   /// The key of one window of exactly `n` token hashes.
@@ -63,18 +63,64 @@ public struct NGramHasher: Sendable, Hashable {
   public func forEachHash(
     of tokens: UnsafeBufferPointer<UInt64>, _ body: (Int, UInt64) throws -> Void
   ) rethrows {
+    try forEachPolynomial(of: tokens) { position, polynomial in try body(position, finalize(polynomial)) }
+  }
+
+  /// Calls `body(position, polynomial)` for every window, in order, with its polynomial before
+  /// the final mix (``finalize(_:)`` makes the key of it): the scan tests a table's filter on
+  /// it (``polynomials(ofKey:_:)``) and mixes only the windows that pass.
+  @inlinable @inline(__always)
+  public func forEachPolynomial(
+    of tokens: UnsafeBufferPointer<UInt64>, _ body: (Int, UInt64) throws -> Void
+  ) rethrows {
     let count = tokens.count
     guard count >= n, let p = tokens.baseAddress else { return }
     var h: UInt64 = 0
     for i in 0..<n { h = h &* Self.base &+ p[i] }
-    try body(0, finalize(h))
+    try body(0, h)
     var i = n
     while i < count {
       // Safe: wrapping arithmetic is the definition of the polynomial modulo 2^64.
       h = h &* Self.base &+ p[i] &- p[i &- n] &* basePowerN
-      try body(i &- n &+ 1, finalize(h))
+      try body(i &- n &+ 1, h)
       i &+= 1
     }
+  }
+
+  /// The polynomial of one window of exactly `n` token hashes (its key before the final mix).
+  @inline(__always)
+  func polynomial(_ window: UnsafeBufferPointer<UInt64>) -> UInt64 {
+    precondition(window.count == n, "window has \(window.count) tokens, expected \(n)")
+    var h: UInt64 = 0
+    for t in window { h = h &* Self.base &+ t }
+    return h
+  }
+
+  /// Calls `body` with every polynomial whose key is `key`: the final mix undone (each step
+  /// is a bijection), so one; and for key 1 also the polynomial that mixes to 0 (which
+  /// ``finalize(_:)`` makes 1).
+  @_spi(Testing) public func polynomials(ofKey key: UInt64, _ body: (UInt64) -> Void) {
+    func unmix(_ key: UInt64) -> UInt64 {
+      var h = key
+      h ^= h >> 33  // a shift of more than half the word undoes itself
+      h = h &* Self.unmixMultipliers.0
+      h ^= h >> 33
+      h = h &* Self.unmixMultipliers.1
+      h ^= h >> 33
+      return h ^ (UInt64(truncatingIfNeeded: n) &* Self.mixes.n)
+    }
+    body(unmix(key))
+    if key == 1 { body(unmix(0)) }
+  }
+
+  /// The inverses of the final mix's multipliers, in the order the mix is undone.
+  static let unmixMultipliers = (inverse(mixes.second), inverse(mixes.first))
+
+  /// The inverse of odd `a` modulo 2^64 (Newton's iteration: each step doubles the bits right).
+  static func inverse(_ a: UInt64) -> UInt64 {
+    var x = a  // right in the low 3 bits for odd a
+    for _ in 0..<5 { x = x &* (2 &- a &* x) }
+    return x
   }
 
   /// Every window's key, in order (convenience for tests and small inputs).
