@@ -150,21 +150,7 @@ import Synchronization
     func withView<R>(_ body: (View) -> R) -> R { words.withUnsafeBufferPointer { body(View(words: $0.baseAddress!, mask: mask)) } }
 
     /// The filter's words, valid inside ``withView(_:)``.
-    struct View {
-      let words: UnsafePointer<UInt64>
-      let mask: Int
-
-      /// The word `key` is tested against (to prefetch).
-      @inline(__always)
-      func word(_ key: UInt64) -> UnsafePointer<UInt64> { words + _HashTable.filterIndex(key, mask) }
-
-      /// False only if `key` is no key.
-      @inline(__always)
-      func mayContain(_ key: UInt64) -> Bool {
-        let pattern = _HashTable.filterPattern(key)
-        return word(key).pointee & pattern == pattern
-      }
-    }
+    typealias View = _HashTable.FilterView
 
     /// False only if `key` is no key.
     @inline(__always)

@@ -357,35 +357,34 @@ final class _HashTable: @unchecked Sendable {
     return passed
   }
 
-  /// The filter of a table of ``filterHasher``'s keys, as a value a loop keeps in registers.
-  var polynomialFilter: PolynomialFilter {
+  /// The filter of a table of ``filterHasher``'s keys, tested on windows' polynomials.
+  var polynomialFilter: FilterView {
     precondition(filterHasher != nil, "the filter holds keys")
-    return PolynomialFilter(words: filter, mask: filterMask)
+    return FilterView(words: filter, mask: filterMask)
   }
 
-  /// A filter over windows' polynomials (``polynomialFilter``).
-  struct PolynomialFilter {
-    let words: UnsafeMutablePointer<UInt64>
+  /// A blocked Bloom filter's words (this table's, or ``RunTogetherIndex``'s), as a value a
+  /// loop keeps in registers.
+  struct FilterView {
+    let words: UnsafePointer<UInt64>
+    /// Filter bits, minus one.
     let mask: Int
 
-    /// The word `polynomial` is tested against (to prefetch).
+    /// The word `value` is tested against (to prefetch).
     @inline(__always)
-    func word(_ polynomial: UInt64) -> UnsafeMutablePointer<UInt64> { words + _HashTable.filterIndex(polynomial, mask) }
+    func word(_ value: UInt64) -> UnsafePointer<UInt64> { words + _HashTable.filterIndex(value, mask) }
 
-    /// False only if no window with polynomial `polynomial` has its key in the table.
+    /// False only if `value` was never added.
     @inline(__always)
-    func mayContain(_ polynomial: UInt64) -> Bool {
-      let pattern = _HashTable.filterPattern(polynomial)
-      return word(polynomial).pointee & pattern == pattern
+    func mayContain(_ value: UInt64) -> Bool {
+      let pattern = _HashTable.filterPattern(value)
+      return word(value).pointee & pattern == pattern
     }
   }
 
   /// Whether the filter holds `value`'s bits.
   @inline(__always)
-  private func passes(_ value: UInt64) -> Bool {
-    let pattern = Self.filterPattern(value)
-    return filter[filterIndex(value)] & pattern == pattern
-  }
+  private func passes(_ value: UInt64) -> Bool { FilterView(words: filter, mask: filterMask).mayContain(value) }
 
   /// The slot holding `key`, or nil (the filter is not consulted: call after ``mayContain(_:)``).
   @inline(__always)
