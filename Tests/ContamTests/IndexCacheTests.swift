@@ -216,6 +216,26 @@ struct IndexCacheTests {
     }
   }
 
+  /// The cache files of `items` made in `directory` (and read back): how to make the scanner
+  /// again, and the path and bytes of the file with `suffix`.
+  func cachedFile(_ items: [BenchmarkItem], in directory: URL, suffix: String) throws -> (make: () throws -> Contam.Scanner, path: String, original: [UInt8]) {
+    let make = { try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: self.cache(directory)) }
+    _ = try make()
+    #expect(try make().indexesFromCache)
+    let path = directory.appendingPathComponent(try #require(files(directory, suffix: suffix).first)).path
+    return (make, path, [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+  }
+
+  /// Writes to `path` the cache file `original` with the 64-bit integer at byte `at` set to
+  /// `integer` and its checksum made to match (someone who can write the cache directory).
+  static func craft(_ original: [UInt8], integer: Int, at: Int, payload: Range<Int>, to path: String) throws {
+    var crafted = original
+    crafted.replaceSubrange(at..<at + 8, with: withUnsafeBytes(of: Int64(integer).littleEndian) { Array($0) })
+    let sum = checksum(Data(crafted[payload]))
+    crafted.replaceSubrange(crafted.count - 8..<crafted.count, with: withUnsafeBytes(of: sum) { Array($0) })
+    try Data(crafted).write(to: URL(fileURLWithPath: path))
+  }
+
   /// A crafted file (valid checksum) that changes the votes a target needs would silently
   /// weaken or disable the near-duplicate search, and one above 255 would stop the scan: the
   /// votes are recomputed from the sample sizes when read, so such a file is not used.
@@ -223,12 +243,8 @@ struct IndexCacheTests {
     let directory = try TestData.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let items = Array(try Self.items().prefix(300))
-    let make = { try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options, indexCache: cache(directory)) }
-    _ = try make()
-    #expect(try make().indexesFromCache)
     // The near index's file: its magic ("contam-near-cache/3\n"), the key, the payload.
-    let path = directory.appendingPathComponent(try #require(files(directory, suffix: ".contam-near").first)).path
-    let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    let (make, path, original) = try cachedFile(items, in: directory, suffix: ".contam-near")
     // The votes array as the cache writes it: its count, then each value, as 64-bit integers.
     let parameters = ScanConfiguration().indexParameters
     let votes = NearDuplicateIndex(index: ItemIndex(items: items, parameters: parameters), configuration: NearDuplicateConfiguration(), maximumItemsPerShingle: 10).targetVotes
@@ -236,12 +252,26 @@ struct IndexCacheTests {
     let at = try #require((0...(original.count - pattern.count)).first { original[$0..<$0 + pattern.count].elementsEqual(pattern) })
     let payload = 20 + 64..<original.count - 16
     for vote in [votes[0] + 1, 1, 100_000] {
-      var crafted = original
-      crafted.replaceSubrange(at + 8..<at + 16, with: withUnsafeBytes(of: Int64(vote).littleEndian) { Array($0) })
-      let sum = Self.checksum(Data(crafted[payload]))
-      crafted.replaceSubrange(crafted.count - 8..<crafted.count, with: withUnsafeBytes(of: sum) { Array($0) })
-      try Data(crafted).write(to: URL(fileURLWithPath: path))
+      try Self.craft(original, integer: vote, at: at + 8, payload: payload, to: path)
       #expect(!(try make().indexesFromCache), "a first target needing \(vote) votes was read")
+    }
+  }
+
+  /// The scan tests the n-gram table's filter on its windows' polynomials: a table read as one
+  /// whose filter holds keys, or the polynomials of another n, would turn every copy away. A
+  /// crafted file (valid checksum) that says so is not used.
+  @Test func aTableOfAnotherFilterKindIsNotRead() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    // The n-gram table's file: its magic ("contam-ngrams-cache/2\n"), the key, then the table:
+    // key count, home slots, slots, filter mask, and the n of the filter's polynomials (0: keys).
+    let (make, path, original) = try cachedFile(Array(try Self.items().prefix(300)), in: directory, suffix: ".contam-ngrams")
+    let payload = 22 + 64..<original.count - 16
+    let at = payload.lowerBound + 32
+    #expect(original[at..<at + 8].elementsEqual(withUnsafeBytes(of: Int64(ScanConfiguration().indexParameters.n).littleEndian) { Array($0) }))
+    for n in [0, 12] {
+      try Self.craft(original, integer: n, at: at, payload: payload, to: path)
+      #expect(!(try make().indexesFromCache), "a table whose filter holds n = \(n) was read")
     }
   }
 

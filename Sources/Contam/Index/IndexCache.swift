@@ -387,6 +387,7 @@ extension IndexCache {
     try check(answerLines.count == count)
     for i in 0..<count { try check(answerLines[i].count <= 1 && answerLines[i].allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= tokenHashes[i].count }) }
     let apartTable = try _HashTable(reading: &reader)
+    try check(apartTable.filterHasher == nil)  // probed with keys (``_HashTable/filterHasher``)
     let apartItems = try reader.readArray(of: Int.self)
     let apartParts = try reader.readArrays(of: Int.self).map(ranges)
     let apartAnyOrder = try reader.readArray(of: Int.self)
@@ -433,6 +434,7 @@ extension IndexCache {
     try check(together <= 1)
     if together == 1 {
       let table = try _HashTable(reading: &reader)
+      try check(table.filterHasher == nil)  // probed with token hashes
       // A posting names an item; its position is checked where it is read (against the item's
       // squeezed text, which the scan makes).
       for k in 0..<table.postingCount { try check(Int(table.postings[k].item) < count) }

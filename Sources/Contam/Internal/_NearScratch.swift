@@ -60,19 +60,19 @@ final class _NearScratch {
   /// Room for `count` keys of a confirmed span's region, which stays valid through
   /// ``reserve(_:)``.
   func region(_ count: Int) -> UnsafeMutablePointer<UInt64> {
-    if count > regionCapacity {
-      regionKeys.deallocate()
-      while regionCapacity < count { regionCapacity *= 2 }
-      regionKeys = .allocate(capacity: regionCapacity)
-    }
+    Self.make(&regionKeys, capacity: &regionCapacity, hold: count)
     return regionKeys
   }
 
-  func reserve(_ count: Int) {
+  func reserve(_ count: Int) { Self.make(&sorted, capacity: &capacity, hold: count) }
+
+  /// Replaces `buffer` (its contents not kept) by one of twice the capacity, as often as it
+  /// takes to hold `count`.
+  private static func make(_ buffer: inout UnsafeMutablePointer<UInt64>, capacity: inout Int, hold count: Int) {
     guard count > capacity else { return }
-    sorted.deallocate()
+    buffer.deallocate()
     while capacity < count { capacity *= 2 }
-    sorted = .allocate(capacity: capacity)
+    buffer = .allocate(capacity: capacity)
   }
 
   deinit {

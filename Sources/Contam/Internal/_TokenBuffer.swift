@@ -88,25 +88,14 @@ struct _TokenView {
     return _TokenView(hashes: hashes + k, starts: starts + k, ends: ends + k, keys: keys + k, count: count - k)
   }
 
-  /// The first token starting at or after source byte `offset` (`count` when none does).
-  func firstIndex(startingAtOrAfter offset: Int) -> Int {
-    var low = 0
-    var high = count
+  /// The first token of `range` (all by default) starting at or after source byte `offset`
+  /// (`range.upperBound` when none does).
+  func firstIndex(startingAtOrAfter offset: Int, in range: Range<Int>? = nil) -> Int {
+    var low = range?.lowerBound ?? 0
+    var high = range?.upperBound ?? count
     while low < high {
       let mid = (low + high) >> 1
       if Int(starts[mid]) < offset { low = mid + 1 } else { high = mid }
-    }
-    return low
-  }
-
-  /// The first token of `range` starting after source byte `offset` (`range.upperBound` when
-  /// none does).
-  func firstIndex(startingAfter offset: Int, in range: Range<Int>) -> Int {
-    var low = range.lowerBound
-    var high = range.upperBound
-    while low < high {
-      let mid = (low + high) >> 1
-      if Int(starts[mid]) <= offset { low = mid + 1 } else { high = mid }
     }
     return low
   }

@@ -109,16 +109,17 @@ extension _ScanWorker {
     MathTokens.forEach(in: text, startingInMath: startsInMath, prices: prices) { hash, start, end in extras.append((hash, start, end)) }
     guard !extras.isEmpty else { return }
     let tokens = ownTokens
-    for window in Self.mathWindows(extras: extras, tokens: tokens, reach: math.segmentOverlap) {
+    let gate = math.table.polynomialFilter
+    for window in MathTokens.windows(extras: extras, tokens: tokens, reach: math.segmentOverlap) {
       // One access to the buffer for the whole window (not one per token).
-      let placed = Self.fillMathWindow(&storage.mathBuffer, tokens: tokens, range: window.tokens, extras: extras[window.extras])
+      let placed = MathTokens.fill(&storage.mathBuffer, tokens: tokens, range: window.tokens, extras: extras[window.extras])
       // Only a window where a shingle holding an extra token may be in the math index's sample
       // table is searched: elsewhere its math stream votes only with shingles the text's has.
       let view = storage.mathBuffer.view
       let k = math.configuration.k
       let sampled = placed.contains { p in
         (max(0, p - k + 1)...p).contains { s in
-          s + k <= view.count && math.table.polynomialFilter.mayContain(math.shingler.polynomial(UnsafeBufferPointer(start: view.hashes + s, count: k)))
+          s + k <= view.count && gate.mayContain(math.shingler.polynomial(UnsafeBufferPointer(start: view.hashes + s, count: k)))
         }
       }
       guard sampled else { continue }
@@ -129,50 +130,6 @@ extension _ScanWorker {
       nearScratch.best[item] = evidence
     }
     scratch.best.removeAll(keepingCapacity: true)
-  }
-
-  /// The windows the math search reads: each a run of extra tokens (indices into `extras`, in
-  /// byte order), each within `reach` tokens of the next, with the tokens within `reach` of the
-  /// run.
-  static func mathWindows(extras: [MathTokens.Extra], tokens: _TokenView, reach: Int) -> [(extras: Range<Int>, tokens: Range<Int>)] {
-    func firstToken(from at: Int) -> Int { tokens.firstIndex(startingAtOrAfter: at) }
-    var windows: [(extras: Range<Int>, tokens: Range<Int>)] = []
-    var e = 0
-    while e < extras.count {
-      let first = e
-      var upper = min(tokens.count, firstToken(from: extras[e].start) + reach)
-      let lower = max(0, firstToken(from: extras[e].start) - reach)
-      e += 1
-      while e < extras.count {
-        let at = firstToken(from: extras[e].start)
-        guard at - reach <= upper else { break }
-        upper = min(tokens.count, at + reach)
-        e += 1
-      }
-      windows.append((first..<e, lower..<upper))
-    }
-    return windows
-  }
-
-  /// Fills `buffer` with tokens `range` of `tokens` and the extra tokens `extras` (in byte order,
-  /// all within the range's reach) merged by position, in the order ``MathTokens/merge(_:tokens:start:_:)``
-  /// gives (an extra token after the tokens that start at or before it); returns where the extra
-  /// tokens went. The tokens between two extra tokens are copied in one piece.
-  static func fillMathWindow(
-    _ buffer: inout _TokenBuffer, tokens: _TokenView, range: Range<Int>, extras: ArraySlice<MathTokens.Extra>
-  ) -> [Int] {
-    buffer.removeAll()
-    var placed: [Int] = []
-    var t = range.lowerBound
-    for extra in extras {
-      let next = tokens.firstIndex(startingAfter: extra.start, in: t..<range.upperBound)
-      buffer.append(tokens, t..<next)
-      t = next
-      placed.append(buffer.count)
-      buffer.consume(hash: extra.hash, start: extra.start, end: extra.end)
-    }
-    buffer.append(tokens, t..<range.upperBound)
-    return placed
   }
 
   /// Whether `evidence` is kept as an item's finding in a document over `previous`: with
@@ -339,46 +296,3 @@ extension _ScanWorker {
   }
 }
 
-extension MathTokens {
-  /// Checks the math search's window fill (``_ScanWorker/fillMathWindow(_:tokens:range:extras:)``,
-  /// which copies the tokens between extra tokens in bulk) against ``merge(_:tokens:start:_:)``,
-  /// token by token, over the windows of `text` for each of `reaches`: how many windows were
-  /// filled, and in how many the tokens (hash, bytes) or the extra tokens' places differ.
-  @_spi(Testing) public static func windowFillCheck(_ text: String, tokenizer: Tokenizer, prices: Bool, reaches: [Int]) -> (windows: Int, differing: Int) {
-    var copy = text
-    return copy.withUTF8 { utf8 in
-      let bytes = UnsafeRawBufferPointer(utf8)
-      var tokens = _TokenBuffer(capacity: 16)
-      _ = tokenizer.tokenize(bytes, into: &tokens)
-      var extras: [Extra] = []
-      forEach(in: bytes, prices: prices) { extras.append(($0, $1, $2)) }
-      let view = tokens.view
-      var filled = _TokenBuffer(capacity: 16)
-      var reference = _TokenBuffer(capacity: 16)
-      var windows = 0
-      var differing = 0
-      for reach in reaches {
-        for window in _ScanWorker.mathWindows(extras: extras, tokens: view, reach: reach) {
-          let placed = _ScanWorker.fillMathWindow(&filled, tokens: view, range: window.tokens, extras: extras[window.extras])
-          reference.removeAll()
-          var referencePlaced: [Int] = []
-          merge(extras[window.extras], tokens: window.tokens, start: { Int(view.starts[$0]) }) { step in
-            switch step {
-            case .token(let t): reference.consume(hash: view.hashes[t], start: Int(view.starts[t]), end: Int(view.ends[t]))
-            case .extra(let x):
-              referencePlaced.append(reference.count)
-              reference.consume(hash: extras[x].hash, start: extras[x].start, end: extras[x].end)
-            }
-          }
-          windows += 1
-          let (a, b) = (filled.view, reference.view)
-          let same =
-            placed == referencePlaced && a.count == b.count
-            && (0..<a.count).allSatisfy { a.hashes[$0] == b.hashes[$0] && a.starts[$0] == b.starts[$0] && a.ends[$0] == b.ends[$0] }
-          if !same { differing += 1 }
-        }
-      }
-      return (windows, differing)
-    }
-  }
-}

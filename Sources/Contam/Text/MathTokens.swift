@@ -226,3 +226,92 @@ import Foundation
     return found
   }
 }
+
+// The scan's math windows: the stream built from a text's own tokens and its extra tokens.
+extension MathTokens {
+  /// The windows the scan's math search reads: each a run of extra tokens (indices into
+  /// `extras`, in byte order), each within `reach` tokens of the next, with the tokens within
+  /// `reach` of the run.
+  static func windows(extras: [MathTokens.Extra], tokens: _TokenView, reach: Int) -> [(extras: Range<Int>, tokens: Range<Int>)] {
+    func firstToken(from at: Int) -> Int { tokens.firstIndex(startingAtOrAfter: at) }
+    var windows: [(extras: Range<Int>, tokens: Range<Int>)] = []
+    var e = 0
+    while e < extras.count {
+      let first = e
+      var upper = min(tokens.count, firstToken(from: extras[e].start) + reach)
+      let lower = max(0, firstToken(from: extras[e].start) - reach)
+      e += 1
+      while e < extras.count {
+        let at = firstToken(from: extras[e].start)
+        guard at - reach <= upper else { break }
+        upper = min(tokens.count, at + reach)
+        e += 1
+      }
+      windows.append((first..<e, lower..<upper))
+    }
+    return windows
+  }
+
+  /// Fills `buffer` with tokens `range` of `tokens` and the extra tokens `extras` (in byte order,
+  /// all within the range's reach) merged by position, in the order ``merge(_:tokens:start:_:)``
+  /// gives (an extra token after the tokens that start at or before it); returns where the extra
+  /// tokens went. The tokens between two extra tokens are copied in one piece.
+  static func fill(
+    _ buffer: inout _TokenBuffer, tokens: _TokenView, range: Range<Int>, extras: ArraySlice<MathTokens.Extra>
+  ) -> [Int] {
+    buffer.removeAll()
+    var placed: [Int] = []
+    var t = range.lowerBound
+    for extra in extras {
+      let next = tokens.firstIndex(startingAtOrAfter: extra.start + 1, in: t..<range.upperBound)
+      buffer.append(tokens, t..<next)
+      t = next
+      placed.append(buffer.count)
+      buffer.consume(hash: extra.hash, start: extra.start, end: extra.end)
+    }
+    buffer.append(tokens, t..<range.upperBound)
+    return placed
+  }
+
+  /// Checks the math search's window fill (``fill(_:tokens:range:extras:)``,
+  /// which copies the tokens between extra tokens in bulk) against ``merge(_:tokens:start:_:)``,
+  /// token by token, over the windows of `text` for each of `reaches`: how many windows were
+  /// filled, and in how many the tokens (hash, bytes) or the extra tokens' places differ.
+  @_spi(Testing) public static func windowFillCheck(_ text: String, tokenizer: Tokenizer, prices: Bool, reaches: [Int]) -> (windows: Int, differing: Int) {
+    var copy = text
+    return copy.withUTF8 { utf8 in
+      let bytes = UnsafeRawBufferPointer(utf8)
+      var tokens = _TokenBuffer(capacity: 16)
+      _ = tokenizer.tokenize(bytes, into: &tokens)
+      var extras: [Extra] = []
+      forEach(in: bytes, prices: prices) { extras.append(($0, $1, $2)) }
+      let view = tokens.view
+      var filled = _TokenBuffer(capacity: 16)
+      var reference = _TokenBuffer(capacity: 16)
+      var filledWindows = 0
+      var differing = 0
+      for reach in reaches {
+        for window in windows(extras: extras, tokens: view, reach: reach) {
+          let placed = fill(&filled, tokens: view, range: window.tokens, extras: extras[window.extras])
+          reference.removeAll()
+          var referencePlaced: [Int] = []
+          merge(extras[window.extras], tokens: window.tokens, start: { Int(view.starts[$0]) }) { step in
+            switch step {
+            case .token(let t): reference.consume(hash: view.hashes[t], start: Int(view.starts[t]), end: Int(view.ends[t]))
+            case .extra(let x):
+              referencePlaced.append(reference.count)
+              reference.consume(hash: extras[x].hash, start: extras[x].start, end: extras[x].end)
+            }
+          }
+          filledWindows += 1
+          let (a, b) = (filled.view, reference.view)
+          let same =
+            placed == referencePlaced && a.count == b.count
+            && (0..<a.count).allSatisfy { a.hashes[$0] == b.hashes[$0] && a.starts[$0] == b.starts[$0] && a.ends[$0] == b.ends[$0] }
+          if !same { differing += 1 }
+        }
+      }
+      return (filledWindows, differing)
+    }
+  }
+}
