@@ -53,6 +53,39 @@ struct NGramHasherTests {
     #expect(ofOne.count == 2 && Set(ofOne).count == 2 && ofOne.allSatisfy { hasher.finalize($0) == 1 })
   }
 
+  /// The scan rolls a range of windows as two chains at once (`polynomials(of:windows:into:)`),
+  /// chunk by chunk: over real prose, every range (empty, one window, odd and even lengths, the
+  /// whole text, the chunks the scan takes) gives each window the polynomial of the one-chain roll,
+  /// and writes no slot outside it.
+  @Test(arguments: [1, 3, 13, 64])
+  func twoChainsRollWhatOneDoes(n: Int) throws {
+    let hasher = NGramHasher(n: n)
+    let tokens = try Self.realTokenHashes()
+    let windows = tokens.count - n + 1
+    try #require(windows > 3_000)
+    var expected: [UInt64] = []
+    tokens.withUnsafeBufferPointer { buffer in hasher.forEachPolynomial(of: buffer) { _, polynomial in expected.append(polynomial) } }
+    var ranges: [Range<Int>] = [0..<0, 0..<1, 0..<2, 0..<3, 5..<6, 7..<10, 7..<11, 100..<1_101, 0..<windows, windows - 1..<windows]
+    var start = 0
+    while start < windows {
+      let end = min(start + 1_088, windows)
+      ranges.append(start..<end)
+      start = end
+    }
+    let marker: UInt64 = 0xDEAD_BEEF
+    var out = [UInt64](repeating: marker, count: windows + 2)
+    for range in ranges {
+      for i in out.indices { out[i] = marker }
+      tokens.withUnsafeBufferPointer { buffer in
+        out.withUnsafeMutableBufferPointer { hasher.polynomials(of: buffer, windows: range, into: $0.baseAddress! + 1) }
+      }
+      let wrong = range.filter { out[$0 + 1] != expected[$0] }
+      #expect(wrong.isEmpty, "n = \(n), windows \(range): \(wrong.count) differ, the first at \(wrong.first ?? -1)")
+      let outside = out.indices.filter { !range.contains($0 - 1) && out[$0] != marker }
+      #expect(outside.isEmpty, "n = \(n), windows \(range): slots \(outside.prefix(5)) written outside the range")
+    }
+  }
+
   @Test func tooFewTokensGiveNoWindow() {
     #expect(NGramHasher(n: 13).hashes(of: Array(repeating: 7, count: 12)).isEmpty)
   }

@@ -284,10 +284,17 @@ struct _ScanWorker {
     precondition(table.filterHasher == hasher, "the table's filter holds the polynomials of the hasher's windows")
     let windows = tokens.count - hasher.n + 1
     guard windows > 0 else { return }
+    // The windows' polynomials are rolled a chunk (and the windows prefetched ahead of it) at a
+    // time, just before the filter reads them, so they are still in the core's cache.
     let polynomials = tokens.keys
-    hasher.forEachPolynomial(of: UnsafeBufferPointer(start: tokens.hashes, count: tokens.count)) { position, polynomial in
-      polynomials[position] = polynomial
+    let source = UnsafeBufferPointer(start: tokens.hashes, count: tokens.count)
+    var rolled = 0
+    @inline(__always) func roll(through end: Int) {
+      guard end > rolled else { return }
+      hasher.polynomials(of: source, windows: rolled..<end, into: polynomials)
+      rolled = end
     }
+    roll(through: min(Self.chunk + Self.filterAhead, windows))
     let filter = table.polynomialFilter
     for k in 0..<min(Self.filterAhead, windows) { CContamSupport_prefetch(filter.word(polynomials[k])) }
     // The windows whose filter word `filterAhead` on is prefetched without a bound check.
@@ -296,6 +303,7 @@ struct _ScanWorker {
       var i = 0
       while i < windows {
         let end = min(i + Self.chunk, windows)
+        roll(through: min(end + Self.filterAhead, windows))
         var passed = 0
         func test(_ k: Int) {
           guard filter.mayContain(polynomials[k]) else { return }

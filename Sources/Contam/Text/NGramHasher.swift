@@ -87,6 +87,46 @@ public struct NGramHasher: Sendable, Hashable {
     }
   }
 
+  /// Writes the polynomial of every window starting in `windows` to `out[window]`, as
+  /// ``forEachPolynomial(of:_:)`` gives them. One roll step waits for the last one (a multiply
+  /// and two additions: about five cycles a window), so the range is rolled as two halves at
+  /// once, each a chain of its own the processor runs beside the other; each half's first window
+  /// is computed from scratch (`n` multiplies).
+  /// - Precondition: every window in `windows` lies in `tokens`.
+  @inline(__always)
+  public func polynomials(of tokens: UnsafeBufferPointer<UInt64>, windows: Range<Int>, into out: UnsafeMutablePointer<UInt64>) {
+    guard !windows.isEmpty, let p = tokens.baseAddress else { return }
+    precondition(windows.lowerBound >= 0 && windows.upperBound + n - 1 <= tokens.count, "a window past the tokens")
+    // Chain A rolls windows a..<b, chain B windows b..<end; A has the one more when they differ.
+    let a = windows.lowerBound
+    let b = a + (windows.count + 1) / 2
+    let lengthA = b - a
+    let lengthB = windows.upperBound - b
+    var ha = polynomial(UnsafeBufferPointer(start: p + a, count: n))
+    out[a] = ha
+    var hb: UInt64 = 0
+    if lengthB > 0 {
+      hb = polynomial(UnsafeBufferPointer(start: p + b, count: n))
+      out[b] = hb
+    }
+    // Safe: wrapping arithmetic is the definition of the polynomial modulo 2^64; every index
+    // read is at most windows.upperBound + n - 2, checked above.
+    let power = basePowerN
+    let n = self.n
+    var s = 1
+    while s < lengthB {
+      ha = ha &* Self.base &+ p[a &+ s &+ n &- 1] &- p[a &+ s &- 1] &* power
+      hb = hb &* Self.base &+ p[b &+ s &+ n &- 1] &- p[b &+ s &- 1] &* power
+      out[a &+ s] = ha
+      out[b &+ s] = hb
+      s &+= 1
+    }
+    if lengthA > max(1, lengthB) {
+      ha = ha &* Self.base &+ p[a &+ s &+ n &- 1] &- p[a &+ s &- 1] &* power
+      out[a &+ s] = ha
+    }
+  }
+
   /// The polynomial of one window of exactly `n` token hashes (its key before the final mix).
   @inline(__always)
   func polynomial(_ window: UnsafeBufferPointer<UInt64>) -> UInt64 {
