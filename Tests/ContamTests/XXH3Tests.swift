@@ -28,6 +28,35 @@ struct XXH3Tests {
     #expect(XXH3.hash64(Array(text)) == expected)
   }
 
+  /// The tokenizer hashes a short word from the two words it was classified in: for every length
+  /// 1 to 16 at every offset of real prose (Pride and Prejudice, case folded as the tokenizer
+  /// folds it) and of random bytes, with anything in the bytes past the length, the value is the
+  /// one of the same bytes hashed in memory.
+  @Test func shortBytesHashAlikeFromTwoWords() throws {
+    let prose = Array(try TestData.gunzip("text/gutenberg/1342-0.txt.gz").prefix(20_000)).map { $0 | 0x20 }
+    var random = _SplitMix64(seed: 14)
+    let noise = (0..<4_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    var differ = 0
+    var checked = 0
+    for bytes in [prose, noise] {
+      for offset in 0..<(bytes.count - 16) {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for k in 0..<8 {
+          low |= UInt64(bytes[offset + k]) << (8 * k)
+          high |= UInt64(bytes[offset + 8 + k]) << (8 * k)
+        }
+        for count in 1...16 {
+          let expected = bytes.withUnsafeBytes { XXH3.hash64($0.baseAddress! + offset, count: count) }
+          if XXH3.hash64(low: low, high: high, count: count) != expected { differ += 1 }
+          checked += 1
+        }
+      }
+    }
+    #expect(checked > 300_000)
+    #expect(differ == 0, "\(differ) of \(checked) differ")
+  }
+
   @Test func seedChangesTheHash() {
     #expect(XXH3.hash64("hello world", seed: 1) != XXH3.hash64("hello world"))
   }

@@ -285,8 +285,9 @@ public final class Tokenizer {
 
   /// The fast lane of ``tokenize(_:into:)``, taken where no word is open: plain words of 2 to 15
   /// ASCII letters and digits, a letter first, each followed by a plain separator
-  /// (``isPlainSeparator(_:_:)``), classified from two eight-byte loads, hashed and handed on, and
-  /// the separators after them passed over, without the general loop's state. It stops, having
+  /// (``isPlainSeparator(_:_:)``), classified from two eight-byte loads and hashed from them
+  /// (``XXH3/hash64(low:high:count:)``), handed on, and the separators after them passed over,
+  /// without the general loop's state. It stops, having
   /// changed nothing for the word there, at the first word that is not plain as
   /// ``_Word/isPlain`` says (a number, a label, a letter alone, a command's name, a word beside
   /// `:`, one that goes on in other bytes), or 16 bytes before the end; the general loop takes
@@ -297,7 +298,6 @@ public final class Tokenizer {
     into sink: inout Sink, counts: inout TokenizeCounts
   ) -> Int {
     let ascii = normalizer.ascii
-    let buffer = wordBuffer
     var i = start
     while i &+ 16 <= n {
       let x = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
@@ -312,9 +312,9 @@ public final class Tokenizer {
           commandAt: word.commandAt, before: i > 0 ? base[i &- 1] : 0, after: after, dropsCues: dropsCues),
         Tokenizer.isPlainSeparator(after, ascii)
       else { break }
-      UnsafeMutableRawPointer(buffer).storeBytes(of: (x | 0x2020_2020_2020_2020).littleEndian, as: UInt64.self)
-      UnsafeMutableRawPointer(buffer + 8).storeBytes(of: (y | 0x2020_2020_2020_2020).littleEndian, as: UInt64.self)
-      sink.consume(hash: XXH3.hash64(UnsafeRawPointer(buffer), count: length), start: i, end: i &+ length)
+      // Hashed from the folded words themselves (bytes past the word's end do not count).
+      let hash = XXH3.hash64(low: x | 0x2020_2020_2020_2020, high: y | 0x2020_2020_2020_2020, count: length)
+      sink.consume(hash: hash, start: i, end: i &+ length)
       counts.tokens &+= 1
       i &+= length &+ 1
       while i < n && Tokenizer.isPlainSeparator(base[i], ascii) { i &+= 1 }

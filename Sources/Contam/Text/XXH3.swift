@@ -22,6 +22,15 @@ public enum XXH3 {
     CXXHash_xxh3_64(pointer, count, seed)
   }
 
+  /// Hashes the first `count` (1 to 16) bytes of the two words `low` and `high` (bytes 0-7 and
+  /// 8-15, the first in `low`'s low byte; the bytes past `count` do not matter), with seed 0: the
+  /// value ``hash64(_:count:seed:)`` gives for those bytes in memory, without putting them there.
+  @inlinable @inline(__always)
+  public static func hash64(low: UInt64, high: UInt64, count: Int) -> UInt64 {
+    assert((1...16).contains(count), "1 to 16 bytes")
+    return CXXHash_xxh3_64_words(low, high, count)
+  }
+
   /// Hashes an array of bytes.
   public static func hash64(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {
     bytes.withUnsafeBytes { hash64($0, seed: seed) }
