@@ -26,11 +26,15 @@ public final class Tokenizer {
   /// over (``_Word/isPlain``); off only to check, byte for byte, that they give the tokens the
   /// byte-wise path does.
   @usableFromInline let wide: Bool
+  /// Per byte value, 1 where ``isPlainSeparator(_:_:)`` holds for the normalizer's table: the
+  /// fast paths test a byte with one load.
+  @usableFromInline let plainSeparators: UnsafeMutablePointer<UInt8>
 
   public init(normalizer: Normalizer = .shared) {
     self.normalizer = normalizer
     self.wordBuffer = .allocate(capacity: Self.wordChunk + 64)
     self.wide = true
+    self.plainSeparators = Self.plainSeparators(normalizer.ascii)
   }
 
   /// A tokenizer that takes ASCII words one byte at a time and every word through every rule
@@ -40,6 +44,14 @@ public final class Tokenizer {
     self.normalizer = normalizer
     self.wordBuffer = .allocate(capacity: Self.wordChunk + 64)
     self.wide = wide
+    self.plainSeparators = Self.plainSeparators(normalizer.ascii)
+  }
+
+  /// The table of ``plainSeparators``.
+  private static func plainSeparators(_ ascii: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for byte in 0...255 { (table + byte).initialize(to: isPlainSeparator(UInt8(byte), ascii) ? 1 : 0) }
+    return table
   }
 
   /// How many of the eight bytes of `x` (the first in its low byte) from the first on are ASCII
@@ -69,7 +81,14 @@ public final class Tokenizer {
     byte < 0x80 && ascii[Int(byte)] == 0 && byte != 0x5C && byte != 0x5D && byte != 0x2D && byte != 0x3C
   }
 
-  deinit { wordBuffer.deallocate() }
+  /// ``isPlainSeparator(_:_:)`` by table.
+  @inlinable @inline(__always)
+  func isPlainSeparator(_ byte: UInt8) -> Bool { plainSeparators[Int(byte)] != 0 }
+
+  deinit {
+    wordBuffer.deallocate()
+    plainSeparators.deallocate()
+  }
 
   /// Tokenizes `text`, handing each token to `sink` in order.
   /// - Returns: the number of tokens and of invalid UTF-8 bytes.
@@ -136,10 +155,10 @@ public final class Tokenizer {
           // Most words end at a space or a punctuation mark that is only a separator, and are
           // plain: hashed here, then the separators after them passed over (the byte-wise
           // path, `wide` false, takes them one by one through the rules, for the tests).
-          if wide && j < n && Tokenizer.isPlainSeparator(base[j], ascii) && word.isPlain {
+          if wide && j < n && isPlainSeparator(base[j]) && word.isPlain {
             word.hashPlain(into: &sink, counts: &counts)
             i = j &+ 1
-            while i < n && Tokenizer.isPlainSeparator(base[i], ascii) { i &+= 1 }
+            while i < n && isPlainSeparator(base[i]) { i &+= 1 }
           }
           continue
         }
@@ -297,7 +316,6 @@ public final class Tokenizer {
     _ base: UnsafePointer<UInt8>, from start: Int, count n: Int, word: inout _Word, dropsCues: Bool,
     into sink: inout Sink, counts: inout TokenizeCounts
   ) -> Int {
-    let ascii = normalizer.ascii
     var i = start
     while i &+ 16 <= n {
       let x = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
@@ -310,14 +328,14 @@ public final class Tokenizer {
         Tokenizer.isPlainWord(
           first: UInt8(truncatingIfNeeded: x) | 0x20, length: length, romanLabel: Tokenizer.isRomanLabel(x, length: length), start: i,
           commandAt: word.commandAt, before: i > 0 ? base[i &- 1] : 0, after: after, dropsCues: dropsCues),
-        Tokenizer.isPlainSeparator(after, ascii)
+        isPlainSeparator(after)
       else { break }
       // Hashed from the folded words themselves (bytes past the word's end do not count).
       let hash = XXH3.hash64(low: x | 0x2020_2020_2020_2020, high: y | 0x2020_2020_2020_2020, count: length)
       sink.consume(hash: hash, start: i, end: i &+ length)
       counts.tokens &+= 1
       i &+= length &+ 1
-      while i < n && Tokenizer.isPlainSeparator(base[i], ascii) { i &+= 1 }
+      while i < n && isPlainSeparator(base[i]) { i &+= 1 }
     }
     if i != start { word.inScript = false }
     return i
