@@ -117,4 +117,12 @@ final class _TokenStorage {
   var joinBuffer = _TokenBuffer(capacity: 1 << 8)
   /// The extra tokens of the text in ``buffer`` (hash, start, end), kept for their capacity.
   var mathExtras: [MathTokens.Extra] = []
+
+  /// Empties ``joinBuffer`` and has `fill` append to it, in one access to the property (a
+  /// class's stored property is checked for exclusive access at run time on each access: once
+  /// per token when appended one by one).
+  func refillJoinBuffer(_ fill: (inout _TokenBuffer) -> Void) {
+    joinBuffer.removeAll()
+    fill(&joinBuffer)
+  }
 }

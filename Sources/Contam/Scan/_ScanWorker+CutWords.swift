@@ -196,22 +196,23 @@ extension _ScanWorker {
       while d < cuts.count && cuts[d].first - cuts[d - 1].last <= 2 * reach { d += 1 }
       let low = max(0, cuts[c].first - reach)
       let high = min(tokens.count, cuts[d - 1].last + 1 + reach)
-      storage.joinBuffer.removeAll()
       var joinedRanges: [Range<Int>] = []
-      var t = low
-      var k = c
-      while t < high {
-        while k < d && cuts[k].first < t { k += 1 }  // a cut overlapping the one before
-        if k < d && cuts[k].first == t {
-          let bytes = cuts[k].bytes
-          storage.joinBuffer.consume(hash: cuts[k].hash, start: bytes.lowerBound - base, end: bytes.upperBound - base)
-          joinedRanges.append(bytes)
-          let last = cuts[k].last
-          k += 1
-          t = last + 1
-        } else {
-          storage.joinBuffer.consume(hash: tokens.hashes[t], start: Int(tokens.starts[t]), end: Int(tokens.ends[t]))
-          t += 1
+      storage.refillJoinBuffer { join in
+        var t = low
+        var k = c
+        while t < high {
+          while k < d && cuts[k].first < t { k += 1 }  // a cut overlapping the one before
+          if k < d && cuts[k].first == t {
+            let bytes = cuts[k].bytes
+            join.consume(hash: cuts[k].hash, start: bytes.lowerBound - base, end: bytes.upperBound - base)
+            joinedRanges.append(bytes)
+            let last = cuts[k].last
+            k += 1
+            t = last + 1
+          } else {
+            join.consume(hash: tokens.hashes[t], start: Int(tokens.starts[t]), end: Int(tokens.ends[t]))
+            t += 1
+          }
         }
       }
       let before = hits.count

@@ -49,11 +49,13 @@ extension _ScanWorker {
     }
     let kept = lead - (joined.firstHalfIsToken ? 1 : 0)  // the carry's tokens before the word
     let after = lead + (joined.secondHalfIsToken ? 1 : 0)  // the document's first token after it
-    storage.joinBuffer.removeAll()
-    for t in 0..<kept { storage.joinBuffer.consume(hash: view.hashes[t], start: 0, end: 0) }
-    storage.joinBuffer.consume(hash: joined.hash, start: 0, end: joined.end)
-    for t in after..<min(view.count, after + index.matchReach) {
-      storage.joinBuffer.consume(hash: view.hashes[t], start: Int(view.starts[t]), end: Int(view.ends[t]))
+    let reach = index.matchReach
+    storage.refillJoinBuffer { join in
+      for t in 0..<kept { join.consume(hash: view.hashes[t], start: 0, end: 0) }
+      join.consume(hash: joined.hash, start: 0, end: joined.end)
+      for t in after..<min(view.count, after + reach) {
+        join.consume(hash: view.hashes[t], start: Int(view.starts[t]), end: Int(view.ends[t]))
+      }
     }
     let before = hits.count
     let tokens = storage.joinBuffer.view
