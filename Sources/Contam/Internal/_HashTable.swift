@@ -352,6 +352,14 @@ final class _HashTable: @unchecked Sendable {
   @inline(__always)
   func mayContain(_ key: UInt64) -> Bool {
     guard let hasher = filterHasher else { return passes(key) }
+    return polynomialPasses(ofKey: key, hasher)
+  }
+
+  /// ``mayContain(_:)`` for a table whose filter holds its keys' polynomials (kept out of line:
+  /// the scan's hot loops test those tables on polynomials, and the other tables' callers inline
+  /// only the filter test).
+  @inline(never)
+  private func polynomialPasses(ofKey key: UInt64, _ hasher: NGramHasher) -> Bool {
     var passed = false
     hasher.polynomials(ofKey: key) { passed = passed || passes($0) }
     return passed

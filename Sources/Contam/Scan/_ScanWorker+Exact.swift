@@ -227,8 +227,8 @@ extension _ScanWorker {
       let bit = ItemIndex.keyBit(hashes[k], hashes[k + 1], hashes[k + 2])
       guard bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }
       let key = hasher.hash(UnsafeBufferPointer(start: hashes + k, count: ItemIndex.apartKeyTokens))
-      guard table.mayContain(key) else { continue }
-      let postings = table.lookup(key)
+      guard table.mayContain(key), let slot = table.slot(of: key) else { continue }
+      let postings = table.postings(atSlot: slot)
       if postings.count > 0 { confirm(k, postings) }
     }
     hits = found

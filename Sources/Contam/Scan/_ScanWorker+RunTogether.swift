@@ -162,8 +162,8 @@ extension _ScanWorker {
           return true
         }
         RunTogetherIndex.forEachAnchor(characters, also: startsCopy) { key, at in
-          guard table.mayContain(key) else { return }
-          for p in table.lookup(key) {
+          guard table.mayContain(key), let slot = table.slot(of: key) else { return }
+          for p in table.postings(atSlot: slot) {
             let i = Int(p.item)
             guard at >= reached[i] ?? 0, let (own, offsets, itemClasses, itemTokens) = item(i) else { continue }
             var a = Int(p.position)
