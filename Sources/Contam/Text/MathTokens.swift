@@ -222,7 +222,7 @@ import Foundation
   static func extras(of text: String, prices: Bool) -> [Extra] {
     var found: [Extra] = []
     var copy = text
-    copy.withUTF8 { bytes in forEach(in: UnsafeRawBufferPointer(bytes), prices: prices) { found.append(($0, $1, $2)) } }
+    _ = copy.withUTF8 { bytes in forEach(in: UnsafeRawBufferPointer(bytes), prices: prices) { found.append(($0, $1, $2)) } }
     return found
   }
 }

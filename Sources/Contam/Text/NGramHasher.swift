@@ -80,11 +80,18 @@ public struct NGramHasher: Sendable, Hashable {
     try body(0, h)
     var i = n
     while i < count {
-      // Safe: wrapping arithmetic is the definition of the polynomial modulo 2^64.
-      h = h &* Self.base &+ p[i] &- p[i &- n] &* basePowerN
+      h = rolled(h, outgoing: p[i &- n], incoming: p[i])
       try body(i &- n &+ 1, h)
       i &+= 1
     }
+  }
+
+  /// One roll step, `H·B + t_new − t_old·Bⁿ`: the polynomial of the window after the one of
+  /// `polynomial`, which its first token `outgoing` leaves and `incoming` enters.
+  @usableFromInline @inline(__always)
+  func rolled(_ polynomial: UInt64, outgoing: UInt64, incoming: UInt64) -> UInt64 {
+    // Safe: wrapping arithmetic is the definition of the polynomial modulo 2^64.
+    polynomial &* Self.base &+ incoming &- outgoing &* basePowerN
   }
 
   /// Writes the polynomial of every window starting in `windows` to `out[window]`, as
@@ -109,20 +116,18 @@ public struct NGramHasher: Sendable, Hashable {
       hb = polynomial(UnsafeBufferPointer(start: p + b, count: n))
       out[b] = hb
     }
-    // Safe: wrapping arithmetic is the definition of the polynomial modulo 2^64; every index
-    // read is at most windows.upperBound + n - 2, checked above.
-    let power = basePowerN
+    // Safe: every index read is at most windows.upperBound + n - 2, checked above.
     let n = self.n
     var s = 1
     while s < lengthB {
-      ha = ha &* Self.base &+ p[a &+ s &+ n &- 1] &- p[a &+ s &- 1] &* power
-      hb = hb &* Self.base &+ p[b &+ s &+ n &- 1] &- p[b &+ s &- 1] &* power
+      ha = rolled(ha, outgoing: p[a &+ s &- 1], incoming: p[a &+ s &+ n &- 1])
+      hb = rolled(hb, outgoing: p[b &+ s &- 1], incoming: p[b &+ s &+ n &- 1])
       out[a &+ s] = ha
       out[b &+ s] = hb
       s &+= 1
     }
     if lengthA > max(1, lengthB) {
-      ha = ha &* Self.base &+ p[a &+ s &+ n &- 1] &- p[a &+ s &- 1] &* power
+      ha = rolled(ha, outgoing: p[a &+ s &- 1], incoming: p[a &+ s &+ n &- 1])
       out[a &+ s] = ha
     }
   }

@@ -30,11 +30,8 @@ public final class Tokenizer {
   /// fast paths test a byte with one load.
   @usableFromInline let plainSeparators: UnsafeMutablePointer<UInt8>
 
-  public init(normalizer: Normalizer = .shared) {
-    self.normalizer = normalizer
-    self.wordBuffer = .allocate(capacity: Self.wordChunk + 64)
-    self.wide = true
-    self.plainSeparators = Self.plainSeparators(normalizer.ascii)
+  public convenience init(normalizer: Normalizer = .shared) {
+    self.init(normalizer: normalizer, wide: true)
   }
 
   /// A tokenizer that takes ASCII words one byte at a time and every word through every rule
@@ -306,8 +303,8 @@ public final class Tokenizer {
   /// ASCII letters and digits, a letter first, each followed by a plain separator
   /// (``isPlainSeparator(_:_:)``), classified from two eight-byte loads and hashed from them
   /// (``XXH3/hash64(low:high:count:)``), handed on, and the separators after them passed over,
-  /// without the general loop's state. It stops, having
-  /// changed nothing for the word there, at the first word that is not plain as
+  /// without the general loop's state. It stops, having changed nothing for the word there, at
+  /// the first word that is not plain as
   /// ``_Word/isPlain`` says (a number, a label, a letter alone, a command's name, a word beside
   /// `:`, one that goes on in other bytes), or 16 bytes before the end; the general loop takes
   /// that word. Returns where it stopped.
