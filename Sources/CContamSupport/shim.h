@@ -1,6 +1,9 @@
 #ifndef CCONTAMSUPPORT_SHIM_H
 #define CCONTAMSUPPORT_SHIM_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 /// Asks the CPU to start loading the cache line at `address` for reading (no fault if invalid).
 /// Swift has no prefetch intrinsic; the index probe batches lookups and prefetches ahead.
 static inline __attribute__((always_inline)) void CContamSupport_prefetch(const void *address) {
@@ -44,5 +47,48 @@ static inline void CContamSupport_mapLargeBlocks(void) { mallopt(M_MMAP_THRESHOL
 static inline void CContamSupport_releaseFreeMemory(void) {}
 static inline void CContamSupport_mapLargeBlocks(void) {}
 #endif
+
+/// How many of the 16 bytes at `bytes` from the first on are ASCII word bytes, `0-9 A-Z a-z`
+/// (0 to 16): the tokenizer's fast lane measures a word with it. With SSE2, the 16 bytes are
+/// classified at once (letters: the byte with 0x20 set, moved by 0x1F, is one of the 26 lowest
+/// signed values; digits likewise by 0x50 and 10) and counted from the mask; elsewhere a loop.
+#if defined(__SSE2__)
+#include <emmintrin.h>
+static inline __attribute__((always_inline)) int CContamSupport_wordLength16(const void *bytes) {
+  __m128i v = _mm_loadu_si128((const __m128i *)bytes);
+  __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x1F)), _mm_set1_epi8(-128 + 26));
+  __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-128 + 10));
+  unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+  return __builtin_ctz(~word);
+}
+#else
+static inline int CContamSupport_wordLength16(const void *bytes) {
+  const unsigned char *b = (const unsigned char *)bytes;
+  int n = 0;
+  while (n < 16 && ((unsigned)((b[n] | 0x20) - 0x61) < 26 || (unsigned)(b[n] - 0x30) < 10)) n++;
+  return n;
+}
+#endif
+
+/// Whether `key` is one of the six option labels in roman numerals, `ii iii iv vi vii viii`, as
+/// the tokenizer's fast lane keys a word (``Tokenizer/isRomanLabel(_:length:)``: up to its first
+/// four bytes lower-cased, little-endian, its length in the top byte). By a perfect hash: the
+/// multiplier sends the six keys to six of eight slots, one of them slot 0 (where the key 0
+/// goes), so a slot's entry is the one key there that is a label and an empty slot's 0 matches
+/// no key that goes there. One multiply and one load, no branch on the word.
+#define CCONTAMSUPPORT_ROMAN_MULTIPLIER 0xcf1822ffbc688779ULL
+#define CCONTAMSUPPORT_ROMAN_SLOT(key) (((key) * CCONTAMSUPPORT_ROMAN_MULTIPLIER) >> 61)
+#define CCONTAMSUPPORT_ROMAN(length, word) (((unsigned long long)(length) << 56) | (word))
+static inline __attribute__((always_inline)) bool CContamSupport_isRomanLabelKey(uint64_t key) {
+  static const uint64_t labels[8] = {
+    [CCONTAMSUPPORT_ROMAN_SLOT(CCONTAMSUPPORT_ROMAN(2, 0x6969ULL))] = CCONTAMSUPPORT_ROMAN(2, 0x6969ULL),
+    [CCONTAMSUPPORT_ROMAN_SLOT(CCONTAMSUPPORT_ROMAN(3, 0x696969ULL))] = CCONTAMSUPPORT_ROMAN(3, 0x696969ULL),
+    [CCONTAMSUPPORT_ROMAN_SLOT(CCONTAMSUPPORT_ROMAN(2, 0x7669ULL))] = CCONTAMSUPPORT_ROMAN(2, 0x7669ULL),
+    [CCONTAMSUPPORT_ROMAN_SLOT(CCONTAMSUPPORT_ROMAN(2, 0x6976ULL))] = CCONTAMSUPPORT_ROMAN(2, 0x6976ULL),
+    [CCONTAMSUPPORT_ROMAN_SLOT(CCONTAMSUPPORT_ROMAN(3, 0x696976ULL))] = CCONTAMSUPPORT_ROMAN(3, 0x696976ULL),
+    [CCONTAMSUPPORT_ROMAN_SLOT(CCONTAMSUPPORT_ROMAN(4, 0x69696976ULL))] = CCONTAMSUPPORT_ROMAN(4, 0x69696976ULL),
+  };
+  return labels[CCONTAMSUPPORT_ROMAN_SLOT(key)] == key;
+}
 
 #endif

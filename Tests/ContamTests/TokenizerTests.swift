@@ -66,6 +66,81 @@ struct TokenizerTests {
     }
   }
 
+  @Test func sixteenBytesAtOnceMeasureAWordAsTheByteLoopDoes() {
+    // The fast lane's word length (SSE2 where there is one) against a byte loop over the ASCII
+    // fold table's definition: every byte value at every one of the 16 places, after word bytes
+    // of each kind, and seeded random buffers of word bytes, separators and UTF-8.
+    func expected(_ bytes: [UInt8]) -> Int {
+      bytes.prefix(16).prefix { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 }.count
+    }
+    func measured(_ bytes: [UInt8]) -> Int { bytes.withUnsafeBytes { Tokenizer.wordLength16($0.baseAddress!) } }
+    var checked = 0
+    for fill in Array("aZ09zA".utf8) {
+      for place in 0..<16 {
+        for byte in UInt8(0)...UInt8(255) {
+          var bytes = [UInt8](repeating: fill, count: 20)
+          bytes[place] = byte
+          #expect(measured(bytes) == expected(bytes), "byte \(byte) at \(place) after \(fill)")
+          checked += 1
+        }
+      }
+    }
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    let alphabet = Array("abcxyzABCXYZ0189 .,-@[`{/:\n".utf8) + [0x80, 0xC3, 0xA9, 0xFF, 0x00]
+    for _ in 0..<20_000 {
+      let bytes = (0..<16).map { _ -> UInt8 in
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        // Mostly word bytes, so long words come up.
+        let pick = Int(state >> 33)
+        return pick % 8 == 0 ? alphabet[pick / 8 % alphabet.count] : alphabet[pick / 8 % 12]
+      }
+      #expect(measured(bytes) == expected(bytes), "\(bytes)")
+      checked += 1
+    }
+    #expect(checked == 6 * 16 * 256 + 20_000)
+  }
+
+  @Test func theRomanLabelTestIsLayoutMarkupsOnEveryShortWord() {
+    // The fast lane's label test (a perfect hash of `ii iii iv vi vii viii`) against the
+    // rule's own (`LayoutMarkup.isLabel`), on every word of 2 to 6 bytes over letters the
+    // labels use and some they do not, in both cases, with any bytes after the word (they must
+    // not count), and on longer words that start like a label.
+    let letters = Array("ivxIVa".utf8)
+    var labels = 0
+    var checked = 0
+    for length in 1...6 {
+      var word = [UInt8](repeating: 0, count: length)
+      func visit(_ k: Int) {
+        guard k == length else {
+          for letter in letters {
+            word[k] = letter
+            visit(k + 1)
+          }
+          return
+        }
+        let lower = word.map { $0 | 0x20 }
+        let isLabel = length >= 2 && lower.withUnsafeBufferPointer { LayoutMarkup.isLabel($0.baseAddress!, count: length) }
+        for tail in [UInt8(0x69), 0x76, 0x20, 0x00] {
+          var x: UInt64 = 0
+          for k in 0..<8 { x |= UInt64(k < length ? word[k] : tail) << (8 * k) }
+          let found = Tokenizer.isRomanLabel(x, length: length)
+          #expect(found == isLabel, "\(String(decoding: word, as: UTF8.self)) then \(tail)")
+          if found { labels += 1 }
+          checked += 1
+        }
+      }
+      visit(0)
+    }
+    // ii iii iv vi vii viii in every mix of cases, four tails each: 4·(4 + 8 + 4 + 4 + 8 + 16).
+    #expect(labels == 4 * 44)
+    // A word that starts with a label is not one: every length to 300 (the words' top byte).
+    for length in 5...300 {
+      let x = UInt64(0x6969_6976)  // `viii` and then nothing: only the length differs
+      #expect(!Tokenizer.isRomanLabel(x, length: length), "length \(length)")
+    }
+    #expect(checked == 4 * (6 + 36 + 216 + 1296 + 7776 + 46656))
+  }
+
   @Test func asciiIsLowerCasedAndSplitOnPunctuation() {
     #expect(hashes("Hello, World! It's 42.") == words("hello", "world", "it", "42"))
   }

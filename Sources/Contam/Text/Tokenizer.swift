@@ -1,3 +1,4 @@
+import CContamSupport
 import Foundation
 
 /// Splits UTF-8 text into normalized, hashed tokens, each with its byte range in the source.
@@ -26,8 +27,8 @@ public final class Tokenizer {
   /// over (``_Word/isPlain``); off only to check, byte for byte, that they give the tokens the
   /// byte-wise path does.
   @usableFromInline let wide: Bool
-  /// Per byte value, 1 where ``isPlainSeparator(_:_:)`` holds for the normalizer's table: the
-  /// fast paths test a byte with one load.
+  /// Per byte value, 1 where ``isPlainSeparator(_:_:)`` holds for the normalizer's table, else
+  /// 0: the fast paths test a byte with one load (and the fast lane adds them up).
   @usableFromInline let plainSeparators: UnsafeMutablePointer<UInt8>
 
   public convenience init(normalizer: Normalizer = .shared) {
@@ -68,6 +69,11 @@ public final class Tokenizer {
     let other = ~word & high
     return other == 0 ? 8 : other.trailingZeroBitCount >> 3
   }
+
+  /// How many of the 16 bytes at `bytes` from the first on are ASCII word bytes (0 to 16), as
+  /// ``wordPrefix(_:)`` counts them, classified at once (`CContamSupport_wordLength16`: SSE2).
+  @inlinable @inline(__always)
+  public static func wordLength16(_ bytes: UnsafeRawPointer) -> Int { Int(CContamSupport_wordLength16(bytes)) }
 
   /// Whether `byte` only separates words: ASCII, no word byte (the fold table's 0) and none of
   /// the separators a rule reads (`\\` and `]` for TeX and links, `-` for a line break's hyphen,
@@ -278,17 +284,21 @@ public final class Tokenizer {
     first: UInt8, length: Int, romanLabel: @autoclosure () -> Bool, start: Int, commandAt: Int, before: @autoclosure () -> UInt8,
     after: UInt8, dropsCues: Bool
   ) -> Bool {
-    length >= 2 && first &- 0x61 < 26 && (length > 4 || !romanLabel()) && start != commandAt
+    length >= 2 && first &- 0x61 < 26 && !romanLabel() && start != commandAt
       && (!dropsCues || (after != 0x3A && before() != 0x3A))
   }
 
-  /// Whether the first `length` (2 to 4) bytes of `x` (the first in its low byte), lower-cased,
-  /// are an option label of roman numerals, `ii` to `viii` (``LayoutMarkup/isLabel(_:count:)``).
+  /// Whether the first `length` bytes of `x` (the first in its low byte), lower-cased, are an
+  /// option label of roman numerals, `ii` to `viii` (``LayoutMarkup/isLabel(_:count:)``); false
+  /// for any `length` outside 2...4. Without a branch (the fast lane asks it of every word, and
+  /// a branch on a word's length or value is one the processor mispredicts; a first test for
+  /// `i` or `v` was slower): the word's first four bytes at most, its length in the top byte,
+  /// looked up in a perfect hash of the six labels (`CContamSupport_isRomanLabelKey`).
   @inlinable @inline(__always)
-  static func isRomanLabel(_ x: UInt64, length: Int) -> Bool {
-    let word = (x | 0x2020_2020_2020_2020) & (1 &<< UInt64(8 &* length) &- 1)
-    // ii, iii, iv, vi, vii, viii, little-endian.
-    return word == 0x6969 || word == 0x69_6969 || word == 0x7669 || word == 0x6976 || word == 0x69_6976 || word == 0x6969_6976
+  public static func isRomanLabel(_ x: UInt64, length: Int) -> Bool {
+    let kept = UInt64(truncatingIfNeeded: 8 &* min(length, 4))
+    let key = ((x | 0x2020_2020_2020_2020) & ((1 &<< kept) &- 1)) | UInt64(truncatingIfNeeded: min(length, 255)) &<< 56
+    return CContamSupport_isRomanLabelKey(key)
   }
 
   /// ``isRomanLabel(_:length:)`` of the first `length` (at most 8) bytes of a word buffer.
@@ -301,9 +311,12 @@ public final class Tokenizer {
 
   /// The fast lane of ``tokenize(_:into:)``, taken where no word is open: plain words of 2 to 15
   /// ASCII letters and digits, a letter first, each followed by a plain separator
-  /// (``isPlainSeparator(_:_:)``), classified from two eight-byte loads and hashed from them
-  /// (``XXH3/hash64(low:high:count:)``), handed on, and the separators after them passed over,
-  /// without the general loop's state. It stops, having changed nothing for the word there, at
+  /// (``isPlainSeparator(_:_:)``), measured 16 bytes at once (``wordLength16(_:)``), hashed
+  /// from two eight-byte loads (``XXH3/hash64(low:high:count:)``), handed on, and the
+  /// separators after them passed over, without the general loop's state. Its tests on a word
+  /// are computed without branches on its length or value (the label test by a perfect hash,
+  /// one or two separators by adding table entries): this loop runs once a word, and a
+  /// mispredicted branch costs it more than the instructions that replace it. It stops, having changed nothing for the word there, at
   /// the first word that is not plain as
   /// ``_Word/isPlain`` says (a number, a label, a letter alone, a command's name, a word beside
   /// `:`, one that goes on in other bytes), or 16 bytes before the end; the general loop takes
@@ -316,9 +329,8 @@ public final class Tokenizer {
     var i = start
     while i &+ 16 <= n {
       let x = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-      var length = Tokenizer.wordPrefix(x)
       let y = UInt64(littleEndian: UnsafeRawPointer(base + i + 8).loadUnaligned(as: UInt64.self))
-      if length == 8 { length &+= Tokenizer.wordPrefix(y) }
+      let length = Tokenizer.wordLength16(base + i)
       guard length < 16 else { break }
       let after = base[i &+ length]
       guard
@@ -332,6 +344,14 @@ public final class Tokenizer {
       sink.consume(hash: hash, start: i, end: i &+ length)
       counts.tokens &+= 1
       i &+= length &+ 1
+      // Most words end in one or two separators (`, `): those two are passed over without a
+      // branch on how many there are; a loop takes a longer run.
+      if i &+ 1 < n {
+        let one = plainSeparators[Int(base[i])]
+        let two = one & plainSeparators[Int(base[i &+ 1])]
+        i &+= Int(one &+ two)
+        guard two != 0 else { continue }
+      }
       while i < n && isPlainSeparator(base[i]) { i &+= 1 }
     }
     if i != start { word.inScript = false }
