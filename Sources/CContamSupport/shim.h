@@ -48,27 +48,65 @@ static inline void CContamSupport_releaseFreeMemory(void) {}
 static inline void CContamSupport_mapLargeBlocks(void) {}
 #endif
 
-/// How many of the 16 bytes at `bytes` from the first on are ASCII word bytes, `0-9 A-Z a-z`
-/// (0 to 16): the tokenizer's fast lane measures a word with it. With SSE2, the 16 bytes are
-/// classified at once (letters: the byte with 0x20 set, moved by 0x1F, is one of the 26 lowest
-/// signed values; digits likewise by 0x50 and 10) and counted from the mask; elsewhere a loop.
+/// Which of the 16 bytes at `bytes` are ASCII word bytes, `0-9 A-Z a-z`: bit k for byte k. With
+/// SSE2, the 16 bytes are classified at once (letters: the byte with 0x20 set, moved by 0x1F, is
+/// one of the 26 lowest signed values; digits likewise by 0x50 and 10); elsewhere a loop.
 #if defined(__SSE2__)
 #include <emmintrin.h>
-static inline __attribute__((always_inline)) int CContamSupport_wordLength16(const void *bytes) {
+static inline __attribute__((always_inline)) unsigned CContamSupport_wordMask16(const void *bytes) {
   __m128i v = _mm_loadu_si128((const __m128i *)bytes);
   __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x1F)), _mm_set1_epi8(-128 + 26));
   __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-128 + 10));
-  unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
-  return __builtin_ctz(~word);
+  return (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
 }
 #else
-static inline int CContamSupport_wordLength16(const void *bytes) {
+static inline unsigned CContamSupport_wordMask16(const void *bytes) {
   const unsigned char *b = (const unsigned char *)bytes;
-  int n = 0;
-  while (n < 16 && ((unsigned)((b[n] | 0x20) - 0x61) < 26 || (unsigned)(b[n] - 0x30) < 10)) n++;
-  return n;
+  unsigned mask = 0;
+  for (int k = 0; k < 16; k++) {
+    if ((unsigned)((b[k] | 0x20) - 0x61) < 26 || (unsigned)(b[k] - 0x30) < 10) mask |= 1u << k;
+  }
+  return mask;
 }
 #endif
+
+/// Which of the 16 bytes at `bytes` are `i`, `v`, `I` or `V`, the letters of roman numerals an
+/// option label is written in: bit k for byte k.
+#if defined(__SSE2__)
+static inline __attribute__((always_inline)) unsigned CContamSupport_romanMask16(const void *bytes) {
+  __m128i lower = _mm_or_si128(_mm_loadu_si128((const __m128i *)bytes), _mm_set1_epi8(0x20));
+  __m128i roman = _mm_or_si128(_mm_cmpeq_epi8(lower, _mm_set1_epi8(0x69)), _mm_cmpeq_epi8(lower, _mm_set1_epi8(0x76)));
+  return (unsigned)_mm_movemask_epi8(roman);
+}
+#else
+static inline unsigned CContamSupport_romanMask16(const void *bytes) {
+  const unsigned char *b = (const unsigned char *)bytes;
+  unsigned mask = 0;
+  for (int k = 0; k < 16; k++) {
+    if ((b[k] | 0x20) == 0x69 || (b[k] | 0x20) == 0x76) mask |= 1u << k;
+  }
+  return mask;
+}
+#endif
+
+/// How many of the 16 bytes at `bytes` from the first on are word bytes (0 to 16).
+static inline __attribute__((always_inline)) int CContamSupport_wordLength16(const void *bytes) {
+  return __builtin_ctz(~CContamSupport_wordMask16(bytes));
+}
+
+/// Which of the 64 bytes at `bytes` are word bytes: bit k for byte k.
+static inline __attribute__((always_inline)) uint64_t CContamSupport_wordMask64(const void *bytes) {
+  const unsigned char *b = (const unsigned char *)bytes;
+  return (uint64_t)CContamSupport_wordMask16(b) | (uint64_t)CContamSupport_wordMask16(b + 16) << 16
+    | (uint64_t)CContamSupport_wordMask16(b + 32) << 32 | (uint64_t)CContamSupport_wordMask16(b + 48) << 48;
+}
+
+/// Which of the 64 bytes at `bytes` are letters of roman numerals (CContamSupport_romanMask16).
+static inline __attribute__((always_inline)) uint64_t CContamSupport_romanMask64(const void *bytes) {
+  const unsigned char *b = (const unsigned char *)bytes;
+  return (uint64_t)CContamSupport_romanMask16(b) | (uint64_t)CContamSupport_romanMask16(b + 16) << 16
+    | (uint64_t)CContamSupport_romanMask16(b + 32) << 32 | (uint64_t)CContamSupport_romanMask16(b + 48) << 48;
+}
 
 /// Whether `key` is one of the six option labels in roman numerals, `ii iii iv vi vii viii`, as
 /// the tokenizer's fast lane keys a word (``Tokenizer/isRomanLabel(_:length:)``: up to its first

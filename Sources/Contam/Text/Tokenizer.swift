@@ -75,6 +75,16 @@ public final class Tokenizer {
   @inlinable @inline(__always)
   public static func wordLength16(_ bytes: UnsafeRawPointer) -> Int { Int(CContamSupport_wordLength16(bytes)) }
 
+  /// Which of the 64 bytes at `bytes` are ASCII word bytes (``wordLength16(_:)``'s): bit k for
+  /// byte k (`CContamSupport_wordMask64`).
+  @inlinable @inline(__always)
+  public static func wordMask64(_ bytes: UnsafeRawPointer) -> UInt64 { CContamSupport_wordMask64(bytes) }
+
+  /// Which of the 64 bytes at `bytes` are `i`, `v`, `I` or `V` (an option label in roman
+  /// numerals is written in them alone): bit k for byte k (`CContamSupport_romanMask64`).
+  @inlinable @inline(__always)
+  public static func romanMask64(_ bytes: UnsafeRawPointer) -> UInt64 { CContamSupport_romanMask64(bytes) }
+
   /// Whether `byte` only separates words: ASCII, no word byte (the fold table's 0) and none of
   /// the separators a rule reads (`\\` and `]` for TeX and links, `-` for a line break's hyphen,
   /// `<` for tags; `&`, `%` and `=` are the table's 0xFF). The tokenizer's loop does nothing at
@@ -310,52 +320,123 @@ public final class Tokenizer {
   }
 
   /// The fast lane of ``tokenize(_:into:)``, taken where no word is open: plain words of 2 to 15
-  /// ASCII letters and digits, a letter first, each followed by a plain separator
-  /// (``isPlainSeparator(_:_:)``), measured 16 bytes at once (``wordLength16(_:)``), hashed
-  /// from two eight-byte loads (``XXH3/hash64(low:high:count:)``), handed on, and the
-  /// separators after them passed over, without the general loop's state. Its tests on a word
-  /// are computed without branches on its length or value (the label test by a perfect hash,
-  /// one or two separators by adding table entries): this loop runs once a word, and a
-  /// mispredicted branch costs it more than the instructions that replace it. It stops, having changed nothing for the word there, at
-  /// the first word that is not plain as
-  /// ``_Word/isPlain`` says (a number, a label, a letter alone, a command's name, a word beside
-  /// `:`, one that goes on in other bytes), or 16 bytes before the end; the general loop takes
-  /// that word. Returns where it stopped.
+  /// ASCII letters and digits, a letter first, each followed by plain separators
+  /// (``isPlainSeparator(_:_:)``), taken (``takePlainWord(_:at:length:commandAt:dropsCues:into:counts:)``)
+  /// without the general loop's state. It stops, having changed nothing for the word there, at
+  /// the first word that is not plain as ``_Word/isPlain`` says (a number, a label, a letter
+  /// alone, a command's name, a word beside `:`, one that goes on in other bytes) or the first
+  /// separator that is not plain, or 16 bytes before the end; the general loop takes it from
+  /// there. Returns where it stopped.
+  ///
+  /// Where 80 bytes are left it goes a block of 64 bytes at a time: their word bytes classified
+  /// at once (``wordMask64(_:)``), each word's length and the next word's start found in that
+  /// mask. From one word to the next is then a few bit operations, not a load and a
+  /// classification: that chain, which the processor cannot overlap, set the pace of a loop
+  /// that measured each word from its own 16 bytes. The separators between words are checked by
+  /// table, one or two of them without a branch on how many (a mispredicted branch costs this
+  /// loop more than the instructions that replace it).
   @inlinable @inline(__always)
   func plainWords<Sink: TokenSink & ~Copyable>(
     _ base: UnsafePointer<UInt8>, from start: Int, count n: Int, word: inout _Word, dropsCues: Bool,
     into sink: inout Sink, counts: inout TokenizeCounts
   ) -> Int {
     var i = start
-    while i &+ 16 <= n {
-      let x = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-      let y = UInt64(littleEndian: UnsafeRawPointer(base + i + 8).loadUnaligned(as: UInt64.self))
-      let length = Tokenizer.wordLength16(base + i)
-      guard length < 16 else { break }
-      let after = base[i &+ length]
-      guard
-        Tokenizer.isPlainWord(
-          first: UInt8(truncatingIfNeeded: x) | 0x20, length: length, romanLabel: Tokenizer.isRomanLabel(x, length: length), start: i,
-          commandAt: word.commandAt, before: i > 0 ? base[i &- 1] : 0, after: after, dropsCues: dropsCues),
-        isPlainSeparator(after)
-      else { break }
-      // Hashed from the folded words themselves (bytes past the word's end do not count).
-      let hash = XXH3.hash64(low: x | 0x2020_2020_2020_2020, high: y | 0x2020_2020_2020_2020, count: length)
-      sink.consume(hash: hash, start: i, end: i &+ length)
-      counts.tokens &+= 1
-      i &+= length &+ 1
-      // Most words end in one or two separators (`, `): those two are passed over without a
-      // branch on how many there are; a loop takes a longer run.
-      if i &+ 1 < n {
-        let one = plainSeparators[Int(base[i])]
-        let two = one & plainSeparators[Int(base[i &+ 1])]
-        i &+= Int(one &+ two)
-        guard two != 0 else { continue }
+    let commandAt = word.commandAt
+    let separators = plainSeparators
+    var taken = 0
+    var stopped = false
+    block: while i &+ 80 <= n {
+      let words = Tokenizer.wordMask64(base + i)
+      // A word with a byte that is not `i` or `v` is no roman numeral (most words).
+      let notRoman = words & ~Tokenizer.romanMask64(base + i)
+      // The block's first word; the bytes before it must be plain separators.
+      var p = words.trailingZeroBitCount
+      if p > 0, let other = firstNotPlainSeparator(base, from: i, to: i &+ p) {
+        i = other
+        stopped = true
+        break block
       }
-      while i < n && isPlainSeparator(base[i]) { i &+= 1 }
+      // A word that starts at 48 or before ends, with the byte after it, in the block.
+      while p <= 48 {
+        let length = (~words &>> UInt64(p)).trailingZeroBitCount
+        let mayBeLabel = (notRoman &>> UInt64(p)).trailingZeroBitCount >= length
+        guard
+          takePlainWord(
+            base, at: i &+ p, length: length, mayBeLabel: mayBeLabel, commandAt: commandAt, dropsCues: dropsCues, into: &sink,
+            taken: &taken)
+        else {
+          i &+= p
+          stopped = true
+          break block
+        }
+        // The byte at `end` is a plain separator (checked); the next word starts at `next`, or
+        // none does in the block (64).
+        let end = p &+ length
+        let next = min(end &+ (words &>> UInt64(end)).trailingZeroBitCount, 64)
+        // Those between: one or two by table without a branch on how many, more by a loop.
+        let between = next &- end &- 1
+        let one = separators[Int(base[i &+ end &+ 1])] | (between < 1 ? 1 : 0)
+        let two = separators[Int(base[i &+ end &+ 2])] | (between < 2 ? 1 : 0)
+        if one & two == 0 || between > 2, let other = firstNotPlainSeparator(base, from: i &+ end &+ 1, to: i &+ next) {
+          i = other
+          stopped = true
+          break block
+        }
+        p = next
+      }
+      i &+= p
     }
+    // The last 80 bytes a word at a time, each measured from its own 16 bytes.
+    while !stopped && i &+ 16 <= n {
+      let length = Tokenizer.wordLength16(base + i)
+      guard
+        takePlainWord(base, at: i, length: length, mayBeLabel: true, commandAt: commandAt, dropsCues: dropsCues, into: &sink, taken: &taken)
+      else { break }
+      i &+= length &+ 1
+      while i < n && separators[Int(base[i])] != 0 { i &+= 1 }
+    }
+    counts.tokens &+= taken
     if i != start { word.inScript = false }
     return i
+  }
+
+  /// Hands on the plain word of `length` bytes at `i` (``isPlainWord``, and fewer than 16 bytes,
+  /// and followed by a plain separator), hashed from two eight-byte loads
+  /// (``XXH3/hash64(low:high:count:)``: bytes past the word do not count), and counts it in
+  /// `taken`; false, having done nothing, for any other word. The roman-label test is asked
+  /// only where `mayBeLabel` (the caller knows when a word has a letter no label has). 16 bytes
+  /// from `i` must be readable.
+  @inlinable @inline(__always)
+  func takePlainWord<Sink: TokenSink & ~Copyable>(
+    _ base: UnsafePointer<UInt8>, at i: Int, length: Int, mayBeLabel: Bool, commandAt: Int, dropsCues: Bool, into sink: inout Sink,
+    taken: inout Int
+  ) -> Bool {
+    guard length < 16 else { return false }
+    let x = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+    let after = base[i &+ length]
+    guard
+      Tokenizer.isPlainWord(
+        first: UInt8(truncatingIfNeeded: x) | 0x20, length: length,
+        romanLabel: mayBeLabel && Tokenizer.isRomanLabel(x, length: length), start: i,
+        commandAt: commandAt, before: i > 0 ? base[i &- 1] : 0, after: after, dropsCues: dropsCues),
+      isPlainSeparator(after)
+    else { return false }
+    let y = UInt64(littleEndian: UnsafeRawPointer(base + i + 8).loadUnaligned(as: UInt64.self))
+    let hash = XXH3.hash64(low: x | 0x2020_2020_2020_2020, high: y | 0x2020_2020_2020_2020, count: length)
+    sink.consume(hash: hash, start: i, end: i &+ length)
+    taken &+= 1
+    return true
+  }
+
+  /// The first byte from `from` to `to` that is not a plain separator, or nil.
+  @inlinable @inline(__always)
+  func firstNotPlainSeparator(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
+    var k = from
+    while k < to {
+      if !isPlainSeparator(base[k]) { return k }
+      k &+= 1
+    }
+    return nil
   }
 
   /// Tokenizes a string (convenience for tests and benchmark items).
