@@ -58,6 +58,19 @@ struct TokenizerTests {
     for _ in 0..<300 {
       texts.append((0..<next(200)).map { _ in alphabet[next(alphabet.count)] })
     }
+    // The fast lane's 64-byte blocks: a word of 1 to 17 letters (a label, a number) at every
+    // place from 40 to 72 of a run of plain words, then what may end it, then more words.
+    let filler = Array("the cat sat on a mat, and then ".utf8)
+    let after = ["", " ", ", ", " \n\n  ", "-", "<b>", "\u{E9}", ":", "&amp;", "\\"].map { Array($0.utf8) }
+    for offset in 40...72 {
+      for length in 1...17 {
+        let head = (0..<offset).map { filler[$0 % filler.count] }
+        let word = length == 2 && offset % 3 == 0 ? Array("iv".utf8) : (0..<length).map { UInt8(ascii: "b") + UInt8($0 % 20) }
+        for tail in after {
+          texts.append(head + word + tail + Array((0..<90).map { filler[$0 % filler.count] }))
+        }
+      }
+    }
     for text in texts {
       for end in Set([text.count, text.count - 1, text.count - 7, text.count / 2]) where end >= 0 {
         let slice = Array(text[..<end])
