@@ -72,18 +72,19 @@ public final class Tokenizer {
 
   /// How many of the 16 bytes at `bytes` from the first on are ASCII word bytes (0 to 16), as
   /// ``wordPrefix(_:)`` counts them, classified at once (`CContamSupport_wordLength16`: SSE2).
+  /// Public, like ``isRomanLabel(_:length:)``, so the tests can hold it to its definition.
   @inlinable @inline(__always)
   public static func wordLength16(_ bytes: UnsafeRawPointer) -> Int { Int(CContamSupport_wordLength16(bytes)) }
 
   /// Which of the 64 bytes at `bytes` are ASCII word bytes (``wordLength16(_:)``'s): bit k for
   /// byte k (`CContamSupport_wordMask64`).
   @inlinable @inline(__always)
-  public static func wordMask64(_ bytes: UnsafeRawPointer) -> UInt64 { CContamSupport_wordMask64(bytes) }
+  static func wordMask64(_ bytes: UnsafeRawPointer) -> UInt64 { CContamSupport_wordMask64(bytes) }
 
   /// Which of the 64 bytes at `bytes` are `i`, `v`, `I` or `V` (an option label in roman
   /// numerals is written in them alone): bit k for byte k (`CContamSupport_romanMask64`).
   @inlinable @inline(__always)
-  public static func romanMask64(_ bytes: UnsafeRawPointer) -> UInt64 { CContamSupport_romanMask64(bytes) }
+  static func romanMask64(_ bytes: UnsafeRawPointer) -> UInt64 { CContamSupport_romanMask64(bytes) }
 
   /// Whether `byte` only separates words: ASCII, no word byte (the fold table's 0) and none of
   /// the separators a rule reads (`\\` and `]` for TeX and links, `-` for a line break's hyphen,
@@ -321,7 +322,7 @@ public final class Tokenizer {
 
   /// The fast lane of ``tokenize(_:into:)``, taken where no word is open: plain words of 2 to 15
   /// ASCII letters and digits, a letter first, each followed by plain separators
-  /// (``isPlainSeparator(_:_:)``), taken (``takePlainWord(_:at:length:commandAt:dropsCues:into:counts:)``)
+  /// (``isPlainSeparator(_:_:)``), taken (``takePlainWord(_:at:length:mayBeLabel:commandAt:dropsCues:into:taken:)``)
   /// without the general loop's state. It stops, having changed nothing for the word there, at
   /// the first word that is not plain as ``_Word/isPlain`` says (a number, a label, a letter
   /// alone, a command's name, a word beside `:`, one that goes on in other bytes) or the first
@@ -344,6 +345,9 @@ public final class Tokenizer {
     let commandAt = word.commandAt
     let separators = plainSeparators
     var taken = 0
+    var labels = 0
+    let dropsLabels = word.dropsLabels
+    let spacedEnd = word.spacedEnd
     var stopped = false
     block: while i &+ 80 <= n {
       let words = Tokenizer.wordMask64(base + i)
@@ -360,11 +364,17 @@ public final class Tokenizer {
       while p <= 48 {
         let length = (~words &>> UInt64(p)).trailingZeroBitCount
         let mayBeLabel = (notRoman &>> UInt64(p)).trailingZeroBitCount >= length
-        guard
-          takePlainWord(
-            base, at: i &+ p, length: length, mayBeLabel: mayBeLabel, commandAt: commandAt, dropsCues: dropsCues, into: &sink,
-            taken: &taken)
-        else {
+        if takePlainWord(
+          base, at: i &+ p, length: length, mayBeLabel: mayBeLabel, commandAt: commandAt, dropsCues: dropsCues, into: &sink,
+          taken: &taken)
+        {
+        } else if length == 1 && (words &>> UInt64(p &+ 2)) & 3 != 1
+          && isDroppedLetter(base, at: i &+ p, dropsLabels: dropsLabels, commandAt: commandAt, spacedEnd: spacedEnd)
+        {
+          // A letter alone (`a`, `I`, the `t` of `don't`): an option label, no token (rule 8).
+          // The byte two on is not one alone, where rule 32 may read letter-spaced text.
+          labels &+= 1
+        } else {
           i &+= p
           stopped = true
           break block
@@ -396,8 +406,21 @@ public final class Tokenizer {
       while i < n && separators[Int(base[i])] != 0 { i &+= 1 }
     }
     counts.tokens &+= taken
+    counts.labels &+= labels
     if i != start { word.inScript = false }
     return i
+  }
+
+  /// Whether the one ASCII byte at `i` (a word of its own, no word open) is a letter that
+  /// ``_Word/finish(into:counts:)`` would drop as an option label and nothing else: a letter,
+  /// in a text version that drops labels, followed by a plain separator, not a command's name,
+  /// not in a run of letter-spaced text already read (rule 32), and, where rule 32 reads such
+  /// text and a space follows, the caller has seen that the character after the space is not
+  /// one alone (it would start a run).
+  @inlinable @inline(__always)
+  func isDroppedLetter(_ base: UnsafePointer<UInt8>, at i: Int, dropsLabels: Bool, commandAt: Int, spacedEnd: Int) -> Bool {
+    guard dropsLabels, (base[i] | 0x20) &- 0x61 < 26, i != commandAt, i >= spacedEnd else { return false }
+    return isPlainSeparator(base[i &+ 1])
   }
 
   /// Hands on the plain word of `length` bytes at `i` (``isPlainWord``, and fewer than 16 bytes,
