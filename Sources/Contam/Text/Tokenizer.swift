@@ -324,10 +324,11 @@ public final class Tokenizer {
   /// ASCII letters and digits, a letter first, each followed by plain separators
   /// (``isPlainSeparator(_:_:)``), taken (``takePlainWord(_:at:length:mayBeLabel:commandAt:dropsCues:into:taken:)``)
   /// without the general loop's state. It stops, having changed nothing for the word there, at
-  /// the first word that is not plain as ``_Word/isPlain`` says (a number, a label, a letter
-  /// alone, a command's name, a word beside `:`, one that goes on in other bytes) or the first
-  /// separator that is not plain, or 16 bytes before the end; the general loop takes it from
-  /// there. Returns where it stopped.
+  /// the first word that is not plain as ``_Word/isPlain`` says (a number, a label, a command's
+  /// name, a word beside `:`, one that goes on in other bytes) or the first separator that is
+  /// not plain, or 16 bytes before the end; the general loop takes it from there. A letter alone
+  /// (6% of the words of prose) it drops itself where that is all the general loop would do
+  /// (``isDroppedLetter(_:at:dropsLabels:commandAt:spacedEnd:)``). Returns where it stopped.
   ///
   /// Where 80 bytes are left it goes a block of 64 bytes at a time: their word bytes classified
   /// at once (``wordMask64(_:)``), each word's length and the next word's start found in that
