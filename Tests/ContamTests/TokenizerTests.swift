@@ -61,7 +61,7 @@ struct TokenizerTests {
     // The fast lane's 64-byte blocks: a word of 1 to 17 letters (a label, a number) at every
     // place from 40 to 72 of a run of plain words, then what may end it, then more words.
     let filler = Array("the cat sat on a mat, and then ".utf8)
-    let after = ["", " ", ", ", " \n\n  ", "-", "<b>", "\u{E9}", ":", "&amp;", "\\", " a b c ", " x y", " I ", "'t "].map { Array($0.utf8) }
+    let after = ["", " ", ", ", " \n\n  ", "-", "<b>", "\u{E9}", ":", "&amp;", "\\", " a b c ", " x y", " I ", "'t ", "-known", "-\nple", "- \n ple", "-\r\nPaul", "--> ", "-2", "-- a"].map { Array($0.utf8) }
     for offset in 40...72 {
       for length in 1...17 {
         let head = (0..<offset).map { filler[$0 % filler.count] }

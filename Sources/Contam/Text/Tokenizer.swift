@@ -30,6 +30,9 @@ public final class Tokenizer {
   /// Per byte value, 1 where ``isPlainSeparator(_:_:)`` holds for the normalizer's table, else
   /// 0: the fast paths test a byte with one load (and the fast lane adds them up).
   @usableFromInline let plainSeparators: UnsafeMutablePointer<UInt8>
+  /// ``plainSeparators`` and `-`: where no word is open a hyphen only separates (rule 19 reads
+  /// one only right after a word), so the fast lane passes over it between words.
+  @usableFromInline let laneSeparators: UnsafeMutablePointer<UInt8>
 
   public convenience init(normalizer: Normalizer = .shared) {
     self.init(normalizer: normalizer, wide: true)
@@ -43,6 +46,9 @@ public final class Tokenizer {
     self.wordBuffer = .allocate(capacity: Self.wordChunk + 64)
     self.wide = wide
     self.plainSeparators = Self.plainSeparators(normalizer.ascii)
+    self.laneSeparators = .allocate(capacity: 256)
+    laneSeparators.initialize(from: plainSeparators, count: 256)
+    laneSeparators[0x2D] = 1
   }
 
   /// The table of ``plainSeparators``.
@@ -102,6 +108,7 @@ public final class Tokenizer {
   deinit {
     wordBuffer.deallocate()
     plainSeparators.deallocate()
+    laneSeparators.deallocate()
   }
 
   /// Tokenizes `text`, handing each token to `sink` in order.
@@ -322,13 +329,16 @@ public final class Tokenizer {
 
   /// The fast lane of ``tokenize(_:into:)``, taken where no word is open: plain words of 2 to 15
   /// ASCII letters and digits, a letter first, each followed by plain separators
-  /// (``isPlainSeparator(_:_:)``), taken (``takePlainWord(_:at:length:mayBeLabel:commandAt:dropsCues:into:taken:)``)
+  /// (``isPlainSeparator(_:_:)``), taken (``takePlainWord(_:at:length:mayBeLabel:commandAt:dropsCues:hyphenFollows:into:taken:)``)
   /// without the general loop's state. It stops, having changed nothing for the word there, at
   /// the first word that is not plain as ``_Word/isPlain`` says (a number, a label, a command's
   /// name, a word beside `:`, one that goes on in other bytes) or the first separator that is
   /// not plain, or 16 bytes before the end; the general loop takes it from there. A letter alone
   /// (6% of the words of prose) it drops itself where that is all the general loop would do
-  /// (``isDroppedLetter(_:at:dropsLabels:commandAt:spacedEnd:)``). Returns where it stopped.
+  /// (``isDroppedLetter(_:at:dropsLabels:commandAt:spacedEnd:)``); a `-` between words
+  /// (`well-known`) it passes over where rule 19 cannot read it (``laneSeparators``, and
+  /// `hyphenFollows` in ``takePlainWord(_:at:length:mayBeLabel:commandAt:dropsCues:hyphenFollows:into:taken:)``).
+  /// Returns where it stopped.
   ///
   /// Where 80 bytes are left it goes a block of 64 bytes at a time: their word bytes classified
   /// at once (``wordMask64(_:)``), each word's length and the next word's start found in that
@@ -345,6 +355,7 @@ public final class Tokenizer {
     var i = start
     let commandAt = word.commandAt
     let separators = plainSeparators
+    let between = laneSeparators
     var taken = 0
     var labels = 0
     let dropsLabels = word.dropsLabels
@@ -356,7 +367,7 @@ public final class Tokenizer {
       let notRoman = words & ~Tokenizer.romanMask64(base + i)
       // The block's first word; the bytes before it must be plain separators.
       var p = words.trailingZeroBitCount
-      if p > 0, let other = firstNotPlainSeparator(base, from: i, to: i &+ p) {
+      if p > 0, let other = firstNotSeparator(base, from: i, to: i &+ p, in: between) {
         i = other
         stopped = true
         break block
@@ -366,8 +377,8 @@ public final class Tokenizer {
         let length = (~words &>> UInt64(p)).trailingZeroBitCount
         let mayBeLabel = (notRoman &>> UInt64(p)).trailingZeroBitCount >= length
         if takePlainWord(
-          base, at: i &+ p, length: length, mayBeLabel: mayBeLabel, commandAt: commandAt, dropsCues: dropsCues, into: &sink,
-          taken: &taken)
+          base, at: i &+ p, length: length, mayBeLabel: mayBeLabel, commandAt: commandAt, dropsCues: dropsCues, hyphenFollows: true,
+          into: &sink, taken: &taken)
         {
         } else if length == 1 && (words &>> UInt64(p &+ 2)) & 3 != 1
           && isDroppedLetter(base, at: i &+ p, dropsLabels: dropsLabels, commandAt: commandAt, spacedEnd: spacedEnd)
@@ -380,15 +391,16 @@ public final class Tokenizer {
           stopped = true
           break block
         }
-        // The byte at `end` is a plain separator (checked); the next word starts at `next`, or
-        // none does in the block (64).
+        // The byte at `end` ends the word as a separator (checked); the next word starts at
+        // `next`, or none does in the block (64).
         let end = p &+ length
         let next = min(end &+ (words &>> UInt64(end)).trailingZeroBitCount, 64)
-        // Those between: one or two by table without a branch on how many, more by a loop.
-        let between = next &- end &- 1
-        let one = separators[Int(base[i &+ end &+ 1])] | (between < 1 ? 1 : 0)
-        let two = separators[Int(base[i &+ end &+ 2])] | (between < 2 ? 1 : 0)
-        if one & two == 0 || between > 2, let other = firstNotPlainSeparator(base, from: i &+ end &+ 1, to: i &+ next) {
+        // Those between, where no word is open: one or two by table without a branch on how
+        // many, more by a loop.
+        let gap = next &- end &- 1
+        let one = between[Int(base[i &+ end &+ 1])] | (gap < 1 ? 1 : 0)
+        let two = between[Int(base[i &+ end &+ 2])] | (gap < 2 ? 1 : 0)
+        if one & two == 0 || gap > 2, let other = firstNotSeparator(base, from: i &+ end &+ 1, to: i &+ next, in: between) {
           i = other
           stopped = true
           break block
@@ -401,7 +413,9 @@ public final class Tokenizer {
     while !stopped && i &+ 16 <= n {
       let length = Tokenizer.wordLength16(base + i)
       guard
-        takePlainWord(base, at: i, length: length, mayBeLabel: true, commandAt: commandAt, dropsCues: dropsCues, into: &sink, taken: &taken)
+        takePlainWord(
+          base, at: i, length: length, mayBeLabel: true, commandAt: commandAt, dropsCues: dropsCues, hyphenFollows: false, into: &sink,
+          taken: &taken)
       else { break }
       i &+= length &+ 1
       while i < n && separators[Int(base[i])] != 0 { i &+= 1 }
@@ -428,12 +442,14 @@ public final class Tokenizer {
   /// and followed by a plain separator), hashed from two eight-byte loads
   /// (``XXH3/hash64(low:high:count:)``: bytes past the word do not count), and counts it in
   /// `taken`; false, having done nothing, for any other word. The roman-label test is asked
-  /// only where `mayBeLabel` (the caller knows when a word has a letter no label has). 16 bytes
-  /// from `i` must be readable.
+  /// only where `mayBeLabel` (the caller knows when a word has a letter no label has). With
+  /// `hyphenFollows`, a `-` after the word ends it too where no blank or line break follows the
+  /// `-` (rule 19 joins a word across `-` and a line break only). 16 bytes from `i`, and with
+  /// `hyphenFollows` the byte after the word's next, must be readable.
   @inlinable @inline(__always)
   func takePlainWord<Sink: TokenSink & ~Copyable>(
-    _ base: UnsafePointer<UInt8>, at i: Int, length: Int, mayBeLabel: Bool, commandAt: Int, dropsCues: Bool, into sink: inout Sink,
-    taken: inout Int
+    _ base: UnsafePointer<UInt8>, at i: Int, length: Int, mayBeLabel: Bool, commandAt: Int, dropsCues: Bool, hyphenFollows: Bool,
+    into sink: inout Sink, taken: inout Int
   ) -> Bool {
     guard length < 16 else { return false }
     let x = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
@@ -443,7 +459,7 @@ public final class Tokenizer {
         first: UInt8(truncatingIfNeeded: x) | 0x20, length: length,
         romanLabel: mayBeLabel && Tokenizer.isRomanLabel(x, length: length), start: i,
         commandAt: commandAt, before: i > 0 ? base[i &- 1] : 0, after: after, dropsCues: dropsCues),
-      isPlainSeparator(after)
+      isPlainSeparator(after) || (hyphenFollows && after == 0x2D && !Tokenizer.isBlank(base[i &+ length &+ 1]))
     else { return false }
     let y = UInt64(littleEndian: UnsafeRawPointer(base + i + 8).loadUnaligned(as: UInt64.self))
     let hash = XXH3.hash64(low: x | 0x2020_2020_2020_2020, high: y | 0x2020_2020_2020_2020, count: length)
@@ -452,16 +468,21 @@ public final class Tokenizer {
     return true
   }
 
-  /// The first byte from `from` to `to` that is not a plain separator, or nil.
+  /// The first byte from `from` to `to` that `table` does not call a separator, or nil.
   @inlinable @inline(__always)
-  func firstNotPlainSeparator(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
+  func firstNotSeparator(_ base: UnsafePointer<UInt8>, from: Int, to: Int, in table: UnsafeMutablePointer<UInt8>) -> Int? {
     var k = from
     while k < to {
-      if !isPlainSeparator(base[k]) { return k }
+      if table[Int(base[k])] == 0 { return k }
       k &+= 1
     }
     return nil
   }
+
+  /// A space, tab or line break: what may follow a `-` that rule 19 reads as a line's end
+  /// inside a word (``LayoutMarkup/lineBreakHyphen(_:count:at:)``).
+  @inlinable @inline(__always)
+  static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
 
   /// Tokenizes a string (convenience for tests and benchmark items).
   public func tokens(of text: String) -> [Token] {
