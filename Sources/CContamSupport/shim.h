@@ -70,42 +70,35 @@ static inline unsigned CContamSupport_wordMask16(const void *bytes) {
 }
 #endif
 
-/// Which of the 16 bytes at `bytes` are `i`, `v`, `I` or `V`, the letters of roman numerals an
-/// option label is written in: bit k for byte k.
-#if defined(__SSE2__)
-static inline __attribute__((always_inline)) unsigned CContamSupport_romanMask16(const void *bytes) {
-  __m128i lower = _mm_or_si128(_mm_loadu_si128((const __m128i *)bytes), _mm_set1_epi8(0x20));
-  __m128i roman = _mm_or_si128(_mm_cmpeq_epi8(lower, _mm_set1_epi8(0x69)), _mm_cmpeq_epi8(lower, _mm_set1_epi8(0x76)));
-  return (unsigned)_mm_movemask_epi8(roman);
-}
-#else
-static inline unsigned CContamSupport_romanMask16(const void *bytes) {
-  const unsigned char *b = (const unsigned char *)bytes;
-  unsigned mask = 0;
-  for (int k = 0; k < 16; k++) {
-    if ((b[k] | 0x20) == 0x69 || (b[k] | 0x20) == 0x76) mask |= 1u << k;
-  }
-  return mask;
-}
-#endif
-
 /// How many of the 16 bytes at `bytes` from the first on are word bytes (0 to 16).
 static inline __attribute__((always_inline)) int CContamSupport_wordLength16(const void *bytes) {
   return __builtin_ctz(~CContamSupport_wordMask16(bytes));
 }
 
-/// Which of the 64 bytes at `bytes` are word bytes: bit k for byte k.
-static inline __attribute__((always_inline)) uint64_t CContamSupport_wordMask64(const void *bytes) {
+/// The 64 bytes at `bytes` classified, bit k for byte k: `*words`, the word bytes
+/// (CContamSupport_wordMask16); `*roman`, `i`, `v`, `I` and `V`, the letters an option label in
+/// roman numerals is written in. Both from one load of each 16 bytes.
+static inline __attribute__((always_inline)) void CContamSupport_classify64(const void *bytes, uint64_t *words, uint64_t *roman) {
   const unsigned char *b = (const unsigned char *)bytes;
-  return (uint64_t)CContamSupport_wordMask16(b) | (uint64_t)CContamSupport_wordMask16(b + 16) << 16
-    | (uint64_t)CContamSupport_wordMask16(b + 32) << 32 | (uint64_t)CContamSupport_wordMask16(b + 48) << 48;
-}
-
-/// Which of the 64 bytes at `bytes` are letters of roman numerals (CContamSupport_romanMask16).
-static inline __attribute__((always_inline)) uint64_t CContamSupport_romanMask64(const void *bytes) {
-  const unsigned char *b = (const unsigned char *)bytes;
-  return (uint64_t)CContamSupport_romanMask16(b) | (uint64_t)CContamSupport_romanMask16(b + 16) << 16
-    | (uint64_t)CContamSupport_romanMask16(b + 32) << 32 | (uint64_t)CContamSupport_romanMask16(b + 48) << 48;
+  uint64_t w = 0, r = 0;
+#if defined(__SSE2__)
+  for (int k = 0; k < 4; k++) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(b + 16 * k));
+    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8(0x1F)), _mm_set1_epi8(-128 + 26));
+    __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-128 + 10));
+    __m128i iv = _mm_or_si128(_mm_cmpeq_epi8(lower, _mm_set1_epi8(0x69)), _mm_cmpeq_epi8(lower, _mm_set1_epi8(0x76)));
+    w |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit)) << (16 * k);
+    r |= (uint64_t)(unsigned)_mm_movemask_epi8(iv) << (16 * k);
+  }
+#else
+  for (int k = 0; k < 64; k++) {
+    if ((unsigned)((b[k] | 0x20) - 0x61) < 26 || (unsigned)(b[k] - 0x30) < 10) w |= 1ull << k;
+    if ((b[k] | 0x20) == 0x69 || (b[k] | 0x20) == 0x76) r |= 1ull << k;
+  }
+#endif
+  *words = w;
+  *roman = r;
 }
 
 /// Whether `key` is one of the six option labels in roman numerals, `ii iii iv vi vii viii`, as

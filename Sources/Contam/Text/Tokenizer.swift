@@ -82,15 +82,16 @@ public final class Tokenizer {
   @inlinable @inline(__always)
   public static func wordLength16(_ bytes: UnsafeRawPointer) -> Int { Int(CContamSupport_wordLength16(bytes)) }
 
-  /// Which of the 64 bytes at `bytes` are ASCII word bytes (``wordLength16(_:)``'s): bit k for
-  /// byte k (`CContamSupport_wordMask64`).
+  /// The 64 bytes at `bytes` classified at once (`CContamSupport_classify64`), bit k for byte k:
+  /// `words`, the ASCII word bytes (``wordLength16(_:)``'s); `roman`, `i`, `v`, `I` and `V` (an
+  /// option label in roman numerals is written in them alone).
   @inlinable @inline(__always)
-  static func wordMask64(_ bytes: UnsafeRawPointer) -> UInt64 { CContamSupport_wordMask64(bytes) }
-
-  /// Which of the 64 bytes at `bytes` are `i`, `v`, `I` or `V` (an option label in roman
-  /// numerals is written in them alone): bit k for byte k (`CContamSupport_romanMask64`).
-  @inlinable @inline(__always)
-  static func romanMask64(_ bytes: UnsafeRawPointer) -> UInt64 { CContamSupport_romanMask64(bytes) }
+  static func classify64(_ bytes: UnsafeRawPointer) -> (words: UInt64, roman: UInt64) {
+    var words: UInt64 = 0
+    var roman: UInt64 = 0
+    CContamSupport_classify64(bytes, &words, &roman)
+    return (words, roman)
+  }
 
   /// Whether `byte` only separates words: ASCII, no word byte (the fold table's 0) and none of
   /// the separators a rule reads (`\\` and `]` for TeX and links, `-` for a line break's hyphen,
@@ -341,7 +342,7 @@ public final class Tokenizer {
   /// Returns where it stopped.
   ///
   /// Where 80 bytes are left it goes a block of 64 bytes at a time: their word bytes classified
-  /// at once (``wordMask64(_:)``), each word's length and the next word's start found in that
+  /// at once (``classify64(_:)``), each word's length and the next word's start found in that
   /// mask. From one word to the next is then a few bit operations, not a load and a
   /// classification: that chain, which the processor cannot overlap, set the pace of a loop
   /// that measured each word from its own 16 bytes. The separators between words are checked by
@@ -362,9 +363,9 @@ public final class Tokenizer {
     let spacedEnd = word.spacedEnd
     var stopped = false
     block: while i &+ 80 <= n {
-      let words = Tokenizer.wordMask64(base + i)
+      let (words, roman) = Tokenizer.classify64(base + i)
       // A word with a byte that is not `i` or `v` is no roman numeral (most words).
-      let notRoman = words & ~Tokenizer.romanMask64(base + i)
+      let notRoman = words & ~roman
       // The block's first word; the bytes before it must be plain separators.
       var p = words.trailingZeroBitCount
       if p > 0, let other = firstNotSeparator(base, from: i, to: i &+ p, in: between) {
