@@ -10,7 +10,7 @@
 #     and wall time, with ratios;
 #   - recall of contam scan on the generator's injected items (bench.jsonl as the benchmark,
 #     labels.jsonl as the truth) and the C reference's on the same;
-#   - peak RSS of contam scan (index + buffers);
+#   - peak RSS of contam scan (index + buffers), built and read from the index cache: median and range;
 #   - start-up with near duplicates on: indexes built, and read from the index cache;
 #   - one big shard (half the corpus as one single-member gzip and as one multi-frame zstd file)
 #     with --jobs 1 and --jobs 2: the speed-up from reading on one thread while both match.
@@ -133,9 +133,17 @@ injected = {json.loads(l)["item_id"] for l in open(sys.argv[2])}
 print(f"C reference recall: {len(injected & found)}/{len(injected)}")
 PY
 fi
+# One run's peak moves by several MB with thread timing (which buffers are alive together when
+# the last shards are pipelined): the median of RUNS runs, with the range.
 for cache in --no-index-cache "--index-cache=$work/cache"; do
-  /usr/bin/time -o "$work/rss" -f '%M' "$contam" scan --jobs 2 --fail-on never "$cache" "${benchmarks[@]}" "$corpus"/shards/*.jsonl.zst >/dev/null 2>&1
-  echo "peak RSS of contam scan (22k items indexed, near on, ${cache%%=*}): $(tail -1 "$work/rss") KiB"
+  peaks=()
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -o "$work/rss" -f '%M' "$contam" scan --jobs 2 --fail-on never "$cache" "${benchmarks[@]}" "$corpus"/shards/*.jsonl.zst >/dev/null 2>&1
+    peaks+=("$(tail -1 "$work/rss")")
+  done
+  sorted=$(printf '%s\n' "${peaks[@]}" | sort -n)
+  echo "peak RSS of contam scan (22k items indexed, near on, ${cache%%=*}): median $(printf '%s\n' "${peaks[@]}" | median) KiB" \
+    "($(echo "$sorted" | head -1)–$(echo "$sorted" | tail -1) in $runs runs)"
 done
 
 echo
