@@ -167,7 +167,7 @@ import Synchronization
   /// are never 0.
   @_spi(Testing) public static func mergedWords(_ text: UnsafeRawBufferPointer, _ body: (UInt64) -> Void) {
     @inline(__always) func isWordByte(_ b: UInt8) -> Bool { squeezed(b) != 0 }
-    @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
+    @inline(__always) func isSpace(_ b: UInt8) -> Bool { LayoutMarkup.isBlank(b) }
     let n = text.count
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * Tokenizer.wordChunk) { buffer in
       // The word before, if only white space or one mark follows it so far (start < 0: none).

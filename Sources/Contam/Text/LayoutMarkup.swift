@@ -109,6 +109,11 @@ public enum LayoutMarkup {
     return j
   }
 
+  /// A space, tab, carriage return or line feed: the blanks rules read around a line's end (what
+  /// may follow a `-` that rule 19 reads as a word's line break, ``lineBreakHyphen(_:count:at:)``).
+  @inlinable @inline(__always)
+  public static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+
   /// Rule 32 (`contam-text/11`): whether the byte at `p` of `text` is a lone ASCII letter or
   /// digit (no letter, digit or non-ASCII byte on either side), as letter-spaced text (`W h e r e
   /// d o`, a heading set with wide tracking as a PDF's text keeps it, or every character of a
@@ -249,7 +254,7 @@ public enum LayoutMarkup {
     let after: UInt8 = end < n ? text[end] : 0x0A
     let nextToColon = before == colon || after == colon
     @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-    @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+    @inline(__always) func isSpace(_ b: UInt8) -> Bool { isBlank(b) }
     @inline(__always) func isDecimalMark(_ b: UInt8) -> Bool { b == UInt8(ascii: ",") || b == UInt8(ascii: ".") }
     let number = end - start <= 4 && isDigit(text[start])
     guard nextToColon || (number && (isDecimalMark(before) || isDecimalMark(after) || (isSpace(before) && isSpace(after)))) else {

@@ -147,7 +147,7 @@ import Foundation
     @inline(__always) func byte(_ j: Int) -> UInt8 { j < n ? text[j] : 0x20 }
     @inline(__always) func isDigit(_ j: Int) -> Bool { byte(j) >= 0x30 && byte(j) <= 0x39 }
     @inline(__always) func isLetter(_ j: Int) -> Bool { (byte(j) | 0x20) >= 0x61 && (byte(j) | 0x20) <= 0x7A }
-    @inline(__always) func isSpace(_ j: Int) -> Bool { j >= n || text[j] == 0x20 || text[j] == 0x09 || text[j] == 0x0A || text[j] == 0x0D }
+    @inline(__always) func isSpace(_ j: Int) -> Bool { j >= n || LayoutMarkup.isBlank(text[j]) }
     // A price, or GSM8K's calculator note after a price sign (`$<<3*2=6>>6`), after an operator:
     // an expression of prices (`$400 + $60`, `$9 = $<<9*2=18>>18`, `$17/$8.50`, `$5-$10`).
     func startsPrice(_ k: Int) -> Bool { byte(k) == 0x24 && (isDigit(k + 1) || (byte(k + 1) == 0x3C && byte(k + 2) == 0x3C)) }

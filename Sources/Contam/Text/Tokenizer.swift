@@ -460,7 +460,7 @@ public final class Tokenizer {
         first: UInt8(truncatingIfNeeded: x) | 0x20, length: length,
         romanLabel: mayBeLabel && Tokenizer.isRomanLabel(x, length: length), start: i,
         commandAt: commandAt, before: i > 0 ? base[i &- 1] : 0, after: after, dropsCues: dropsCues),
-      isPlainSeparator(after) || (hyphenFollows && after == 0x2D && !Tokenizer.isBlank(base[i &+ length &+ 1]))
+      isPlainSeparator(after) || (hyphenFollows && after == 0x2D && !LayoutMarkup.isBlank(base[i &+ length &+ 1]))
     else { return false }
     let y = UInt64(littleEndian: UnsafeRawPointer(base + i + 8).loadUnaligned(as: UInt64.self))
     let hash = XXH3.hash64(low: x | 0x2020_2020_2020_2020, high: y | 0x2020_2020_2020_2020, count: length)
@@ -479,11 +479,6 @@ public final class Tokenizer {
     }
     return nil
   }
-
-  /// A space, tab or line break: what may follow a `-` that rule 19 reads as a line's end
-  /// inside a word (``LayoutMarkup/lineBreakHyphen(_:count:at:)``).
-  @inlinable @inline(__always)
-  static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
 
   /// Tokenizes a string (convenience for tests and benchmark items).
   public func tokens(of text: String) -> [Token] {
