@@ -15,8 +15,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    // SHA-256 of inputs and certificates, Ed25519 signatures.
-    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(
@@ -36,7 +34,8 @@ let package = Package(
     .systemLibrary(
       name: "CSnappy", pkgConfig: "snappy",
       providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]),
-    // The system libcrypto for streaming SHA-256 of input files (uses SHA extensions).
+    // The system libcrypto: streaming SHA-256 of inputs and certificates (it uses the CPU's SHA
+    // extensions), and the certificates' Ed25519 signatures.
     .systemLibrary(
       name: "COpenSSL", pkgConfig: "libcrypto",
       providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
@@ -45,7 +44,7 @@ let package = Package(
     .target(
       name: "Contam",
       dependencies: [
-        "CXXHash", "CZlib", "CZstd", "CIsal", "COpenSSL", "CSnappy", "CContamSupport", .product(name: "Crypto", package: "swift-crypto"),
+        "CXXHash", "CZlib", "CZstd", "CIsal", "COpenSSL", "CSnappy", "CContamSupport",
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]),
     .executableTarget(
@@ -53,7 +52,6 @@ let package = Package(
       dependencies: [
         "Contam",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]),
     .target(

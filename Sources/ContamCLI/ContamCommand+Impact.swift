@@ -1,6 +1,5 @@
 import ArgumentParser
 import Contam
-import Crypto
 import Foundation
 
 extension ContamCommand {
@@ -134,7 +133,7 @@ extension ContamCommand {
       }
       let report: ImpactReport
       do {
-        let digest = SHA256.hash(data: certificateData).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256Stream.digest(of: certificateData)
         report = try ImpactAnalysis.run(
           certificate: cert, certificatePath: certificate, certificateSHA256: digest, files: files,
           items: cert.benchmarkItems(roots: corpusRoots.isEmpty ? [FileManager.default.currentDirectoryPath] : corpusRoots),

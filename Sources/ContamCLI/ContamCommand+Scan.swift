@@ -1,6 +1,5 @@
 import ArgumentParser
 import Contam
-import Crypto
 import Foundation
 
 extension ContamCommand {
@@ -238,7 +237,7 @@ extension ContamCommand {
 
     /// Seals and writes the certificate file; a failure (disk full, no directory) ends the run
     /// with status 4.
-    static func write(_ certificate: Certificate, to path: String, signingKey: Curve25519.Signing.PrivateKey?) throws {
+    static func write(_ certificate: Certificate, to path: String, signingKey: SigningKey?) throws {
       do {
         try certificate.writeSealed(to: path, signingKey: signingKey)
       } catch {
@@ -343,7 +342,7 @@ extension ContamCommand {
         configuration.reader = recorded
         readerOptions = try corpus.readerOptions(parameters: recorded)
       }
-      let signingKey: Curve25519.Signing.PrivateKey?
+      let signingKey: SigningKey?
       do {
         signingKey = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
       } catch {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// An Ed25519 signature over a certificate's digest.
@@ -83,29 +82,28 @@ extension Certificate {
     var body = self
     body.digest = nil
     body.signature = nil
-    var hasher = SHA256()
-    try body.streamEncoding(pretty: false) { hasher.update(data: $0) }
-    return _Hex.encode(Data(hasher.finalize()))
+    let hasher = SHA256Stream()
+    try body.streamEncoding(pretty: false) { hasher.update($0) }
+    return hasher.finalizeHex()
   }
 
   /// This certificate with its digest set and, with a key, its signature.
   /// - Parameter signingKey: the key to sign the digest with, if any.
-  public func sealed(signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> Certificate {
+  public func sealed(signingKey: SigningKey? = nil) throws -> Certificate {
     var sealed = self
     sealed.signature = nil
     let digest = try sealed.computeDigest()
     sealed.digest = digest
     if let signingKey {
-      let value = try signingKey.signature(for: Data(_Hex.decode(digest)))
-      sealed.signature = CertificateSignature(
-        publicKey: signingKey.publicKey.rawRepresentation.base64EncodedString(), value: value.base64EncodedString())
+      let value = signingKey.signature(for: _Hex.decode(digest))
+      sealed.signature = CertificateSignature(publicKey: Data(signingKey.publicKey).base64EncodedString(), value: Data(value).base64EncodedString())
     }
     return sealed
   }
 
   /// Seals the certificate and encodes its file form: the bytes of
   /// `sealed(signingKey:).encoded()`, with the certificate they hold.
-  public func sealedFile(signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> (certificate: Certificate, file: Data) {
+  public func sealedFile(signingKey: SigningKey? = nil) throws -> (certificate: Certificate, file: Data) {
     let sealed = try sealed(signingKey: signingKey)
     return (sealed, try sealed.encoded())
   }
@@ -117,7 +115,7 @@ extension Certificate {
   /// - Returns: the sealed certificate.
   /// - Throws: ``ContamError/Code/outputFailed`` naming the path (the file is then untouched).
   @discardableResult
-  package func writeSealed(to path: String, signingKey: Curve25519.Signing.PrivateKey? = nil) throws -> Certificate {
+  package func writeSealed(to path: String, signingKey: SigningKey? = nil) throws -> Certificate {
     let sealed = try sealed(signingKey: signingKey)
     try AtomicFile.write(to: path) { append in
       try sealed.streamEncoding(pretty: true) { try append($0) }
@@ -173,26 +171,26 @@ extension Certificate {
     guard let signature else { return Integrity(digestMatches: matches, signatureValid: nil, signer: nil) }
     var valid = false
     if signature.algorithm == "ed25519", let keyData = Data(base64Encoded: signature.publicKey),
-      let value = Data(base64Encoded: signature.value), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyData)
+      let value = Data(base64Encoded: signature.value)
     {
-      valid = key.isValidSignature(value, for: Data(_Hex.decode(digest)))
+      valid = SigningKey.isValidSignature(value, for: _Hex.decode(digest), publicKey: keyData)
     }
     return Integrity(digestMatches: matches, signatureValid: valid, signer: signature.publicKey)
   }
 
   /// A new signing key: the private key's raw bytes and the public key's, base64.
   public static func generateKey() -> (privateKey: String, publicKey: String) {
-    let key = Curve25519.Signing.PrivateKey()
-    return (key.rawRepresentation.base64EncodedString(), key.publicKey.rawRepresentation.base64EncodedString())
+    let key = SigningKey.generate()
+    return (Data(key.rawRepresentation).base64EncodedString(), Data(key.publicKey).base64EncodedString())
   }
 
   /// Reads a private key written by ``generateKey()`` (base64 text).
   /// - Parameter text: the key file's text.
   /// - Throws: ``ContamError/Code/invalidArgument`` when it is not a base64 Ed25519 key.
-  public static func signingKey(fromBase64 text: String) throws -> Curve25519.Signing.PrivateKey {
+  public static func signingKey(fromBase64 text: String) throws -> SigningKey {
     guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
       throw ContamError(.invalidArgument, "the signing key is not base64")
     }
-    return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+    return try SigningKey(rawRepresentation: raw)
   }
 }

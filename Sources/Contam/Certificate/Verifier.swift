@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// One check made by ``Verifier``.

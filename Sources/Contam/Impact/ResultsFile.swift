@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// One model's score on one item, as a results file states it.
@@ -108,7 +107,7 @@ public struct ResultsFile: Sendable {
       throw ContamError(.unreadableFile, path: path, "cannot read the results file: \(error.localizedDescription)")
     }
     guard !data.isEmpty else { throw ContamError(.emptyFile, path: path, "the results file is empty") }
-    let digest = SHA256.hash(data: data).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    let digest = SHA256Stream.digest(of: data)
     guard let text = String(data: data, encoding: .utf8) else {
       throw ContamError(.invalidArgument, path: path, "the results file is not UTF-8 text")
     }

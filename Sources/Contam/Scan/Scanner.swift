@@ -1,5 +1,4 @@
 import CContamSupport
-import Crypto
 import Dispatch
 import Foundation
 import Synchronization
@@ -159,7 +158,7 @@ public struct Scanner: Sendable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     let data = try encoder.encode(Identity(version: ContamVersion.string, parameters: configuration, items: index.items))
-    return _Hex.encode(Data(SHA256.hash(data: data)))
+    return SHA256Stream.digest(of: data)
   }
 
   /// What the scan finds in one document alone: the document at 1-based `line` of the shard

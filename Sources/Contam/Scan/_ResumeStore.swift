@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Finished shards' results in a work directory, so that a killed run redoes only the rest.
@@ -29,7 +28,7 @@ struct _ResumeStore: Sendable {
   }
 
   func file(for shard: String) -> String {
-    let name = _Hex.encode(Data(SHA256.hash(data: Data((fingerprint + "\n" + shard).utf8))))
+    let name = SHA256Stream.digest(of: (fingerprint + "\n" + shard).utf8)
     return directory + "/shard-" + name + ".json"
   }
 

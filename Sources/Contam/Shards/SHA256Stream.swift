@@ -1,10 +1,9 @@
 import COpenSSL
-import Foundation
 
 /// Streaming SHA-256 through the system libcrypto (which uses the CPU's SHA extensions): the
 /// digest of every input file costs about 1 CPU-second per 1.7 GB.
-final class SHA256Stream {
-  private let context: OpaquePointer
+package final class SHA256Stream {
+  private let context: UnsafeMutablePointer<SHA256_CTX>
 
   init() {
     guard let context = COpenSSL_sha256_new() else { fatalError("libcrypto cannot make a SHA-256 context") }
@@ -18,10 +17,17 @@ final class SHA256Stream {
     _ = COpenSSL_sha256_update(context, base, bytes.count)
   }
 
-  /// The SHA-256 of `data`, lowercase hex.
-  static func digest(of data: Data) -> String {
+  /// Adds `bytes` to the digest.
+  func update(_ bytes: some Collection<UInt8>) {
+    if bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) == nil {
+      Array(bytes).withUnsafeBytes { update($0) }
+    }
+  }
+
+  /// The SHA-256 of `bytes`, lowercase hex.
+  package static func digest(of bytes: some Collection<UInt8>) -> String {
     let stream = SHA256Stream()
-    data.withUnsafeBytes { stream.update($0) }
+    stream.update(bytes)
     return stream.finalizeHex()
   }
 
@@ -37,6 +43,6 @@ final class SHA256Stream {
   func finalizeHex() -> String {
     var out = [UInt8](repeating: 0, count: 32)
     _ = out.withUnsafeMutableBufferPointer { COpenSSL_sha256_final(context, $0.baseAddress) }
-    return out.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    return _Hex.encode(out)
   }
 }
