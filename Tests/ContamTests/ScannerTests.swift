@@ -89,6 +89,9 @@ struct ScannerTests {
     let sizes = try paths.reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: $1)[.size] as! Int) }
     #expect(read.total == sizes, "the file bytes reported as read add up to the shards' sizes")
     #expect(one == two)
+    // Four shards on 3 and 4 threads: the last shards go through pipelines whose extra
+    // consumers are the pool's threads that ran out of shards (`_IdleWorkers`).
+    for jobs in [3, 4] { #expect(try scan(items, paths, jobs: jobs) == one, "\(jobs) threads") }
     #expect(one[20].documents == 4)
     #expect(one.filter { $0.verdict == .contaminated }.count == 5)
   }

@@ -220,9 +220,12 @@ public struct Scanner: Sendable {
       worker.reader.onInputRead = inputRead
       return worker
     }
+    // With at least as many shards as threads, the pool's threads that run out of shards are
+    // the last shards' extra consumers (``_IdleWorkers``); with fewer, each pipeline starts its own.
+    let lends = count >= jobs
     let results = ShardPool.run(
-      count: work.count, jobs: jobs, makeWorker: makeWorker,
-      work: { worker, i in
+      count: work.count, jobs: jobs, lendsIdleWorkers: lends, makeWorker: makeWorker,
+      work: { worker, i, idle in
         let path = work[i]
         if let store, let stored = store.load(shard: path), stored.fits(index, path: path) {
           resumed?(path)
@@ -233,7 +236,7 @@ public struct Scanner: Sendable {
         let threads = ShardPipeline.threads(forShardAt: i, of: count, jobs: jobs)
         let partial =
           threads > 1
-          ? try worker.scanPipelined(path: path, consumers: threads, makeWorker: makeWorker, onProblem: onProblem)
+          ? try worker.scanPipelined(path: path, consumers: threads, idle: lends ? idle : nil, makeWorker: makeWorker, onProblem: onProblem)
           : try worker.scan(path: path, onProblem: onProblem)
         try store?.save(partial, shard: path)
         progress?(done.add(1, ordering: .relaxed).newValue)

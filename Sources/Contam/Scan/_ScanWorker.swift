@@ -114,16 +114,16 @@ struct _ScanWorker {
   }
 
   /// Scans one shard on `consumers` threads: this worker's reader reads it on a thread of its
-  /// own while the consumers (this worker and ones from `makeWorker`) match its documents in
+  /// own while the consumers (this worker, and the pool's idle workers or ones from `makeWorker`) match its documents in
   /// batches (``ShardPipeline``). The result is the one ``scan(path:piece:only:reportedAs:onProblem:)``
   /// gives: batches are merged in order, evidence kept by the same total order.
   mutating func scanPipelined(
-    path: String, consumers: Int, makeWorker: @escaping @Sendable () -> _ScanWorker,
+    path: String, consumers: Int, idle: _IdleWorkers<_ScanWorker>? = nil, makeWorker: @escaping @Sendable () -> _ScanWorker,
     onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> _ShardPartial {
     try ShardPipeline.findings(
       _Findings.self, path: path, reader: reader, consumers: consumers, first: &self,
-      carrier: joinsDocuments ? _CarryTracker(limit: carry.limit, normalizer: index.normalizer, segmentBytes: Self.segmentBytes) : nil, makeWorker: makeWorker,
+      carrier: joinsDocuments ? _CarryTracker(limit: carry.limit, normalizer: index.normalizer, segmentBytes: Self.segmentBytes) : nil, idle: idle, makeWorker: makeWorker,
       onProblem: onProblem)
   }
 

@@ -44,14 +44,17 @@ enum ShardPipeline {
   ///   at the first error.
   ///   - carrier: follows the carry along the shard, when the scan reads documents together
   ///     (``_DocumentCarry``): each batch is handed over with the carry in front of it.
+  ///   - idle: the pool's threads that will have no shard left: the consumers past the first
+  ///     are those of them that join (with their own workers), not threads started here.
   static func run<Worker, Output: Sendable>(
     path: String, reader: ShardReader, consumers: Int, first: inout Worker, carrier: _CarryTracker? = nil,
-    makeWorker: @escaping @Sendable () -> Worker,
+    idle: _IdleWorkers<Worker>? = nil, makeWorker: @escaping @Sendable () -> Worker,
     process: @escaping @Sendable (inout Worker, _DocumentBatch) throws -> Output,
     onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> (counts: ShardReadCounts, outputs: [Output]) {
     let consumers = max(1, consumers)
-    let queue = _BatchQueue(capacity: consumers + 2)
+    // Two batches waiting per consumer at work, and one more: a helper widens it as it joins.
+    let queue = _BatchQueue(capacity: (idle == nil ? consumers : 1) + 2)
     let outputs = _Outputs<Output>()
     let box = _ReaderBox(reader)
     let finished = DispatchGroup()
@@ -121,6 +124,16 @@ enum ShardPipeline {
         queue.recycle(batch)
       }
     }
+    if let idle, consumers > 1 {
+      let offer = idle.offer(places: consumers - 1, joined: finished) { worker in
+        queue.widen()
+        consume(&worker)
+      }
+      consume(&first)
+      idle.withdraw(offer)
+      finished.wait()
+      return try Self.ended(queue, outputs: outputs, path: path)
+    }
     for _ in 1..<consumers {
       finished.enter()
       let thread = Thread {
@@ -133,7 +146,13 @@ enum ShardPipeline {
     }
     consume(&first)
     finished.wait()
+    return try Self.ended(queue, outputs: outputs, path: path)
+  }
 
+  /// The counts and outputs once every thread is done, or the first error.
+  private static func ended<Output>(_ queue: _BatchQueue, outputs: _Outputs<Output>, path: String) throws -> (
+    counts: ShardReadCounts, outputs: [Output]
+  ) {
     let end = queue.end()
     if let error = end.error { throw error }
     guard let counts = end.counts else { throw ContamError(.invalidArgument, path: path, "the shard's reading was cancelled") }
@@ -166,12 +185,12 @@ extension ShardPipeline {
   /// - Returns: the shard's result, timed from the call.
   static func findings<F: _ShardFindings>(
     _: F.Type, path: String, reader: ShardReader, consumers: Int, first: inout F.Worker, carrier: _CarryTracker? = nil,
-    makeWorker: @escaping @Sendable () -> F.Worker, onProblem: @escaping @Sendable (ContamError) -> Void
+    idle: _IdleWorkers<F.Worker>? = nil, makeWorker: @escaping @Sendable () -> F.Worker, onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> F.Shard {
     let t0 = DispatchTime.now().uptimeNanoseconds
     var joined = F(path: path, rulesOf: first)
     let (counts, parts) = try run(
-      path: path, reader: reader, consumers: consumers, first: &first, carrier: carrier, makeWorker: makeWorker,
+      path: path, reader: reader, consumers: consumers, first: &first, carrier: carrier, idle: idle, makeWorker: makeWorker,
       process: { worker, batch in
         F.begin(&worker, carry: batch.carry)
         var found = F(path: path, rulesOf: worker)
@@ -237,6 +256,9 @@ private final class _BatchQueue: Sendable {
     free.signal()
     return taken
   }
+
+  /// One more batch may wait (a consumer joined).
+  func widen() { free.signal() }
 
   /// The next batch number, for a batch the reader matches itself.
   func number() -> Int {

@@ -15,16 +15,29 @@ package enum ShardPool {
     count: Int, jobs: Int, makeWorker: @Sendable () -> Worker,
     work: @Sendable (inout Worker, Int) throws -> Output
   ) -> [Result<Output, any Error>] {
+    run(count: count, jobs: jobs, lendsIdleWorkers: false, makeWorker: makeWorker) { worker, index, _ in try work(&worker, index) }
+  }
+
+  /// ``run(count:jobs:makeWorker:work:)`` whose `work` may read a shard through a pipeline
+  /// that takes the pool's idle threads (``_IdleWorkers``): with `lendsIdleWorkers`, a thread
+  /// with no shard left lends its worker to those pipelines until every shard is done.
+  package static func run<Worker, Output: Sendable>(
+    count: Int, jobs: Int, lendsIdleWorkers: Bool, makeWorker: @Sendable () -> Worker,
+    work: @Sendable (inout Worker, Int, _IdleWorkers<Worker>) throws -> Output
+  ) -> [Result<Output, any Error>] {
     let slots = _Slots<Result<Output, any Error>>(count: count)
     let next = Atomic<Int>(0)
     let threads = max(1, min(jobs, count))
+    let idle = _IdleWorkers<Worker>()
     DispatchQueue.concurrentPerform(iterations: threads) { _ in
+      if lendsIdleWorkers { idle.begin() }
       var worker = makeWorker()
       while true {
         let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
         if index >= count { break }
-        slots.set(index, Result { try work(&worker, index) })
+        slots.set(index, Result { try work(&worker, index, idle) })
       }
+      if lendsIdleWorkers { idle.help(with: &worker) }
     }
     return slots.values()
   }
