@@ -53,7 +53,8 @@ enum ShardPipeline {
     onProblem: @escaping @Sendable (ContamError) -> Void
   ) throws -> (counts: ShardReadCounts, outputs: [Output]) {
     let consumers = max(1, consumers)
-    // Two batches waiting per consumer at work, and one more: a helper widens it as it joins.
+    // One batch waiting per consumer, and two more; with idle workers to come, the queue starts
+    // at the one consumer there is, and each helper widens it by one as it joins.
     let queue = _BatchQueue(capacity: (idle == nil ? consumers : 1) + 2)
     let outputs = _Outputs<Output>()
     let box = _ReaderBox(reader)
