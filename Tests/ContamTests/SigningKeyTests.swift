@@ -69,6 +69,8 @@ struct SigningKeyTests {
     let written = Certificate.generateKey()
     let read = try Certificate.signingKey(fromBase64: written.privateKey + "\n")
     #expect(Data(read.publicKey).base64EncodedString() == written.publicKey)
+    // Printed, a key shows its public half only.
+    #expect("\(read)".contains(written.publicKey) && !"\(read)".contains(written.privateKey))
   }
 }
 

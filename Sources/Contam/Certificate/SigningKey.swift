@@ -1,4 +1,5 @@
 import COpenSSL
+import Foundation
 
 /// An Ed25519 private key that signs certificates (RFC 8032 through the system libcrypto):
 /// its raw form is the 32-byte seed, the form `contam keygen` writes as base64. Signatures are
@@ -49,4 +50,9 @@ public struct SigningKey: Sendable, Hashable {
     guard signature.count == 64, publicKey.count == 32 else { return false }
     return COpenSSL_ed25519_verify(publicKey, message, message.count, signature) == 1
   }
+}
+
+extension SigningKey: CustomStringConvertible {
+  /// The public key only (base64): printing or logging a key never shows its seed.
+  public var description: String { "SigningKey(public: \(Data(publicKey).base64EncodedString()))" }
 }
