@@ -97,7 +97,7 @@ struct BadInputMatrixTests {
   ] + [
     ("xz", "a.jsonl.xz", Data([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])), ("bzip2", "b.jsonl.bz2", Data("BZh9".utf8)),
     ("LZ4", "c.jsonl.lz4", Data([0x04, 0x22, 0x4D, 0x18])), ("zip", "d.zip", Data([0x50, 0x4B, 0x03, 0x04])),
-    ("tar", "e.tar", Data(count: 257) + Data("ustar".utf8) + Data(count: 250)),
+    ("tar", "e.tar", ShardFixture.tarHeader("records.jsonl")),
     ("Arrow IPC file", "f.arrow", Data("ARROW1".utf8) + Data(count: 2)),
     ("Arrow IPC stream", "data-00000-of-00001.arrow", Data([0xFF, 0xFF, 0xFF, 0xFF, 0x70, 0x00, 0x00, 0x00])),
   ].map { format, file, magic in
@@ -109,6 +109,22 @@ struct BadInputMatrixTests {
     }, code: "unsupported", count: 1),
     Case(name: "UTF-16 text without one", make: { f in
       try (f.write("le.jsonl", String(decoding: try records(20), as: UTF8.self).data(using: .utf16LittleEndian)!) as NSString).lastPathComponent
+    }, code: "unsupported", count: 1),
+    Case(name: "UTF-32 text with a byte order mark", make: { f in
+      try (f.write("bom32.jsonl", String(decoding: try records(20), as: UTF8.self).data(using: .utf32)!) as NSString).lastPathComponent
+    }, code: "unsupported", count: 1),
+    Case(name: "UTF-32 text without one", make: { f in
+      try (f.write("be32.jsonl", String(decoding: try records(20), as: UTF8.self).data(using: .utf32BigEndian)!) as NSString).lastPathComponent
+    }, code: "unsupported", count: 1),
+    // Inside a compressed stream: an archive (a `.tar.gz` of text files, whose headers and
+    // padding would be read as text) and a file compressed twice are named, not read.
+    Case(name: "a tar archive inside gzip (.tar.gz)", make: { f in
+      let tar = ShardFixture.tarHeader("records.jsonl") + (try records(20))
+      return try (f.write("corpus.tar.gz", try Tool.run("gzip", ["-c"], input: tar)) as NSString).lastPathComponent
+    }, code: "unsupported", count: 1),
+    Case(name: "gzip inside zstd (compressed twice)", make: { f in
+      let twice = try Tool.run("zstd", ["-c", "-q"], input: try Tool.run("gzip", ["-c"], input: try records(20)))
+      return try (f.write("twice.jsonl.zst", twice) as NSString).lastPathComponent
     }, code: "unsupported", count: 1),
     Case(name: "random bytes", make: { f in
       try (f.write("noise.jsonl", Self.noise) as NSString).lastPathComponent

@@ -263,12 +263,39 @@ struct ShardReaderTests {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
     let text = String(decoding: try ShardFixture.paragraphsJSONL(count: 20).jsonl, as: UTF8.self)
-    for (encoding, name) in [(String.Encoding.utf16LittleEndian, "UTF-16LE"), (.utf16BigEndian, "UTF-16BE")] {
+    for (encoding, name) in [
+      (String.Encoding.utf16LittleEndian, "UTF-16LE"), (.utf16BigEndian, "UTF-16BE"), (.utf32LittleEndian, "UTF-32LE"), (.utf32BigEndian, "UTF-32BE"),
+    ] {
       let path = try fixture.write("\(name).jsonl", text.data(using: encoding)!)
       let result = try readAll(path)
       #expect(result.documents.isEmpty)
       #expect(result.problems.count == 1 && result.problems[0].code == .unsupported)
       #expect(result.problems.first?.message.contains("iconv -f \(name) -t UTF-8") == true, "\(result.problems)")
+    }
+  }
+
+  /// A tar archive is known by its header's checksum, not by `ustar` alone: prose that holds
+  /// `ustar` at byte 257 (`mustard`) is read; a real header, plain or inside gzip, is refused
+  /// and named; and a file of zeros is binary, not UTF-32.
+  @Test func tarIsKnownByItsHeaderAndTextThatSaysUstarIsRead() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let prose = try TestData.gutenberg("1342-0.txt.gz", bytes: 20_000)
+    var text = Array(prose.utf8.prefix(255)).map { $0 == 0x0A ? 0x20 : $0 }
+    text += Array(" mustard and more of the novel after it: ".utf8) + Array(prose.utf8.dropFirst(255))
+    #expect(Array(text[257..<262]) == Array("ustar".utf8))
+    let path = try fixture.write("mustard.txt", Data(text))
+    let read = try readAll(path, options: ShardReaderOptions(format: .lines))
+    #expect(read.problems.isEmpty && !read.documents.isEmpty, "\(read.problems)")
+
+    let tar = ShardFixture.tarHeader("novel.txt") + Data(prose.utf8)
+    for (name, bytes, says) in [
+      ("novel.tar", tar, "tar data: "), ("novel.tar.gz", try Tool.run("gzip", ["-c"], input: tar), "tar data inside the gzip stream"),
+      ("zeros.txt", Data(count: 70_000), "binary data"),
+    ] {
+      let result = try readAll(try fixture.write(name, bytes), options: ShardReaderOptions(format: .lines))
+      #expect(result.documents.isEmpty && result.problems.map(\.code) == [.unsupported], "\(name): \(result.problems)")
+      #expect(result.problems.first?.message.contains(says) == true, "\(name): \(result.problems)")
     }
   }
 

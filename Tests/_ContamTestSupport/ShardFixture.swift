@@ -23,6 +23,21 @@ public struct ShardFixture {
     try write(name, try Tool.run(tool, args, input: input))
   }
 
+  /// A tar header block for one file, as `tar` writes it: the `ustar` magic and the octal
+  /// checksum of the block (its own 8 bytes counted as spaces).
+  public static func tarHeader(_ name: String) -> Data {
+    var block = [UInt8](repeating: 0, count: 512)
+    func put(_ text: String, at offset: Int) { for (i, byte) in text.utf8.enumerated() { block[offset + i] = byte } }
+    put(name, at: 0)
+    put("0000644", at: 100)
+    put("00000001000", at: 124)
+    put("0", at: 156)
+    put("ustar\u{0}00", at: 257)
+    put("        ", at: 148)
+    put(String(format: "%06o", block.reduce(0) { $0 + Int($1) }) + "\u{0} ", at: 148)
+    return Data(block)
+  }
+
   /// JSONL of real paragraphs from a Gutenberg novel: `{"id": n, "text": paragraph}` per line.
   public static func paragraphsJSONL(count: Int, novel: String = "1342-0.txt.gz") throws -> (jsonl: Data, texts: [String]) {
     let text = try TestData.gutenberg(novel, bytes: 400_000)

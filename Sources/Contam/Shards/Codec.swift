@@ -21,8 +21,11 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
     return .none
   }
 
+  /// How many first bytes ``unsupportedFormat(_:)`` reads: a tar header is a block of 512.
+  public static let formatPrefix = 512
+
   /// A compression or archive format Contam does not read, from the stream's first bytes (up
-  /// to 262: a tar header's `ustar` is at 257): its name and what to do instead, or nil. Read as
+  /// to ``formatPrefix``: a tar header's `ustar` is at 257): its name and what to do instead, or nil. Read as
   /// text, such a file is bytes that match nothing, and a corpus shipped as `.jsonl.xz` or a
   /// `.bz2` dump would read clean; so it is refused, by name.
   public static func unsupportedFormat(_ prefix: [UInt8]) -> (name: String, remedy: String)? {
@@ -36,7 +39,7 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
     if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return ("7-Zip", extract) }
     if starts([0x5D, 0x00, 0x00]) && prefix.count >= 13 { return ("lzma", decompress("xz --format=lzma")) }
     if starts([0x1F, 0x9D]) { return ("compress (.Z)", decompress("gzip")) }
-    if prefix.count >= 262 && Array(prefix[257..<262]) == Array("ustar".utf8) { return ("tar", extract) }
+    if isTarHeader(prefix) { return ("tar", extract) }
     // Arrow IPC, the format of a Hugging Face `datasets` cache (`data-00000-of-00001.arrow`):
     // the file form opens with `ARROW1`, the stream form with a continuation marker and the
     // length of its schema message.
@@ -46,6 +49,49 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
     if starts(Array("ARROW1".utf8)) { return ("Arrow IPC file", toParquet("open_file")) }
     if starts([0xFF, 0xFF, 0xFF, 0xFF]) && prefix.count >= 8 && prefix[6] == 0 && prefix[7] == 0 {
       return ("Arrow IPC stream (a Hugging Face datasets cache file)", toParquet("open_stream"))
+    }
+    return nil
+  }
+
+  /// Whether `prefix` starts with a tar header: `ustar` at 257 and the header's checksum (the
+  /// octal sum of its 512 bytes, the checksum's own 8 counted as spaces) right, so that text
+  /// which happens to hold `ustar` there (`mustard`) is still text.
+  static func isTarHeader(_ prefix: [UInt8]) -> Bool {
+    guard prefix.count >= 512, prefix[257..<262].elementsEqual("ustar".utf8) else { return false }
+    var recorded = 0
+    var digits = 0
+    for byte in prefix[148..<156] {
+      if byte == 0x20 || byte == 0 { if digits > 0 { break } else { continue } }
+      guard (0x30...0x37).contains(byte) else { return false }
+      recorded = recorded * 8 + Int(byte - 0x30)
+      digits += 1
+    }
+    guard digits > 0 else { return false }
+    var unsigned = 0
+    var signed = 0
+    for i in 0..<512 {
+      let byte = (148..<156).contains(i) ? 0x20 : prefix[i]
+      unsigned += Int(byte)
+      signed += Int(Int8(bitPattern: byte))
+    }
+    return recorded == unsigned || recorded == signed
+  }
+
+  /// Why a compressed stream's first bytes (`prefix`, decompressed from `outer`) are not text
+  /// Contam reads as it is, or nil: an archive or another compression inside it (a `.tar.gz`,
+  /// a file compressed twice), named, so the user is told what to do rather than that the bytes
+  /// are binary (or, for a tar of text files, has headers and padding read as text).
+  static func formatInside(_ prefix: [UInt8], outer: Codec) -> String? {
+    let inner = detect(prefix)
+    if inner == .gzip || inner == .zstd {
+      let tool = outer == .gzip ? "gzip" : "zstd"
+      return "\(inner.rawValue) data inside the \(outer.rawValue) stream (compressed twice): decompress the outer layer first (\(tool) -dc FILE > OUT) and scan OUT"
+    }
+    if inner == .parquet {
+      return "a Parquet file inside the \(outer.rawValue) stream: decompress it; Contam reads Parquet files as they are"
+    }
+    if let (name, remedy) = unsupportedFormat(prefix) {
+      return "\(name) data inside the \(outer.rawValue) stream: Contam reads gzip, zstd, Parquet and plain text; \(remedy)"
     }
     return nil
   }

@@ -205,7 +205,7 @@ public final class ShardReader {
     }
     var source: ByteSource
     do {
-      let head = try file.peek(262)
+      let head = try file.peek(Codec.formatPrefix)
       if head.isEmpty {
         try report(ContamError(.emptyFile, path: path, "file is empty"))
         counts.sha256 = try? file.finish().sha256
@@ -383,6 +383,12 @@ public final class ShardReader {
           counts.decompressedBytes += more
         }
         got = first
+        if counts.codec != .none,
+          let reason = Codec.formatInside(Array(UnsafeRawBufferPointer(start: buffer, count: min(got, Codec.formatPrefix))), outer: counts.codec)
+        {
+          try report(ContamError(.unsupported, path: path, "\(reason); not read"))
+          return counts
+        }
         if let reason = _TextProbe.reason(UnsafeRawBufferPointer(start: buffer, count: got), complete: ended) {
           try report(ContamError(.unsupported, path: path, "\(reason); not read"))
           return counts

@@ -18,8 +18,26 @@ enum _TextProbe {
   static func reason(_ bytes: UnsafeRawBufferPointer, complete: Bool, line: Bool = false) -> String? {
     let n = min(bytes.count, window)
     guard n >= 64, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+    func utf32(_ encoding: String, _ why: String) -> String {
+      "\(encoding) text (\(why)); convert it to UTF-8 first (iconv -f \(encoding) -t UTF-8)"
+    }
+    if (base[0] == 0xFF && base[1] == 0xFE && base[2] == 0 && base[3] == 0) || (base[0] == 0 && base[1] == 0 && base[2] == 0xFE && base[3] == 0xFF) {
+      return utf32("UTF-32", "it starts with a UTF-32 byte order mark")
+    }
     if (base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF) {
       return "UTF-16 text (it starts with a UTF-16 byte order mark); convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)"
+    }
+    // UTF-32: a code point's top byte is always NUL, the next almost always (outside the
+    // supplementary planes), and its low byte almost never; in UTF-16, in zeros (a file never
+    // written) or in other binary data they are not all three.
+    var quarters = [0, 0, 0, 0]  // NULs at offsets 0, 1, 2, 3 modulo 4
+    for i in 0..<(n & ~3) where base[i] == 0 { quarters[i & 3] += 1 }
+    let quarter = n / 4
+    if 20 * quarters[3] >= 19 * quarter && 2 * quarters[2] >= quarter && 2 * quarters[0] < quarter {
+      return utf32("UTF-32LE", "three of every four bytes are mostly NUL")
+    }
+    if 20 * quarters[0] >= 19 * quarter && 2 * quarters[1] >= quarter && 2 * quarters[3] < quarter {
+      return utf32("UTF-32BE", "three of every four bytes are mostly NUL")
     }
     var nuls = [0, 0]  // at even and odd offsets
     var invalid = 0
@@ -62,7 +80,7 @@ enum _TextProbe {
   /// zstd, Parquet or an archive Contam names (those are read, and refused by name if need be).
   /// Media has NULs in its first 64 bytes or is mostly not UTF-8; text, however named, is neither.
   static func isMedia(_ head: [UInt8], complete: Bool) -> Bool {
-    let prefix = Array(head.prefix(262))
+    let prefix = Array(head.prefix(Codec.formatPrefix))
     if Codec.detect(prefix) != .none || Codec.unsupportedFormat(prefix) != nil { return false }
     if head.prefix(64).contains(0) { return true }
     return head.withUnsafeBytes { reason($0, complete: complete) != nil }
