@@ -37,6 +37,34 @@ struct NearDuplicateIndexTests {
     #expect(parts > 1000, "GSM8K and MMLU items have several parts")
   }
 
+  /// The text index keeps no key arrays: a whole target's keys are made from its item's tokens
+  /// when asked for, and are exactly its distinct shingles less the boilerplate (those in more
+  /// than `maximumItemsPerShingle` items), as many as the index counts; the math index, whose
+  /// token streams are not kept, keeps its keys.
+  @Test func textKeysAreMadeFromTheItemsTokensAsTheBuildMadeThem() throws {
+    let items = try Self.items()
+    let limit = 10
+    let tokenized = TokenizedItems(items, version: .current)
+    let near = NearDuplicateIndex(tokenized, configuration: .init(), maximumItemsPerShingle: limit)
+    #expect(near.keptKeys == 0)
+    let math = try #require(near.math)
+    #expect(math.keptKeys > 0)
+    let shingler = NGramHasher(n: NearDuplicateConfiguration().k)
+    let distinct = tokenized.hashes.map { Set(shingler.hashes(of: $0)) }
+    var holders: [UInt64: Int] = [:]
+    for keys in distinct { for key in keys { holders[key, default: 0] += 1 } }
+    var wholes = 0
+    var withBoilerplate = 0
+    for (target, (item, part)) in near.targets.enumerated() where part == nil {
+      wholes += 1
+      let expected = distinct[item].filter { holders[$0]! <= limit }.sorted()
+      if expected.count < distinct[item].count { withBoilerplate += 1 }
+      #expect(near.informativeShingles(ofTarget: target) == expected, "item \(item)")
+      #expect(near.intersection(ofTarget: target, with: expected).shared == expected.count)
+    }
+    #expect(wholes > 1000 && withBoilerplate > 100, "\(wholes) whole targets, \(withBoilerplate) with boilerplate left out")
+  }
+
   @Test func ownShinglesExcludeWhatSiblingsShare() throws {
     let items = try Self.items()
     let near = NearDuplicateIndex(TokenizedItems(items, version: .current), configuration: .init(), maximumItemsPerShingle: 40)

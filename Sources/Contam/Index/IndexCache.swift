@@ -35,7 +35,7 @@ public struct IndexCache: Sendable {
   static let ngramsSuffix = ".contam-ngrams"
   /// The near-duplicate index of a key has a file of its own, read beside the exact index's on
   /// another thread (together they took 0.27 s of a start with every shared benchmark, in a row).
-  static let nearMagic = Array("contam-near-cache/3\n".utf8)
+  static let nearMagic = Array("contam-near-cache/4\n".utf8)
   static let nearSuffix = ".contam-near"
 
   public init(directory: String, build: String) {
@@ -109,7 +109,7 @@ public struct IndexCache: Sendable {
     enum Read {
       case exact(Exact?)
       case ngrams(_HashTable?)
-      case near(NearDuplicateIndex?)
+      case near(NearRead?)
     }
     // The longest first: the two threads take the first two, and the third goes to whichever is done first.
     let read = _parallelMap(near == nil ? 2 : 3, jobs: 3, minimumChunk: 1) { file -> Read in
@@ -133,18 +133,22 @@ public struct IndexCache: Sendable {
     }
     var exact: Exact?
     var table: _HashTable?
-    var nearIndex: NearDuplicateIndex?
+    var nearRead: NearRead?
     for file in read {
       switch file {
       case .exact(let e): exact = e
       case .ngrams(let t): table = t
-      case .near(let n): nearIndex = n
+      case .near(let n): nearRead = n
       }
     }
-    guard let exact, let table, near == nil || nearIndex != nil,
+    guard let exact, let table, near == nil || nearRead != nil,
       let index = try? Self.assemble(exact, table: table, items: items, parameters: parameters)
     else { return nil }
-    guard let nearIndex else { return (index, nil) }
+    guard let near, let nearRead else { return (index, nil) }
+    // The text index makes its targets' keys from the item index's token hashes (shared).
+    let nearIndex = NearDuplicateIndex(
+      configuration: near, math: nearRead.math.map { NearDuplicateIndex(configuration: near, math: nil, stored: $0, tokens: nil) },
+      stored: nearRead.top, tokens: index.tokenHashes)
     // Each target is at most as long as its item.
     let lengths = index.tokenHashes.map(\.count)
     guard nearIndex.targetItem.indices.allSatisfy({ nearIndex.length[$0] <= lengths[nearIndex.targetItem[$0]] }) else { return nil }
@@ -300,9 +304,16 @@ extension IndexCache {
       writer.write(part ?? "")
     }
     writer.write(n.targetWithoutContext.map { UInt8($0 ? 1 : 0) })
-    // A part's keys are its item's array: written once, with the owner of each target's.
+    // A part's keys are its item's array: written once, with the owner of each target's; or,
+    // where they are made from the items' tokens, the boilerplate they leave out.
     writer.write(n.keyOwner)
-    writer.write(n.shingles, rows: n.keyOwner.indices.filter { n.keyOwner[$0] == $0 })
+    if let boilerplate = n.boilerplate {
+      writer.write(UInt8(1))
+      writer.write(boilerplate)
+    } else {
+      writer.write(UInt8(0))
+      writer.write(n.shingles, rows: n.keyOwner.indices.filter { n.keyOwner[$0] == $0 })
+    }
     writer.write(n.member, rows: 0..<n.member.count)
     writer.write(n.own, rows: 0..<n.own.count)
     writer.write(n.shingleCount)
@@ -467,11 +478,20 @@ extension IndexCache {
     return index
   }
 
+  /// What the near-duplicate index's file holds: the text index's and its math index's parts.
+  /// The text index is made when the exact index, whose token hashes it makes its keys from, is
+  /// read too (on another thread).
+  struct NearRead {
+    var top: NearDuplicateIndex.Stored
+    var math: NearDuplicateIndex.Stored?
+  }
+
   /// Reads what ``writeNear(_:to:)`` wrote, each target's length at most `lengthBound` of its
-  /// item (nil: the caller checks it against the exact index, read on another thread).
+  /// item (nil: the caller checks it against the exact index, read on another thread). The text
+  /// index (`searchesMath`) makes its keys from the items' tokens; the math index keeps them.
   static func readNear(
     _ reader: inout _ByteReader, items: [BenchmarkItem], lengthBound: [Int]?, configuration: NearDuplicateConfiguration, searchesMath: Bool
-  ) throws(_ByteReader.Damaged) -> NearDuplicateIndex {
+  ) throws(_ByteReader.Damaged) -> NearRead {
     func check(_ ok: Bool) throws(_ByteReader.Damaged) { if !ok { throw _ByteReader.Damaged() } }
     let count = items.count
     let targetItem = try reader.readArray(of: Int.self)
@@ -491,23 +511,35 @@ extension IndexCache {
     try check(zip(withoutContext, targetPart).allSatisfy { $0 == 0 || $1 != nil })
     let keyOwner = try reader.readArray(of: Int.self)
     try check(keyOwner.count == targets)
-    let ownedKeys = try reader.readArrays(of: UInt64.self)
-    var shingles = _Ragged<UInt64>()
-    shingles.reserveCapacity(rows: targets, elements: ownedKeys.reduce(0) { $0 + $1.count })
-    var owned = 0
     for t in 0..<targets {
-      // A whole target owns the next array; a part reads its item's whole target's.
+      // A part reads its item's whole target's keys.
       let owner = keyOwner[t]
       try check((0...t).contains(owner) && targetItem[owner] == targetItem[t] && targetPart[owner] == nil)
-      if owner == t {
-        try check(owned < ownedKeys.count)
-        shingles.append(ownedKeys[owned])
-        owned += 1
-      } else {
-        shingles.append([])
-      }
     }
-    try check(owned == ownedKeys.count)
+    let derived = try reader.read(UInt8.self)
+    try check(derived == (searchesMath ? 1 : 0))
+    var shingles = _Ragged<UInt64>()
+    var boilerplate: [UInt64]?
+    if derived == 1 {
+      let dropped = try reader.readArray(of: UInt64.self)
+      try check(zip(dropped, dropped.dropFirst()).allSatisfy { $0 < $1 })
+      boilerplate = dropped
+    } else {
+      let ownedKeys = try reader.readArrays(of: UInt64.self)
+      shingles.reserveCapacity(rows: targets, elements: ownedKeys.reduce(0) { $0 + $1.count })
+      var owned = 0
+      for t in 0..<targets {
+        // A whole target owns the next array.
+        if keyOwner[t] == t {
+          try check(owned < ownedKeys.count)
+          shingles.append(ownedKeys[owned])
+          owned += 1
+        } else {
+          shingles.append([])
+        }
+      }
+      try check(owned == ownedKeys.count)
+    }
     let member = _Ragged(try reader.readArrays(of: UInt64.self))
     let own = _Ragged(try reader.readArrays(of: UInt64.self))
     let shingleCount = try reader.readArray(of: Int.self)
@@ -519,10 +551,15 @@ extension IndexCache {
       [member.count, own.count, shingleCount.count, ownCount.count, sampleSize.count, votes.count, length.count].allSatisfy { $0 == targets })
     func ones(_ mask: ArraySlice<UInt64>) -> Int { mask.reduce(0) { $0 + $1.nonzeroBitCount } }
     for t in 0..<targets {
-      let keys = shingles[keyOwner[t]]
-      let words = (keys.count + 63) / 64
+      // Made from the tokens, a whole target's keys are as many as its informative shingles
+      // (its keys are its own: no mask); ``NearDuplicateIndex/keys(of:)`` checks that count.
+      let owner = keyOwner[t]
+      try check(boilerplate == nil || member[owner].isEmpty)
+      let keys = boilerplate == nil ? shingles[owner] : []
+      let keyCount = boilerplate == nil ? keys.count : shingleCount[owner]
+      let words = (keyCount + 63) / 64
       try check((member[t].isEmpty || member[t].count == words) && (own[t].isEmpty || own[t].count == words))
-      try check(shingleCount[t] == (member[t].isEmpty ? keys.count : ones(member[t])) && shingleCount[t] > 0)
+      try check(shingleCount[t] == (member[t].isEmpty ? keyCount : ones(member[t])) && shingleCount[t] > 0)
       try check(ownCount[t] == ones(own[t]) && ownCount[t] < shingleCount[t])
       try check(zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 })
     }
@@ -547,13 +584,14 @@ extension IndexCache {
     let math =
       hasMath == 1
       ? try readNear(
-        &reader, items: items, lengthBound: items.map { $0.parts.reduce(0) { $0 + $1.text.utf8.count + 1 } }, configuration: configuration, searchesMath: false)
+        &reader, items: items, lengthBound: items.map { $0.parts.reduce(0) { $0 + $1.text.utf8.count + 1 } }, configuration: configuration, searchesMath: false
+      ).top
       : nil
-    return NearDuplicateIndex(
-      configuration: configuration, math: math,
-      stored: .init(
-        targetItem: targetItem, targetPart: targetPart, targetWithoutContext: withoutContext.map { $0 == 1 }, shingles: shingles, keyOwner: keyOwner, member: member, own: own,
-        shingleCount: shingleCount, ownCount: ownCount, sampleSize: sampleSize,
-        votes: votes, length: length, table: nearTable, wholeShingles: wholeShingles, droppedShingles: droppedShingles))
+    return NearRead(
+      top: .init(
+        targetItem: targetItem, targetPart: targetPart, targetWithoutContext: withoutContext.map { $0 == 1 }, shingles: shingles, boilerplate: boilerplate,
+        keyOwner: keyOwner, member: member, own: own, shingleCount: shingleCount, ownCount: ownCount, sampleSize: sampleSize,
+        votes: votes, length: length, table: nearTable, wholeShingles: wholeShingles, droppedShingles: droppedShingles),
+      math: math)
   }
 }

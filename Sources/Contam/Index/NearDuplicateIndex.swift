@@ -219,10 +219,18 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Per target: whether it is its item's own parts without its context
   /// (``NearDuplicateConfiguration/withoutContext``), judged as a whole item is.
   let targetWithoutContext: [Bool]
-  /// Per whole target: its sorted distinct informative shingle keys. A part's keys are a
-  /// subset of its item's, so a part target's row is empty: it reads its whole target's
-  /// (``keys(of:)``) and marks its own keys in ``member``.
+  /// Per whole target: its sorted distinct informative shingle keys, in the math index, whose
+  /// token streams are not kept. A part's keys are a subset of its item's, so a part target's
+  /// row is empty: it reads its whole target's (``keys(of:)``) and marks its own keys in
+  /// ``member``. Empty in the text index, which makes a target's keys from ``tokens`` when a
+  /// candidate is confirmed: kept, they were 10.7 MB of every scan's memory for all shared
+  /// benchmarks, read only for the few targets a document votes for.
   let shingles: _Ragged<UInt64>
+  /// The items' token hashes (the item index's own arrays, shared, not copied) when the keys
+  /// are made from them (the text index); nil when ``shingles`` holds them.
+  let tokens: [[UInt64]]?
+  /// The boilerplate shingles (sorted), left out of a target's keys made from ``tokens``.
+  let boilerplate: _KeySet
   /// Per target: the whole target whose array ``shingles`` holds (the target itself for a
   /// whole item).
   let keyOwner: [Int]
@@ -275,7 +283,8 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     let math =
       configuration.mathTokens == true
       ? NearDuplicateIndex(
-        index.withMathTokens(prices: configuration.dollarPrices == true), configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: nil, questionPartOnly: true) : nil
+        index.withMathTokens(prices: configuration.dollarPrices == true), configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: nil,
+        questionPartOnly: true, keepsKeys: true) : nil
     // Past the math stream, only the hashes and part ranges are read: the byte ranges go, and
     // what the math index's build freed goes back before the main build's peak.
     let tokens = index.withoutByteRanges
@@ -284,13 +293,17 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     self.init(consume tokens, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: math)
   }
 
-  /// - Parameter questionPartOnly: whether an item's only part target is its question (the math
-  ///   index, see ``math``).
+  /// - Parameters:
+  ///   - questionPartOnly: whether an item's only part target is its question (the math index,
+  ///     see ``math``).
+  ///   - keepsKeys: whether the targets' keys are kept (``shingles``), not made from the items'
+  ///     tokens when asked for (``tokens``): the math index's streams are not kept.
   init(
     _ index: consuming TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int, math: NearDuplicateIndex?,
-    questionPartOnly: Bool = false
+    questionPartOnly: Bool = false, keepsKeys: Bool = false
   ) {
     self.math = math
+    tokens = keepsKeys ? nil : index.hashes
     precondition(configuration.signatureSize <= 64, "the vote counts slots in a 64-bit mask")
     self.configuration = configuration
     let hasher = MinHasher(m: configuration.signatureSize, scheme: configuration.scheme)
@@ -306,7 +319,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     }
     // The targets, prepared in a scope of their own: the shingle lists of every candidate and the
     // sort buffers are freed before the table is built.
-    var (prepared, dropped) = { () -> ([_Target?], Int) in
+    var (prepared, dropped) = { () -> ([_Target?], [UInt64]) in
       let jobs = ProcessInfo.processInfo.activeProcessorCount
       // Targets: every item whole, and each part of an item that has several (items on all
       // cores). A part's shingles are made when it is prepared, not held meanwhile.
@@ -401,9 +414,10 @@ public final class NearDuplicateIndex: @unchecked Sendable {
           count: informative.count, ownCount: ownKeys.count, member: candidate.part == nil ? [] : Self.mask(of: informative, in: keys),
           own: Self.mask(of: ownKeys, in: keys), sample: hasher.sample(of: informative))
       }
-      return (prepared, boilerplate.count)
+      return (prepared, boilerplate)
     }()
-    droppedShingles = dropped
+    droppedShingles = dropped.count
+    boilerplate = _KeySet(sorted: keepsKeys ? [] : dropped)
     // The items' tokens are read no more (this build's reference to them goes; the item index
     // keeps the hashes), and the candidates' shingle lists and the pass buffers are freed: hand
     // them back.
@@ -426,7 +440,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
           sizes.sample + candidate.sample.count
         )
       }
-      shingles.reserveCapacity(rows: sizes.rows, elements: sizes.keys)
+      shingles.reserveCapacity(rows: sizes.rows, elements: keepsKeys ? sizes.keys : 0)
       member.reserveCapacity(rows: sizes.rows, elements: sizes.member)
       own.reserveCapacity(rows: sizes.rows, elements: sizes.own)
       samples.reserveCapacity(rows: sizes.rows, elements: sizes.sample)
@@ -454,7 +468,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       targetItem.append(candidate.item)
       targetPart.append(candidate.part)
       targetWithoutContext.append(candidate.withoutContext)
-      shingles.append(candidate.part == nil ? candidate.informative : [])
+      shingles.append(candidate.part == nil && keepsKeys ? candidate.informative : [])
       keyOwner.append(wholeTarget)
       member.append(candidate.member)
       own.append(candidate.own)
@@ -506,6 +520,9 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     var targetPart: [String?]
     var targetWithoutContext: [Bool]
     var shingles: _Ragged<UInt64>
+    /// The boilerplate shingles, sorted, when the keys are made from the items' tokens (then
+    /// ``shingles`` is empty); nil when ``shingles`` holds them.
+    var boilerplate: [UInt64]?
     var keyOwner: [Int]
     var member: _Ragged<UInt64>
     var own: _Ragged<UInt64>
@@ -519,10 +536,14 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     var droppedShingles: Int
   }
 
-  /// The index ``stored`` describes (``IndexCache``).
-  init(configuration: NearDuplicateConfiguration, math: NearDuplicateIndex?, stored: Stored) {
+  /// The index ``stored`` describes (``IndexCache``); `tokens` are the items' token hashes
+  /// (``ItemIndex/tokenHashes``) when it makes its keys from them (`stored.boilerplate` is set).
+  init(configuration: NearDuplicateConfiguration, math: NearDuplicateIndex?, stored: Stored, tokens: [[UInt64]]?) {
+    precondition((stored.boilerplate == nil) == (tokens == nil), "keys kept, or made from the items' tokens")
     self.configuration = configuration
     self.math = math
+    self.tokens = tokens
+    boilerplate = _KeySet(sorted: stored.boilerplate ?? [])
     hasher = MinHasher(m: configuration.signatureSize, scheme: configuration.scheme)
     shingler = NGramHasher(n: configuration.k)
     targetItem = stored.targetItem
@@ -545,7 +566,8 @@ public final class NearDuplicateIndex: @unchecked Sendable {
 
   var stored: Stored {
     Stored(
-      targetItem: targetItem, targetPart: targetPart, targetWithoutContext: targetWithoutContext, shingles: shingles, keyOwner: keyOwner,
+      targetItem: targetItem, targetPart: targetPart, targetWithoutContext: targetWithoutContext, shingles: shingles,
+      boilerplate: tokens == nil ? nil : boilerplate.keys, keyOwner: keyOwner,
       member: member, own: own, shingleCount: shingleCount, ownCount: ownCount, sampleSize: sampleSize,
       votes: votes, length: length, table: table, wholeShingles: wholeShingles, droppedShingles: droppedShingles)
   }
@@ -579,13 +601,31 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   }
 
   /// The sorted keys `target`'s bits are over: its own for a whole item, its item's for a part.
-  @inline(__always)
-  func keys(of target: Int) -> ArraySlice<UInt64> { shingles[keyOwner[target]] }
+  /// Read from ``shingles`` where they are kept; otherwise made from the item's tokens as the
+  /// build made them (its distinct shingles less the boilerplate), a sort of one item's
+  /// shingles, asked once per confirmed candidate. Keys that do not agree with the counts the
+  /// index holds (a cache file that does not belong to these items) are none: the target then
+  /// matches nothing, rather than its bits being read against other keys.
+  func keys(of target: Int) -> ArraySlice<UInt64> {
+    let owner = keyOwner[target]
+    guard let tokens else { return shingles[owner] }
+    let item = tokens[targetItem[owner]]
+    guard item.count >= configuration.k else { return [] }
+    var keys = shingler.hashes(of: item)
+    _KeySort.sort(&keys) { $0 }
+    _KeySort.removeRepeats(&keys)
+    if !boilerplate.keys.isEmpty { keys.removeAll { boilerplate.contains($0) } }
+    return keys.count == shingleCount[owner] ? keys[...] : []
+  }
+
+  /// How many shingle keys the index keeps in memory (``shingles``): none in the text index,
+  /// which makes them from the items' tokens.
+  @_spi(Testing) public var keptKeys: Int { (0..<shingles.count).reduce(0) { $0 + shingles[$1].count } }
 
   /// How many keys of `keys` `target` holds, and how many of its own (as the search counts them).
   @_spi(Testing) public func intersection(ofTarget target: Int, with keys: [UInt64]) -> (shared: Int, own: Int) {
     let sorted = keys.sorted()
-    return sorted.withUnsafeBufferPointer { intersection(target, $0) }
+    return sorted.withUnsafeBufferPointer { intersection(target, self.keys(of: target), $0) }
   }
 
   /// Items searched for near duplicates (as a whole or by part).
@@ -594,11 +634,10 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// The whole-item informative shingle count of `item` (0 when the item as a whole is not searched).
   func itemShingles(_ item: Int) -> Int { wholeShingles[item] }
 
-  /// Whether `value` is one of the informative shingles of `target` (a binary search in its
-  /// keys, then its part's bit).
+  /// Whether `value` is one of the informative shingles of `target`, whose keys (``keys(of:)``)
+  /// are `keys` (a binary search in them, then its part's bit).
   @inline(__always)
-  func holds(_ target: Int, _ value: UInt64) -> Bool {
-    let keys = keys(of: target)
+  func holds(_ target: Int, _ keys: ArraySlice<UInt64>, _ value: UInt64) -> Bool {
     let base = keys.startIndex
     var low = 0
     var high = keys.count
@@ -630,10 +669,9 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     return bits
   }
 
-  /// How many of the informative shingles of `target` the sorted `unit` holds (duplicates
-  /// allowed in `unit`), and how many of its own ones.
-  func intersection(_ target: Int, _ unit: UnsafeBufferPointer<UInt64>) -> (shared: Int, own: Int) {
-    let keys = keys(of: target)
+  /// How many of the informative shingles of `target`, whose keys (``keys(of:)``) are `keys`,
+  /// the sorted `unit` holds (duplicates allowed in `unit`), and how many of its own ones.
+  func intersection(_ target: Int, _ keys: ArraySlice<UInt64>, _ unit: UnsafeBufferPointer<UInt64>) -> (shared: Int, own: Int) {
     let member = member[target]
     let own = own[target]
     let base = keys.startIndex

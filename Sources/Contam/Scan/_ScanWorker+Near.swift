@@ -184,7 +184,8 @@ extension _ScanWorker {
     scratch.sorted.update(from: region, count: unitCount)
     var sortable = UnsafeMutableBufferPointer(start: scratch.sorted, count: unitCount)
     sortable.sort()
-    let (shared, ownFound) = near.intersection(target, UnsafeBufferPointer(sortable))
+    let keys = near.keys(of: target)
+    let (shared, ownFound) = near.intersection(target, keys, UnsafeBufferPointer(sortable))
     let containment = Double(shared) / Double(near.shingleCount[target])
     // A short whole item (or the item without its context): how many of its tokens the region
     // holds in order.
@@ -222,7 +223,7 @@ extension _ScanWorker {
     var runStart = -1
     var runEnd = -1
     var runCount = 0
-    for p in lower..<upper where near.holds(target, region[p - lower]) {
+    for p in lower..<upper where near.holds(target, keys, region[p - lower]) {
       if runStart < 0 || p - runEnd > maximumGap {
         runStart = p
         runCount = 0
