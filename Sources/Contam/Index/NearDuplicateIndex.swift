@@ -280,6 +280,15 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   /// Builds the index from items already tokenized (shared with ``ItemIndex``, so both can be
   /// built at once), and its ``math`` index when the configuration asks for it.
   public convenience init(_ index: consuming TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
+    self.init(index, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, beforePreparing: nil)
+  }
+
+  /// Builds the index as above; `beforePreparing` is called before the text index's targets are
+  /// prepared (the build's most memory), so that the caller can wait there for another build to
+  /// free its own (``Scanner``: the exact index's).
+  convenience init(
+    _ index: consuming TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int, beforePreparing: (() -> Void)?
+  ) {
     let math =
       configuration.mathTokens == true
       ? NearDuplicateIndex(
@@ -290,7 +299,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
     let tokens = index.withoutByteRanges
     _ = consume index
     CContamSupport_releaseFreeMemory()
-    self.init(consume tokens, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: math)
+    self.init(consume tokens, configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle, math: math, beforePreparing: beforePreparing)
   }
 
   /// - Parameters:
@@ -298,9 +307,10 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   ///     see ``math``).
   ///   - keepsKeys: whether the targets' keys are kept (``shingles``), not made from the items'
   ///     tokens when asked for (``tokens``): the math index's streams are not kept.
+  ///   - beforePreparing: called before the targets are prepared.
   init(
     _ index: consuming TokenizedItems, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int, math: NearDuplicateIndex?,
-    questionPartOnly: Bool = false, keepsKeys: Bool = false
+    questionPartOnly: Bool = false, keepsKeys: Bool = false, beforePreparing: (() -> Void)? = nil
   ) {
     self.math = math
     tokens = keepsKeys ? nil : index.hashes
@@ -396,6 +406,7 @@ public final class NearDuplicateIndex: @unchecked Sendable {
       let minimumShingles = configuration.minimumShingles
       // A part keeps its shingles only as bits over its item's (a part has no shingle its item
       // lacks), so no part's list outlives its preparation.
+      beforePreparing?()
       let prepared = _parallelMap(candidates.count, jobs: jobs) { c -> _Target? in
         let candidate = candidates[c]
         let informative =
