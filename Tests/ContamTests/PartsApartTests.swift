@@ -67,6 +67,27 @@ struct PartsApartTests {
     for i in planted { #expect(before[i].verdict == .clean, "\(items[i].id): \(before[i].verdict)") }
   }
 
+  /// Every n-gram length the CLI accepts builds the parts-apart index and scans: with `--ngram`
+  /// 1 or 2 (below the 3-token keys of this index) the build crashed on a range whose bounds
+  /// were the wrong way round. The copied pairs are still found, in their layout.
+  @Test(arguments: [(1, 1), (2, 2), (2, 1), (3, 3), (4, 2)])
+  func shortNGramsAndMinimumsBuildAndFind(n: Int, minimumTokens: Int) throws {
+    let (items, chosen) = try Self.shortPairs()
+    let planted = Array(chosen.prefix(4))
+    var plants: [Int: String] = [:]
+    for (k, i) in planted.enumerated() { plants[2 * k + 1] = "Question: \(items[i].parts[0].text)\nAnswer: \(items[i].parts[1].text)" }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = try ScannerTests.shard(fixture, "short-n.jsonl.gz", plants: plants, documents: 12)
+    var configuration = ScanConfiguration()
+    configuration.n = n
+    configuration.minimumTokens = minimumTokens
+    let results = try Scanner(items: items, configuration: configuration, readerOptions: Self.options).scan(paths: [path], jobs: 2).items
+    for i in planted {
+      #expect([.contaminated, .perturbed, .partial].contains(results[i].verdict), "n \(n): \(items[i].id): \(results[i].verdict)")
+    }
+  }
+
   @Test func partsTooFarApartOrInAnotherOrderAreNotACopy() throws {
     let (items, chosen) = try Self.shortPairs()
     let planted = Array(chosen.prefix(6))

@@ -97,12 +97,12 @@ extension ItemIndex {
         // A question under 3 tokens is keyed with the start of the line after it.
         guard first.count >= apartKeyTokens || (choices == 1 && choiceLines.allSatisfy { first.count + $0.count >= apartKeyTokens }) else { continue }
         candidates.append(ApartSpan(item: i, parts: own.map(\.1), anyOrderPart: choices, lines: choiceLines, keyOffset: 0))
-      } else if (apartKeyTokens..<minimumTokens).contains(first.count), total >= minimumTokens, total < 2 * parameters.n {
+      } else if first.count >= apartKeyTokens, first.count < minimumTokens, total >= minimumTokens, total < 2 * parameters.n {
         candidates.append(ApartSpan(item: i, parts: own.map(\.1), anyOrderPart: -1, lines: [], keyOffset: 0))
       }
       // The question and its answer: the correct option's line, after a question of its own.
       if parameters.questionWithAnswer, let answer = answers[i], items[i].parts[own[0].0].name != BenchmarkItem.choicesPartName,
-        (apartKeyTokens..<parameters.n).contains(first.count), (minimumTokens..<4 * parameters.n).contains(first.count + answer.count),
+        first.count >= apartKeyTokens, first.count < parameters.n, (minimumTokens..<4 * parameters.n).contains(first.count + answer.count),
         answer.lowerBound >= first.upperBound
       {
         candidates.append(ApartSpan(item: i, parts: [first, answer], anyOrderPart: -1, lines: [], keyOffset: 0))
