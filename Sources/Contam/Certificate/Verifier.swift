@@ -119,16 +119,28 @@ public enum Verifier {
           ? "every item's tokens, boilerplate and shared-context counts follow from the benchmark files"
           : "\(reshaped.count) items' token counts differ from the benchmark files: "
             + reshaped.prefix(5).map { "\(certificate.items[$0].benchmark)/\(certificate.items[$0].id)" }.joined(separator: ", ")))
-    for (i, item) in certificate.items.enumerated() {
-      let locations = Set(item.evidence.map { EvidenceKey(shard: $0.shard, line: $0.line) }
+    func locations(_ item: ItemResult) -> Set<EvidenceKey> {
+      Set(item.evidence.map { EvidenceKey(shard: $0.shard, line: $0.line) }
         + (item.nearDuplicate?.evidence ?? []).map { EvidenceKey(shard: $0.shard, line: $0.line) })
-      for location in locations.sorted(by: { ($0.shard, $0.line) < ($1.shard, $1.line) }) {
+    }
+    // Every location of every item, re-read in one pass over its shard (shards on all cores).
+    var wanted: [String: Set<Int>] = [:]
+    for item in certificate.items {
+      for location in locations(item) where located[location.shard] != nil { wanted[location.shard, default: []].insert(location.line) }
+    }
+    let shards = wanted.keys.sorted()
+    let reread = _parallelMap(shards.count, jobs: ProcessInfo.processInfo.activeProcessorCount, minimumChunk: 1) { k in
+      Result { try scanner.findings(inDocumentsAt: wanted[shards[k]]!, path: located[shards[k]]!, reportedAs: shards[k]) }
+    }
+    let found = Dictionary(uniqueKeysWithValues: zip(shards, try reread.map { try $0.get() }))
+    for (i, item) in certificate.items.enumerated() {
+      for location in locations(item).sorted(by: { ($0.shard, $0.line) < ($1.shard, $1.line) }) {
         let subject = "\(item.benchmark)/\(item.id) at \(location.shard):\(location.line)"
-        guard let path = located[location.shard] else {
+        guard located[location.shard] != nil else {
           checks.append(.init(kind: .evidence, subject: subject, passed: false, message: "shard missing or changed; evidence not re-read"))
           continue
         }
-        guard let partial = try scanner.findings(inDocumentAt: location.line, path: path, reportedAs: location.shard) else {
+        guard let partial = found[location.shard]?[location.line] else {
           checks.append(.init(kind: .evidence, subject: subject, passed: false, message: "no document at that line"))
           continue
         }

@@ -169,12 +169,13 @@ public struct Scanner: Sendable {
     return SHA256Stream.digest(of: data)
   }
 
-  /// What the scan finds in one document alone: the document at 1-based `line` of the shard
-  /// at `path`, read and matched exactly as a scan reads and matches it, its evidence reported
-  /// under `shardName`. nil when the shard has no document at that line.
-  func findings(inDocumentAt line: Int, path: String, reportedAs shardName: String) throws -> _ShardPartial? {
+  /// What the scan finds in the documents at 1-based `lines` of the shard at `path`, each read
+  /// and matched exactly as a scan reads and matches it (with the documents before it), its
+  /// evidence reported under `shardName`: per line, the findings of the document that holds it;
+  /// no entry for a line no document holds. One pass over the shard.
+  func findings(inDocumentsAt lines: Set<Int>, path: String, reportedAs shardName: String) throws -> [Int: _ShardPartial] {
     var worker = _ScanWorker(index: index, near: nearIndex, configuration: configuration, options: readerOptions)
-    return try worker.rescan(path: path, shardName: shardName, line: line)
+    return try worker.rescan(path: path, shardName: shardName, lines: lines)
   }
 
   /// The share of `paths` that partition `index` of `count` scans: the sorted list's entries at

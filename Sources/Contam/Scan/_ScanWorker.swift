@@ -238,29 +238,42 @@ struct _ScanWorker {
     return counts
   }
 
-  /// Re-runs ``process(_:into:)`` on the single document at `line` of `path`, reporting its
-  /// evidence under `shardName`. nil when the shard has no document at that line.
-  mutating func rescan(path: String, shardName: String, line: Int) throws -> _ShardPartial? {
-    struct Found: Error {}
-    var partial = _ShardPartial(figures: .empty(shardName))
-    var hit = false
-    // The documents before it, as far back as the carry in front of it reaches.
+  /// Re-runs ``process(_:into:)`` on the documents of `path` that hold `lines`, each with the
+  /// carry of the documents before it as the scan read them, reporting their evidence under
+  /// `shardName`: per wanted line, its document's findings (a document that holds several, a
+  /// piece of plain text, is matched once). A line no document holds has no entry. One pass
+  /// over the shard, which ends after the last wanted line: re-reading the shard from its start
+  /// for each location made `verify` take time in the product of the evidence and the shards'
+  /// size (hours for a certificate with thousands of findings).
+  mutating func rescan(path: String, shardName: String, lines: Set<Int>) throws -> [Int: _ShardPartial] {
+    struct Done: Error {}
+    let wanted = lines.sorted()
+    var next = 0
+    var found: [Int: _ShardPartial] = [:]
+    guard !wanted.isEmpty else { return found }
+    // The documents before each, as far back as the carry in front of it reaches.
     var before = _RecentDocuments(limit: joinsDocuments ? carry.limit : 0)
     do {
       _ = try reader.read(path: path) { document in
-        // The document that holds the line: a piece of plain text holds many.
-        guard document.holds(line: line) else {
-          before.keep(document)
-          return
+        // Lines before this document that none held (skipped records) are not found.
+        while next < wanted.count && wanted[next] < document.line { next += 1 }
+        var held: [Int] = []
+        while next < wanted.count && document.holds(line: wanted[next]) {
+          held.append(wanted[next])
+          next += 1
         }
-        carry.reset()
-        before.forEach { carryPast($0) }
-        process(document.renamed(shardName), into: &partial)
-        hit = true
-        throw Found()
+        if !held.isEmpty {
+          var partial = _ShardPartial(figures: .empty(shardName))
+          carry.reset()
+          before.forEach { carryPast($0) }
+          process(document.renamed(shardName), into: &partial)
+          for line in held { found[line] = partial }
+        }
+        if next == wanted.count { throw Done() }
+        before.keep(document)
       } onProblem: { _ in }
-    } catch is Found {}
-    return hit ? partial : nil
+    } catch is Done {}
+    return found
   }
 
   /// Windows probed per chunk. The probe is a pipeline, so that cache misses overlap instead
