@@ -88,6 +88,50 @@ struct CertificateCommandTests {
     #expect(changed.stdout.contains("0/5 evidence locations confirmed"))
   }
 
+  /// Evidence at many lines of one shard, some adjacent and one after a line that is not JSON,
+  /// is re-read in one pass over it and every location confirmed; a location moved to that bad
+  /// line or past the shard's end is "no document at that line", and the others (the same items'
+  /// near-duplicate evidence at the old lines among them) still pass.
+  @Test func everyLocationOfAShardIsReReadInOnePass() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let questions = try String(contentsOf: samples.appendingPathComponent("benchmarks/gsm8k-sample.jsonl"), encoding: .utf8)
+      .split(separator: "\n").prefix(6).map { line -> String in
+        let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        return "\(record["question"]!) \(record["answer"]!)"
+      }
+    let (_, texts) = try ShardFixture.paragraphsJSONL(count: 45)
+    let plantedAt = [3, 7, 8, 20, 40, 41]
+    var lines: [String] = []
+    for (i, text) in texts.enumerated() {
+      let line = i + 1
+      if line == 30 { lines.append("{not json at all"); continue }
+      let body = plantedAt.firstIndex(of: line).map { text + " " + questions[$0] } ?? text
+      lines.append(String(decoding: try JSONSerialization.data(withJSONObject: ["id": "d\(line)", "text": body]), as: UTF8.self))
+    }
+    let shard = try fixture.write("many.jsonl", Data((lines.joined(separator: "\n") + "\n").utf8))
+    let cert = fixture.url("many.json").path
+    let scanned = try scan(["--benchmark", "gsm8k=\(samples.path)/benchmarks/gsm8k-sample.jsonl", "--out", cert, shard])
+    #expect(scanned.status == 0, "\(scanned.stderr)")
+    let certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    let evidenceLines = Set(certificate.items.flatMap { $0.evidence.map(\.line) })
+    #expect(evidenceLines == Set(plantedAt), "\(evidenceLines.sorted())")
+    let verified = try Tool.execute(contam, ["verify"] + roots(fixture) + [cert])
+    #expect(verified.status == 0 && verified.stdout.contains("6/6 evidence locations confirmed"), "\(verified.stdout)")
+    // Two locations moved: to the line that is not JSON, and past the end.
+    var edited = certificate
+    let first = try #require(edited.items.firstIndex { $0.evidence.first?.line == 7 })
+    let second = try #require(edited.items.firstIndex { $0.evidence.first?.line == 40 })
+    for k in edited.items[first].evidence.indices { edited.items[first].evidence[k].line = 30 }
+    for k in edited.items[second].evidence.indices { edited.items[second].evidence[k].line = 900 }
+    let editedPath = try fixture.write("edited.json", try edited.encoded())
+    let failed = try Tool.execute(contam, ["verify"] + roots(fixture) + [editedPath])
+    #expect(failed.status == 1)
+    #expect(failed.stdout.components(separatedBy: "no document at that line").count - 1 >= 2, "\(failed.stdout)")
+    // The items' near-duplicate evidence stays at lines 7 and 40 and is still confirmed there.
+    #expect(failed.stdout.contains("6/8 evidence locations confirmed"), "\(failed.stdout)")
+  }
+
   @Test func verifyFindsMovedShardsUnderCorpusRoots() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
