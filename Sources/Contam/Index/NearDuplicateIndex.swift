@@ -271,9 +271,13 @@ public final class NearDuplicateIndex: @unchecked Sendable {
   public let math: NearDuplicateIndex?
 
   /// The index of the items of `index` (tokenized again: the item index keeps only their hashes).
+  /// The index keeps the item index's token hashes (equal to these, and shared rather than a
+  /// second copy), from which it makes its targets' keys.
   public convenience init(index: ItemIndex, configuration: NearDuplicateConfiguration, maximumItemsPerShingle: Int) {
+    let again = TokenizedItems(index.items, version: index.parameters.textVersion)
+    precondition(again.hashes == index.tokenHashes, "the item index's tokens are its items' tokens")
     self.init(
-      TokenizedItems(index.items, version: index.parameters.textVersion),
+      TokenizedItems(items: again.items, version: again.version, hashes: index.tokenHashes, starts: again.starts, ends: again.ends, partRanges: again.partRanges),
       configuration: configuration, maximumItemsPerShingle: maximumItemsPerShingle)
   }
 

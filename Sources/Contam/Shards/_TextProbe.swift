@@ -34,10 +34,10 @@ enum _TextProbe {
     for i in 0..<(n & ~3) where base[i] == 0 { quarters[i & 3] += 1 }
     let quarter = n / 4
     if 20 * quarters[3] >= 19 * quarter && 2 * quarters[2] >= quarter && 2 * quarters[0] < quarter {
-      return utf32("UTF-32LE", "three of every four bytes are mostly NUL")
+      return utf32("UTF-32LE", "the top bytes of every 4-byte unit are NUL")
     }
     if 20 * quarters[0] >= 19 * quarter && 2 * quarters[1] >= quarter && 2 * quarters[3] < quarter {
-      return utf32("UTF-32BE", "three of every four bytes are mostly NUL")
+      return utf32("UTF-32BE", "the top bytes of every 4-byte unit are NUL")
     }
     var nuls = [0, 0]  // at even and odd offsets
     var invalid = 0
