@@ -1,4 +1,4 @@
-import Contam
+@_spi(Testing) import Contam
 import Foundation
 import Synchronization
 import Testing
@@ -54,6 +54,32 @@ struct ScannerTests {
     let snippet = String(decoding: text[evidence.byteStart..<evidence.byteEnd], as: UTF8.self)
     #expect(snippet == full(0).trimmingCharacters(in: .whitespacesAndNewlines) || full(0).hasPrefix(snippet))
     #expect(evidence.snippet == snippet)
+  }
+
+  /// `verify`'s re-read: the findings at each line are the claimed items' evidence there, as the
+  /// scan recorded it, and nothing else (a document holding two items gives only the claimed
+  /// one's; an unplanted line gives none; a line past the end has no entry).
+  @Test func aReReadKeepsOnlyTheClaimedItemsEvidenceAtEachLine() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let items = try Self.gsm8k(6)
+    let full = { (i: Int) in ItemIndex.text(of: items[i]) }
+    let path = try Self.shard(fixture, "a.jsonl.gz", plants: [5: full(0) + "\n\n" + full(1), 12: full(2)])
+    let options = ShardReaderOptions(format: .jsonl(textField: try FieldPath("text"), idField: try FieldPath("id")))
+    let scanner = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: options)
+    let results = try scanner.scan(paths: [path], jobs: 1).items
+    #expect(results[0].verdict == .contaminated && results[1].verdict == .contaminated && results[2].verdict == .contaminated)
+    let found = try scanner.findings(atLines: [5: [0], 12: [2, 3], 33: [4], 900: [5]], path: path, reportedAs: path)
+    #expect(Set(found.keys) == [5, 12, 33], "a line past the end has no entry")
+    let five = try #require(found[5])
+    #expect(Set(five.evidence.keys) == [0], "item 1 is in the document too, but not claimed there")
+    #expect(Set(five.near.keys).isSubset(of: [0]))
+    #expect(results[0].evidence.filter { $0.line == 5 }.allSatisfy { five.evidence[0]?.contains($0) == true })
+    #expect(results[0].evidence.contains { $0.line == 5 })
+    let twelve = try #require(found[12])
+    #expect(Set(twelve.evidence.keys) == [2], "item 3 was claimed there but is not in the document")
+    #expect(results[2].evidence.filter { $0.line == 12 }.allSatisfy { twelve.evidence[2]?.contains($0) == true })
+    #expect(found[33]?.evidence.isEmpty == true && found[33]?.near.isEmpty == true)
   }
 
   @Test func shortItemsAndBoilerplate() throws {

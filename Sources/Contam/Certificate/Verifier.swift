@@ -124,13 +124,16 @@ public enum Verifier {
         + (item.nearDuplicate?.evidence ?? []).map { EvidenceKey(shard: $0.shard, line: $0.line) })
     }
     // Every location of every item, re-read in one pass over its shard (shards on all cores).
-    var wanted: [String: Set<Int>] = [:]
-    for item in certificate.items {
-      for location in locations(item) where located[location.shard] != nil { wanted[location.shard, default: []].insert(location.line) }
+    // Per shard: line → the items whose evidence is there (only theirs is kept from the re-read).
+    var wanted: [String: [Int: Set<Int>]] = [:]
+    for (i, item) in certificate.items.enumerated() {
+      for location in locations(item) where located[location.shard] != nil {
+        wanted[location.shard, default: [:]][location.line, default: []].insert(i)
+      }
     }
     let shards = wanted.keys.sorted()
     let reread = _parallelMap(shards.count, jobs: ProcessInfo.processInfo.activeProcessorCount, minimumChunk: 1) { k in
-      Result { try scanner.findings(inDocumentsAt: wanted[shards[k]]!, path: located[shards[k]]!, reportedAs: shards[k]) }
+      Result { try scanner.findings(atLines: wanted[shards[k]]!, path: located[shards[k]]!, reportedAs: shards[k]) }
     }
     let found = Dictionary(uniqueKeysWithValues: zip(shards, try reread.map { try $0.get() }))
     for (i, item) in certificate.items.enumerated() {
@@ -140,14 +143,14 @@ public enum Verifier {
           checks.append(.init(kind: .evidence, subject: subject, passed: false, message: "shard missing or changed; evidence not re-read"))
           continue
         }
-        guard let partial = found[location.shard]?[location.line] else {
+        guard let reread = found[location.shard]?[location.line] else {
           checks.append(.init(kind: .evidence, subject: subject, passed: false, message: "no document at that line"))
           continue
         }
         let exact = item.evidence.filter { $0.shard == location.shard && $0.line == location.line }
         let near = (item.nearDuplicate?.evidence ?? []).filter { $0.shard == location.shard && $0.line == location.line }
-        let foundExact = (partial.evidence[i] ?? []).filter { $0.line == location.line }
-        let foundNear = (partial.near[i] ?? []).filter { $0.line == location.line }
+        let foundExact = reread.evidence[i] ?? []
+        let foundNear = reread.near[i] ?? []
         let ok = exact.allSatisfy { foundExact.contains($0) } && near.allSatisfy { foundNear.contains($0) }
         checks.append(
           .init(

@@ -169,13 +169,29 @@ public struct Scanner: Sendable {
     return SHA256Stream.digest(of: data)
   }
 
-  /// What the scan finds in the documents at 1-based `lines` of the shard at `path`, each read
-  /// and matched exactly as a scan reads and matches it (with the documents before it), its
-  /// evidence reported under `shardName`: per line, the findings of the document that holds it;
-  /// no entry for a line no document holds. One pass over the shard.
-  func findings(inDocumentsAt lines: Set<Int>, path: String, reportedAs shardName: String) throws -> [Int: _ShardPartial] {
+  /// What the scan finds at 1-based lines of the shard at `path` for the items that claim each
+  /// (`claims`: line → item numbers), each document read and matched exactly as a scan reads and
+  /// matches it (with the documents before it), its evidence reported under `shardName`: per
+  /// line, the claimed items' evidence at that line; no entry for a line no document holds. One
+  /// pass over the shard.
+  @_spi(Testing) public func findings(atLines claims: [Int: Set<Int>], path: String, reportedAs shardName: String) throws -> [Int: LocationFindings] {
     var worker = _ScanWorker(index: index, near: nearIndex, configuration: configuration, options: readerOptions)
-    return try worker.rescan(path: path, shardName: shardName, lines: lines)
+    return try worker.rescan(path: path, shardName: shardName, claims: claims)
+  }
+
+  /// The evidence the document at one line gives some items (``findings(atLines:path:reportedAs:)``):
+  /// per item number, its exact and near-duplicate evidence at that line.
+  @_spi(Testing) public struct LocationFindings: Sendable {
+    public var evidence: [Int: [Evidence]] = [:]
+    public var near: [Int: [NearDuplicateEvidence]] = [:]
+
+    /// `partial`'s evidence at `line` for `items` only.
+    init(_ partial: _ShardPartial, items: Set<Int>, line: Int) {
+      for item in items {
+        if let list = partial.evidence[item]?.filter({ $0.line == line }), !list.isEmpty { evidence[item] = list }
+        if let list = partial.near[item]?.filter({ $0.line == line }), !list.isEmpty { near[item] = list }
+      }
+    }
   }
 
   /// The share of `paths` that partition `index` of `count` scans: the sorted list's entries at

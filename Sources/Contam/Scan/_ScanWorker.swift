@@ -148,7 +148,7 @@ struct _ScanWorker {
   }
 
   /// Moves the carry past `document` without matching it: a line read only for the carry in
-  /// front of the next (``scan(path:only:leading:reportedAs:onProblem:)``, ``rescan(path:shardName:line:)``).
+  /// front of the next (``scan(path:only:leading:reportedAs:onProblem:)``, ``rescan(path:shardName:claims:)``).
   private mutating func carryPast(_ document: Document) {
     startBuffer()
     // A document read in segments gives the carry its tail, which the carry tokenizes itself.
@@ -238,18 +238,20 @@ struct _ScanWorker {
     return counts
   }
 
-  /// Re-runs ``process(_:into:)`` on the documents of `path` that hold `lines`, each with the
-  /// carry of the documents before it as the scan read them, reporting their evidence under
-  /// `shardName`: per wanted line, its document's findings (a document that holds several, a
-  /// piece of plain text, is matched once). A line no document holds has no entry. One pass
-  /// over the shard, which ends after the last wanted line: re-reading the shard from its start
-  /// for each location made `verify` take time in the product of the evidence and the shards'
-  /// size (hours for a certificate with thousands of findings).
-  mutating func rescan(path: String, shardName: String, lines: Set<Int>) throws -> [Int: _ShardPartial] {
+  /// Re-runs ``process(_:into:)`` on the documents of `path` that hold the lines of `claims`,
+  /// each with the carry of the documents before it as the scan read them, reporting their
+  /// evidence under `shardName`: per wanted line, the evidence its document gives the items
+  /// `claims` names for that line (a document that holds several lines, a piece of plain text,
+  /// is matched once). A line no document holds has no entry. One pass over the shard, which
+  /// ends after the last wanted line: re-reading the shard from its start for each location
+  /// made `verify` take time in the product of the evidence and the shards' size. Only the
+  /// claimed items' evidence is kept, not a document's whole findings: a certificate with tens
+  /// of thousands of locations (`--ngram 1`) held every item's coverage for each.
+  mutating func rescan(path: String, shardName: String, claims: [Int: Set<Int>]) throws -> [Int: Scanner.LocationFindings] {
     struct Done: Error {}
-    let wanted = lines.sorted()
+    let wanted = claims.keys.sorted()
     var next = 0
-    var found: [Int: _ShardPartial] = [:]
+    var found: [Int: Scanner.LocationFindings] = [:]
     guard !wanted.isEmpty else { return found }
     // The documents before each, as far back as the carry in front of it reaches.
     var before = _RecentDocuments(limit: joinsDocuments ? carry.limit : 0)
@@ -267,7 +269,7 @@ struct _ScanWorker {
           carry.reset()
           before.forEach { carryPast($0) }
           process(document.renamed(shardName), into: &partial)
-          for line in held { found[line] = partial }
+          for line in held { found[line] = Scanner.LocationFindings(partial, items: claims[line]!, line: line) }
         }
         if next == wanted.count { throw Done() }
         before.keep(document)
