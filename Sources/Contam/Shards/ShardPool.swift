@@ -1,13 +1,19 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Runs work over shards on a pool of threads, one shard at a time per worker, and returns
 /// the results in shard order, so the outcome never depends on the number of threads.
 package enum ShardPool {
+  /// The most threads a pool starts, whatever `jobs` asks: each reads its own shard, so a few
+  /// per core keep cores busy while others wait on storage; past that they only cost a thread
+  /// and a worker's buffers each. Results are the same for any number.
+  package static let maximumThreads = max(64, 8 * ProcessInfo.processInfo.activeProcessorCount)
+
   /// Calls `work(worker, index)` for every index in `0..<count` on `jobs` threads.
   /// - Parameters:
   ///   - count: the number of shards.
-  ///   - jobs: threads (at most `count` are started).
+  ///   - jobs: threads (at most `count` and ``maximumThreads`` are started).
   ///   - makeWorker: builds one worker's private state (readers, tokenizers, buffers).
   ///   - work: processes one shard with that state.
   /// - Returns: one result per index, in index order.
@@ -27,7 +33,7 @@ package enum ShardPool {
   ) -> [Result<Output, any Error>] {
     let slots = _Slots<Result<Output, any Error>>(count: count)
     let next = Atomic<Int>(0)
-    let threads = max(1, min(jobs, count))
+    let threads = max(1, min(jobs, count, maximumThreads))
     let idle = _IdleWorkers<Worker>()
     DispatchQueue.concurrentPerform(iterations: threads) { _ in
       if lendsIdleWorkers { idle.begin() }
