@@ -126,6 +126,12 @@ struct BadInputMatrixTests {
       let twice = try Tool.run("zstd", ["-c", "-q"], input: try Tool.run("gzip", ["-c"], input: try records(20)))
       return try (f.write("twice.jsonl.zst", twice) as NSString).lastPathComponent
     }, code: "unsupported", count: 1),
+    // Read as it is, base64 of text matches nothing: named, counted as not read.
+    Case(name: "text fields in base64", make: { f in
+      let texts = try ShardFixture.paragraphsJSONL(count: 40).texts.filter { $0.utf8.count >= 60 }.prefix(12)
+      let lines = try texts.map { String(decoding: try JSONSerialization.data(withJSONObject: ["text": Data($0.utf8).base64EncodedString()]), as: UTF8.self) }
+      return try (f.write("base64.jsonl", Data((lines.joined(separator: "\n") + "\n").utf8)) as NSString).lastPathComponent
+    }, code: "encoded_text", count: 12, line: 1),
     Case(name: "random bytes", make: { f in
       try (f.write("noise.jsonl", Self.noise) as NSString).lastPathComponent
     }, code: "unsupported", count: 1),

@@ -299,6 +299,48 @@ struct ShardReaderTests {
     }
   }
 
+  /// A record whose text is base64 of text (plain, wrapped as MIME wraps it, URL-safe; a text
+  /// file of MIME parts one after another) is `encoded_text`, named by line, counted as not read
+  /// and not handed on: read as it is, it would match nothing and read clean. What only looks
+  /// a little like base64 is read as before: a hex digest, one long word, base64 of bytes that
+  /// are not text, a data URI inside prose, a base64 body after a header line, short base64.
+  @Test func base64OfTextIsNamedAndNotReadAndLookAlikesAreRead() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let texts = try ShardFixture.paragraphsJSONL(count: 30).texts.filter { $0.utf8.count >= 60 }.prefix(6).map { $0 }
+    func record(_ text: String) throws -> String { String(decoding: try JSONSerialization.data(withJSONObject: ["text": text]), as: UTF8.self) }
+    let plain = texts.map { Data($0.utf8).base64EncodedString() }
+    let mime = texts.map { Data($0.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed]) }
+    let urlSafe = plain.map { $0.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_") }
+    let encoded = try fixture.write("encoded.jsonl", Data(try (plain + mime + urlSafe).map(record).joined(separator: "\n").utf8))
+    let read = try readAll(encoded)
+    #expect(read.documents.isEmpty && read.counts.documents == 0, "\(read.documents.map(\.2))")
+    #expect(read.counts.problems[.encodedText] == 18 && read.problems.map(\.line) == Array(1...18).map { Optional($0) })
+    #expect(read.problems.first?.description.contains("encoded.jsonl:1: encoded_text: the text is base64") == true)
+    let parts = try fixture.write("parts.txt", Data(mime.joined(separator: "\n\n").utf8))
+    let partsRead = try readAll(parts, options: ShardReaderOptions(format: .text))
+    #expect(partsRead.documents.isEmpty && partsRead.counts.problems[.encodedText, default: 0] >= 1, "\(partsRead.problems)")
+
+    var seed: UInt64 = 7
+    let noise = Data((0..<300).map { _ in
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: seed >> 33)
+    })
+    let lookAlikes = [
+      String(repeating: "3f9a0c7be41d", count: 6),
+      "Supercalifragilistic" + String(repeating: "expialidocious", count: 6),
+      noise.base64EncodedString(),
+      texts[0] + " data:text/plain;base64," + plain[1] + " " + texts[2],
+      "Content-Transfer-Encoding: base64\n\n" + mime[3],
+      Data("a short line".utf8).base64EncodedString(),
+      texts[4],
+    ]
+    let mixed = try fixture.write("lookalikes.jsonl", Data(try lookAlikes.map(record).joined(separator: "\n").utf8))
+    let kept = try readAll(mixed)
+    #expect(kept.problems.isEmpty, "\(kept.problems)")
+    #expect(kept.documents.map(\.2) == lookAlikes)
+  }
+
   /// Binary data inside a plain text stream (a gzip member compressed twice, after members of
   /// text): its lines with NUL bytes that are mostly not UTF-8 are `unsupported`, named by line,
   /// not read as text that matches nothing; the text around them, Latin-1 and a stray NUL

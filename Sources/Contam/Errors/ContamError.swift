@@ -38,6 +38,10 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     /// No document of a JSONL shard has the id field asked for (`--id-field`): a misnamed field,
     /// so evidence names its documents by line only. Counted once per shard, not input lost.
     case missingID = "missing_id"
+    /// A record whose text is base64 that decodes to text (``_TextProbe/base64Reason(_:)``): read
+    /// as it is, it matches nothing and would read clean, so it is skipped and counted as input
+    /// not read.
+    case encodedText = "encoded_text"
     /// A benchmark file or option that cannot be used.
     case invalidBenchmark = "invalid_benchmark"
     /// The shard changed (size, modification time or inode) while it was being read: what was

@@ -196,6 +196,17 @@ public final class ShardReader {
       if counts.problems[error.code, default: 0] <= options.problemCallbackLimit { onProblem(error) }
       if options.policy == .stop && error.code.losesInput { throw error }
     }
+    // Every format's documents pass here: one whose text is base64 of text is named, counted as
+    // not read, and not handed on (it would match nothing and read clean).
+    var encoded = 0
+    let onDocument = { (document: Document) throws in
+      if let reason = _TextProbe.base64Reason(document.text) {
+        encoded += 1
+        try report(ContamError(.encodedText, path: path, line: document.line, "\(reason); this record is not read"))
+        return
+      }
+      try onDocument(document)
+    }
     let file: FileSource
     do {
       file = try FileSource(path: path)
@@ -273,6 +284,7 @@ public final class ShardReader {
     }
     // Problems reported after the lines were read (a failed final read, a changed shard) too.
     result.problems = counts.problems
+    result.documents -= encoded
     reportInput(upTo: result.compressedBytes)
     return result
   }

@@ -111,4 +111,83 @@ enum _TextProbe {
     guard let base = text.baseAddress, text.count > 0, memchr(base, 0, text.count) != nil else { return nil }
     return reason(text, complete: true, line: true)
   }
+
+  /// Why one record's text is base64 of text, or nil: at least 64 bytes of only the base64
+  /// alphabet (either one), with line breaks (MIME wraps it) and `=` padding at the end of a
+  /// line,
+  /// upper- and lower-case letters and digits among them (a long word or a hex digest is not
+  /// base64), and its first 3 KiB decode to UTF-8 text. Read as it is, such a record is one
+  /// token soup that matches nothing and would read clean. Text with a space, or any other
+  /// byte, in its first 76 bytes is ruled out there, so prose costs a few byte tests.
+  static func base64Reason(_ text: UnsafeRawBufferPointer) -> String? {
+    let n = text.count
+    guard n >= 64, let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+    @inline(__always) func isAlphabet(_ b: UInt8) -> Bool {
+      (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2F || b == 0x2D || b == 0x5F
+    }
+    @inline(__always) func isBreak(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
+    for i in 0..<min(n, 76) where !isAlphabet(base[i]) && !isBreak(base[i]) && base[i] != 0x3D { return nil }
+    var upper = false
+    var lower = false
+    var digit = false
+    var padding = 0
+    var spaced = false  // spaces or tabs only at the end
+    for i in 0..<n {
+      let b = base[i]
+      if isBreak(b) {
+        // Padding ends a body; another may start on the next line (MIME parts one after another).
+        padding = 0
+        continue
+      }
+      if b == 0x20 || b == 0x09 {
+        spaced = true
+        continue
+      }
+      guard !spaced else { return nil }
+      if b == 0x3D {
+        padding += 1
+        guard padding <= 2 else { return nil }
+        continue
+      }
+      guard padding == 0, isAlphabet(b) else { return nil }
+      upper = upper || (b >= 0x41 && b <= 0x5A)
+      lower = lower || (b >= 0x61 && b <= 0x7A)
+      digit = digit || (b >= 0x30 && b <= 0x39)
+    }
+    guard upper && lower && digit else { return nil }
+    // The first 3 KiB decoded: text has no NUL or other control bytes but tab and line breaks,
+    // is mostly valid UTF-8, and has spaces or line breaks.
+    var decoded: [UInt8] = []
+    decoded.reserveCapacity(3072)
+    var bits: UInt32 = 0
+    var held = 0
+    for i in 0..<n where decoded.count < 3072 {
+      let b = base[i]
+      let value: UInt32
+      switch b {
+      case 0x41...0x5A: value = UInt32(b - 0x41)
+      case 0x61...0x7A: value = UInt32(b - 0x61 + 26)
+      case 0x30...0x39: value = UInt32(b - 0x30 + 52)
+      case 0x2B, 0x2D: value = 62
+      case 0x2F, 0x5F: value = 63
+      case 0x3D:
+        // Padding: the next body starts on a byte boundary.
+        bits = 0
+        held = 0
+        continue
+      default: continue
+      }
+      bits = bits << 6 | value
+      held += 6
+      if held >= 8 {
+        held -= 8
+        decoded.append(UInt8(truncatingIfNeeded: bits >> UInt32(held)))
+      }
+    }
+    guard decoded.count >= 32, decoded.contains(where: { $0 == 0x20 || $0 == 0x0A }) else { return nil }
+    guard !decoded.contains(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return nil }
+    let invalid = decoded.withUnsafeBytes { reason($0, complete: false) }
+    guard invalid == nil else { return nil }
+    return "the text is base64 (\(n) bytes that decode to text); decode it first (for JSON Lines: jq -c '.text |= @base64d')"
+  }
 }
