@@ -132,6 +132,40 @@ struct CertificateCommandTests {
     #expect(failed.stdout.contains("6/8 evidence locations confirmed"), "\(failed.stdout)")
   }
 
+  /// The maker of a certificate, signing with its own pinned key, leaves an item's evidence out
+  /// and calls it clean. Every check of a verify without `--full` passes, as it must (nothing
+  /// listed is wrong), so the output says what was not re-checked; `--full` finds the item.
+  @Test func evidenceLeftOutBySignerIsSaidUncheckedAndFullFindsIt() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let corpus = try shards(fixture)
+    let key = fixture.url("lab.key").path
+    #expect(try Tool.execute(contam, ["keygen", "--out", key]).status == 0)
+    let cert = fixture.url("cert.json").path
+    #expect(try scan(["--sign", key, "--out", cert] + benchmarks + [corpus]).status == 0)
+    var certificate = try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: cert)))
+    let flagged = try #require(certificate.items.firstIndex { $0.verdict == .contaminated })
+    let clean = certificate.items.filter { $0.verdict == .clean }.count
+    // The item as it reads where it was never copied: scored by a scan of other text.
+    let other = try fixture.write("other-prose.jsonl", try ShardFixture.paragraphsJSONL(count: 20).jsonl)
+    let elsewhere = fixture.url("elsewhere.json").path
+    #expect(try scan(["--out", elsewhere] + benchmarks + [other]).status == 0)
+    let id = certificate.items[flagged].id
+    let unseen = try #require(try Certificate(decoding: Data(contentsOf: URL(fileURLWithPath: elsewhere))).items.first { $0.id == id })
+    #expect(unseen.verdict == .clean)
+    certificate.items[flagged] = unseen
+    certificate.summary = BenchmarkSummary.summarize(certificate.items, benchmarks: certificate.benchmarks)
+    let seed = try String(contentsOfFile: key, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    let signed = try certificate.sealed(signingKey: try SigningKey(rawRepresentation: try #require(Data(base64Encoded: seed))))
+    let edited = try fixture.write("doctored.json", try signed.encoded())
+    let quick = try Tool.execute(contam, ["verify", "--public-key", key + ".pub", edited] + roots(fixture))
+    #expect(quick.status == 0, "\(quick.stdout)")
+    #expect(quick.stdout.contains("not re-checked: that the shards hold no evidence beyond what the certificate lists (its \(clean + 1) clean verdicts"), "\(quick.stdout)")
+    let full = try Tool.execute(contam, ["verify", "--public-key", key + ".pub", "--full", edited] + roots(fixture))
+    #expect(full.status == 1 && full.stdout.contains("FAIL full") && full.stdout.contains(id), "\(full.stdout)")
+    #expect(!full.stdout.contains("not re-checked"))
+  }
+
   @Test func verifyFindsMovedShardsUnderCorpusRoots() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
