@@ -84,6 +84,12 @@ extension ContamCommand {
         let failed = checks.filter { !$0.passed }.count
         printOut(failed == 0 ? "PASS: \(checks.count) checks" : "FAIL: \(failed) of \(checks.count) checks failed")
         if !full { printOut(Self.notRechecked(cert)) }
+        // Files in the corpus directories the certificate does not list: it says nothing about them.
+        let unlisted = Verifier.unlistedFiles(of: cert, roots: corpusRoots, certificatePath: certificate)
+        if !unlisted.isEmpty {
+          printOut(
+            "not in the certificate: \(unlisted.count) files under --corpus (\(unlisted.prefix(3).joined(separator: ", "))\(unlisted.count > 3 ? ", ..." : "")); its verdicts say nothing about them: if they are shards of the corpus, it was not scanned whole")
+        }
       }
       if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }

@@ -166,6 +166,25 @@ struct CertificateCommandTests {
     #expect(!full.stdout.contains("not re-checked"))
   }
 
+  /// A certificate made over a corpus with a shard left out says nothing about that shard:
+  /// verify with the corpus directory names it, and names nothing when every file is listed.
+  @Test func aShardLeftOutOfTheScanIsNamedByVerify() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let corpus = try shards(fixture)
+    let benchmark = fixture.url("gsm8k.jsonl").path
+    try FileManager.default.copyItem(atPath: samples.path + "/benchmarks/gsm8k-sample.jsonl", toPath: benchmark)
+    let cert = fixture.url("cert.json").path
+    #expect(try scan(["--benchmark", "gsm8k=\(benchmark)", "--out", cert, corpus]).status == 0)
+    let whole = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, cert])
+    #expect(whole.status == 0 && !whole.stdout.contains("not in the certificate"), "\(whole.stdout)")
+    // A shard that was there all along but not scanned (one written now stands for it).
+    let left = try fixture.compress("shards/left-out.jsonl.gz", try ShardFixture.paragraphsJSONL(count: 10).jsonl, tool: "gzip", ["-c"])
+    let partial = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, cert])
+    #expect(partial.status == 0, "\(partial.stdout)")
+    #expect(partial.stdout.contains("not in the certificate: 1 files under --corpus (\(left))"), "\(partial.stdout)")
+  }
+
   @Test func verifyFindsMovedShardsUnderCorpusRoots() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

@@ -329,6 +329,31 @@ public enum Verifier {
     return nil
   }
 
+  /// The files a scan of `roots` would read (``ShardList/resolve(_:passOverMedia:)``) that are
+  /// neither a shard nor a benchmark file of `certificate`, nor the certificate file itself
+  /// (`certificatePath`), sorted. A certificate covers only the shards it lists: one made over
+  /// a corpus with a shard left out says nothing about that shard, and only someone who has
+  /// the whole corpus can see it is missing.
+  public static func unlistedFiles(of certificate: Certificate, roots: [String], certificatePath: String? = nil) -> [String] {
+    var listed = Set<String>()
+    for path in certificate.shards.map(\.path) + certificate.benchmarks.flatMap({ b in b.files.map(\.path) + [b.path] }) {
+      if let found = locate(path, roots: roots), let real = realPath(found) { listed.insert(real) }
+    }
+    if let certificatePath, let real = realPath(certificatePath) { listed.insert(real) }
+    var unlisted: [String] = []
+    for root in roots {
+      guard let files = try? ShardList.resolve([root]).paths else { continue }
+      for file in files {
+        guard let real = realPath(file), !listed.contains(real) else { continue }
+        // A benchmark given as a directory (MMLU's CSV files) lists the directory.
+        guard !listed.contains(where: { real.hasPrefix($0 + "/") }) else { continue }
+        listed.insert(real)
+        unlisted.append(file)
+      }
+    }
+    return unlisted.sorted()
+  }
+
   /// The canonical absolute path (symbolic links resolved), or nil when it does not exist.
   static func realPath(_ path: String) -> String? {
     guard let resolved = realpath(path, nil) else { return nil }
