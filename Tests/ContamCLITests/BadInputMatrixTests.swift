@@ -132,6 +132,14 @@ struct BadInputMatrixTests {
       let lines = try texts.map { String(decoding: try JSONSerialization.data(withJSONObject: ["text": Data($0.utf8).base64EncodedString()]), as: UTF8.self) }
       return try (f.write("base64.jsonl", Data((lines.joined(separator: "\n") + "\n").utf8)) as NSString).lastPathComponent
     }, code: "encoded_text", count: 12, line: 1),
+    // The text read is a title; the page is in another field: read as asked, and said once.
+    Case(name: "more text in another field than the one read", make: { f in
+      let texts = try ShardFixture.paragraphsJSONL(count: 30).texts
+      let lines = try texts.enumerated().map { i, text in
+        String(decoding: try JSONSerialization.data(withJSONObject: ["text": "Part \(i)", "content": text]), as: UTF8.self)
+      }
+      return try (f.write("titled.jsonl", Data((lines.joined(separator: "\n") + "\n").utf8)) as NSString).lastPathComponent
+    }, code: "unread_field", count: 1),
     Case(name: "random bytes", make: { f in
       try (f.write("noise.jsonl", Self.noise) as NSString).lastPathComponent
     }, code: "unsupported", count: 1),

@@ -341,6 +341,42 @@ struct ShardReaderTests {
     #expect(kept.documents.map(\.2) == lookAlikes)
   }
 
+  /// Records that keep their text at another path than the field read (`{"text": title,
+  /// "content": page}`, `meta.body`) are read as the field asked for, and the shard says once
+  /// where more text is (`unread_field`, not input lost); records whose other fields are ids,
+  /// URLs or short tags, chat turns read through `messages[].content`, and `*` say nothing.
+  @Test func moreTextAtAnotherPathThanTheFieldReadIsSaidOnce() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let texts = Array(try ShardFixture.paragraphsJSONL(count: 200).texts.filter { $0.utf8.count >= 200 }.prefix(40))
+    #expect(texts.count == 40)
+    func shard(_ name: String, _ record: (Int, String) -> [String: Any]) throws -> String {
+      let lines = try texts.enumerated().map { i, text in
+        String(decoding: try JSONSerialization.data(withJSONObject: record(i, text), options: [.sortedKeys]), as: UTF8.self)
+      }
+      return try fixture.write(name, Data(lines.joined(separator: "\n").utf8))
+    }
+    let titled = try shard("titled.jsonl") { i, text in ["id": i, "text": "Chapter \(i) of the novel", "content": text] }
+    let read = try readAll(titled)
+    #expect(read.documents.count == 40 && read.documents.allSatisfy { $0.text.hasPrefix("Chapter") })
+    #expect(read.counts.problems[.unreadField] == 1 && read.problems.count == 1, "\(read.problems)")
+    #expect(read.problems.first?.message.contains("more text at 'content' than at 'text'") == true, "\(read.problems)")
+    #expect(read.problems.first?.message.contains("--text-field 'content'") == true)
+    let nested = try shard("nested.jsonl") { i, text in ["text": "page \(i)", "meta": ["body": text, "lang": "en"]] }
+    #expect(try readAll(nested).problems.map(\.message).first?.contains("at 'meta.body'") == true)
+
+    let plain = try shard("plain.jsonl") { i, text in ["id": "doc-\(i)", "url": "https://example.org/books/\(i)", "tags": ["novel", "fiction"], "text": text] }
+    let chat = try shard("chat.jsonl") { i, text in ["messages": [["role": "user", "content": "Tell me part \(i)."], ["role": "assistant", "content": text]]] }
+    for (path, options) in [
+      (plain, ShardReaderOptions()),
+      (chat, ShardReaderOptions(format: .jsonl(textField: try FieldPath("messages[].content"), idField: nil))),
+      (titled, ShardReaderOptions(format: .jsonl(textField: try FieldPath("*"), idField: nil))),
+    ] {
+      let result = try readAll(path, options: options)
+      #expect(result.problems.isEmpty && result.documents.count == 40, "\(path): \(result.problems)")
+    }
+  }
+
   /// Binary data inside a plain text stream (a gzip member compressed twice, after members of
   /// text): its lines with NUL bytes that are mostly not UTF-8 are `unsupported`, named by line,
   /// not read as text that matches nothing; the text around them, Latin-1 and a stray NUL

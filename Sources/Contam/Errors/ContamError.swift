@@ -42,6 +42,10 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     /// as it is, it matches nothing and would read clean, so it is skipped and counted as input
     /// not read.
     case encodedText = "encoded_text"
+    /// The records of a JSONL shard hold more text at another path than at the text field read
+    /// (`{"text": title, "content": page}`): counted once per shard, not input lost, since what
+    /// to read is the user's choice; but a copy there is not seen, so it is said.
+    case unreadField = "unread_field"
     /// A benchmark file or option that cannot be used.
     case invalidBenchmark = "invalid_benchmark"
     /// The shard changed (size, modification time or inode) while it was being read: what was
@@ -66,7 +70,7 @@ public struct ContamError: Error, Hashable, CustomStringConvertible, Sendable {
     /// Whether this problem loses input: a record or part of a shard that was not scanned.
     public var losesInput: Bool {
       switch self {
-      case .emptyLine, .emptyFile, .trailingGarbage, .emptyText, .repeatedField, .missingID: return false
+      case .emptyLine, .emptyFile, .trailingGarbage, .emptyText, .repeatedField, .missingID, .unreadField: return false
       default: return true
       }
     }

@@ -136,6 +136,9 @@ public final class ShardReader {
   private var formatIsJSONL = false
   /// Documents of this shard read with an id (``RecordFormat/jsonl(textField:idField:)``).
   private var documentsWithID = 0
+  /// The text the first records of a JSONL shard hold at the field read and at every other path
+  /// (``JSONRecordFields/textPaths(_:)``), for `unread_field`.
+  private var fieldSample = _FieldSample()
   /// The piece of plain text being gathered (``RecordFormat/text``): the file's bytes from its
   /// first line, whose number and offset follow.
   private var textPiece: UnsafeMutableRawPointer
@@ -186,6 +189,7 @@ public final class ShardReader {
     pieceCount = 0
     inputReported = 0
     documentsWithID = 0
+    fieldSample = _FieldSample()
     format = options.format
     if case .auto(let textField, let idField) = format, Self.namedAsJSON(path) {
       // The name says JSON: a corrupt first line must not turn the shard into plain text.
@@ -496,6 +500,13 @@ public final class ShardReader {
     }
     if blankLines > 0 { counts.problems[.emptyLine, default: 0] += blankLines }
     counts.lines = lineNumber
+    if let unread = fieldSample.unread() {
+      try report(
+        ContamError(
+          .unreadField, path: path,
+          "the records hold more text at '\(unread.path)' than at '\(unread.read)', the field read (\(unread.chars) characters against \(unread.readChars) in the first \(fieldSample.records) records): a copy there is not seen; to read it: --text-field '\(unread.path)', or '*' for every string"
+        ))
+    }
     if case .jsonl(_, let idField?) = format, onlyLines == nil, counts.documents > 0, documentsWithID == 0 {
       try report(
         ContamError(
@@ -685,6 +696,9 @@ public final class ShardReader {
         }
       }
       if !fallbackExtractors.isEmpty, case .found = extracted { counts.textFields[usedField.description, default: 0] += 1 }
+      if fieldSample.records < _FieldSample.size, case .found = extracted, !usedField.isEveryString {
+        fieldSample.add(JSONRecordFields.textPaths(line), read: usedField.description)
+      }
       /// Reads the record's id into `idScratch` (left empty when it has none). Before the text is
       /// decoded in place, which leaves the line no longer JSON.
       func readID() {
@@ -795,5 +809,37 @@ public final class ShardReader {
       }
     }
 
+  }
+}
+
+/// The text the first records of a JSONL shard hold at the field read and at every other path
+/// a `--text-field` can name. A corpus whose records keep their text in another field than the
+/// one read (`{"text": title, "content": page}`, `meta.body`) is read as the short field alone
+/// and reads clean; so when another path holds more text than the field read, the shard says so.
+struct _FieldSample {
+  /// Records sampled per shard.
+  static let size = 64
+  var records = 0
+  /// The path read (the last record's) and its characters in all.
+  var read = ""
+  var readChars = 0
+  var other: [String: Int] = [:]
+
+  mutating func add(_ paths: [String: Int], read field: String) {
+    guard !paths.isEmpty else { return }
+    records += 1
+    read = field
+    for (path, chars) in paths {
+      if path == field { readChars += chars } else { other[path, default: 0] += chars }
+    }
+  }
+
+  /// The path with the most text, when it holds more than the field read and 50 characters a
+  /// record on average (an id, a URL or a title beside the text is not it).
+  func unread() -> (path: String, chars: Int, read: String, readChars: Int)? {
+    guard let best = other.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+      best.value > readChars, best.value >= 50 * records
+    else { return nil }
+    return (best.key, best.value, read, readChars)
   }
 }
