@@ -344,7 +344,8 @@ struct ShardReaderTests {
   /// Records that keep their text at another path than the field read (`{"text": title,
   /// "content": page}`, `meta.body`) are read as the field asked for, and the shard says once
   /// where more text is (`unread_field`, not input lost); records whose other fields are ids,
-  /// URLs or short tags, chat turns read through `messages[].content`, and `*` say nothing.
+  /// URLs or short tags, or the same text again, chat turns read through `messages[].content`,
+  /// and `*` say nothing.
   @Test func moreTextAtAnotherPathThanTheFieldReadIsSaidOnce() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
@@ -366,9 +367,11 @@ struct ShardReaderTests {
     #expect(try readAll(nested).problems.map(\.message).first?.contains("at 'meta.body'") == true)
 
     let plain = try shard("plain.jsonl") { i, text in ["id": "doc-\(i)", "url": "https://example.org/books/\(i)", "tags": ["novel", "fiction"], "text": text] }
+    let twice = try shard("twice.jsonl") { _, text in ["text": text, "raw": text + " "] }
     let chat = try shard("chat.jsonl") { i, text in ["messages": [["role": "user", "content": "Tell me part \(i)."], ["role": "assistant", "content": text]]] }
     for (path, options) in [
       (plain, ShardReaderOptions()),
+      (twice, ShardReaderOptions()),
       (chat, ShardReaderOptions(format: .jsonl(textField: try FieldPath("messages[].content"), idField: nil))),
       (titled, ShardReaderOptions(format: .jsonl(textField: try FieldPath("*"), idField: nil))),
     ] {

@@ -834,11 +834,12 @@ struct _FieldSample {
     }
   }
 
-  /// The path with the most text, when it holds more than the field read and 50 characters a
-  /// record on average (an id, a URL or a title beside the text is not it).
+  /// The path with the most text, when it holds half as much again as the field read (the same
+  /// text kept twice is not more) and 50 characters a record on average (an id, a URL or a
+  /// title beside the text is not it).
   func unread() -> (path: String, chars: Int, read: String, readChars: Int)? {
     guard let best = other.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
-      best.value > readChars, best.value >= 50 * records
+      2 * best.value > 3 * readChars, best.value >= 50 * records
     else { return nil }
     return (best.key, best.value, read, readChars)
   }

@@ -23,6 +23,8 @@ struct ParquetMetadata {
     var start: Int
     var length: Int
     var values: Int
+    /// Its pages' bytes decompressed (`total_uncompressed_size`), as the file says.
+    var uncompressed: Int = 0
   }
 
   struct RowGroup {
@@ -35,6 +37,23 @@ struct ParquetMetadata {
   var rowGroups: [RowGroup]
 
   static let magic: [UInt8] = Array("PAR1".utf8)
+
+  /// The byte-array column (a string column) whose pages hold the most bytes, when it is not
+  /// `textColumn` and holds half as much again as it (a copy of the same text in a second
+  /// column is not more), and 50 bytes a row: the records' text is likely there
+  /// (`text` a title, `content` the page). By the sizes the footer records, without reading a
+  /// page; nil when the footer gives no sizes.
+  func largerTextColumn(than textColumn: Column) -> (path: String, bytes: Int, textBytes: Int)? {
+    var sizes: [String: Int] = [:]
+    for group in rowGroups {
+      for (path, chunk) in group.chunks where columns[path]?.physicalType == 6 { sizes[path, default: 0] += max(0, chunk.uncompressed) }
+    }
+    let textBytes = sizes[textColumn.path] ?? 0
+    guard let best = sizes.filter({ $0.key != textColumn.path }).max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+      2 * best.value > 3 * textBytes, best.value >= 50 * rowGroups.reduce(0, { $0 + $1.rows })
+    else { return nil }
+    return (best.key, best.value, textBytes)
+  }
 
   /// The column a text field names: its dotted path (`meta.content`), or for a path through a
   /// list (`messages[].content`) the one column inside that list: the keys, the list's wrapper
@@ -113,7 +132,8 @@ struct ParquetMetadata {
         guard start >= 4, length >= 0, start <= size - 8, length <= size - 8 - start else {
           throw .init(message: "column chunk '\(path)' lies outside the file")
         }
-        chunks[path] = Chunk(codec: Int(meta[4]?.int ?? 0), start: start, length: length, values: Int(meta[5]?.int ?? 0))
+        chunks[path] = Chunk(
+          codec: Int(meta[4]?.int ?? 0), start: start, length: length, values: Int(meta[5]?.int ?? 0), uncompressed: Int(meta[6]?.int ?? 0))
       }
       let rows = Int(group[3]?.int ?? -1)
       guard rows >= 0 else { throw .init(message: "a row group with a negative row count") }

@@ -65,6 +65,13 @@ enum _ParquetDocuments {
       }
       return counts
     }
+    if let larger = metadata.largerTextColumn(than: textColumn) {
+      try report(
+        ContamError(
+          .unreadField, path: path,
+          "column '\(larger.path)' holds more text than '\(textColumn.path)', the column read (\(larger.bytes) bytes against \(larger.textBytes)): a copy there is not seen; to read it: --text-field '\(larger.path)'"
+        ))
+    }
     let idColumn = idField.flatMap { metadata.columns[$0.description] }
     var row = 0
     // One decoder per column and one chunk buffer, reused by every row group.
