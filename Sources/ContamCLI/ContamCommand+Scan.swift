@@ -281,6 +281,12 @@ extension ContamCommand {
       for spec in benchmarks {
         let pair = spec.split(separator: "=", maxSplits: 1).map(String.init)
         guard pair.count == 2 else { throw ValidationError("--benchmark takes NAME=PATH, got '\(spec)'.") }
+        // Items are named benchmark/id: a second benchmark of one name gives its items the
+        // names of the first's (two results for `gsm8k/1`), and a file named twice counts twice.
+        if let earlier = specs.first(where: { $0.name == pair[0] }) {
+          throw ValidationError(
+            "--benchmark \(pair[0]) is given twice (\(earlier.path) and \(pair[1])): give each benchmark its own name, or a directory to read several files as one benchmark.")
+        }
         specs.append((pair[0], pair[1], try format(for: pair[0], path: pair[1])))
       }
       // A mapping that no benchmark reads would be ignored: say so rather than scan without it.
@@ -346,7 +352,8 @@ extension ContamCommand {
       do {
         signingKey = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
       } catch {
-        terminal.line("contam: cannot read the signing key \(sign ?? ""): \(error)")
+        let why = FileManager.default.fileExists(atPath: sign ?? "") ? "\(error)" : "no such file"
+        terminal.line("contam: cannot read the signing key \(sign ?? ""): \(why)")
         throw ExitCode(ContamExit.failed)
       }
       if noNear {
@@ -414,6 +421,12 @@ extension ContamCommand {
         throw ExitCode(error.code == .invalidArgument ? ExitCode.validationFailure.rawValue : ContamExit.failed)
       } catch let error as ContamError {
         terminal.endProgress()
+        // Input lost under --strict stops the run with 3; anything else (a work directory that
+        // cannot be made or written) is the run failing, whatever --strict says.
+        guard corpus.strict, error.code.losesInput, error.code != .outputFailed else {
+          terminal.line("contam: \(error)")
+          throw ExitCode(ContamExit.failed)
+        }
         terminal.line("contam: stopped (--strict): \(error)")
         throw ExitCode(ContamExit.skippedUnderStrict)
       }

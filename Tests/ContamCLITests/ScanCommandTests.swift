@@ -144,6 +144,26 @@ struct ScanCommandTests {
     #expect(!FileManager.default.fileExists(atPath: "/proc/contam-result.json"))
   }
 
+  /// Mistakes in options that once ran on or said the wrong thing: one benchmark name given
+  /// twice (items named alike, a file counted twice) is a usage error; a signing key that is
+  /// not there is named as such; a work directory that cannot be made fails the run (exit 4)
+  /// without blaming --strict, which was not given.
+  @Test func repeatedBenchmarksMissingKeysAndBadWorkDirectoriesAreNamed() throws {
+    let gsm = "gsm8k=\(samples.path)/benchmarks/gsm8k-sample.jsonl"
+    let shards = "\(samples.path)/shards"
+    let twice = try Tool.execute(contam, ["scan", "--benchmark", gsm, "--benchmark", gsm, shards])
+    #expect(twice.status == 64 && twice.stderr.contains("--benchmark gsm8k is given twice"), "\(twice.stderr)")
+    let renamed = try Tool.execute(contam, ["scan", "--fail-on", "never", "--benchmark", gsm, "--benchmark", "gsm8k=\(samples.path)/benchmarks/arc-challenge-sample.jsonl", shards])
+    #expect(renamed.status == 64, "two files under one name: \(renamed.stderr)")
+    let key = try Tool.execute(contam, ["scan", "--sign", "/nonexistent/lab.key", "--benchmark", gsm, shards])
+    #expect(key.status == 4 && key.stderr.contains("cannot read the signing key /nonexistent/lab.key: no such file"), "\(key.stderr)")
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("contam-workdir-\(UUID().uuidString)").path
+    FileManager.default.createFile(atPath: file, contents: Data("a file".utf8))
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let work = try Tool.execute(contam, ["scan", "--fail-on", "never", "--work-dir", file, "--benchmark", gsm, shards])
+    #expect(work.status == 4 && work.stderr.contains("output_failed") && !work.stderr.contains("--strict"), "\(work.stderr)")
+  }
+
   @Test func helpExplainsEveryOption() throws {
     let help = try Tool.execute(contam, ["scan", "--help"])
     for option in ["--benchmark", "--fields", "--item-id-field", "--ngram", "--min-tokens", "--max-items-per-ngram",
