@@ -36,14 +36,14 @@ extension ContamCommand {
     func run() throws {
       let terminal = Terminal.shared
       do {
-        let certificates = try parts.map { try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let certificates = try parts.map { try Certificate(contentsOfFile: $0) }
         let pinned = try signers.keys()
         let merged = try Certificate.merge(certificates, trustedSigners: pinned, requireSignedParts: sign != nil)
         let key = try sign.map { try Certificate.signingKey(fromBase64: String(contentsOfFile: $0, encoding: .utf8)) }
         try merged.writeSealed(to: out, signingKey: key)
         printOut("merged \(parts.count) partial certificates into \(out)")
       } catch let error as ContamError {
-        terminal.line("contam: cannot merge: \(error.message)")
+        terminal.line("contam: cannot merge: \(error.path.map { "\($0): " } ?? "")\(error.message)")
         throw ExitCode(ContamExit.failed)
       } catch {
         terminal.line("contam: cannot merge: \(error)")

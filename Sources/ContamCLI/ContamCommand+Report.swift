@@ -44,9 +44,9 @@ extension ContamCommand {
       let terminal = Terminal.shared
       let cert: Certificate
       do {
-        cert = try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: certificate)))
+        cert = try Certificate(contentsOfFile: certificate)
       } catch {
-        terminal.line("contam: cannot read \(certificate): \(error)")
+        terminal.line("contam: cannot read the certificate: \(error)")
         throw ExitCode(ContamExit.failed)
       }
       // The items, for highlighting, if the benchmark files are still there.

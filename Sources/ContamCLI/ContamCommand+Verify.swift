@@ -57,10 +57,13 @@ extension ContamCommand {
       let cert: Certificate
       let expected: [String]
       do {
-        cert = try Certificate(decoding: try Data(contentsOf: URL(fileURLWithPath: certificate)))
+        cert = try Certificate(contentsOfFile: certificate)
         expected = try signers.keys()
+      } catch let error as ContamError {
+        terminal.line("contam: cannot read the certificate: \(error)")
+        throw ExitCode(ContamExit.failed)
       } catch {
-        terminal.line("contam: cannot read \(certificate): \(error)")
+        terminal.line("contam: cannot read the pinned keys: \(error)")
         throw ExitCode(ContamExit.failed)
       }
       let checks: [VerificationCheck]

@@ -185,6 +185,31 @@ struct CertificateCommandTests {
     #expect(partial.stdout.contains("not in the certificate: 1 files under --corpus (\(left))"), "\(partial.stdout)")
   }
 
+  /// A certificate file that is not there, a directory, empty, cut short or not an object is
+  /// named with what is wrong (the JSON path for a bad one), exit 4, by verify, report and merge.
+  @Test func certificateFilesThatDoNotReadAreNamedWithTheReason() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let cert = fixture.url("cert.json").path
+    #expect(try scan(["--out", cert] + benchmarks + [try shards(fixture)]).status == 0)
+    let whole = try Data(contentsOf: URL(fileURLWithPath: cert))
+    let cases: [(String, String)] = [
+      (fixture.url("nowhere.json").path, "unreadable_file: no such file"),
+      (fixture.directory.path, "unreadable_file: a directory, not a certificate file"),
+      (try fixture.write("empty.json", Data()), "invalid_certificate: at $:"),
+      (try fixture.write("cut.json", whole.prefix(whole.count / 2)), "invalid_certificate: at $."),
+      (try fixture.write("array.json", Data("[1, 2]".utf8)), "invalid_certificate: at $:"),
+    ]
+    for (path, says) in cases {
+      for command in [["verify", path], ["report", path]] {
+        let run = try Tool.execute(contam, command)
+        #expect(run.status == 4 && run.stderr.contains("cannot read the certificate: \(path): \(says)"), "\(command): \(run.stderr)")
+      }
+      let merge = try Tool.execute(contam, ["merge", cert, path, "--out", fixture.url("merged.json").path])
+      #expect(merge.status == 4 && merge.stderr.contains("cannot merge: \(path): "), "\(merge.stderr)")
+    }
+  }
+
   @Test func verifyFindsMovedShardsUnderCorpusRoots() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

@@ -154,6 +154,32 @@ extension Certificate {
     try self.init(strictlyDecoding: data)
   }
 
+  /// Reads the certificate file at `path`, strictly (``init(decoding:)``).
+  /// - Throws: ``ContamError/Code/unreadableFile`` (no such file, a directory, no permission) or
+  ///   ``ContamError/Code/invalidCertificate``, each naming `path`.
+  public init(contentsOfFile path: String) throws(ContamError) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw ContamError(.unreadableFile, path: path, "no such file")
+    }
+    guard !isDirectory.boolValue else { throw ContamError(.unreadableFile, path: path, "a directory, not a certificate file") }
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw ContamError(
+        .unreadableFile, path: path, FileManager.default.isReadableFile(atPath: path) ? error.localizedDescription : "permission denied")
+    }
+    do {
+      try self.init(decoding: data)
+    } catch var error as ContamError {
+      error.path = path
+      throw error
+    } catch {
+      throw ContamError(.invalidCertificate, path: path, "\(error)")
+    }
+  }
+
   /// What checking a certificate's own integrity found.
   public struct Integrity: Sendable, Hashable {
     /// The stored digest equals the digest of the content.
