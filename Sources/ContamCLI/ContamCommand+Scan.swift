@@ -264,8 +264,11 @@ extension ContamCommand {
         guard pair.count == 2 else { throw ValidationError("--fields: '\(spec)' is not PART=FIELD.") }
         return (String(pair[0]), pair[1].split(separator: "+").map(String.init))
       }
+      // By the name without a compression suffix (`items.csv.gz` is CSV).
+      var bare = path
+      for suffix in [".gz", ".zst"] where bare.hasSuffix(suffix) { bare.removeLast(suffix.count) }
       let layout: BenchmarkFormat.Layout =
-        path.hasSuffix(".csv") ? .csv : path.hasSuffix(".json") ? .json : path.hasSuffix(".txt") ? .lines : .jsonl
+        bare.hasSuffix(".csv") ? .csv : bare.hasSuffix(".tsv") ? .tsv : bare.hasSuffix(".json") ? .json : bare.hasSuffix(".txt") ? .lines : .jsonl
       return BenchmarkFormat(layout: layout, parts: parts, idField: itemIDField)
     }
 

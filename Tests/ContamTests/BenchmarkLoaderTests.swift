@@ -262,4 +262,42 @@ struct BenchmarkLoaderTests {
       #expect(error.code == .invalidBenchmark && error.line == target + 1 && error.message.contains("never closed"), "\(error)")
     }
   }
+
+  /// The same real GSM8K items as TSV (quoted where a field holds a tab, a quote or a line
+  /// break, as Python's `excel-tab` writes it; gzip-compressed too) and as JSON wrapped in an
+  /// object beside other values (`{"version": …, "data": [...]}`) load as the JSONL does; an
+  /// object holding several lists of records (splits) is an error naming them.
+  @Test func tsvAndWrappedJSONLoadAsTheJSONLDoes() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let path = TestData.path("benchmarks/gsm8k/test.jsonl")
+    let format = { (layout: BenchmarkFormat.Layout) in BenchmarkFormat(layout: layout, parts: [("question", ["question"]), ("answer", ["answer"])]) }
+    let expected = Array(try BenchmarkLoader.load(name: "g", path: path, format: format(.jsonl)).prefix(30))
+    let records = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").prefix(30).map {
+      try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+    }
+    func cell(_ value: Any?) -> String {
+      let text = value as? String ?? ""
+      let needs = text.contains { $0 == "\t" || $0 == "\"" || $0 == "\n" }
+      return needs ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+    // A tab inside one question: the field is quoted.
+    var rows = records
+    rows[3]["question"] = (rows[3]["question"] as! String).replacingOccurrences(of: " ", with: "\t", options: [], range: nil)
+    let tsv = "question\tanswer\n" + rows.map { cell($0["question"]) + "\t" + cell($0["answer"]) }.joined(separator: "\n") + "\n"
+    let plain = try fixture.write("items.tsv", Data(tsv.utf8))
+    let packed = try fixture.compress("items.tsv.gz", Data(tsv.utf8), tool: "gzip", ["-c"])
+    for file in [plain, packed] {
+      let items = try BenchmarkLoader.load(name: "g", path: file, format: format(.tsv))
+      #expect(items.count == 30 && items[3].parts[0].text.contains("\t"))
+      #expect(items.enumerated().filter { $0.offset != 3 }.allSatisfy { $0.element.parts.map(\.text) == expected[$0.offset].parts.map(\.text) })
+    }
+    let wrapped = try JSONSerialization.data(withJSONObject: ["version": "1.0", "count": 30, "data": records])
+    let items = try BenchmarkLoader.load(name: "g", path: try fixture.write("wrapped.json", wrapped), format: format(.json))
+    #expect(items.map { $0.parts.map(\.text) } == expected.map { $0.parts.map(\.text) })
+    let splits = try JSONSerialization.data(withJSONObject: ["train": Array(records.prefix(5)), "test": records])
+    #expect {
+      try BenchmarkLoader.load(name: "g", path: try fixture.write("splits.json", splits), format: format(.json))
+    } throws: { ($0 as? ContamError)?.message.contains("lists of records under 'test', 'train'") == true }
+  }
 }

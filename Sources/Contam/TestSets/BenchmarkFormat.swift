@@ -3,18 +3,21 @@
 /// A part draws its text from one or more fields (joined by newlines); a dotted field reaches
 /// into nested objects, and a field that is an array of objects or strings gives all its
 /// elements (`question.choices.text` in ARC; `question.choices[].text` reads the same). A field
-/// must end on text: one that ends on objects is an error naming the fields inside. In CSV,
-/// fields are header names, or column numbers from 0 when the file has no header.
+/// must end on text: one that ends on objects is an error naming the fields inside. In CSV and
+/// TSV, fields are header names, or column numbers from 0 when the file has no header.
 public struct BenchmarkFormat: Sendable, Hashable, Codable {
   public enum Layout: String, Sendable, Hashable, CaseIterable, Codable {
     /// One JSON object per line.
     case jsonl
-    /// A JSON array of objects, or an object whose values are objects.
+    /// A JSON array of objects, an object whose values are objects, or an object that holds one
+    /// array of objects beside other values (`{"version": 1, "data": [...]}`).
     case json
     /// CSV with a header row.
     case csv
     /// CSV without a header (fields are column numbers).
     case csvNoHeader = "csv-noheader"
+    /// Tab-separated values with a header row (``CSVParser`` with tabs).
+    case tsv
     /// Plain text, one item per line (field name: `text`).
     case lines
   }

@@ -93,7 +93,7 @@ public enum BenchmarkLoader {
 
   static func stem(_ path: String) -> String {
     var name = URL(fileURLWithPath: path).lastPathComponent
-    for suffix in [".gz", ".zst", ".jsonl", ".json", ".csv", ".txt"] where name.hasSuffix(suffix) {
+    for suffix in [".gz", ".zst", ".jsonl", ".json", ".csv", ".tsv", ".txt"] where name.hasSuffix(suffix) {
       name.removeLast(suffix.count)
     }
     if name.hasSuffix("_test") { name.removeLast(5) }
@@ -132,7 +132,18 @@ public enum BenchmarkLoader {
       if let array = object as? [Any] {
         list = array
       } else if let dictionary = object as? [String: Any] {
-        list = dictionary.keys.sorted().map { dictionary[$0]! }
+        // Records keyed by id; or one list of records wrapped with other values (`data`,
+        // `examples`); several lists are splits, and which one is meant is not for a guess.
+        let records = dictionary.filter { ($0.value as? [Any]).map { !$0.isEmpty && $0.allSatisfy { $0 is [String: Any] } } ?? false }
+        if dictionary.values.allSatisfy({ $0 is [String: Any] }) || records.isEmpty {
+          list = dictionary.keys.sorted().map { dictionary[$0]! }
+        } else if records.count == 1 {
+          list = records.first!.value as! [Any]
+        } else {
+          throw ContamError(
+            .invalidBenchmark, path: path,
+            "benchmark '\(name)': the JSON holds lists of records under \(records.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")): give a file that holds one of them")
+        }
       } else {
         throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': the JSON is neither an array nor an object of records")
       }
@@ -143,20 +154,21 @@ public enum BenchmarkLoader {
         if records.isEmpty { firstFields = fieldNames(record) }
         records.append((i + 1, { lookup(record, path: $0) }))
       }
-    case .csv, .csvNoHeader:
+    case .csv, .csvNoHeader, .tsv:
       let rows: [[String]]
       do {
-        rows = try CSVParser.parse(text)
+        rows = try CSVParser.parse(text, separator: format.layout == .tsv ? 0x09 : UInt8(ascii: ","))
       } catch {
         throw ContamError(.invalidBenchmark, path: path, line: error.line, "benchmark '\(name)': \(error.message)")
       }
-      let header = format.layout == .csv ? rows.first ?? [] : []
-      firstFields = format.layout == .csv ? header : (rows.first ?? []).indices.map(String.init)
-      for (i, row) in rows.enumerated().dropFirst(format.layout == .csv ? 1 : 0) {
+      let headed = format.layout != .csvNoHeader
+      let header = headed ? rows.first ?? [] : []
+      firstFields = headed ? header : (rows.first ?? []).indices.map(String.init)
+      for (i, row) in rows.enumerated().dropFirst(headed ? 1 : 0) {
         records.append(
-          (i + (format.layout == .csv ? 0 : 1),
+          (i + (headed ? 0 : 1),
             { field in
-              let column = format.layout == .csv ? header.firstIndex(of: field) : Int(field)
+              let column = headed ? header.firstIndex(of: field) : Int(field)
               guard let column, column >= 0, column < row.count else { return FieldLookup() }
               return FieldLookup(present: true, texts: [row[column]])
             }))

@@ -1,15 +1,17 @@
 /// RFC 4180 CSV: comma-separated fields, double-quoted fields may hold commas, newlines and
-/// doubled quotes. Returns rows of fields; a blank line gives no row.
+/// doubled quotes. Returns rows of fields; a blank line gives no row. TSV is the same with tabs
+/// between fields (as Python's `excel-tab` dialect writes it: quoted where a field holds a tab,
+/// a quote or a line break).
 @_spi(Testing) public enum CSVParser {
   /// - Throws: ``ContamError/Code/invalidBenchmark`` when a quoted field is never closed
   ///   (it would swallow every row after it), naming the line it opens on.
-  public static func parse(_ text: String) throws(ContamError) -> [[String]] {
-    try parseWithLines(text).map(\.fields)
+  public static func parse(_ text: String, separator: UInt8 = UInt8(ascii: ",")) throws(ContamError) -> [[String]] {
+    try parseWithLines(text, separator: separator).map(\.fields)
   }
 
   /// As ``parse(_:)``, with the 1-based line each row starts on (blank lines and quoted line
   /// breaks counted), so a bad row can be named by its line.
-  public static func parseWithLines(_ text: String) throws(ContamError) -> [(line: Int, fields: [String])] {
+  public static func parseWithLines(_ text: String, separator: UInt8 = UInt8(ascii: ",")) throws(ContamError) -> [(line: Int, fields: [String])] {
     var rows: [(line: Int, fields: [String])] = []
     var rowLine = 1
     var row: [String] = []
@@ -43,13 +45,16 @@
         i += 1
         continue
       }
+      if c == separator {
+        endField()
+        fieldStarted = true
+        i += 1
+        continue
+      }
       switch c {
       case UInt8(ascii: "\""):
         inQuotes = true
         quoteLine = line
-        fieldStarted = true
-      case UInt8(ascii: ","):
-        endField()
         fieldStarted = true
       case 0x0A, 0x0D:
         if fieldStarted || !field.isEmpty || !row.isEmpty {
@@ -65,7 +70,8 @@
       i += 1
     }
     if inQuotes {
-      throw ContamError(.invalidBenchmark, line: quoteLine, "a quoted CSV field opened on line \(quoteLine) is never closed")
+      throw ContamError(
+        .invalidBenchmark, line: quoteLine, "a quoted \(separator == 0x09 ? "TSV" : "CSV") field opened on line \(quoteLine) is never closed")
     }
     if fieldStarted || !field.isEmpty || !row.isEmpty {
       endField()
