@@ -696,7 +696,7 @@ public final class ShardReader {
         }
       }
       if !fallbackExtractors.isEmpty, case .found = extracted { counts.textFields[usedField.description, default: 0] += 1 }
-      if fieldSample.records < _FieldSample.size, case .found = extracted, !usedField.isEveryString {
+      if fieldSample.records < _FieldSample.size, line.count <= _FieldSample.maximumLineBytes, case .found = extracted, !usedField.isEveryString {
         fieldSample.add(JSONRecordFields.textPaths(line), read: usedField.description)
       }
       /// Reads the record's id into `idScratch` (left empty when it has none). Before the text is
@@ -812,13 +812,16 @@ public final class ShardReader {
   }
 }
 
-/// The text the first records of a JSONL shard hold at the field read and at every other path
-/// a `--text-field` can name. A corpus whose records keep their text in another field than the
+/// The text the first records (of at most 1 MiB) of a JSONL shard hold at the field read and at
+/// every other path a `--text-field` can name. A corpus whose records keep their text in another field than the
 /// one read (`{"text": title, "content": page}`, `meta.body`) is read as the short field alone
 /// and reads clean; so when another path holds more text than the field read, the shard says so.
 struct _FieldSample {
   /// Records sampled per shard.
   static let size = 64
+  /// Longer records are not sampled: parsed with Foundation, a record costs about three times
+  /// its size in memory (a 45 MB line took a scan from 150 to 263 MB).
+  static let maximumLineBytes = 1 << 20
   var records = 0
   /// The path read (the last record's) and its characters in all.
   var read = ""
