@@ -833,7 +833,12 @@ struct _FieldSample {
     records += 1
     read = field
     for (path, chars) in paths {
-      if path == field { readChars += chars } else { other[path, default: 0] += chars }
+      if path == field {
+        readChars += chars
+      } else if other[path] != nil || other.count < 256 {
+        // Records of thousands of keys (a map in a field) keep the sample small.
+        other[path, default: 0] += chars
+      }
     }
   }
 
