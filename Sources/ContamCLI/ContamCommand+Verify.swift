@@ -87,6 +87,7 @@ extension ContamCommand {
         let failed = checks.filter { !$0.passed }.count
         printOut(failed == 0 ? "PASS: \(checks.count) checks" : "FAIL: \(failed) of \(checks.count) checks failed")
         if !full { printOut(Self.notRechecked(cert)) }
+        if let read = Self.readInPart(cert) { printOut(read) }
         // Files in the corpus directories the certificate does not list: it says nothing about them.
         let unlisted = Verifier.unlistedFiles(of: cert, roots: corpusRoots, certificatePath: certificate)
         if !unlisted.isEmpty {
@@ -100,6 +101,24 @@ extension ContamCommand {
 }
 
 extension ContamCommand.Verify {
+  /// What the scan did not read, by kind, when anything: records skipped (which the checks
+  /// above pass while most of each shard was read) and shards whose records hold more text at
+  /// another path than the field read (`unread_field`). Nil when the corpus was read whole.
+  static func readInPart(_ certificate: Certificate) -> String? {
+    let shards = certificate.shards
+    let skipped = shards.reduce(0) { $0 + $1.skipped }
+    let kinds = certificate.corpus.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }
+      .sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+    let elsewhere = shards.filter { $0.problems[ContamError.Code.unreadField.rawValue, default: 0] > 0 }
+    var parts: [String] = []
+    if skipped > 0 { parts.append("\(skipped) records were skipped (\(kinds.joined(separator: ", "))): their text was not checked") }
+    if !elsewhere.isEmpty {
+      parts.append(
+        "\(elsewhere.count) shards hold more text at another path than the field read (unread_field: \(elsewhere.prefix(3).map(\.path).joined(separator: ", "))): a copy there was not seen")
+    }
+    return parts.isEmpty ? nil : "read in part: " + parts.joined(separator: "; ")
+  }
+
   /// What a verify without `--full` leaves to the certificate's maker: the evidence listed is
   /// re-read, but not that it is all there is. Whoever made (and signed) the certificate could
   /// have left evidence out, turning a contaminated item clean, and every check above would

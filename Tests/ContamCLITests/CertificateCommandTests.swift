@@ -210,6 +210,29 @@ struct CertificateCommandTests {
     }
   }
 
+  /// What a scan did not read is said by verify, which passes: records skipped (a line that is
+  /// not JSON), and a shard whose records hold more text in another field than the one read.
+  /// A shard read whole says nothing.
+  @Test func verifySaysWhatTheScanDidNotRead() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let texts = try ShardFixture.paragraphsJSONL(count: 30).texts
+    let titled = try texts.enumerated().map { i, text in
+      String(decoding: try JSONSerialization.data(withJSONObject: ["text": "Part \(i) of the novel", "content": text]), as: UTF8.self)
+    }
+    let shard = try fixture.write("titled.jsonl", Data((titled.joined(separator: "\n") + "\n{not json\n").utf8))
+    let cert = fixture.url("cert.json").path
+    #expect(try scan(["--max-skipped-fraction", "1", "--out", cert] + benchmarks + [shard]).status == 0)
+    let said = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, "--corpus", samples.path, cert])
+    #expect(said.status == 0, "\(said.stdout)")
+    #expect(said.stdout.contains("read in part: 1 records were skipped (not_json 1)"), "\(said.stdout)")
+    #expect(said.stdout.contains("1 shards hold more text at another path than the field read (unread_field: \(shard))"), "\(said.stdout)")
+    let whole = fixture.url("whole.json").path
+    #expect(try scan(["--out", whole] + benchmarks + [try shards(fixture)]).status == 0)
+    let quiet = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, "--corpus", samples.path, whole])
+    #expect(quiet.status == 0 && !quiet.stdout.contains("read in part"), "\(quiet.stdout)")
+  }
+
   @Test func verifyFindsMovedShardsUnderCorpusRoots() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
