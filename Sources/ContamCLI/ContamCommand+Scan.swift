@@ -49,13 +49,13 @@ extension ContamCommand {
     @Option(name: .customLong("item-id-field"), help: ArgumentHelp("The id field of non-preset benchmarks (without it, items are numbered by line: name/12).", valueName: "field"))
     var itemIDField: String?
 
-    @Option(help: ArgumentHelp("Tokens per n-gram.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Tokens per n-gram.", valueName: "n"))
     var ngram = 13
 
-    @Option(name: .customLong("min-tokens"), help: ArgumentHelp("Items with fewer tokens are too_short; shorter than --ngram but at least this long are matched whole.", valueName: "n"))
+    @Option(name: .customLong("min-tokens"), parsing: .unconditional, help: ArgumentHelp("Items with fewer tokens are too_short; shorter than --ngram but at least this long are matched whole.", valueName: "n"))
     var minTokens = 8
 
-    @Option(name: .customLong("max-items-per-ngram"), help: ArgumentHelp("N-grams found in more items than this are dropped as boilerplate.", valueName: "n"))
+    @Option(name: .customLong("max-items-per-ngram"), parsing: .unconditional, help: ArgumentHelp("N-grams found in more items than this are dropped as boilerplate.", valueName: "n"))
     var maxItemsPerNGram = 10
 
     @Option(
@@ -65,14 +65,14 @@ extension ContamCommand {
         valueName: TextVersion.allCases.map { String($0.rawValue) }.joined(separator: "|")))
     var textVersion: TextVersion = .current
 
-    @Option(help: ArgumentHelp("Coverage at or above which an item is contaminated.", valueName: "fraction"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Coverage at or above which an item is contaminated.", valueName: "fraction"))
     var contaminated = 0.8
 
-    @Option(help: ArgumentHelp("Coverage at or above which an item is partial.", valueName: "fraction"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Coverage at or above which an item is partial.", valueName: "fraction"))
     var partial = 0.2
 
     @Option(
-      help: ArgumentHelp(
+      parsing: .unconditional, help: ArgumentHelp(
         "How many documents' evidence to keep per item, best first, for its exact n-grams and its near copies each (the verdict reads the best; more show every place an item was found). Example: --evidence 20",
         valueName: "n"))
     var evidence = 3
@@ -105,45 +105,45 @@ extension ContamCommand {
         """)
     var noMathTokens = false
 
-    @Option(help: ArgumentHelp("Tokens per shingle for near-duplicate search.", valueName: "k"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Tokens per shingle for near-duplicate search.", valueName: "k"))
     var shingle = 3
 
     @Option(
       name: .customLong("signature-size"),
-      help: ArgumentHelp("MinHash signature size m (at most 64): each item is sampled by up to m of its shingles, one LSH band each.", valueName: "m"))
+      parsing: .unconditional, help: ArgumentHelp("MinHash signature size m (at most 64): each item is sampled by up to m of its shingles, one LSH band each.", valueName: "m"))
     var signatureSize = 32
 
     @Option(
-      help: ArgumentHelp("Fraction of an item's signature that must occur within one span of a document to make it a candidate.", valueName: "fraction"))
+      parsing: .unconditional, help: ArgumentHelp("Fraction of an item's signature that must occur within one span of a document to make it a candidate.", valueName: "fraction"))
     var vote = 0.3
 
     @Option(
       name: .customLong("near-containment"),
-      help: ArgumentHelp("A near duplicate needs at least this fraction of the item's shingles in one document window.", valueName: "fraction"))
+      parsing: .unconditional, help: ArgumentHelp("A near duplicate needs at least this fraction of the item's shingles in one document window.", valueName: "fraction"))
     var nearContainment = 0.5
 
     @Option(
       name: .customLong("near-contaminated"),
-      help: ArgumentHelp(
+      parsing: .unconditional, help: ArgumentHelp(
         "A near copy at or above this containment that states the item's answer (or of an item without one) makes the item contaminated (a verbatim copy in another layout).",
         valueName: "fraction"))
     var nearContaminated = 0.95
 
     @Option(
       name: .customLong("near-min-shingles"),
-      help: ArgumentHelp("A near copy counts toward the verdict only when it shares at least this many shingles with the item.", valueName: "n"))
+      parsing: .unconditional, help: ArgumentHelp("A near copy counts toward the verdict only when it shares at least this many shingles with the item.", valueName: "n"))
     var nearMinShingles = 12
 
     @Option(
       name: .customLong("near-alignment"),
-      help: ArgumentHelp(
+      parsing: .unconditional, help: ArgumentHelp(
         "An item of 16 to 64 tokens also has a near copy where one window holds at least this fraction of its tokens in order (typos, dropped or swapped words). Example: --near-alignment 0.9",
         valueName: "fraction"))
     var nearAlignment = 0.85
 
     @Option(
       name: .customLong("near-answered-shingles"),
-      help: ArgumentHelp(
+      parsing: .unconditional, help: ArgumentHelp(
         "A near copy too small to count by itself counts with at least this many shared shingles when the page states the item's answer distinctively (through the copy's options, or a value of 3+ letters or digits): a short question copied with a typo and its answer key. Example: --near-answered-shingles 8",
         valueName: "n"))
     var nearAnsweredShingles = 5
@@ -158,7 +158,7 @@ extension ContamCommand {
 
     @Option(
       name: .customLong("max-skipped-fraction"),
-      help: ArgumentHelp(
+      parsing: .unconditional, help: ArgumentHelp(
         "When more than this fraction of a shard's records is skipped (missing text field, not JSON, corrupt data...), the run fails with status 3 and writes no certificate: a wrong --text-field must not pass as clean. So does a shard whose gzip or zstd stream ends in a fault (cut short, damaged), since what came after cannot be counted, unless this is 1. 1 turns the check off (verify then names a shard not read to its end).",
         valueName: "fraction"))
     var maxSkippedFraction = 0.1

@@ -164,6 +164,19 @@ struct ScanCommandTests {
     #expect(work.status == 4 && work.stderr.contains("output_failed") && !work.stderr.contains("--strict"), "\(work.stderr)")
   }
 
+  /// A negative number is the option's value, refused by name, not "Missing value" (the
+  /// parser once read `-1` as an option of its own).
+  @Test func negativeNumbersAreValuesRefusedByName() throws {
+    let gsm = "gsm8k=\(samples.path)/benchmarks/gsm8k-sample.jsonl"
+    for (option, value, says) in [
+      ("--max-messages", "-1", "--max-messages must be at least 0"), ("--vote", "-0.3", "--vote in (0, 1]"),
+      ("--contaminated", "-0.5", "--contaminated and --partial are fractions"), ("--ngram", "-3", "--ngram must be in 1...64"),
+    ] {
+      let run = try Tool.execute(contam, ["scan", "--benchmark", gsm, option, value, "\(samples.path)/shards"])
+      #expect(run.status == 64 && run.stderr.contains(says) && !run.stderr.contains("Missing value"), "\(option) \(value): \(run.stderr)")
+    }
+  }
+
   @Test func helpExplainsEveryOption() throws {
     let help = try Tool.execute(contam, ["scan", "--help"])
     for option in ["--benchmark", "--fields", "--item-id-field", "--ngram", "--min-tokens", "--max-items-per-ngram",

@@ -25,14 +25,14 @@ struct CorpusOptions: ParsableArguments {
 
   @Option(
     name: .customLong("max-line-bytes"),
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "Lines (and whole-file documents) longer than this many bytes are reported and skipped without being loaded.",
       valueName: "bytes"))
   var maxLineBytes = ShardReaderOptions.defaultMaxLineBytes
 
   @Option(
     name: .customLong("zstd-window-log-max"),
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "Allow zstd frames with windows up to 2^N bytes (10...31; default 27, 128 MiB). Shards written with `zstd --long=31` need 31; each job then may use that much memory.",
       valueName: "N"))
   var zstdWindowLogMax: Int?
@@ -54,12 +54,13 @@ struct CorpusOptions: ParsableArguments {
 
   @Option(
     name: .customLong("max-messages"),
-    help: ArgumentHelp("Problem messages printed per shard and kind before they are only counted.", valueName: "n"))
+    parsing: .unconditional, help: ArgumentHelp("Problem messages printed per shard and kind before they are only counted.", valueName: "n"))
   var maxMessages = 5
 
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
     guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024.") }
+    guard maxMessages >= 0 else { throw ValidationError("--max-messages must be at least 0.") }
     if let zstdWindowLogMax, !(10...31).contains(zstdWindowLogMax) {
       throw ValidationError("--zstd-window-log-max must be in 10...31.")
     }
