@@ -74,10 +74,12 @@ extension ContamCommand {
         terminal.line("contam: verification could not run: \(error)")
         throw ExitCode(ContamExit.failed)
       }
+      // What the checks cannot vouch for, said after them (kind `note`, never failed).
+      let notes = Verifier.notes(for: cert, corpusRoots: corpusRoots, full: full, certificatePath: certificate)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        printOut(String(decoding: try encoder.encode(checks), as: UTF8.self))
+        printOut(String(decoding: try encoder.encode(checks + notes), as: UTF8.self))
       } else {
         for check in checks where !check.passed || check.kind != .evidence {
           printOut("\(check.passed ? "ok  " : "FAIL") \(check.kind.rawValue): \(check.subject): \(check.message)")
@@ -86,48 +88,10 @@ extension ContamCommand {
         printOut("\(evidence.filter(\.passed).count)/\(evidence.count) evidence locations confirmed")
         let failed = checks.filter { !$0.passed }.count
         printOut(failed == 0 ? "PASS: \(checks.count) checks" : "FAIL: \(failed) of \(checks.count) checks failed")
-        if !full { printOut(Self.notRechecked(cert)) }
-        if let read = Self.readInPart(cert) { printOut(read) }
-        // Files in the corpus directories the certificate does not list: it says nothing about them.
-        let unlisted = Verifier.unlistedFiles(of: cert, roots: corpusRoots, certificatePath: certificate)
-        if !unlisted.isEmpty {
-          printOut(
-            "not in the certificate: \(unlisted.count) files under --corpus (\(unlisted.prefix(3).joined(separator: ", "))\(unlisted.count > 3 ? ", ..." : "")); its verdicts say nothing about them: if they are shards of the corpus, it was not scanned whole")
-        }
+        for note in notes { printOut("\(note.subject): \(note.message)") }
       }
       if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
-  }
-}
-
-extension ContamCommand.Verify {
-  /// What the scan did not read, by kind, when anything: records skipped (which the checks
-  /// above pass while most of each shard was read) and shards whose records hold more text at
-  /// another path than the field read (`unread_field`). Nil when the corpus was read whole.
-  static func readInPart(_ certificate: Certificate) -> String? {
-    let shards = certificate.shards
-    let skipped = shards.reduce(0) { $0 + $1.skipped }
-    let kinds = certificate.corpus.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }
-      .sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-    let elsewhere = shards.filter { $0.problems[ContamError.Code.unreadField.rawValue, default: 0] > 0 }
-    var parts: [String] = []
-    if skipped > 0 { parts.append("\(skipped) records were skipped (\(kinds.joined(separator: ", "))): their text was not checked") }
-    if !elsewhere.isEmpty {
-      parts.append(
-        "\(elsewhere.count) shards hold more text at another path than the field read (unread_field: \(elsewhere.prefix(3).map(\.path).joined(separator: ", "))): a copy there was not seen")
-    }
-    return parts.isEmpty ? nil : "read in part: " + parts.joined(separator: "; ")
-  }
-
-  /// What a verify without `--full` leaves to the certificate's maker: the evidence listed is
-  /// re-read, but not that it is all there is. Whoever made (and signed) the certificate could
-  /// have left evidence out, turning a contaminated item clean, and every check above would
-  /// still pass.
-  static func notRechecked(_ certificate: Certificate) -> String {
-    let clean = certificate.items.filter { $0.verdict == .clean }.count
-    let bytes = certificate.shards.reduce(0) { $0 + $1.compressedBytes }
-    return
-      "not re-checked: that the shards hold no evidence beyond what the certificate lists (its \(clean) clean verdicts, and any verdict more evidence would raise, rest on its maker's scan); --full scans the \(certificate.shards.count) shards (\(Format.megabytes(bytes)) MB) again and confirms every verdict"
   }
 }
 

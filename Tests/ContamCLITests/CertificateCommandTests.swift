@@ -161,6 +161,10 @@ struct CertificateCommandTests {
     let quick = try Tool.execute(contam, ["verify", "--public-key", key + ".pub", edited] + roots(fixture))
     #expect(quick.status == 0, "\(quick.stdout)")
     #expect(quick.stdout.contains("not re-checked: that the shards hold no evidence beyond what the certificate lists (its \(clean + 1) clean verdicts"), "\(quick.stdout)")
+    // In JSON too, as a note (a kind of its own, never failed).
+    let json = try Tool.execute(contam, ["verify", "--json", "--public-key", key + ".pub", edited] + roots(fixture))
+    let checks = try JSONDecoder().decode([VerificationCheck].self, from: Data(json.stdout.utf8))
+    #expect(json.status == 0 && checks.contains { $0.kind == .note && $0.subject == "not re-checked" && $0.passed }, "\(json.stdout)")
     let full = try Tool.execute(contam, ["verify", "--public-key", key + ".pub", "--full", edited] + roots(fixture))
     #expect(full.status == 1 && full.stdout.contains("FAIL full") && full.stdout.contains(id), "\(full.stdout)")
     #expect(!full.stdout.contains("not re-checked"))

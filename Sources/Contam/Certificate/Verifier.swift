@@ -4,6 +4,8 @@ import Foundation
 public struct VerificationCheck: Sendable, Codable, Hashable {
   public enum Kind: String, Sendable, Codable {
     case digest, signature, consistency, parameters, shard, benchmarkFile = "benchmark_file", evidence, full
+    /// Not a check: what the checks cannot vouch for (``Verifier/notes(for:corpusRoots:full:certificatePath:)``).
+    case note
   }
   public var kind: Kind
   /// What was checked: a path, `item benchmark/id at shard:line`, …
@@ -327,6 +329,53 @@ public enum Verifier {
       }
     }
     return nil
+  }
+
+  /// What the checks of ``verify(_:corpusRoots:trustedSigners:acceptWeakerParameters:full:jobs:)``
+  /// cannot vouch for, as notes (kind ``VerificationCheck/Kind/note``, passed: they fail nothing):
+  /// - without `full`, that the shards hold no evidence beyond what is listed: whoever made (and
+  ///   signed) the certificate could have left a copy out and scored its item clean, and every
+  ///   check would pass;
+  /// - what the scan did not read: records skipped (the checks pass while most of each shard was
+  ///   read) and shards whose records hold more text at another path than the field read;
+  /// - with explicit `corpusRoots`, the files a scan of them would read that the certificate does
+  ///   not list (``unlistedFiles(of:roots:certificatePath:)``).
+  public static func notes(for certificate: Certificate, corpusRoots: [String], full: Bool, certificatePath: String? = nil)
+    -> [VerificationCheck]
+  {
+    var notes: [VerificationCheck] = []
+    if !full {
+      let clean = certificate.items.filter { $0.verdict == .clean }.count
+      let megabytes = Double(certificate.shards.reduce(0) { $0 + $1.compressedBytes }) / 1e6
+      notes.append(
+        .init(
+          kind: .note, subject: "not re-checked", passed: true,
+          message:
+            "that the shards hold no evidence beyond what the certificate lists (its \(clean) clean verdicts, and any verdict more evidence would raise, rest on its maker's scan); --full scans the \(certificate.shards.count) shards (\(String(format: "%.1f", megabytes)) MB) again and confirms every verdict"
+        ))
+    }
+    let shards = certificate.shards
+    let skipped = shards.reduce(0) { $0 + $1.skipped }
+    let kinds = certificate.corpus.problems.filter { ContamError.Code(rawValue: $0.key)?.losesInput ?? true }
+      .sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+    let elsewhere = shards.filter { $0.problems[ContamError.Code.unreadField.rawValue, default: 0] > 0 }
+    var unread: [String] = []
+    if skipped > 0 { unread.append("\(skipped) records were skipped (\(kinds.joined(separator: ", "))): their text was not checked") }
+    if !elsewhere.isEmpty {
+      unread.append(
+        "\(elsewhere.count) shards hold more text at another path than the field read (unread_field: \(elsewhere.prefix(3).map(\.path).joined(separator: ", "))): a copy there was not seen")
+    }
+    if !unread.isEmpty { notes.append(.init(kind: .note, subject: "read in part", passed: true, message: unread.joined(separator: "; "))) }
+    let unlisted = unlistedFiles(of: certificate, roots: corpusRoots, certificatePath: certificatePath)
+    if !unlisted.isEmpty {
+      notes.append(
+        .init(
+          kind: .note, subject: "not in the certificate", passed: true,
+          message:
+            "\(unlisted.count) files under --corpus (\(unlisted.prefix(3).joined(separator: ", "))\(unlisted.count > 3 ? ", ..." : "")); its verdicts say nothing about them: if they are shards of the corpus, it was not scanned whole"
+        ))
+    }
+    return notes
   }
 
   /// The files a scan of `roots` would read (``ShardList/resolve(_:passOverMedia:)``) that are
