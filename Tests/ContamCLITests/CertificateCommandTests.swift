@@ -171,7 +171,8 @@ struct CertificateCommandTests {
   }
 
   /// A certificate made over a corpus with a shard left out says nothing about that shard:
-  /// verify with the corpus directory names it, and names nothing when every file is listed.
+  /// verify with the corpus directory names it, and names nothing when every file is listed;
+  /// with `--corpus /` it walks the shards' directory, not the file system.
   @Test func aShardLeftOutOfTheScanIsNamedByVerify() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }
@@ -186,7 +187,10 @@ struct CertificateCommandTests {
     let left = try fixture.compress("shards/left-out.jsonl.gz", try ShardFixture.paragraphsJSONL(count: 10).jsonl, tool: "gzip", ["-c"])
     let partial = try Tool.execute(contam, ["verify", "--corpus", fixture.directory.path, cert])
     #expect(partial.status == 0, "\(partial.stdout)")
-    #expect(partial.stdout.contains("not in the certificate: 1 files under --corpus (\(left))"), "\(partial.stdout)")
+    #expect(partial.stdout.contains("not in the certificate: 1 files beside its shards (\(left))"), "\(partial.stdout)")
+    // Only the shards' directory is walked: `--corpus /` names the same one file, not the file system.
+    let everywhere = try Tool.execute(contam, ["verify", "--corpus", "/", cert])
+    #expect(everywhere.stdout.contains("not in the certificate: 1 files beside its shards ("), "\(everywhere.stdout)")
   }
 
   /// A certificate file that is not there, a directory, empty, cut short or not an object is

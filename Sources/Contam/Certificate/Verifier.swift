@@ -338,8 +338,8 @@ public enum Verifier {
   ///   check would pass;
   /// - what the scan did not read: records skipped (the checks pass while most of each shard was
   ///   read) and shards whose records hold more text at another path than the field read;
-  /// - with explicit `corpusRoots`, the files a scan of them would read that the certificate does
-  ///   not list (``unlistedFiles(of:roots:certificatePath:)``).
+  /// - with explicit `corpusRoots`, the files beside its shards that the certificate does not list
+  ///   (``unlistedFiles(of:roots:certificatePath:)``).
   public static func notes(for certificate: Certificate, corpusRoots: [String], full: Bool, certificatePath: String? = nil)
     -> [VerificationCheck]
   {
@@ -372,26 +372,42 @@ public enum Verifier {
         .init(
           kind: .note, subject: "not in the certificate", passed: true,
           message:
-            "\(unlisted.count) files under --corpus (\(unlisted.prefix(3).joined(separator: ", "))\(unlisted.count > 3 ? ", ..." : "")); its verdicts say nothing about them: if they are shards of the corpus, it was not scanned whole"
+            "\(unlisted.count) files beside its shards (\(unlisted.prefix(3).joined(separator: ", "))\(unlisted.count > 3 ? ", ..." : "")); its verdicts say nothing about them: if they are shards of the corpus, it was not scanned whole"
         ))
     }
     return notes
   }
 
-  /// The files a scan of `roots` would read (``ShardList/resolve(_:passOverMedia:)``) that are
-  /// neither a shard nor a benchmark file of `certificate`, nor the certificate file itself
-  /// (`certificatePath`), sorted. A certificate covers only the shards it lists: one made over
-  /// a corpus with a shard left out says nothing about that shard, and only someone who has
-  /// the whole corpus can see it is missing.
+  /// The files beside the certificate's shards that it does not list, sorted: those a scan of the
+  /// directory holding all its shards found under `roots` (their deepest common directory; each
+  /// shard's own directory when that is `/`) would read (``ShardList/resolve(_:passOverMedia:)``),
+  /// less its shards and benchmark files and the certificate file itself (`certificatePath`).
+  /// A certificate covers only the shards it lists: one made over a corpus with a shard left out
+  /// says nothing about that shard, and only someone who has the whole corpus can see it is
+  /// missing. Only the shards' directory is walked, not the roots (`--corpus /` would walk the
+  /// whole file system); none without `roots`.
   public static func unlistedFiles(of certificate: Certificate, roots: [String], certificatePath: String? = nil) -> [String] {
+    guard !roots.isEmpty else { return [] }
     var listed = Set<String>()
-    for path in certificate.shards.map(\.path) + certificate.benchmarks.flatMap({ b in b.files.map(\.path) + [b.path] }) {
-      if let found = locate(path, roots: roots), let real = realPath(found) { listed.insert(real) }
+    var shardDirectories: [[String]] = []
+    for (path, isShard) in certificate.shards.map({ ($0.path, true) })
+      + certificate.benchmarks.flatMap({ b in (b.files.map(\.path) + [b.path]).map { ($0, false) } })
+    {
+      guard let found = locate(path, roots: roots), let real = realPath(found) else { continue }
+      listed.insert(real)
+      if isShard { shardDirectories.append(Array(real.split(separator: "/").dropLast().map(String.init))) }
     }
+    guard let first = shardDirectories.first else { return [] }
     if let certificatePath, let real = realPath(certificatePath) { listed.insert(real) }
+    // The deepest directory holding every shard found.
+    var common = first
+    for directory in shardDirectories.dropFirst() {
+      common = Array(zip(common, directory).prefix { $0 == $1 }.map(\.0))
+    }
+    let walked = common.isEmpty ? Array(Set(shardDirectories.map { "/" + $0.joined(separator: "/") })).sorted() : ["/" + common.joined(separator: "/")]
     var unlisted: [String] = []
-    for root in roots {
-      guard let files = try? ShardList.resolve([root]).paths else { continue }
+    for directory in walked {
+      guard let files = try? ShardList.resolve([directory]).paths else { continue }
       for file in files {
         guard let real = realPath(file), !listed.contains(real) else { continue }
         // A benchmark given as a directory (MMLU's CSV files) lists the directory.
