@@ -304,7 +304,7 @@ extension ContamCommand {
       do {
         // The files of all benchmarks are read in parallel (MMLU alone is 57 files), or their
         // items read back from the cache when these very files were loaded before.
-        let benchmarksLoaded: [(items: [BenchmarkItem], files: [InputFile])]
+        let benchmarksLoaded: [BenchmarkLoader.Loaded]
         if let cache {
           (benchmarksLoaded, loadedFromCache) = try cache.loadBenchmarksReportingCache(specs, jobs: corpus.jobs)
         } else {
@@ -313,7 +313,7 @@ extension ContamCommand {
         for (spec, loaded) in zip(specs, benchmarksLoaded) {
           items += loaded.items
           inputs.append(
-            Certificate.BenchmarkInput(name: spec.name, path: spec.path, items: loaded.items.count, format: spec.format, files: loaded.files))
+            Certificate.BenchmarkInput(name: spec.name, path: spec.path, items: loaded.items.count, format: loaded.format, files: loaded.files))
         }
       } catch let error as ContamError {
         terminal.line("contam: \(error)")

@@ -195,6 +195,39 @@ struct CertificateCommandTests {
 
   /// A certificate file that is not there, a directory, empty, cut short or not an object is
   /// named with what is wrong (the JSON path for a bad one), exit 4, by verify, report and merge.
+  /// MMLU and ARC as the Hugging Face Hub serves them (Parquet; MMLU a directory of subjects,
+  /// its answer an index from 0) under their presets: a planted item of each is found with its
+  /// answer, the certificate records the release's format that read them, and verify re-reads
+  /// the benchmarks with it and passes.
+  @Test func benchmarksInHuggingFacesLayoutAreScannedAndVerified() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let hf = TestData.packageRoot.appendingPathComponent("Tests/Fixtures/benchmarks-hf").path
+    let mmlu = try BenchmarkLoader.load(name: "mmlu", path: hf + "/mmlu", format: BenchmarkFormat.presets["mmlu"]!)
+    let arc = try BenchmarkLoader.load(name: "arc", path: hf + "/arc/test-00000-of-00001.parquet", format: BenchmarkFormat.presets["arc"]!)
+    let prose = try TestData.gutenberg(bytes: 6_000)
+    func text(_ item: BenchmarkItem) -> String {
+      item.parts.map(\.text).joined(separator: "\n") + (item.answer?.choice.map { "\nAnswer: \($0)" } ?? "")
+    }
+    let planted = [mmlu[150], arc[7]]
+    let records = [prose, prose + "\n" + text(planted[0]) + "\n" + prose, prose + "\n" + text(planted[1]) + "\n" + prose].enumerated().map {
+      String(decoding: try! JSONSerialization.data(withJSONObject: ["id": "doc-\($0.offset)", "text": $0.element]), as: UTF8.self)
+    }
+    let shard = try fixture.write("shard.jsonl", Data(records.joined(separator: "\n").utf8))
+    let cert = fixture.url("cert.json").path
+    let run = try scan(["--out", cert, "--benchmark", "mmlu=\(hf)/mmlu", "--benchmark", "arc=\(hf)/arc/test-00000-of-00001.parquet", shard])
+    #expect(run.status == 0, "\(run.stderr)")
+    let certificate = try Certificate(contentsOfFile: cert)
+    #expect(certificate.benchmarks.map(\.format) == [BenchmarkFormat.releases["mmlu"]![0], BenchmarkFormat.releases["arc"]![0]])
+    for item in planted {
+      let result = try #require(certificate.items.first { $0.benchmark == item.benchmark && $0.id == item.id })
+      #expect(result.verdict == .contaminated, "\(item.id): \(result.verdict)")
+    }
+    #expect(certificate.items.filter { $0.verdict != .clean }.count == 2)
+    let verified = try Tool.execute(contam, ["verify", "--full", cert, "--corpus", fixture.directory.path, "--corpus", hf])
+    #expect(verified.status == 0 && verified.stdout.contains("PASS"), "\(verified.stdout)")
+  }
+
   @Test func certificateFilesThatDoNotReadAreNamedWithTheReason() throws {
     let fixture = try ShardFixture()
     defer { fixture.cleanup() }

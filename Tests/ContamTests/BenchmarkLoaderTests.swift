@@ -206,15 +206,17 @@ struct BenchmarkLoaderTests {
     #expect(try BenchmarkLoader.load(name: "gsm8k", path: path, format: BenchmarkFormat.presets["gsm8k"]!).count == 6)
   }
 
-  /// A benchmark downloaded from Hugging Face as Parquet is refused with what to do (read as
-  /// text it would be no items, or items of its bytes).
-  @Test func aParquetBenchmarkIsAnErrorSayingHowToConvertIt() throws {
+  /// A Parquet file that holds no benchmark of the preset (a corpus shard named as GSM8K) is an
+  /// error naming the fields the file has, as a JSONL file of other fields is (Parquet files of
+  /// benchmarks are read: BenchmarkReleaseTests).
+  @Test func aParquetFileOfOtherFieldsIsAnErrorNamingTheFieldsItHas() throws {
     let parquet = TestData.packageRoot.appendingPathComponent("Tests/Fixtures/parquet/snappy-plain-v2.parquet").path
     do {
       _ = try BenchmarkLoader.load(name: "gsm8k", path: parquet, format: BenchmarkFormat.presets["gsm8k"]!)
-      Issue.record("a Parquet benchmark must fail")
+      Issue.record("a Parquet file without the preset's fields must fail")
     } catch let error as ContamError {
-      #expect(error.code == .invalidBenchmark && error.description.contains("a Parquet file") && error.description.contains("read_parquet"))
+      #expect(error.code == .invalidBenchmark && error.path == parquet, "\(error)")
+      #expect(error.description.contains("no record has any of the fields 'question'") && error.description.contains("'meta.content'"), "\(error)")
     }
   }
 

@@ -317,8 +317,25 @@ struct IndexCacheTests {
     ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".contam-benchmarks") }.sorted()
   }
 
-  static func same(_ a: [(items: [BenchmarkItem], files: [InputFile])], _ b: [(items: [BenchmarkItem], files: [InputFile])]) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { $0.items == $1.items && $0.files == $1.files }
+  static func same(_ a: [BenchmarkLoader.Loaded], _ b: [BenchmarkLoader.Loaded]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { $0.items == $1.items && $0.files == $1.files && $0.format == $1.format }
+  }
+
+  /// A benchmark a preset read through one of its releases (Hugging Face's MMLU and ARC) comes
+  /// back from the cache with that release's format, which the certificate records.
+  @Test func aReleaseReadBackKeepsTheFormatThatReadIt() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let hf = TestData.packageRoot.appendingPathComponent("Tests/Fixtures/benchmarks-hf").path
+    let specs = [
+      ("mmlu", hf + "/mmlu", BenchmarkFormat.presets["mmlu"]!), ("arc", hf + "/arc/test-00000-of-00001.parquet", BenchmarkFormat.presets["arc"]!),
+    ]
+    let first = try cache(directory).loadBenchmarksReportingCache(specs, jobs: 2)
+    #expect(!first.fromCache)
+    #expect(first.benchmarks.map(\.format) == [BenchmarkFormat.releases["mmlu"]![0], BenchmarkFormat.releases["arc"]![0]])
+    let again = try cache(directory).loadBenchmarksReportingCache(specs, jobs: 2)
+    #expect(again.fromCache)
+    #expect(Self.same(again.benchmarks, first.benchmarks))
   }
 
   /// The benchmarks loaded once are read back from the cache, item for item and file for file

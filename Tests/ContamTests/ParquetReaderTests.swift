@@ -36,6 +36,24 @@ struct ParquetReaderTests {
     #expect(lines.prefix(4) == [1, 2, 3, 5])
   }
 
+  /// An id column of numbers (INT64, INT32 dictionary-coded) names each document by its
+  /// decimal value, as the same rows' JSONL does; it used to fail the row group ("not text").
+  @Test(arguments: ["i64", "i32", "delta"])
+  func anIdColumnOfNumbersNamesTheDocuments(_ idColumn: String) throws {
+    let types = TestData.packageRoot.appendingPathComponent("Tests/Fixtures/benchmarks-hf").path
+    func read(_ path: String) throws -> (docs: [(String?, String)], counts: ShardReadCounts) {
+      let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: try FieldPath("q"), idField: try FieldPath(idColumn))))
+      var docs: [(String?, String)] = []
+      let counts = try reader.read(path: path) { docs.append(($0.id, $0.textString)) } onProblem: { _ in }
+      return (docs, counts)
+    }
+    let (parquet, counts) = try read(types + "/types.parquet")
+    let (jsonl, _) = try read(types + "/types.jsonl")
+    #expect(parquet.count == 40 && counts.problems.isEmpty, "\(counts.problems)")
+    #expect(parquet.map(\.0) == jsonl.map(\.0) && parquet.map(\.1) == jsonl.map(\.1))
+    #expect(parquet.allSatisfy { $0.0.flatMap { Int($0) } != nil })
+  }
+
   /// Chat records whose `messages` is a list of {role, content} structs (the column
   /// `messages.list.element.content`), read through `messages[].content`: every row's turns,
   /// joined, as the same records in JSONL give them. Rows without text (no turns, a null list,

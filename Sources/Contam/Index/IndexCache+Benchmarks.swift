@@ -11,7 +11,7 @@ import Foundation
 /// SHA-256, so the key moves on and the files are loaded again. The payload is checked as the
 /// index file's is (``readFile(key:magic:suffix:_:)``): damaged, it is a miss.
 extension IndexCache {
-  static let benchmarksMagic = Array("contam-benchmarks-cache/2\n".utf8)
+  static let benchmarksMagic = Array("contam-benchmarks-cache/3\n".utf8)
   static let benchmarksSuffix = ".contam-benchmarks"
 
   /// What ``BenchmarkLoader/loadWithFiles(_:jobs:)`` gives for `benchmarks`, read from the cache
@@ -19,14 +19,14 @@ extension IndexCache {
   /// cache when every file read is the file hashed).
   /// - Throws: what loading throws (a path that does not exist, a file that does not parse).
   public func loadBenchmarks(_ benchmarks: [(name: String, path: String, format: BenchmarkFormat)], jobs: Int) throws
-    -> [(items: [BenchmarkItem], files: [InputFile])]
+    -> [BenchmarkLoader.Loaded]
   {
     try loadBenchmarksReportingCache(benchmarks, jobs: jobs).benchmarks
   }
 
   /// ``loadBenchmarks(_:jobs:)``, and whether they were read from the cache.
   public func loadBenchmarksReportingCache(_ benchmarks: [(name: String, path: String, format: BenchmarkFormat)], jobs: Int) throws
-    -> (benchmarks: [(items: [BenchmarkItem], files: [InputFile])], fromCache: Bool)
+    -> (benchmarks: [BenchmarkLoader.Loaded], fromCache: Bool)
   {
     let units = try BenchmarkLoader.files(of: benchmarks)
     // Only regular files are hashed first: a pipe (`<(zcat …)`) or standard input can be read
@@ -46,7 +46,7 @@ extension IndexCache {
       try Self.readBenchmarks(&reader, count: benchmarks.count)
     }), cached.flatMap(\.files) == files,
       // What loading checks holds for what is read back (items, each id once), or it is a miss.
-      zip(benchmarks, cached).allSatisfy({ (try? BenchmarkLoader.check(name: $0.name, path: $0.path, format: $0.format, items: $1.items)) != nil })
+      zip(benchmarks, cached).allSatisfy({ (try? BenchmarkLoader.check(name: $0.name, path: $0.path, format: $1.format, items: $1.items)) != nil })
     {
       return (cached, true)
     }
@@ -92,9 +92,13 @@ extension IndexCache {
     return SHA256Stream.digest(of: Data(bytes))
   }
 
-  static func writeBenchmarks(_ benchmarks: [(items: [BenchmarkItem], files: [InputFile])], to writer: inout _ByteWriter) {
+  static func writeBenchmarks(_ benchmarks: [BenchmarkLoader.Loaded], to writer: inout _ByteWriter) {
     writer.write(benchmarks.count)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
     for benchmark in benchmarks {
+      // The format that read the files (a preset's release, when it fell back to one).
+      writer.write((try? encoder.encode(benchmark.format)).map { String(decoding: $0, as: UTF8.self) } ?? "")
       writer.write(benchmark.items.count)
       for item in benchmark.items {
         writer.write(item.benchmark)
@@ -123,13 +127,14 @@ extension IndexCache {
   }
 
   /// Reads what ``writeBenchmarks(_:to:)`` wrote for `count` benchmarks.
-  static func readBenchmarks(_ reader: inout _ByteReader, count: Int) throws(_ByteReader.Damaged) -> [(
-    items: [BenchmarkItem], files: [InputFile]
-  )] {
+  static func readBenchmarks(_ reader: inout _ByteReader, count: Int) throws(_ByteReader.Damaged) -> [BenchmarkLoader.Loaded] {
     func check(_ ok: Bool) throws(_ByteReader.Damaged) { if !ok { throw _ByteReader.Damaged() } }
     try check(try reader.readInt() == count)
-    var benchmarks: [(items: [BenchmarkItem], files: [InputFile])] = []
+    var benchmarks: [BenchmarkLoader.Loaded] = []
     for _ in 0..<count {
+      guard let format = try? JSONDecoder().decode(BenchmarkFormat.self, from: Data(try reader.readString().utf8)) else {
+        throw _ByteReader.Damaged()
+      }
       // Every item takes more than 8 bytes, so the counts are bounded by the bytes left.
       let itemCount = try reader.readCount(of: 8)
       var items: [BenchmarkItem] = []
@@ -158,7 +163,7 @@ extension IndexCache {
       for _ in 0..<fileCount {
         files.append(InputFile(path: try reader.readString(), bytes: try reader.readInt(), sha256: try reader.readString()))
       }
-      benchmarks.append((items, files))
+      benchmarks.append(BenchmarkLoader.Loaded(items: items, files: files, format: format))
     }
     return benchmarks
   }

@@ -110,4 +110,44 @@ public struct BenchmarkFormat: Sendable, Hashable, Codable {
       ], answer: .field("correct_answer")),
     "lambada": .init(layout: .lines, parts: [("question", ["text"])]),
   ]
+
+  /// The presets' benchmarks as other releases lay them out: Hugging Face's (Parquet as the Hub
+  /// serves it, or its JSONL export), where MMLU's options are a list and its answer an index
+  /// from 0, ARC's question is a string beside `choices`, TruthfulQA's fields are lower case and
+  /// LAMBADA is a JSON object a line. A file the preset cannot load is loaded with the first of
+  /// its preset's releases that can (``BenchmarkLoader/loadWithFiles(_:jobs:)``), and the
+  /// certificate records the format used. A Parquet file is read by its content whatever the
+  /// layout says, so the presets whose fields a release keeps (GSM8K, MATH, HumanEval,
+  /// WinoGrande, PIQA, SciQ) need no entry for their Parquet files.
+  public static let releases: [String: [BenchmarkFormat]] = [
+    "mmlu": [
+      .init(
+        layout: .jsonl, parts: [("question", ["question"]), ("choices", ["choices"])],
+        answer: .indexedChoice(key: "answer", choices: ["choices"]))
+    ],
+    "arc": [
+      .init(
+        layout: .jsonl, parts: [("question", ["question"]), ("choices", ["choices.text"])], idField: "id",
+        answer: .choice(key: "answerKey", choices: ["choices.text"], labels: "choices.label"))
+    ],
+    "truthfulqa": [.init(layout: .jsonl, parts: [("question", ["question"]), ("answer", ["best_answer"])])],
+    "lambada": [.init(layout: .jsonl, parts: [("question", ["text"])])],
+    "sciq": [
+      .init(
+        layout: .jsonl,
+        parts: [
+          ("question", ["question"]), ("choices", ["distractor1", "distractor2", "distractor3", "correct_answer"]),
+          ("support", ["support"]),
+        ], answer: .field("correct_answer"))
+    ],
+  ]
+
+  /// Whether this is a preset's format or one of its releases' (``releases``): its optional
+  /// parts and id may be missing from a small file, as a mapping given for a file's own fields may not.
+  public var isPreset: Bool { Self.presets.values.contains(self) || Self.releases.values.contains { $0.contains(self) } }
+
+  /// The releases of the preset whose format this is (none for a release or a mapping).
+  var releases: [BenchmarkFormat] {
+    Self.presets.first { $0.value == self }.flatMap { Self.releases[$0.key] } ?? []
+  }
 }

@@ -15,36 +15,79 @@ public enum BenchmarkLoader {
     try loadWithFiles(name: name, path: path, format: format).items
   }
 
+  /// A benchmark as loaded: its items, the files read (size and SHA-256), and the format that
+  /// read them: the one asked for, or the release of a preset it fell back to
+  /// (``BenchmarkFormat/releases``), which a certificate records.
+  public struct Loaded: Sendable, Equatable {
+    public var items: [BenchmarkItem]
+    public var files: [InputFile]
+    public var format: BenchmarkFormat
+
+    public init(items: [BenchmarkItem], files: [InputFile], format: BenchmarkFormat) {
+      self.items = items
+      self.files = files
+      self.format = format
+    }
+  }
+
   /// Loads a benchmark and reports each file read with its size and SHA-256.
-  public static func loadWithFiles(name: String, path: String, format: BenchmarkFormat) throws
-    -> (items: [BenchmarkItem], files: [InputFile])
-  {
+  public static func loadWithFiles(name: String, path: String, format: BenchmarkFormat) throws -> Loaded {
     try loadWithFiles([(name, path, format)], jobs: 1)[0]
   }
 
   /// Loads several benchmarks, their files read on `jobs` threads: the items and files are what
   /// loading them one after another gives. A path that does not exist is reported before any
-  /// file is read; otherwise the first failing file in order is.
+  /// file is read; otherwise the first failing file in order is. A file a preset's format
+  /// cannot load is loaded with the first of its releases that can (Hugging Face's layout);
+  /// every file of one benchmark must then be read by the same format.
   public static func loadWithFiles(_ benchmarks: [(name: String, path: String, format: BenchmarkFormat)], jobs: Int) throws
-    -> [(items: [BenchmarkItem], files: [InputFile])]
+    -> [Loaded]
   {
     let work = try files(of: benchmarks)
     let loaded = ShardPool.run(count: work.count, jobs: jobs, makeWorker: { () }) { _, i in
       let benchmark = benchmarks[work[i].benchmark]
-      return try loadFile(name: benchmark.name, path: work[i].file, format: benchmark.format)
+      return try loadFileOrRelease(name: benchmark.name, path: work[i].file, format: benchmark.format)
     }
-    var result: [(items: [BenchmarkItem], files: [InputFile])] = Array(repeating: ([], []), count: benchmarks.count)
+    var result = benchmarks.map { Loaded(items: [], files: [], format: $0.format) }
     var next = 0
     for (b, benchmark) in benchmarks.enumerated() {
+      var first: String?
       while next < work.count && work[next].benchmark == b {
-        let (items, input) = try loaded[next].get()
+        let (items, input, format) = try loaded[next].get()
+        if let first, format != result[b].format {
+          throw ContamError(
+            .invalidBenchmark, path: input.path,
+            "benchmark '\(benchmark.name)': this file is laid out as another release of it than \(first) (\(format.parts.flatMap(\.fields).joined(separator: ", ")) against \(result[b].format.parts.flatMap(\.fields).joined(separator: ", "))): give the files of one release")
+        }
+        first = first ?? input.path
+        result[b].format = format
         result[b].items += items
         result[b].files.append(input)
         next += 1
       }
-      try check(name: benchmark.name, path: benchmark.path, format: benchmark.format, items: result[b].items)
+      try check(name: benchmark.name, path: benchmark.path, format: result[b].format, items: result[b].items)
     }
     return result
+  }
+
+  /// One file by `format`, or, when a preset's format cannot load it, by the first of the
+  /// preset's releases that can; the format used comes back with the items. When none can,
+  /// the preset's own error is thrown: it names the fields the file has.
+  static func loadFileOrRelease(name: String, path: String, format: BenchmarkFormat) throws -> ([BenchmarkItem], InputFile, BenchmarkFormat) {
+    do {
+      let (items, input) = try loadFile(name: name, path: path, format: format)
+      return (items, input, format)
+    } catch let error as ContamError where error.code == .invalidBenchmark {
+      for release in format.releases {
+        guard let (items, input) = try? loadFile(name: name, path: path, format: release), !items.isEmpty else { continue }
+        return (items, input, release)
+      }
+      guard !format.releases.isEmpty else { throw error }
+      var named = error
+      let others = format.releases.map { "\($0.layout.rawValue) with \($0.parts.flatMap(\.fields).map { "'\($0)'" }.joined(separator: ", "))" }
+      named.message += "; nor does it read as the benchmark's other release (\(others.joined(separator: "; ")))"
+      throw named
+    }
   }
 
   /// The files the benchmarks are read from, in order, each with its benchmark's position: a
@@ -85,7 +128,7 @@ public enum BenchmarkLoader {
     if counts.codec == .parquet {
       throw ContamError(
         .invalidBenchmark, path: path,
-        "a Parquet file (as Hugging Face serves datasets): benchmark files are read as JSONL, JSON, CSV or text, in the layout of the benchmark's own release; convert it first, e.g. python3 -c \"import pandas; pandas.read_parquet('\(path)').to_json('test.jsonl', orient='records', lines=True)\", and check its fields (--fields)")
+        "a Parquet stream: a Parquet benchmark is read from its file (its footer is at the end), not from a pipe: give its path")
     }
     if let problem { throw ContamError(.invalidBenchmark, path: path, problem.message) }
     return (text ?? "", InputFile(path: path, bytes: counts.compressedBytes, sha256: counts.sha256 ?? ""))
@@ -93,20 +136,55 @@ public enum BenchmarkLoader {
 
   static func stem(_ path: String) -> String {
     var name = URL(fileURLWithPath: path).lastPathComponent
-    for suffix in [".gz", ".zst", ".jsonl", ".json", ".csv", ".tsv", ".txt"] where name.hasSuffix(suffix) {
+    for suffix in [".gz", ".zst", ".jsonl", ".json", ".csv", ".tsv", ".txt", ".parquet"] where name.hasSuffix(suffix) {
       name.removeLast(suffix.count)
     }
     if name.hasSuffix("_test") { name.removeLast(5) }
+    // A shard as the Hugging Face Hub names it (`test-00000-of-00001`) says only the split: its
+    // directory (`abstract_algebra/`) names the file among the benchmark's others.
+    if name.wholeMatch(of: /[A-Za-z_]+-[0-9]{5}-of-[0-9]{5}/) != nil {
+      let directory = URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent
+      if !directory.isEmpty && directory != "/" { name = directory + "/" + name }
+    }
     return name
   }
 
+  /// Per record: its line (or number) and what a field finds in it (``FieldLookup``: a JSON
+  /// null or an empty cell counts as present).
+  typealias Records = [(Int, (String) -> FieldLookup)]
+
   static func loadFile(name: String, path: String, format: BenchmarkFormat) throws -> ([BenchmarkItem], InputFile) {
-    let (text, input) = try readText(path)
     let stem = stem(path)
-    // Per record: its line (or number) and what a field finds in it (``FieldLookup``: a JSON
-    // null or an empty cell counts as present).
-    var records: [(Int, (String) -> FieldLookup)] = []
+    let records: Records
     // The fields the first record has, named in an error about a field none has.
+    let firstFields: [String]
+    let input: InputFile
+    if _ParquetRecords.isParquet(path) {
+      // Hugging Face's layout: read by its content, whatever the format's layout says.
+      let rows: [[String: Any]]
+      do {
+        rows = try _ParquetRecords.read(path: path)
+      } catch {
+        throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': Parquet file: \(error.message)")
+      }
+      let source = try FileSource(path: path)
+      var buffer = [UInt8](repeating: 0, count: 1 << 20)
+      while try buffer.withUnsafeMutableBytes({ try source.read(into: $0) }) > 0 {}
+      let (sha256, bytes) = try source.finish()
+      input = InputFile(path: path, bytes: bytes, sha256: sha256)
+      records = rows.enumerated().map { i, row in (i + 1, { lookup(row, path: $0) }) }
+      firstFields = rows.first.map(fieldNames) ?? []
+    } else {
+      let (text, file) = try readText(path)
+      input = file
+      (records, firstFields) = try textRecords(text, name: name, path: path, format: format)
+    }
+    return (try items(of: records, firstFields: firstFields, name: name, path: path, stem: stem, format: format), input)
+  }
+
+  /// The records of a benchmark file's text, read in `format`'s layout, and the first one's fields.
+  static func textRecords(_ text: String, name: String, path: String, format: BenchmarkFormat) throws -> (Records, [String]) {
+    var records: Records = []
     var firstFields: [String] = []
     // A JSONL benchmark that is really one JSON array (on one line or pretty-printed) is read
     // as the array it is, one record per element, never as one giant item.
@@ -190,6 +268,14 @@ public enum BenchmarkLoader {
           "benchmark '\(name)' is read as plain text lines, but every line is a JSON object (a JSONL file): name it with the preset of its fields, or give --fields with a .jsonl file")
       }
     }
+    return (records, firstFields)
+  }
+
+  /// The items of `records` by `format`'s parts, id and answer, or an error naming the file
+  /// and the record where the mapping does not fit them.
+  static func items(of records: Records, firstFields: [String], name: String, path: String, stem: String, format: BenchmarkFormat) throws
+    -> [BenchmarkItem]
+  {
     var items: [BenchmarkItem] = []
     // Per part: the records that have one of its fields (empty or not), and the first that has none.
     var having = [Int](repeating: 0, count: format.parts.count)
@@ -248,7 +334,7 @@ public enum BenchmarkLoader {
       }
       // An id field no record has, when it was named for these records (a preset's is left
       // out by some releases of its benchmark, and the items are numbered by line instead).
-      if let idField = format.idField, havingID == 0, !BenchmarkFormat.presets.values.contains(format) {
+      if let idField = format.idField, havingID == 0, !format.isPreset {
         throw ContamError(
           .invalidBenchmark, path: path, line: first.0,
           "benchmark '\(name)': no record has the id field '\(idField)'\(available) (check --item-id-field)")
@@ -266,14 +352,14 @@ public enum BenchmarkLoader {
     // A part of a mapping given for these records whose fields every record has, empty in every
     // one (a column left blank, a field that is always null): its items would be judged without
     // it. A preset's optional parts (SciQ's support) may be empty in a small file.
-    if let first = records.first, !BenchmarkFormat.presets.values.contains(format) {
+    if let first = records.first, !format.isPreset {
       for (k, part) in format.parts.enumerated() where texted[k] == 0 {
         throw ContamError(
           .invalidBenchmark, path: path, line: first.0,
           "benchmark '\(name)': the fields \(part.fields.map { "'\($0)'" }.joined(separator: ", ")) (part '\(part.name)') hold no text in any of the \(records.count) records (empty or null)\(available) (check --fields)")
       }
     }
-    return (items, input)
+    return items
   }
 
   /// The most text one item may have (its parts joined).
@@ -307,6 +393,12 @@ public enum BenchmarkLoader {
       guard let index, index >= 0, index < texts.count, index < labels.count else { return nil }
       let letter = Int(raw) != nil ? String(UnicodeScalar(UInt8(65 + index))) : raw
       return ItemAnswer(value: texts[index], choice: letter)
+    case .indexedChoice(let key, let choiceFields):
+      let texts = choiceFields.flatMap(value)
+      guard let raw = value(key).first?.trimmingCharacters(in: .whitespaces), let index = Int(raw), index >= 0, index < texts.count,
+        index < 26
+      else { return nil }
+      return ItemAnswer(value: texts[index], choice: String(UnicodeScalar(UInt8(65 + index))))
     }
   }
 

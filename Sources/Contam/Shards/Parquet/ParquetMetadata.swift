@@ -15,6 +15,11 @@ struct ParquetMetadata {
     var maxDefinition: Int
     /// Repeated ancestors (lists): 0 for plain and struct columns.
     var maxRepetition: Int
+    /// For a column inside a list (one level of repetition): the keys of the list's field
+    /// (`choices` for `choices.list.element`), and the keys inside each element (`text` for
+    /// `answers.list.element.text`, none for a list of values), without the list's wrapper
+    /// levels. Nil for a column outside lists.
+    var list: (field: [String], element: [String])? = nil
   }
 
   struct Chunk {
@@ -97,7 +102,9 @@ struct ParquetMetadata {
     guard !elements.isEmpty else { throw .init(message: "the footer has no schema") }
     var columns: [String: Column] = [:]
     var index = 1
-    func walk(prefix: [String], definition: Int, repetition: Int, depth: Int) throws(_ThriftReader.Failure) {
+    // `list`: for the nodes below a repeated node, the list's field keys and how many wrapper
+    // keys follow them (the repeated node, and its one child in the three-level layout).
+    func walk(prefix: [String], definition: Int, repetition: Int, depth: Int, list: (field: [String], wrappers: Int)?) throws(_ThriftReader.Failure) {
       guard index < elements.count, depth < 64 else { throw .init(message: "the schema is malformed") }
       let element = elements[index]
       index += 1
@@ -107,17 +114,27 @@ struct ParquetMetadata {
       let repetition = repetition + (kind == 2 ? 1 : 0)
       let children = Int(element[5]?.int ?? 0)
       guard children >= 0, children < elements.count else { throw .init(message: "a schema element with \(children) children") }
+      var list = list
+      if kind == 2 && list == nil {
+        // A repeated node inside a field (`choices.list`) or a field itself (a bare repeated one);
+        // a group with one child wraps the element in it (`list.element`, `bag.array_element`).
+        list = prefix.isEmpty ? ([name], 0) : (prefix, children == 1 ? 2 : 1)
+      }
       if children > 0 {
-        for _ in 0..<children { try walk(prefix: prefix + [name], definition: definition, repetition: repetition, depth: depth + 1) }
+        for _ in 0..<children {
+          try walk(prefix: prefix + [name], definition: definition, repetition: repetition, depth: depth + 1, list: list)
+        }
       } else {
-        let path = (prefix + [name]).joined(separator: ".")
-        columns[path] = Column(
-          path: path, physicalType: Int(element[1]?.int ?? -1), maxDefinition: definition, maxRepetition: repetition)
+        let keys = prefix + [name]
+        let path = keys.joined(separator: ".")
+        var column = Column(path: path, physicalType: Int(element[1]?.int ?? -1), maxDefinition: definition, maxRepetition: repetition)
+        if let list { column.list = (list.field, Array(keys.dropFirst(min(keys.count, list.field.count + list.wrappers)))) }
+        columns[path] = column
       }
     }
     let rootChildren = Int(elements[0][5]?.int ?? 0)
     guard rootChildren >= 0, rootChildren < elements.count else { throw .init(message: "the schema root has \(rootChildren) children") }
-    for _ in 0..<rootChildren { try walk(prefix: [], definition: 0, repetition: 0, depth: 0) }
+    for _ in 0..<rootChildren { try walk(prefix: [], definition: 0, repetition: 0, depth: 0, list: nil) }
 
     var rowGroups: [RowGroup] = []
     for group in footer[4]?.list ?? [] {

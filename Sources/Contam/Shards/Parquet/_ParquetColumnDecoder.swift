@@ -2,14 +2,18 @@ import CSnappy
 import CZlib
 import CZstd
 
-/// Decodes one BYTE_ARRAY column chunk into its values: every present value copied into one
-/// arena, and per row the value's byte range there (nil for a null). A column inside a list
-/// (one level of repetition: `messages.list.element.content`, read for `--text-field
+/// Decodes one column chunk into its values: every present value copied into one arena, and
+/// per row the value's byte range there (nil for a null). A BYTE_ARRAY value is its bytes; with
+/// ``rendersNumbers``, a BOOLEAN, INT32, INT64, FLOAT or DOUBLE value is written as its text
+/// (`true`, `42`, `0.5`: an id column of numbers, a benchmark's answer index). A column inside
+/// a list (one level of repetition: `messages.list.element.content`, read for `--text-field
 /// 'messages[].content'`) gives per row its present values joined, each followed by a line
-/// break (nil for a row with none), as ``JSONArrayText`` joins a JSON array's strings. Pages v1 and v2,
-/// dictionary pages; PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, DELTA_LENGTH_BYTE_ARRAY and
-/// DELTA_BYTE_ARRAY; codecs UNCOMPRESSED, SNAPPY, GZIP and ZSTD. Everything read from the file
-/// is bounds-checked: a damaged page is a failure with a message, never a crash.
+/// break (nil for a row with none), as ``JSONArrayText`` joins a JSON array's strings; or, not
+/// ``joinsLists``, per value slot with its repetition level (``repetitions``). Pages v1 and v2,
+/// dictionary pages; PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, DELTA_LENGTH_BYTE_ARRAY,
+/// DELTA_BYTE_ARRAY, DELTA_BINARY_PACKED, RLE booleans and BYTE_STREAM_SPLIT; codecs UNCOMPRESSED,
+/// SNAPPY, GZIP and ZSTD. Everything read from the file is bounds-checked: a damaged page is a
+/// failure with a message, never a crash.
 struct _ParquetColumnDecoder {
   typealias Failure = _ThriftReader.Failure
 
@@ -22,11 +26,28 @@ struct _ParquetColumnDecoder {
   private var dictionary: [Range<Int>] = []
   private var dictionaryArena: [UInt8] = []
   /// Per value slot of a repeated column: its repetition level (0 starts a row).
-  private var repetitions: [Int] = []
+  private(set) var repetitions: [Int] = []
+  /// Whether numbers and booleans are read, as their text; else only BYTE_ARRAY is.
+  let rendersNumbers: Bool
+  /// Whether a repeated column's slots are joined into rows (else ``values`` holds slots).
+  let joinsLists: Bool
 
-  init(column: ParquetMetadata.Column, codec: Int) {
+  init(column: ParquetMetadata.Column, codec: Int, rendersNumbers: Bool = false, joinsLists: Bool = true) {
     self.column = column
     self.codec = codec
+    self.rendersNumbers = rendersNumbers
+    self.joinsLists = joinsLists
+  }
+
+  /// The bytes a value of a fixed-width physical type takes (BOOLEAN: one, once unpacked); nil
+  /// for BYTE_ARRAY and the types not read (INT96, FIXED_LEN_BYTE_ARRAY).
+  static func width(_ physicalType: Int) -> Int? {
+    switch physicalType {
+    case 0: return 1
+    case 1, 4: return 4
+    case 2, 5: return 8
+    default: return nil
+    }
   }
 
   /// Forgets the values for the next row group's chunk, keeping the memory (one decoder per
@@ -53,7 +74,7 @@ struct _ParquetColumnDecoder {
     }
     let repeated = column.maxRepetition > 0
     let rows = repeated ? slots : rows
-    guard column.physicalType == 6 else {
+    guard column.physicalType == 6 || rendersNumbers && Self.width(column.physicalType) != nil else {
       throw .init(message: "column '\(column.path)' is \(ParquetMetadata.typeName(column.physicalType)), not text (BYTE_ARRAY)")
     }
     values.reserveCapacity(rows)
@@ -76,7 +97,7 @@ struct _ParquetColumnDecoder {
         let count = Int(header[7]?[1]?.int ?? -1)
         let bytes = try decompress(page, to: uncompressed)
         dictionaryArena = bytes
-        dictionary = try Self.plain(bytes[...], count: count, path: column.path)
+        dictionary = try plainRanges(bytes[...], count: count)
       case 0:  // data page v1: levels and values compressed together
         guard let data = header[5] else { throw .init(message: "a data page without its header") }
         let count = Int(data[1]?.int ?? -1)
@@ -125,7 +146,7 @@ struct _ParquetColumnDecoder {
         continue  // index pages and anything newer: not needed for the values
       }
     }
-    if repeated { try joinRows() }
+    if repeated && joinsLists { try joinRows() }
   }
 
   /// A repeated column's slots made rows: a row starts at repetition level 0, and its present
@@ -159,9 +180,16 @@ struct _ParquetColumnDecoder {
   {
     guard count >= 0, count <= rows - values.count else { throw .init(message: "a page holds more values than its row group has rows") }
     let present = definitions.map { $0.filter { $0 == column.maxDefinition }.count } ?? count
+    if let width = Self.width(column.physicalType), column.physicalType == 0 || encoding == 5 || encoding == 9 {
+      // Values that are not stored at their width: unpacked to it first.
+      let unpacked = try fixedWidthValues(bytes, encoding: encoding, count: present, width: width)
+      let ranges = (0..<present).map { $0 * width..<($0 + 1) * width }
+      try append(ranges: ranges, from: unpacked[...], definitions: definitions, count: count)
+      return
+    }
     switch encoding {
     case 0:
-      let ranges = try Self.plain(bytes, count: present, path: column.path)
+      let ranges = try plainRanges(bytes, count: present)
       try append(ranges: ranges, from: bytes, definitions: definitions, count: count)
     case 2, 8:
       guard let width = bytes.first.map(Int.init), width <= 32 else { throw .init(message: "dictionary indices without a bit width") }
@@ -174,7 +202,7 @@ struct _ParquetColumnDecoder {
       }
       let dictionaryBytes = dictionaryArena
       try append(ranges: ranges, from: dictionaryBytes[...], definitions: definitions, count: count)
-    case 6:
+    case 6 where column.physicalType == 6:
       let (lengths, end) = try Self.deltaBinaryPacked(bytes, count: present)
       var ranges: [Range<Int>] = []
       var at = end
@@ -184,7 +212,7 @@ struct _ParquetColumnDecoder {
         at += length
       }
       try append(ranges: ranges, from: bytes, definitions: definitions, count: count)
-    case 7:
+    case 7 where column.physicalType == 6:
       let (prefixes, prefixEnd) = try Self.deltaBinaryPacked(bytes, count: present)
       let (lengths, end) = try Self.deltaBinaryPacked(bytes[prefixEnd...], count: present)
       var built: [UInt8] = []
@@ -221,9 +249,69 @@ struct _ParquetColumnDecoder {
       let range = ranges[next]
       next += 1
       let start = arena.count
-      arena.append(contentsOf: source[range])
+      if column.physicalType == 6 {
+        arena.append(contentsOf: source[range])
+      } else {
+        arena.append(contentsOf: Self.text(of: source[range], physicalType: column.physicalType).utf8)
+      }
       values.append(start..<arena.count)
     }
+  }
+
+  /// The text of a fixed-width value (its little-endian bytes): `true` / `false`, a decimal
+  /// integer, or the shortest decimal that reads back as the float.
+  static func text(of bytes: ArraySlice<UInt8>, physicalType: Int) -> String {
+    var raw: UInt64 = 0
+    for (k, byte) in bytes.enumerated() { raw |= UInt64(byte) << (8 * UInt64(k)) }
+    switch physicalType {
+    case 0: return raw != 0 ? "true" : "false"
+    case 1: return String(Int32(truncatingIfNeeded: raw))
+    case 2: return String(Int64(bitPattern: raw))
+    case 4: return Float(bitPattern: UInt32(truncatingIfNeeded: raw)).description
+    default: return Double(bitPattern: raw).description
+    }
+  }
+
+  /// The ranges of `count` PLAIN values in `bytes`: length-prefixed byte arrays, or values of
+  /// the column's fixed width back to back.
+  private func plainRanges(_ bytes: ArraySlice<UInt8>, count: Int) throws(Failure) -> [Range<Int>] {
+    if column.physicalType == 6 { return try Self.plain(bytes, count: count, path: column.path) }
+    guard let width = Self.width(column.physicalType), column.physicalType != 0 else {
+      throw .init(message: "column '\(column.path)': PLAIN values of \(ParquetMetadata.typeName(column.physicalType)) in a dictionary")
+    }
+    guard count >= 0, count <= bytes.count / width else { throw .init(message: "column '\(column.path)': \(count) values cannot fit their page") }
+    return (0..<count).map { bytes.startIndex + $0 * width..<bytes.startIndex + ($0 + 1) * width }
+  }
+
+  /// `count` values of `width` bytes each, little-endian, from an encoding that does not store
+  /// them so: PLAIN and RLE booleans (bits), DELTA_BINARY_PACKED integers, BYTE_STREAM_SPLIT.
+  private func fixedWidthValues(_ bytes: ArraySlice<UInt8>, encoding: Int, count: Int, width: Int) throws(Failure) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(count * width)
+    switch (column.physicalType, encoding) {
+    case (0, 0):
+      guard count >= 0, (count + 7) / 8 <= bytes.count else { throw .init(message: "column '\(column.path)': booleans run past their page") }
+      for k in 0..<count { out.append(bytes[bytes.startIndex + k / 8] >> UInt8(k % 8) & 1) }
+    case (0, 3):
+      guard bytes.count >= 4 else { throw .init(message: "column '\(column.path)': RLE booleans without their length") }
+      let s = bytes.startIndex
+      let length = Int(UInt32(bytes[s]) | UInt32(bytes[s + 1]) << 8 | UInt32(bytes[s + 2]) << 16 | UInt32(bytes[s + 3]) << 24)
+      guard length <= bytes.count - 4 else { throw .init(message: "column '\(column.path)': RLE booleans longer than their page") }
+      for value in try Self.hybrid(bytes[(s + 4)..<(s + 4 + length)], width: 1, count: count) { out.append(UInt8(value & 1)) }
+    case (1, 5), (2, 5):
+      for value in try Self.deltaBinaryPacked(bytes, count: count).0 {
+        withUnsafeBytes(of: Int64(value).littleEndian) { out.append(contentsOf: $0.prefix(width)) }
+      }
+    case (_, 9) where column.physicalType != 0:
+      // Byte k of value i is at k * count + i.
+      guard count >= 0, count <= bytes.count / width else { throw .init(message: "column '\(column.path)': \(count) values cannot fit their page") }
+      for i in 0..<count {
+        for k in 0..<width { out.append(bytes[bytes.startIndex + k * count + i]) }
+      }
+    default:
+      throw .init(message: "column '\(column.path)': encoding \(encoding) is not supported for \(ParquetMetadata.typeName(column.physicalType))")
+    }
+    return out
   }
 
   /// PLAIN byte arrays: a 4-byte little-endian length, then the bytes; `count` of them.

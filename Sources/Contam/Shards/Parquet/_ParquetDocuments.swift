@@ -76,7 +76,7 @@ enum _ParquetDocuments {
     var row = 0
     // One decoder per column and one chunk buffer, reused by every row group.
     var textDecoder = _ParquetColumnDecoder(column: textColumn, codec: 0)
-    var idDecoder = idColumn.map { _ParquetColumnDecoder(column: $0, codec: 0) }
+    var idDecoder = idColumn.map { _ParquetColumnDecoder(column: $0, codec: 0, rendersNumbers: true) }
     var chunkBytes: [UInt8] = []
     for (g, group) in metadata.rowGroups.enumerated() {
       defer { row += group.rows }

@@ -38,6 +38,9 @@ public enum AnswerRule: Sendable, Hashable, Codable {
   /// A letter (or 1-based number) in `key` naming one of `choices`; `labels` lists the
   /// options' letters when the record has them, else A, B, C… by position.
   case choice(key: String, choices: [String], labels: String?)
+  /// A number in `key` counting `choices` from 0 (Hugging Face's MMLU: `answer` 0–3); the
+  /// option's letter is A, B, C… by position.
+  case indexedChoice(key: String, choices: [String])
 }
 
 extension AnswerExtractor {

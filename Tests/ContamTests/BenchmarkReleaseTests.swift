@@ -1,0 +1,132 @@
+@_spi(Testing) import Contam
+import Foundation
+import Testing
+import _ContamTestSupport
+
+/// The presets on their benchmarks as the Hugging Face Hub serves them (Parquet, or JSONL in
+/// other fields): `Tests/Fixtures/benchmarks-hf`, the committed fixtures' items rewritten in those
+/// layouts by `scripts/make-hf-benchmark-fixtures.py`.
+@Suite("Benchmark releases: a preset reads its benchmark as Hugging Face lays it out")
+struct BenchmarkReleaseTests {
+  static func hf(_ relative: String) -> String {
+    TestData.packageRoot.appendingPathComponent("Tests/Fixtures/benchmarks-hf").appendingPathComponent(relative).path
+  }
+
+  /// What an item holds apart from its id (which names its file and line, and so differs).
+  struct Content: Equatable {
+    var parts: [String: String]
+    var answer: String?
+    var choice: String?
+    init(_ item: BenchmarkItem) {
+      parts = Dictionary(uniqueKeysWithValues: item.parts.map { ($0.name, $0.text) })
+      answer = item.answer?.value
+      choice = item.answer?.choice
+    }
+  }
+
+  // preset, the original (fixture), the release, how many of the original's items the release holds
+  // (from its first), and whether the release needs one of the preset's `releases`.
+  @Test(arguments: [
+    ("mmlu", "benchmarks/mmlu/test/abstract_algebra_test.csv", "mmlu/abstract_algebra/test-00000-of-00001.parquet", 100, true),
+    ("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl", "arc/test-00000-of-00001.parquet", 100, true),
+    ("truthfulqa", "benchmarks/truthfulqa/TruthfulQA.csv", "truthfulqa/validation-00000-of-00001.parquet", 60, true),
+    ("lambada", "benchmarks/lambada/lambada_test_plain_text.txt", "lambada/lambada_test.jsonl", 100, true),
+    ("sciq", "benchmarks/sciq/test.json", "sciq/test.jsonl", 50, true),
+    ("gsm8k", "benchmarks/gsm8k/test.jsonl", "gsm8k/test-00000-of-00001.parquet", 200, false),
+  ])
+  func aReleaseLoadsAsTheOriginalDoes(preset: String, original: String, release: String, count: Int, needsRelease: Bool) throws {
+    let format = try #require(BenchmarkFormat.presets[preset])
+    let expected = try BenchmarkLoader.loadWithFiles(name: preset, path: TestData.path(original), format: format)
+    #expect(expected.format == format)
+    let loaded = try BenchmarkLoader.loadWithFiles(name: preset, path: Self.hf(release), format: format)
+    #expect(loaded.items.count == count)
+    #expect(loaded.items.map(Content.init) == expected.items.prefix(count).map(Content.init))
+    // The format that read it is the one a certificate records: a release's, or the preset's.
+    #expect((loaded.format != format) == needsRelease)
+    #expect(loaded.format.isPreset)
+    if needsRelease { #expect(BenchmarkFormat.releases[preset]?.contains(loaded.format) == true) }
+    #expect(Set(loaded.items.map(\.id)).count == count)
+    // Read again with the format recorded (as verify does): the same items.
+    #expect(try BenchmarkLoader.load(name: preset, path: Self.hf(release), format: loaded.format) == loaded.items)
+  }
+
+  /// MMLU's Hugging Face directory (a subject a directory, each a `test-00000-of-00001.parquet`):
+  /// the items of both subjects, named by subject, with MMLU's answers (an index from 0 there).
+  @Test func mmluAsTheHubServesItLoadsWithItsAnswers() throws {
+    let format = try #require(BenchmarkFormat.presets["mmlu"])
+    let loaded = try BenchmarkLoader.loadWithFiles(name: "mmlu", path: Self.hf("mmlu"), format: format)
+    #expect(loaded.items.count == 100 + 201)
+    #expect(loaded.items.first?.id == "abstract_algebra/test-00000-of-00001/1")
+    #expect(loaded.items.last?.id == "sociology/test-00000-of-00001/201")
+    let original = try BenchmarkLoader.load(name: "mmlu", path: TestData.path("benchmarks/mmlu/test/sociology_test.csv"), format: format)
+    #expect(loaded.items.suffix(201).map(Content.init) == original.map(Content.init))
+    #expect(original.allSatisfy { $0.answer?.choice != nil })
+  }
+
+  /// A benchmark's files of two releases (a CSV and a Parquet file in one directory) are refused,
+  /// naming the file: one format is recorded per benchmark.
+  @Test func filesOfTwoReleasesInOneBenchmarkAreRefused() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try FileManager.default.copyItem(
+      atPath: TestData.path("benchmarks/mmlu/test/abstract_algebra_test.csv"), toPath: directory.appendingPathComponent("a.csv").path)
+    try FileManager.default.copyItem(
+      atPath: Self.hf("mmlu/sociology/test-00000-of-00001.parquet"), toPath: directory.appendingPathComponent("b.parquet").path)
+    let format = try #require(BenchmarkFormat.presets["mmlu"])
+    let error = try #require(throws: ContamError.self) { try BenchmarkLoader.load(name: "mmlu", path: directory.path, format: format) }
+    #expect(error.code == .invalidBenchmark)
+    #expect(error.path?.hasSuffix("b.parquet") == true)
+    #expect(error.message.contains("another release"))
+  }
+
+  /// A file that is no release of the preset (ARC's Parquet named as MMLU) gets the preset's own
+  /// error, with the fields the file has; a damaged Parquet file is named as such.
+  @Test func aFileOfNoReleaseAndADamagedOneAreNamed() throws {
+    let mmlu = try #require(BenchmarkFormat.presets["mmlu"])
+    let wrong = try #require(throws: ContamError.self) {
+      try BenchmarkLoader.load(name: "mmlu", path: Self.hf("arc/test-00000-of-00001.parquet"), format: mmlu)
+    }
+    #expect(wrong.code == .invalidBenchmark)
+    #expect(wrong.message.contains("'answerKey'"), "names the fields the file has: \(wrong.message)")
+    #expect(wrong.message.contains("other release"), "says the release was tried too")
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.hf("gsm8k/test-00000-of-00001.parquet")))
+    // The footer kept, a page in the middle overwritten.
+    var damaged = bytes
+    for k in 4_000..<4_200 { damaged[k] = 0xFF }
+    let path = directory.appendingPathComponent("test.parquet").path
+    try damaged.write(to: URL(fileURLWithPath: path))
+    let gsm8k = try #require(BenchmarkFormat.presets["gsm8k"])
+    let error = try #require(throws: ContamError.self) { try BenchmarkLoader.load(name: "gsm8k", path: path, format: gsm8k) }
+    #expect(error.code == .invalidBenchmark)
+    #expect(error.path == path)
+    #expect(error.message.contains("Parquet"), "\(error.message)")
+    // Truncated: no footer.
+    try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+    let truncated = try #require(throws: ContamError.self) { try BenchmarkLoader.load(name: "gsm8k", path: path, format: gsm8k) }
+    #expect(truncated.message.contains("Parquet"), "\(truncated.message)")
+  }
+
+  /// Every value type a Parquet benchmark's fields may hold (integers plain, dictionary- and
+  /// delta-coded; floats plain and byte-stream-split; RLE booleans; nulls; a list of numbers; a
+  /// struct) reads as the same rows' JSONL does: the same items, field for field.
+  @Test func parquetFieldsReadAsTheirJSONLExportDoes() throws {
+    let format = BenchmarkFormat(
+      layout: .jsonl,
+      parts: [
+        ("question", ["q"]), ("integers", ["i32", "i64", "small", "delta"]), ("floats", ["f32", "f64", "split"]), ("flag", ["flag"]),
+        ("maybe", ["maybe"]), ("counts", ["counts"]), ("meta", ["meta.level", "meta.score"]),
+      ])
+    let parquet = try BenchmarkLoader.load(name: "types", path: Self.hf("types.parquet"), format: format)
+    let jsonl = try BenchmarkLoader.load(name: "types", path: Self.hf("types.jsonl"), format: format)
+    #expect(parquet.count == 40)
+    #expect(parquet == jsonl)
+    let second = try #require(parquet.dropFirst().first)
+    #expect(Content(second).parts["integers"] == "419\n1000000000977\n1\n1003")
+    #expect(Content(second).parts["floats"] == "2.25\n-1.875\n0.125")
+    #expect(Content(second).parts["maybe"] == "note 1")
+    #expect(Content(parquet[0]).parts["maybe"] == nil, "a null is no text")
+    #expect(Content(parquet[3]).parts["counts"] == "0\n1\n2")
+  }
+}
