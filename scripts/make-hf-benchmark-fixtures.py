@@ -18,6 +18,8 @@ them: the tests read the committed files.
   (int32, int64 plain, dictionary and delta-coded, float, double plain and byte-stream-split,
   booleans, nulls, a list of numbers, a struct), the same rows as JSONL (json.dumps), to check
   that a Parquet file's fields read as its JSONL export's do.
+- huge-row-count.parquet: types.parquet with its row group's num_rows rewritten to 10^12 in the
+  footer (a damaged footer): a reader must refuse it, not allocate a slot per claimed row.
 
     pip install pyarrow && python3 scripts/make-hf-benchmark-fixtures.py
 """
@@ -143,6 +145,91 @@ def types():
             f.write(json.dumps(row) + "\n")
 
 
+def varint(data, i):
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, i
+
+
+def encode_varint(value):
+    out = bytearray()
+    while True:
+        low = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(low | 0x80)
+        else:
+            out.append(low)
+            return bytes(out)
+
+
+def skip(data, i, kind):
+    # Thrift compact protocol: the end of a value of `kind` that starts at i.
+    if kind in (1, 2):
+        return i
+    if kind == 3:
+        return i + 1
+    if kind in (4, 5, 6):
+        return varint(data, i)[1]
+    if kind == 7:
+        return i + 8
+    if kind == 8:
+        length, i = varint(data, i)
+        return i + length
+    if kind in (9, 10):
+        header = data[i]
+        i += 1
+        count, element = header >> 4, header & 15
+        if count == 15:
+            count, i = varint(data, i)
+        for _ in range(count):
+            i = skip(data, i, element)
+        return i
+    if kind == 12:
+        return fields(data, i)[1]
+    raise ValueError(kind)
+
+
+def fields(data, i):
+    # A struct's fields: id -> [(start, end)] of their values, and the struct's end.
+    field, found = 0, {}
+    while True:
+        header = data[i]
+        i += 1
+        if header == 0:
+            return found, i
+        delta, kind = header >> 4, header & 15
+        if delta:
+            field += delta
+        else:
+            raw, i = varint(data, i)
+            field = (raw >> 1) ^ -(raw & 1)
+        start = i
+        i = skip(data, i, kind)
+        found.setdefault(field, []).append((start, i))
+
+
+def huge_row_count():
+    data = open(os.path.join(out, "types.parquet"), "rb").read()
+    length = int.from_bytes(data[-8:-4], "little")
+    start = len(data) - 8 - length
+    footer = data[start:-8]
+    top, _ = fields(footer, 0)
+    groups = top[4][0][0]  # FileMetaData.row_groups: a list
+    header = footer[groups]
+    first = groups + 1 if header >> 4 != 15 else varint(footer, groups + 1)[1]
+    group, _ = fields(footer, first)
+    rows_start, rows_end = group[3][0]  # RowGroup.num_rows
+    patched = footer[:rows_start] + encode_varint(10**12 << 1) + footer[rows_end:]
+    with open(os.path.join(out, "huge-row-count.parquet"), "wb") as f:
+        f.write(data[:start] + patched + len(patched).to_bytes(4, "little") + b"PAR1")
+
+
 mmlu()
 arc()
 truthfulqa()
@@ -150,3 +237,4 @@ gsm8k()
 lambada()
 sciq()
 types()
+huge_row_count()

@@ -108,6 +108,23 @@ struct BenchmarkReleaseTests {
     #expect(truncated.message.contains("Parquet"), "\(truncated.message)")
   }
 
+  /// A footer that claims 10^12 rows in a 5 KB file (damaged) is refused by name, as a benchmark
+  /// and as a corpus shard: it once made the decoders reserve a value slot per claimed row, and the
+  /// process died.
+  @Test func aFooterClaimingMoreRowsThanTheFileCanHoldIsRefused() throws {
+    let path = Self.hf("huge-row-count.parquet")
+    let error = try #require(throws: ContamError.self) {
+      try BenchmarkLoader.load(name: "types", path: path, format: BenchmarkFormat(layout: .jsonl, parts: [("question", ["q"])]))
+    }
+    #expect(error.code == .invalidBenchmark && error.message.contains("1000000000000 rows"), "\(error)")
+    let reader = ShardReader(options: ShardReaderOptions(format: .auto(textField: try FieldPath("q"), idField: nil)))
+    var problems: [ContamError] = []
+    var documents = 0
+    _ = try reader.read(path: path) { _ in documents += 1 } onProblem: { problems.append($0) }
+    #expect(documents == 0)
+    #expect(problems.map(\.code) == [.corruptData] && problems.first?.message.contains("1000000000000 rows") == true, "\(problems)")
+  }
+
   /// Every value type a Parquet benchmark's fields may hold (integers plain, dictionary- and
   /// delta-coded; floats plain and byte-stream-split; RLE booleans; nulls; a list of numbers; a
   /// struct) reads as the same rows' JSONL does: the same items, field for field.

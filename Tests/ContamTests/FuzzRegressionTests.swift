@@ -48,6 +48,13 @@ struct FuzzRegressionTests {
         last = document.line
       } onProblem: { _ in }
       #expect(counts.documents <= counts.lines, "\(file.lastPathComponent)")
+      // As a benchmark too (every column decoded into records): no crash, no more items than rows.
+      let format = BenchmarkFormat(
+        layout: .jsonl, parts: [("question", ["question", "q", "text"]), ("choices", ["choices", "choices.text", "counts", "meta.level"])],
+        answer: .indexedChoice(key: "answer", choices: ["choices"]))
+      if let items = try? BenchmarkLoader.load(name: "fuzz", path: file.path, format: format) {
+        #expect(items.count <= counts.lines, "\(file.lastPathComponent)")
+      }
     }
   }
 

@@ -9,8 +9,15 @@ nonisolated(unsafe) let reader: ShardReader = {
   return ShardReader(options: options)
 }()
 
+/// A benchmark mapping that reads fields of every kind: strings, numbers, a list, a struct.
+nonisolated(unsafe) let benchmark = BenchmarkFormat(
+  layout: .jsonl, parts: [("question", ["question", "q", "text"]), ("choices", ["choices", "choices.text", "counts", "meta.level"]), ("answer", ["answer", "i64", "flag"])],
+  answer: .indexedChoice(key: "answer", choices: ["choices"]))
+
 /// The Parquet footer, page and value decoders on arbitrary files that start with `PAR1`
 /// (seeded with small pyarrow files): no crash; rows come in order; no more documents than rows.
+/// Then the same file as a benchmark (every column decoded into records): no crash, and no more
+/// items than the footer has rows.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzParquet(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   var bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -22,5 +29,8 @@ public func fuzzParquet(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     lastLine = document.line
   } onProblem: { _ in }
   if let counts { precondition(counts.documents <= counts.lines) }
+  if let items = try? BenchmarkLoader.load(name: "fuzz", path: path, format: benchmark), let counts {
+    precondition(items.count <= counts.lines, "no more items than rows")
+  }
   return 0
 }

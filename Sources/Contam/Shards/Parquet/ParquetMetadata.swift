@@ -149,11 +149,20 @@ struct ParquetMetadata {
         guard start >= 4, length >= 0, start <= size - 8, length <= size - 8 - start else {
           throw .init(message: "column chunk '\(path)' lies outside the file")
         }
+        // Value slots, as rows below: bounded by what a file of this size can hold.
+        let valueCount = Int(meta[5]?.int ?? 0)
+        guard (0...max(1 << 20, size << 8)).contains(valueCount) else {
+          throw .init(message: "column chunk '\(path)' claims \(valueCount) values in a file of \(size) bytes")
+        }
         chunks[path] = Chunk(
-          codec: Int(meta[4]?.int ?? 0), start: start, length: length, values: Int(meta[5]?.int ?? 0), uncompressed: Int(meta[6]?.int ?? 0))
+          codec: Int(meta[4]?.int ?? 0), start: start, length: length, values: valueCount, uncompressed: Int(meta[6]?.int ?? 0))
       }
       let rows = Int(group[3]?.int ?? -1)
       guard rows >= 0 else { throw .init(message: "a row group with a negative row count") }
+      // Per row a decoder keeps a value slot: a count no file of this size can hold (a damaged
+      // footer) would be memory allocated for nothing. 256 rows a byte is beyond what run-length
+      // coding of real columns reaches.
+      guard rows <= max(1 << 20, size << 8) else { throw .init(message: "a row group of \(rows) rows in a file of \(size) bytes") }
       rowGroups.append(RowGroup(rows: rows, chunks: chunks))
     }
     return ParquetMetadata(rows: Int(footer[3]?.int ?? 0), columns: columns, rowGroups: rowGroups)
