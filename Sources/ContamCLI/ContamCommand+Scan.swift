@@ -20,7 +20,8 @@ extension ContamCommand {
         perturbed items; --fail-on partial on all three.
 
         Presets (--benchmark NAME=PATH): \(BenchmarkFormat.presets.keys.sorted().joined(separator: ", ")). \
-        Any other name needs --fields.
+        Any other name needs --fields (NAME:PART=FIELD,... per benchmark). A preset also reads \
+        its benchmark as the Hugging Face Hub serves it (Parquet, or its JSONL export).
 
         Exit status: 0 no item reached --fail-on (flagged items below it, perturbed or \
         partial under the default, are counted on stderr: 0 is not "clean"); 1 some did; 3 \
@@ -32,6 +33,8 @@ extension ContamCommand {
           contam scan --benchmark gsm8k=corpora-samples/benchmarks/gsm8k-sample.jsonl corpora-samples/shards
           contam scan --benchmark mmlu=data/mmlu/test --benchmark gsm8k=test.jsonl --out result.json 'shards/*.zst'
           contam scan --benchmark mine=items.jsonl --fields question=problem,answer=solution --item-id-field uid shards/
+          contam scan --benchmark hellaswag=hs.jsonl --benchmark boolq=bq.jsonl --fields hellaswag:question=ctx,choices=endings \\
+            --fields boolq:question=question,passage=passage --item-id-field hellaswag:ind shards/
           contam scan --index corpus.cidx --benchmark gsm8k=test.jsonl --out result.json   (see `contam index build`)
         """)
 
@@ -42,12 +45,16 @@ extension ContamCommand {
 
     @Option(
       help: ArgumentHelp(
-        "Field mapping for benchmarks that are not presets: PART=FIELD[+FIELD...],... (dotted fields reach into objects and through arrays: question=question.stem,choices=question.choices.text, or choices[].text); a field no record has, one that holds objects rather than text, or a part empty in every record is an error that lists the fields there are.",
+        "Field mapping for benchmarks that are not presets: PART=FIELD[+FIELD...],... (dotted fields reach into objects and through arrays: question=question.stem,choices=question.choices.text, or choices[].text); a field no record has, one that holds objects rather than text, or a part empty in every record is an error that lists the fields there are. For benchmarks mapped differently, repeat it with the benchmark's name in front: --fields hellaswag:question=ctx,choices=endings --fields boolq:question=question,passage=passage (a mapping without a name serves the others).",
         valueName: "mapping"))
-    var fields: String?
+    var fields: [String] = []
 
-    @Option(name: .customLong("item-id-field"), help: ArgumentHelp("The id field of non-preset benchmarks (without it, items are numbered by line: name/12).", valueName: "field"))
-    var itemIDField: String?
+    @Option(
+      name: .customLong("item-id-field"),
+      help: ArgumentHelp(
+        "The id field of non-preset benchmarks (without it, items are numbered by line: name/12); NAME:FIELD for one benchmark, repeated for several.",
+        valueName: "field"))
+    var itemIDFields: [String] = []
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Tokens per n-gram.", valueName: "n"))
     var ngram = 13
@@ -254,11 +261,63 @@ extension ContamCommand {
       return Certificate.Partition(index: i, count: n)
     }
 
+    /// The value of a per-benchmark option for benchmark `name`: the one given as `NAME:VALUE`,
+    /// else the one given without a name. `named` says where a value's name ends (nil: none).
+    static func value(_ values: [String], for name: String, named: (String) -> String.Index?) -> String? {
+      var general: String?
+      for value in values {
+        guard let colon = named(value) else {
+          general = value
+          continue
+        }
+        if value[..<colon] == name { return String(value[value.index(after: colon)...]) }
+      }
+      return general
+    }
+
+    /// Where a `--fields` value's benchmark name ends: a `:` before its first `=`.
+    static func fieldsName(_ value: String) -> String.Index? {
+      let head = value.firstIndex(of: "=").map { value[..<$0] } ?? value[...]
+      return head.firstIndex(of: ":")
+    }
+
+    /// Where an `--item-id-field` value's benchmark name ends: its first `:`.
+    static func idFieldName(_ value: String) -> String.Index? { value.firstIndex(of: ":") }
+
+    /// Each benchmark-named `--fields` or `--item-id-field` value names a benchmark given, one
+    /// that reads a mapping (not a preset), once; at most one value has no name.
+    func checkPerBenchmarkOptions(_ names: [String]) throws {
+      for (option, values, named) in [
+        ("--fields", fields, Self.fieldsName), ("--item-id-field", itemIDFields, Self.idFieldName),
+      ] as [(String, [String], (String) -> String.Index?)] {
+        var seen = Set<String>()
+        for value in values {
+          let name = named(value).map { String(value[..<$0]) } ?? ""
+          guard seen.insert(name).inserted else {
+            throw ValidationError(
+              name.isEmpty
+                ? "\(option) is given twice without a benchmark name: give NAME:\(option == "--fields" ? "PART=FIELD" : "FIELD") for each benchmark mapped differently."
+                : "\(option) is given twice for benchmark '\(name)'.")
+          }
+          guard !name.isEmpty else { continue }
+          guard names.contains(name) else {
+            throw ValidationError("\(option) \(value): there is no --benchmark \(name) (benchmarks: \(names.joined(separator: ", "))).")
+          }
+          guard BenchmarkFormat.presets[name] == nil else {
+            throw ValidationError(
+              "\(option) \(value): '\(name)' is a preset, which reads its own fields. To read it with your mapping, give the benchmark another name (e.g. --benchmark my-\(name)=PATH).")
+          }
+        }
+      }
+    }
+
     func format(for name: String, path: String) throws -> BenchmarkFormat {
       if let preset = BenchmarkFormat.presets[name] { return preset }
-      guard let fields else {
-        throw ValidationError("'\(name)' is not a preset (\(BenchmarkFormat.presets.keys.sorted().joined(separator: ", "))); give --fields.")
+      guard let fields = Self.value(fields, for: name, named: Self.fieldsName) else {
+        throw ValidationError(
+          "'\(name)' is not a preset (\(BenchmarkFormat.presets.keys.sorted().joined(separator: ", "))); give --fields (--fields \(name):PART=FIELD,... when other benchmarks are mapped differently).")
       }
+      let itemIDField = Self.value(itemIDFields, for: name, named: Self.idFieldName)
       let parts: [(name: String, fields: [String])] = try fields.split(separator: ",").map { spec in
         let pair = spec.split(separator: "=", maxSplits: 1)
         guard pair.count == 2 else { throw ValidationError("--fields: '\(spec)' is not PART=FIELD.") }
@@ -290,11 +349,13 @@ extension ContamCommand {
           throw ValidationError(
             "--benchmark \(pair[0]) is given twice (\(earlier.path) and \(pair[1])): give each benchmark its own name, or a directory to read several files as one benchmark.")
         }
-        specs.append((pair[0], pair[1], try format(for: pair[0], path: pair[1])))
+        specs.append((pair[0], pair[1], BenchmarkFormat(layout: .jsonl, parts: [])))
       }
+      try checkPerBenchmarkOptions(specs.map(\.name))
+      for k in specs.indices { specs[k].format = try format(for: specs[k].name, path: specs[k].path) }
       // A mapping that no benchmark reads would be ignored: say so rather than scan without it.
-      if fields != nil || itemIDField != nil, !specs.isEmpty, specs.allSatisfy({ BenchmarkFormat.presets[$0.name] != nil }) {
-        let option = fields != nil ? "--fields" : "--item-id-field"
+      if !fields.isEmpty || !itemIDFields.isEmpty, !specs.isEmpty, specs.allSatisfy({ BenchmarkFormat.presets[$0.name] != nil }) {
+        let option = !fields.isEmpty ? "--fields" : "--item-id-field"
         throw ValidationError(
           "\(option) applies to benchmarks that are not presets, and every benchmark here is one (\(specs.map(\.name).joined(separator: ", "))): a preset reads its own fields. To read this file with your mapping, give the benchmark another name (e.g. --benchmark my-\(specs[0].name)=\(specs[0].path)).")
       }

@@ -164,6 +164,61 @@ struct ScanCommandTests {
     #expect(work.status == 4 && work.stderr.contains("output_failed") && !work.stderr.contains("--strict"), "\(work.stderr)")
   }
 
+  /// Two benchmarks that are not presets, with fields of their own, in one run: each gets its
+  /// mapping and id field by name (`--fields NAME:...`), a planted item of each is found, and the
+  /// certificate records each benchmark's mapping. A name that is no benchmark, a preset's name,
+  /// a mapping given twice, and a benchmark left without one are usage errors saying so.
+  @Test func eachBenchmarkTakesItsOwnFieldsByName() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let lines = try String(contentsOfFile: TestData.path("benchmarks/gsm8k/test.jsonl"), encoding: .utf8).split(separator: "\n")
+    func record(_ line: Substring) throws -> [String: Any] { try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) }
+    func jsonl(_ objects: [[String: Any]]) throws -> Data {
+      Data(try objects.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: .sortedKeys), as: UTF8.self) }.joined(separator: "\n").utf8)
+    }
+    // alpha: GSM8K's first 20 items as {q, a}; beta: the next 20 as {uid, prompt}.
+    let alpha = try lines.prefix(20).map { line -> [String: Any] in
+      let r = try record(line)
+      return ["q": r["question"]!, "a": r["answer"]!]
+    }
+    let beta = try lines.dropFirst(20).prefix(20).enumerated().map { k, line -> [String: Any] in ["uid": "b-\(k)", "prompt": try record(line)["question"]!] }
+    let alphaPath = try fixture.write("alpha.jsonl", try jsonl(alpha))
+    let betaPath = try fixture.write("beta.jsonl", try jsonl(beta))
+    let prose = try TestData.gutenberg(bytes: 4_000)
+    let planted = [prose + "\n" + (alpha[3]["q"] as! String) + "\n" + prose, prose + "\n" + (beta[5]["prompt"] as! String) + "\n" + prose]
+    let shard = try fixture.write("shard.jsonl", try jsonl(planted.map { ["text": $0] }))
+    let benchmarks = ["--benchmark", "alpha=\(alphaPath)", "--benchmark", "beta=\(betaPath)"]
+    let cert = fixture.url("cert.json").path
+    let run = try Tool.execute(
+      contam,
+      ["scan", "--fail-on", "never", "--out", cert] + benchmarks + [
+        "--fields", "alpha:question=q,answer=a", "--fields", "beta:question=prompt", "--item-id-field", "beta:uid", shard,
+      ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let certificate = try Certificate(contentsOfFile: cert)
+    #expect(certificate.benchmarks.map { $0.format?.parts.map(\.fields) ?? [] } == [[["q"], ["a"]], [["prompt"]]])
+    #expect(certificate.benchmarks.map(\.format?.idField) == [nil, "uid"])
+    let flagged = certificate.items.filter { $0.verdict == .contaminated }.map { "\($0.benchmark)/\($0.id)" }.sorted()
+    #expect(flagged == ["alpha/alpha/4", "beta/b-5"], "\(flagged)")
+    // A mapping without a name serves the benchmarks without one of their own.
+    let shared = try Tool.execute(
+      contam, ["scan", "--fail-on", "never"] + benchmarks + ["--fields", "beta:question=prompt", "--fields", "question=q", shard])
+    #expect(shared.status == 0, "\(shared.stderr)")
+    for (extra, says) in [
+      (["--fields", "gamma:question=q", "--fields", "question=prompt"], "there is no --benchmark gamma"),
+      (["--fields", "alpha:question=q", "--fields", "beta:question=prompt", "--item-id-field", "gsm8k:id"], "there is no --benchmark gsm8k"),
+      (["--fields", "alpha:question=q", "--fields", "alpha:question=a"], "given twice for benchmark 'alpha'"),
+      (["--fields", "question=q", "--fields", "question=prompt"], "given twice without a benchmark name"),
+      (["--fields", "alpha:question=q"], "'beta' is not a preset"),
+    ] {
+      let bad = try Tool.execute(contam, ["scan"] + benchmarks + extra + [shard])
+      #expect(bad.status == 64 && bad.stderr.contains(says), "\(extra): \(bad.stderr)")
+    }
+    let preset = try Tool.execute(
+      contam, ["scan", "--benchmark", "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))"] + benchmarks + ["--fields", "gsm8k:question=q", "--fields", "question=q", shard])
+    #expect(preset.status == 64 && preset.stderr.contains("'gsm8k' is a preset"), "\(preset.stderr)")
+  }
+
   /// A negative number is the option's value, refused by name, not "Missing value" (the
   /// parser once read `-1` as an option of its own).
   @Test func negativeNumbersAreValuesRefusedByName() throws {
