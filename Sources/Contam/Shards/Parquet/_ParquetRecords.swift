@@ -17,11 +17,9 @@ enum _ParquetRecords {
   static func isParquet(_ path: String) -> Bool {
     var status = stat()
     guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return false }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var head = [UInt8](repeating: 0, count: 4)
-    return head.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress, 4, 0) } == 4 && head == ParquetMetadata.magic
+    guard let file = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? file.close() }
+    return (try? file.read(upToCount: 4)).map { Array($0) == ParquetMetadata.magic } ?? false
   }
 
   /// The rows of the Parquet file at `path`, in order.
@@ -48,7 +46,7 @@ enum _ParquetRecords {
         try decoder.decode(chunk: chunkBytes, rows: group.rows, slots: chunk.values)
         let value = { (slot: Int) -> Any in
           guard let range = decoder.values[slot] else { return NSNull() }
-          return decoder.arena.withUnsafeBytes { Self.value(UnsafeRawBufferPointer(rebasing: $0[range]), physicalType: column.physicalType) }
+          return Self.value(decoder.arena[range], physicalType: column.physicalType)
         }
         guard let list = column.list else {
           guard decoder.values.count == group.rows else { throw .init(message: "column '\(column.path)' has not one value a row") }
@@ -85,7 +83,7 @@ enum _ParquetRecords {
 
   /// A value as `JSONSerialization` would give it: a string, or a number or boolean from the
   /// decoder's text of it.
-  static func value(_ bytes: UnsafeRawBufferPointer, physicalType: Int) -> Any {
+  static func value(_ bytes: ArraySlice<UInt8>, physicalType: Int) -> Any {
     let text = String(decoding: bytes, as: UTF8.self)
     switch physicalType {
     case 0: return NSNumber(value: text == "true")
