@@ -10,7 +10,9 @@ them: the tests read the committed files.
 - arc/test-00000-of-00001.parquet (allenai/ai2_arc): id, question (a string), choices (a struct of
   two lists, text and label), answerKey. Zstd, data page v2.
 - truthfulqa/validation-00000-of-00001.parquet (truthful_qa, generation): type, category,
-  question, best_answer, correct_answers and incorrect_answers (lists), source.
+  question, best_answer, correct_answers and incorrect_answers (lists), source; and
+  truthfulqa-mc/validation-00000-of-00001.parquet, the multiple_choice config: question,
+  mc1_targets and mc2_targets (structs of a choices list and a labels list).
 - gsm8k/test-00000-of-00001.parquet (openai/gsm8k): question, answer, as in the original.
 - lambada/lambada_test.jsonl (EleutherAI/lambada_openai): {"text": ...} a line.
 - sciq/test.jsonl (allenai/sciq's JSONL export): the original's fields, one object a line.
@@ -81,6 +83,15 @@ def truthfulqa():
         "source": [r["Source"] for r in rows],
     })
     write(table, "truthfulqa", "validation-00000-of-00001.parquet", compression="snappy")
+    # The multiple_choice config: the best answer first among the choices, labelled 1.
+    targets = pa.struct([("choices", pa.list_(pa.string())), ("labels", pa.list_(pa.int32()))])
+    mc = [{"choices": [r["Best Answer"]] + split(r["Incorrect Answers"]), "labels": [1] + [0] * len(split(r["Incorrect Answers"]))} for r in rows]
+    table = pa.table({
+        "question": [r["Question"] for r in rows],
+        "mc1_targets": pa.array(mc, type=targets),
+        "mc2_targets": pa.array(mc, type=targets),
+    })
+    write(table, "truthfulqa-mc", "validation-00000-of-00001.parquet", compression="snappy")
 
 
 def gsm8k():

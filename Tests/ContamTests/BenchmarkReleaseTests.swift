@@ -50,6 +50,22 @@ struct BenchmarkReleaseTests {
     #expect(try BenchmarkLoader.load(name: preset, path: Self.hf(release), format: loaded.format) == loaded.items)
   }
 
+  /// TruthfulQA's multiple_choice config (the question and its options, the best answer among
+  /// them) reads with the preset's second release: each question the original's, its options
+  /// holding the original's best answer.
+  @Test func truthfulQAsMultipleChoiceConfigReadsWithItsOptions() throws {
+    let format = try #require(BenchmarkFormat.presets["truthfulqa"])
+    let original = try BenchmarkLoader.load(name: "truthfulqa", path: TestData.path("benchmarks/truthfulqa/TruthfulQA.csv"), format: format)
+    let loaded = try BenchmarkLoader.loadWithFiles(name: "truthfulqa", path: Self.hf("truthfulqa-mc/validation-00000-of-00001.parquet"), format: format)
+    #expect(loaded.format == BenchmarkFormat.releases["truthfulqa"]?[1])
+    #expect(loaded.items.count == 60)
+    for (item, expected) in zip(loaded.items, original) {
+      let parts = Content(item).parts
+      #expect(parts["question"] == Content(expected).parts["question"])
+      #expect(parts["choices"]?.split(separator: "\n").first.map(String.init) == Content(expected).parts["answer"])
+    }
+  }
+
   /// MMLU's Hugging Face directory (a subject a directory, each a `test-00000-of-00001.parquet`):
   /// the items of both subjects, named by subject, with MMLU's answers (an index from 0 there).
   @Test func mmluAsTheHubServesItLoadsWithItsAnswers() throws {

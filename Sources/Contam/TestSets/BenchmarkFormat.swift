@@ -130,7 +130,11 @@ public struct BenchmarkFormat: Sendable, Hashable, Codable {
         layout: .jsonl, parts: [("question", ["question"]), ("choices", ["choices.text"])], idField: "id",
         answer: .choice(key: "answerKey", choices: ["choices.text"], labels: "choices.label"))
     ],
-    "truthfulqa": [.init(layout: .jsonl, parts: [("question", ["question"]), ("answer", ["best_answer"])])],
+    "truthfulqa": [
+      .init(layout: .jsonl, parts: [("question", ["question"]), ("answer", ["best_answer"])]),
+      // The multiple_choice config: the options, the best answer among them.
+      .init(layout: .jsonl, parts: [("question", ["question"]), ("choices", ["mc1_targets.choices"])]),
+    ],
     "lambada": [.init(layout: .jsonl, parts: [("question", ["text"])])],
     "sciq": [
       .init(
