@@ -33,14 +33,7 @@ extension IndexCache {
     // once, by the loader.
     guard units.allSatisfy({ Self.isRegularFile($0.file) }) else { return (try BenchmarkLoader.loadWithFiles(benchmarks, jobs: jobs), false) }
     // Each file's SHA-256 and size; a file that cannot be read is the loader's to report.
-    func hashed(_ path: String) throws -> InputFile {
-      let source = try FileSource(path: path)
-      var buffer = [UInt8](repeating: 0, count: 1 << 20)
-      while try buffer.withUnsafeMutableBytes({ try source.read(into: $0) }) > 0 {}
-      let (sha256, bytes) = try source.finish()
-      return InputFile(path: path, bytes: bytes, sha256: sha256)
-    }
-    guard let files = try? units.map({ try hashed($0.file) }) else { return (try BenchmarkLoader.loadWithFiles(benchmarks, jobs: jobs), false) }
+    guard let files = try? units.map({ try InputFile(hashing: $0.file) }) else { return (try BenchmarkLoader.loadWithFiles(benchmarks, jobs: jobs), false) }
     let key = benchmarksKey(benchmarks, units: units, files: files)
     if let cached = readFile(key: key, magic: Self.benchmarksMagic, suffix: Self.benchmarksSuffix, { reader throws(_ByteReader.Damaged) in
       try Self.readBenchmarks(&reader, count: benchmarks.count)

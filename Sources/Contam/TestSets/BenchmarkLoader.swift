@@ -167,11 +167,7 @@ public enum BenchmarkLoader {
       } catch {
         throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': Parquet file: \(error.message)")
       }
-      let source = try FileSource(path: path)
-      var buffer = [UInt8](repeating: 0, count: 1 << 20)
-      while try buffer.withUnsafeMutableBytes({ try source.read(into: $0) }) > 0 {}
-      let (sha256, bytes) = try source.finish()
-      input = InputFile(path: path, bytes: bytes, sha256: sha256)
+      input = try InputFile(hashing: path)
       records = rows.enumerated().map { i, row in (i + 1, { lookup(row, path: $0) }) }
       firstFields = rows.first.map(fieldNames) ?? []
     } else {
