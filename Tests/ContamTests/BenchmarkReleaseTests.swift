@@ -95,6 +95,33 @@ struct BenchmarkReleaseTests {
     #expect(error.message.contains("another release"))
   }
 
+  /// A directory that holds a dataset's whole download (the test split beside dev or train, as
+  /// Hugging Face's and MMLU's own file names say) is refused naming the splits: read whole, it
+  /// would make one benchmark of them all. One split's files load.
+  @Test func aDirectoryOfSeveralSplitsIsRefusedNamingThem() throws {
+    let mmlu = try #require(BenchmarkFormat.presets["mmlu"])
+    for (names, source) in [
+      (["abstract_algebra/test-00000-of-00001.parquet", "abstract_algebra/dev-00000-of-00001.parquet"], Self.hf("mmlu/abstract_algebra/test-00000-of-00001.parquet")),
+      (["abstract_algebra_test.csv", "abstract_algebra_dev.csv"], TestData.path("benchmarks/mmlu/test/abstract_algebra_test.csv")),
+    ] {
+      let directory = try TestData.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      for name in names {
+        let target = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: source, toPath: target.path)
+      }
+      let error = try #require(throws: ContamError.self) { try BenchmarkLoader.load(name: "mmlu", path: directory.path, format: mmlu) }
+      #expect(error.code == .invalidBenchmark && error.message.contains("several splits, dev ("), "\(error)")
+      #expect(error.message.contains("test ("), "\(error)")
+      try FileManager.default.removeItem(at: directory.appendingPathComponent(names[1]))
+      #expect(try BenchmarkLoader.load(name: "mmlu", path: directory.path, format: mmlu).count == 100)
+    }
+    #expect(BenchmarkLoader.split(of: "x/validation-00003-of-00010.parquet") == "validation")
+    #expect(BenchmarkLoader.split(of: "lambada_test_plain_text.txt") == nil)
+    #expect(BenchmarkLoader.split(of: "train.jsonl.gz") == "train")
+  }
+
   /// A file that is no release of the preset (ARC's Parquet named as MMLU) gets the preset's own
   /// error, with the fields the file has; a damaged Parquet file is named as such.
   @Test func aFileOfNoReleaseAndADamagedOneAreNamed() throws {

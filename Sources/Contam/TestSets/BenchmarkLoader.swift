@@ -104,9 +104,34 @@ public enum BenchmarkLoader {
       }
       // A benchmark directory (MMLU: a CSV per subject) is read whole, whatever the file names.
       let files = try isDirectory.boolValue ? ShardList.resolve([benchmark.path], passOverMedia: false).paths : [benchmark.path]
+      // Unless its file names say they are of several splits: a dataset's whole download
+      // (train, validation and test side by side) would make one benchmark of them all.
+      var splits: [String: String] = [:]
+      for file in files { if let split = split(of: file), splits[split] == nil { splits[split] = file } }
+      if splits.count > 1 {
+        let named = splits.keys.sorted().map { "\($0) (\(splits[$0]!))" }.joined(separator: ", ")
+        throw ContamError(
+          .invalidBenchmark, path: benchmark.path,
+          "benchmark '\(benchmark.name)': the directory holds the files of several splits, \(named): give the file or directory of the split you test on (Hugging Face's MMLU: all/test-00000-of-00001.parquet), or one benchmark per split")
+      }
       units += files.map { (b, $0) }
     }
     return units
+  }
+
+  /// The split a file's name says it holds (`test` for `test-00000-of-00001.parquet` as the
+  /// Hugging Face Hub names its files, for MMLU's `abstract_algebra_dev.csv`, for `valid.jsonl`),
+  /// or nil when the name says none.
+  @_spi(Testing) public static func split(of path: String) -> String? {
+    var name = URL(fileURLWithPath: path).lastPathComponent.lowercased()
+    for suffix in [".gz", ".zst", ".jsonl", ".json", ".csv", ".tsv", ".txt", ".parquet"] where name.hasSuffix(suffix) {
+      name.removeLast(suffix.count)
+    }
+    let splits = /(train|auxiliary_train|test|validation|valid|val|dev)/
+    if let match = name.wholeMatch(of: /(?<split>[a-z_]+)-[0-9]{5}-of-[0-9]{5}/) { return String(match.output.split) }
+    if let match = name.wholeMatch(of: splits) { return String(match.output.1) }
+    if let match = name.firstMatch(of: /[_.-](train|auxiliary_train|test|validation|valid|val|dev)$/) { return String(match.output.1) }
+    return nil
   }
 
   /// A loaded benchmark must have items, each id once.
