@@ -88,4 +88,67 @@ struct WithoutContextTests {
       #expect(results[i].nearDuplicate?.evidence.contains { $0.withoutContext == true } != true, "\(items[i].id): \(results[i])")
     }
   }
+
+  /// A copy of an item's passage alone (a textbook or Wikipedia page, which a web corpus holds
+  /// without the test) leaves the item `partial`, exact or near: the test is its own parts
+  /// (ScanConfiguration.contextAloneIsPartial). Real SciQ items with passages of 400+
+  /// characters; without the rule (certificates made before it) the passage's share of the
+  /// item's tokens made most of them `contaminated`. The same items with their question and
+  /// options copied (no passage) stay `contaminated` under the rule.
+  @Test func thePassageAloneLeavesTheItemPartial() throws {
+    let items = try BenchmarkLoader.load(
+      name: "sciq", path: TestData.path("benchmarks/sciq/test.json"), format: BenchmarkFormat.presets["sciq"]!)
+    let chosen = Array(items.indices.filter { items[$0].parts.count == 3 && items[$0].parts[2].text.count > 400 }.prefix(6))
+    try #require(chosen.count == 6)
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    var passages: [Int: String] = [:]
+    var quizzes: [Int: String] = [:]
+    for (k, i) in chosen.enumerated() {
+      passages[3 * k + 1] = items[i].parts[2].text
+      quizzes[3 * k + 1] = items[i].parts[0].text + "\n" + items[i].parts[1].text
+    }
+    func scan(_ plants: [Int: String], _ name: String, rule: Bool?) throws -> [ItemResult] {
+      let path = try ScannerTests.shard(fixture, name, plants: plants, documents: 30)
+      var configuration = ScanConfiguration()
+      configuration.contextAloneIsPartial = rule
+      return try Scanner(items: items, configuration: configuration, readerOptions: Self.options).scan(paths: [path], jobs: 2).items
+    }
+    let results = try scan(passages, "passages.jsonl.gz", rule: true)
+    #expect(chosen.allSatisfy { results[$0].verdict == .partial }, "\(chosen.map { results[$0].verdict })")
+    #expect(chosen.allSatisfy { results[$0].coverage >= 0.5 && results[$0].parts[2].coverage == 1 })
+    let before = try scan(passages, "passages-before.jsonl.gz", rule: nil)
+    #expect(chosen.filter { before[$0].verdict == .contaminated }.count >= 3, "\(chosen.map { before[$0].verdict })")
+    // No item without a passage found moves.
+    #expect(items.indices.filter { !chosen.contains($0) }.allSatisfy { results[$0].verdict == before[$0].verdict })
+    let copies = try scan(quizzes, "quizzes.jsonl.gz", rule: true)
+    #expect(chosen.allSatisfy { copies[$0].verdict == .contaminated }, "\(chosen.map { copies[$0].verdict })")
+  }
+
+  /// A reading test mapped with a passage (`--fields question=question,passage=passage`, BoolQ's
+  /// layout), on real prose: the passage alone is `partial`; the question with it, or alone
+  /// (the test without its context), is `contaminated`.
+  @Test func aReadingTestsPassageAloneIsPartialAndItsQuestionIsTheCopy() throws {
+    let novel = try TestData.gutenberg("1342-0.txt.gz", bytes: 400_000)
+    let paragraphs = novel.components(separatedBy: "\r\n\r\n").map { $0.replacingOccurrences(of: "\r\n", with: " ") }.filter { $0.count > 600 }
+    try #require(paragraphs.count >= 12)
+    let items = (0..<12).map { k in
+      BenchmarkItem(
+        benchmark: "reading", id: "r\(k)",
+        parts: [
+          .init(name: "question", text: "does the letter written by the \(k + 2)th guest arrive before the ball at netherfield"),
+          .init(name: "passage", text: paragraphs[k]),
+        ])
+    }
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let plants: [Int: String] = [
+      2: items[0].parts[1].text, 5: items[1].parts[1].text,
+      8: items[2].parts[1].text + "\n" + items[2].parts[0].text, 11: items[3].parts[0].text + "? yes",
+    ]
+    let path = try ScannerTests.shard(fixture, "pages.jsonl.gz", plants: plants, documents: 20)
+    let results = try Scanner(items: items, configuration: ScanConfiguration(), readerOptions: Self.options).scan(paths: [path], jobs: 2).items
+    #expect(results.prefix(4).map(\.verdict) == [.partial, .partial, .contaminated, .contaminated], "\(results.prefix(4).map(\.verdict))")
+    #expect(results[0].parts[1].coverage == 1 && results[0].parts[0].coverage == 0)
+  }
 }

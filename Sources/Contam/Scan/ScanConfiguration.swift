@@ -107,6 +107,13 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// other option, so its coverage alone stays under ``contaminatedThreshold``; a question with
   /// a number changed is not covered whole. Nil in certificates made before this rule: off.
   public var contaminatedByExactAnswer: Bool? = true
+  /// Whether an item with context parts (``BenchmarkItem/contextPartNames``: a reading test's
+  /// passage, SciQ's support) is judged `contaminated` or `perturbed` on its own parts only (the
+  /// question, its options, its answer): a copy of the passage alone (a Wikipedia paragraph,
+  /// in any web corpus without the test) is `partial`, as is a near copy of the passage part
+  /// alone. Without it the whole item's coverage, which the passage dominates, made every
+  /// such item `contaminated`. Nil in certificates made before this rule: off.
+  public var contextAloneIsPartial: Bool? = true
   /// Whether the exact pass reads the last `n - 1` tokens of the documents before a document
   /// in its shard in front of it (``_DocumentCarry``), as a model trained on documents packed
   /// one after another reads them: an item split over records is found as one copy. The near

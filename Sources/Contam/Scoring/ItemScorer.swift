@@ -48,7 +48,9 @@ enum ItemScorer {
   /// without its context parts (``BenchmarkItem/contextPartNames``: SciQ's supporting passage), when those have at
   /// least `minimumTokens` informative tokens: a copy of a question with its choices and answer,
   /// without the passage it came with, is a copy of the test item. (Own parts shorter than `n`
-  /// are found as one whole sequence, ``ItemIndex``.)
+  /// are found as one whole sequence, ``ItemIndex``.) With
+  /// ``ScanConfiguration/contextAloneIsPartial``, such an item is judged on its own parts only,
+  /// and the passage found alone makes it `partial`.
   /// - Parameters:
   ///   - shape: the item's parts and token counts.
   ///   - covered: one bit per item token covered by a corpus n-gram (may be empty).
@@ -96,10 +98,25 @@ enum ItemScorer {
         shingles: found.nearShingles, containment: found.near.map(\.containment).max() ?? 0,
         documents: found.nearDocuments, evidence: Array(nearEvidence.prefix(keep)))
     let evidence = Array(found.evidence.sorted { $0.ranksBefore($1) }.prefix(keep))
+    var verdict = parameters.verdict(
+      tokens: judged, coverage: max(coverage, ownCoverage), near: near, exactAnswer: evidence.first?.answer?.agreement,
+      questionCoverage: questionCoverage)
+    if parameters.contextAloneIsPartial == true, hasContext, ownJudged > 0 {
+      // The test is the item's own parts: judged on them and on near copies that are not of a
+      // context part alone; the passage found alone leaves the item `partial`.
+      let ownNear = near.flatMap { result -> NearDuplicateResult? in
+        var own = result
+        own.evidence = result.evidence.filter { !BenchmarkItem.contextPartNames.contains($0.part ?? "") }
+        return own.evidence.isEmpty ? nil : own
+      }
+      verdict = parameters.verdict(
+        tokens: judged, coverage: Double(ownCovered) / Double(ownJudged), near: ownNear, exactAnswer: evidence.first?.answer?.agreement,
+        questionCoverage: questionCoverage)
+      let contextFound = near.map { $0.evidence.contains { parameters.near?.counts($0, itemShingles: found.nearShingles) ?? false } } ?? false
+      if verdict == .clean && (coverage >= parameters.partialThreshold || contextFound) { verdict = .partial }
+    }
     return ItemResult(
-      benchmark: shape.benchmark, id: shape.id, verdict: parameters.verdict(
-        tokens: judged, coverage: max(coverage, ownCoverage), near: near, exactAnswer: evidence.first?.answer?.agreement,
-        questionCoverage: questionCoverage),
+      benchmark: shape.benchmark, id: shape.id, verdict: verdict,
       tokens: tokens, boilerplateTokens: tokens - judged - shape.shared, sharedTokens: shape.shared, coverage: coverage,
       coveredTokens: coveredCount == 0 ? nil : _Bits.hex(covered, count: tokens),
       longestRun: _Bits.longestRun(covered, count: tokens), parts: parts,
