@@ -147,7 +147,6 @@ public enum BenchmarkLoader {
     return String(pieces[0])
   }
 
-
   /// A loaded benchmark must have items, each id once.
   static func check(name: String, path: String, format: BenchmarkFormat, items: [BenchmarkItem]) throws {
     if items.isEmpty {
