@@ -31,7 +31,7 @@ struct BenchmarkReleaseTests {
     ("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl", "arc/test-00000-of-00001.parquet", 100, true),
     ("truthfulqa", "benchmarks/truthfulqa/TruthfulQA.csv", "truthfulqa/validation-00000-of-00001.parquet", 60, true),
     ("lambada", "benchmarks/lambada/lambada_test_plain_text.txt", "lambada/lambada_test.jsonl", 100, true),
-    ("sciq", "benchmarks/sciq/test.json", "sciq/test.jsonl", 50, true),
+    ("sciq", "benchmarks/sciq/test.json", "sciq/test.jsonl", 50, false),
     ("gsm8k", "benchmarks/gsm8k/test.jsonl", "gsm8k/test-00000-of-00001.parquet", 200, false),
   ])
   func aReleaseLoadsAsTheOriginalDoes(preset: String, original: String, release: String, count: Int, needsRelease: Bool) throws {
@@ -93,6 +93,23 @@ struct BenchmarkReleaseTests {
     #expect(error.code == .invalidBenchmark)
     #expect(error.path?.hasSuffix("b.parquet") == true)
     #expect(error.message.contains("another release"))
+  }
+
+  /// A `.json` file of one object a line (what `datasets`' `to_json` writes by default) reads
+  /// as the JSONL it is: under SciQ's preset (whose layout is a JSON array) with the preset's own
+  /// format, and under a mapping read by the file's name.
+  @Test func aJSONFileOfOneObjectALineReadsAsJSONL() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("test.json").path
+    try FileManager.default.copyItem(atPath: Self.hf("sciq/test.jsonl"), toPath: path)
+    let sciq = try #require(BenchmarkFormat.presets["sciq"])
+    let loaded = try BenchmarkLoader.loadWithFiles(name: "sciq", path: path, format: sciq)
+    #expect(loaded.format == sciq)
+    let original = try BenchmarkLoader.load(name: "sciq", path: TestData.path("benchmarks/sciq/test.json"), format: sciq)
+    #expect(loaded.items.map(Content.init) == original.prefix(50).map(Content.init))
+    let mapped = try BenchmarkLoader.load(name: "mine", path: path, format: BenchmarkFormat(layout: .json, parts: [("question", ["question"])]))
+    #expect(mapped.count == 50 && mapped[0].parts[0].text == original[0].parts[0].text)
   }
 
   /// A directory that holds a dataset's whole download (the test split beside dev or train, as

@@ -117,8 +117,8 @@ public struct BenchmarkFormat: Sendable, Hashable, Codable {
   /// LAMBADA is a JSON object a line. A file the preset cannot load is loaded with the first of
   /// its preset's releases that can (``BenchmarkLoader/loadWithFiles(_:jobs:)``), and the
   /// certificate records the format used. A Parquet file is read by its content whatever the
-  /// layout says, so the presets whose fields a release keeps (GSM8K, MATH, HumanEval,
-  /// WinoGrande, PIQA, SciQ) need no entry for their Parquet files.
+  /// layout says, and a JSON file of one object a line as JSONL, so the presets whose fields a
+  /// release keeps (GSM8K, MATH, HumanEval, WinoGrande, PIQA, SciQ) need no entry here.
   public static let releases: [String: [BenchmarkFormat]] = [
     "mmlu": [
       .init(
@@ -136,14 +136,6 @@ public struct BenchmarkFormat: Sendable, Hashable, Codable {
       .init(layout: .jsonl, parts: [("question", ["question"]), ("choices", ["mc1_targets.choices"])]),
     ],
     "lambada": [.init(layout: .jsonl, parts: [("question", ["text"])])],
-    "sciq": [
-      .init(
-        layout: .jsonl,
-        parts: [
-          ("question", ["question"]), ("choices", ["distractor1", "distractor2", "distractor3", "correct_answer"]),
-          ("support", ["support"]),
-        ], answer: .field("correct_answer"))
-    ],
   ]
 
   /// Whether this is a preset's format or one of its releases' (``releases``): its optional

@@ -221,8 +221,11 @@ public enum BenchmarkLoader {
     var records: Records = []
     var firstFields: [String] = []
     // A JSONL benchmark that is really one JSON array (on one line or pretty-printed) is read
-    // as the array it is, one record per element, never as one giant item.
-    let layout = format.layout == .jsonl && text.drop(while: \.isWhitespace).first == "[" ? .json : format.layout
+    // as the array it is, one record per element, never as one giant item; and a `.json` file
+    // of one object a line (what `datasets`' `to_json` writes by default) as the JSONL it is.
+    let first = text.drop(while: \.isWhitespace).first
+    var layout = format.layout == .jsonl && first == "[" ? .json : format.layout
+    if layout == .json, first == "{", text.contains("}\n{") || text.contains("}\r\n{") { layout = .jsonl }
     switch layout {
     case .jsonl:
       for (i, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
