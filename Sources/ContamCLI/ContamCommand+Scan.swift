@@ -35,6 +35,7 @@ extension ContamCommand {
           contam scan --benchmark mine=items.jsonl --fields question=problem,answer=solution --item-id-field uid shards/
           contam scan --benchmark hellaswag=hs.jsonl --benchmark boolq=bq.jsonl --fields hellaswag:question=ctx,choices=endings \\
             --fields boolq:question=question,passage=passage --item-id-field hellaswag:ind shards/
+          contam scan --benchmark mine=problems.jsonl --fields question=problem,answer=solution --answer-field solution@boxed shards/
           contam scan --index corpus.cidx --benchmark gsm8k=test.jsonl --out result.json   (see `contam index build`)
         """)
 
@@ -55,6 +56,13 @@ extension ContamCommand {
         "The id field of non-preset benchmarks (without it, items are numbered by line: name/12); NAME:FIELD for one benchmark, repeated for several.",
         valueName: "field"))
     var itemIDFields: [String] = []
+
+    @Option(
+      name: .customLong("answer-field"),
+      help: ArgumentHelp(
+        "The answer of non-preset benchmarks, checked against every copy found (a near copy that states another answer is perturbed, as MATH-Perturb's): FIELD (its value), FIELD@boxed (the last \\boxed{} in it, as MATH solutions give it), or FIELD@MARKER (the text after the last MARKER: solution@#### as GSM8K); NAME:... for one benchmark, repeated for several.",
+        valueName: "field"))
+    var answerFields: [String] = []
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Tokens per n-gram.", valueName: "n"))
     var ngram = 13
@@ -284,11 +292,30 @@ extension ContamCommand {
     /// Where an `--item-id-field` value's benchmark name ends: its first `:`.
     static func idFieldName(_ value: String) -> String.Index? { value.firstIndex(of: ":") }
 
+    /// Where an `--answer-field` value's benchmark name ends: a `:` before its first `@` (a
+    /// marker may hold one: `solution@Answer:`).
+    static func answerFieldName(_ value: String) -> String.Index? {
+      (value.firstIndex(of: "@").map { value[..<$0] } ?? value[...]).firstIndex(of: ":")
+    }
+
+    /// The answer rule an `--answer-field` value names: FIELD, FIELD@boxed, FIELD@MARKER.
+    static func answerRule(_ value: String) throws -> AnswerRule {
+      guard let at = value.firstIndex(of: "@") else {
+        guard !value.isEmpty else { throw ValidationError("--answer-field: no field given.") }
+        return .field(value)
+      }
+      let field = String(value[..<at])
+      let marker = String(value[value.index(after: at)...])
+      guard !field.isEmpty, !marker.isEmpty else { throw ValidationError("--answer-field: '\(value)' is not FIELD, FIELD@boxed or FIELD@MARKER.") }
+      return marker == "boxed" ? .lastBoxed(field: field) : .afterMarker(field: field, marker: marker)
+    }
+
     /// Each benchmark-named `--fields` or `--item-id-field` value names a benchmark given, one
     /// that reads a mapping (not a preset), once; at most one value has no name.
     func checkPerBenchmarkOptions(_ names: [String]) throws {
       for (option, values, named) in [
         ("--fields", fields, Self.fieldsName), ("--item-id-field", itemIDFields, Self.idFieldName),
+        ("--answer-field", answerFields, Self.answerFieldName),
       ] as [(String, [String], (String) -> String.Index?)] {
         var seen = Set<String>()
         for value in values {
@@ -328,7 +355,8 @@ extension ContamCommand {
       for suffix in [".gz", ".zst"] where bare.hasSuffix(suffix) { bare.removeLast(suffix.count) }
       let layout: BenchmarkFormat.Layout =
         bare.hasSuffix(".csv") ? .csv : bare.hasSuffix(".tsv") ? .tsv : bare.hasSuffix(".json") ? .json : bare.hasSuffix(".txt") ? .lines : .jsonl
-      return BenchmarkFormat(layout: layout, parts: parts, idField: itemIDField)
+      let answer = try Self.value(answerFields, for: name, named: Self.answerFieldName).map(Self.answerRule)
+      return BenchmarkFormat(layout: layout, parts: parts, idField: itemIDField, answer: answer)
     }
 
     func run() throws {
@@ -354,8 +382,10 @@ extension ContamCommand {
       try checkPerBenchmarkOptions(specs.map(\.name))
       for k in specs.indices { specs[k].format = try format(for: specs[k].name, path: specs[k].path) }
       // A mapping that no benchmark reads would be ignored: say so rather than scan without it.
-      if !fields.isEmpty || !itemIDFields.isEmpty, !specs.isEmpty, specs.allSatisfy({ BenchmarkFormat.presets[$0.name] != nil }) {
-        let option = !fields.isEmpty ? "--fields" : "--item-id-field"
+      if !fields.isEmpty || !itemIDFields.isEmpty || !answerFields.isEmpty, !specs.isEmpty,
+        specs.allSatisfy({ BenchmarkFormat.presets[$0.name] != nil })
+      {
+        let option = !fields.isEmpty ? "--fields" : !itemIDFields.isEmpty ? "--item-id-field" : "--answer-field"
         throw ValidationError(
           "\(option) applies to benchmarks that are not presets, and every benchmark here is one (\(specs.map(\.name).joined(separator: ", "))): a preset reads its own fields. To read this file with your mapping, give the benchmark another name (e.g. --benchmark my-\(specs[0].name)=\(specs[0].path)).")
       }

@@ -219,6 +219,62 @@ struct ScanCommandTests {
     #expect(preset.status == 64 && preset.stderr.contains("'gsm8k' is a preset"), "\(preset.stderr)")
   }
 
+  /// A benchmark that is not a preset gets an answer with `--answer-field` (FIELD, FIELD@boxed,
+  /// FIELD@MARKER): GSM8K's first 30 items as {q, sol} with `sol@####` are judged as the preset
+  /// judges them (a planted copy whose final answer was changed reads `answer different`, an
+  /// exact one `answer same`); without it no answer is checked; a rule that finds no answer in
+  /// any record is an error naming the fields there are.
+  @Test func anAnswerFieldGivesACustomBenchmarkItsAnswers() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let lines = try String(contentsOfFile: TestData.path("benchmarks/gsm8k/test.jsonl"), encoding: .utf8).split(separator: "\n").prefix(30)
+    let records = try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]) }
+    func jsonl(_ objects: [[String: String]]) throws -> Data {
+      Data(try objects.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: .sortedKeys), as: UTF8.self) }.joined(separator: "\n").utf8)
+    }
+    // `ans`: the value after `####`, as a benchmark with an answer field of its own has it.
+    let custom = try fixture.write(
+      "alpha.jsonl",
+      try jsonl(
+        records.map {
+          ["q": $0["question"]!, "sol": $0["answer"]!, "ans": $0["answer"]!.components(separatedBy: "####").last!.trimmingCharacters(in: .whitespaces)]
+        }))
+    let preset = try fixture.write("test.jsonl", Data(lines.joined(separator: "\n").utf8))
+    let solution = records[3]["answer"]!
+    let answer = try #require(solution.components(separatedBy: "####").last?.trimmingCharacters(in: .whitespaces))
+    let changed = solution.replacingOccurrences(of: answer, with: String(try #require(Int(answer)) + 7))
+    let prose = try TestData.gutenberg(bytes: 3_000)
+    let shard = try fixture.write(
+      "shard.jsonl",
+      try jsonl([
+        ["text": prose], ["text": prose + "\n" + records[3]["question"]! + "\n" + changed + "\n" + prose],
+        ["text": prose + "\n" + records[5]["question"]! + "\n" + records[5]["answer"]! + "\n" + prose],
+      ]))
+    func answers(_ arguments: [String]) throws -> [String: String] {
+      let out = fixture.url("cert-\(UUID().uuidString).json").path
+      let run = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", out] + arguments + [shard])
+      #expect(run.status == 0, "\(run.stderr)")
+      let certificate = try Certificate(contentsOfFile: out)
+      var found: [String: String] = [:]
+      for item in certificate.items where item.verdict != .clean {
+        found[String(item.id.split(separator: "/").last!)] = "\(item.verdict) \(item.nearDuplicate?.evidence.first?.answer?.agreement.rawValue ?? "-")"
+      }
+      return found
+    }
+    let expected = try answers(["--benchmark", "gsm8k=\(preset)"])
+    #expect(expected["4"]?.hasSuffix("different") == true && expected["6"]?.hasSuffix("same") == true, "\(expected)")
+    #expect(try answers(["--benchmark", "alpha=\(custom)", "--fields", "question=q,answer=sol", "--answer-field", "alpha:sol@####"]) == expected)
+    let without = try answers(["--benchmark", "alpha=\(custom)", "--fields", "question=q,answer=sol"])
+    #expect(without.keys.sorted() == ["4", "6"] && without.values.allSatisfy { $0.hasSuffix(" -") }, "\(without)")
+    // A field that holds the answer itself.
+    #expect(try answers(["--benchmark", "alpha=\(custom)", "--fields", "question=q,answer=sol", "--answer-field", "ans"]) == expected)
+    let wrong = try Tool.execute(
+      contam, ["scan", "--benchmark", "alpha=\(custom)", "--fields", "question=q,answer=sol", "--answer-field", "solution@####", shard])
+    #expect(wrong.status == 4 && wrong.stderr.contains("no record has an answer in the text after '####' in 'solution'"), "\(wrong.stderr)")
+    let none = try Tool.execute(contam, ["scan", "--benchmark", "alpha=\(custom)", "--fields", "question=q", "--answer-field", "sol@", shard])
+    #expect(none.status == 64 && none.stderr.contains("is not FIELD, FIELD@boxed or FIELD@MARKER"), "\(none.stderr)")
+  }
+
   /// A negative number is the option's value, refused by name, not "Missing value" (the
   /// parser once read `-1` as an option of its own).
   @Test func negativeNumbersAreValuesRefusedByName() throws {

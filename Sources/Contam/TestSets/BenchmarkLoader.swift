@@ -396,6 +396,13 @@ public enum BenchmarkLoader {
           "benchmark '\(name)': the fields \(part.fields.map { "'\($0)'" }.joined(separator: ", ")) (part '\(part.name)') hold no text in any of the \(records.count) records (empty or null)\(available) (check --fields)")
       }
     }
+    // An answer rule given for these records that finds no answer in any of them (a misnamed
+    // field, a marker the solutions do not use): its items would be judged without answers.
+    if let rule = format.answer, let first = records.first, !format.isPreset, !items.isEmpty, items.allSatisfy({ $0.answer == nil }) {
+      throw ContamError(
+        .invalidBenchmark, path: path, line: first.0,
+        "benchmark '\(name)': no record has an answer in \(rule.summary)\(available) (check --answer-field)")
+    }
     return items
   }
 

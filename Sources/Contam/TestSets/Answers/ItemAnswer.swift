@@ -41,6 +41,17 @@ public enum AnswerRule: Sendable, Hashable, Codable {
   /// A number in `key` counting `choices` from 0 (Hugging Face's MMLU: `answer` 0–3); the
   /// option's letter is A, B, C… by position.
   case indexedChoice(key: String, choices: [String])
+
+  /// What the rule reads, for messages.
+  var summary: String {
+    switch self {
+    case .field(let field): return "the field '\(field)'"
+    case .afterMarker(let field, let marker): return "the text after '\(marker)' in '\(field)'"
+    case .lastBoxed(let field): return "the last \\boxed{} in '\(field)'"
+    case .choice(let key, let choices, _), .indexedChoice(let key, let choices):
+      return "the option '\(key)' names among \(choices.map { "'\($0)'" }.joined(separator: ", "))"
+    }
+  }
 }
 
 extension AnswerExtractor {
