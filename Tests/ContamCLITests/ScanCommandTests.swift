@@ -271,6 +271,10 @@ struct ScanCommandTests {
     let wrong = try Tool.execute(
       contam, ["scan", "--benchmark", "alpha=\(custom)", "--fields", "question=q,answer=sol", "--answer-field", "solution@####", shard])
     #expect(wrong.status == 4 && wrong.stderr.contains("no record has an answer in the text after '####' in 'solution'"), "\(wrong.stderr)")
+    // A marker may hold a colon: `sol@Answer:` is the field `sol`, not a benchmark named `sol@Answer`.
+    let colon = try Tool.execute(
+      contam, ["scan", "--benchmark", "alpha=\(custom)", "--fields", "question=q,answer=sol", "--answer-field", "sol@Answer:", shard])
+    #expect(colon.status == 4 && colon.stderr.contains("the text after 'Answer:' in 'sol'"), "\(colon.stderr)")
     let none = try Tool.execute(contam, ["scan", "--benchmark", "alpha=\(custom)", "--fields", "question=q", "--answer-field", "sol@", shard])
     #expect(none.status == 64 && none.stderr.contains("is not FIELD, FIELD@boxed or FIELD@MARKER"), "\(none.stderr)")
   }

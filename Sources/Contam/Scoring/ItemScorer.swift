@@ -98,22 +98,21 @@ enum ItemScorer {
         shingles: found.nearShingles, containment: found.near.map(\.containment).max() ?? 0,
         documents: found.nearDocuments, evidence: Array(nearEvidence.prefix(keep)))
     let evidence = Array(found.evidence.sorted { $0.ranksBefore($1) }.prefix(keep))
+    // With `contextAloneIsPartial` the test is the item's own parts: judged on their coverage and
+    // on near copies that are not of a context part alone; the passage found alone leaves the
+    // item `partial`.
+    let ownOnly = parameters.contextAloneIsPartial == true && hasContext && ownJudged > 0
+    let ownNear = near.flatMap { result -> NearDuplicateResult? in
+      var own = result
+      own.evidence = result.evidence.filter { !BenchmarkItem.contextPartNames.contains($0.part ?? "") }
+      return own.evidence.isEmpty ? nil : own
+    }
     var verdict = parameters.verdict(
-      tokens: judged, coverage: max(coverage, ownCoverage), near: near, exactAnswer: evidence.first?.answer?.agreement,
-      questionCoverage: questionCoverage)
-    if parameters.contextAloneIsPartial == true, hasContext, ownJudged > 0 {
-      // The test is the item's own parts: judged on them and on near copies that are not of a
-      // context part alone; the passage found alone leaves the item `partial`.
-      let ownNear = near.flatMap { result -> NearDuplicateResult? in
-        var own = result
-        own.evidence = result.evidence.filter { !BenchmarkItem.contextPartNames.contains($0.part ?? "") }
-        return own.evidence.isEmpty ? nil : own
-      }
-      verdict = parameters.verdict(
-        tokens: judged, coverage: Double(ownCovered) / Double(ownJudged), near: ownNear, exactAnswer: evidence.first?.answer?.agreement,
-        questionCoverage: questionCoverage)
-      let contextFound = near.map { $0.evidence.contains { parameters.near?.counts($0, itemShingles: found.nearShingles) ?? false } } ?? false
-      if verdict == .clean && (coverage >= parameters.partialThreshold || contextFound) { verdict = .partial }
+      tokens: judged, coverage: ownOnly ? Double(ownCovered) / Double(ownJudged) : max(coverage, ownCoverage),
+      near: ownOnly ? ownNear : near, exactAnswer: evidence.first?.answer?.agreement, questionCoverage: questionCoverage)
+    if ownOnly, verdict == .clean {
+      let contextFound = near?.evidence.contains { parameters.near?.counts($0, itemShingles: found.nearShingles) ?? false } ?? false
+      if coverage >= parameters.partialThreshold || contextFound { verdict = .partial }
     }
     return ItemResult(
       benchmark: shape.benchmark, id: shape.id, verdict: verdict,
