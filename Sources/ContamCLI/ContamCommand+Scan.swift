@@ -20,8 +20,9 @@ extension ContamCommand {
         perturbed items; --fail-on partial on all three.
 
         Presets (--benchmark NAME=PATH): \(BenchmarkFormat.presets.keys.sorted().joined(separator: ", ")). \
-        Any other name needs --fields (NAME:PART=FIELD,... per benchmark). A preset also reads \
-        its benchmark as the Hugging Face Hub serves it (Parquet, or its JSONL export).
+        Any other name needs --fields (NAME:PART=FIELD,... per benchmark), or --fields auto to \
+        read the mapping from the records (printed, and recorded in the certificate). A preset \
+        also reads its benchmark as the Hugging Face Hub serves it (Parquet, or its JSONL export).
 
         Exit status: 0 no item reached --fail-on (flagged items below it, perturbed or \
         partial under the default, are counted on stderr: 0 is not "clean"); 1 some did; 3 \
@@ -36,6 +37,7 @@ extension ContamCommand {
           contam scan --benchmark hellaswag=hs.jsonl --benchmark boolq=bq.jsonl --fields hellaswag:question=ctx,choices=endings \\
             --fields boolq:question=question,passage=passage --item-id-field hellaswag:ind shards/
           contam scan --benchmark mine=problems.jsonl --fields question=problem,answer=solution --answer-field solution@boxed shards/
+          contam scan --benchmark hellaswag=hellaswag/validation.jsonl --fields auto shards/
           contam scan --index corpus.cidx --benchmark gsm8k=test.jsonl --out result.json   (see `contam index build`)
         """)
 
@@ -46,7 +48,7 @@ extension ContamCommand {
 
     @Option(
       help: ArgumentHelp(
-        "Field mapping for benchmarks that are not presets: PART=FIELD[+FIELD...],... (dotted fields reach into objects and through arrays: question=question.stem,choices=question.choices.text, or choices[].text); a field no record has, one that holds objects rather than text, or a part empty in every record is an error that lists the fields there are. For benchmarks mapped differently, repeat it with the benchmark's name in front: --fields hellaswag:question=ctx,choices=endings --fields boolq:question=question,passage=passage (a mapping without a name serves the others).",
+        "Field mapping for benchmarks that are not presets: PART=FIELD[+FIELD...],... (dotted fields reach into objects and through arrays: question=question.stem,choices=question.choices.text, or choices[].text); a field no record has, one that holds objects rather than text, or a part empty in every record is an error that lists the fields there are. For benchmarks mapped differently, repeat it with the benchmark's name in front: --fields hellaswag:question=ctx,choices=endings --fields boolq:question=question,passage=passage (a mapping without a name serves the others). 'auto' (or NAME:auto) reads the mapping from the benchmark's records: the question, options, answer and passage fields by their names and values, the id, the answer's rule, and which fields are left out and why, printed on stderr; --item-id-field and --answer-field given for it take precedence.",
         valueName: "mapping"))
     var fields: [String] = []
 
@@ -338,25 +340,32 @@ extension ContamCommand {
       }
     }
 
-    func format(for name: String, path: String) throws -> BenchmarkFormat {
-      if let preset = BenchmarkFormat.presets[name] { return preset }
-      guard let fields = Self.value(fields, for: name, named: Self.fieldsName) else {
-        throw ValidationError(
-          "'\(name)' is not a preset (\(BenchmarkFormat.presets.keys.sorted().joined(separator: ", "))); give --fields (--fields \(name):PART=FIELD,... when other benchmarks are mapped differently).")
-      }
+    /// The format of benchmark `name` at `path`: its preset's, the mapping given, or the one
+    /// read from its records (`--fields auto`, returned with what was left out, to be printed).
+    func format(for name: String, path: String) throws -> (BenchmarkFormat, InferredFormat?) {
+      if let preset = BenchmarkFormat.presets[name] { return (preset, nil) }
       let itemIDField = Self.value(itemIDFields, for: name, named: Self.idFieldName)
+      let answer = try Self.value(answerFields, for: name, named: Self.answerFieldName).map(Self.answerRule)
+      guard let fields = Self.value(fields, for: name, named: Self.fieldsName) else {
+        // The mapping its records suggest, for the user to confirm with one more option.
+        let suggestion = (try? InferredFormat.infer(name: name, path: path)).map {
+          " From its records: --fields \(name):auto would read \($0.summary)."
+        }
+        throw ValidationError(
+          "'\(name)' is not a preset (\(BenchmarkFormat.presets.keys.sorted().joined(separator: ", "))); give --fields (--fields \(name):PART=FIELD,... when other benchmarks are mapped differently).\(suggestion ?? "")")
+      }
+      if fields == "auto" {
+        var inferred = try InferredFormat.infer(name: name, path: path)
+        if let itemIDField { inferred.format.idField = itemIDField }
+        if let answer { inferred.format.answer = answer }
+        return (inferred.format, inferred)
+      }
       let parts: [(name: String, fields: [String])] = try fields.split(separator: ",").map { spec in
         let pair = spec.split(separator: "=", maxSplits: 1)
         guard pair.count == 2 else { throw ValidationError("--fields: '\(spec)' is not PART=FIELD.") }
         return (String(pair[0]), pair[1].split(separator: "+").map(String.init))
       }
-      // By the name without a compression suffix (`items.csv.gz` is CSV).
-      var bare = path
-      for suffix in [".gz", ".zst"] where bare.hasSuffix(suffix) { bare.removeLast(suffix.count) }
-      let layout: BenchmarkFormat.Layout =
-        bare.hasSuffix(".csv") ? .csv : bare.hasSuffix(".tsv") ? .tsv : bare.hasSuffix(".json") ? .json : bare.hasSuffix(".txt") ? .lines : .jsonl
-      let answer = try Self.value(answerFields, for: name, named: Self.answerFieldName).map(Self.answerRule)
-      return BenchmarkFormat(layout: layout, parts: parts, idField: itemIDField, answer: answer)
+      return (BenchmarkFormat(layout: BenchmarkFormat.Layout(path: path), parts: parts, idField: itemIDField, answer: answer), nil)
     }
 
     func run() throws {
@@ -380,7 +389,17 @@ extension ContamCommand {
         specs.append((pair[0], pair[1], BenchmarkFormat(layout: .jsonl, parts: [])))
       }
       try checkPerBenchmarkOptions(specs.map(\.name))
-      for k in specs.indices { specs[k].format = try format(for: specs[k].name, path: specs[k].path) }
+      for k in specs.indices {
+        let inferred: InferredFormat?
+        do {
+          (specs[k].format, inferred) = try format(for: specs[k].name, path: specs[k].path)
+        } catch let error as ContamError {
+          // A benchmark whose records cannot be read (--fields auto), as when loading it.
+          terminal.line("contam: \(error)")
+          throw ExitCode(ContamExit.failed)
+        }
+        if let inferred { terminal.line("contam: \(specs[k].name): fields read from its records: \(inferred.summary)") }
+      }
       // A mapping that no benchmark reads would be ignored: say so rather than scan without it.
       if !fields.isEmpty || !itemIDFields.isEmpty || !answerFields.isEmpty, !specs.isEmpty,
         specs.allSatisfy({ BenchmarkFormat.presets[$0.name] != nil })

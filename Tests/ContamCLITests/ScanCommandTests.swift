@@ -277,6 +277,23 @@ struct ScanCommandTests {
     #expect(colon.status == 4 && colon.stderr.contains("the text after 'Answer:' in 'sol'"), "\(colon.stderr)")
     let none = try Tool.execute(contam, ["scan", "--benchmark", "alpha=\(custom)", "--fields", "question=q", "--answer-field", "sol@", shard])
     #expect(none.status == 64 && none.stderr.contains("is not FIELD, FIELD@boxed or FIELD@MARKER"), "\(none.stderr)")
+    // Read from its records (--fields auto): the same verdicts and answers, with what was read said,
+    // recorded in the certificate, and verified; without --fields, the error offers that mapping.
+    #expect(try answers(["--benchmark", "alpha=\(custom)", "--fields", "auto"]) == expected)
+    let cert = fixture.url("auto.json").path
+    let auto = try Tool.execute(contam, ["scan", "--fail-on", "never", "--out", cert, "--benchmark", "alpha=\(custom)", "--fields", "alpha:auto", shard])
+    #expect(
+      auto.status == 0
+        && auto.stderr.contains("alpha: fields read from its records: question=q,answer=sol; answer: the text after '####' in 'sol'; left out: ans (its text is inside 'sol')"),
+      "\(auto.stderr)")
+    let recorded = try #require(try Certificate(contentsOfFile: cert).benchmarks[0].format)
+    #expect(recorded.parts.map(\.fields) == [["q"], ["sol"]] && recorded.answer == .afterMarker(field: "sol", marker: "####"))
+    let verified = try Tool.execute(contam, ["verify", "--full", cert, "--corpus", fixture.directory.path])
+    #expect(verified.status == 0 && verified.stdout.contains("PASS"), "\(verified.stdout)")
+    let unmapped = try Tool.execute(contam, ["scan", "--benchmark", "alpha=\(custom)", shard])
+    #expect(unmapped.status == 64 && unmapped.stderr.contains("From its records: --fields alpha:auto would read question=q,answer=sol;"), "\(unmapped.stderr)")
+    // An explicit answer rule wins over the one read from the records.
+    #expect(try answers(["--benchmark", "alpha=\(custom)", "--fields", "auto", "--answer-field", "ans"]) == expected)
   }
 
   /// A negative number is the option's value, refused by name, not "Missing value" (the

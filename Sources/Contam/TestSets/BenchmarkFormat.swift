@@ -20,6 +20,16 @@ public struct BenchmarkFormat: Sendable, Hashable, Codable {
     case tsv
     /// Plain text, one item per line (field name: `text`).
     case lines
+
+    /// The layout a file's name says, a compression suffix aside (`items.csv.gz` is CSV):
+    /// `.csv`, `.tsv`, `.json`, `.txt` (lines), JSONL otherwise. (A JSONL file that holds one
+    /// array, or a `.json` file of one object a line, is read as what it holds.)
+    public init(path: String) {
+      var bare = path
+      for suffix in [".gz", ".zst"] where bare.hasSuffix(suffix) { bare.removeLast(suffix.count) }
+      self =
+        bare.hasSuffix(".csv") ? .csv : bare.hasSuffix(".tsv") ? .tsv : bare.hasSuffix(".json") ? .json : bare.hasSuffix(".txt") ? .lines : .jsonl
+    }
   }
 
   public var layout: Layout

@@ -187,16 +187,20 @@ public enum BenchmarkLoader {
     return name
   }
 
-  /// Per record: its line (or number) and what a field finds in it (``FieldLookup``: a JSON
-  /// null or an empty cell counts as present).
-  typealias Records = [(Int, (String) -> FieldLookup)]
+  /// Per record: its line (or number), the record itself (JSON's values; a CSV row as header →
+  /// cell; a plain line as `text`) and what a field finds in it (``FieldLookup``: a JSON null or
+  /// an empty cell counts as present).
+  typealias Records = [(line: Int, object: [String: Any], lookUp: (String) -> FieldLookup)]
 
   static func loadFile(name: String, path: String, format: BenchmarkFormat) throws -> ([BenchmarkItem], InputFile) {
-    let stem = stem(path)
-    let records: Records
-    // The fields the first record has, named in an error about a field none has.
-    let firstFields: [String]
-    let input: InputFile
+    let (records, firstFields, input) = try records(name: name, path: path, format: format)
+    return (try items(of: records, firstFields: firstFields, name: name, path: path, stem: stem(path), format: format), input)
+  }
+
+  /// The records of one benchmark file in `format`'s layout (a Parquet file by its content,
+  /// whatever the layout says), the first one's fields (named in an error about a field none
+  /// has) and the file read.
+  static func records(name: String, path: String, format: BenchmarkFormat) throws -> (Records, [String], InputFile) {
     if _ParquetRecords.isParquet(path) {
       // Hugging Face's layout: read by its content, whatever the format's layout says.
       let rows: [[String: Any]]
@@ -205,15 +209,12 @@ public enum BenchmarkLoader {
       } catch {
         throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': Parquet file: \(error.message)")
       }
-      input = try InputFile(hashing: path)
-      records = rows.enumerated().map { i, row in (i + 1, { lookup(row, path: $0) }) }
-      firstFields = rows.first.map(fieldNames) ?? []
-    } else {
-      let (text, file) = try readText(path)
-      input = file
-      (records, firstFields) = try textRecords(text, name: name, path: path, format: format)
+      let records: Records = rows.enumerated().map { i, row in (i + 1, row, { lookup(row, path: $0) }) }
+      return (records, rows.first.map(fieldNames) ?? [], try InputFile(hashing: path))
     }
-    return (try items(of: records, firstFields: firstFields, name: name, path: path, stem: stem, format: format), input)
+    let (text, file) = try readText(path)
+    let (records, firstFields) = try textRecords(text, name: name, path: path, format: format)
+    return (records, firstFields, file)
   }
 
   /// The records of a benchmark file's text, read in `format`'s layout, and the first one's fields.
@@ -237,7 +238,7 @@ public enum BenchmarkLoader {
           throw ContamError(.invalidBenchmark, path: path, line: i + 1, "benchmark '\(name)': line is JSON but not an object")
         }
         if records.isEmpty { firstFields = fieldNames(object) }
-        records.append((i + 1, { lookup(object, path: $0) }))
+        records.append((i + 1, object as! [String: Any], { lookup(object, path: $0) }))
       }
     case .json:
       guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
@@ -267,7 +268,7 @@ public enum BenchmarkLoader {
           throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': record \(i + 1) of the JSON is not an object")
         }
         if records.isEmpty { firstFields = fieldNames(record) }
-        records.append((i + 1, { lookup(record, path: $0) }))
+        records.append((i + 1, record as! [String: Any], { lookup(record, path: $0) }))
       }
     case .csv, .csvNoHeader, .tsv:
       let rows: [[String]]
@@ -280,8 +281,14 @@ public enum BenchmarkLoader {
       let header = headed ? rows.first ?? [] : []
       firstFields = headed ? header : (rows.first ?? []).indices.map(String.init)
       for (i, row) in rows.enumerated().dropFirst(headed ? 1 : 0) {
+        // The row as an object (a header named twice: its first column, as a field finds).
+        var object: [String: Any] = [:]
+        for (column, cell) in row.enumerated() {
+          guard let key = headed ? (column < header.count ? header[column] : nil) : String(column), object[key] == nil else { continue }
+          object[key] = cell
+        }
         records.append(
-          (i + (headed ? 0 : 1),
+          (i + (headed ? 0 : 1), object,
             { field in
               let column = headed ? header.firstIndex(of: field) : Int(field)
               guard let column, column >= 0, column < row.count else { return FieldLookup() }
@@ -294,7 +301,7 @@ public enum BenchmarkLoader {
       for (i, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
       where !isBlank(line) {
         let value = String(decoding: line, as: UTF8.self)
-        records.append((i + 1, { $0 == "text" ? FieldLookup(present: true, texts: [value]) : FieldLookup() }))
+        records.append((i + 1, ["text": value], { $0 == "text" ? FieldLookup(present: true, texts: [value]) : FieldLookup() }))
         if line.first == UInt8(ascii: "{"), (try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any] { objects += 1 }
       }
       // A JSONL file read as plain lines would make items of its JSON syntax, field names and
@@ -321,7 +328,7 @@ public enum BenchmarkLoader {
     // Per part: the records where it holds text (a mapping whose fields are all empty is no part).
     var texted = [Int](repeating: 0, count: format.parts.count)
     let named = Array(Set(format.parts.flatMap(\.fields) + (format.idField.map { [$0] } ?? [])))
-    for (number, lookUp) in records {
+    for (number, _, lookUp) in records {
       let found = Dictionary(uniqueKeysWithValues: named.map { ($0, lookUp($0)) })
       let find = { (field: String) in found[field] ?? lookUp(field) }
       let value = { (field: String) in find(field).texts }
