@@ -52,6 +52,21 @@ struct InferredFormatTests {
     if let id = expected.format.idField { #expect(inferred.format.idField == id) }
   }
 
+  /// The same on the whole shared benchmarks (every item of all 14,042 MMLU questions, the
+  /// 5,000 MATH problems, both ARC sets, ...), and on MATH-Perturb's hard set and GSM8K's and
+  /// MATH's training splits, whose records are laid out as the test sets'.
+  @Test(.extended, arguments: [
+    ("gsm8k", "benchmarks/gsm8k/test.jsonl"), ("gsm8k", "benchmarks/gsm8k/train.jsonl.gz"), ("math", "benchmarks/math/test.jsonl.gz"),
+    ("math", "benchmarks/math/train.jsonl.gz"), ("math-perturb", "benchmarks/math_perturb/math_perturb_simple.jsonl"),
+    ("math-perturb", "benchmarks/math_perturb/math_perturb_hard.jsonl"), ("humaneval", "benchmarks/humaneval/HumanEval.jsonl.gz"),
+    ("mmlu", "benchmarks/mmlu/test"), ("arc", "benchmarks/arc/ARC-Challenge-Test.jsonl"), ("arc", "benchmarks/arc/ARC-Easy-Test.jsonl"),
+    ("truthfulqa", "benchmarks/truthfulqa/TruthfulQA.csv"), ("winogrande", "benchmarks/winogrande/dev.jsonl"), ("piqa", "benchmarks/piqa/dev.jsonl"),
+    ("sciq", "benchmarks/sciq/test.json"), ("lambada", "benchmarks/lambada/lambada_test_plain_text.txt"),
+  ])
+  func theWholeBenchmarksGiveThePresetsItems(preset: String, relative: String) throws {
+    try theRecordsGiveThePresetsItems(preset: preset, path: TestData.sharedPath(relative))
+  }
+
   /// HellaSwag's layout (its fields, their kinds and how they relate), filled with real PIQA
   /// items: `ctx` is `ctx_a` and `ctx_b` joined, `endings` the options, `label` the correct
   /// one counted from 0, `activity_label` one of a few categories, `ind` the id.
