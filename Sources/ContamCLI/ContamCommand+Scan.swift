@@ -427,6 +427,15 @@ extension ContamCommand {
         }
       } catch let error as ContamError {
         terminal.line("contam: \(error)")
+        // A preset's name on a file of other fields: the mapping its records suggest, under a
+        // name that is no preset's.
+        if error.code == .invalidBenchmark, let path = error.path,
+          let spec = specs.first(where: { BenchmarkFormat.presets[$0.name] != nil && (path == $0.path || path.hasPrefix($0.path + "/")) }),
+          let inferred = try? InferredFormat.infer(name: spec.name, path: spec.path)
+        {
+          terminal.line(
+            "contam: to read its own fields, name it otherwise: --benchmark my-\(spec.name)=\(spec.path) --fields my-\(spec.name):auto would read \(inferred.summary)")
+        }
         throw ExitCode(ContamExit.failed)
       }
       var corpusIndex: CorpusIndex?

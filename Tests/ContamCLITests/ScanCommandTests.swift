@@ -294,6 +294,12 @@ struct ScanCommandTests {
     #expect(unmapped.status == 64 && unmapped.stderr.contains("From its records: --fields alpha:auto would read question=q,answer=sol;"), "\(unmapped.stderr)")
     // An explicit answer rule wins over the one read from the records.
     #expect(try answers(["--benchmark", "alpha=\(custom)", "--fields", "auto", "--answer-field", "ans"]) == expected)
+    // A preset's name on a file of other fields: refused, with the mapping under another name.
+    let misnamed = try Tool.execute(contam, ["scan", "--benchmark", "gsm8k=\(custom)", shard])
+    #expect(
+      misnamed.status == 4 && misnamed.stderr.contains("no record has any of the fields 'question'")
+        && misnamed.stderr.contains("--benchmark my-gsm8k=\(custom) --fields my-gsm8k:auto would read question=q,answer=sol;"),
+      "\(misnamed.stderr)")
   }
 
   /// A negative number is the option's value, refused by name, not "Missing value" (the

@@ -112,6 +112,49 @@ struct BenchmarkReleaseTests {
     #expect(mapped.count == 50 && mapped[0].parts[0].text == original[0].parts[0].text)
   }
 
+  /// JSON is never read as CSV or as plain lines: the MMLU preset (headerless CSV) on MMLU's
+  /// JSONL or JSON export made items of its syntax cut at its commas (`{"question": "Find…`),
+  /// which no copy of a question matches. Now such a file is read by the preset's release, as
+  /// the Parquet file is; under a mapping named `.csv` it is an error saying it is JSON.
+  @Test func jsonIsNeverReadAsCSVOrLines() throws {
+    let directory = try TestData.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let mmlu = try #require(BenchmarkFormat.presets["mmlu"])
+    let expected = try BenchmarkLoader.load(name: "mmlu", path: Self.hf("mmlu/abstract_algebra/test-00000-of-00001.parquet"), format: mmlu)
+    // The records of the Hub's export: question, subject, the options as a list, the answer's index.
+    let rows: [[String: Any]] = try expected.map { item in
+      let letter = try #require(item.answer?.choice?.unicodeScalars.first?.value)
+      return [
+        "question": item.parts[0].text, "subject": "abstract_algebra", "choices": item.parts[1].text.components(separatedBy: "\n"),
+        "answer": Int(letter) - 65,
+      ]
+    }
+    let jsonl = directory.appendingPathComponent("test.jsonl").path
+    try Data(try rows.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n").utf8)
+      .write(to: URL(fileURLWithPath: jsonl))
+    let array = directory.appendingPathComponent("test.json").path
+    try JSONSerialization.data(withJSONObject: rows, options: .prettyPrinted).write(to: URL(fileURLWithPath: array))
+    for path in [jsonl, array] {
+      let loaded = try BenchmarkLoader.loadWithFiles(name: "mmlu", path: path, format: mmlu)
+      #expect(loaded.format == BenchmarkFormat.releases["mmlu"]![0])
+      #expect(loaded.items.map(Content.init) == expected.map(Content.init))
+    }
+    let named = directory.appendingPathComponent("items.csv").path
+    try FileManager.default.copyItem(atPath: jsonl, toPath: named)
+    #expect {
+      try BenchmarkLoader.load(name: "mine", path: named, format: BenchmarkFormat(layout: .csv, parts: [("question", ["question"])]))
+    } throws: { error in
+      (error as? ContamError)?.message.contains("is read as CSV, but the file is a JSONL file") == true
+    }
+    // LAMBADA's preset reads lines; a JSON array of its records is its release's.
+    let lambada = try BenchmarkLoader.load(name: "lambada", path: Self.hf("lambada/lambada_test.jsonl"), format: BenchmarkFormat.presets["lambada"]!)
+    let texts = directory.appendingPathComponent("lambada.json").path
+    try JSONSerialization.data(withJSONObject: lambada.map { ["text": $0.parts[0].text] }, options: .prettyPrinted).write(to: URL(fileURLWithPath: texts))
+    let read = try BenchmarkLoader.loadWithFiles(name: "lambada", path: texts, format: BenchmarkFormat.presets["lambada"]!)
+    #expect(read.format == BenchmarkFormat.releases["lambada"]![0])
+    #expect(read.items.map(Content.init) == lambada.map(Content.init))
+  }
+
   /// A directory that holds a dataset's whole download (the test split beside dev or train, as
   /// Hugging Face's and MMLU's own file names say) is refused naming the splits: read whole, it
   /// would make one benchmark of them all. One split's files load.

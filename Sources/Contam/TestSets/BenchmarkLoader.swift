@@ -271,6 +271,13 @@ public enum BenchmarkLoader {
         records.append((i + 1, record as! [String: Any], { lookup(record, path: $0) }))
       }
     case .csv, .csvNoHeader, .tsv:
+      // JSON read as CSV would make items of its syntax, cut at its commas (the MMLU preset on
+      // MMLU-Pro's JSONL): a wrong preset or file, never a result.
+      if let shape = jsonShape(text, first: first) {
+        throw ContamError(
+          .invalidBenchmark, path: path, line: 1,
+          "benchmark '\(name)' is read as \(format.layout == .tsv ? "TSV" : "CSV"), but the file is \(shape): name it with the preset of its fields, or give --fields (or --fields auto) with a .json or .jsonl file")
+      }
       let rows: [[String]]
       do {
         rows = try CSVParser.parse(text, separator: format.layout == .tsv ? 0x09 : UInt8(ascii: ","))
@@ -306,13 +313,23 @@ public enum BenchmarkLoader {
       }
       // A JSONL file read as plain lines would make items of its JSON syntax, field names and
       // all, which a copy of the records' text does not match: a wrong preset, never a result.
-      if !records.isEmpty && objects == records.count {
+      if !records.isEmpty && (objects == records.count || jsonShape(text, first: first) == "a JSON file") {
         throw ContamError(
           .invalidBenchmark, path: path, line: records[0].0,
-          "benchmark '\(name)' is read as plain text lines, but every line is a JSON object (a JSONL file): name it with the preset of its fields, or give --fields with a .jsonl file")
+          "benchmark '\(name)' is read as plain text lines, but \(objects == records.count ? "every line is a JSON object (a JSONL file)" : "the file is a JSON file"): name it with the preset of its fields, or give --fields with a .json or .jsonl file")
       }
     }
     return (records, firstFields)
+  }
+
+  /// What `text` (whose first character other than white space is `first`) is when it is JSON
+  /// rather than CSV or plain lines: "a JSON file" (it parses whole, as an array or object) or
+  /// "a JSONL file" (its first line is a JSON object); nil otherwise.
+  static func jsonShape(_ text: String, first: Character?) -> String? {
+    guard first == "{" || first == "[" else { return nil }
+    if (try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil { return "a JSON file" }
+    let line = text.drop(while: \.isWhitespace).prefix { $0 != "\n" }
+    return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any] ? "a JSONL file" : nil
   }
 
   /// The items of `records` by `format`'s parts, id and answer, or an error naming the file
