@@ -261,4 +261,21 @@ struct BadInputMatrixTests {
     #expect(certificate.corpus.problems == ["not_json": 3, "field_not_string": 1])
     #expect(certificate.items.dropFirst().allSatisfy { $0.verdict != .contaminated })
   }
+
+  /// A named pipe inside a shard directory is refused by name: opening it waits for a writer,
+  /// and the scan hung with nothing said. A pipe named on the command line (`<(zcat …)`) is read.
+  @Test func aNamedPipeInADirectoryIsRefusedNotWaitedOn() throws {
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    let shards = fixture.url("shards")
+    try FileManager.default.createDirectory(at: shards, withIntermediateDirectories: true)
+    try (try Self.records(20)).write(to: shards.appendingPathComponent("a.jsonl"))
+    let pipe = shards.appendingPathComponent("b.jsonl").path
+    #expect(mkfifo(pipe, 0o600) == 0)
+    let gsm = "gsm8k=\(TestData.path("benchmarks/gsm8k/test.jsonl"))"
+    let run = try Tool.execute(contam, ["scan", "--benchmark", gsm, shards.path])
+    #expect(run.status == 4 && run.stderr.contains("\(pipe): invalid_argument: a named pipe inside the directory, not a file"), "\(run.stderr)")
+    let named = try Tool.shell("'\(contam)' scan --fail-on never --benchmark '\(gsm)' <(cat '\(shards.path)/a.jsonl') 2>&1; echo status=$?")
+    #expect(named.contains("status=0") && named.contains("20 documents"), "\(named)")
+  }
 }

@@ -164,10 +164,28 @@ public enum ShardList {
         try walk(path, into: &files, hidden: &hidden, media: &media, visited: &visited)
       } else if isPassedOver(path) {
         media.append(path)
+      } else if let kind = specialKind(path) {
+        // Opening a named pipe waits for a writer: the scan would hang on a file of no text.
+        throw ContamError(
+          .invalidArgument, path: path,
+          "\(kind) inside the directory, not a file: remove it, or give the shard files themselves (a pipe named on the command line is read)")
       } else {
         // Dangling links and unreadable entries are kept so that the reader reports them.
         files.append(path)
       }
+    }
+  }
+
+  /// What a directory entry is when it is no file, directory or link (a link is followed): "a
+  /// named pipe", "a socket", "a device"; nil otherwise.
+  static func specialKind(_ path: String) -> String? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    switch status.st_mode & S_IFMT {
+    case S_IFIFO: return "a named pipe"
+    case S_IFSOCK: return "a socket"
+    case S_IFCHR, S_IFBLK: return "a device"
+    default: return nil
     }
   }
 
