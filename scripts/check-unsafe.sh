@@ -37,6 +37,7 @@ readers=(
   Shards/_JSONArrayLines.swift                 # rewrites the bytes it reads in place
   Shards/Parquet/_ParquetColumnDecoder.swift   # hands page arrays to snappy, zlib and zstd
   Shards/Parquet/_ParquetDocuments.swift       # Document views into the decoded column arenas
+  Shards/Arrow/_ArrowDocuments.swift           # Document views into a record batch's characters; hands buffers to zstd
   Shards/_WARCRecords.swift                    # Document views into the record buffer or a decoded body
   Shards/_HTTPPayload.swift                    # hands a body to zlib and zstd
   Shards/_PeekedSource.swift                   # copies the bytes it read ahead into the caller's buffer

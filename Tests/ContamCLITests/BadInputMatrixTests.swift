@@ -98,11 +98,16 @@ struct BadInputMatrixTests {
     ("xz", "a.jsonl.xz", Data([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])), ("bzip2", "b.jsonl.bz2", Data("BZh9".utf8)),
     ("LZ4", "c.jsonl.lz4", Data([0x04, 0x22, 0x4D, 0x18])), ("zip", "d.zip", Data([0x50, 0x4B, 0x03, 0x04])),
     ("tar", "e.tar", ShardFixture.tarHeader("records.jsonl")),
-    ("Arrow IPC file", "f.arrow", Data("ARROW1".utf8) + Data(count: 2)),
-    ("Arrow IPC stream", "data-00000-of-00001.arrow", Data([0xFF, 0xFF, 0xFF, 0xFF, 0x70, 0x00, 0x00, 0x00])),
   ].map { format, file, magic in
     Case(name: "\(format) data", make: { f in try (f.write(file, magic + (try records(20))) as NSString).lastPathComponent },
       code: "unsupported", count: 1)
+  } + [
+    // Arrow's magic bytes before bytes that are no Arrow metadata (read since session 42): damaged.
+    ("Arrow IPC file", "f.arrow", Data("ARROW1".utf8) + Data(count: 2)),
+    ("Arrow IPC stream", "data-00000-of-00001.arrow", Data([0xFF, 0xFF, 0xFF, 0xFF, 0x70, 0x00, 0x00, 0x00])),
+  ].map { format, file, magic in
+    Case(name: "\(format) magic before JSON records", make: { f in try (f.write(file, magic + (try records(20))) as NSString).lastPathComponent },
+      code: "corrupt_data", count: 1, line: 1)
   } + [
     Case(name: "UTF-16 text with a byte order mark", make: { f in
       try (f.write("bom.jsonl", String(decoding: try records(20), as: UTF8.self).data(using: .utf16)!) as NSString).lastPathComponent

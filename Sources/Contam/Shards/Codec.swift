@@ -5,6 +5,12 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
   case none
   /// A Parquet file (`PAR1` at both ends): read by column, not as a byte stream.
   case parquet
+  /// An Arrow IPC file (`ARROW1`) or stream (a Hugging Face `datasets` cache: a continuation
+  /// marker and the length of its schema message): read by column, not as a byte stream.
+  case arrow
+
+  /// Whether the file is read by column (its own reader), not as a stream of text.
+  public var isColumnar: Bool { self == .parquet || self == .arrow }
 
   /// The codec of a stream that starts with `prefix` (at least 4 bytes where available).
   /// gzip: `1f 8b`; zstd: `28 b5 2f fd`, or a skippable frame `5? 2a 4d 18` (pzstd starts every
@@ -12,6 +18,10 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
   public static func detect(_ prefix: UnsafeRawBufferPointer) -> Codec {
     if prefix.count >= 2 && prefix[0] == 0x1F && prefix[1] == 0x8B { return .gzip }
     if prefix.count >= 4 && prefix[0] == 0x50 && prefix[1] == 0x41 && prefix[2] == 0x52 && prefix[3] == 0x31 { return .parquet }
+    if prefix.count >= 6 && prefix[0..<6].elementsEqual("ARROW1".utf8) { return .arrow }
+    if prefix.count >= 8 && prefix[0] == 0xFF && prefix[1] == 0xFF && prefix[2] == 0xFF && prefix[3] == 0xFF && prefix[6] == 0 && prefix[7] == 0 {
+      return .arrow
+    }
     if prefix.count >= 4 && prefix[0] == 0x28 && prefix[1] == 0xB5 && prefix[2] == 0x2F && prefix[3] == 0xFD {
       return .zstd
     }
@@ -40,16 +50,6 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
     if starts([0x5D, 0x00, 0x00]) && prefix.count >= 13 { return ("lzma", decompress("xz --format=lzma")) }
     if starts([0x1F, 0x9D]) { return ("compress (.Z)", decompress("gzip")) }
     if isTarHeader(prefix) { return ("tar", extract) }
-    // Arrow IPC, the format of a Hugging Face `datasets` cache (`data-00000-of-00001.arrow`):
-    // the file form opens with `ARROW1`, the stream form with a continuation marker and the
-    // length of its schema message.
-    func toParquet(_ open: String) -> String {
-      "write it as Parquet first, e.g. python3 -c \"import pyarrow as pa, pyarrow.parquet as pq; pq.write_table(pa.ipc.\(open)('FILE').read_all(), 'FILE.parquet')\""
-    }
-    if starts(Array("ARROW1".utf8)) { return ("Arrow IPC file", toParquet("open_file")) }
-    if starts([0xFF, 0xFF, 0xFF, 0xFF]) && prefix.count >= 8 && prefix[6] == 0 && prefix[7] == 0 {
-      return ("Arrow IPC stream (a Hugging Face datasets cache file)", toParquet("open_stream"))
-    }
     return nil
   }
 
@@ -87,11 +87,12 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
       let tool = outer == .gzip ? "gzip" : "zstd"
       return "\(inner.rawValue) data inside the \(outer.rawValue) stream (compressed twice): decompress the outer layer first (\(tool) -dc FILE > OUT) and scan OUT"
     }
-    if inner == .parquet {
-      return "a Parquet file inside the \(outer.rawValue) stream: decompress it; Contam reads Parquet files as they are"
+    if inner.isColumnar {
+      let name = inner == .parquet ? "Parquet" : "Arrow"
+      return "a \(name) file inside the \(outer.rawValue) stream: decompress it; Contam reads \(name) files as they are"
     }
     if let (name, remedy) = unsupportedFormat(prefix) {
-      return "\(name) data inside the \(outer.rawValue) stream: Contam reads gzip, zstd, Parquet and plain text; \(remedy)"
+      return "\(name) data inside the \(outer.rawValue) stream: Contam reads gzip, zstd, Parquet, Arrow and plain text; \(remedy)"
     }
     return nil
   }

@@ -228,7 +228,7 @@ public final class ShardReader {
       }
       if let (name, remedy) = Codec.unsupportedFormat(head) {
         // Read as text it would be bytes that match nothing, and read clean.
-        try report(ContamError(.unsupported, path: path, "\(name) data: Contam reads gzip, zstd, Parquet and plain text; \(remedy)"))
+        try report(ContamError(.unsupported, path: path, "\(name) data: Contam reads gzip, zstd, Parquet, Arrow and plain text; \(remedy)"))
         return counts
       }
       counts.codec = Codec.detect(head)
@@ -240,13 +240,16 @@ public final class ShardReader {
         // By column, not as a byte stream; the file is still hashed whole below.
         try readParquet(path: path, report: report, onDocument: onDocument)
         source = file
+      case .arrow:
+        try readArrow(path: path, report: report, onDocument: onDocument)
+        source = file
       }
     } catch let error as ContamError {
       try report(error)
       return counts
     }
     if case .auto = format, Self.namedAsWET(path) { format = .wet }
-    if case .auto = format, counts.codec != .parquet {
+    if case .auto = format, !counts.codec.isColumnar {
       // A WARC file is known by its first bytes too (`WARC/1.1`), whatever its name (a WAT
       // file, an archive named `.gz`): read as text lines, its records' bodies would be cut at
       // their line breaks and their binary payloads read as text.
@@ -257,12 +260,12 @@ public final class ShardReader {
     // One JSON array of records is read as JSON Lines, a record a line (`_JSONArrayLines`).
     let reading: ByteSource = {
       switch format {
-      case .jsonl, .auto: return counts.codec == .parquet ? source : _JSONArrayLines(source)
+      case .jsonl, .auto: return counts.codec.isColumnar ? source : _JSONArrayLines(source)
       default: return source
       }
     }()
     var result: ShardReadCounts
-    if counts.codec == .parquet {
+    if counts.codec.isColumnar {
       result = counts
     } else if format == .wet {
       let figures = try _WARCRecords.read(
@@ -304,16 +307,7 @@ public final class ShardReader {
   /// A Parquet shard: the text column (the first of the format's text field and the fallbacks
   /// that the file has), the id column if asked for.
   private func readParquet(path: String, report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void) throws {
-    let text: FieldPath
-    let id: FieldPath?
-    switch options.format {
-    case .jsonl(let t, let i), .auto(let t, let i):
-      text = t
-      id = i
-    case .lines, .text, .wholeFile, .wet:
-      text = .text
-      id = nil
-    }
+    let (text, id) = columnFields
     // A binary column of compressed or encoded text (bytes that are not text): a row whose
     // text holds a NUL and is mostly not UTF-8 is named and not read, as a binary line is.
     var binaryRows = 0
@@ -335,6 +329,40 @@ public final class ShardReader {
     counts.decompressedBytes = figures.decompressedBytes
     counts.textFields = figures.textFields
     for (code, count) in figures.uncountedProblems { counts.problems[code, default: 0] += count }
+  }
+
+  /// An Arrow IPC file or stream (a Hugging Face `datasets` cache file): the text column as for
+  /// Parquet, the id column if asked for.
+  private func readArrow(path: String, report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void) throws {
+    let (text, id) = columnFields
+    var binaryRows = 0
+    let figures = try _ArrowDocuments.read(
+      path: path, textFields: [text] + options.fallbackTextFields, idField: id, report: report
+    ) { document in
+      if let reason = _TextProbe.binaryRecordReason(document.text) {
+        binaryRows += 1
+        try report(
+          ContamError(
+            .unsupported, path: path, line: document.line,
+            "\(reason): the text column holds binary data (compressed or encoded text?); this row is not read"))
+        return
+      }
+      try onDocument(document)
+    }
+    counts.lines = figures.lines
+    counts.documents = figures.documents - binaryRows
+    counts.decompressedBytes = figures.decompressedBytes
+    counts.textFields = figures.textFields
+    counts.cutShort = counts.cutShort || figures.cutShort
+    for (code, count) in figures.uncountedProblems { counts.problems[code, default: 0] += count }
+  }
+
+  /// The text and id fields a columnar file (Parquet, Arrow) is read by.
+  private var columnFields: (text: FieldPath, id: FieldPath?) {
+    switch options.format {
+    case .jsonl(let t, let i), .auto(let t, let i): return (t, i)
+    case .lines, .text, .wholeFile, .wet: return (.text, nil)
+    }
   }
 
   private func readLines(

@@ -163,6 +163,11 @@ public enum BenchmarkLoader {
     var problem: ContamError? = nil
     let reader = ShardReader(options: ShardReaderOptions(format: .wholeFile, maxLineBytes: 1 << 30))
     let counts = try reader.read(path: path) { text = $0.textString } onProblem: { if $0.code.losesInput { problem = $0 } }
+    if counts.codec == .arrow {
+      throw ContamError(
+        .invalidBenchmark, path: path,
+        "an Arrow file: benchmarks are read from Parquet, JSONL, JSON, CSV or text; write it as Parquet first (pyarrow.parquet.write_table)")
+    }
     if counts.codec == .parquet {
       throw ContamError(
         .invalidBenchmark, path: path,

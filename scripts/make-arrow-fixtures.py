@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Arrow IPC fixtures for the corpus reader's tests (Tests/Fixtures/arrow), made from the
+committed real fixtures: paragraphs of Pride and Prejudice (Project Gutenberg, public domain)
+with GSM8K test items (MIT) planted in known rows. Needs pyarrow (pip install pyarrow).
+
+  scripts/make-arrow-fixtures.py
+
+Each file holds the same 40 rows: `id` (row-00 ... row-39), `text` (a paragraph; rows 5, 17
+and 33 a paragraph followed by GSM8K items 1, 2 and 3, question and answer), `n` (the row
+number), `meta` ({"source": "gutenberg", "content": the same text}). Rows are written in
+batches of 7, so batches end inside the planted items' neighbourhood.
+  stream.arrow      the stream form, as Hugging Face `datasets` writes its cache (string columns)
+  file-large.arrow  the file form (ARROW1), text and id as large_string; row 9's text null,
+                    row 10's empty
+  zstd.arrow        the stream form, buffers compressed with ZSTD
+  lz4.arrow         the stream form, buffers compressed with LZ4 (refused by name)
+  dictionary.arrow  the text column dictionary-encoded (refused by name)
+"""
+import gzip, json, os
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc as ipc
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.join(here, "..")
+out = os.path.join(root, "Tests", "Fixtures", "arrow")
+with gzip.open(os.path.join(root, "Tests/Fixtures/data/text/gutenberg/1342-0.txt.gz"), "rt", encoding="utf-8") as f:
+    book = f.read()
+paragraphs = [" ".join(p.split()) for p in book.split("\n\n") if len(p.split()) >= 40][:40]
+items = [json.loads(line) for line in open(os.path.join(root, "Tests/Fixtures/data/benchmarks/gsm8k/test.jsonl"))][:3]
+texts = list(paragraphs)
+for row, item in zip([5, 17, 33], items):
+    texts[row] = texts[row] + "\n\n" + item["question"] + "\n" + item["answer"]
+ids = [f"row-{r:02d}" for r in range(40)]
+
+
+def table(text_type=pa.string(), id_type=pa.string(), holes=False):
+    values = list(texts)
+    if holes:
+        values[9], values[10] = None, ""
+    meta = pa.array([{"source": "gutenberg", "content": t} for t in values],
+                    type=pa.struct([("source", pa.string()), ("content", pa.string())]))
+    return pa.table({"id": pa.array(ids, type=id_type), "text": pa.array(values, type=text_type),
+                     "n": pa.array(range(40), type=pa.int64()), "meta": meta})
+
+
+def stream(name, t, **options):
+    with pa.OSFile(os.path.join(out, name), "wb") as sink:
+        with ipc.new_stream(sink, t.schema, options=ipc.IpcWriteOptions(**options)) as writer:
+            for batch in t.to_batches(max_chunksize=7):
+                writer.write_batch(batch)
+
+
+stream("stream.arrow", table())
+with pa.OSFile(os.path.join(out, "file-large.arrow"), "wb") as sink:
+    t = table(pa.large_string(), pa.large_string(), holes=True)
+    with ipc.new_file(sink, t.schema) as writer:
+        for batch in t.to_batches(max_chunksize=7):
+            writer.write_batch(batch)
+stream("zstd.arrow", table(), compression="zstd")
+stream("lz4.arrow", table(), compression="lz4")
+t = table()
+t = t.set_column(1, "text", pc.dictionary_encode(t.column("text")))
+stream("dictionary.arrow", t)
+for name in sorted(os.listdir(out)):
+    print(name, os.path.getsize(os.path.join(out, name)))
