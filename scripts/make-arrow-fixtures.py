@@ -15,6 +15,11 @@ batches of 7, so batches end inside the planted items' neighbourhood.
   zstd.arrow        the stream form, buffers compressed with ZSTD
   lz4.arrow         the stream form, buffers compressed with LZ4 (refused by name)
   dictionary.arrow  the text column dictionary-encoded (refused by name)
+  chat.arrow        chat records: `messages` a list of {role, content} (the user's turn the
+                    paragraph's first half or an item's question, the assistant's the rest or
+                    its answer), `texts` the same turns as a list of strings; row 12's messages
+                    null, row 13's empty, row 14's turns a null and an empty content
+  titled.arrow      `text` a title ("Part 1"), `content` the paragraph: the page is elsewhere
 """
 import gzip, json, os
 import pyarrow as pa
@@ -62,5 +67,32 @@ stream("lz4.arrow", table(), compression="lz4")
 t = table()
 t = t.set_column(1, "text", pc.dictionary_encode(t.column("text")))
 stream("dictionary.arrow", t)
+def turns(row):
+    if row in (5, 17, 33):
+        item = items[[5, 17, 33].index(row)]
+        return [paragraphs[row] + "\n\n" + item["question"], item["answer"]]
+    words = paragraphs[row].split(" ")
+    return [" ".join(words[:len(words) // 2]), " ".join(words[len(words) // 2:])]
+
+
+messages = []
+for row in range(40):
+    if row == 12:
+        messages.append(None)
+    elif row == 13:
+        messages.append([])
+    elif row == 14:
+        messages.append([{"role": "user", "content": None}, {"role": "assistant", "content": ""}])
+    else:
+        user, assistant = turns(row)
+        messages.append([{"role": "user", "content": user}, {"role": "assistant", "content": assistant}])
+chat = pa.table({
+    "id": pa.array(ids),
+    "messages": pa.array(messages, type=pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))),
+    "texts": pa.array([None if m is None else [t["content"] for t in m] for m in messages], type=pa.list_(pa.string())),
+})
+stream("chat.arrow", chat)
+stream("titled.arrow", pa.table({"id": pa.array(ids), "text": pa.array([f"Part {r + 1}" for r in range(40)]),
+                                 "content": pa.array(paragraphs)}))
 for name in sorted(os.listdir(out)):
     print(name, os.path.getsize(os.path.join(out, name)))

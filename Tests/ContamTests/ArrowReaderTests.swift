@@ -58,6 +58,39 @@ struct ArrowReaderTests {
     #expect(nested.documents.map(\.text) == (try Self.expectedTexts()) && nested.documents.map(\.id) == (0..<40).map { String($0) })
   }
 
+  /// Chat records: the turns of `messages` (a list of {role, content} structs) read through
+  /// `messages[].content`, and a list of strings through `texts[]`, each row's values joined by
+  /// line breaks as in Parquet and JSONL; a null list is `missing_field`, a list without text
+  /// `empty_text`; without `--text-field` the error names the path that reads them.
+  @Test func chatTurnsAreReadThroughTheirList() throws {
+    let paragraphs = try Self.expectedTexts()
+    for field in ["messages[].content", "texts[]"] {
+      let result = try Self.read("chat.arrow", text: field)
+      #expect(result.counts.lines == 40 && result.counts.documents == 37, "\(field)")
+      #expect(result.problems.map(\.code) == [.missingField, .emptyText, .emptyText] && result.problems.map(\.line) == [13, 14, 15])
+      let read = Dictionary(uniqueKeysWithValues: result.documents.map { ($0.line, $0.text) })
+      for row in 0..<40 where ![12, 13, 14].contains(row) {
+        let text = try #require(read[row + 1], "row \(row + 1)")
+        if [5, 17, 33].contains(row) {
+          // The paragraph and the question a turn, the answer the next.
+          #expect(text == paragraphs[row], "row \(row + 1)")
+        } else {
+          // The paragraph's two halves, one a turn.
+          #expect(text.replacingOccurrences(of: "\n", with: " ") == paragraphs[row] && text.contains("\n"), "row \(row + 1)")
+        }
+      }
+    }
+    let unnamed = try Self.read("chat.arrow")
+    #expect(unnamed.documents.isEmpty && unnamed.problems.first?.message.contains("--text-field 'messages[].content'") == true, "\(unnamed.problems)")
+  }
+
+  /// `text` a title and the page in `content`: read as asked, and said once (`unread_field`).
+  @Test func moreTextInAnotherColumnIsSaid() throws {
+    let result = try Self.read("titled.arrow")
+    #expect(result.documents.count == 40 && result.documents.first?.text == "Part 1")
+    #expect(result.problems.map(\.code) == [.unreadField] && result.problems[0].message.contains("--text-field 'content'"), "\(result.problems)")
+  }
+
   /// What is not read is said, with every row counted, and nothing is called read.
   @Test func lz4DictionaryTextAndAMissingColumnAreRefusedWithTheirRows() throws {
     for (name, text, says) in [

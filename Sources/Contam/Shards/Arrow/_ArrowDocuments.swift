@@ -43,6 +43,35 @@ enum _ArrowDocuments {
     /// An `int`'s width in bytes.
     var intBytes: Int
     var children: [Field]
+
+    var isString: Bool { !dictionary && (type == _ArrowDocuments.utf8 || type == _ArrowDocuments.largeUtf8) }
+    /// A list, large list, fixed-size list, map or list view: its one child is its element.
+    var isList: Bool { [12, 16, 17, 21, 25, 26].contains(type) }
+  }
+
+  /// A column a field path names: the field, and for a path through a list (`messages[].content`)
+  /// the list's own path (`messages`); `nested` when there is a list inside that list.
+  struct Column {
+    var field: Field
+    var list: String? = nil
+    var nested = false
+  }
+
+  /// Every field of the schema by the path `--text-field` names it with: `meta.content` inside a
+  /// struct, `texts[]` for a list's values, `messages[].content` for a field of a list's structs.
+  static func columns(_ fields: [Field]) -> [String: Column] {
+    var columns: [String: Column] = [:]
+    func walk(_ field: Field, _ path: String, list: String?, nested: Bool) {
+      if columns[path] == nil { columns[path] = Column(field: field, list: list, nested: nested) }
+      guard !field.dictionary else { return }
+      if field.isList, let element = field.children.first {
+        walk(element, path + "[]", list: list ?? path, nested: list != nil)
+      } else {
+        for child in field.children { walk(child, path + "." + child.name, list: list, nested: nested) }
+      }
+    }
+    for field in fields { walk(field, field.name, list: nil, nested: false) }
+    return columns
   }
 
   /// The `Type` numbers of the columns that hold text: `string` and `large_string`.
@@ -74,8 +103,11 @@ enum _ArrowDocuments {
     if let head = try? ParquetMetadata.pread(fd: fd, offset: 0, count: min(size, 8)), head.starts(with: Array("ARROW1".utf8)) { offset = 8 }
 
     var fields: [Field]?
+    var columns: [String: Column] = [:]
     var version: Int16 = 4
-    var text: (path: String, field: Field)?
+    var text: (path: String, column: Column)?
+    // Whether the first record batch was asked for a column with more text than the one read.
+    var comparedColumns = false
     var id: Field?
     var idPath = ""
     // Rows of batches whose text column could not be read, for one problem said once.
@@ -108,21 +140,22 @@ enum _ArrowDocuments {
             return counts
           }
           fields = try header.tables(1).map { try field($0, depth: 0) }
-          for path in textFields {
-            if let found = Self.field(path, in: fields!) {
-              text = (path.description, found)
-              break
-            }
-          }
-          if let idField, let found = Self.field(idField, in: fields!) {
-            id = found
+          columns = Self.columns(fields!)
+          text = textFields.lazy.compactMap { path in columns[path.description].map { (path.description, $0) } }.first
+          if let idField, let found = columns[idField.description], found.list == nil {
+            id = found.field
             idPath = idField.description
           }
-          if let (name, field) = text, field.dictionary || (field.type != utf8 && field.type != largeUtf8) {
-            unreadable = (.unsupported, "column '\(name)' is \(field.dictionary ? "dictionary-encoded" : "not a string column (Arrow type \(field.type))"): write it as Parquet (or cast it to string) first", 0)
+          if let (name, column) = text, column.field.dictionary || !column.field.isString || column.nested {
+            let what =
+              column.field.dictionary
+              ? "dictionary-encoded" : column.nested ? "inside a list inside a list" : "not a string column (Arrow type \(column.field.type))"
+            unreadable = (.unsupported, "column '\(name)' is \(what): write it as Parquet (or cast it to string) first", 0)
           } else if text == nil {
             let names = fields!.map(\.name).prefix(12).joined(separator: ", ")
-            unreadable = (.missingField, "no column \(textFields.map { "'\($0.description)'" }.joined(separator: " or ")) (the file has: \(names))", 0)
+            let listed = columns.keys.sorted().first { $0.contains("[]") && columns[$0]!.field.isString && !columns[$0]!.nested }
+            let through = listed.map { "; a column inside a list is read through '[]': --text-field '\($0)'" } ?? ""
+            unreadable = (.missingField, "no column \(textFields.map { "'\($0.description)'" }.joined(separator: " or ")) (the file has: \(names)\(through))", 0)
           }
           if let field = id, field.dictionary || ![utf8, largeUtf8, int].contains(field.type) || (field.type == int && field.intBytes == 0) { id = nil }
         case 3:  // RecordBatch
@@ -140,8 +173,18 @@ enum _ArrowDocuments {
             continue
           }
           let batch = try Batch(header, body: try bytes(fd: fd, at: offset, count: bodyLength), fields: fields, version: version)
-          let textColumn = try batch.strings(text!.path, rows: rows, field: text!.field)
-          let ids = try id.map { field throws(Failure) in try batch.strings(idPath, rows: rows, field: field) }
+          let textColumn = try batch.strings(text!.path, rows: rows, column: text!.column)
+          let ids = try id.map { field throws(Failure) in try batch.strings(idPath, rows: rows, column: Column(field: field)) }
+          if !comparedColumns {
+            comparedColumns = true
+            if let (other, bytes) = try batch.largerTextColumn(than: text!.path, textBytes: textColumn.data.count, rows: rows, columns: columns) {
+              try report(
+                ContamError(
+                  .unreadField, path: path,
+                  "column '\(other)' holds more text than '\(text!.path)', the column read (\(bytes) bytes against \(textColumn.data.count) in the first record batch): a copy there is not seen; to read it: --text-field '\(other)'"
+                ))
+            }
+          }
           counts.decompressedBytes += textColumn.data.count
           try textColumn.data.withUnsafeBytes { textBytes in
             try (ids?.data ?? []).withUnsafeBytes { idBytes in
@@ -151,7 +194,8 @@ enum _ArrowDocuments {
                   continue
                 }
                 guard !range.isEmpty else {
-                  try report(ContamError(.emptyText, path: path, line: first + r + 1, "column '\(text!.path)' is an empty string"))
+                  let what = text!.column.list != nil ? "holds no text (a list without a value that is not empty)" : "is an empty string"
+                  try report(ContamError(.emptyText, path: path, line: first + r + 1, "column '\(text!.path)' \(what)"))
                   continue
                 }
                 counts.documents += 1
@@ -211,24 +255,13 @@ enum _ArrowDocuments {
       intBytes: [8, 16, 32, 64].contains(bits) ? bits / 8 : 0, children: children)
   }
 
-  /// The field at `path` (top level, then through structs), or nil.
-  static func field(_ path: FieldPath, in fields: [Field]) -> Field? {
-    guard path.element == nil, !path.keys.isEmpty else { return nil }
-    var level = fields
-    var found: Field?
-    for (k, key) in path.keys.enumerated() {
-      guard let next = level.first(where: { $0.name == key }), k == path.keys.count - 1 || next.type == 13 else { return nil }
-      found = next
-      level = next.children
-    }
-    return found
-  }
-
   /// One record batch's nodes and buffers, placed by the schema.
   struct Batch {
     let body: [UInt8]
-    /// Per field path (dotted): its node's position and its first buffer's.
+    /// Per field path (as ``_ArrowDocuments/columns(_:)`` names it): its node's position and its
+    /// first buffer's, and its type.
     var placed: [String: (node: Int, buffer: Int)] = [:]
+    var placedType: [String: UInt8] = [:]
     let nodes: (start: Int, count: Int)
     let buffers: (start: Int, count: Int)
     let metadata: [UInt8]
@@ -249,9 +282,12 @@ enum _ArrowDocuments {
       var node = 0
       var buffer = 0
       var view = 0
-      func place(_ field: Field, _ prefix: String) throws(Failure) {
-        let path = prefix.isEmpty ? field.name : prefix + "." + field.name
-        if placed[path] == nil { placed[path] = (node, buffer) }
+      // Paths as ``_ArrowDocuments/columns(_:)`` names them.
+      func place(_ field: Field, _ path: String) throws(Failure) {
+        if placed[path] == nil {
+          placed[path] = (node, buffer)
+          placedType[path] = field.type
+        }
         node += 1
         if field.dictionary {
           buffer += 2
@@ -268,9 +304,13 @@ enum _ArrowDocuments {
         case 14: buffer += (field.denseUnion ? 2 : 1) + (version < 4 ? 1 : 0)
         default: buffer += 2
         }
-        for child in field.children { try place(child, path) }
+        if field.isList, let element = field.children.first {
+          try place(element, path + "[]")
+        } else {
+          for child in field.children { try place(child, path + "." + child.name) }
+        }
       }
-      for field in fields { try place(field, "") }
+      for field in fields { try place(field, field.name) }
     }
 
     /// The bytes of buffer `k`, decompressed when the body is.
@@ -298,8 +338,92 @@ enum _ArrowDocuments {
       return out[...]
     }
 
+    /// The column at `path` for each of the batch's `rows`: its characters, and per row the range
+    /// of its value there (nil: null). Through a list (`messages[].content`), a row's values
+    /// that are not null or empty are joined by line breaks, as Parquet's and JSONL's are; a
+    /// null list is null.
+    func strings(_ path: String, rows: Int, column: Column) throws(Failure) -> (data: [UInt8], values: [Range<Int>?]) {
+      guard let list = column.list else { return try strings(path, rows: rows, field: column.field) }
+      guard let (listNode, listBuffer) = placed[list] else { throw Failure(message: "column '\(list)' not placed") }
+      let listNulls = try nodeNulls(listNode, path: list, rows: rows)
+      let listValidity = listNulls > 0 ? try buffer(listBuffer) : []
+      let offsets = try buffer(listBuffer + 1)
+      guard let listType = placedType[list] else { throw Failure(message: "column '\(list)' not placed") }
+      let width = listType == 21 ? 8 : 4
+      guard listType == 12 || listType == 21 else { throw Failure(message: "column '\(list)' is a list of a kind not read (Arrow type \(listType)); write it as Parquet first") }
+      guard offsets.count >= (rows + 1) * width else { throw Failure(message: "the offsets of '\(list)' are too short") }
+      let elements = try nodeLength(placed[path]?.node ?? -1, path: path)
+      let inner = try strings(path, rows: elements, field: column.field)
+      // The list's element, when it is a struct holding the column: a null struct holds no value.
+      var structValidity: ArraySlice<UInt8> = []
+      if list + "[]" != path, let (elementNode, elementBuffer) = placed[list + "[]"], try nodeNulls(elementNode, path: list + "[]", rows: elements) > 0 {
+        structValidity = try buffer(elementBuffer)
+        guard structValidity.count * 8 >= elements else { throw Failure(message: "the validity bitmap of '\(list)[]' is too short") }
+      }
+      func offset(_ r: Int) -> Int { Self.integer(offsets, at: r * width, width: width) }
+      var data: [UInt8] = []
+      var values: [Range<Int>?] = []
+      values.reserveCapacity(rows)
+      for r in 0..<rows {
+        if Self.isNull(listValidity, r) {
+          values.append(nil)
+          continue
+        }
+        let start = offset(r)
+        let end = offset(r + 1)
+        guard start >= 0, start <= end, end <= elements else { throw Failure(message: "row \(r + 1) of '\(list)' points outside its values") }
+        let from = data.count
+        for e in start..<end where !Self.isNull(structValidity, e) {
+          guard let range = inner.values[e], !range.isEmpty else { continue }
+          if data.count > from { data.append(0x0A) }
+          data += inner.data[range]
+        }
+        values.append(from..<data.count)
+      }
+      return (data, values)
+    }
+
+    /// The length and null count of node `node`, the first checked to be `rows`.
+    func nodeNulls(_ node: Int, path: String, rows: Int) throws(Failure) -> Int {
+      let length = try nodeLength(node, path: path)
+      guard length == rows else { throw Failure(message: "column '\(path)' has \(length) values where \(rows) are expected") }
+      return Int(try _FlatBufferTable.load(Int64.self, metadata, at: nodes.start + 16 * node + 8))
+    }
+
+    func nodeLength(_ node: Int, path: String) throws(Failure) -> Int {
+      guard node >= 0, node < nodes.count else { throw Failure(message: "a record batch with \(nodes.count) field nodes where the schema needs more") }
+      let length = Int(try _FlatBufferTable.load(Int64.self, metadata, at: nodes.start + 16 * node))
+      guard length >= 0, length <= max(1 << 20, body.count << 3) else { throw Failure(message: "column '\(path)' claims \(length) values") }
+      return length
+    }
+
+    static func isNull(_ validity: ArraySlice<UInt8>, _ r: Int) -> Bool {
+      !validity.isEmpty && validity[validity.startIndex + r >> 3] & (1 << UInt8(r & 7)) == 0
+    }
+
+    /// A little-endian integer of `width` bytes at `at` from the slice's start, sign-extended.
+    static func integer(_ bytes: ArraySlice<UInt8>, at: Int, width: Int) -> Int {
+      var value: Int64 = 0
+      for k in 0..<width { value |= Int64(bytes[bytes.startIndex + at + k]) << (8 * k) }
+      return width < 8 ? Int((value << (64 - 8 * width)) >> (64 - 8 * width)) : Int(value)
+    }
+
+    /// The string column (of those the schema has, flat or through a list) with the most
+    /// characters in this batch, when it is not the text column and holds half as much again
+    /// as it and 50 bytes a row (Parquet's rule: `text` a title, `content` the page).
+    func largerTextColumn(than text: String, textBytes: Int, rows: Int, columns: [String: Column]) throws(Failure) -> (String, Int)? {
+      var best: (String, Int)?
+      for (path, column) in columns.sorted(by: { $0.key < $1.key }) where path != text && column.field.isString && !column.nested {
+        guard let (_, first) = placed[path] else { continue }
+        let bytes = try buffer(first + 2).count
+        if bytes > (best?.1 ?? 0) { best = (path, bytes) }
+      }
+      guard let best, 2 * best.1 > 3 * textBytes, best.1 >= 50 * rows else { return nil }
+      return best
+    }
+
     /// The string column at `path`: its characters, and per row the range of its value there
-    /// (nil: null). A column of integers (`numbers`) is rendered as decimal text.
+    /// (nil: null). A column of integers is rendered as decimal text.
     func strings(_ path: String, rows: Int, field: Field) throws(Failure) -> (data: [UInt8], values: [Range<Int>?]) {
       guard let (node, first) = placed[path] else { throw Failure(message: "column '\(path)' not placed") }
       guard node < nodes.count else { throw Failure(message: "a record batch with \(nodes.count) field nodes where the schema needs more") }
