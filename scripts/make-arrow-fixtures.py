@@ -20,6 +20,8 @@ batches of 7, so batches end inside the planted items' neighbourhood.
                     its answer), `texts` the same turns as a list of strings; row 12's messages
                     null, row 13's empty, row 14's turns a null and an empty content
   titled.arrow      `text` a title ("Part 1"), `content` the paragraph: the page is elsewhere
+  twice.arrow       two columns named `text`: titles, then the rows of stream.arrow (refused:
+                    reading the first, the planted items in the second would read clean)
 """
 import gzip, json, os
 import pyarrow as pa
@@ -94,5 +96,7 @@ chat = pa.table({
 stream("chat.arrow", chat)
 stream("titled.arrow", pa.table({"id": pa.array(ids), "text": pa.array([f"Part {r + 1}" for r in range(40)]),
                                  "content": pa.array(paragraphs)}))
+titles = pa.array([f"Part {r + 1}" for r in range(40)])
+stream("twice.arrow", pa.Table.from_arrays([pa.array(ids), titles, pa.array(texts)], names=["id", "text", "text"]))
 for name in sorted(os.listdir(out)):
     print(name, os.path.getsize(os.path.join(out, name)))

@@ -96,6 +96,8 @@ struct ArrowReaderTests {
     for (name, text, says) in [
       ("lz4.arrow", "text", "LZ4-compressed"), ("dictionary.arrow", "text", "column 'text' is dictionary-encoded"),
       ("stream.arrow", "body", "no column 'body' (the file has: id, text, n, meta)"),
+      // Two columns named `text` (the planted items in the second): which one is meant is no guess.
+      ("twice.arrow", "text", "the schema has two columns 'text'"),
     ] {
       let result = try Self.read(name, text: text)
       #expect(result.documents.isEmpty && result.counts.lines == 40, "\(name)")

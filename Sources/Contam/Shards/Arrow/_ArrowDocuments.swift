@@ -55,14 +55,16 @@ enum _ArrowDocuments {
     var field: Field
     var list: String? = nil
     var nested = false
+    var repeated = false
   }
 
   /// Every field of the schema by the path `--text-field` names it with: `meta.content` inside a
   /// struct, `texts[]` for a list's values, `messages[].content` for a field of a list's structs.
+  /// A path the schema has twice (two columns of one name) is marked `repeated`.
   static func columns(_ fields: [Field]) -> [String: Column] {
     var columns: [String: Column] = [:]
     func walk(_ field: Field, _ path: String, list: String?, nested: Bool) {
-      if columns[path] == nil { columns[path] = Column(field: field, list: list, nested: nested) }
+      if columns[path] == nil { columns[path] = Column(field: field, list: list, nested: nested) } else { columns[path]!.repeated = true }
       guard !field.dictionary else { return }
       if field.isList, let element = field.children.first {
         walk(element, path + "[]", list: list ?? path, nested: list != nil)
@@ -146,7 +148,11 @@ enum _ArrowDocuments {
             id = found.field
             idPath = idField.description
           }
-          if let (name, column) = text, column.field.dictionary || !column.field.isString || column.nested {
+          if let (name, column) = text, column.repeated {
+            // Which of two columns of one name the records mean is not for a guess: reading the
+            // first, a copy in the second would read clean.
+            unreadable = (.unsupported, "the schema has two columns '\(name)': rename one (or write the file again) so that the text is one column", 0)
+          } else if let (name, column) = text, column.field.dictionary || !column.field.isString || column.nested {
             let what =
               column.field.dictionary
               ? "dictionary-encoded" : column.nested ? "inside a list inside a list" : "not a string column (Arrow type \(column.field.type))"
