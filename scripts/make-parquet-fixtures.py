@@ -151,6 +151,18 @@ if "--compressed" in sys.argv:
     compressed()
     print("wrote gzipped-rows.parquet")
     sys.exit(0)
+def twice():
+    # Two columns named `text` (pyarrow allows it): titles, then the rows; read as the first,
+    # the second's text would read clean, so the file is refused.
+    t = pa.Table.from_arrays([pa.array(ids, pa.string()), pa.array([f"Part {i + 1}" for i in range(len(texts))], pa.string()),
+                              pa.array(texts, pa.string())], names=["id", "text", "text"])
+    pq.write_table(t, os.path.join(out, "twice.parquet"), compression="snappy")
+
+
+if "--twice" in sys.argv:
+    twice()
+    print("wrote twice.parquet")
+    sys.exit(0)
 if "--chat" in sys.argv:
     chat()
     print("wrote", sorted(f for f in os.listdir(out) if f.startswith("chat")))
@@ -172,4 +184,5 @@ empty = pa.table({"id": pa.array(ids[:20], pa.string()),
                   "content": pa.array(paragraphs[:20], pa.string())})
 pq.write_table(empty, os.path.join(out, "empty-text.parquet"), compression="snappy")
 chat()
+twice()
 print("wrote", sorted(os.listdir(out)))

@@ -90,6 +90,20 @@ struct ParquetReaderTests {
     #expect(content.count == 20 && right.problems.isEmpty)
   }
 
+  /// Two columns named `text` (`twice.parquet`: titles, then the rows with three GSM8K questions):
+  /// the footer's second column replaced the first by name, so the titles' metadata read the
+  /// rows' chunk or the other way round, and a copy in one of them read clean. Refused, with
+  /// every row counted.
+  @Test func twoColumnsOfTheTextFieldsNameAreRefused() throws {
+    var problems: [ContamError] = []
+    var documents = 0
+    let counts = try ShardReader(options: ShardReaderOptions()).read(path: Self.directory + "/twice.parquet") { _ in documents += 1 } onProblem: {
+      problems.append($0)
+    }
+    #expect(documents == 0 && counts.lines == 120 && counts.problems == [.unsupported: 120], "\(counts.problems)")
+    #expect(problems.first?.message.contains("the schema has two columns 'text'") == true, "\(problems)")
+  }
+
   /// A binary column whose rows hold compressed text (`gzipped-rows.parquet`: three GSM8K
   /// questions gzip-compressed among rows of prose): those rows are `unsupported`, named by row,
   /// not read as bytes that match nothing; the prose rows (a binary column of text) are read.

@@ -40,6 +40,9 @@ struct ParquetMetadata {
   var rows: Int
   var columns: [String: Column]
   var rowGroups: [RowGroup]
+  /// Paths the schema has twice (pyarrow writes two columns of one name): which one a field
+  /// means is no guess.
+  var repeatedPaths: Set<String> = []
 
   static let magic: [UInt8] = Array("PAR1".utf8)
 
@@ -101,6 +104,7 @@ struct ParquetMetadata {
     let elements = footer[2]?.list ?? []
     guard !elements.isEmpty else { throw .init(message: "the footer has no schema") }
     var columns: [String: Column] = [:]
+    var repeatedPaths: Set<String> = []
     var index = 1
     // `list`: for the nodes below a repeated node, the list's field keys and how many wrapper
     // keys follow them (the repeated node, and its one child in the three-level layout).
@@ -129,6 +133,7 @@ struct ParquetMetadata {
         let path = keys.joined(separator: ".")
         var column = Column(path: path, physicalType: Int(element[1]?.int ?? -1), maxDefinition: definition, maxRepetition: repetition)
         if let list { column.list = (list.field, Array(keys.dropFirst(min(keys.count, list.field.count + list.wrappers)))) }
+        if columns[path] != nil { repeatedPaths.insert(path) }
         columns[path] = column
       }
     }
@@ -165,7 +170,7 @@ struct ParquetMetadata {
       guard rows <= max(1 << 20, size << 8) else { throw .init(message: "a row group of \(rows) rows in a file of \(size) bytes") }
       rowGroups.append(RowGroup(rows: rows, chunks: chunks))
     }
-    return ParquetMetadata(rows: Int(footer[3]?.int ?? 0), columns: columns, rowGroups: rowGroups)
+    return ParquetMetadata(rows: Int(footer[3]?.int ?? 0), columns: columns, rowGroups: rowGroups, repeatedPaths: repeatedPaths)
   }
 
   /// `count` bytes at `offset` of `fd`.

@@ -65,6 +65,19 @@ enum _ParquetDocuments {
       }
       return counts
     }
+    if metadata.repeatedPaths.contains(textColumn.path) {
+      // Reading one, a copy in the other would read clean.
+      let rows = metadata.rowGroups.reduce(0) { $0 + $1.rows }
+      counts.lines = rows
+      if rows > 0 {
+        try report(
+          ContamError(
+            .unsupported, path: path,
+            "the schema has two columns '\(textColumn.path)': rename one (or write the file again) so that the text is one column; its \(rows) rows are skipped"))
+        counts.uncountedProblems[.unsupported, default: 0] += rows - 1
+      }
+      return counts
+    }
     if let larger = metadata.largerTextColumn(than: textColumn) {
       try report(
         ContamError(
