@@ -236,12 +236,9 @@ public final class ShardReader {
       case .gzip: source = try GzipDecompressor(source: file, inflater: options.inflater)
       case .zstd: source = try ZstdDecompressor(source: file, windowLogMax: options.zstdWindowLogMax)
       case .none: source = file
-      case .parquet:
+      case .parquet, .arrow:
         // By column, not as a byte stream; the file is still hashed whole below.
-        try readParquet(path: path, report: report, onDocument: onDocument)
-        source = file
-      case .arrow:
-        try readArrow(path: path, report: report, onDocument: onDocument)
+        try readColumnar(counts.codec, path: path, report: report, onDocument: onDocument)
         source = file
       }
     } catch let error as ContamError {
@@ -304,41 +301,17 @@ public final class ShardReader {
     inputReported = bytes
   }
 
-  /// A Parquet shard: the text column (the first of the format's text field and the fallbacks
-  /// that the file has), the id column if asked for.
-  private func readParquet(path: String, report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void) throws {
+  /// A columnar shard (Parquet, Arrow): the text column (the first of the format's text field
+  /// and the fallbacks that the file has), the id column if asked for, by `codec`'s reader.
+  private func readColumnar(
+    _ codec: Codec, path: String, report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void
+  ) throws {
     let (text, id) = columnFields
     // A binary column of compressed or encoded text (bytes that are not text): a row whose
     // text holds a NUL and is mostly not UTF-8 is named and not read, as a binary line is.
     var binaryRows = 0
-    let figures = try _ParquetDocuments.read(
-      path: path, textFields: [text] + options.fallbackTextFields, idField: id, report: report
-    ) { document in
-      if let reason = _TextProbe.binaryRecordReason(document.text) {
-        binaryRows += 1
-        try report(
-          ContamError(
-            .unsupported, path: path, line: document.line,
-            "\(reason): the text column holds binary data (compressed or encoded text?); this row is not read"))
-        return
-      }
-      try onDocument(document)
-    }
-    counts.lines = figures.lines
-    counts.documents = figures.documents - binaryRows
-    counts.decompressedBytes = figures.decompressedBytes
-    counts.textFields = figures.textFields
-    for (code, count) in figures.uncountedProblems { counts.problems[code, default: 0] += count }
-  }
-
-  /// An Arrow IPC file or stream (a Hugging Face `datasets` cache file): the text column as for
-  /// Parquet, the id column if asked for.
-  private func readArrow(path: String, report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void) throws {
-    let (text, id) = columnFields
-    var binaryRows = 0
-    let figures = try _ArrowDocuments.read(
-      path: path, textFields: [text] + options.fallbackTextFields, idField: id, report: report
-    ) { document in
+    let read = codec == .arrow ? _ArrowDocuments.read : _ParquetDocuments.read
+    let figures = try read(path, [text] + options.fallbackTextFields, id, report) { document in
       if let reason = _TextProbe.binaryRecordReason(document.text) {
         binaryRows += 1
         try report(

@@ -19,17 +19,7 @@ import CZstd
 /// top level or inside structs (`meta.content`); the id column is read when asked for. Messages
 /// are read one at a time, so memory stays at about one record batch.
 enum _ArrowDocuments {
-  /// What reading found besides the documents and reported problems.
-  struct Figures {
-    var lines = 0
-    var documents = 0
-    var decompressedBytes = 0
-    var textFields: [String: Int] = [:]
-    /// Problems counted in bulk (rows of a batch not read), beyond the one reported.
-    var uncountedProblems: [ContamError.Code: Int] = [:]
-    /// The messages broke off (cut short or damaged): what came after was not read.
-    var cutShort = false
-  }
+  typealias Figures = _ColumnarFile.Figures
 
   typealias Failure = _FlatBufferTable.Failure
 
@@ -87,19 +77,10 @@ enum _ArrowDocuments {
     report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void
   ) throws -> Figures {
     var counts = Figures()
-    guard path != FileSource.standardInput else {
-      try report(ContamError(.unsupported, path: path, "an Arrow stream on standard input: give the .arrow file's path"))
-      return counts
-    }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else {
-      try report(ContamError(.unreadableFile, path: path, String(cString: strerror(errno))))
+    guard let (fd, size) = try _ColumnarFile.open(path, format: "Arrow", why: "give the .arrow file's path", report: report) else {
       return counts
     }
     defer { close(fd) }
-    var status = stat()
-    fstat(fd, &status)
-    let size = Int(status.st_size)
     var offset = 0
     // The file form: `ARROW1`, two bytes of padding, then the stream's messages.
     if let head = try? ParquetMetadata.pread(fd: fd, offset: 0, count: min(size, 8)), head.starts(with: Array("ARROW1".utf8)) { offset = 8 }

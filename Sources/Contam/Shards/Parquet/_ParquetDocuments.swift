@@ -9,36 +9,20 @@
 /// one at a time, only the text and id column chunks of each, so memory stays at about one
 /// row group's text. A document's `line` is its 1-based row number in the file.
 enum _ParquetDocuments {
-  /// What reading found besides the documents and reported problems.
-  struct Figures {
-    var lines = 0
-    var documents = 0
-    var decompressedBytes = 0
-    var textFields: [String: Int] = [:]
-    /// Problems counted in bulk (rows of a file without the text column), beyond the one reported.
-    var uncountedProblems: [ContamError.Code: Int] = [:]
-  }
+  typealias Figures = _ColumnarFile.Figures
 
   static func read(
     path: String, textFields: [FieldPath], idField: FieldPath?,
     report: (ContamError) throws -> Void, onDocument: (Document) throws -> Void
   ) throws -> Figures {
     var counts = Figures()
-    guard path != FileSource.standardInput else {
-      try report(ContamError(.unsupported, path: path, "a Parquet stream on standard input: Parquet needs a file (its footer is at the end)"))
-      return counts
-    }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else {
-      try report(ContamError(.unreadableFile, path: path, String(cString: strerror(errno))))
+    guard let (fd, size) = try _ColumnarFile.open(path, format: "Parquet", why: "Parquet needs a file (its footer is at the end)", report: report) else {
       return counts
     }
     defer { close(fd) }
-    var status = stat()
-    fstat(fd, &status)
     let metadata: ParquetMetadata
     do {
-      metadata = try ParquetMetadata.read(fd: fd, size: Int(status.st_size))
+      metadata = try ParquetMetadata.read(fd: fd, size: size)
     } catch {
       try report(ContamError(.corruptData, path: path, "Parquet footer: \(error.message)"))
       return counts
