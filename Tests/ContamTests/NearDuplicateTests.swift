@@ -292,6 +292,46 @@ struct NearDuplicateTests {
     }
   }
 
+  /// A twin's solution is not a perturbed copy (ScanConfiguration.solutionAloneIsPartial). MATH
+  /// test/precalculus/1033 (the determinant of a reflection, -1) and its training-set twins
+  /// 1213 (a projection, 0) and 180 (a rotation, 1) share their solution's opening and closing
+  /// sentences: a corpus holding the twins (problem and solution, as any MATH training copy)
+  /// made the test item `perturbed` (a near copy of its solution stating another answer), while
+  /// its question is found nowhere. Now `partial`; the item's own problem with its answer
+  /// changed stays `perturbed`, and without the rule (certificates before it) the twins still
+  /// read `perturbed`.
+  @Test func aTwinsSolutionIsNotAPerturbedCopy() throws {
+    let all = try BenchmarkLoader.load(name: "math", path: TestData.path("math-twins/twins.jsonl"), format: BenchmarkFormat.presets["math"]!)
+    let items = all.filter { $0.id == "test/precalculus/1033.json" }
+    let twins = all.filter { $0.id != "test/precalculus/1033.json" }
+    try #require(items.count == 1 && twins.count == 2)
+    let prose = try TestData.gutenberg(bytes: 4_000)
+    let fixture = try ShardFixture()
+    defer { fixture.cleanup() }
+    func scan(_ texts: [String], rule: Bool?) throws -> ItemResult {
+      let records = try texts.enumerated().map { k, text in
+        String(decoding: try JSONSerialization.data(withJSONObject: ["id": "doc-\(k)", "text": prose + "\n\n" + text + "\n\n" + prose]), as: UTF8.self)
+      }
+      let path = try fixture.write("corpus-\(UUID().uuidString).jsonl", Data(records.joined(separator: "\n").utf8))
+      var configuration = ScanConfiguration()
+      configuration.solutionAloneIsPartial = rule
+      return try Scanner(items: items, configuration: configuration, readerOptions: AlignmentTests.options).scan(paths: [path], jobs: 2).items[0]
+    }
+    let copies = twins.map { $0.parts.map(\.text).joined(separator: "\n\n") }
+    let result = try scan(copies, rule: true)
+    #expect(result.verdict == .partial, "\(result)")
+    #expect(result.parts[0].coverage == 0 && result.coverage > 0)
+    #expect(try scan(copies, rule: nil).verdict == .perturbed)
+    // The item itself with its vector and its answer changed (MATH-Perturb's kind of copy): its
+    // question is there, so it is a perturbed copy.
+    let item = items[0].parts.map(\.text).joined(separator: "\n\n")
+    let changed = item.replacingOccurrences(of: "1 \\\\ 5", with: "3 \\\\ 8").replacingOccurrences(of: "\\boxed{-1}", with: "\\boxed{2}")
+    try #require(changed != item && !changed.contains("1 \\\\ 5"))
+    let perturbed = try scan([changed], rule: true)
+    #expect(perturbed.verdict == .perturbed, "\(perturbed)")
+    #expect(try scan(copies + [item], rule: true).verdict == .contaminated)
+  }
+
   /// The word-for-word check reads the text between a copy's tokens: entities cut short, lone
   /// backslashes, tags never closed, look-alike signs, line breaks. Junk made only of such text,
   /// put between the words of real MATH problems (so their tokens are unchanged), with another

@@ -114,6 +114,13 @@ public struct ScanConfiguration: Sendable, Codable, Hashable {
   /// alone. Without it the whole item's coverage, which the passage dominates, made every
   /// such item `contaminated`. Nil in certificates made before this rule: off.
   public var contextAloneIsPartial: Bool? = true
+  /// Whether an item whose question (its first own part, where it has another) is found nowhere
+  /// is at most `partial`, never `perturbed`: its evidence is of its other parts alone (a
+  /// solution shared with a twin problem, stating the twin's answer), exact coverage of the
+  /// question 0 and its best near copy of another part alone. A perturbed copy (MATH-Perturb's)
+  /// holds the question with its numbers changed, which the near copy of the whole item or of
+  /// its question finds. Nil in certificates made before this rule: off.
+  public var solutionAloneIsPartial: Bool? = true
   /// Whether the exact pass reads the last `n - 1` tokens of the documents before a document
   /// in its shard in front of it (``_DocumentCarry``), as a model trained on documents packed
   /// one after another reads them: an item split over records is found as one copy. The near

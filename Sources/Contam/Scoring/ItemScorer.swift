@@ -110,6 +110,14 @@ enum ItemScorer {
     var verdict = parameters.verdict(
       tokens: judged, coverage: ownOnly ? Double(ownCovered) / Double(ownJudged) : max(coverage, ownCoverage),
       near: ownOnly ? ownNear : near, exactAnswer: evidence.first?.answer?.agreement, questionCoverage: questionCoverage)
+    // With `solutionAloneIsPartial`, evidence of the other parts alone (the question found nowhere)
+    // does not make the item perturbed: a twin's solution states the twin's answer.
+    if parameters.solutionAloneIsPartial == true, verdict == .perturbed, own.count > 1, own[0].coverage == 0,
+      let question = own.first?.part,
+      (ownOnly ? ownNear : near)?.evidence.first.map({ $0.part != nil && $0.part != question }) ?? true
+    {
+      verdict = .partial
+    }
     if ownOnly, verdict == .clean {
       let contextFound = near?.evidence.contains { parameters.near?.counts($0, itemShingles: found.nearShingles) ?? false } ?? false
       if coverage >= parameters.partialThreshold || contextFound { verdict = .partial }
