@@ -118,7 +118,8 @@ struct InferredFormatTests {
       name: "g", path: TestData.path("benchmarks/gsm8k/test.jsonl"), format: BenchmarkFormat.presets["gsm8k"]!
     ).prefix(30).map { $0.parts[0].text }
     let records = questions.enumerated().map { i, question -> String in
-      var record: [String: Any] = ["uid": "q\(i)", "problem": question]
+      // Keys no dotted field path can spell (a dot, an empty name) are left out, never a part.
+      var record: [String: Any] = ["uid": "q\(i)", "problem": question, "a.b": ["x y z", "u v w"], "": "left alone here"]
       if i % 2 == 0 { record["hint"] = "Think about what is left after each step of the story." }
       return String(decoding: try! JSONSerialization.data(withJSONObject: record), as: UTF8.self)
     }
@@ -126,7 +127,8 @@ struct InferredFormatTests {
     let inferred = try InferredFormat.infer(name: "g", path: path)
     #expect(inferred.format.parts.map(\.fields) == [["problem"]])
     #expect(inferred.format.idField == "uid")
-    #expect(inferred.leftOut.map(\.field) == ["hint"] && inferred.leftOut[0].reason == "missing from 15 of 30 records")
+    #expect(inferred.leftOut.map(\.field) == ["", "a.b", "hint"] && inferred.leftOut[2].reason == "missing from 15 of 30 records", "\(inferred.summary)")
+    #expect(inferred.leftOut[0].reason == "a name a field path cannot spell (empty, or holding a dot)")
     #expect(try BenchmarkLoader.load(name: "g", path: path, format: inferred.format).map { $0.parts[0].text } == questions)
 
     let bare = try fixture.write("numbers.jsonl", Data((0..<30).map { "{\"id\": \($0), \"score\": \($0 % 4), \"flag\": true}" }.joined(separator: "\n").utf8))

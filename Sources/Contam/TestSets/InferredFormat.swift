@@ -49,7 +49,7 @@ public struct InferredFormat: Sendable {
 
   /// The mapping for `records` (a file's records in `layout`).
   static func infer(name: String, path: String, layout: BenchmarkFormat.Layout, records: [[String: Any]]) throws -> InferredFormat {
-    var fields = Self.fields(of: records)
+    var (fields, unnamed) = Self.fields(of: records)
     if layout == .csvNoHeader, let positional = positional(fields, count: records.count) { return positional }
     let count = records.count
     var leftOut: [(field: String, reason: String)] = []
@@ -58,6 +58,7 @@ public struct InferredFormat: Sendable {
       fields[path] = nil
     }
     // Fields some records lack cannot be parts; empty ones hold nothing.
+    for path in unnamed.sorted() { leftOut.append((path, "a name a field path cannot spell (empty, or holding a dot)")) }
     for (path, field) in fields where field.present < count { leave(path, "missing from \(count - field.present) of \(count) records") }
     for (path, field) in fields where field.values.allSatisfy(\.isEmpty) { leave(path, "empty in every record") }
 
@@ -80,7 +81,7 @@ public struct InferredFormat: Sendable {
       let parent = list.split(separator: ".").dropLast().joined(separator: ".")
       labelsField = fields.keys.sorted().first { path in
         path != list && fields[path]!.isList && path.split(separator: ".").dropLast().joined(separator: ".") == parent
-          && Self.labelWords.contains(Self.words(path).last!)
+          && Self.labelWords.contains(Self.words(path).last ?? "")
       }
     } else {
       var groups: [String: [(member: String, path: String)]] = [:]
@@ -217,7 +218,7 @@ public struct InferredFormat: Sendable {
     var text = format.parts.map { "\($0.name)=\($0.fields.joined(separator: "+"))" }.joined(separator: ",")
     if let id = format.idField { text += "; id: \(id)" }
     text += "; answer: \(format.answer?.summary ?? "none")"
-    if !leftOut.isEmpty { text += "; left out: " + leftOut.map { "\($0.field) (\($0.reason))" }.joined(separator: ", ") }
+    if !leftOut.isEmpty { text += "; left out: " + leftOut.map { "\($0.field.isEmpty ? "''" : $0.field) (\($0.reason))" }.joined(separator: ", ") }
     return text
   }
 
@@ -253,8 +254,10 @@ public struct InferredFormat: Sendable {
   }
 
   /// Every field that ends on text (strings, numbers, lists of them), by dotted path, over `records`.
-  static func fields(of records: [[String: Any]]) -> [String: Field] {
+  /// Also the keys a field path cannot name (empty, or holding a dot).
+  static func fields(of records: [[String: Any]]) -> (fields: [String: Field], unnamed: Set<String>) {
     var fields: [String: Field] = [:]
+    var unnamed: Set<String> = []
     for (r, record) in records.enumerated() {
       var texts: [String: [String]] = [:]
       var lists: Set<String> = []
@@ -266,7 +269,14 @@ public struct InferredFormat: Sendable {
           texts[path, default: []].append(number.stringValue)
           if inList { lists.insert(path) }
         } else if let object = value as? [String: Any] {
-          for (key, child) in object { walk(child, path.isEmpty ? key : "\(path).\(key)", inList: inList) }
+          for (key, child) in object {
+            // A name a dotted field path cannot spell: no field of the mapping can read it.
+            guard !key.isEmpty, !key.contains(".") else {
+              unnamed.insert(path.isEmpty ? key : "\(path).\(key)")
+              continue
+            }
+            walk(child, path.isEmpty ? key : "\(path).\(key)", inList: inList)
+          }
         } else if let array = value as? [Any] {
           // A list of objects is no field itself: its elements' fields are (`choices.text`).
           if !array.contains(where: { $0 is [String: Any] }) {
@@ -292,7 +302,7 @@ public struct InferredFormat: Sendable {
       }
     }
     for path in fields.keys { while fields[path]!.values.count < records.count { fields[path]!.values.append("") } }
-    return fields
+    return (fields, unnamed)
   }
 
   // MARK: - Names
