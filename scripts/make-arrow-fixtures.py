@@ -20,6 +20,9 @@ batches of 7, so batches end inside the planted items' neighbourhood.
                     its answer), `texts` the same turns as a list of strings; row 12's messages
                     null, row 13's empty, row 14's turns a null and an empty content
   titled.arrow      `text` a title ("Part 1"), `content` the paragraph: the page is elsewhere
+  chat-short-validity.arrow  chat.arrow's rows in one batch, its `messages` validity bitmap
+                    declared 1 byte long for 40 rows (row 12's list is null, so the bitmap
+                    is read): damaged
   twice.arrow       two columns named `text`: titles, then the rows of stream.arrow (refused:
                     reading the first, the planted items in the second would read clean)
 """
@@ -96,6 +99,48 @@ chat = pa.table({
 stream("chat.arrow", chat)
 stream("titled.arrow", pa.table({"id": pa.array(ids), "text": pa.array([f"Part {r + 1}" for r in range(40)]),
                                  "content": pa.array(paragraphs)}))
+def short_validity(source, target):
+    """Rewrites the declared length of the first record batch's buffer 3 (`messages`' validity,
+    after `id`'s three buffers) to 1 byte, by walking the batch's FlatBuffers metadata."""
+    import struct
+    data = bytearray(open(source, "rb").read())
+    at = 0
+    while True:
+        assert struct.unpack_from("<i", data, at)[0] == -1
+        length = struct.unpack_from("<i", data, at + 4)[0]
+        meta = at + 8
+
+        def table(pos):
+            vtable = pos - struct.unpack_from("<i", data, pos)[0]
+            return pos, vtable
+
+        def field(tab, slot):
+            pos, vtable = tab
+            size = struct.unpack_from("<H", data, vtable)[0]
+            if 4 + 2 * slot + 2 > size:
+                return None
+            off = struct.unpack_from("<H", data, vtable + 4 + 2 * slot)[0]
+            return pos + off if off else None
+
+        root = table(meta + struct.unpack_from("<I", data, meta)[0])
+        kind = data[field(root, 1)]
+        body = struct.unpack_from("<q", data, field(root, 3))[0] if field(root, 3) else 0
+        if kind == 3:
+            where = field(root, 2)
+            batch = table(where + struct.unpack_from("<I", data, where)[0])
+            where = field(batch, 2)
+            buffers = where + struct.unpack_from("<I", data, where)[0] + 4
+            struct.pack_into("<q", data, buffers + 16 * 3 + 8, 1)
+            open(target, "wb").write(bytes(data))
+            return
+        at = meta + length + body
+
+
+with pa.OSFile(os.path.join(out, "chat-one-batch.arrow"), "wb") as sink:
+    with ipc.new_stream(sink, chat.schema) as writer:
+        writer.write_table(chat)
+short_validity(os.path.join(out, "chat-one-batch.arrow"), os.path.join(out, "chat-short-validity.arrow"))
+os.remove(os.path.join(out, "chat-one-batch.arrow"))
 titles = pa.array([f"Part {r + 1}" for r in range(40)])
 stream("twice.arrow", pa.Table.from_arrays([pa.array(ids), titles, pa.array(texts)], names=["id", "text", "text"]))
 for name in sorted(os.listdir(out)):

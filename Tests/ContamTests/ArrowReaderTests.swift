@@ -130,6 +130,23 @@ struct ArrowReaderTests {
       #expect(result.documents.count <= 40)
       if result.documents.count == 40 { #expect(result.problems.isEmpty || result.counts.cutShort) }
     }
+    // The same through a list (chat turns): list offsets, list and struct validity, node counts.
+    let chat = try Data(contentsOf: URL(fileURLWithPath: Self.directory + "/chat.arrow"))
+    let options = ShardReaderOptions(format: .auto(textField: try FieldPath("messages[].content"), idField: nil))
+    for k in 8..<900 {
+      var bytes = chat
+      bytes[k] ^= 0x5A
+      let result = try readAll(try fixture.write("flip-chat.arrow", bytes), options: options)
+      #expect(result.documents.count <= 40)
+    }
+  }
+
+  /// A list's validity bitmap declared shorter than its rows need (`chat-short-validity.arrow`:
+  /// 1 byte for 40 rows, one of them null) is a damaged file, never a read past the bitmap.
+  @Test func aValidityBitmapShorterThanItsRowsIsDamage() throws {
+    let result = try Self.read("chat-short-validity.arrow", text: "messages[].content")
+    #expect(result.documents.isEmpty && result.counts.cutShort)
+    #expect(result.problems.map(\.code) == [.corruptData] && result.problems[0].message.contains("the validity bitmap of 'messages' is too short"), "\(result.problems)")
   }
 
   /// Through the CLI: the planted items found at their rows, named by the id column, and the

@@ -18,6 +18,13 @@ enum _ColumnarFile {
     var cutShort = false
   }
 
+  /// Whether another column of `bytes` of text, against the `textBytes` of the column read, is
+  /// likely where the records' text is (`text` a title, `content` the page): half as much again
+  /// (a copy of the same text in a second column is not more) and 50 bytes a row.
+  static func holdsTheText(_ bytes: Int, not textBytes: Int, rows: Int) -> Bool {
+    2 * bytes > 3 * textBytes && bytes >= 50 * rows
+  }
+
   /// The file at `path` opened for reading by column, with its size; nil (reported) for
   /// standard input, which `format` ("Parquet") cannot be read from, or a file that cannot be opened.
   static func open(_ path: String, format: String, why: String, report: (ContamError) throws -> Void) throws -> (fd: Int32, size: Int)? {

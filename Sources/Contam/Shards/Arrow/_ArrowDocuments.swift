@@ -329,11 +329,10 @@ enum _ArrowDocuments {
     /// of its value there (nil: null). Through a list (`messages[].content`), a row's values
     /// that are not null or empty are joined by line breaks, as Parquet's and JSONL's are; a
     /// null list is null.
-    func strings(_ path: String, rows: Int, column: Column) throws(Failure) -> (data: [UInt8], values: [Range<Int>?]) {
+    func strings(_ path: String, rows: Int, column: Column) throws(Failure) -> (data: ArraySlice<UInt8>, values: [Range<Int>?]) {
       guard let list = column.list else { return try strings(path, rows: rows, field: column.field) }
       guard let (listNode, listBuffer) = placed[list] else { throw Failure(message: "column '\(list)' not placed") }
-      let listNulls = try nodeNulls(listNode, path: list, rows: rows)
-      let listValidity = listNulls > 0 ? try buffer(listBuffer) : []
+      let listValidity = try validity(buffer: listBuffer, nulls: try nodeNulls(listNode, path: list, rows: rows), rows: rows, path: list)
       let offsets = try buffer(listBuffer + 1)
       guard let listType = placedType[list] else { throw Failure(message: "column '\(list)' not placed") }
       let width = listType == 21 ? 8 : 4
@@ -343,9 +342,9 @@ enum _ArrowDocuments {
       let inner = try strings(path, rows: elements, field: column.field)
       // The list's element, when it is a struct holding the column: a null struct holds no value.
       var structValidity: ArraySlice<UInt8> = []
-      if list + "[]" != path, let (elementNode, elementBuffer) = placed[list + "[]"], try nodeNulls(elementNode, path: list + "[]", rows: elements) > 0 {
-        structValidity = try buffer(elementBuffer)
-        guard structValidity.count * 8 >= elements else { throw Failure(message: "the validity bitmap of '\(list)[]' is too short") }
+      if list + "[]" != path, let (elementNode, elementBuffer) = placed[list + "[]"] {
+        let nulls = try nodeNulls(elementNode, path: list + "[]", rows: elements)
+        structValidity = try validity(buffer: elementBuffer, nulls: nulls, rows: elements, path: list + "[]")
       }
       func offset(_ r: Int) -> Int { Self.integer(offsets, at: r * width, width: width) }
       var data: [UInt8] = []
@@ -363,11 +362,12 @@ enum _ArrowDocuments {
         for e in start..<end where !Self.isNull(structValidity, e) {
           guard let range = inner.values[e], !range.isEmpty else { continue }
           if data.count > from { data.append(0x0A) }
-          data += inner.data[range]
+          let base = inner.data.startIndex
+          data += inner.data[(base + range.lowerBound)..<(base + range.upperBound)]
         }
         values.append(from..<data.count)
       }
-      return (data, values)
+      return (data[...], values)
     }
 
     /// The length and null count of node `node`, the first checked to be `rows`.
@@ -382,6 +382,15 @@ enum _ArrowDocuments {
       let length = Int(try _FlatBufferTable.load(Int64.self, metadata, at: nodes.start + 16 * node))
       guard length >= 0, length <= max(1 << 20, body.count << 3) else { throw Failure(message: "column '\(path)' claims \(length) values") }
       return length
+    }
+
+    /// The validity bitmap in buffer `buffer` for `rows` values, empty when none is null; one too
+    /// short for them is a failure, never a read past it.
+    func validity(buffer index: Int, nulls: Int, rows: Int, path: String) throws(Failure) -> ArraySlice<UInt8> {
+      guard nulls > 0 else { return [] }
+      let bits = try buffer(index)
+      guard bits.count * 8 >= rows else { throw Failure(message: "the validity bitmap of '\(path)' is too short") }
+      return bits
     }
 
     static func isNull(_ validity: ArraySlice<UInt8>, _ r: Int) -> Bool {
@@ -405,21 +414,15 @@ enum _ArrowDocuments {
         let bytes = try buffer(first + 2).count
         if bytes > (best?.1 ?? 0) { best = (path, bytes) }
       }
-      guard let best, 2 * best.1 > 3 * textBytes, best.1 >= 50 * rows else { return nil }
+      guard let best, _ColumnarFile.holdsTheText(best.1, not: textBytes, rows: rows) else { return nil }
       return best
     }
 
     /// The string column at `path`: its characters, and per row the range of its value there
-    /// (nil: null). A column of integers is rendered as decimal text.
-    func strings(_ path: String, rows: Int, field: Field) throws(Failure) -> (data: [UInt8], values: [Range<Int>?]) {
+    /// (from the characters' start; nil: null). A column of integers is rendered as decimal text.
+    func strings(_ path: String, rows: Int, field: Field) throws(Failure) -> (data: ArraySlice<UInt8>, values: [Range<Int>?]) {
       guard let (node, first) = placed[path] else { throw Failure(message: "column '\(path)' not placed") }
-      guard node < nodes.count else { throw Failure(message: "a record batch with \(nodes.count) field nodes where the schema needs more") }
-      let length = Int(try _FlatBufferTable.load(Int64.self, metadata, at: nodes.start + 16 * node))
-      let nulls = Int(try _FlatBufferTable.load(Int64.self, metadata, at: nodes.start + 16 * node + 8))
-      guard length == rows else { throw Failure(message: "column '\(path)' has \(length) values in a batch of \(rows) rows") }
-      let validity = nulls > 0 ? try buffer(first) : []
-      guard validity.isEmpty || validity.count * 8 >= rows else { throw Failure(message: "the validity bitmap of '\(path)' is too short") }
-      func isNull(_ r: Int) -> Bool { !validity.isEmpty && validity[validity.startIndex + r >> 3] & (1 << UInt8(r & 7)) == 0 }
+      let validity = try self.validity(buffer: first, nulls: try nodeNulls(node, path: path, rows: rows), rows: rows, path: path)
       var values: [Range<Int>?] = []
       values.reserveCapacity(rows)
       if field.type == _ArrowDocuments.int {
@@ -428,37 +431,28 @@ enum _ArrowDocuments {
         guard data.count >= rows * width else { throw Failure(message: "column '\(path)' is too short") }
         var text: [UInt8] = []
         for r in 0..<rows {
-          if isNull(r) {
+          if Self.isNull(validity, r) {
             values.append(nil)
             continue
           }
-          let at = data.startIndex + r * width
-          var value: Int64 = 0
-          for k in 0..<width { value |= Int64(data[at + k]) << (8 * k) }
-          if width < 8 { value = (value << (64 - 8 * width)) >> (64 - 8 * width) }  // sign-extended
           let start = text.count
-          text += Array(String(value).utf8)
+          text += Array(String(Self.integer(data, at: r * width, width: width)).utf8)
           values.append(start..<text.count)
         }
-        return (text, values)
+        return (text[...], values)
       }
       let offsets = try buffer(first + 1)
-      let data = Array(try buffer(first + 2))
+      // The characters as they lie in the body: no copy.
+      let data = try buffer(first + 2)
       let width = field.type == _ArrowDocuments.largeUtf8 ? 8 : 4
       guard rows == 0 || offsets.count >= (rows + 1) * width else { throw Failure(message: "the offsets of '\(path)' are too short") }
-      func offset(_ r: Int) -> Int {
-        let at = offsets.startIndex + r * width
-        var value: Int64 = 0
-        for k in 0..<width { value |= Int64(offsets[at + k]) << (8 * k) }
-        return width == 4 ? Int(Int32(truncatingIfNeeded: value)) : Int(value)
-      }
       for r in 0..<rows {
-        if isNull(r) {
+        if Self.isNull(validity, r) {
           values.append(nil)
           continue
         }
-        let start = offset(r)
-        let end = offset(r + 1)
+        let start = Self.integer(offsets, at: r * width, width: width)
+        let end = Self.integer(offsets, at: (r + 1) * width, width: width)
         guard start >= 0, start <= end, end <= data.count else { throw Failure(message: "row \(r + 1) of '\(path)' points outside its characters") }
         values.append(start..<end)
       }

@@ -58,7 +58,7 @@ struct ParquetMetadata {
     }
     let textBytes = sizes[textColumn.path] ?? 0
     guard let best = sizes.filter({ $0.key != textColumn.path }).max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
-      2 * best.value > 3 * textBytes, best.value >= 50 * rowGroups.reduce(0, { $0 + $1.rows })
+      _ColumnarFile.holdsTheText(best.value, not: textBytes, rows: rowGroups.reduce(0, { $0 + $1.rows }))
     else { return nil }
     return (best.key, best.value, textBytes)
   }
