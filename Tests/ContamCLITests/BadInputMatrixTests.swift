@@ -127,6 +127,10 @@ struct BadInputMatrixTests {
       let tar = ShardFixture.tarHeader("records.jsonl") + (try records(20))
       return try (f.write("corpus.tar.gz", try Tool.run("gzip", ["-c"], input: tar)) as NSString).lastPathComponent
     }, code: "unsupported", count: 1),
+    Case(name: "an Arrow file inside gzip (a datasets cache file compressed)", make: { f in
+      let arrow = try Data(contentsOf: TestData.packageRoot.appendingPathComponent("Tests/Fixtures/arrow/stream.arrow"))
+      return try (f.write("data.arrow.gz", try Tool.run("gzip", ["-c"], input: arrow)) as NSString).lastPathComponent
+    }, code: "unsupported", count: 1),
     Case(name: "gzip inside zstd (compressed twice)", make: { f in
       let twice = try Tool.run("zstd", ["-c", "-q"], input: try Tool.run("gzip", ["-c"], input: try records(20)))
       return try (f.write("twice.jsonl.zst", twice) as NSString).lastPathComponent

@@ -88,8 +88,8 @@ public enum Codec: String, Sendable, Codable, CaseIterable {
       return "\(inner.rawValue) data inside the \(outer.rawValue) stream (compressed twice): decompress the outer layer first (\(tool) -dc FILE > OUT) and scan OUT"
     }
     if inner.isColumnar {
-      let name = inner == .parquet ? "Parquet" : "Arrow"
-      return "a \(name) file inside the \(outer.rawValue) stream: decompress it; Contam reads \(name) files as they are"
+      let (article, name) = inner == .parquet ? ("a", "Parquet") : ("an", "Arrow")
+      return "\(article) \(name) file inside the \(outer.rawValue) stream: decompress it; Contam reads \(name) files as they are"
     }
     if let (name, remedy) = unsupportedFormat(prefix) {
       return "\(name) data inside the \(outer.rawValue) stream: Contam reads gzip, zstd, Parquet, Arrow and plain text; \(remedy)"
