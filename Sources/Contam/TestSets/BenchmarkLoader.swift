@@ -193,9 +193,9 @@ public enum BenchmarkLoader {
   }
 
   /// Per record: its line (or number), the record itself (JSON's values; a CSV row as header →
-  /// cell; a plain line as `text`) and what a field finds in it (``FieldLookup``: a JSON null or
-  /// an empty cell counts as present).
-  typealias Records = [(line: Int, object: [String: Any], lookUp: (String) -> FieldLookup)]
+  /// cell, made only when asked: loading needs only the lookup; a plain line as `text`) and what
+  /// a field finds in it (``FieldLookup``: a JSON null or an empty cell counts as present).
+  typealias Records = [(line: Int, object: () -> [String: Any], lookUp: (String) -> FieldLookup)]
 
   static func loadFile(name: String, path: String, format: BenchmarkFormat) throws -> ([BenchmarkItem], InputFile) {
     let (records, firstFields, input) = try records(name: name, path: path, format: format)
@@ -214,7 +214,7 @@ public enum BenchmarkLoader {
       } catch {
         throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': Parquet file: \(error.message)")
       }
-      let records: Records = rows.enumerated().map { i, row in (i + 1, row, { lookup(row, path: $0) }) }
+      let records: Records = rows.enumerated().map { i, row in (i + 1, { row }, { lookup(row, path: $0) }) }
       return (records, rows.first.map(fieldNames) ?? [], try InputFile(hashing: path))
     }
     let (text, file) = try readText(path)
@@ -243,7 +243,7 @@ public enum BenchmarkLoader {
           throw ContamError(.invalidBenchmark, path: path, line: i + 1, "benchmark '\(name)': line is JSON but not an object")
         }
         if records.isEmpty { firstFields = fieldNames(object) }
-        records.append((i + 1, object as! [String: Any], { lookup(object, path: $0) }))
+        records.append((i + 1, { object as! [String: Any] }, { lookup(object, path: $0) }))
       }
     case .json:
       guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
@@ -273,7 +273,7 @@ public enum BenchmarkLoader {
           throw ContamError(.invalidBenchmark, path: path, "benchmark '\(name)': record \(i + 1) of the JSON is not an object")
         }
         if records.isEmpty { firstFields = fieldNames(record) }
-        records.append((i + 1, record as! [String: Any], { lookup(record, path: $0) }))
+        records.append((i + 1, { record as! [String: Any] }, { lookup(record, path: $0) }))
       }
     case .csv, .csvNoHeader, .tsv:
       // JSON read as CSV would make items of its syntax, cut at its commas (the MMLU preset on
@@ -294,10 +294,13 @@ public enum BenchmarkLoader {
       firstFields = headed ? header : (rows.first ?? []).indices.map(String.init)
       for (i, row) in rows.enumerated().dropFirst(headed ? 1 : 0) {
         // The row as an object (a header named twice: its first column, as a field finds).
-        var object: [String: Any] = [:]
-        for (column, cell) in row.enumerated() {
-          guard let key = headed ? (column < header.count ? header[column] : nil) : String(column), object[key] == nil else { continue }
-          object[key] = cell
+        let object = { () -> [String: Any] in
+          var object: [String: Any] = [:]
+          for (column, cell) in row.enumerated() {
+            guard let key = headed ? (column < header.count ? header[column] : nil) : String(column), object[key] == nil else { continue }
+            object[key] = cell
+          }
+          return object
         }
         records.append(
           (i + (headed ? 0 : 1), object,
@@ -313,7 +316,7 @@ public enum BenchmarkLoader {
       for (i, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
       where !isBlank(line) {
         let value = String(decoding: line, as: UTF8.self)
-        records.append((i + 1, ["text": value], { $0 == "text" ? FieldLookup(present: true, texts: [value]) : FieldLookup() }))
+        records.append((i + 1, { ["text": value] }, { $0 == "text" ? FieldLookup(present: true, texts: [value]) : FieldLookup() }))
         if line.first == UInt8(ascii: "{"), (try? JSONSerialization.jsonObject(with: Data(line))) is [String: Any] { objects += 1 }
       }
       // A JSONL file read as plain lines would make items of its JSON syntax, field names and

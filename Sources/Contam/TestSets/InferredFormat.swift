@@ -41,7 +41,7 @@ public struct InferredFormat: Sendable {
       layout = .csvNoHeader
       (records, fields, _) = try BenchmarkLoader.records(name: name, path: first, format: BenchmarkFormat(layout: layout, parts: []))
     }
-    return try infer(name: name, path: first, layout: layout, records: records.prefix(Self.sampled).map(\.object))
+    return try infer(name: name, path: first, layout: layout, records: records.prefix(Self.sampled).map { $0.object() })
   }
 
   /// How many records the mapping is read from (the first of the file).
